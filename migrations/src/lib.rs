@@ -1,0 +1,28 @@
+//! Backend-neutral schema for Convive, written with `SchemaManager` so one set
+//! of migrations serves both SQLite (the embedded default) and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_organisers;
+mod m20261123_000002_create_events;
+mod m20261123_000003_create_guests;
+mod m20261123_000004_create_answer_changes;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_create_organisers::Migration),
+            Box::new(m20261123_000002_create_events::Migration),
+            Box::new(m20261123_000003_create_guests::Migration),
+            Box::new(m20261123_000004_create_answer_changes::Migration),
+        ]
+    }
+}
+
+/// `column IN ('a', 'b', ...)`: string enums are checked by the database
+/// because native PostgreSQL enums do not port to SQLite.
+pub(crate) fn one_of(column: impl IntoIden, values: &[&str]) -> SimpleExpr {
+    Expr::col(column.into_iden()).is_in(values.iter().copied())
+}

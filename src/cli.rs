@@ -1,0 +1,143 @@
+//! The command line: `serve` (the default), `migrate`, and organiser tasks.
+//! Every flag can also come from its `CONVIVE_*` environment variable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::domain::email_address::EmailAddress;
+use crate::domain::text::bounded;
+use crate::startup::{Application, connect_and_migrate};
+use crate::storage::organisers::{self, CreateOrganiserError};
+use crate::telemetry;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "convive",
+    version,
+    about = "Invitations and RSVPs that do the chasing for you"
+)]
+pub struct Cli {
+    /// A TOML configuration file (default: ./convive.toml if it exists).
+    #[arg(
+        long,
+        short,
+        global = true,
+        env = "CONVIVE_CONFIG",
+        value_name = "FILE"
+    )]
+    config: Option<PathBuf>,
+
+    /// Database URL: sqlite://FILE?mode=rwc (default sqlite://convive.db?mode=rwc) or postgres://…
+    #[arg(
+        long,
+        global = true,
+        env = "CONVIVE_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service: API and guest endpoints (the default command).
+    Serve(ServeArgs),
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Manage organisers.
+    #[command(subcommand)]
+    Organiser(OrganiserCommand),
+}
+
+#[derive(Debug, Default, Args)]
+struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "CONVIVE_BIND", value_name = "ADDR")]
+    bind: Option<String>,
+    /// Public base URL used in links sent to guests (default http://127.0.0.1:8080).
+    #[arg(long, env = "CONVIVE_PUBLIC_URL", value_name = "URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum OrganiserCommand {
+    /// Create an organiser and print her API key (shown once; only its hash is kept).
+    Create {
+        /// Her name, as guests will see it.
+        #[arg(long)]
+        name: String,
+        /// Her email address.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+impl Cli {
+    fn settings(&self, serve: Option<&ServeArgs>) -> anyhow::Result<Settings> {
+        let mut overrides = Vec::new();
+        if let Some(url) = &self.database_url {
+            overrides.push(("database_url", url.clone()));
+        }
+        if let Some(args) = serve {
+            if let Some(bind) = &args.bind {
+                overrides.push(("bind", bind.clone()));
+            }
+            if let Some(public_url) = &args.public_url {
+                overrides.push(("public_url", public_url.clone()));
+            }
+        }
+        Settings::load(self.config.as_deref(), &overrides)
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let default_serve = ServeArgs::default();
+    let serve_args = match &cli.command {
+        None => Some(&default_serve),
+        Some(Command::Serve(args)) => Some(args),
+        Some(_) => None,
+    };
+    let settings = cli.settings(serve_args)?;
+    // Logs go to stderr so that commands printing a result (an API key) keep
+    // stdout clean for scripts.
+    telemetry::init(&settings.log, settings.log_format, std::io::stderr);
+    match cli.command {
+        None | Some(Command::Serve(_)) => {
+            Application::build(settings)
+                .await?
+                .run_until_stopped()
+                .await
+        }
+        Some(Command::Migrate) => {
+            connect_and_migrate(&settings).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Some(Command::Organiser(OrganiserCommand::Create { name, email })) => {
+            let name = bounded(&name, 1, 200, false).map_err(|e| anyhow::anyhow!("--name {e}"))?;
+            let email = EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let db = connect_and_migrate(&settings).await?;
+            match organisers::create(&db, &name, &email, chrono::Utc::now()).await {
+                Ok((organiser, key)) => {
+                    eprintln!(
+                        "Created organiser {} <{}> ({}).",
+                        organiser.name, organiser.email, organiser.id
+                    );
+                    eprintln!("Her API key follows; it is shown only this once:");
+                    println!("{}", key.as_str());
+                    Ok(())
+                }
+                Err(CreateOrganiserError::EmailTaken(email)) => {
+                    anyhow::bail!("an organiser with the email {email} already exists")
+                }
+                Err(CreateOrganiserError::Other(err)) => Err(err),
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! A guest's or organiser's email address, validated and normalised.
+
+use std::fmt;
+
+/// Addresses are compared case-insensitively: nobody expects `Anne@Example.org`
+/// and `anne@example.org` to be two guests.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    /// # Errors
+    /// A message fit for the person who typed the address.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err("must not be empty".to_owned());
+        }
+        if value.len() > 254 {
+            return Err("must be at most 254 characters".to_owned());
+        }
+        // The crate implements RFC 5321/5322 syntax; we additionally require a
+        // dotted domain, since a bare host name is never a real guest's address.
+        let parsed = email_address::EmailAddress::parse_with_options(
+            value,
+            email_address::Options::default()
+                .without_display_text()
+                .without_domain_literal(),
+        )
+        .map_err(|_| format!("'{value}' is not a valid email address"))?;
+        if !parsed.domain().contains('.') || parsed.domain().ends_with('.') {
+            return Err(format!("'{value}' is not a valid email address"));
+        }
+        Ok(Self(value.to_lowercase()))
+    }
+
+    /// Wraps an address read back from our own database, which only ever
+    /// stores addresses that went through [`EmailAddress::parse`].
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EmailAddress;
+    use proptest::prelude::*;
+
+    #[test]
+    fn valid_addresses_are_normalised() {
+        for (raw, expected) in [
+            ("anne@example.org", "anne@example.org"),
+            ("  Anne.Martin@Example.ORG ", "anne.martin@example.org"),
+            ("a+tag@sub.example.fr", "a+tag@sub.example.fr"),
+        ] {
+            assert_eq!(
+                EmailAddress::parse(raw).unwrap().as_str(),
+                expected,
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_addresses_are_rejected() {
+        for raw in [
+            "",
+            "   ",
+            "anne",
+            "anne@",
+            "@example.org",
+            "anne@localhost",
+            "anne@@example.org",
+            "Anne <anne@example.org>",
+            "anne@example.org\r\nBcc: x@y.z",
+            "anne@[127.0.0.1]",
+        ] {
+            assert!(
+                EmailAddress::parse(raw).is_err(),
+                "{raw:?} should be rejected"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn no_accepted_address_contains_whitespace_or_header_breaks(raw in "\\PC{0,40}") {
+            if let Ok(address) = EmailAddress::parse(&raw) {
+                prop_assert!(!address.as_str().chars().any(char::is_whitespace));
+                prop_assert!(address.as_str().contains('@'));
+            }
+        }
+    }
+}

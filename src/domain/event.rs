@@ -1,0 +1,398 @@
+//! Events: what an organiser creates, and the rules that keep one coherent.
+
+use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::text::{bounded, web_url};
+use super::{FieldErrors, Validator};
+
+/// The languages emails and pages are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Fr,
+    En,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fr => "fr",
+            Self::En => "en",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "fr" => Ok(Self::Fr),
+            "en" => Ok(Self::En),
+            _ => Err(format!(
+                "'{raw}' is not a supported language; use 'fr' or 'en'"
+            )),
+        }
+    }
+}
+
+/// Where an event is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatus {
+    /// Being prepared; no invitation has gone out.
+    Draft,
+    /// Invitations are out and guests may answer.
+    Published,
+    /// Called off; nothing can be answered any more.
+    Cancelled,
+}
+
+impl EventStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "draft" => Some(Self::Draft),
+            "published" => Some(Self::Published),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// Where the event happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Venue {
+    pub name: String,
+    pub address: String,
+    pub map_url: Option<String>,
+}
+
+/// When the event happens: UTC instants plus the zone to show them in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub time_zone: Tz,
+    /// When guests can no longer answer; `None` means when the event starts.
+    pub rsvp_deadline: Option<DateTime<Utc>>,
+}
+
+impl Schedule {
+    /// The instant after which a guest can no longer answer.
+    pub fn answers_close_at(&self) -> DateTime<Utc> {
+        self.rsvp_deadline.unwrap_or(self.starts_at)
+    }
+}
+
+/// Everything an organiser describes about an event, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDetails {
+    pub title: String,
+    pub description: String,
+    pub venue: Venue,
+    pub schedule: Schedule,
+    /// Seats, counting guests and their companions; `None` is unlimited.
+    pub capacity: Option<u32>,
+    pub companions_allowed: u32,
+    pub language: Language,
+    pub follow_up_url: Option<String>,
+}
+
+impl EventDetails {
+    /// True when moving from `self` to `next` changes what a guest's calendar
+    /// shows (time or place), which calls for a higher iCalendar SEQUENCE.
+    pub fn calendar_changed(&self, next: &Self) -> bool {
+        self.schedule.starts_at != next.schedule.starts_at
+            || self.schedule.ends_at != next.schedule.ends_at
+            || self.venue != next.venue
+            || self.title != next.title
+    }
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub id: uuid::Uuid,
+    pub organiser_id: uuid::Uuid,
+    pub details: EventDetails,
+    pub status: EventStatus,
+    /// iCalendar SEQUENCE: how many times time, place or status changed.
+    pub sequence: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Why a guest cannot answer right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswersClosed {
+    NotPublished,
+    Cancelled,
+    DeadlinePassed(DateTime<Utc>),
+}
+
+impl Event {
+    /// Whether a guest may answer at `now`. Organisers are not bound by this.
+    pub fn guest_may_answer(&self, now: DateTime<Utc>) -> Result<(), AnswersClosed> {
+        match self.status {
+            EventStatus::Draft => Err(AnswersClosed::NotPublished),
+            EventStatus::Cancelled => Err(AnswersClosed::Cancelled),
+            EventStatus::Published => {
+                let closes = self.details.schedule.answers_close_at();
+                if now >= closes {
+                    Err(AnswersClosed::DeadlinePassed(closes))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// Raw event fields as received, before validation. Times are either RFC 3339
+/// instants (`2026-12-03T07:30:00Z`) or local wall-clock times in the event's
+/// zone (`2026-12-03T08:30`), which is how organisers think of them.
+#[derive(Debug, Clone, Default)]
+pub struct EventFields {
+    pub title: String,
+    pub description: String,
+    pub venue_name: String,
+    pub venue_address: String,
+    pub venue_map_url: Option<String>,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub time_zone: String,
+    pub rsvp_deadline: Option<String>,
+    pub capacity: Option<i64>,
+    pub companions_allowed: i64,
+    pub language: String,
+    pub follow_up_url: Option<String>,
+}
+
+pub const MAX_CAPACITY: i64 = 100_000;
+pub const MAX_COMPANIONS_ALLOWED: i64 = 20;
+
+impl TryFrom<EventFields> for EventDetails {
+    type Error = FieldErrors;
+
+    fn try_from(fields: EventFields) -> Result<Self, FieldErrors> {
+        let mut v = Validator::default();
+        let title = v.check("title", bounded(&fields.title, 1, 200, false));
+        let description = v.check("description", bounded(&fields.description, 0, 5000, true));
+        let venue_name = v.check("venue_name", bounded(&fields.venue_name, 1, 200, false));
+        let venue_address = v.check(
+            "venue_address",
+            bounded(&fields.venue_address, 0, 500, true),
+        );
+        let venue_map_url = optional(
+            &mut v,
+            "venue_map_url",
+            fields.venue_map_url.as_deref(),
+            web_url,
+        );
+        let follow_up_url = optional(
+            &mut v,
+            "follow_up_url",
+            fields.follow_up_url.as_deref(),
+            web_url,
+        );
+        let language = v.check("language", Language::parse(&fields.language));
+        let capacity = match fields.capacity {
+            None => Some(None),
+            Some(n) if (1..=MAX_CAPACITY).contains(&n) => Some(Some(n as u32)),
+            Some(_) => {
+                v.add(
+                    "capacity",
+                    format!("must be between 1 and {MAX_CAPACITY}, or null for unlimited"),
+                );
+                None
+            }
+        };
+        let companions_allowed =
+            if (0..=MAX_COMPANIONS_ALLOWED).contains(&fields.companions_allowed) {
+                Some(fields.companions_allowed as u32)
+            } else {
+                v.add(
+                    "companions_allowed",
+                    format!("must be between 0 and {MAX_COMPANIONS_ALLOWED}"),
+                );
+                None
+            };
+
+        let time_zone = v.check("time_zone", parse_time_zone(&fields.time_zone));
+        let schedule = time_zone.and_then(|tz| {
+            let starts_at = v.check("starts_at", parse_instant(&fields.starts_at, tz));
+            let ends_at = v.check("ends_at", parse_instant(&fields.ends_at, tz));
+            let deadline = optional(
+                &mut v,
+                "rsvp_deadline",
+                fields.rsvp_deadline.as_deref(),
+                |raw| parse_instant(raw, tz),
+            );
+            let (starts_at, ends_at, rsvp_deadline) = (starts_at?, ends_at?, deadline?);
+            if ends_at <= starts_at {
+                v.add("ends_at", "must be after starts_at");
+            }
+            if rsvp_deadline.is_some_and(|deadline| deadline > starts_at) {
+                v.add("rsvp_deadline", "must not be after starts_at");
+            }
+            Some(Schedule {
+                starts_at,
+                ends_at,
+                time_zone: tz,
+                rsvp_deadline,
+            })
+        });
+
+        if !v.is_empty() {
+            return Err(v.finish().unwrap_err());
+        }
+        // Every `Option` below is `Some` because the validator is empty.
+        let missing = || FieldErrors::from([("event".to_owned(), "is incomplete".to_owned())]);
+        Ok(Self {
+            title: title.ok_or_else(missing)?,
+            description: description.ok_or_else(missing)?,
+            venue: Venue {
+                name: venue_name.ok_or_else(missing)?,
+                address: venue_address.ok_or_else(missing)?,
+                map_url: venue_map_url.ok_or_else(missing)?,
+            },
+            schedule: schedule.ok_or_else(missing)?,
+            capacity: capacity.ok_or_else(missing)?,
+            companions_allowed: companions_allowed.ok_or_else(missing)?,
+            language: language.ok_or_else(missing)?,
+            follow_up_url: follow_up_url.ok_or_else(missing)?,
+        })
+    }
+}
+
+/// Validates an optional field: `Some(None)` when absent or blank,
+/// `Some(Some(value))` when valid, `None` (and an error recorded) otherwise.
+fn optional<T>(
+    v: &mut Validator,
+    field: &str,
+    raw: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<Option<T>> {
+    match raw.map(str::trim) {
+        None | Some("") => Some(None),
+        Some(raw) => v.check(field, parse(raw)).map(Some),
+    }
+}
+
+/// An IANA zone name such as `Europe/Paris`.
+pub fn parse_time_zone(raw: &str) -> Result<Tz, String> {
+    raw.trim()
+        .parse::<Tz>()
+        .map_err(|_| format!("'{raw}' is not an IANA time zone; use a name such as 'Europe/Paris'"))
+}
+
+/// An RFC 3339 instant, or a local wall-clock time read in `tz`.
+pub fn parse_instant(raw: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let raw = raw.trim();
+    if let Ok(instant) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(instant.with_timezone(&Utc));
+    }
+    let local = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
+        .ok_or_else(|| {
+            format!("'{raw}' is not a date and time; use '2026-12-03T08:30' (local) or '2026-12-03T07:30:00Z'")
+        })?;
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(instant) => Ok(instant.with_timezone(&Utc)),
+        // In the autumn hour that happens twice, take the first, as calendars do.
+        LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
+        LocalResult::None => Err(format!(
+            "{local} does not exist in {tz} (the clocks skip it)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> EventFields {
+        EventFields {
+            title: "Café des Victoires".into(),
+            venue_name: "Café des Victoires".into(),
+            starts_at: "2026-12-03T08:30".into(),
+            ends_at: "2026-12-03T10:00".into(),
+            time_zone: "Europe/Paris".into(),
+            language: "fr".into(),
+            ..EventFields::default()
+        }
+    }
+
+    #[test]
+    fn local_times_are_read_in_the_event_zone() {
+        let event = EventDetails::try_from(fields()).unwrap();
+        assert_eq!(
+            event.schedule.starts_at.to_rfc3339(),
+            "2026-12-03T07:30:00+00:00"
+        );
+        assert_eq!(event.schedule.answers_close_at(), event.schedule.starts_at);
+    }
+
+    #[test]
+    fn instants_with_an_offset_are_taken_as_given() {
+        let tz: Tz = "Europe/Paris".parse().unwrap();
+        let instant = parse_instant("2026-07-01T08:30:00+02:00", tz).unwrap();
+        assert_eq!(instant.to_rfc3339(), "2026-07-01T06:30:00+00:00");
+    }
+
+    #[test]
+    fn a_time_skipped_by_daylight_saving_is_refused() {
+        let tz: Tz = "Europe/Paris".parse().unwrap();
+        assert!(parse_instant("2026-03-29T02:30", tz).is_err());
+        // The repeated autumn hour resolves to its first occurrence (+02:00).
+        let ambiguous = parse_instant("2026-10-25T02:30", tz).unwrap();
+        assert_eq!(ambiguous.to_rfc3339(), "2026-10-25T00:30:00+00:00");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let errors = EventDetails::try_from(EventFields {
+            title: String::new(),
+            time_zone: "Mars/Olympus".into(),
+            language: "de".into(),
+            capacity: Some(0),
+            companions_allowed: -1,
+            venue_map_url: Some("javascript:alert(1)".into()),
+            ..fields()
+        })
+        .unwrap_err();
+        for field in [
+            "title",
+            "time_zone",
+            "language",
+            "capacity",
+            "companions_allowed",
+            "venue_map_url",
+        ] {
+            assert!(
+                errors.contains_key(field),
+                "missing error for {field}: {errors:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn end_before_start_and_late_deadline_are_refused() {
+        let errors = EventDetails::try_from(EventFields {
+            ends_at: "2026-12-03T08:00".into(),
+            rsvp_deadline: Some("2026-12-04T00:00".into()),
+            ..fields()
+        })
+        .unwrap_err();
+        assert!(errors.contains_key("ends_at"));
+        assert!(errors.contains_key("rsvp_deadline"));
+    }
+}

@@ -1,0 +1,94 @@
+//! Guests of an event.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::answer::Reply;
+use super::email_address::EmailAddress;
+use super::event::Language;
+use super::text::bounded;
+use super::{FieldErrors, Validator};
+
+/// A guest to invite, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGuest {
+    pub email: EmailAddress,
+    /// May be empty: a pasted list often has only addresses.
+    pub name: String,
+    /// `None` means the event's language.
+    pub language: Option<Language>,
+}
+
+impl NewGuest {
+    pub fn parse(
+        email: &str,
+        name: Option<&str>,
+        language: Option<&str>,
+    ) -> Result<Self, FieldErrors> {
+        let mut v = Validator::default();
+        let email = v.check("email", EmailAddress::parse(email));
+        let name = v.check("name", bounded(name.unwrap_or_default(), 0, 200, false));
+        let language = match language.map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => v.check("language", Language::parse(raw)).map(Some),
+        };
+        match (email, name, language) {
+            (Some(email), Some(name), Some(language)) => Ok(Self {
+                email,
+                name,
+                language,
+            }),
+            _ => Err(v.finish().err().unwrap_or_default()),
+        }
+    }
+}
+
+/// A stored guest and her invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guest {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub email: EmailAddress,
+    pub name: String,
+    pub language: Option<Language>,
+    /// `None` until she (or the organiser for her) answers.
+    pub reply: Option<Reply>,
+    pub answered_at: Option<DateTime<Utc>>,
+    /// Set while her "yes" waits for a seat.
+    pub waitlisted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Guest {
+    /// She said yes and holds her seats.
+    pub fn is_seated(&self) -> bool {
+        self.waitlisted_at.is_none()
+            && self
+                .reply
+                .as_ref()
+                .is_some_and(|r| r.answer == super::answer::Answer::Yes)
+    }
+
+    pub fn is_waiting(&self) -> bool {
+        self.waitlisted_at.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_guest_needs_only_a_valid_address() {
+        let guest = NewGuest::parse(" Anne@Example.org ", None, None).unwrap();
+        assert_eq!(guest.email.as_str(), "anne@example.org");
+        assert_eq!(guest.name, "");
+        assert_eq!(guest.language, None);
+    }
+
+    #[test]
+    fn problems_are_reported_per_field() {
+        let errors = NewGuest::parse("nope", Some(&"x".repeat(201)), Some("de")).unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+    }
+}

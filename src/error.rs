@@ -1,0 +1,130 @@
+//! The outcomes a client can get, and the one JSON shape they all share:
+//! `{ "error": code, "message": text, "fields": { name: problem } }`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::FieldErrors;
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is not well-formed (unparseable JSON, wrong content type).
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("missing or invalid API key")]
+    Unauthorized,
+    /// Unknown, or belonging to someone else: the two are indistinguishable
+    /// on purpose, so ids of other organisers' resources leak nothing.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// Something that was possible is no longer (answers closed, event cancelled).
+    #[error("{message}")]
+    Gone { code: &'static str, message: String },
+    #[error("the request has invalid fields")]
+    Validation { fields: FieldErrors },
+    #[error("this route does not accept that method")]
+    MethodNotAllowed,
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("an internal error occurred")]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The public error body. `fields` is present only for validation errors.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A stable, machine-readable code such as `validation_failed`.
+    #[schema(example = "validation_failed")]
+    pub error: String,
+    /// A sentence for a person.
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<FieldErrors>,
+}
+
+impl ApiError {
+    pub fn validation(fields: FieldErrors) -> Self {
+        Self::Validation { fields }
+    }
+
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            fields: FieldErrors::from([(name.to_owned(), message.into())]),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn gone(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Gone {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+            Self::Gone { code, .. } => (StatusCode::GONE, code),
+            Self::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Internal(anyhow::Error::new(err).context("database error"))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let Self::Internal(err) = &self {
+            // `{:#}` prints the whole cause chain; the client sees none of it.
+            tracing::error!(error = format!("{err:#}"), "request failed");
+        }
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                error: code.to_owned(),
+                message: self.to_string(),
+                fields: match self {
+                    Self::Validation { fields } => Some(fields),
+                    _ => None,
+                },
+            }),
+        )
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}

@@ -1,0 +1,395 @@
+//! Organiser API: events.
+
+use axum::http::StatusCode;
+use serde::{Deserialize, Deserializer};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::extract::{AuthenticatedOrganiser, Json, Path, Query};
+use super::views::{AnswerChangeView, EventView, SummaryView};
+use crate::domain::event::{Event, EventDetails, EventFields, EventStatus};
+use crate::error::{ApiError, ErrorBody, Result};
+use crate::storage;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_event, list_events))
+        .routes(routes!(get_event, update_event))
+        .routes(routes!(publish_event))
+        .routes(routes!(cancel_event))
+        .routes(routes!(event_summary))
+        .routes(routes!(answer_history))
+}
+
+/// A new event. Times are RFC 3339 instants (`2026-12-03T07:30:00Z`) or local
+/// wall-clock times in `time_zone` (`2026-12-03T08:30`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEventRequest {
+    #[schema(example = "Café des Victoires")]
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[schema(example = "Café des Victoires")]
+    venue_name: String,
+    #[serde(default)]
+    #[schema(example = "6 place des Victoires, 75002 Paris")]
+    venue_address: String,
+    venue_map_url: Option<String>,
+    #[schema(example = "2026-12-03T08:30")]
+    starts_at: String,
+    #[schema(example = "2026-12-03T10:00")]
+    ends_at: String,
+    #[schema(example = "Europe/Paris")]
+    time_zone: String,
+    /// When answers close; omitted means when the event starts.
+    rsvp_deadline: Option<String>,
+    /// Seats including companions; omitted or `null` is unlimited.
+    capacity: Option<i64>,
+    /// Companions each guest may bring (default 0).
+    #[serde(default)]
+    companions_allowed: i64,
+    /// `fr` or `en` (default `en`).
+    #[serde(default = "default_language")]
+    language: String,
+    /// The photo album or follow-up page sent after the event.
+    follow_up_url: Option<String>,
+}
+
+fn default_language() -> String {
+    "en".to_owned()
+}
+
+impl From<NewEventRequest> for EventFields {
+    fn from(r: NewEventRequest) -> Self {
+        Self {
+            title: r.title,
+            description: r.description,
+            venue_name: r.venue_name,
+            venue_address: r.venue_address,
+            venue_map_url: r.venue_map_url,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            time_zone: r.time_zone,
+            rsvp_deadline: r.rsvp_deadline,
+            capacity: r.capacity,
+            companions_allowed: r.companions_allowed,
+            language: r.language,
+            follow_up_url: r.follow_up_url,
+        }
+    }
+}
+
+/// Changes to an event: only the fields present change; `null` clears an
+/// optional field. Local times are read in the (possibly new) `time_zone`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventPatchRequest {
+    title: Option<String>,
+    description: Option<String>,
+    venue_name: Option<String>,
+    venue_address: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    venue_map_url: Option<Option<String>>,
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    time_zone: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    rsvp_deadline: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    capacity: Option<Option<i64>>,
+    companions_allowed: Option<i64>,
+    language: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    follow_up_url: Option<Option<String>>,
+}
+
+/// Tells "absent" (`None`, via `default`) from "null" (`Some(None)`).
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl EventPatchRequest {
+    /// The current event's fields with this patch laid over them. Instants
+    /// are carried as RFC 3339 so they survive a change of zone unchanged.
+    fn apply_to(self, current: &EventDetails) -> EventFields {
+        let instant = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339();
+        EventFields {
+            title: self.title.unwrap_or_else(|| current.title.clone()),
+            description: self
+                .description
+                .unwrap_or_else(|| current.description.clone()),
+            venue_name: self
+                .venue_name
+                .unwrap_or_else(|| current.venue.name.clone()),
+            venue_address: self
+                .venue_address
+                .unwrap_or_else(|| current.venue.address.clone()),
+            venue_map_url: self
+                .venue_map_url
+                .unwrap_or_else(|| current.venue.map_url.clone()),
+            starts_at: self
+                .starts_at
+                .unwrap_or_else(|| instant(current.schedule.starts_at)),
+            ends_at: self
+                .ends_at
+                .unwrap_or_else(|| instant(current.schedule.ends_at)),
+            time_zone: self
+                .time_zone
+                .unwrap_or_else(|| current.schedule.time_zone.name().to_owned()),
+            rsvp_deadline: self
+                .rsvp_deadline
+                .unwrap_or_else(|| current.schedule.rsvp_deadline.map(instant)),
+            capacity: self
+                .capacity
+                .unwrap_or_else(|| current.capacity.map(i64::from)),
+            companions_allowed: self
+                .companions_allowed
+                .unwrap_or_else(|| i64::from(current.companions_allowed)),
+            language: self
+                .language
+                .unwrap_or_else(|| current.language.as_str().to_owned()),
+            follow_up_url: self
+                .follow_up_url
+                .unwrap_or_else(|| current.follow_up_url.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Page {
+    /// At most this many events (1 to 200, default 50).
+    limit: Option<u64>,
+    /// Skip this many events (default 0).
+    offset: Option<u64>,
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct EventList {
+    events: Vec<EventView>,
+    limit: u64,
+    offset: u64,
+}
+
+async fn view(state: &AppState, event: Event) -> Result<EventView> {
+    let counts = storage::events::counts(&state.db, &[event.id])
+        .await?
+        .remove(&event.id)
+        .unwrap_or_default();
+    Ok(EventView::new(event, counts))
+}
+
+/// Create an event, as a draft.
+#[utoipa::path(post, path = "/events", tag = "events", security(("api_key" = [])),
+    request_body = NewEventRequest,
+    responses(
+        (status = 201, description = "Created", body = EventView),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+async fn create_event(
+    state: axum::extract::State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Json(request): Json<NewEventRequest>,
+) -> Result<(StatusCode, Json<EventView>)> {
+    let details =
+        EventDetails::try_from(EventFields::from(request)).map_err(ApiError::validation)?;
+    let event =
+        storage::events::insert(&state.db, organiser.id, &details, state.clock.now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EventView::new(event, Default::default())),
+    ))
+}
+
+/// List your events, soonest first, with their counts.
+#[utoipa::path(get, path = "/events", tag = "events", security(("api_key" = [])), params(Page),
+    responses(
+        (status = 200, description = "Your events", body = EventList),
+        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+    ))]
+async fn list_events(
+    state: axum::extract::State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Query(page): Query<Page>,
+) -> Result<Json<EventList>> {
+    let limit = page.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::field("limit", "must be between 1 and 200"));
+    }
+    let offset = page.offset.unwrap_or(0);
+    let events = storage::events::list(&state.db, organiser.id, limit, offset).await?;
+    let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+    let mut counts = storage::events::counts(&state.db, &ids).await?;
+    let events = events
+        .into_iter()
+        .map(|event| {
+            let event_counts = counts.remove(&event.id).unwrap_or_default();
+            EventView::new(event, event_counts)
+        })
+        .collect();
+    Ok(Json(EventList {
+        events,
+        limit,
+        offset,
+    }))
+}
+
+/// Read one of your events.
+#[utoipa::path(get, path = "/events/{event_id}", tag = "events", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The event", body = EventView),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+    ))]
+async fn get_event(
+    state: axum::extract::State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<EventView>> {
+    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    Ok(Json(view(&state, event).await?))
+}
+
+/// Change an event. Moving it or changing its place bumps its SEQUENCE;
+/// raising the capacity seats guests from the waiting list.
+#[utoipa::path(patch, path = "/events/{event_id}", tag = "events", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    request_body = EventPatchRequest,
+    responses(
+        (status = 200, description = "The changed event", body = EventView),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 409, description = "The event is cancelled", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+async fn update_event(
+    state: axum::extract::State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+    Json(patch): Json<EventPatchRequest>,
+) -> Result<Json<EventView>> {
+    let now = state.clock.now();
+    let tx = storage::begin_write(&state.db).await?;
+    let current = storage::events::lock_owned(&tx, organiser.id, event_id).await?;
+    if current.status == EventStatus::Cancelled {
+        return Err(ApiError::conflict(
+            "event_cancelled",
+            "a cancelled event cannot be changed",
+        ));
+    }
+    let details =
+        EventDetails::try_from(patch.apply_to(&current.details)).map_err(ApiError::validation)?;
+    let event = storage::events::update_details(&tx, &current, &details, now).await?;
+    if event.details.capacity != current.details.capacity {
+        storage::answers::promote_waiting(&tx, &event, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Json(view(&state, event).await?))
+}
+
+/// Publish a draft: guests can answer from now on. Publishing twice is harmless.
+#[utoipa::path(post, path = "/events/{event_id}/publish", tag = "events", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The published event", body = EventView),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 409, description = "The event is cancelled", body = ErrorBody),
+    ))]
+async fn publish_event(
+    state: axum::extract::State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<EventView>> {
+    change_status(&state, organiser.id, event_id, EventStatus::Published).await
+}
+
+/// Cancel an event: nobody can answer any more. Cancelling twice is harmless.
+#[utoipa::path(post, path = "/events/{event_id}/cancel", tag = "events", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The cancelled event", body = EventView),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+    ))]
+async fn cancel_event(
+    state: axum::extract::State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<EventView>> {
+    change_status(&state, organiser.id, event_id, EventStatus::Cancelled).await
+}
+
+async fn change_status(
+    state: &AppState,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    target: EventStatus,
+) -> Result<Json<EventView>> {
+    let tx = storage::begin_write(&state.db).await?;
+    let current = storage::events::lock_owned(&tx, organiser_id, event_id).await?;
+    let event = match (current.status, target) {
+        (from, to) if from == to => current,
+        (EventStatus::Cancelled, _) => {
+            return Err(ApiError::conflict(
+                "event_cancelled",
+                "a cancelled event cannot be published again",
+            ));
+        }
+        _ => storage::events::set_status(&tx, &current, target, state.clock.now()).await?,
+    };
+    tx.commit().await?;
+    Ok(Json(view(state, event).await?))
+}
+
+/// Who is coming: invited, answered, yes / no / maybe, seats, waiting list.
+#[utoipa::path(get, path = "/events/{event_id}/summary", tag = "events", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The counts", body = SummaryView),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+    ))]
+async fn event_summary(
+    state: axum::extract::State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<SummaryView>> {
+    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let counts = storage::events::counts(&state.db, &[event.id])
+        .await?
+        .remove(&event.id)
+        .unwrap_or_default();
+    Ok(Json(SummaryView::new(&event, counts)))
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct AnswerHistory {
+    changes: Vec<AnswerChangeView>,
+}
+
+/// Every answer change, oldest first: how answers arrived over time.
+#[utoipa::path(get, path = "/events/{event_id}/answers/history", tag = "answers", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The changes", body = AnswerHistory),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+    ))]
+async fn answer_history(
+    state: axum::extract::State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<AnswerHistory>> {
+    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let changes = storage::answers::history(&state.db, event.id).await?;
+    Ok(Json(AnswerHistory {
+        changes: changes.into_iter().map(Into::into).collect(),
+    }))
+}

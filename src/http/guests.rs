@@ -1,0 +1,289 @@
+//! Organiser API: guests of an event, and answers set by the organiser.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::extract::{AuthenticatedOrganiser, Json, Path};
+use super::views::GuestView;
+use crate::domain::FieldErrors;
+use crate::domain::answer::{Answer, Channel, MAX_COMPANIONS_BY_ORGANISER, Reply};
+use crate::domain::guest::{Guest, NewGuest};
+use crate::domain::token::InvitationToken;
+use crate::error::{ApiError, ErrorBody, Result};
+use crate::storage;
+
+/// Most rows accepted in one bulk request; larger lists go in several.
+pub const MAX_BULK_GUESTS: usize = 1000;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(add_guest, list_guests))
+        .routes(routes!(add_guests))
+        .routes(routes!(remove_guest))
+        .routes(routes!(set_answer))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGuestRequest {
+    #[schema(example = "anne.martin@example.org")]
+    email: String,
+    #[schema(example = "Anne Martin")]
+    name: Option<String>,
+    /// `fr` or `en`; omitted means the event's language.
+    language: Option<String>,
+}
+
+impl TryFrom<&NewGuestRequest> for NewGuest {
+    type Error = FieldErrors;
+
+    fn try_from(r: &NewGuestRequest) -> Result<Self, FieldErrors> {
+        NewGuest::parse(&r.email, r.name.as_deref(), r.language.as_deref())
+    }
+}
+
+/// A guest just invited, with her personal invitation token. The token is
+/// shown only here: Convive keeps just its hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitedGuest {
+    #[serde(flatten)]
+    guest: GuestView,
+    invitation_token: String,
+    /// Where the guest reads and answers her invitation.
+    invitation_url: String,
+}
+
+fn invited(state: &AppState, guest: Guest, token: &InvitationToken) -> InvitedGuest {
+    InvitedGuest {
+        invitation_url: state.invitation_url(token),
+        invitation_token: token.as_str().to_owned(),
+        guest: GuestView::new(guest, None),
+    }
+}
+
+/// Invite one guest.
+#[utoipa::path(post, path = "/events/{event_id}/guests", tag = "guests", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    request_body = NewGuestRequest,
+    responses(
+        (status = 201, description = "Invited", body = InvitedGuest),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 409, description = "This address is already invited", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+async fn add_guest(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+    Json(request): Json<NewGuestRequest>,
+) -> Result<(StatusCode, Json<InvitedGuest>)> {
+    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let new_guest = NewGuest::try_from(&request).map_err(ApiError::validation)?;
+    let (guest, token) =
+        storage::guests::add(&state.db, &event, &new_guest, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(invited(&state, guest, &token))))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGuestsRequest {
+    /// Up to 1000 guests.
+    guests: Vec<NewGuestRequest>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    Added,
+    /// Already invited, or listed twice in this request.
+    Duplicate,
+    Invalid,
+}
+
+/// What became of one row of a bulk request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowResult {
+    /// 0-based position in the request.
+    row: usize,
+    email: String,
+    status: RowStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    guest: Option<InvitedGuest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<FieldErrors>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkReport {
+    added: usize,
+    duplicates: usize,
+    invalid: usize,
+    rows: Vec<RowResult>,
+}
+
+/// Invite many guests at once; each row gets its own result, and valid rows
+/// are added even when others are not.
+#[utoipa::path(post, path = "/events/{event_id}/guests/bulk", tag = "guests", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    request_body = NewGuestsRequest,
+    responses(
+        (status = 200, description = "One result per row", body = BulkReport),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 422, description = "Too many or no rows", body = ErrorBody),
+    ))]
+async fn add_guests(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+    Json(request): Json<NewGuestsRequest>,
+) -> Result<Json<BulkReport>> {
+    if request.guests.is_empty() || request.guests.len() > MAX_BULK_GUESTS {
+        return Err(ApiError::field(
+            "guests",
+            format!("must hold between 1 and {MAX_BULK_GUESTS} guests"),
+        ));
+    }
+    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let parsed: Vec<Result<NewGuest, FieldErrors>> =
+        request.guests.iter().map(NewGuest::try_from).collect();
+    let valid: Vec<NewGuest> = parsed
+        .iter()
+        .filter_map(|p| p.as_ref().ok().cloned())
+        .collect();
+    let mut inserted = storage::guests::add_many(&state.db, &event, &valid, state.clock.now())
+        .await?
+        .into_iter();
+
+    let mut report = BulkReport {
+        added: 0,
+        duplicates: 0,
+        invalid: 0,
+        rows: Vec::with_capacity(parsed.len()),
+    };
+    for (row, (raw, parsed)) in request.guests.iter().zip(parsed).enumerate() {
+        let (status, guest, errors) = match parsed {
+            Err(errors) => (RowStatus::Invalid, None, Some(errors)),
+            Ok(_) => match inserted.next().flatten() {
+                Some((guest, token)) => {
+                    (RowStatus::Added, Some(invited(&state, guest, &token)), None)
+                }
+                None => (RowStatus::Duplicate, None, None),
+            },
+        };
+        match status {
+            RowStatus::Added => report.added += 1,
+            RowStatus::Duplicate => report.duplicates += 1,
+            RowStatus::Invalid => report.invalid += 1,
+        }
+        report.rows.push(RowResult {
+            row,
+            email: raw.email.trim().to_owned(),
+            status,
+            guest,
+            errors,
+        });
+    }
+    Ok(Json(report))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GuestList {
+    guests: Vec<GuestView>,
+}
+
+/// Every guest of the event with her answer and waiting-list place.
+#[utoipa::path(get, path = "/events/{event_id}/guests", tag = "guests", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The guests, in the order they were invited", body = GuestList),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+    ))]
+async fn list_guests(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<GuestList>> {
+    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let guests = storage::guests::list(&state.db, event.id).await?;
+    Ok(Json(GuestList {
+        guests: guests
+            .into_iter()
+            .map(|(g, position)| GuestView::new(g, position))
+            .collect(),
+    }))
+}
+
+/// Remove a guest; whoever her seats make room for is seated from the waiting list.
+#[utoipa::path(delete, path = "/events/{event_id}/guests/{guest_id}", tag = "guests", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event"), ("guest_id" = Uuid, Path, description = "The guest")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 404, description = "No such event or guest of yours", body = ErrorBody),
+    ))]
+async fn remove_guest(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
+) -> Result<StatusCode> {
+    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    storage::guests::remove(&state.db, &event, guest_id, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An answer. Companions are ignored for "no".
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerRequest {
+    pub answer: Answer,
+    #[serde(default)]
+    pub companions: i64,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// Set a guest's answer, e.g. for a guest who phoned. The organiser is not
+/// bound by the deadline or the companion limit; seats and the waiting list
+/// still apply.
+#[utoipa::path(put, path = "/events/{event_id}/guests/{guest_id}/answer", tag = "answers", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event"), ("guest_id" = Uuid, Path, description = "The guest")),
+    request_body = AnswerRequest,
+    responses(
+        (status = 200, description = "The guest with her new answer", body = GuestView),
+        (status = 404, description = "No such event or guest of yours", body = ErrorBody),
+        (status = 409, description = "Not enough seats for a seated guest's larger party", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+async fn set_answer(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
+    Json(request): Json<AnswerRequest>,
+) -> Result<Json<GuestView>> {
+    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let reply = Reply::parse(
+        request.answer,
+        request.companions,
+        &request.comment,
+        MAX_COMPANIONS_BY_ORGANISER as u32,
+    )
+    .map_err(ApiError::validation)?;
+    let outcome = storage::answers::record(
+        &state.db,
+        event.id,
+        guest_id,
+        &reply,
+        Channel::Organiser,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(GuestView::new(
+        outcome.guest,
+        outcome.waitlist_position,
+    )))
+}

@@ -1,0 +1,147 @@
+//! Guest API: a guest reads and answers her invitation with only her token.
+
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::extract::{Json, Path};
+use super::guests::AnswerRequest;
+use super::views::{ReplyView, VenueView, When};
+use crate::domain::answer::{Channel, Reply};
+use crate::domain::event::{Event, EventStatus, Language};
+use crate::domain::guest::Guest;
+use crate::domain::token::InvitationToken;
+use crate::error::{ApiError, ErrorBody, Result};
+use crate::storage;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(read_invitation))
+        .routes(routes!(answer_invitation))
+}
+
+/// What a guest sees of the event: no counts, no other guests.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicEventView {
+    title: String,
+    description: String,
+    venue: VenueView,
+    starts_at: When,
+    ends_at: When,
+    time_zone: String,
+    status: EventStatus,
+    companions_allowed: u32,
+    answers_close_at: When,
+}
+
+/// A guest's invitation and her answer so far.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationView {
+    event: PublicEventView,
+    guest_name: String,
+    /// The language to show her: hers, else the event's.
+    language: Language,
+    reply: Option<ReplyView>,
+    /// Her 1-based place if her "yes" waits for a seat.
+    waitlist_position: Option<u32>,
+    /// Whether she can still answer (published, not cancelled, before the deadline).
+    answers_open: bool,
+}
+
+fn invitation_view(
+    event: Event,
+    guest: Guest,
+    waitlist_position: Option<u32>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> InvitationView {
+    let answers_open = event.guest_may_answer(now).is_ok();
+    let zone = event.details.schedule.time_zone;
+    let details = event.details;
+    InvitationView {
+        language: guest.language.unwrap_or(details.language),
+        guest_name: guest.name,
+        reply: guest.reply.map(ReplyView::from),
+        waitlist_position,
+        answers_open,
+        event: PublicEventView {
+            answers_close_at: When::new(details.schedule.answers_close_at(), zone),
+            title: details.title,
+            description: details.description,
+            venue: VenueView {
+                name: details.venue.name,
+                address: details.venue.address,
+                map_url: details.venue.map_url,
+            },
+            starts_at: When::new(details.schedule.starts_at, zone),
+            ends_at: When::new(details.schedule.ends_at, zone),
+            time_zone: zone.name().to_owned(),
+            status: event.status,
+            companions_allowed: details.companions_allowed,
+        },
+    }
+}
+
+async fn find(state: &AppState, token: &str) -> Result<(Guest, Event)> {
+    let hash = InvitationToken::hash_of_presented(token).ok_or(ApiError::NotFound("invitation"))?;
+    storage::guests::find_by_token(&state.db, &hash).await
+}
+
+/// Read your invitation.
+#[utoipa::path(get, path = "/invitations/{token}", tag = "invitations",
+    params(("token" = String, Path, description = "The token from your personal link")),
+    responses(
+        (status = 200, description = "Your invitation", body = InvitationView),
+        (status = 404, description = "No such invitation", body = ErrorBody),
+    ))]
+async fn read_invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<InvitationView>> {
+    let (guest, event) = find(&state, &token).await?;
+    let position = storage::guests::waitlist_position(&state.db, &guest).await?;
+    Ok(Json(invitation_view(
+        event,
+        guest,
+        position,
+        state.clock.now(),
+    )))
+}
+
+/// Answer your invitation, or change your answer, until the deadline.
+#[utoipa::path(put, path = "/invitations/{token}/answer", tag = "invitations",
+    params(("token" = String, Path, description = "The token from your personal link")),
+    request_body = AnswerRequest,
+    responses(
+        (status = 200, description = "Your invitation with your answer", body = InvitationView),
+        (status = 404, description = "No such invitation", body = ErrorBody),
+        (status = 409, description = "Not published yet, or not enough seats left for your companions", body = ErrorBody),
+        (status = 410, description = "Answers are closed or the event is cancelled", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+async fn answer_invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Json(request): Json<AnswerRequest>,
+) -> Result<Json<InvitationView>> {
+    let (guest, event) = find(&state, &token).await?;
+    let reply = Reply::parse(
+        request.answer,
+        request.companions,
+        &request.comment,
+        event.details.companions_allowed,
+    )
+    .map_err(ApiError::validation)?;
+    let now = state.clock.now();
+    let outcome =
+        storage::answers::record(&state.db, event.id, guest.id, &reply, Channel::Guest, now)
+            .await?;
+    Ok(Json(invitation_view(
+        event,
+        outcome.guest,
+        outcome.waitlist_position,
+        now,
+    )))
+}

@@ -1,0 +1,124 @@
+//! HTTP: the organiser API, the guest API, probes and the OpenAPI document.
+pub mod events;
+pub mod extract;
+pub mod guests;
+pub mod health;
+pub mod invitations;
+pub mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::MatchedPath;
+use axum::http::{Request, StatusCode};
+use sea_orm::DatabaseConnection;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_scalar::{Scalar, Servable};
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::domain::token::InvitationToken;
+use crate::error::ApiError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// The link a guest follows to read and answer her invitation.
+    pub fn invitation_url(&self, token: &InvitationToken) -> String {
+        let base = self.settings.public_url.as_str().trim_end_matches('/');
+        format!("{base}/api/v1/invitations/{}", token.as_str())
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Convive", description = "Events, invitations and RSVPs for small recurring events."),
+    modifiers(&BearerApiKey),
+    tags(
+        (name = "events", description = "An organiser's events"),
+        (name = "guests", description = "Who is invited"),
+        (name = "answers", description = "Answers set by the organiser, and their history"),
+        (name = "invitations", description = "A guest's own invitation, reached with her token"),
+        (name = "operations", description = "Probes"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerApiKey;
+
+impl Modify for BearerApiKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.description = Some("An API key from `convive organiser create`".to_owned());
+        components.add_security_scheme("api_key", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The whole OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
+        .merge(events::router())
+        .merge(guests::router())
+        .merge(invitations::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .merge(health::router())
+}
+
+/// Largest request body: a bulk guest list of 1000 rows fits with room to spare.
+const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let (router, openapi) = api_router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    let document = {
+        let openapi = Arc::clone(&openapi);
+        move || async move { axum::Json(openapi.as_ref().clone()) }
+    };
+    router
+        .route("/api/openapi.json", axum::routing::get(document))
+        .merge(Scalar::with_url("/api/docs", openapi.as_ref().clone()))
+        .fallback(|| async { ApiError::NotFound("route") })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let request_id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                // The route pattern, not the path: invitation tokens must not reach the logs.
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("(unmatched)", MatchedPath::as_str);
+                tracing::info_span!("request", method = %request.method(), route, request_id)
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}

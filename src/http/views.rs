@@ -1,0 +1,215 @@
+//! Response bodies: what the API shows of domain values. Kept apart from the
+//! storage entities so a schema change never leaks into the public contract.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::domain::answer::{Answer, Channel, Reply};
+use crate::domain::event::{Event, EventStatus, Language};
+use crate::domain::guest::Guest;
+use crate::storage::answers::AnswerChange;
+use crate::storage::events::Counts;
+
+/// An instant in UTC and the same instant on the event's wall clock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct When {
+    #[schema(example = "2026-12-03T07:30:00Z")]
+    pub utc: String,
+    /// Local time in the event's zone, with its offset.
+    #[schema(example = "2026-12-03T08:30:00+01:00")]
+    pub local: String,
+}
+
+impl When {
+    pub fn new(instant: DateTime<Utc>, zone: Tz) -> Self {
+        Self {
+            utc: instant.to_rfc3339_opts(SecondsFormat::Secs, true),
+            local: instant
+                .with_timezone(&zone)
+                .to_rfc3339_opts(SecondsFormat::Secs, false),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VenueView {
+    pub name: String,
+    pub address: String,
+    pub map_url: Option<String>,
+}
+
+/// An event as its organiser sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub venue: VenueView,
+    pub starts_at: When,
+    pub ends_at: When,
+    #[schema(example = "Europe/Paris")]
+    pub time_zone: String,
+    /// As set by the organiser; `null` means answers close when the event starts.
+    pub rsvp_deadline: Option<When>,
+    pub answers_close_at: When,
+    /// Seats including companions; `null` is unlimited.
+    pub capacity: Option<u32>,
+    pub companions_allowed: u32,
+    pub language: Language,
+    pub follow_up_url: Option<String>,
+    pub status: EventStatus,
+    /// iCalendar SEQUENCE, bumped on each change of time, place or status.
+    pub sequence: u32,
+    pub summary: SummaryView,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl EventView {
+    pub fn new(event: Event, counts: Counts) -> Self {
+        let zone = event.details.schedule.time_zone;
+        let summary = SummaryView::new(&event, counts);
+        let details = event.details;
+        Self {
+            id: event.id,
+            title: details.title,
+            description: details.description,
+            venue: VenueView {
+                name: details.venue.name,
+                address: details.venue.address,
+                map_url: details.venue.map_url,
+            },
+            starts_at: When::new(details.schedule.starts_at, zone),
+            ends_at: When::new(details.schedule.ends_at, zone),
+            time_zone: zone.name().to_owned(),
+            rsvp_deadline: details.schedule.rsvp_deadline.map(|d| When::new(d, zone)),
+            answers_close_at: When::new(details.schedule.answers_close_at(), zone),
+            capacity: details.capacity,
+            companions_allowed: details.companions_allowed,
+            language: details.language,
+            follow_up_url: details.follow_up_url,
+            status: event.status,
+            sequence: event.sequence,
+            summary,
+            created_at: event.created_at,
+            updated_at: event.updated_at,
+        }
+    }
+}
+
+/// Who is coming, at a glance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryView {
+    pub invited: u64,
+    pub answered: u64,
+    pub not_answered: u64,
+    /// All "yes" answers, seated or waiting.
+    pub yes: u64,
+    pub no: u64,
+    pub maybe: u64,
+    /// Seats held by seated guests and their companions.
+    pub seats_taken: u64,
+    /// `null` when capacity is unlimited.
+    pub seats_left: Option<u64>,
+    pub capacity: Option<u32>,
+    /// Guests whose "yes" waits for a seat.
+    pub waiting: u64,
+    /// Seats the waiting parties need.
+    pub waiting_seats: u64,
+}
+
+impl SummaryView {
+    pub fn new(event: &Event, counts: Counts) -> Self {
+        Self {
+            invited: counts.invited,
+            answered: counts.answered,
+            not_answered: counts.invited - counts.answered,
+            yes: counts.yes,
+            no: counts.no,
+            maybe: counts.maybe,
+            seats_taken: counts.seats_taken,
+            seats_left: event
+                .details
+                .capacity
+                .map(|c| u64::from(c).saturating_sub(counts.seats_taken)),
+            capacity: event.details.capacity,
+            waiting: counts.waiting,
+            waiting_seats: counts.waiting_seats,
+        }
+    }
+}
+
+/// An answer with what comes with it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplyView {
+    pub answer: Answer,
+    pub companions: u32,
+    pub comment: String,
+}
+
+impl From<Reply> for ReplyView {
+    fn from(reply: Reply) -> Self {
+        Self {
+            answer: reply.answer,
+            companions: reply.companions,
+            comment: reply.comment,
+        }
+    }
+}
+
+/// A guest as her organiser sees her.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GuestView {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    /// `null` means the event's language.
+    pub language: Option<Language>,
+    /// `null` until she answers.
+    pub reply: Option<ReplyView>,
+    pub answered_at: Option<DateTime<Utc>>,
+    /// 1-based place on the waiting list, if her "yes" waits for a seat.
+    pub waitlist_position: Option<u32>,
+    pub invited_at: DateTime<Utc>,
+}
+
+impl GuestView {
+    pub fn new(guest: Guest, waitlist_position: Option<u32>) -> Self {
+        Self {
+            id: guest.id,
+            email: guest.email.to_string(),
+            name: guest.name,
+            language: guest.language,
+            reply: guest.reply.map(ReplyView::from),
+            answered_at: guest.answered_at,
+            waitlist_position,
+            invited_at: guest.created_at,
+        }
+    }
+}
+
+/// One change of one guest's answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerChangeView {
+    pub guest_id: Uuid,
+    pub reply: ReplyView,
+    /// Whether this "yes" went to the waiting list.
+    pub waitlisted: bool,
+    pub channel: Channel,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl From<AnswerChange> for AnswerChangeView {
+    fn from(change: AnswerChange) -> Self {
+        Self {
+            guest_id: change.guest_id,
+            reply: change.reply.into(),
+            waitlisted: change.waitlisted,
+            channel: change.channel,
+            changed_at: change.changed_at,
+        }
+    }
+}

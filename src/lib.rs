@@ -1,0 +1,21 @@
+//! Convive: event invitations and RSVPs that do the chasing for organisers
+//! of small recurring events.
+
+/// The command line (`serve`, `migrate`, organiser tasks).
+pub mod cli;
+/// The injectable clock.
+pub mod clock;
+/// Settings from defaults, a file and `CONVIVE_*` variables.
+pub mod config;
+/// Pure types and rules: events, guests, answers, seating.
+pub mod domain;
+/// The one JSON error shape.
+pub mod error;
+/// Axum routers: organiser API, guest API, probes, OpenAPI.
+pub mod http;
+/// Building and running the application.
+pub mod startup;
+/// sea-orm storage on SQLite or PostgreSQL.
+pub mod storage;
+/// Structured logging.
+pub mod telemetry;

@@ -1,0 +1,7 @@
+//! sea-orm entities, one per table, mirroring `migrations/`. Plain data only:
+//! behaviour lives in the sibling modules of `storage/`.
+pub mod answer_changes;
+pub mod api_keys;
+pub mod events;
+pub mod guests;
+pub mod organisers;

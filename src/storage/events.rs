@@ -1,0 +1,255 @@
+//! Events: rows <-> [`Event`], and the per-event counts shown in lists.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::entities::{events, guests};
+use crate::domain::event::{Event, EventDetails, EventStatus, Language, Schedule, Venue};
+use crate::error::{ApiError, Result};
+
+pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
+    let time_zone = row
+        .time_zone
+        .parse()
+        .map_err(|_| anyhow!("stored time zone {:?} is unknown", row.time_zone))?;
+    let language = Language::parse(&row.language).map_err(|e| anyhow!(e))?;
+    let status = EventStatus::parse(&row.status)
+        .ok_or_else(|| anyhow!("stored status {:?} is unknown", row.status))?;
+    Ok(Event {
+        id: row.id,
+        organiser_id: row.organiser_id,
+        details: EventDetails {
+            title: row.title,
+            description: row.description,
+            venue: Venue {
+                name: row.venue_name,
+                address: row.venue_address,
+                map_url: row.venue_map_url,
+            },
+            schedule: Schedule {
+                starts_at: row.starts_at,
+                ends_at: row.ends_at,
+                time_zone,
+                rsvp_deadline: row.rsvp_deadline,
+            },
+            capacity: row.capacity.map(|c| c as u32),
+            companions_allowed: row.companions_allowed as u32,
+            language,
+            follow_up_url: row.follow_up_url,
+        },
+        status,
+        sequence: row.sequence as u32,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+/// The columns an organiser controls, as an active model.
+fn details_active_model(details: &EventDetails) -> events::ActiveModel {
+    events::ActiveModel {
+        title: Set(details.title.clone()),
+        description: Set(details.description.clone()),
+        venue_name: Set(details.venue.name.clone()),
+        venue_address: Set(details.venue.address.clone()),
+        venue_map_url: Set(details.venue.map_url.clone()),
+        starts_at: Set(details.schedule.starts_at),
+        ends_at: Set(details.schedule.ends_at),
+        time_zone: Set(details.schedule.time_zone.name().to_owned()),
+        capacity: Set(details.capacity.map(|c| c as i32)),
+        companions_allowed: Set(details.companions_allowed as i32),
+        rsvp_deadline: Set(details.schedule.rsvp_deadline),
+        language: Set(details.language.as_str().to_owned()),
+        follow_up_url: Set(details.follow_up_url.clone()),
+        ..Default::default()
+    }
+}
+
+pub async fn insert(
+    db: &DatabaseConnection,
+    organiser_id: Uuid,
+    details: &EventDetails,
+    now: DateTime<Utc>,
+) -> Result<Event> {
+    let mut row = details_active_model(details);
+    row.id = Set(Uuid::now_v7());
+    row.organiser_id = Set(organiser_id);
+    row.status = Set(EventStatus::Draft.as_str().to_owned());
+    row.sequence = Set(0);
+    row.created_at = Set(now);
+    row.updated_at = Set(now);
+    let row = row.insert(db).await.context("cannot insert the event")?;
+    Ok(to_domain(row)?)
+}
+
+async fn fetch(
+    conn: &impl ConnectionTrait,
+    event_id: Uuid,
+    owner: Option<Uuid>,
+    lock: bool,
+) -> Result<Event> {
+    let mut query = events::Entity::find_by_id(event_id);
+    if let Some(owner) = owner {
+        query = query.filter(events::Column::OrganiserId.eq(owner));
+    }
+    if lock {
+        query = query.lock_exclusive();
+    }
+    let row = query.one(conn).await?.ok_or(ApiError::NotFound("event"))?;
+    Ok(to_domain(row)?)
+}
+
+/// The organiser's event; someone else's is reported as not found.
+pub async fn find_owned(
+    conn: &impl ConnectionTrait,
+    organiser_id: Uuid,
+    event_id: Uuid,
+) -> Result<Event> {
+    fetch(conn, event_id, Some(organiser_id), false).await
+}
+
+/// Like [`find_owned`], and locks the row until the transaction ends
+/// (`FOR UPDATE` on PostgreSQL; on SQLite the `BEGIN IMMEDIATE` write lock
+/// already serialises writers, and sea-query drops the clause).
+pub async fn lock_owned(
+    conn: &impl ConnectionTrait,
+    organiser_id: Uuid,
+    event_id: Uuid,
+) -> Result<Event> {
+    fetch(conn, event_id, Some(organiser_id), true).await
+}
+
+/// Locks any event by id, for rules that already know whose it is.
+pub async fn lock(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<Event> {
+    fetch(conn, event_id, None, true).await
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    organiser_id: Uuid,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<Event>> {
+    events::Entity::find()
+        .filter(events::Column::OrganiserId.eq(organiser_id))
+        .order_by_asc(events::Column::StartsAt)
+        .order_by_asc(events::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| to_domain(row).map_err(ApiError::from))
+        .collect()
+}
+
+/// Writes new details; bumps SEQUENCE when a calendar would show a change.
+pub async fn update_details(
+    conn: &impl ConnectionTrait,
+    current: &Event,
+    details: &EventDetails,
+    now: DateTime<Utc>,
+) -> Result<Event> {
+    let mut row = details_active_model(details);
+    row.id = Set(current.id);
+    row.updated_at = Set(now);
+    if current.details.calendar_changed(details) {
+        row.sequence = Set(current.sequence as i32 + 1);
+    }
+    let row = row.update(conn).await.context("cannot update the event")?;
+    Ok(to_domain(row)?)
+}
+
+pub async fn set_status(
+    conn: &impl ConnectionTrait,
+    current: &Event,
+    status: EventStatus,
+    now: DateTime<Utc>,
+) -> Result<Event> {
+    let row = events::ActiveModel {
+        id: Set(current.id),
+        status: Set(status.as_str().to_owned()),
+        // A cancellation must reach calendars, which only trust a higher SEQUENCE.
+        sequence: Set(current.sequence as i32 + i32::from(status == EventStatus::Cancelled)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(conn)
+    .await
+    .context("cannot change the event's status")?;
+    Ok(to_domain(row)?)
+}
+
+/// Who is coming, at a glance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub invited: u64,
+    pub answered: u64,
+    pub yes: u64,
+    pub no: u64,
+    pub maybe: u64,
+    /// Seated "yes" answers plus their companions.
+    pub seats_taken: u64,
+    pub waiting: u64,
+    /// Seats the waiting parties would need.
+    pub waiting_seats: u64,
+}
+
+/// Counts for each of `event_ids`, in one grouped query.
+pub async fn counts(
+    conn: &impl ConnectionTrait,
+    event_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Counts>> {
+    let mut result: HashMap<Uuid, Counts> = event_ids
+        .iter()
+        .map(|id| (*id, Counts::default()))
+        .collect();
+    if event_ids.is_empty() {
+        return Ok(result);
+    }
+    let waiting = Expr::cust("CASE WHEN waitlisted_at IS NULL THEN 0 ELSE 1 END");
+    let rows: Vec<(Uuid, Option<String>, i32, i64, i64)> = guests::Entity::find()
+        .select_only()
+        .column(guests::Column::EventId)
+        .column(guests::Column::Answer)
+        .column_as(waiting.clone(), "waiting")
+        .column_as(Expr::cust("COUNT(*)"), "guests")
+        .column_as(Expr::cust("COALESCE(SUM(companions), 0)"), "companions")
+        .filter(guests::Column::EventId.is_in(event_ids.iter().copied()))
+        .group_by(guests::Column::EventId)
+        .group_by(guests::Column::Answer)
+        .group_by(waiting)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (event_id, answer, waiting, guests, companions) in rows {
+        let counts = result.entry(event_id).or_default();
+        let (guests, companions) = (guests as u64, companions as u64);
+        counts.invited += guests;
+        match answer.as_deref() {
+            Some("yes") if waiting == 1 => {
+                counts.yes += guests;
+                counts.waiting += guests;
+                counts.waiting_seats += guests + companions;
+            }
+            Some("yes") => {
+                counts.yes += guests;
+                counts.seats_taken += guests + companions;
+            }
+            Some("no") => counts.no += guests,
+            Some("maybe") => counts.maybe += guests,
+            _ => {}
+        }
+        if answer.is_some() {
+            counts.answered += guests;
+        }
+    }
+    Ok(result)
+}

@@ -1,0 +1,255 @@
+//! Guests (and so invitations): adding, listing, removing, finding by token.
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use super::entities::{events, guests};
+use crate::domain::answer::{Answer, Reply};
+use crate::domain::email_address::EmailAddress;
+use crate::domain::event::{Event, Language};
+use crate::domain::guest::{Guest, NewGuest};
+use crate::domain::token::InvitationToken;
+use crate::error::{ApiError, Result};
+
+pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
+    let language = row
+        .language
+        .as_deref()
+        .map(Language::parse)
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
+    let reply = match row.answer.as_deref() {
+        None => None,
+        Some(raw) => Some(Reply {
+            answer: Answer::parse(raw)
+                .ok_or_else(|| anyhow!("stored answer {raw:?} is unknown"))?,
+            companions: row.companions as u32,
+            comment: row.comment,
+        }),
+    };
+    Ok(Guest {
+        id: row.id,
+        event_id: row.event_id,
+        email: EmailAddress::from_stored(row.email),
+        name: row.name,
+        language,
+        reply,
+        answered_at: row.answered_at,
+        waitlisted_at: row.waitlisted_at,
+        created_at: row.created_at,
+    })
+}
+
+fn new_row(
+    event_id: Uuid,
+    guest: &NewGuest,
+    token: &InvitationToken,
+    now: DateTime<Utc>,
+) -> guests::ActiveModel {
+    guests::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        event_id: Set(event_id),
+        email: Set(guest.email.as_str().to_owned()),
+        name: Set(guest.name.clone()),
+        language: Set(guest.language.map(|l| l.as_str().to_owned())),
+        token_hash: Set(token.hash()),
+        answer: Set(None),
+        companions: Set(0),
+        comment: Set(String::new()),
+        answered_at: Set(None),
+        waitlisted_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// Inserts one guest unless her address is already invited; `None` means a
+/// duplicate. `ON CONFLICT DO NOTHING` keeps a batch's transaction usable on
+/// PostgreSQL, where a failed insert would abort it.
+async fn insert_unless_invited(
+    conn: &impl ConnectionTrait,
+    event_id: Uuid,
+    guest: &NewGuest,
+    now: DateTime<Utc>,
+) -> Result<Option<(Guest, InvitationToken)>> {
+    let token = InvitationToken::generate();
+    let row = new_row(event_id, guest, &token, now);
+    let id = row.id.clone().unwrap();
+    let inserted = guests::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([guests::Column::EventId, guests::Column::Email])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await
+        .context("cannot insert the guest")?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let guest = Guest {
+        id,
+        event_id,
+        email: guest.email.clone(),
+        name: guest.name.clone(),
+        language: guest.language,
+        reply: None,
+        answered_at: None,
+        waitlisted_at: None,
+        created_at: now,
+    };
+    Ok(Some((guest, token)))
+}
+
+/// Invites one guest. The token is returned in clear only here.
+pub async fn add(
+    db: &DatabaseConnection,
+    event: &Event,
+    guest: &NewGuest,
+    now: DateTime<Utc>,
+) -> Result<(Guest, InvitationToken)> {
+    insert_unless_invited(db, event.id, guest, now)
+        .await?
+        .ok_or_else(|| {
+            ApiError::conflict(
+                "guest_already_invited",
+                format!("{} is already invited to this event", guest.email),
+            )
+        })
+}
+
+/// Invites many guests in one transaction; `None` marks an address that was
+/// already invited (or appeared earlier in the same batch).
+pub async fn add_many(
+    db: &DatabaseConnection,
+    event: &Event,
+    new_guests: &[NewGuest],
+    now: DateTime<Utc>,
+) -> Result<Vec<Option<(Guest, InvitationToken)>>> {
+    let tx = super::begin_write(db).await?;
+    let mut results = Vec::with_capacity(new_guests.len());
+    for guest in new_guests {
+        results.push(insert_unless_invited(&tx, event.id, guest, now).await?);
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+pub async fn find_in_event(
+    conn: &impl ConnectionTrait,
+    event_id: Uuid,
+    guest_id: Uuid,
+) -> Result<Guest> {
+    let row = guests::Entity::find_by_id(guest_id)
+        .filter(guests::Column::EventId.eq(event_id))
+        .one(conn)
+        .await?
+        .ok_or(ApiError::NotFound("guest"))?;
+    Ok(to_domain(row)?)
+}
+
+/// The guest holding this invitation token, with her event.
+pub async fn find_by_token(db: &DatabaseConnection, token_hash: &str) -> Result<(Guest, Event)> {
+    let (guest, event) = guests::Entity::find()
+        .filter(guests::Column::TokenHash.eq(token_hash))
+        .find_also_related(events::Entity)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("invitation"))?;
+    let event = event.ok_or_else(|| anyhow!("guest {} has no event", guest.id))?;
+    Ok((to_domain(guest)?, super::events::to_domain(event)?))
+}
+
+/// Every guest of the event in the order they were invited, each with her
+/// place on the waiting list (1-based) if she is on it.
+pub async fn list(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<(Guest, Option<u32>)>> {
+    let rows = guests::Entity::find()
+        .filter(guests::Column::EventId.eq(event_id))
+        .order_by_asc(guests::Column::CreatedAt)
+        .order_by_asc(guests::Column::Id)
+        .all(db)
+        .await?;
+    let guests = rows
+        .into_iter()
+        .map(to_domain)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut waiting: Vec<&Guest> = guests.iter().filter(|g| g.is_waiting()).collect();
+    waiting.sort_by_key(|g| (g.waitlisted_at, g.id));
+    let positions: std::collections::HashMap<Uuid, u32> = waiting
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id, i as u32 + 1))
+        .collect();
+    Ok(guests
+        .into_iter()
+        .map(|g| {
+            let position = positions.get(&g.id).copied();
+            (g, position)
+        })
+        .collect())
+}
+
+/// Her 1-based place on the waiting list, if she is on it.
+pub async fn waitlist_position(conn: &impl ConnectionTrait, guest: &Guest) -> Result<Option<u32>> {
+    let Some(since) = guest.waitlisted_at else {
+        return Ok(None);
+    };
+    let ahead = guests::Entity::find()
+        .filter(guests::Column::EventId.eq(guest.event_id))
+        .filter(
+            Condition::any()
+                .add(guests::Column::WaitlistedAt.lt(since))
+                .add(
+                    guests::Column::WaitlistedAt
+                        .eq(since)
+                        .and(guests::Column::Id.lt(guest.id)),
+                ),
+        )
+        .count(conn)
+        .await?;
+    Ok(Some(ahead as u32 + 1))
+}
+
+/// Deletes a guest, then seats whoever her departure makes room for.
+pub async fn remove(
+    db: &DatabaseConnection,
+    event: &Event,
+    guest_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let tx = super::begin_write(db).await?;
+    let event = super::events::lock(&tx, event.id).await?;
+    let guest = find_in_event(&tx, event.id, guest_id).await?;
+    guests::Entity::delete_by_id(guest.id).exec(&tx).await?;
+    if guest.is_seated() || guest.is_waiting() {
+        super::answers::promote_waiting(&tx, &event, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Seats held by seated "yes" answers and their companions, leaving out
+/// `except` (the guest whose answer is being changed).
+pub async fn seats_taken(
+    conn: &impl ConnectionTrait,
+    event_id: Uuid,
+    except: Option<Uuid>,
+) -> Result<u32> {
+    let mut query = guests::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("COALESCE(SUM(1 + companions), 0)"), "seats")
+        .filter(guests::Column::EventId.eq(event_id))
+        .filter(guests::Column::Answer.eq(Answer::Yes.as_str()))
+        .filter(guests::Column::WaitlistedAt.is_null());
+    if let Some(except) = except {
+        query = query.filter(guests::Column::Id.ne(except));
+    }
+    let seats: Option<i64> = query.into_tuple().one(conn).await?;
+    Ok(seats.unwrap_or(0) as u32)
+}
