@@ -29,7 +29,7 @@ pub struct Cli {
     )]
     config: Option<PathBuf>,
 
-    /// Database URL: sqlite://FILE?mode=rwc (default sqlite://convive.db?mode=rwc) or postgres://…
+    /// Database URL: `sqlite://FILE?mode=rwc` (default `sqlite://convive.db?mode=rwc`) or `postgres://…`
     #[arg(
         long,
         global = true,
@@ -59,7 +59,7 @@ struct ServeArgs {
     /// Address to listen on (default 127.0.0.1:8080).
     #[arg(long, env = "CONVIVE_BIND", value_name = "ADDR")]
     bind: Option<String>,
-    /// Public base URL used in links sent to guests (default http://127.0.0.1:8080).
+    /// Public base URL used in links sent to guests (default `http://127.0.0.1:8080`).
     #[arg(long, env = "CONVIVE_PUBLIC_URL", value_name = "URL")]
     public_url: Option<String>,
 }

@@ -41,6 +41,8 @@ impl Application {
         })
     }
 
+    /// # Panics
+    /// Never in practice: a bound TCP listener always has a local address.
     pub fn local_addr(&self) -> SocketAddr {
         self.listener
             .local_addr()

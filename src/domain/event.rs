@@ -274,6 +274,7 @@ impl TryFrom<EventFields> for EventDetails {
 
 /// Validates an optional field: `Some(None)` when absent or blank,
 /// `Some(Some(value))` when valid, `None` (and an error recorded) otherwise.
+#[allow(clippy::option_option)]
 fn optional<T>(
     v: &mut Validator,
     field: &str,

@@ -13,6 +13,7 @@ use super::views::{AnswerChangeView, EventView, SummaryView};
 use crate::domain::event::{Event, EventDetails, EventFields, EventStatus};
 use crate::error::{ApiError, ErrorBody, Result};
 use crate::storage;
+use crate::storage::events::Counts;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -87,6 +88,8 @@ impl From<NewEventRequest> for EventFields {
 /// optional field. Local times are read in the (possibly new) `time_zone`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+// `Option<Option<T>>` is exactly JSON's absent / null / value for a patch.
+#[allow(clippy::option_option)]
 pub struct EventPatchRequest {
     title: Option<String>,
     description: Option<String>,
@@ -112,6 +115,7 @@ pub struct EventPatchRequest {
 }
 
 /// Tells "absent" (`None`, via `default`) from "null" (`Some(None)`).
+#[allow(clippy::option_option)]
 fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {
@@ -208,7 +212,7 @@ async fn create_event(
         storage::events::insert(&state.db, organiser.id, &details, state.clock.now()).await?;
     Ok((
         StatusCode::CREATED,
-        Json(EventView::new(event, Default::default())),
+        Json(EventView::new(event, Counts::default())),
     ))
 }
 

@@ -1,0 +1,11 @@
+//! Black-box tests: each starts the real application on a random port with
+//! its own database (a fresh SQLite file, or a fresh PostgreSQL database when
+//! `CONVIVE_TEST_BACKEND=postgres`) and talks HTTP to it.
+mod answers;
+mod cli;
+mod errors;
+mod events;
+mod guests;
+mod helpers;
+mod operations;
+mod tenancy;

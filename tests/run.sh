@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The test command: the whole suite on SQLite, then again on PostgreSQL.
+# Needs a PostgreSQL server on 127.0.0.1:5432 (user postgres, trust auth, or
+# set CONVIVE_TEST_POSTGRES_URL); starts the local cluster if it is down.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_URL="${CONVIVE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+export CONVIVE_TEST_POSTGRES_URL="$PG_URL"
+
+ensure_postgres() {
+    if pg_isready -d "$PG_URL/postgres" -q 2>/dev/null; then return; fi
+    echo "PostgreSQL is not answering at $PG_URL; starting the local cluster" >&2
+    if command -v pg_ctlcluster >/dev/null; then
+        local version
+        version="$(ls /etc/postgresql | sort -V | tail -1)"
+        pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    fi
+    for _ in $(seq 1 30); do
+        pg_isready -d "$PG_URL/postgres" -q 2>/dev/null && return
+        sleep 1
+    done
+    echo "PostgreSQL is still not reachable at $PG_URL" >&2
+    exit 1
+}
+
+# Each PostgreSQL test creates its own database; drop what earlier runs left.
+drop_test_databases() {
+    psql "$PG_URL/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'convive\_test\_%'" |
+        while read -r name; do psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)"; done
+}
+
+ensure_postgres
+drop_test_databases
+
+echo "== tests on SQLite" >&2
+cargo test --workspace --locked
+
+echo "== tests on PostgreSQL" >&2
+CONVIVE_TEST_BACKEND=postgres cargo test --locked --test api
+
+drop_test_databases
