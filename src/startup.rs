@@ -6,14 +6,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
+
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::http::{self, AppState};
-use crate::storage;
+use crate::storage::{self, Db};
 
 pub struct Application {
     listener: TcpListener,
@@ -53,7 +53,7 @@ impl Application {
         self.local_addr().port()
     }
 
-    pub fn db(&self) -> &DatabaseConnection {
+    pub fn db(&self) -> &Db {
         &self.state.db
     }
 
@@ -94,7 +94,7 @@ impl Application {
 }
 
 /// Connects to the configured database and brings its schema up to date.
-pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
     let url = settings.database_url.expose_secret();
     let db = storage::connect(url, settings.database_pool_size).await?;
     storage::migrate(&db).await?;

@@ -43,6 +43,10 @@ impl MigrationTrait for Migration {
                         string_len(Events::Status, 16)
                             .check(one_of(Events::Status, &["draft", "published", "cancelled"])),
                     )
+                    // Seats held by seated "yes" answers and their companions, kept
+                    // up to date under the event's row lock so that placing an
+                    // answer never has to add up the whole guest list.
+                    .col(integer(Events::SeatsTaken).default(0))
                     // iCalendar SEQUENCE: bumped on every change of time, place or status.
                     .col(integer(Events::Sequence).default(0))
                     .col(timestamp_with_time_zone(Events::CreatedAt))
@@ -95,6 +99,7 @@ pub enum Events {
     Language,
     FollowUpUrl,
     Status,
+    SeatsTaken,
     Sequence,
     CreatedAt,
     UpdatedAt,

@@ -60,6 +60,17 @@ impl MigrationTrait for Migration {
                     .unique()
                     .to_owned(),
             )
+            .await?;
+        // The waiting list of an event, in order.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_guests_event_waitlisted_at")
+                    .table(Guests::Table)
+                    .col(Guests::EventId)
+                    .col(Guests::WaitlistedAt)
+                    .to_owned(),
+            )
             .await
     }
 

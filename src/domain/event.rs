@@ -123,6 +123,8 @@ pub struct Event {
     pub organiser_id: uuid::Uuid,
     pub details: EventDetails,
     pub status: EventStatus,
+    /// Seats held by seated "yes" answers and their companions.
+    pub seats_taken: u32,
     /// iCalendar SEQUENCE: how many times time, place or status changed.
     pub sequence: u32,
     pub created_at: DateTime<Utc>,

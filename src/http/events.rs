@@ -10,10 +10,9 @@ use uuid::Uuid;
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path, Query};
 use super::views::{AnswerChangeView, EventView, SummaryView};
-use crate::domain::event::{Event, EventDetails, EventFields, EventStatus};
+use crate::domain::event::{EventDetails, EventFields, EventStatus};
 use crate::error::{ApiError, ErrorBody, Result};
 use crate::storage;
-use crate::storage::events::Counts;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -185,14 +184,6 @@ pub struct EventList {
     offset: u64,
 }
 
-async fn view(state: &AppState, event: Event) -> Result<EventView> {
-    let counts = storage::events::counts(&state.db, &[event.id])
-        .await?
-        .remove(&event.id)
-        .unwrap_or_default();
-    Ok(EventView::new(event, counts))
-}
-
 /// Create an event, as a draft.
 #[utoipa::path(post, path = "/events", tag = "events", security(("api_key" = [])),
     request_body = NewEventRequest,
@@ -210,10 +201,7 @@ async fn create_event(
         EventDetails::try_from(EventFields::from(request)).map_err(ApiError::validation)?;
     let event =
         storage::events::insert(&state.db, organiser.id, &details, state.clock.now()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(EventView::new(event, Counts::default())),
-    ))
+    Ok((StatusCode::CREATED, Json(EventView::new(event, None))))
 }
 
 /// List your events, soonest first, with their counts.
@@ -234,12 +222,12 @@ async fn list_events(
     let offset = page.offset.unwrap_or(0);
     let events = storage::events::list(&state.db, organiser.id, limit, offset).await?;
     let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
-    let mut counts = storage::events::counts(&state.db, &ids).await?;
+    let mut counts = storage::events::counts(&*state.db, &ids).await?;
     let events = events
         .into_iter()
         .map(|event| {
             let event_counts = counts.remove(&event.id).unwrap_or_default();
-            EventView::new(event, event_counts)
+            EventView::new(event, Some(event_counts))
         })
         .collect();
     Ok(Json(EventList {
@@ -261,8 +249,8 @@ async fn get_event(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<EventView>> {
-    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
-    Ok(Json(view(&state, event).await?))
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
+    Ok(Json(EventView::new(event, None)))
 }
 
 /// Change an event. Moving it or changing its place bumps its SEQUENCE;
@@ -284,7 +272,7 @@ async fn update_event(
 ) -> Result<Json<EventView>> {
     let now = state.clock.now();
     let tx = storage::begin_write(&state.db).await?;
-    let current = storage::events::lock_owned(&tx, organiser.id, event_id).await?;
+    let current = storage::events::lock_owned(&*tx, organiser.id, event_id).await?;
     if current.status == EventStatus::Cancelled {
         return Err(ApiError::conflict(
             "event_cancelled",
@@ -293,12 +281,12 @@ async fn update_event(
     }
     let details =
         EventDetails::try_from(patch.apply_to(&current.details)).map_err(ApiError::validation)?;
-    let event = storage::events::update_details(&tx, &current, &details, now).await?;
+    let event = storage::events::update_details(&*tx, &current, &details, now).await?;
     if event.details.capacity != current.details.capacity {
-        storage::answers::promote_waiting(&tx, &event, now).await?;
+        storage::answers::settle_seats(&*tx, &event, event.seats_taken, now).await?;
     }
     tx.commit().await?;
-    Ok(Json(view(&state, event).await?))
+    Ok(Json(EventView::new(event, None)))
 }
 
 /// Publish a draft: guests can answer from now on. Publishing twice is harmless.
@@ -339,7 +327,7 @@ async fn change_status(
     target: EventStatus,
 ) -> Result<Json<EventView>> {
     let tx = storage::begin_write(&state.db).await?;
-    let current = storage::events::lock_owned(&tx, organiser_id, event_id).await?;
+    let current = storage::events::lock_owned(&*tx, organiser_id, event_id).await?;
     let event = match (current.status, target) {
         (from, to) if from == to => current,
         (EventStatus::Cancelled, _) => {
@@ -348,10 +336,10 @@ async fn change_status(
                 "a cancelled event cannot be published again",
             ));
         }
-        _ => storage::events::set_status(&tx, &current, target, state.clock.now()).await?,
+        _ => storage::events::set_status(&*tx, &current, target, state.clock.now()).await?,
     };
     tx.commit().await?;
-    Ok(Json(view(state, event).await?))
+    Ok(Json(EventView::new(event, None)))
 }
 
 /// Who is coming: invited, answered, yes / no / maybe, seats, waiting list.
@@ -366,8 +354,8 @@ async fn event_summary(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<SummaryView>> {
-    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
-    let counts = storage::events::counts(&state.db, &[event.id])
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
+    let counts = storage::events::counts(&*state.db, &[event.id])
         .await?
         .remove(&event.id)
         .unwrap_or_default();
@@ -391,7 +379,7 @@ async fn answer_history(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<AnswerHistory>> {
-    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let changes = storage::answers::history(&state.db, event.id).await?;
     Ok(Json(AnswerHistory {
         changes: changes.into_iter().map(Into::into).collect(),

@@ -12,11 +12,13 @@ use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path};
 use super::views::GuestView;
 use crate::domain::FieldErrors;
-use crate::domain::answer::{Answer, Channel, MAX_COMPANIONS_BY_ORGANISER, Reply};
+use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER, Reply};
+use crate::domain::event::Event;
 use crate::domain::guest::{Guest, NewGuest};
 use crate::domain::token::InvitationToken;
 use crate::error::{ApiError, ErrorBody, Result};
 use crate::storage;
+use crate::storage::answers::Answerer;
 
 /// Most rows accepted in one bulk request; larger lists go in several.
 pub const MAX_BULK_GUESTS: usize = 1000;
@@ -83,7 +85,7 @@ async fn add_guest(
     Path(event_id): Path<Uuid>,
     Json(request): Json<NewGuestRequest>,
 ) -> Result<(StatusCode, Json<InvitedGuest>)> {
-    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let new_guest = NewGuest::try_from(&request).map_err(ApiError::validation)?;
     let (guest, token) =
         storage::guests::add(&state.db, &event, &new_guest, state.clock.now()).await?;
@@ -149,7 +151,7 @@ async fn add_guests(
             format!("must hold between 1 and {MAX_BULK_GUESTS} guests"),
         ));
     }
-    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let parsed: Vec<Result<NewGuest, FieldErrors>> =
         request.guests.iter().map(NewGuest::try_from).collect();
     let valid: Vec<NewGuest> = parsed
@@ -209,7 +211,7 @@ async fn list_guests(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<GuestList>> {
-    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let guests = storage::guests::list(&state.db, event.id).await?;
     Ok(Json(GuestList {
         guests: guests
@@ -231,7 +233,7 @@ async fn remove_guest(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode> {
-    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     storage::guests::remove(&state.db, &event, guest_id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -265,23 +267,21 @@ async fn set_answer(
     Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<GuestView>> {
-    let event = storage::events::find_owned(&state.db, organiser.id, event_id).await?;
-    let reply = Reply::parse(
-        request.answer,
-        request.companions,
-        &request.comment,
-        MAX_COMPANIONS_BY_ORGANISER as u32,
-    )
-    .map_err(ApiError::validation)?;
-    let outcome = storage::answers::record(
-        &state.db,
-        event.id,
+    let answerer = Answerer::Organiser {
+        organiser_id: organiser.id,
+        event_id,
         guest_id,
-        &reply,
-        Channel::Organiser,
-        state.clock.now(),
-    )
-    .await?;
+    };
+    let parse = |_: &Event| {
+        Reply::parse(
+            request.answer,
+            request.companions,
+            &request.comment,
+            MAX_COMPANIONS_BY_ORGANISER as u32,
+        )
+        .map_err(ApiError::validation)
+    };
+    let outcome = storage::answers::record(&state.db, answerer, parse, state.clock.now()).await?;
     Ok(Json(GuestView::new(
         outcome.guest,
         outcome.waitlist_position,

@@ -10,12 +10,13 @@ use super::AppState;
 use super::extract::{Json, Path};
 use super::guests::AnswerRequest;
 use super::views::{ReplyView, VenueView, When};
-use crate::domain::answer::{Channel, Reply};
+use crate::domain::answer::Reply;
 use crate::domain::event::{Event, EventStatus, Language};
 use crate::domain::guest::Guest;
 use crate::domain::token::InvitationToken;
 use crate::error::{ApiError, ErrorBody, Result};
 use crate::storage;
+use crate::storage::answers::Answerer;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -101,7 +102,7 @@ async fn read_invitation(
     Path(token): Path<String>,
 ) -> Result<Json<InvitationView>> {
     let (guest, event) = find(&state, &token).await?;
-    let position = storage::guests::waitlist_position(&state.db, &guest).await?;
+    let position = storage::guests::waitlist_position(&*state.db, &guest).await?;
     Ok(Json(invitation_view(
         event,
         guest,
@@ -126,20 +127,22 @@ async fn answer_invitation(
     Path(token): Path<String>,
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<InvitationView>> {
-    let (guest, event) = find(&state, &token).await?;
-    let reply = Reply::parse(
-        request.answer,
-        request.companions,
-        &request.comment,
-        event.details.companions_allowed,
-    )
-    .map_err(ApiError::validation)?;
+    let token_hash =
+        InvitationToken::hash_of_presented(&token).ok_or(ApiError::NotFound("invitation"))?;
+    let parse = |event: &Event| {
+        Reply::parse(
+            request.answer,
+            request.companions,
+            &request.comment,
+            event.details.companions_allowed,
+        )
+        .map_err(ApiError::validation)
+    };
     let now = state.clock.now();
     let outcome =
-        storage::answers::record(&state.db, event.id, guest.id, &reply, Channel::Guest, now)
-            .await?;
+        storage::answers::record(&state.db, Answerer::Guest { token_hash }, parse, now).await?;
     Ok(Json(invitation_view(
-        event,
+        outcome.event,
         outcome.guest,
         outcome.waitlist_position,
         now,

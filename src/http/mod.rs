@@ -9,10 +9,10 @@ pub mod views;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::storage::Db;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{Request, StatusCode};
-use sea_orm::DatabaseConnection;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -29,7 +29,7 @@ use crate::error::ApiError;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: Clock,
 }

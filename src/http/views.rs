@@ -63,15 +63,17 @@ pub struct EventView {
     pub status: EventStatus,
     /// iCalendar SEQUENCE, bumped on each change of time, place or status.
     pub sequence: u32,
-    pub summary: SummaryView,
+    /// Counts, in lists; one event's counts are at its `/summary`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SummaryView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl EventView {
-    pub fn new(event: Event, counts: Counts) -> Self {
+    pub fn new(event: Event, counts: Option<Counts>) -> Self {
         let zone = event.details.schedule.time_zone;
-        let summary = SummaryView::new(&event, counts);
+        let summary = counts.map(|counts| SummaryView::new(&event, counts));
         let details = event.details;
         Self {
             id: event.id,

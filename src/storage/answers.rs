@@ -1,24 +1,43 @@
 //! Answers: recording one under the seating rules, promoting from the waiting
-//! list, the history of changes, and the event summary.
+//! list, the history of changes.
+//!
+//! Only answers that can move seats (a "yes", or leaving a seat or the
+//! waiting list, on an event with a capacity) lock the event row; the others
+//! touch only the guest's own row, so they never queue behind each other.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
-use super::entities::{answer_changes, guests};
+use super::entities::{answer_changes, events, guests};
+use super::{Db, begin_write};
 use crate::domain::answer::{Answer, Channel, Reply};
 use crate::domain::event::{AnswersClosed, Event};
 use crate::domain::guest::Guest;
 use crate::domain::seating::{self, Placement, SeatContext};
 use crate::error::{ApiError, Result};
 
+/// Whose answer is being recorded, and how the guest is found.
+#[derive(Debug, Clone)]
+pub enum Answerer {
+    /// The guest herself, by the hash of her invitation token. Bound by the
+    /// event's status and deadline.
+    Guest { token_hash: String },
+    /// The organiser, for one of her guests. Bound by neither.
+    Organiser {
+        organiser_id: Uuid,
+        event_id: Uuid,
+        guest_id: Uuid,
+    },
+}
+
 /// What recording an answer did.
 #[derive(Debug, Clone)]
 pub struct AnswerOutcome {
+    pub event: Event,
     pub guest: Guest,
     /// Her 1-based place if her "yes" is waiting for a seat.
     pub waitlist_position: Option<u32>,
@@ -26,29 +45,39 @@ pub struct AnswerOutcome {
     pub promoted: Vec<Uuid>,
 }
 
-/// Records `reply` for a guest of `event_id`, in one write transaction with
-/// the event row locked, so concurrent answers cannot oversell seats.
-/// A guest (`Channel::Guest`) is bound by the event's status and deadline at
-/// `now`; the organiser is not.
+/// Records the reply that `parse` makes of the request once the event is
+/// known (its companion limit depends on the event), in one transaction.
 pub async fn record(
-    db: &DatabaseConnection,
-    event_id: Uuid,
-    guest_id: Uuid,
-    reply: &Reply,
-    channel: Channel,
+    db: &Db,
+    answerer: Answerer,
+    parse: impl FnOnce(&Event) -> Result<Reply>,
     now: DateTime<Utc>,
 ) -> Result<AnswerOutcome> {
-    let tx = super::begin_write(db).await?;
-    let event = super::events::lock(&tx, event_id).await?;
+    let tx = begin_write(db).await?;
+    let (channel, mut guest, mut event) = find_answerer(&*tx, &answerer).await?;
+    let reply = parse(&event)?;
     if channel == Channel::Guest {
         event
             .guest_may_answer(now)
             .map_err(|closed| closed_error(&event, closed))?;
     }
-    let guest = super::guests::find_in_event(&tx, event.id, guest_id).await?;
 
-    let placement = if reply.answer == Answer::Yes {
-        place(&tx, &event, &guest, reply.party_size()).await?
+    let moves_seats = event.details.capacity.is_some()
+        && (reply.answer == Answer::Yes || guest.is_seated() || guest.is_waiting());
+    if moves_seats {
+        // Serialise seat changes for this event, then re-read the guest: a
+        // concurrent change of her own answer may have committed meanwhile.
+        event = super::events::lock(&*tx, event.id).await?;
+        guest = super::guests::find_in_event(&*tx, event.id, guest.id).await?;
+    }
+    let held_before = if guest.is_seated() {
+        party_of(&guest)
+    } else {
+        0
+    };
+
+    let placement = if moves_seats && reply.answer == Answer::Yes {
+        place(&*tx, &event, &guest, held_before, reply.party_size()).await?
     } else {
         Placement::Seated
     };
@@ -67,46 +96,96 @@ pub async fn record(
         updated_at: Set(now),
         ..Default::default()
     }
-    .update(&tx)
+    .update(&*tx)
     .await?;
     log_change(
-        &tx,
-        &event,
+        &*tx,
+        event.id,
         guest.id,
-        reply,
+        &reply,
         waitlisted_at.is_some(),
         channel,
         now,
     )
     .await?;
+    let updated = super::guests::to_domain(row)?;
 
-    // Seats or a blocking place at the head of the queue may have been freed.
-    let promoted = if event.details.capacity.is_some() && (guest.is_seated() || guest.is_waiting())
-    {
-        promote_waiting(&tx, &event, now).await?
+    let promoted = if moves_seats {
+        let held_after = if updated.is_seated() {
+            reply.party_size()
+        } else {
+            0
+        };
+        let seats_taken = event.seats_taken - held_before + held_after;
+        let promoted = settle_seats(&*tx, &event, seats_taken, now).await?;
+        event = super::events::find_by_id(&*tx, event.id).await?;
+        promoted
     } else {
         Vec::new()
     };
-    let guest = super::guests::to_domain(row)?;
-    let waitlist_position = super::guests::waitlist_position(&tx, &guest).await?;
+    let waitlist_position = super::guests::waitlist_position(&*tx, &updated).await?;
     tx.commit().await?;
     Ok(AnswerOutcome {
-        guest,
+        event,
+        guest: updated,
         waitlist_position,
         promoted,
     })
+}
+
+/// The guest and her event, found by token or by the organiser's ids.
+async fn find_answerer(
+    conn: &impl ConnectionTrait,
+    answerer: &Answerer,
+) -> Result<(Channel, Guest, Event)> {
+    let (channel, query) = match answerer {
+        Answerer::Guest { token_hash } => (
+            Channel::Guest,
+            guests::Entity::find().filter(guests::Column::TokenHash.eq(token_hash.as_str())),
+        ),
+        Answerer::Organiser {
+            organiser_id,
+            event_id,
+            guest_id,
+        } => (
+            Channel::Organiser,
+            guests::Entity::find()
+                .filter(guests::Column::Id.eq(*guest_id))
+                .filter(guests::Column::EventId.eq(*event_id))
+                .filter(events::Column::OrganiserId.eq(*organiser_id)),
+        ),
+    };
+    let not_found = || {
+        ApiError::NotFound(if channel == Channel::Guest {
+            "invitation"
+        } else {
+            "guest"
+        })
+    };
+    let (guest, event) = query
+        .find_also_related(events::Entity)
+        .one(conn)
+        .await?
+        .ok_or_else(not_found)?;
+    let event = event.ok_or_else(not_found)?;
+    Ok((
+        channel,
+        super::guests::to_domain(guest)?,
+        super::events::to_domain(event)?,
+    ))
+}
+
+fn party_of(guest: &Guest) -> u32 {
+    guest.reply.as_ref().map_or(0, Reply::party_size)
 }
 
 async fn place(
     conn: &impl ConnectionTrait,
     event: &Event,
     guest: &Guest,
+    held_before: u32,
     party: u32,
 ) -> Result<Placement> {
-    if event.details.capacity.is_none() {
-        return Ok(Placement::Seated);
-    }
-    let taken_by_others = super::guests::seats_taken(conn, event.id, Some(guest.id)).await?;
     let mut ahead = Condition::all()
         .add(guests::Column::EventId.eq(event.id))
         .add(guests::Column::WaitlistedAt.is_not_null())
@@ -123,14 +202,16 @@ async fn place(
         );
     }
     let someone_waiting_ahead = guests::Entity::find()
+        .select_only()
+        .column(guests::Column::Id)
         .filter(ahead)
-        .limit(1)
-        .count(conn)
+        .into_tuple::<Uuid>()
+        .one(conn)
         .await?
-        > 0;
+        .is_some();
     let context = SeatContext {
         capacity: event.details.capacity,
-        taken_by_others,
+        taken_by_others: event.seats_taken - held_before,
         currently_seated: guest.is_seated(),
         someone_waiting_ahead,
     };
@@ -170,7 +251,7 @@ fn closed_error(event: &Event, closed: AnswersClosed) -> ApiError {
 
 async fn log_change(
     conn: &impl ConnectionTrait,
-    event: &Event,
+    event_id: Uuid,
     guest_id: Uuid,
     reply: &Reply,
     waitlisted: bool,
@@ -179,7 +260,7 @@ async fn log_change(
 ) -> Result<()> {
     answer_changes::Entity::insert(answer_changes::ActiveModel {
         id: Set(Uuid::now_v7()),
-        event_id: Set(event.id),
+        event_id: Set(event_id),
         guest_id: Set(guest_id),
         answer: Set(reply.answer.as_str().to_owned()),
         companions: Set(reply.companions as i32),
@@ -194,10 +275,13 @@ async fn log_change(
 }
 
 /// Seats waiting parties, first come first served, while the head of the
-/// list fits. Must run inside a transaction that holds the event lock.
-pub async fn promote_waiting(
+/// list fits, and stores the event's resulting seat count. `seats_taken` is
+/// the count before promotions. Must run in a transaction holding the event
+/// lock ([`super::events::lock`]).
+pub async fn settle_seats(
     conn: &impl ConnectionTrait,
     event: &Event,
+    seats_taken: u32,
     now: DateTime<Utc>,
 ) -> Result<Vec<Uuid>> {
     let waiting_rows = guests::Entity::find()
@@ -207,15 +291,12 @@ pub async fn promote_waiting(
         .order_by_asc(guests::Column::Id)
         .all(conn)
         .await?;
-    if waiting_rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let taken = super::guests::seats_taken(conn, event.id, None).await?;
     let waiting: Vec<(Uuid, u32)> = waiting_rows
         .iter()
         .map(|g| (g.id, 1 + g.companions as u32))
         .collect();
-    let promoted = seating::promotions(event.details.capacity, taken, &waiting);
+    let promoted = seating::promotions(event.details.capacity, seats_taken, &waiting);
+    let mut seats_taken = seats_taken;
     for row in waiting_rows
         .into_iter()
         .filter(|g| promoted.contains(&g.id))
@@ -230,9 +311,10 @@ pub async fn promote_waiting(
         .update(conn)
         .await?;
         if let Some(reply) = &guest.reply {
+            seats_taken += reply.party_size();
             log_change(
                 conn,
-                event,
+                event.id,
                 guest.id,
                 reply,
                 false,
@@ -241,6 +323,15 @@ pub async fn promote_waiting(
             )
             .await?;
         }
+    }
+    if seats_taken != event.seats_taken {
+        events::ActiveModel {
+            id: Set(event.id),
+            seats_taken: Set(seats_taken as i32),
+            ..Default::default()
+        }
+        .update(conn)
+        .await?;
     }
     Ok(promoted)
 }

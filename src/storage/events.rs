@@ -46,6 +46,7 @@ pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
             follow_up_url: row.follow_up_url,
         },
         status,
+        seats_taken: row.seats_taken as u32,
         sequence: row.sequence as u32,
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -83,6 +84,7 @@ pub async fn insert(
     row.organiser_id = Set(organiser_id);
     row.status = Set(EventStatus::Draft.as_str().to_owned());
     row.sequence = Set(0);
+    row.seats_taken = Set(0);
     row.created_at = Set(now);
     row.updated_at = Set(now);
     let row = row.insert(db).await.context("cannot insert the event")?;
@@ -124,6 +126,11 @@ pub async fn lock_owned(
     event_id: Uuid,
 ) -> Result<Event> {
     fetch(conn, event_id, Some(organiser_id), true).await
+}
+
+/// Any event by id, for rules that already know whose it is.
+pub async fn find_by_id(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<Event> {
+    fetch(conn, event_id, None, false).await
 }
 
 /// Locks any event by id, for rules that already know whose it is.

@@ -2,10 +2,10 @@
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -127,7 +127,7 @@ pub async fn add(
 /// Invites many guests in one transaction; `None` marks an address that was
 /// already invited (or appeared earlier in the same batch).
 pub async fn add_many(
-    db: &DatabaseConnection,
+    db: &super::Db,
     event: &Event,
     new_guests: &[NewGuest],
     now: DateTime<Utc>,
@@ -135,7 +135,7 @@ pub async fn add_many(
     let tx = super::begin_write(db).await?;
     let mut results = Vec::with_capacity(new_guests.len());
     for guest in new_guests {
-        results.push(insert_unless_invited(&tx, event.id, guest, now).await?);
+        results.push(insert_unless_invited(&*tx, event.id, guest, now).await?);
     }
     tx.commit().await?;
     Ok(results)
@@ -218,38 +218,23 @@ pub async fn waitlist_position(conn: &impl ConnectionTrait, guest: &Guest) -> Re
 
 /// Deletes a guest, then seats whoever her departure makes room for.
 pub async fn remove(
-    db: &DatabaseConnection,
+    db: &super::Db,
     event: &Event,
     guest_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let tx = super::begin_write(db).await?;
-    let event = super::events::lock(&tx, event.id).await?;
-    let guest = find_in_event(&tx, event.id, guest_id).await?;
-    guests::Entity::delete_by_id(guest.id).exec(&tx).await?;
+    let event = super::events::lock(&*tx, event.id).await?;
+    let guest = find_in_event(&*tx, event.id, guest_id).await?;
+    guests::Entity::delete_by_id(guest.id).exec(&*tx).await?;
     if guest.is_seated() || guest.is_waiting() {
-        super::answers::promote_waiting(&tx, &event, now).await?;
+        let held = if guest.is_seated() {
+            guest.reply.as_ref().map_or(0, Reply::party_size)
+        } else {
+            0
+        };
+        super::answers::settle_seats(&*tx, &event, event.seats_taken - held, now).await?;
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// Seats held by seated "yes" answers and their companions, leaving out
-/// `except` (the guest whose answer is being changed).
-pub async fn seats_taken(
-    conn: &impl ConnectionTrait,
-    event_id: Uuid,
-    except: Option<Uuid>,
-) -> Result<u32> {
-    let mut query = guests::Entity::find()
-        .select_only()
-        .column_as(Expr::cust("COALESCE(SUM(1 + companions), 0)"), "seats")
-        .filter(guests::Column::EventId.eq(event_id))
-        .filter(guests::Column::Answer.eq(Answer::Yes.as_str()))
-        .filter(guests::Column::WaitlistedAt.is_null());
-    if let Some(except) = except {
-        query = query.filter(guests::Column::Id.ne(except));
-    }
-    let seats: Option<i64> = query.into_tuple().one(conn).await?;
-    Ok(seats.unwrap_or(0) as u32)
 }

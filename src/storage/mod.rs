@@ -6,21 +6,70 @@ pub mod events;
 pub mod guests;
 pub mod organisers;
 
+use std::ops::Deref;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// The connection pool, plus, on SQLite, the turn every writer of this
+/// process waits for. SQLite has one writer at a time anyway; queueing them
+/// here, in order, beats letting them collide inside SQLite, whose busy
+/// handler backs off with sleeps of up to 100 ms. Reads go straight to the
+/// pool (through `Deref`).
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: DatabaseConnection,
+    writer_turn: Option<Arc<Mutex<()>>>,
+}
+
+impl Deref for Db {
+    type Target = DatabaseConnection;
+
+    fn deref(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+}
+
+/// A transaction that writes; derefs to the sea-orm transaction.
+pub struct WriteTransaction {
+    tx: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Deref for WriteTransaction {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+impl Db {
+    /// Closes the pool, waiting for connections in use to come back.
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.conn.close().await
+    }
+}
+
+impl WriteTransaction {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.tx.commit().await
+    }
+}
 
 /// Opens the pool. On SQLite: WAL so readers never wait for the writer,
 /// `synchronous=NORMAL` (durable across process crashes, which is what WAL
 /// promises), a busy timeout so writers queue instead of failing, and a real
 /// pool rather than sea-orm's default of one connection.
-pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(pool_size)
@@ -35,9 +84,12 @@ pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<DatabaseConnec
                 .foreign_keys(true)
                 .create_if_missing(true)
         });
-    Database::connect(options)
+    let conn = Database::connect(options)
         .await
-        .with_context(|| format!("cannot open the database at {}", redact(url)))
+        .with_context(|| format!("cannot open the database at {}", redact(url)))?;
+    let writer_turn =
+        (conn.get_database_backend() == DatabaseBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
+    Ok(Db { conn, writer_turn })
 }
 
 /// Applies every pending migration.
@@ -47,16 +99,24 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .context("database migration failed")
 }
 
-/// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, so
-/// the write lock is taken up front and concurrent writers wait out the busy
-/// timeout instead of failing with `SQLITE_BUSY` when a read upgrades to a
-/// write. PostgreSQL ignores the mode.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+/// Starts a transaction that will write. On SQLite it waits for this
+/// process's writer turn, then runs `BEGIN IMMEDIATE`, so the write lock is
+/// taken up front: another process's writer waits out the busy timeout
+/// instead of failing with `SQLITE_BUSY` when a read upgrades to a write.
+/// PostgreSQL ignores the mode and relies on row locks.
+pub async fn begin_write(db: &Db) -> Result<WriteTransaction, DbErr> {
+    let turn = match &db.writer_turn {
+        Some(turn) => Some(Arc::clone(turn).lock_owned().await),
+        None => None,
+    };
+    let tx = db
+        .conn
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    Ok(WriteTransaction { tx, _turn: turn })
 }
 
 /// The URL without its password, for logs and error messages.

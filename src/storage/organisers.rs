@@ -29,7 +29,7 @@ pub enum CreateOrganiserError {
 
 /// Creates an organiser with a first API key, returned in clear exactly once.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &super::Db,
     name: &str,
     email: &EmailAddress,
     now: DateTime<Utc>,
@@ -44,7 +44,7 @@ pub async fn create(
         email: Set(email.as_str().to_owned()),
         created_at: Set(now),
     })
-    .exec(&tx)
+    .exec(&*tx)
     .await;
     if let Err(err) = inserted {
         return Err(if super::is_unique_violation(&err) {
@@ -55,7 +55,7 @@ pub async fn create(
                 .into()
         });
     }
-    let key = insert_api_key(&tx, id, "first key", now).await?;
+    let key = insert_api_key(&*tx, id, "first key", now).await?;
     tx.commit()
         .await
         .context("cannot commit the new organiser")?;

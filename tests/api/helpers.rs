@@ -7,7 +7,7 @@ use convive::config::Settings;
 use convive::domain::email_address::EmailAddress;
 use convive::startup::Application;
 use reqwest::{Method, StatusCode};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectionTrait, Database};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -64,7 +64,7 @@ pub async fn test_database() -> TestDatabase {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
-    pub db: DatabaseConnection,
+    pub db: convive::storage::Db,
     /// The first organiser's API key, used by the helpers.
     pub api_key: String,
     _database: TestDatabase,

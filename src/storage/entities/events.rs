@@ -20,6 +20,7 @@ pub struct Model {
     pub language: String,
     pub follow_up_url: Option<String>,
     pub status: String,
+    pub seats_taken: i32,
     pub sequence: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Load benchmark: the guest-answer endpoint (many distinct guests answering)
+# and the event-read endpoint, each beside /healthz (a nearly bare handler)
+# measured in the same run, on SQLite and on PostgreSQL, plus what each
+# database itself commits per second for one-row transactions at the same
+# concurrency. Uses wrk (installed from Debian if missing) and pgbench.
+#
+#   bash bench/run.sh            # both backends
+#   BACKENDS=sqlite bash bench/run.sh
+#
+# Knobs: CONNECTIONS (32), DURATION (10s), GUESTS (5000), PORT (18181).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNECTIONS="${CONNECTIONS:-32}"
+DURATION="${DURATION:-10s}"
+GUESTS="${GUESTS:-5000}"
+PORT="${PORT:-18181}"
+BACKENDS="${BACKENDS:-sqlite postgres}"
+PG_URL="${CONVIVE_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+OUT="bench/results"
+mkdir -p "$OUT"
+WORK="$(mktemp -d)"
+trap 'kill "${SERVER_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v pgbench >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client; }
+
+cargo build --release --locked -q
+BIN="target/release/convive"
+BASE="http://127.0.0.1:$PORT"
+
+# wrk's "Requests/sec" and the 99th percentile latency, as "rps p99".
+run_wrk() {
+    local log="$1"; shift
+    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" > "$log"
+    local rps p99
+    rps="$(awk '/^Requests\/sec:/ {print $2}' "$log")"
+    p99="$(awk '$1 == "99%" {print $2}' "$log")"
+    if grep -q "Non-2xx" "$log"; then echo "non-2xx responses in $log:" >&2; grep "Non-2xx" "$log" >&2; exit 1; fi
+    echo "$rps $p99"
+}
+
+start_server() {
+    local url="$1"
+    CONVIVE_DATABASE_URL="$url" CONVIVE_BIND="127.0.0.1:$PORT" CONVIVE_LOG=warn \
+        CONVIVE_DATABASE_POOL_SIZE="${POOL_SIZE:-16}" "$BIN" serve > "$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+        curl -sf "$BASE/readyz" >/dev/null && return
+        sleep 0.1
+    done
+    echo "the server did not start" >&2; cat "$WORK/server.log" >&2; exit 1
+}
+
+# An organiser, a published event with GUESTS guests, and their tokens.
+prepare_event() {
+    local url="$1"
+    KEY="$(CONVIVE_DATABASE_URL="$url" CONVIVE_LOG=warn "$BIN" organiser create --name Bench --email bench@example.org)"
+    EVENT="$(curl -sf "$BASE/api/v1/events" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+        -d '{"title":"Café des Victoires","venue_name":"Café","starts_at":"2099-12-03T08:30","ends_at":"2099-12-03T10:00",
+             "time_zone":"Europe/Paris","capacity":100000,"companions_allowed":2,"language":"fr"}' |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+    curl -sf -X POST "$BASE/api/v1/events/$EVENT/publish" -H "Authorization: Bearer $KEY" >/dev/null
+    : > "$WORK/tokens.txt"
+    local batch
+    for ((batch = 0; batch < GUESTS; batch += 1000)); do
+        python3 -c "import json,sys; s=int(sys.argv[1]); n=int(sys.argv[2]); print(json.dumps({'guests':[{'email':f'guest{i}@example.org','name':f'Guest {i}'} for i in range(s, min(s+1000, n))]}))" "$batch" "$GUESTS" |
+            curl -sf "$BASE/api/v1/events/$EVENT/guests/bulk" -H "Authorization: Bearer $KEY" \
+                -H 'Content-Type: application/json' --data-binary @- |
+            python3 -c 'import json,sys; [print(r["guest"]["invitation_token"]) for r in json.load(sys.stdin)["rows"] if r["status"]=="added"]' \
+            >> "$WORK/tokens.txt"
+    done
+}
+
+declare -A RESULT
+for backend in $BACKENDS; do
+    echo "== $backend" >&2
+    if [ "$backend" = sqlite ]; then
+        url="sqlite://$WORK/bench.db?mode=rwc"
+        baseline="$(python3 bench/sqlite_commits.py "$CONNECTIONS" "${DURATION%s}")"
+    else
+        psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS convive_bench WITH (FORCE)' -c 'CREATE DATABASE convive_bench'
+        url="$PG_URL/convive_bench"
+        psql "$url" -qc 'CREATE TABLE commit_baseline (id bigserial PRIMARY KEY, v text NOT NULL)'
+        echo "INSERT INTO commit_baseline (v) VALUES ('yes');" > "$WORK/commit.sql"
+        baseline="$(pgbench -n -c "$CONNECTIONS" -j 2 -T "${DURATION%s}" -f "$WORK/commit.sql" "$url" 2>/dev/null |
+            awk '/^tps/ {print int($3)}')"
+    fi
+    start_server "$url"
+    prepare_event "$url"
+
+    read -r health_rps health_p99 < <(run_wrk "$OUT/$backend-healthz.txt" "$BASE/healthz")
+    read -r read_rps read_p99 < <(run_wrk "$OUT/$backend-event-read.txt" -H "Authorization: Bearer $KEY" "$BASE/api/v1/events/$EVENT")
+    read -r answer_rps answer_p99 < <(TOKENS_FILE="$WORK/tokens.txt" run_wrk "$OUT/$backend-answer.txt" -s bench/answer.lua "$BASE")
+
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+    [ "$backend" = postgres ] && psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS convive_bench WITH (FORCE)'
+
+    RESULT[$backend]="$(python3 - "$backend" "$health_rps" "$health_p99" "$read_rps" "$read_p99" "$answer_rps" "$answer_p99" "$baseline" <<'PY'
+import sys
+backend, h, hp, r, rp, a, ap, base = sys.argv[1:]
+h, r, a, base = float(h), float(r), float(a), float(base)
+print(f"| {backend} | /healthz | {h:,.0f} | {hp} | 1.00 | |")
+print(f"| {backend} | GET event | {r:,.0f} | {rp} | {r / h:.2f} | |")
+print(f"| {backend} | PUT answer | {a:,.0f} | {ap} | {a / h:.2f} | {a / base:.2f} of {base:,.0f} commits/s |")
+PY
+)"
+done
+
+{
+    echo "wrk -t2 -c$CONNECTIONS -d$DURATION, $GUESTS guests, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    echo "| backend | endpoint | requests/s | p99 | vs /healthz | vs database commits |"
+    echo "| --- | --- | ---: | ---: | ---: | --- |"
+    for backend in $BACKENDS; do echo "${RESULT[$backend]}"; done
+} | tee "$OUT/summary.md"
