@@ -13,30 +13,14 @@ use crate::storage::organisers::{self, CreateOrganiserError};
 use crate::telemetry;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "convive",
-    version,
-    about = "Invitations and RSVPs that do the chasing for you"
-)]
+#[command(name = "convive", version, about = "Invitations and RSVPs that do the chasing for you")]
 pub struct Cli {
     /// A TOML configuration file (default: ./convive.toml if it exists).
-    #[arg(
-        long,
-        short,
-        global = true,
-        env = "CONVIVE_CONFIG",
-        value_name = "FILE"
-    )]
+    #[arg(long, short, global = true, env = "CONVIVE_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
 
     /// Database URL: `sqlite://FILE?mode=rwc` (default `sqlite://convive.db?mode=rwc`) or `postgres://…`
-    #[arg(
-        long,
-        global = true,
-        env = "CONVIVE_DATABASE_URL",
-        value_name = "URL",
-        hide_env_values = true
-    )]
+    #[arg(long, global = true, env = "CONVIVE_DATABASE_URL", value_name = "URL", hide_env_values = true)]
     database_url: Option<String>,
 
     #[command(subcommand)]
@@ -108,12 +92,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     // stdout clean for scripts.
     telemetry::init(&settings.log, settings.log_format, std::io::stderr);
     match cli.command {
-        None | Some(Command::Serve(_)) => {
-            Application::build(settings)
-                .await?
-                .run_until_stopped()
-                .await
-        }
+        None | Some(Command::Serve(_)) => Application::build(settings).await?.run_until_stopped().await,
         Some(Command::Migrate) => {
             connect_and_migrate(&settings).await?;
             tracing::info!("migrations applied");
@@ -125,10 +104,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = connect_and_migrate(&settings).await?;
             match organisers::create(&db, &name, &email, chrono::Utc::now()).await {
                 Ok((organiser, key)) => {
-                    eprintln!(
-                        "Created organiser {} <{}> ({}).",
-                        organiser.name, organiser.email, organiser.id
-                    );
+                    eprintln!("Created organiser {} <{}> ({}).", organiser.name, organiser.email, organiser.id);
                     eprintln!("Her API key follows; it is shown only this once:");
                     println!("{}", key.as_str());
                     Ok(())

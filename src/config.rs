@@ -77,19 +77,14 @@ impl Settings {
         for (key, value) in overrides {
             figment = figment.merge((*key, value.as_str()));
         }
-        let settings: Self = figment
-            .extract()
-            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        let settings: Self = figment.extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
         settings.validate()?;
         Ok(settings)
     }
 
     fn validate(&self) -> anyhow::Result<()> {
         let url = self.database_url.expose_secret();
-        if !(url.starts_with("sqlite:")
-            || url.starts_with("postgres://")
-            || url.starts_with("postgresql://"))
-        {
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
             anyhow::bail!("database_url must start with sqlite:, postgres:// or postgresql://");
         }
         if self.database_pool_size == 0 {
@@ -100,9 +95,7 @@ impl Settings {
 
     /// Defaults only, ignoring files and the environment: for tests.
     pub fn defaults() -> anyhow::Result<Self> {
-        Figment::from(Serialized::defaults(DEFAULTS))
-            .extract()
-            .map_err(|e| anyhow::anyhow!("invalid defaults: {e}"))
+        Figment::from(Serialized::defaults(DEFAULTS)).extract().map_err(|e| anyhow::anyhow!("invalid defaults: {e}"))
     }
 
     pub fn is_postgres(&self) -> bool {

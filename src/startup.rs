@@ -28,25 +28,15 @@ impl Application {
 
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
         let db = connect_and_migrate(&settings).await?;
-        let listener = TcpListener::bind(settings.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
-        Ok(Self {
-            listener,
-            state: AppState {
-                db,
-                settings: Arc::new(settings),
-                clock,
-            },
-        })
+        let listener =
+            TcpListener::bind(settings.bind).await.with_context(|| format!("cannot listen on {}", settings.bind))?;
+        Ok(Self { listener, state: AppState { db, settings: Arc::new(settings), clock } })
     }
 
     /// # Panics
     /// Never in practice: a bound TCP listener always has a local address.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub fn port(&self) -> u16 {
@@ -63,21 +53,16 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    pub async fn run_until(
-        self,
-        stop: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let grace = Duration::from_secs(self.state.settings.shutdown_grace_seconds);
         let db = self.state.db.clone();
         tracing::info!(address = %self.local_addr(), "convive is listening");
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = axum::serve(self.listener, http::router(self.state)).with_graceful_shutdown(
-            async move {
-                stop.await;
-                tracing::info!("shutting down: finishing in-flight requests");
-                let _ = stopping_tx.send(());
-            },
-        );
+        let server = axum::serve(self.listener, http::router(self.state)).with_graceful_shutdown(async move {
+            stop.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = stopping_tx.send(());
+        });
         let server = tokio::spawn(async move { server.await });
         // Once the stop is signalled, the grace period starts.
         let outcome = tokio::select! {

@@ -34,10 +34,7 @@ impl MigrationTrait for Migration {
                     )
                     // NULL deadline means answers close when the event starts.
                     .col(timestamp_with_time_zone_null(Events::RsvpDeadline))
-                    .col(
-                        string_len(Events::Language, 8)
-                            .check(one_of(Events::Language, &["fr", "en"])),
-                    )
+                    .col(string_len(Events::Language, 8).check(one_of(Events::Language, &["fr", "en"])))
                     .col(string_len_null(Events::FollowUpUrl, 2048))
                     .col(
                         string_len(Events::Status, 16)
@@ -74,9 +71,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Events::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Events::Table).to_owned()).await
     }
 }
 

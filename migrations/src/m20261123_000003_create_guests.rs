@@ -19,20 +19,10 @@ impl MigrationTrait for Migration {
                     .col(uuid(Guests::EventId))
                     .col(string_len(Guests::Email, 254))
                     .col(string_len(Guests::Name, 200))
-                    .col(
-                        string_len_null(Guests::Language, 8)
-                            .check(one_of(Guests::Language, &["fr", "en"])),
-                    )
+                    .col(string_len_null(Guests::Language, 8).check(one_of(Guests::Language, &["fr", "en"])))
                     .col(string_len_uniq(Guests::TokenHash, 64))
-                    .col(
-                        string_len_null(Guests::Answer, 8)
-                            .check(one_of(Guests::Answer, &["yes", "no", "maybe"])),
-                    )
-                    .col(
-                        integer(Guests::Companions)
-                            .default(0)
-                            .check(Expr::col(Guests::Companions).gte(0)),
-                    )
+                    .col(string_len_null(Guests::Answer, 8).check(one_of(Guests::Answer, &["yes", "no", "maybe"])))
+                    .col(integer(Guests::Companions).default(0).check(Expr::col(Guests::Companions).gte(0)))
                     .col(text(Guests::Comment))
                     .col(timestamp_with_time_zone_null(Guests::AnsweredAt))
                     // Set while a "yes" waits for a seat; the order of this column is the
@@ -75,9 +65,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Guests::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Guests::Table).to_owned()).await
     }
 }
 

@@ -27,10 +27,10 @@ impl MigrationTrait for Migration {
                     .col(integer(AnswerChanges::Companions))
                     .col(text(AnswerChanges::Comment))
                     .col(boolean(AnswerChanges::Waitlisted))
-                    .col(string_len(AnswerChanges::Channel, 16).check(one_of(
-                        AnswerChanges::Channel,
-                        &["guest", "organiser", "waiting_list"],
-                    )))
+                    .col(
+                        string_len(AnswerChanges::Channel, 16)
+                            .check(one_of(AnswerChanges::Channel, &["guest", "organiser", "waiting_list"])),
+                    )
                     .col(timestamp_with_time_zone(AnswerChanges::ChangedAt))
                     .foreign_key(
                         ForeignKey::create()
@@ -60,9 +60,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(AnswerChanges::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(AnswerChanges::Table).to_owned()).await
     }
 }
 

@@ -78,12 +78,7 @@ pub const MAX_COMPANIONS_BY_ORGANISER: i64 = 100;
 impl Reply {
     /// `companion_limit` is the event's limit for a guest, or the organiser's
     /// wider bound when she records an answer herself.
-    pub fn parse(
-        answer: Answer,
-        companions: i64,
-        comment: &str,
-        companion_limit: u32,
-    ) -> Result<Self, FieldErrors> {
+    pub fn parse(answer: Answer, companions: i64, comment: &str, companion_limit: u32) -> Result<Self, FieldErrors> {
         let mut v = Validator::default();
         let comment = v.check("comment", bounded(comment, 0, MAX_COMMENT_CHARS, true));
         if companions < 0 {
@@ -101,11 +96,7 @@ impl Reply {
         v.finish()?;
         Ok(Self {
             answer,
-            companions: if answer == Answer::No {
-                0
-            } else {
-                companions as u32
-            },
+            companions: if answer == Answer::No { 0 } else { companions as u32 },
             comment: comment.unwrap_or_default(),
         })
     }

@@ -22,9 +22,7 @@ impl EmailAddress {
         // dotted domain, since a bare host name is never a real guest's address.
         let parsed = email_address::EmailAddress::parse_with_options(
             value,
-            email_address::Options::default()
-                .without_display_text()
-                .without_domain_literal(),
+            email_address::Options::default().without_display_text().without_domain_literal(),
         )
         .map_err(|_| format!("'{value}' is not a valid email address"))?;
         if !parsed.domain().contains('.') || parsed.domain().ends_with('.') {
@@ -62,11 +60,7 @@ mod tests {
             ("  Anne.Martin@Example.ORG ", "anne.martin@example.org"),
             ("a+tag@sub.example.fr", "a+tag@sub.example.fr"),
         ] {
-            assert_eq!(
-                EmailAddress::parse(raw).unwrap().as_str(),
-                expected,
-                "{raw}"
-            );
+            assert_eq!(EmailAddress::parse(raw).unwrap().as_str(), expected, "{raw}");
         }
     }
 
@@ -84,10 +78,7 @@ mod tests {
             "anne@example.org\r\nBcc: x@y.z",
             "anne@[127.0.0.1]",
         ] {
-            assert!(
-                EmailAddress::parse(raw).is_err(),
-                "{raw:?} should be rejected"
-            );
+            assert!(EmailAddress::parse(raw).is_err(), "{raw:?} should be rejected");
         }
     }
 

@@ -28,9 +28,7 @@ impl Language {
         match raw.trim().to_ascii_lowercase().as_str() {
             "fr" => Ok(Self::Fr),
             "en" => Ok(Self::En),
-            _ => Err(format!(
-                "'{raw}' is not a supported language; use 'fr' or 'en'"
-            )),
+            _ => Err(format!("'{raw}' is not a supported language; use 'fr' or 'en'")),
         }
     }
 }
@@ -147,11 +145,7 @@ impl Event {
             EventStatus::Cancelled => Err(AnswersClosed::Cancelled),
             EventStatus::Published => {
                 let closes = self.details.schedule.answers_close_at();
-                if now >= closes {
-                    Err(AnswersClosed::DeadlinePassed(closes))
-                } else {
-                    Ok(())
-                }
+                if now >= closes { Err(AnswersClosed::DeadlinePassed(closes)) } else { Ok(()) }
             }
         }
     }
@@ -188,55 +182,31 @@ impl TryFrom<EventFields> for EventDetails {
         let title = v.check("title", bounded(&fields.title, 1, 200, false));
         let description = v.check("description", bounded(&fields.description, 0, 5000, true));
         let venue_name = v.check("venue_name", bounded(&fields.venue_name, 1, 200, false));
-        let venue_address = v.check(
-            "venue_address",
-            bounded(&fields.venue_address, 0, 500, true),
-        );
-        let venue_map_url = optional(
-            &mut v,
-            "venue_map_url",
-            fields.venue_map_url.as_deref(),
-            web_url,
-        );
-        let follow_up_url = optional(
-            &mut v,
-            "follow_up_url",
-            fields.follow_up_url.as_deref(),
-            web_url,
-        );
+        let venue_address = v.check("venue_address", bounded(&fields.venue_address, 0, 500, true));
+        let venue_map_url = optional(&mut v, "venue_map_url", fields.venue_map_url.as_deref(), web_url);
+        let follow_up_url = optional(&mut v, "follow_up_url", fields.follow_up_url.as_deref(), web_url);
         let language = v.check("language", Language::parse(&fields.language));
         let capacity = match fields.capacity {
             None => Some(None),
             Some(n) if (1..=MAX_CAPACITY).contains(&n) => Some(Some(n as u32)),
             Some(_) => {
-                v.add(
-                    "capacity",
-                    format!("must be between 1 and {MAX_CAPACITY}, or null for unlimited"),
-                );
+                v.add("capacity", format!("must be between 1 and {MAX_CAPACITY}, or null for unlimited"));
                 None
             }
         };
-        let companions_allowed =
-            if (0..=MAX_COMPANIONS_ALLOWED).contains(&fields.companions_allowed) {
-                Some(fields.companions_allowed as u32)
-            } else {
-                v.add(
-                    "companions_allowed",
-                    format!("must be between 0 and {MAX_COMPANIONS_ALLOWED}"),
-                );
-                None
-            };
+        let companions_allowed = if (0..=MAX_COMPANIONS_ALLOWED).contains(&fields.companions_allowed) {
+            Some(fields.companions_allowed as u32)
+        } else {
+            v.add("companions_allowed", format!("must be between 0 and {MAX_COMPANIONS_ALLOWED}"));
+            None
+        };
 
         let time_zone = v.check("time_zone", parse_time_zone(&fields.time_zone));
         let schedule = time_zone.and_then(|tz| {
             let starts_at = v.check("starts_at", parse_instant(&fields.starts_at, tz));
             let ends_at = v.check("ends_at", parse_instant(&fields.ends_at, tz));
-            let deadline = optional(
-                &mut v,
-                "rsvp_deadline",
-                fields.rsvp_deadline.as_deref(),
-                |raw| parse_instant(raw, tz),
-            );
+            let deadline =
+                optional(&mut v, "rsvp_deadline", fields.rsvp_deadline.as_deref(), |raw| parse_instant(raw, tz));
             let (starts_at, ends_at, rsvp_deadline) = (starts_at?, ends_at?, deadline?);
             if ends_at <= starts_at {
                 v.add("ends_at", "must be after starts_at");
@@ -244,12 +214,7 @@ impl TryFrom<EventFields> for EventDetails {
             if rsvp_deadline.is_some_and(|deadline| deadline > starts_at) {
                 v.add("rsvp_deadline", "must not be after starts_at");
             }
-            Some(Schedule {
-                starts_at,
-                ends_at,
-                time_zone: tz,
-                rsvp_deadline,
-            })
+            Some(Schedule { starts_at, ends_at, time_zone: tz, rsvp_deadline })
         });
 
         if !v.is_empty() {
@@ -291,9 +256,7 @@ fn optional<T>(
 
 /// An IANA zone name such as `Europe/Paris`.
 pub fn parse_time_zone(raw: &str) -> Result<Tz, String> {
-    raw.trim()
-        .parse::<Tz>()
-        .map_err(|_| format!("'{raw}' is not an IANA time zone; use a name such as 'Europe/Paris'"))
+    raw.trim().parse::<Tz>().map_err(|_| format!("'{raw}' is not an IANA time zone; use a name such as 'Europe/Paris'"))
 }
 
 /// An RFC 3339 instant, or a local wall-clock time read in `tz`.
@@ -312,9 +275,7 @@ pub fn parse_instant(raw: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
         LocalResult::Single(instant) => Ok(instant.with_timezone(&Utc)),
         // In the autumn hour that happens twice, take the first, as calendars do.
         LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
-        LocalResult::None => Err(format!(
-            "{local} does not exist in {tz} (the clocks skip it)"
-        )),
+        LocalResult::None => Err(format!("{local} does not exist in {tz} (the clocks skip it)")),
     }
 }
 
@@ -337,10 +298,7 @@ mod tests {
     #[test]
     fn local_times_are_read_in_the_event_zone() {
         let event = EventDetails::try_from(fields()).unwrap();
-        assert_eq!(
-            event.schedule.starts_at.to_rfc3339(),
-            "2026-12-03T07:30:00+00:00"
-        );
+        assert_eq!(event.schedule.starts_at.to_rfc3339(), "2026-12-03T07:30:00+00:00");
         assert_eq!(event.schedule.answers_close_at(), event.schedule.starts_at);
     }
 
@@ -372,18 +330,8 @@ mod tests {
             ..fields()
         })
         .unwrap_err();
-        for field in [
-            "title",
-            "time_zone",
-            "language",
-            "capacity",
-            "companions_allowed",
-            "venue_map_url",
-        ] {
-            assert!(
-                errors.contains_key(field),
-                "missing error for {field}: {errors:?}"
-            );
+        for field in ["title", "time_zone", "language", "capacity", "companions_allowed", "venue_map_url"] {
+            assert!(errors.contains_key(field), "missing error for {field}: {errors:?}");
         }
     }
 

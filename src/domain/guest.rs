@@ -20,11 +20,7 @@ pub struct NewGuest {
 }
 
 impl NewGuest {
-    pub fn parse(
-        email: &str,
-        name: Option<&str>,
-        language: Option<&str>,
-    ) -> Result<Self, FieldErrors> {
+    pub fn parse(email: &str, name: Option<&str>, language: Option<&str>) -> Result<Self, FieldErrors> {
         let mut v = Validator::default();
         let email = v.check("email", EmailAddress::parse(email));
         let name = v.check("name", bounded(name.unwrap_or_default(), 0, 200, false));
@@ -33,11 +29,7 @@ impl NewGuest {
             Some(raw) => v.check("language", Language::parse(raw)).map(Some),
         };
         match (email, name, language) {
-            (Some(email), Some(name), Some(language)) => Ok(Self {
-                email,
-                name,
-                language,
-            }),
+            (Some(email), Some(name), Some(language)) => Ok(Self { email, name, language }),
             _ => Err(v.finish().err().unwrap_or_default()),
         }
     }
@@ -62,11 +54,7 @@ pub struct Guest {
 impl Guest {
     /// She said yes and holds her seats.
     pub fn is_seated(&self) -> bool {
-        self.waitlisted_at.is_none()
-            && self
-                .reply
-                .as_ref()
-                .is_some_and(|r| r.answer == super::answer::Answer::Yes)
+        self.waitlisted_at.is_none() && self.reply.as_ref().is_some_and(|r| r.answer == super::answer::Answer::Yes)
     }
 
     pub fn is_waiting(&self) -> bool {

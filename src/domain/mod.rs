@@ -33,9 +33,7 @@ impl Validator {
     }
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.errors
-            .entry(field.to_owned())
-            .or_insert_with(|| message.into());
+        self.errors.entry(field.to_owned()).or_insert_with(|| message.into());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -44,10 +42,6 @@ impl Validator {
 
     /// Ends validation: `Ok(())` when nothing was recorded.
     pub fn finish(self) -> Result<(), FieldErrors> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(self.errors)
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
     }
 }

@@ -32,8 +32,7 @@ pub struct SeatContext {
 
 impl SeatContext {
     fn seats_left(&self) -> u32 {
-        self.capacity
-            .map_or(u32::MAX, |c| c.saturating_sub(self.taken_by_others))
+        self.capacity.map_or(u32::MAX, |c| c.saturating_sub(self.taken_by_others))
     }
 
     /// # Errors
@@ -42,19 +41,9 @@ impl SeatContext {
     pub fn place(&self, party: u32) -> Result<Placement, NotEnoughSeats> {
         let fits = party <= self.seats_left();
         if self.currently_seated {
-            return if fits {
-                Ok(Placement::Seated)
-            } else {
-                Err(NotEnoughSeats {
-                    seats_left: self.seats_left(),
-                })
-            };
+            return if fits { Ok(Placement::Seated) } else { Err(NotEnoughSeats { seats_left: self.seats_left() }) };
         }
-        Ok(if fits && !self.someone_waiting_ahead {
-            Placement::Seated
-        } else {
-            Placement::Waitlisted
-        })
+        Ok(if fits && !self.someone_waiting_ahead { Placement::Seated } else { Placement::Waitlisted })
     }
 }
 
@@ -79,12 +68,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn ctx(capacity: Option<u32>, taken: u32, seated: bool, waiting: bool) -> SeatContext {
-        SeatContext {
-            capacity,
-            taken_by_others: taken,
-            currently_seated: seated,
-            someone_waiting_ahead: waiting,
-        }
+        SeatContext { capacity, taken_by_others: taken, currently_seated: seated, someone_waiting_ahead: waiting }
     }
 
     #[test]
@@ -96,11 +80,7 @@ mod tests {
             (ctx(Some(10), 8, false, false), 3, Ok(Waitlisted)),
             (ctx(Some(10), 0, false, true), 1, Ok(Waitlisted)),
             (ctx(Some(10), 8, true, true), 2, Ok(Seated)),
-            (
-                ctx(Some(10), 8, true, false),
-                3,
-                Err(NotEnoughSeats { seats_left: 2 }),
-            ),
+            (ctx(Some(10), 8, true, false), 3, Err(NotEnoughSeats { seats_left: 2 })),
         ];
         for (context, party, expected) in cases {
             assert_eq!(context.place(party), expected, "{context:?} party {party}");
@@ -109,14 +89,8 @@ mod tests {
 
     #[test]
     fn promotion_stops_at_the_first_party_that_does_not_fit() {
-        assert_eq!(
-            promotions(Some(10), 7, &[('a', 2), ('b', 3), ('c', 1)]),
-            vec!['a']
-        );
-        assert_eq!(
-            promotions(Some(10), 7, &[('a', 1), ('b', 2)]),
-            vec!['a', 'b']
-        );
+        assert_eq!(promotions(Some(10), 7, &[('a', 2), ('b', 3), ('c', 1)]), vec!['a']);
+        assert_eq!(promotions(Some(10), 7, &[('a', 1), ('b', 2)]), vec!['a', 'b']);
         assert_eq!(promotions(None, 7, &[('a', 50)]), vec!['a']);
         assert!(promotions(Some(5), 9, &[('a', 1)]).is_empty());
     }

@@ -30,9 +30,7 @@ pub fn web_url(raw: &str) -> Result<String, String> {
         return Err("must be at most 2048 characters".to_owned());
     }
     match url::Url::parse(value) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
-            Ok(url.to_string())
-        }
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(url.to_string()),
         Ok(_) => Err("must be an http or https link".to_owned()),
         Err(_) => Err("must be a valid link, such as https://example.org/album".to_owned()),
     }

@@ -40,11 +40,8 @@ impl InvitationToken {
     /// Hash of a token received from outside, or `None` when it cannot be one
     /// of ours (saves a database round trip on garbage).
     pub fn hash_of_presented(raw: &str) -> Option<String> {
-        (raw.len() == 43
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-        .then(|| hash_secret(raw))
+        (raw.len() == 43 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            .then(|| hash_secret(raw))
     }
 }
 
@@ -68,9 +65,7 @@ impl ApiKey {
     }
 
     pub fn hash_of_presented(raw: &str) -> Option<String> {
-        raw.strip_prefix(Self::PREFIX)
-            .and_then(InvitationToken::hash_of_presented)
-            .map(|_| hash_secret(raw))
+        raw.strip_prefix(Self::PREFIX).and_then(InvitationToken::hash_of_presented).map(|_| hash_secret(raw))
     }
 }
 
@@ -83,10 +78,7 @@ mod tests {
         let a = InvitationToken::generate();
         let b = InvitationToken::generate();
         assert_ne!(a.as_str(), b.as_str());
-        assert_eq!(
-            InvitationToken::hash_of_presented(a.as_str()),
-            Some(a.hash())
-        );
+        assert_eq!(InvitationToken::hash_of_presented(a.as_str()), Some(a.hash()));
         assert_eq!(InvitationToken::hash_of_presented("short"), None);
         assert_eq!(InvitationToken::hash_of_presented(&"!".repeat(43)), None);
     }

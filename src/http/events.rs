@@ -115,9 +115,7 @@ pub struct EventPatchRequest {
 
 /// Tells "absent" (`None`, via `default`) from "null" (`Some(None)`).
 #[allow(clippy::option_option)]
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -128,42 +126,18 @@ impl EventPatchRequest {
         let instant = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339();
         EventFields {
             title: self.title.unwrap_or_else(|| current.title.clone()),
-            description: self
-                .description
-                .unwrap_or_else(|| current.description.clone()),
-            venue_name: self
-                .venue_name
-                .unwrap_or_else(|| current.venue.name.clone()),
-            venue_address: self
-                .venue_address
-                .unwrap_or_else(|| current.venue.address.clone()),
-            venue_map_url: self
-                .venue_map_url
-                .unwrap_or_else(|| current.venue.map_url.clone()),
-            starts_at: self
-                .starts_at
-                .unwrap_or_else(|| instant(current.schedule.starts_at)),
-            ends_at: self
-                .ends_at
-                .unwrap_or_else(|| instant(current.schedule.ends_at)),
-            time_zone: self
-                .time_zone
-                .unwrap_or_else(|| current.schedule.time_zone.name().to_owned()),
-            rsvp_deadline: self
-                .rsvp_deadline
-                .unwrap_or_else(|| current.schedule.rsvp_deadline.map(instant)),
-            capacity: self
-                .capacity
-                .unwrap_or_else(|| current.capacity.map(i64::from)),
-            companions_allowed: self
-                .companions_allowed
-                .unwrap_or_else(|| i64::from(current.companions_allowed)),
-            language: self
-                .language
-                .unwrap_or_else(|| current.language.as_str().to_owned()),
-            follow_up_url: self
-                .follow_up_url
-                .unwrap_or_else(|| current.follow_up_url.clone()),
+            description: self.description.unwrap_or_else(|| current.description.clone()),
+            venue_name: self.venue_name.unwrap_or_else(|| current.venue.name.clone()),
+            venue_address: self.venue_address.unwrap_or_else(|| current.venue.address.clone()),
+            venue_map_url: self.venue_map_url.unwrap_or_else(|| current.venue.map_url.clone()),
+            starts_at: self.starts_at.unwrap_or_else(|| instant(current.schedule.starts_at)),
+            ends_at: self.ends_at.unwrap_or_else(|| instant(current.schedule.ends_at)),
+            time_zone: self.time_zone.unwrap_or_else(|| current.schedule.time_zone.name().to_owned()),
+            rsvp_deadline: self.rsvp_deadline.unwrap_or_else(|| current.schedule.rsvp_deadline.map(instant)),
+            capacity: self.capacity.unwrap_or_else(|| current.capacity.map(i64::from)),
+            companions_allowed: self.companions_allowed.unwrap_or_else(|| i64::from(current.companions_allowed)),
+            language: self.language.unwrap_or_else(|| current.language.as_str().to_owned()),
+            follow_up_url: self.follow_up_url.unwrap_or_else(|| current.follow_up_url.clone()),
         }
     }
 }
@@ -197,10 +171,8 @@ async fn create_event(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Json(request): Json<NewEventRequest>,
 ) -> Result<(StatusCode, Json<EventView>)> {
-    let details =
-        EventDetails::try_from(EventFields::from(request)).map_err(ApiError::validation)?;
-    let event =
-        storage::events::insert(&state.db, organiser.id, &details, state.clock.now()).await?;
+    let details = EventDetails::try_from(EventFields::from(request)).map_err(ApiError::validation)?;
+    let event = storage::events::insert(&state.db, organiser.id, &details, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(EventView::new(event, None))))
 }
 
@@ -230,11 +202,7 @@ async fn list_events(
             EventView::new(event, Some(event_counts))
         })
         .collect();
-    Ok(Json(EventList {
-        events,
-        limit,
-        offset,
-    }))
+    Ok(Json(EventList { events, limit, offset }))
 }
 
 /// Read one of your events.
@@ -274,13 +242,9 @@ async fn update_event(
     let tx = storage::begin_write(&state.db).await?;
     let current = storage::events::lock_owned(&*tx, organiser.id, event_id).await?;
     if current.status == EventStatus::Cancelled {
-        return Err(ApiError::conflict(
-            "event_cancelled",
-            "a cancelled event cannot be changed",
-        ));
+        return Err(ApiError::conflict("event_cancelled", "a cancelled event cannot be changed"));
     }
-    let details =
-        EventDetails::try_from(patch.apply_to(&current.details)).map_err(ApiError::validation)?;
+    let details = EventDetails::try_from(patch.apply_to(&current.details)).map_err(ApiError::validation)?;
     let event = storage::events::update_details(&*tx, &current, &details, now).await?;
     if event.details.capacity != current.details.capacity {
         storage::answers::settle_seats(&*tx, &event, event.seats_taken, now).await?;
@@ -331,10 +295,7 @@ async fn change_status(
     let event = match (current.status, target) {
         (from, to) if from == to => current,
         (EventStatus::Cancelled, _) => {
-            return Err(ApiError::conflict(
-                "event_cancelled",
-                "a cancelled event cannot be published again",
-            ));
+            return Err(ApiError::conflict("event_cancelled", "a cancelled event cannot be published again"));
         }
         _ => storage::events::set_status(&*tx, &current, target, state.clock.now()).await?,
     };
@@ -355,10 +316,7 @@ async fn event_summary(
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<SummaryView>> {
     let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    let counts = storage::events::counts(&*state.db, &[event.id])
-        .await?
-        .remove(&event.id)
-        .unwrap_or_default();
+    let counts = storage::events::counts(&*state.db, &[event.id]).await?.remove(&event.id).unwrap_or_default();
     Ok(Json(SummaryView::new(&event, counts)))
 }
 
@@ -381,7 +339,5 @@ async fn answer_history(
 ) -> Result<Json<AnswerHistory>> {
     let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let changes = storage::answers::history(&state.db, event.id).await?;
-    Ok(Json(AnswerHistory {
-        changes: changes.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(AnswerHistory { changes: changes.into_iter().map(Into::into).collect() }))
 }

@@ -30,25 +30,19 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonDataError(err) => {
                 // axum wraps serde_path_to_error's error a level or two down.
                 let source = std::iter::successors(std::error::Error::source(&err), |e| e.source())
-                    .find_map(|e| {
-                        e.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>()
-                    });
+                    .find_map(|e| e.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>());
                 match source {
-                    Some(err) => Self::validation(field_error(
-                        &err.path().to_string(),
-                        &err.inner().to_string(),
-                    )),
+                    Some(err) => Self::validation(field_error(&err.path().to_string(), &err.inner().to_string())),
                     None => Self::BadRequest(err.body_text()),
                 }
             }
             JsonRejection::JsonSyntaxError(err) => Self::BadRequest(format!(
                 "the body is not valid JSON: {}",
-                std::error::Error::source(&err)
-                    .map_or_else(|| err.body_text(), ToString::to_string)
+                std::error::Error::source(&err).map_or_else(|| err.body_text(), ToString::to_string)
             )),
-            JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType(
-                "send the body as JSON with `Content-Type: application/json`".to_owned(),
-            ),
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::UnsupportedMediaType("send the body as JSON with `Content-Type: application/json`".to_owned())
+            }
             other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
             other => Self::BadRequest(other.body_text()),
         }
@@ -58,27 +52,12 @@ impl From<JsonRejection> for ApiError {
 /// serde reports a missing field at the parent's path ("."), naming it only
 /// in the message; report it under its own name instead.
 fn field_error(path: &str, message: &str) -> FieldErrors {
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .to_owned();
-    if let Some(name) = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next())
-    {
-        let field = if path == "." {
-            name.to_owned()
-        } else {
-            format!("{path}.{name}")
-        };
+    let message = message.split(" at line ").next().unwrap_or(message).to_owned();
+    if let Some(name) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+        let field = if path == "." { name.to_owned() } else { format!("{path}.{name}") };
         return FieldErrors::from([(field, "is required".to_owned())]);
     }
-    let field = if path == "." {
-        "body".to_owned()
-    } else {
-        path.to_owned()
-    };
+    let field = if path == "." { "body".to_owned() } else { path.to_owned() };
     FieldErrors::from([(field, message)])
 }
 
@@ -116,18 +95,11 @@ impl FromRequestParts<AppState> for AuthenticatedOrganiser {
             .headers
             .get(AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| {
-                value
-                    .strip_prefix("Bearer ")
-                    .or_else(|| value.strip_prefix("bearer "))
-            })
+            .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
         let hash = ApiKey::hash_of_presented(presented).ok_or(ApiError::Unauthorized)?;
-        organisers::find_by_key_hash(&state.db, &hash)
-            .await?
-            .map(AuthenticatedOrganiser)
-            .ok_or(ApiError::Unauthorized)
+        organisers::find_by_key_hash(&state.db, &hash).await?.map(AuthenticatedOrganiser).ok_or(ApiError::Unauthorized)
     }
 }
 
@@ -139,13 +111,7 @@ mod tests {
     fn missing_fields_are_reported_under_their_name() {
         let errors = field_error(".", "missing field `title` at line 1 column 2");
         assert_eq!(errors.get("title").map(String::as_str), Some("is required"));
-        let errors = field_error(
-            "capacity",
-            "invalid type: string \"x\", expected i64 at line 1 column 20",
-        );
-        assert_eq!(
-            errors.get("capacity").map(String::as_str),
-            Some("invalid type: string \"x\", expected i64")
-        );
+        let errors = field_error("capacity", "invalid type: string \"x\", expected i64 at line 1 column 20");
+        assert_eq!(errors.get("capacity").map(String::as_str), Some("invalid type: string \"x\", expected i64"));
     }
 }

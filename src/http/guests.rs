@@ -87,8 +87,7 @@ async fn add_guest(
 ) -> Result<(StatusCode, Json<InvitedGuest>)> {
     let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let new_guest = NewGuest::try_from(&request).map_err(ApiError::validation)?;
-    let (guest, token) =
-        storage::guests::add(&state.db, &event, &new_guest, state.clock.now()).await?;
+    let (guest, token) = storage::guests::add(&state.db, &event, &new_guest, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(invited(&state, guest, &token))))
 }
 
@@ -146,35 +145,19 @@ async fn add_guests(
     Json(request): Json<NewGuestsRequest>,
 ) -> Result<Json<BulkReport>> {
     if request.guests.is_empty() || request.guests.len() > MAX_BULK_GUESTS {
-        return Err(ApiError::field(
-            "guests",
-            format!("must hold between 1 and {MAX_BULK_GUESTS} guests"),
-        ));
+        return Err(ApiError::field("guests", format!("must hold between 1 and {MAX_BULK_GUESTS} guests")));
     }
     let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    let parsed: Vec<Result<NewGuest, FieldErrors>> =
-        request.guests.iter().map(NewGuest::try_from).collect();
-    let valid: Vec<NewGuest> = parsed
-        .iter()
-        .filter_map(|p| p.as_ref().ok().cloned())
-        .collect();
-    let mut inserted = storage::guests::add_many(&state.db, &event, &valid, state.clock.now())
-        .await?
-        .into_iter();
+    let parsed: Vec<Result<NewGuest, FieldErrors>> = request.guests.iter().map(NewGuest::try_from).collect();
+    let valid: Vec<NewGuest> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
+    let mut inserted = storage::guests::add_many(&state.db, &event, &valid, state.clock.now()).await?.into_iter();
 
-    let mut report = BulkReport {
-        added: 0,
-        duplicates: 0,
-        invalid: 0,
-        rows: Vec::with_capacity(parsed.len()),
-    };
+    let mut report = BulkReport { added: 0, duplicates: 0, invalid: 0, rows: Vec::with_capacity(parsed.len()) };
     for (row, (raw, parsed)) in request.guests.iter().zip(parsed).enumerate() {
         let (status, guest, errors) = match parsed {
             Err(errors) => (RowStatus::Invalid, None, Some(errors)),
             Ok(_) => match inserted.next().flatten() {
-                Some((guest, token)) => {
-                    (RowStatus::Added, Some(invited(&state, guest, &token)), None)
-                }
+                Some((guest, token)) => (RowStatus::Added, Some(invited(&state, guest, &token)), None),
                 None => (RowStatus::Duplicate, None, None),
             },
         };
@@ -183,13 +166,7 @@ async fn add_guests(
             RowStatus::Duplicate => report.duplicates += 1,
             RowStatus::Invalid => report.invalid += 1,
         }
-        report.rows.push(RowResult {
-            row,
-            email: raw.email.trim().to_owned(),
-            status,
-            guest,
-            errors,
-        });
+        report.rows.push(RowResult { row, email: raw.email.trim().to_owned(), status, guest, errors });
     }
     Ok(Json(report))
 }
@@ -213,12 +190,7 @@ async fn list_guests(
 ) -> Result<Json<GuestList>> {
     let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let guests = storage::guests::list(&state.db, event.id).await?;
-    Ok(Json(GuestList {
-        guests: guests
-            .into_iter()
-            .map(|(g, position)| GuestView::new(g, position))
-            .collect(),
-    }))
+    Ok(Json(GuestList { guests: guests.into_iter().map(|(g, position)| GuestView::new(g, position)).collect() }))
 }
 
 /// Remove a guest; whoever her seats make room for is seated from the waiting list.
@@ -267,23 +239,11 @@ async fn set_answer(
     Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<GuestView>> {
-    let answerer = Answerer::Organiser {
-        organiser_id: organiser.id,
-        event_id,
-        guest_id,
-    };
+    let answerer = Answerer::Organiser { organiser_id: organiser.id, event_id, guest_id };
     let parse = |_: &Event| {
-        Reply::parse(
-            request.answer,
-            request.companions,
-            &request.comment,
-            MAX_COMPANIONS_BY_ORGANISER as u32,
-        )
-        .map_err(ApiError::validation)
+        Reply::parse(request.answer, request.companions, &request.comment, MAX_COMPANIONS_BY_ORGANISER as u32)
+            .map_err(ApiError::validation)
     };
     let outcome = storage::answers::record(&state.db, answerer, parse, state.clock.now()).await?;
-    Ok(Json(GuestView::new(
-        outcome.guest,
-        outcome.waitlist_position,
-    )))
+    Ok(Json(GuestView::new(outcome.guest, outcome.waitlist_position)))
 }

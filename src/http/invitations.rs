@@ -19,9 +19,7 @@ use crate::storage;
 use crate::storage::answers::Answerer;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(read_invitation))
-        .routes(routes!(answer_invitation))
+    OpenApiRouter::new().routes(routes!(read_invitation)).routes(routes!(answer_invitation))
 }
 
 /// What a guest sees of the event: no counts, no other guests.
@@ -97,18 +95,10 @@ async fn find(state: &AppState, token: &str) -> Result<(Guest, Event)> {
         (status = 200, description = "Your invitation", body = InvitationView),
         (status = 404, description = "No such invitation", body = ErrorBody),
     ))]
-async fn read_invitation(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> Result<Json<InvitationView>> {
+async fn read_invitation(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<InvitationView>> {
     let (guest, event) = find(&state, &token).await?;
     let position = storage::guests::waitlist_position(&*state.db, &guest).await?;
-    Ok(Json(invitation_view(
-        event,
-        guest,
-        position,
-        state.clock.now(),
-    )))
+    Ok(Json(invitation_view(event, guest, position, state.clock.now())))
 }
 
 /// Answer your invitation, or change your answer, until the deadline.
@@ -127,24 +117,12 @@ async fn answer_invitation(
     Path(token): Path<String>,
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<InvitationView>> {
-    let token_hash =
-        InvitationToken::hash_of_presented(&token).ok_or(ApiError::NotFound("invitation"))?;
+    let token_hash = InvitationToken::hash_of_presented(&token).ok_or(ApiError::NotFound("invitation"))?;
     let parse = |event: &Event| {
-        Reply::parse(
-            request.answer,
-            request.companions,
-            &request.comment,
-            event.details.companions_allowed,
-        )
-        .map_err(ApiError::validation)
+        Reply::parse(request.answer, request.companions, &request.comment, event.details.companions_allowed)
+            .map_err(ApiError::validation)
     };
     let now = state.clock.now();
-    let outcome =
-        storage::answers::record(&state.db, Answerer::Guest { token_hash }, parse, now).await?;
-    Ok(Json(invitation_view(
-        outcome.event,
-        outcome.guest,
-        outcome.waitlist_position,
-        now,
-    )))
+    let outcome = storage::answers::record(&state.db, Answerer::Guest { token_hash }, parse, now).await?;
+    Ok(Json(invitation_view(outcome.event, outcome.guest, outcome.waitlist_position, now)))
 }

@@ -73,13 +73,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn api_router() -> OpenApiRouter<AppState> {
-    let v1 = OpenApiRouter::new()
-        .merge(events::router())
-        .merge(guests::router())
-        .merge(invitations::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", v1)
-        .merge(health::router())
+    let v1 = OpenApiRouter::new().merge(events::router()).merge(guests::router()).merge(invitations::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(health::router())
 }
 
 /// Largest request body: a bulk guest list of 1000 rows fits with room to spare.
@@ -100,25 +95,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         // Enforced by the extractors, so an oversized body gets the JSON error shape.
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                let request_id = request
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                // The route pattern, not the path: invitation tokens must not reach the logs.
-                let route = request
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map_or("(unmatched)", MatchedPath::as_str);
-                tracing::info_span!("request", method = %request.method(), route, request_id)
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            // The route pattern, not the path: invitation tokens must not reach the logs.
+            let route = request.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
+            tracing::info_span!("request", method = %request.method(), route, request_id)
+        }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }

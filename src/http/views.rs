@@ -27,9 +27,7 @@ impl When {
     pub fn new(instant: DateTime<Utc>, zone: Tz) -> Self {
         Self {
             utc: instant.to_rfc3339_opts(SecondsFormat::Secs, true),
-            local: instant
-                .with_timezone(&zone)
-                .to_rfc3339_opts(SecondsFormat::Secs, false),
+            local: instant.with_timezone(&zone).to_rfc3339_opts(SecondsFormat::Secs, false),
         }
     }
 }
@@ -133,10 +131,7 @@ impl SummaryView {
             no: counts.no,
             maybe: counts.maybe,
             seats_taken: counts.seats_taken,
-            seats_left: event
-                .details
-                .capacity
-                .map(|c| u64::from(c).saturating_sub(counts.seats_taken)),
+            seats_left: event.details.capacity.map(|c| u64::from(c).saturating_sub(counts.seats_taken)),
             capacity: event.details.capacity,
             waiting: counts.waiting,
             waiting_seats: counts.waiting_seats,
@@ -154,11 +149,7 @@ pub struct ReplyView {
 
 impl From<Reply> for ReplyView {
     fn from(reply: Reply) -> Self {
-        Self {
-            answer: reply.answer,
-            companions: reply.companions,
-            comment: reply.comment,
-        }
+        Self { answer: reply.answer, companions: reply.companions, comment: reply.comment }
     }
 }
 

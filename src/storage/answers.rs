@@ -6,9 +6,10 @@
 //! touch only the guest's own row, so they never queue behind each other.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ExprTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -27,11 +28,7 @@ pub enum Answerer {
     /// event's status and deadline.
     Guest { token_hash: String },
     /// The organiser, for one of her guests. Bound by neither.
-    Organiser {
-        organiser_id: Uuid,
-        event_id: Uuid,
-        guest_id: Uuid,
-    },
+    Organiser { organiser_id: Uuid, event_id: Uuid, guest_id: Uuid },
 }
 
 /// What recording an answer did.
@@ -57,24 +54,18 @@ pub async fn record(
     let (channel, mut guest, mut event) = find_answerer(&*tx, &answerer).await?;
     let reply = parse(&event)?;
     if channel == Channel::Guest {
-        event
-            .guest_may_answer(now)
-            .map_err(|closed| closed_error(&event, closed))?;
+        event.guest_may_answer(now).map_err(|closed| closed_error(&event, closed))?;
     }
 
-    let moves_seats = event.details.capacity.is_some()
-        && (reply.answer == Answer::Yes || guest.is_seated() || guest.is_waiting());
+    let moves_seats =
+        event.details.capacity.is_some() && (reply.answer == Answer::Yes || guest.is_seated() || guest.is_waiting());
     if moves_seats {
         // Serialise seat changes for this event, then re-read the guest: a
         // concurrent change of her own answer may have committed meanwhile.
         event = super::events::lock(&*tx, event.id).await?;
         guest = super::guests::find_in_event(&*tx, event.id, guest.id).await?;
     }
-    let held_before = if guest.is_seated() {
-        party_of(&guest)
-    } else {
-        0
-    };
+    let held_before = if guest.is_seated() { party_of(&guest) } else { 0 };
 
     let placement = if moves_seats && reply.answer == Answer::Yes {
         place(&*tx, &event, &guest, held_before, reply.party_size()).await?
@@ -98,56 +89,36 @@ pub async fn record(
     }
     .update(&*tx)
     .await?;
-    log_change(
-        &*tx,
-        event.id,
-        guest.id,
-        &reply,
-        waitlisted_at.is_some(),
-        channel,
-        now,
-    )
-    .await?;
+    log_change(&*tx, event.id, guest.id, &reply, waitlisted_at.is_some(), channel, now).await?;
     let updated = super::guests::to_domain(row)?;
 
-    let promoted = if moves_seats {
-        let held_after = if updated.is_seated() {
-            reply.party_size()
-        } else {
-            0
-        };
+    let mut promoted = Vec::new();
+    if moves_seats {
+        let held_after = if updated.is_seated() { reply.party_size() } else { 0 };
         let seats_taken = event.seats_taken - held_before + held_after;
-        let promoted = settle_seats(&*tx, &event, seats_taken, now).await?;
-        event = super::events::find_by_id(&*tx, event.id).await?;
-        promoted
-    } else {
-        Vec::new()
-    };
+        // Only freed seats, or a place freed at the head of the queue, can
+        // let someone in from the waiting list.
+        if held_after < held_before || (guest.is_waiting() && !updated.is_waiting()) {
+            let settled = settle_seats(&*tx, &event, seats_taken, now).await?;
+            promoted = settled.promoted;
+            event.seats_taken = settled.seats_taken;
+        } else {
+            store_seats_taken(&*tx, &event, seats_taken).await?;
+            event.seats_taken = seats_taken;
+        }
+    }
     let waitlist_position = super::guests::waitlist_position(&*tx, &updated).await?;
     tx.commit().await?;
-    Ok(AnswerOutcome {
-        event,
-        guest: updated,
-        waitlist_position,
-        promoted,
-    })
+    Ok(AnswerOutcome { event, guest: updated, waitlist_position, promoted })
 }
 
 /// The guest and her event, found by token or by the organiser's ids.
-async fn find_answerer(
-    conn: &impl ConnectionTrait,
-    answerer: &Answerer,
-) -> Result<(Channel, Guest, Event)> {
+async fn find_answerer(conn: &impl ConnectionTrait, answerer: &Answerer) -> Result<(Channel, Guest, Event)> {
     let (channel, query) = match answerer {
-        Answerer::Guest { token_hash } => (
-            Channel::Guest,
-            guests::Entity::find().filter(guests::Column::TokenHash.eq(token_hash.as_str())),
-        ),
-        Answerer::Organiser {
-            organiser_id,
-            event_id,
-            guest_id,
-        } => (
+        Answerer::Guest { token_hash } => {
+            (Channel::Guest, guests::Entity::find().filter(guests::Column::TokenHash.eq(token_hash.as_str())))
+        }
+        Answerer::Organiser { organiser_id, event_id, guest_id } => (
             Channel::Organiser,
             guests::Entity::find()
                 .filter(guests::Column::Id.eq(*guest_id))
@@ -155,24 +126,10 @@ async fn find_answerer(
                 .filter(events::Column::OrganiserId.eq(*organiser_id)),
         ),
     };
-    let not_found = || {
-        ApiError::NotFound(if channel == Channel::Guest {
-            "invitation"
-        } else {
-            "guest"
-        })
-    };
-    let (guest, event) = query
-        .find_also_related(events::Entity)
-        .one(conn)
-        .await?
-        .ok_or_else(not_found)?;
+    let not_found = || ApiError::NotFound(if channel == Channel::Guest { "invitation" } else { "guest" });
+    let (guest, event) = query.find_also_related(events::Entity).one(conn).await?.ok_or_else(not_found)?;
     let event = event.ok_or_else(not_found)?;
-    Ok((
-        channel,
-        super::guests::to_domain(guest)?,
-        super::events::to_domain(event)?,
-    ))
+    Ok((channel, super::guests::to_domain(guest)?, super::events::to_domain(event)?))
 }
 
 fn party_of(guest: &Guest) -> u32 {
@@ -194,11 +151,7 @@ async fn place(
         ahead = ahead.add(
             Condition::any()
                 .add(guests::Column::WaitlistedAt.lt(since))
-                .add(
-                    guests::Column::WaitlistedAt
-                        .eq(since)
-                        .and(guests::Column::Id.lt(guest.id)),
-                ),
+                .add(guests::Column::WaitlistedAt.eq(since).and(guests::Column::Id.lt(guest.id))),
         );
     }
     let someone_waiting_ahead = guests::Entity::find()
@@ -228,13 +181,10 @@ async fn place(
 
 fn closed_error(event: &Event, closed: AnswersClosed) -> ApiError {
     match closed {
-        AnswersClosed::NotPublished => ApiError::conflict(
-            "event_not_published",
-            "this event is not open for answers yet",
-        ),
-        AnswersClosed::Cancelled => {
-            ApiError::gone("event_cancelled", "this event has been cancelled")
+        AnswersClosed::NotPublished => {
+            ApiError::conflict("event_not_published", "this event is not open for answers yet")
         }
+        AnswersClosed::Cancelled => ApiError::gone("event_cancelled", "this event has been cancelled"),
         AnswersClosed::DeadlinePassed(at) => {
             let local = at.with_timezone(&event.details.schedule.time_zone);
             ApiError::gone(
@@ -274,6 +224,15 @@ async fn log_change(
     Ok(())
 }
 
+/// What settling the seats did.
+#[derive(Debug, Clone, Default)]
+pub struct Settled {
+    /// Guests seated from the waiting list, in order.
+    pub promoted: Vec<Uuid>,
+    /// The event's seat count afterwards.
+    pub seats_taken: u32,
+}
+
 /// Seats waiting parties, first come first served, while the head of the
 /// list fits, and stores the event's resulting seat count. `seats_taken` is
 /// the count before promotions. Must run in a transaction holding the event
@@ -283,7 +242,7 @@ pub async fn settle_seats(
     event: &Event,
     seats_taken: u32,
     now: DateTime<Utc>,
-) -> Result<Vec<Uuid>> {
+) -> Result<Settled> {
     let waiting_rows = guests::Entity::find()
         .filter(guests::Column::EventId.eq(event.id))
         .filter(guests::Column::WaitlistedAt.is_not_null())
@@ -291,49 +250,32 @@ pub async fn settle_seats(
         .order_by_asc(guests::Column::Id)
         .all(conn)
         .await?;
-    let waiting: Vec<(Uuid, u32)> = waiting_rows
-        .iter()
-        .map(|g| (g.id, 1 + g.companions as u32))
-        .collect();
+    let waiting: Vec<(Uuid, u32)> = waiting_rows.iter().map(|g| (g.id, 1 + g.companions as u32)).collect();
     let promoted = seating::promotions(event.details.capacity, seats_taken, &waiting);
     let mut seats_taken = seats_taken;
-    for row in waiting_rows
-        .into_iter()
-        .filter(|g| promoted.contains(&g.id))
-    {
+    for row in waiting_rows.into_iter().filter(|g| promoted.contains(&g.id)) {
         let guest = super::guests::to_domain(row)?;
-        guests::ActiveModel {
-            id: Set(guest.id),
-            waitlisted_at: Set(None),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .update(conn)
-        .await?;
+        guests::ActiveModel { id: Set(guest.id), waitlisted_at: Set(None), updated_at: Set(now), ..Default::default() }
+            .update(conn)
+            .await?;
         if let Some(reply) = &guest.reply {
             seats_taken += reply.party_size();
-            log_change(
-                conn,
-                event.id,
-                guest.id,
-                reply,
-                false,
-                Channel::WaitingList,
-                now,
-            )
-            .await?;
+            log_change(conn, event.id, guest.id, reply, false, Channel::WaitingList, now).await?;
         }
     }
+    store_seats_taken(conn, event, seats_taken).await?;
+    Ok(Settled { promoted, seats_taken })
+}
+
+async fn store_seats_taken(conn: &impl ConnectionTrait, event: &Event, seats_taken: u32) -> Result<()> {
     if seats_taken != event.seats_taken {
-        events::ActiveModel {
-            id: Set(event.id),
-            seats_taken: Set(seats_taken as i32),
-            ..Default::default()
-        }
-        .update(conn)
-        .await?;
+        events::Entity::update_many()
+            .col_expr(events::Column::SeatsTaken, Expr::value(seats_taken as i32))
+            .filter(events::Column::Id.eq(event.id))
+            .exec(conn)
+            .await?;
     }
-    Ok(promoted)
+    Ok(())
 }
 
 /// One entry of an event's answer history.
@@ -356,9 +298,7 @@ pub async fn history(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<Answ
         .await?;
     rows.into_iter()
         .map(|row| {
-            let bad = |what: &str| {
-                anyhow::anyhow!("stored {what} of answer change {} is unknown", row.id)
-            };
+            let bad = |what: &str| anyhow::anyhow!("stored {what} of answer change {} is unknown", row.id);
             Ok(AnswerChange {
                 guest_id: row.guest_id,
                 reply: Reply {

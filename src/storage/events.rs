@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, LockType};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -16,24 +16,16 @@ use crate::domain::event::{Event, EventDetails, EventStatus, Language, Schedule,
 use crate::error::{ApiError, Result};
 
 pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
-    let time_zone = row
-        .time_zone
-        .parse()
-        .map_err(|_| anyhow!("stored time zone {:?} is unknown", row.time_zone))?;
+    let time_zone = row.time_zone.parse().map_err(|_| anyhow!("stored time zone {:?} is unknown", row.time_zone))?;
     let language = Language::parse(&row.language).map_err(|e| anyhow!(e))?;
-    let status = EventStatus::parse(&row.status)
-        .ok_or_else(|| anyhow!("stored status {:?} is unknown", row.status))?;
+    let status = EventStatus::parse(&row.status).ok_or_else(|| anyhow!("stored status {:?} is unknown", row.status))?;
     Ok(Event {
         id: row.id,
         organiser_id: row.organiser_id,
         details: EventDetails {
             title: row.title,
             description: row.description,
-            venue: Venue {
-                name: row.venue_name,
-                address: row.venue_address,
-                map_url: row.venue_map_url,
-            },
+            venue: Venue { name: row.venue_name, address: row.venue_address, map_url: row.venue_map_url },
             schedule: Schedule {
                 starts_at: row.starts_at,
                 ends_at: row.ends_at,
@@ -91,40 +83,31 @@ pub async fn insert(
     Ok(to_domain(row)?)
 }
 
-async fn fetch(
-    conn: &impl ConnectionTrait,
-    event_id: Uuid,
-    owner: Option<Uuid>,
-    lock: bool,
-) -> Result<Event> {
+async fn fetch(conn: &impl ConnectionTrait, event_id: Uuid, owner: Option<Uuid>, lock: bool) -> Result<Event> {
     let mut query = events::Entity::find_by_id(event_id);
     if let Some(owner) = owner {
         query = query.filter(events::Column::OrganiserId.eq(owner));
     }
     if lock {
-        query = query.lock_exclusive();
+        // NO KEY UPDATE, not UPDATE: it still serialises seat changes, but
+        // lets other transactions insert rows that reference the event (their
+        // foreign-key checks take KEY SHARE), which FOR UPDATE would block and
+        // could deadlock with.
+        query = query.lock(LockType::NoKeyUpdate);
     }
     let row = query.one(conn).await?.ok_or(ApiError::NotFound("event"))?;
     Ok(to_domain(row)?)
 }
 
 /// The organiser's event; someone else's is reported as not found.
-pub async fn find_owned(
-    conn: &impl ConnectionTrait,
-    organiser_id: Uuid,
-    event_id: Uuid,
-) -> Result<Event> {
+pub async fn find_owned(conn: &impl ConnectionTrait, organiser_id: Uuid, event_id: Uuid) -> Result<Event> {
     fetch(conn, event_id, Some(organiser_id), false).await
 }
 
 /// Like [`find_owned`], and locks the row until the transaction ends
-/// (`FOR UPDATE` on PostgreSQL; on SQLite the `BEGIN IMMEDIATE` write lock
+/// (`FOR NO KEY UPDATE` on PostgreSQL; on SQLite the `BEGIN IMMEDIATE` write lock
 /// already serialises writers, and sea-query drops the clause).
-pub async fn lock_owned(
-    conn: &impl ConnectionTrait,
-    organiser_id: Uuid,
-    event_id: Uuid,
-) -> Result<Event> {
+pub async fn lock_owned(conn: &impl ConnectionTrait, organiser_id: Uuid, event_id: Uuid) -> Result<Event> {
     fetch(conn, event_id, Some(organiser_id), true).await
 }
 
@@ -138,12 +121,7 @@ pub async fn lock(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<Event> 
     fetch(conn, event_id, None, true).await
 }
 
-pub async fn list(
-    db: &DatabaseConnection,
-    organiser_id: Uuid,
-    limit: u64,
-    offset: u64,
-) -> Result<Vec<Event>> {
+pub async fn list(db: &DatabaseConnection, organiser_id: Uuid, limit: u64, offset: u64) -> Result<Vec<Event>> {
     events::Entity::find()
         .filter(events::Column::OrganiserId.eq(organiser_id))
         .order_by_asc(events::Column::StartsAt)
@@ -210,14 +188,8 @@ pub struct Counts {
 }
 
 /// Counts for each of `event_ids`, in one grouped query.
-pub async fn counts(
-    conn: &impl ConnectionTrait,
-    event_ids: &[Uuid],
-) -> Result<HashMap<Uuid, Counts>> {
-    let mut result: HashMap<Uuid, Counts> = event_ids
-        .iter()
-        .map(|id| (*id, Counts::default()))
-        .collect();
+pub async fn counts(conn: &impl ConnectionTrait, event_ids: &[Uuid]) -> Result<HashMap<Uuid, Counts>> {
+    let mut result: HashMap<Uuid, Counts> = event_ids.iter().map(|id| (*id, Counts::default())).collect();
     if event_ids.is_empty() {
         return Ok(result);
     }

@@ -4,8 +4,8 @@ use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -18,17 +18,11 @@ use crate::domain::token::InvitationToken;
 use crate::error::{ApiError, Result};
 
 pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
-    let language = row
-        .language
-        .as_deref()
-        .map(Language::parse)
-        .transpose()
-        .map_err(|e| anyhow!(e))?;
+    let language = row.language.as_deref().map(Language::parse).transpose().map_err(|e| anyhow!(e))?;
     let reply = match row.answer.as_deref() {
         None => None,
         Some(raw) => Some(Reply {
-            answer: Answer::parse(raw)
-                .ok_or_else(|| anyhow!("stored answer {raw:?} is unknown"))?,
+            answer: Answer::parse(raw).ok_or_else(|| anyhow!("stored answer {raw:?} is unknown"))?,
             companions: row.companions as u32,
             comment: row.comment,
         }),
@@ -46,12 +40,7 @@ pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
     })
 }
 
-fn new_row(
-    event_id: Uuid,
-    guest: &NewGuest,
-    token: &InvitationToken,
-    now: DateTime<Utc>,
-) -> guests::ActiveModel {
+fn new_row(event_id: Uuid, guest: &NewGuest, token: &InvitationToken, now: DateTime<Utc>) -> guests::ActiveModel {
     guests::ActiveModel {
         id: Set(Uuid::now_v7()),
         event_id: Set(event_id),
@@ -82,11 +71,7 @@ async fn insert_unless_invited(
     let row = new_row(event_id, guest, &token, now);
     let id = row.id.clone().unwrap();
     let inserted = guests::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([guests::Column::EventId, guests::Column::Email])
-                .do_nothing()
-                .to_owned(),
-        )
+        .on_conflict(OnConflict::columns([guests::Column::EventId, guests::Column::Email]).do_nothing().to_owned())
         .exec_without_returning(conn)
         .await
         .context("cannot insert the guest")?;
@@ -114,14 +99,9 @@ pub async fn add(
     guest: &NewGuest,
     now: DateTime<Utc>,
 ) -> Result<(Guest, InvitationToken)> {
-    insert_unless_invited(db, event.id, guest, now)
-        .await?
-        .ok_or_else(|| {
-            ApiError::conflict(
-                "guest_already_invited",
-                format!("{} is already invited to this event", guest.email),
-            )
-        })
+    insert_unless_invited(db, event.id, guest, now).await?.ok_or_else(|| {
+        ApiError::conflict("guest_already_invited", format!("{} is already invited to this event", guest.email))
+    })
 }
 
 /// Invites many guests in one transaction; `None` marks an address that was
@@ -141,11 +121,7 @@ pub async fn add_many(
     Ok(results)
 }
 
-pub async fn find_in_event(
-    conn: &impl ConnectionTrait,
-    event_id: Uuid,
-    guest_id: Uuid,
-) -> Result<Guest> {
+pub async fn find_in_event(conn: &impl ConnectionTrait, event_id: Uuid, guest_id: Uuid) -> Result<Guest> {
     let row = guests::Entity::find_by_id(guest_id)
         .filter(guests::Column::EventId.eq(event_id))
         .one(conn)
@@ -175,17 +151,11 @@ pub async fn list(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<(Guest,
         .order_by_asc(guests::Column::Id)
         .all(db)
         .await?;
-    let guests = rows
-        .into_iter()
-        .map(to_domain)
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let guests = rows.into_iter().map(to_domain).collect::<anyhow::Result<Vec<_>>>()?;
     let mut waiting: Vec<&Guest> = guests.iter().filter(|g| g.is_waiting()).collect();
     waiting.sort_by_key(|g| (g.waitlisted_at, g.id));
-    let positions: std::collections::HashMap<Uuid, u32> = waiting
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.id, i as u32 + 1))
-        .collect();
+    let positions: std::collections::HashMap<Uuid, u32> =
+        waiting.iter().enumerate().map(|(i, g)| (g.id, i as u32 + 1)).collect();
     Ok(guests
         .into_iter()
         .map(|g| {
@@ -205,11 +175,7 @@ pub async fn waitlist_position(conn: &impl ConnectionTrait, guest: &Guest) -> Re
         .filter(
             Condition::any()
                 .add(guests::Column::WaitlistedAt.lt(since))
-                .add(
-                    guests::Column::WaitlistedAt
-                        .eq(since)
-                        .and(guests::Column::Id.lt(guest.id)),
-                ),
+                .add(guests::Column::WaitlistedAt.eq(since).and(guests::Column::Id.lt(guest.id))),
         )
         .count(conn)
         .await?;
@@ -217,22 +183,13 @@ pub async fn waitlist_position(conn: &impl ConnectionTrait, guest: &Guest) -> Re
 }
 
 /// Deletes a guest, then seats whoever her departure makes room for.
-pub async fn remove(
-    db: &super::Db,
-    event: &Event,
-    guest_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub async fn remove(db: &super::Db, event: &Event, guest_id: Uuid, now: DateTime<Utc>) -> Result<()> {
     let tx = super::begin_write(db).await?;
     let event = super::events::lock(&*tx, event.id).await?;
     let guest = find_in_event(&*tx, event.id, guest_id).await?;
     guests::Entity::delete_by_id(guest.id).exec(&*tx).await?;
     if guest.is_seated() || guest.is_waiting() {
-        let held = if guest.is_seated() {
-            guest.reply.as_ref().map_or(0, Reply::party_size)
-        } else {
-            0
-        };
+        let held = if guest.is_seated() { guest.reply.as_ref().map_or(0, Reply::party_size) } else { 0 };
         super::answers::settle_seats(&*tx, &event, event.seats_taken - held, now).await?;
     }
     tx.commit().await?;

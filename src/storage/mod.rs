@@ -14,8 +14,8 @@ use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -84,19 +84,15 @@ pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
                 .foreign_keys(true)
                 .create_if_missing(true)
         });
-    let conn = Database::connect(options)
-        .await
-        .with_context(|| format!("cannot open the database at {}", redact(url)))?;
-    let writer_turn =
-        (conn.get_database_backend() == DatabaseBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
+    let conn =
+        Database::connect(options).await.with_context(|| format!("cannot open the database at {}", redact(url)))?;
+    let writer_turn = (conn.get_database_backend() == DatabaseBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
     Ok(Db { conn, writer_turn })
 }
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None)
-        .await
-        .context("database migration failed")
+    Migrator::up(db, None).await.context("database migration failed")
 }
 
 /// Starts a transaction that will write. On SQLite it waits for this
@@ -132,8 +128,5 @@ pub fn redact(url: &str) -> String {
 
 /// True when `err` is a unique-constraint violation.
 pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }

@@ -34,9 +34,7 @@ pub async fn create(
     email: &EmailAddress,
     now: DateTime<Utc>,
 ) -> Result<(Organiser, ApiKey), CreateOrganiserError> {
-    let tx = super::begin_write(db)
-        .await
-        .context("cannot start a transaction")?;
+    let tx = super::begin_write(db).await.context("cannot start a transaction")?;
     let id = Uuid::now_v7();
     let inserted = organisers::Entity::insert(organisers::ActiveModel {
         id: Set(id),
@@ -50,23 +48,12 @@ pub async fn create(
         return Err(if super::is_unique_violation(&err) {
             CreateOrganiserError::EmailTaken(email.to_string())
         } else {
-            anyhow::Error::new(err)
-                .context("cannot insert the organiser")
-                .into()
+            anyhow::Error::new(err).context("cannot insert the organiser").into()
         });
     }
     let key = insert_api_key(&*tx, id, "first key", now).await?;
-    tx.commit()
-        .await
-        .context("cannot commit the new organiser")?;
-    Ok((
-        Organiser {
-            id,
-            name: name.to_owned(),
-            email: email.clone(),
-        },
-        key,
-    ))
+    tx.commit().await.context("cannot commit the new organiser")?;
+    Ok((Organiser { id, name: name.to_owned(), email: email.clone() }, key))
 }
 
 async fn insert_api_key(
@@ -91,10 +78,7 @@ async fn insert_api_key(
 }
 
 /// The organiser holding the (unrevoked) key with this hash, in one query.
-pub async fn find_by_key_hash(
-    db: &DatabaseConnection,
-    key_hash: &str,
-) -> anyhow::Result<Option<Organiser>> {
+pub async fn find_by_key_hash(db: &DatabaseConnection, key_hash: &str) -> anyhow::Result<Option<Organiser>> {
     let holder = Query::select()
         .column(api_keys::Column::OrganiserId)
         .from(api_keys::Entity)
@@ -106,9 +90,5 @@ pub async fn find_by_key_hash(
         .one(db)
         .await
         .context("cannot look up the API key")?;
-    Ok(found.map(|row| Organiser {
-        id: row.id,
-        name: row.name,
-        email: EmailAddress::from_stored(row.email),
-    }))
+    Ok(found.map(|row| Organiser { id: row.id, name: row.name, email: EmailAddress::from_stored(row.email) }))
 }

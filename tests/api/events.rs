@@ -18,21 +18,12 @@ async fn creating_an_event_returns_a_draft_with_utc_and_local_times() {
         event["answers_close_at"]["utc"], "2030-12-03T07:30:00Z",
         "no deadline means answers close at the start"
     );
-    assert!(
-        event.get("summary").is_none(),
-        "one event's counts live at its /summary"
-    );
+    assert!(event.get("summary").is_none(), "one event's counts live at its /summary");
 
     let id = event["id"].as_str().unwrap();
-    let read = app
-        .get(&format!("/api/v1/events/{id}"))
-        .await
-        .expect(StatusCode::OK);
+    let read = app.get(&format!("/api/v1/events/{id}")).await.expect(StatusCode::OK);
     assert_eq!(read["title"], "Café des Victoires");
-    assert_eq!(
-        read["venue"]["address"],
-        "6 place des Victoires, 75002 Paris"
-    );
+    assert_eq!(read["venue"]["address"], "6 place des Victoires, 75002 Paris");
 }
 
 #[tokio::test]
@@ -53,8 +44,12 @@ async fn instants_with_an_offset_are_kept_and_shown_in_the_event_zone() {
 #[tokio::test]
 async fn events_are_listed_soonest_first_with_their_counts() {
     let app = spawn_app().await;
-    let later = app.create_event(json!({ "title": "Later", "starts_at": "2031-01-10T08:30", "ends_at": "2031-01-10T10:00" })).await;
-    let sooner = app.create_event(json!({ "title": "Sooner", "starts_at": "2030-01-10T08:30", "ends_at": "2030-01-10T10:00" })).await;
+    let later = app
+        .create_event(json!({ "title": "Later", "starts_at": "2031-01-10T08:30", "ends_at": "2031-01-10T10:00" }))
+        .await;
+    let sooner = app
+        .create_event(json!({ "title": "Sooner", "starts_at": "2030-01-10T08:30", "ends_at": "2030-01-10T10:00" }))
+        .await;
     let later_id = later["id"].as_str().unwrap();
     app.invite(later_id, "a@example.org").await;
     app.invite(later_id, "b@example.org").await;
@@ -67,10 +62,7 @@ async fn events_are_listed_soonest_first_with_their_counts() {
     assert_eq!(events[1]["summary"]["invited"], 2);
     assert_eq!(events[0]["summary"]["invited"], 0);
 
-    let page = app
-        .get("/api/v1/events?limit=1&offset=1")
-        .await
-        .expect(StatusCode::OK);
+    let page = app.get("/api/v1/events?limit=1&offset=1").await.expect(StatusCode::OK);
     assert_eq!(page["events"].as_array().unwrap().len(), 1);
     assert_eq!(page["events"][0]["id"], later["id"]);
 }
@@ -81,55 +73,32 @@ async fn moving_an_event_bumps_its_sequence_but_editing_its_description_does_not
     let event = app.create_event(json!({})).await;
     let path = format!("/api/v1/events/{}", event["id"].as_str().unwrap());
 
-    let edited = app
-        .patch(&path, json!({ "description": "Bring business cards" }))
-        .await
-        .expect(StatusCode::OK);
+    let edited = app.patch(&path, json!({ "description": "Bring business cards" })).await.expect(StatusCode::OK);
     assert_eq!(edited["sequence"], 0);
     assert_eq!(edited["description"], "Bring business cards");
-    assert_eq!(
-        edited["starts_at"], event["starts_at"],
-        "untouched fields stay as they were"
-    );
+    assert_eq!(edited["starts_at"], event["starts_at"], "untouched fields stay as they were");
 
-    let moved = app
-        .patch(&path, json!({ "venue_name": "Le Grand Café" }))
-        .await
-        .expect(StatusCode::OK);
+    let moved = app.patch(&path, json!({ "venue_name": "Le Grand Café" })).await.expect(StatusCode::OK);
     assert_eq!(moved["sequence"], 1);
     let rescheduled = app
-        .patch(
-            &path,
-            json!({ "starts_at": "2030-12-03T09:00", "ends_at": "2030-12-03T11:00" }),
-        )
+        .patch(&path, json!({ "starts_at": "2030-12-03T09:00", "ends_at": "2030-12-03T11:00" }))
         .await
         .expect(StatusCode::OK);
     assert_eq!(rescheduled["sequence"], 2);
-    assert_eq!(
-        rescheduled["starts_at"]["local"],
-        "2030-12-03T09:00:00+01:00"
-    );
+    assert_eq!(rescheduled["starts_at"]["local"], "2030-12-03T09:00:00+01:00");
 }
 
 #[tokio::test]
 async fn null_clears_an_optional_field_and_absence_keeps_it() {
     let app = spawn_app().await;
-    let event = app
-        .create_event(json!({ "follow_up_url": "https://photos.example.org/album" }))
-        .await;
+    let event = app.create_event(json!({ "follow_up_url": "https://photos.example.org/album" })).await;
     let path = format!("/api/v1/events/{}", event["id"].as_str().unwrap());
 
-    let kept = app
-        .patch(&path, json!({ "title": "Café des Victoires #2" }))
-        .await
-        .expect(StatusCode::OK);
+    let kept = app.patch(&path, json!({ "title": "Café des Victoires #2" })).await.expect(StatusCode::OK);
     assert_eq!(kept["capacity"], 30);
     assert_eq!(kept["follow_up_url"], "https://photos.example.org/album");
 
-    let cleared = app
-        .patch(&path, json!({ "capacity": null, "follow_up_url": null }))
-        .await
-        .expect(StatusCode::OK);
+    let cleared = app.patch(&path, json!({ "capacity": null, "follow_up_url": null })).await.expect(StatusCode::OK);
     assert_eq!(cleared["capacity"], serde_json::Value::Null);
     assert_eq!(cleared["follow_up_url"], serde_json::Value::Null);
     let summary = app.summary(event["id"].as_str().unwrap()).await;
@@ -158,38 +127,17 @@ async fn publishing_then_cancelling_an_event() {
     let event = app.create_event(json!({})).await;
     let path = format!("/api/v1/events/{}", event["id"].as_str().unwrap());
 
-    let published = app
-        .post(&format!("{path}/publish"), json!({}))
-        .await
-        .expect(StatusCode::OK);
+    let published = app.post(&format!("{path}/publish"), json!({})).await.expect(StatusCode::OK);
     assert_eq!(published["status"], "published");
-    let again = app
-        .post(&format!("{path}/publish"), json!({}))
-        .await
-        .expect(StatusCode::OK);
-    assert_eq!(
-        again["sequence"], published["sequence"],
-        "publishing twice changes nothing"
-    );
+    let again = app.post(&format!("{path}/publish"), json!({})).await.expect(StatusCode::OK);
+    assert_eq!(again["sequence"], published["sequence"], "publishing twice changes nothing");
 
-    let cancelled = app
-        .post(&format!("{path}/cancel"), json!({}))
-        .await
-        .expect(StatusCode::OK);
+    let cancelled = app.post(&format!("{path}/cancel"), json!({})).await.expect(StatusCode::OK);
     assert_eq!(cancelled["status"], "cancelled");
-    assert_eq!(
-        cancelled["sequence"], 1,
-        "calendars learn of a cancellation through a higher SEQUENCE"
-    );
+    assert_eq!(cancelled["sequence"], 1, "calendars learn of a cancellation through a higher SEQUENCE");
 
-    let error = app
-        .post(&format!("{path}/publish"), json!({}))
-        .await
-        .expect_error(StatusCode::CONFLICT);
+    let error = app.post(&format!("{path}/publish"), json!({})).await.expect_error(StatusCode::CONFLICT);
     assert_eq!(error["error"], "event_cancelled");
-    let error = app
-        .patch(&path, json!({ "title": "Back on" }))
-        .await
-        .expect_error(StatusCode::CONFLICT);
+    let error = app.patch(&path, json!({ "title": "Back on" })).await.expect_error(StatusCode::CONFLICT);
     assert_eq!(error["error"], "event_cancelled");
 }

@@ -9,7 +9,10 @@ async fn inviting_a_guest_normalises_her_address_and_hands_out_her_token_once() 
     let event = app.create_event(json!({})).await;
     let event_id = event["id"].as_str().unwrap();
     let guest = app
-        .post(&format!("/api/v1/events/{event_id}/guests"), json!({ "email": "  Anne.Martin@Example.ORG ", "name": "Anne Martin", "language": "en" }))
+        .post(
+            &format!("/api/v1/events/{event_id}/guests"),
+            json!({ "email": "  Anne.Martin@Example.ORG ", "name": "Anne Martin", "language": "en" }),
+        )
         .await
         .expect(StatusCode::CREATED);
     assert_eq!(guest["email"], "anne.martin@example.org");
@@ -19,10 +22,7 @@ async fn inviting_a_guest_normalises_her_address_and_hands_out_her_token_once() 
     assert!(guest["invitation_url"].as_str().unwrap().ends_with(token));
 
     let listed = app.guest(event_id, "anne.martin@example.org").await;
-    assert!(
-        listed.get("invitation_token").is_none(),
-        "the token is never shown again"
-    );
+    assert!(listed.get("invitation_token").is_none(), "the token is never shown again");
     assert_eq!(listed["reply"], serde_json::Value::Null);
 }
 
@@ -31,20 +31,10 @@ async fn inviting_the_same_address_twice_is_a_conflict() {
     let app = spawn_app().await;
     let event = app.create_event(json!({})).await;
     let path = format!("/api/v1/events/{}/guests", event["id"].as_str().unwrap());
-    app.post(&path, json!({ "email": "anne@example.org" }))
-        .await
-        .expect(StatusCode::CREATED);
-    let error = app
-        .post(&path, json!({ "email": "ANNE@example.org" }))
-        .await
-        .expect_error(StatusCode::CONFLICT);
+    app.post(&path, json!({ "email": "anne@example.org" })).await.expect(StatusCode::CREATED);
+    let error = app.post(&path, json!({ "email": "ANNE@example.org" })).await.expect_error(StatusCode::CONFLICT);
     assert_eq!(error["error"], "guest_already_invited");
-    assert!(
-        error["message"]
-            .as_str()
-            .unwrap()
-            .contains("anne@example.org")
-    );
+    assert!(error["message"].as_str().unwrap().contains("anne@example.org"));
 }
 
 #[tokio::test]
@@ -52,10 +42,8 @@ async fn the_same_address_may_be_invited_to_two_events() {
     let app = spawn_app().await;
     let first = app.create_event(json!({})).await;
     let second = app.create_event(json!({})).await;
-    app.invite(first["id"].as_str().unwrap(), "anne@example.org")
-        .await;
-    app.invite(second["id"].as_str().unwrap(), "anne@example.org")
-        .await;
+    app.invite(first["id"].as_str().unwrap(), "anne@example.org").await;
+    app.invite(second["id"].as_str().unwrap(), "anne@example.org").await;
 }
 
 #[tokio::test]
@@ -82,23 +70,9 @@ async fn a_bulk_invitation_reports_each_row() {
     assert_eq!(report["added"], 2);
     assert_eq!(report["duplicates"], 2);
     assert_eq!(report["invalid"], 2);
-    let statuses: Vec<&str> = report["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        statuses,
-        [
-            "added",
-            "invalid",
-            "duplicate",
-            "invalid",
-            "duplicate",
-            "added"
-        ]
-    );
+    let statuses: Vec<&str> =
+        report["rows"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["added", "invalid", "duplicate", "invalid", "duplicate", "added"]);
     assert!(report["rows"][1]["errors"]["email"].is_string());
     assert!(report["rows"][3]["errors"]["language"].is_string());
     assert!(report["rows"][0]["guest"]["invitation_token"].is_string());
@@ -109,21 +83,11 @@ async fn a_bulk_invitation_reports_each_row() {
 async fn a_bulk_invitation_must_not_be_empty_or_huge() {
     let app = spawn_app().await;
     let event = app.create_event(json!({})).await;
-    let path = format!(
-        "/api/v1/events/{}/guests/bulk",
-        event["id"].as_str().unwrap()
-    );
-    let error = app
-        .post(&path, json!({ "guests": [] }))
-        .await
-        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    let path = format!("/api/v1/events/{}/guests/bulk", event["id"].as_str().unwrap());
+    let error = app.post(&path, json!({ "guests": [] })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error["fields"]["guests"].is_string());
-    let many: Vec<_> = (0..1001)
-        .map(|i| json!({ "email": format!("g{i}@example.org") }))
-        .collect();
-    app.post(&path, json!({ "guests": many }))
-        .await
-        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    let many: Vec<_> = (0..1001).map(|i| json!({ "email": format!("g{i}@example.org") })).collect();
+    app.post(&path, json!({ "guests": many })).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
@@ -132,20 +96,9 @@ async fn removing_a_guest_takes_her_off_the_list() {
     let event = app.create_event(json!({})).await;
     let event_id = event["id"].as_str().unwrap();
     let (guest_id, token) = app.invite(event_id, "anne@example.org").await;
-    app.delete(&format!("/api/v1/events/{event_id}/guests/{guest_id}"))
-        .await
-        .expect(StatusCode::NO_CONTENT);
+    app.delete(&format!("/api/v1/events/{event_id}/guests/{guest_id}")).await.expect(StatusCode::NO_CONTENT);
     assert!(app.guests(event_id).await.is_empty());
-    app.delete(&format!("/api/v1/events/{event_id}/guests/{guest_id}"))
-        .await
-        .expect_error(StatusCode::NOT_FOUND);
-    let invitation = app
-        .request(
-            reqwest::Method::GET,
-            &format!("/api/v1/invitations/{token}"),
-            None,
-            None,
-        )
-        .await;
+    app.delete(&format!("/api/v1/events/{event_id}/guests/{guest_id}")).await.expect_error(StatusCode::NOT_FOUND);
+    let invitation = app.request(reqwest::Method::GET, &format!("/api/v1/invitations/{token}"), None, None).await;
     invitation.expect_error(StatusCode::NOT_FOUND);
 }

@@ -21,8 +21,7 @@ pub fn backend_is_postgres() -> bool {
 
 /// Server URL of the PostgreSQL used by tests (databases are created in it).
 pub fn postgres_server_url() -> String {
-    std::env::var("CONVIVE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+    std::env::var("CONVIVE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
 
 /// A database of its own for one test: a SQLite file in a temporary folder
@@ -36,28 +35,14 @@ pub async fn test_database() -> TestDatabase {
     if backend_is_postgres() {
         let name = format!("convive_test_{}", Uuid::new_v4().simple());
         let server = postgres_server_url();
-        let admin = Database::connect(format!("{server}/postgres"))
-            .await
-            .expect("PostgreSQL is reachable");
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await
-            .expect("can create a database");
+        let admin = Database::connect(format!("{server}/postgres")).await.expect("PostgreSQL is reachable");
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("can create a database");
         admin.close().await.ok();
-        TestDatabase {
-            url: format!("{server}/{name}"),
-            _dir: None,
-        }
+        TestDatabase { url: format!("{server}/{name}"), _dir: None }
     } else {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("convive.db").display()
-        );
-        TestDatabase {
-            url,
-            _dir: Some(dir),
-        }
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("convive.db").display());
+        TestDatabase { url, _dir: Some(dir) }
     }
 }
 
@@ -77,11 +62,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with_clock(clock: Clock) -> TestApp {
     TRACING.call_once(|| {
         if std::env::var("TEST_LOG").is_ok() {
-            convive::telemetry::init(
-                "info,convive=debug",
-                convive::config::LogFormat::Pretty,
-                std::io::stdout,
-            );
+            convive::telemetry::init("info,convive=debug", convive::config::LogFormat::Pretty, std::io::stdout);
         }
     });
     let database = test_database().await;
@@ -89,22 +70,13 @@ pub async fn spawn_app_with_clock(clock: Clock) -> TestApp {
     settings.bind = "127.0.0.1:0".parse().unwrap();
     settings.database_url = SecretString::from(database.url.clone());
     settings.database_pool_size = 5;
-    let app = Application::build_with_clock(settings, clock)
-        .await
-        .expect("the application builds");
+    let app = Application::build_with_clock(settings, clock).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     tokio::spawn(app.run_until(std::future::pending()));
-    let mut test_app = TestApp {
-        address,
-        client: reqwest::Client::new(),
-        db,
-        api_key: String::new(),
-        _database: database,
-    };
-    test_app.api_key = test_app
-        .create_organiser("Anne Organiser", "anne@example.org")
-        .await;
+    let mut test_app =
+        TestApp { address, client: reqwest::Client::new(), db, api_key: String::new(), _database: database };
+    test_app.api_key = test_app.create_organiser("Anne Organiser", "anne@example.org").await;
     test_app
 }
 
@@ -118,11 +90,7 @@ pub struct Reply {
 impl Reply {
     #[track_caller]
     pub fn expect(self, status: StatusCode) -> Value {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; body: {:#}",
-            self.body
-        );
+        assert_eq!(self.status, status, "unexpected status; body: {:#}", self.body);
         self.body
     }
 
@@ -131,10 +99,7 @@ impl Reply {
     pub fn expect_error(self, status: StatusCode) -> Value {
         let body = self.expect(status);
         assert!(body["error"].is_string(), "error code missing: {body:#}");
-        assert!(
-            body["message"].is_string(),
-            "error message missing: {body:#}"
-        );
+        assert!(body["message"].is_string(), "error message missing: {body:#}");
         body
     }
 }
@@ -143,145 +108,95 @@ impl TestApp {
     /// Creates another organiser and returns her API key.
     pub async fn create_organiser(&self, name: &str, email: &str) -> String {
         let email = EmailAddress::parse(email).unwrap();
-        let (_, key) =
-            convive::storage::organisers::create(&self.db, name, &email, chrono::Utc::now())
-                .await
-                .expect("organiser created");
+        let (_, key) = convive::storage::organisers::create(&self.db, name, &email, chrono::Utc::now())
+            .await
+            .expect("organiser created");
         key.as_str().to_owned()
     }
 
-    pub async fn request(
-        &self,
-        method: Method,
-        path: &str,
-        key: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
-        let mut request = self
-            .client
-            .request(method, format!("{}{path}", self.address));
+    pub async fn request(&self, method: Method, path: &str, key: Option<&str>, body: Option<Value>) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.address));
         if let Some(key) = key {
             request = request.bearer_auth(key);
         }
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request
-            .send()
-            .await
-            .expect("the request reaches the server");
+        let response = request.send().await.expect("the request reaches the server");
         let status = response.status();
         let text = response.text().await.expect("a body");
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         Reply { status, body }
     }
 
     /// As the first organiser.
     pub async fn get(&self, path: &str) -> Reply {
-        self.request(Method::GET, path, Some(&self.api_key), None)
-            .await
+        self.request(Method::GET, path, Some(&self.api_key), None).await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Reply {
-        self.request(Method::POST, path, Some(&self.api_key), Some(body))
-            .await
+        self.request(Method::POST, path, Some(&self.api_key), Some(body)).await
     }
 
     pub async fn patch(&self, path: &str, body: Value) -> Reply {
-        self.request(Method::PATCH, path, Some(&self.api_key), Some(body))
-            .await
+        self.request(Method::PATCH, path, Some(&self.api_key), Some(body)).await
     }
 
     pub async fn put(&self, path: &str, body: Value) -> Reply {
-        self.request(Method::PUT, path, Some(&self.api_key), Some(body))
-            .await
+        self.request(Method::PUT, path, Some(&self.api_key), Some(body)).await
     }
 
     pub async fn delete(&self, path: &str) -> Reply {
-        self.request(Method::DELETE, path, Some(&self.api_key), None)
-            .await
+        self.request(Method::DELETE, path, Some(&self.api_key), None).await
     }
 
     /// Creates an event from the defaults below with `overrides` laid over them.
     pub async fn create_event(&self, overrides: Value) -> Value {
         let mut body = cafe_des_victoires();
         merge(&mut body, overrides);
-        self.post("/api/v1/events", body)
-            .await
-            .expect(StatusCode::CREATED)
+        self.post("/api/v1/events", body).await.expect(StatusCode::CREATED)
     }
 
     pub async fn create_published_event(&self, overrides: Value) -> String {
         let event = self.create_event(overrides).await;
         let id = event["id"].as_str().unwrap().to_owned();
-        self.post(&format!("/api/v1/events/{id}/publish"), json!({}))
-            .await
-            .expect(StatusCode::OK);
+        self.post(&format!("/api/v1/events/{id}/publish"), json!({})).await.expect(StatusCode::OK);
         id
     }
 
     /// Invites a guest; returns (guest id, invitation token).
     pub async fn invite(&self, event_id: &str, email: &str) -> (String, String) {
         let guest = self
-            .post(
-                &format!("/api/v1/events/{event_id}/guests"),
-                json!({ "email": email, "name": email }),
-            )
+            .post(&format!("/api/v1/events/{event_id}/guests"), json!({ "email": email, "name": email }))
             .await
             .expect(StatusCode::CREATED);
-        (
-            guest["id"].as_str().unwrap().to_owned(),
-            guest["invitation_token"].as_str().unwrap().to_owned(),
-        )
+        (guest["id"].as_str().unwrap().to_owned(), guest["invitation_token"].as_str().unwrap().to_owned())
     }
 
     /// A guest answers with her token alone.
     pub async fn answer(&self, token: &str, body: Value) -> Reply {
-        self.request(
-            Method::PUT,
-            &format!("/api/v1/invitations/{token}/answer"),
-            None,
-            Some(body),
-        )
-        .await
+        self.request(Method::PUT, &format!("/api/v1/invitations/{token}/answer"), None, Some(body)).await
     }
 
     pub async fn summary(&self, event_id: &str) -> Value {
-        self.get(&format!("/api/v1/events/{event_id}/summary"))
-            .await
-            .expect(StatusCode::OK)
+        self.get(&format!("/api/v1/events/{event_id}/summary")).await.expect(StatusCode::OK)
     }
 
     pub async fn guests(&self, event_id: &str) -> Vec<Value> {
-        let body = self
-            .get(&format!("/api/v1/events/{event_id}/guests"))
-            .await
-            .expect(StatusCode::OK);
+        let body = self.get(&format!("/api/v1/events/{event_id}/guests")).await.expect(StatusCode::OK);
         body["guests"].as_array().unwrap().clone()
     }
 
     /// The guest with this email, from the organiser's list.
     pub async fn guest(&self, event_id: &str, email: &str) -> Value {
-        self.guests(event_id)
-            .await
-            .into_iter()
-            .find(|g| g["email"] == email)
-            .expect("guest is listed")
+        self.guests(event_id).await.into_iter().find(|g| g["email"] == email).expect("guest is listed")
     }
 }
 
 /// The running example: a networking breakfast in Paris, a year ahead.
 pub fn cafe_des_victoires() -> Value {
-    let year = chrono::Utc::now()
-        .format("%Y")
-        .to_string()
-        .parse::<i32>()
-        .unwrap()
-        + 1;
+    let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
     json!({
         "title": "Café des Victoires",
         "description": "Networking breakfast.\nCroissants offered.",

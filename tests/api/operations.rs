@@ -5,27 +5,14 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn health_and_readiness_probes_answer() {
     let app = spawn_app().await;
-    assert_eq!(
-        app.request(reqwest::Method::GET, "/healthz", None, None)
-            .await
-            .expect(StatusCode::OK)["status"],
-        "ok"
-    );
-    assert_eq!(
-        app.request(reqwest::Method::GET, "/readyz", None, None)
-            .await
-            .expect(StatusCode::OK)["status"],
-        "ok"
-    );
+    assert_eq!(app.request(reqwest::Method::GET, "/healthz", None, None).await.expect(StatusCode::OK)["status"], "ok");
+    assert_eq!(app.request(reqwest::Method::GET, "/readyz", None, None).await.expect(StatusCode::OK)["status"], "ok");
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_route_and_the_docs_page_is_served() {
     let app = spawn_app().await;
-    let doc = app
-        .request(reqwest::Method::GET, "/api/openapi.json", None, None)
-        .await
-        .expect(StatusCode::OK);
+    let doc = app.request(reqwest::Method::GET, "/api/openapi.json", None, None).await.expect(StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for path in [
@@ -44,20 +31,12 @@ async fn the_openapi_document_describes_every_route_and_the_docs_page_is_served(
         "/healthz",
         "/readyz",
     ] {
-        assert!(
-            paths.contains_key(path),
-            "{path} is missing from the OpenAPI document"
-        );
+        assert!(paths.contains_key(path), "{path} is missing from the OpenAPI document");
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
 
-    let page = app
-        .client
-        .get(format!("{}/api/docs", app.address))
-        .send()
-        .await
-        .unwrap();
+    let page = app.client.get(format!("{}/api/docs", app.address)).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("<html"));
 }
@@ -65,11 +44,6 @@ async fn the_openapi_document_describes_every_route_and_the_docs_page_is_served(
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(format!("{}/healthz", app.address))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(format!("{}/healthz", app.address)).send().await.unwrap();
     assert!(response.headers().get("x-request-id").is_some());
 }

@@ -12,50 +12,27 @@ async fn another_organiser_cannot_reach_any_of_my_events_guests_or_answers() {
     let app = spawn_app().await;
     let event_id = app.create_published_event(json!({})).await;
     let (guest_id, token) = app.invite(&event_id, "anne@example.org").await;
-    app.answer(&token, json!({ "answer": "yes" }))
-        .await
-        .expect(StatusCode::OK);
-    let before = app
-        .get(&format!("/api/v1/events/{event_id}"))
-        .await
-        .expect(StatusCode::OK);
+    app.answer(&token, json!({ "answer": "yes" })).await.expect(StatusCode::OK);
+    let before = app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
 
     let intruder = app.create_organiser("Mallory", "mallory@example.org").await;
     let e = format!("/api/v1/events/{event_id}");
     let g = format!("{e}/guests/{guest_id}");
     let attempts = [
         (Method::GET, e.clone(), None),
-        (
-            Method::PATCH,
-            e.clone(),
-            Some(json!({ "title": "Mine now" })),
-        ),
+        (Method::PATCH, e.clone(), Some(json!({ "title": "Mine now" }))),
         (Method::POST, format!("{e}/publish"), Some(json!({}))),
         (Method::POST, format!("{e}/cancel"), Some(json!({}))),
         (Method::GET, format!("{e}/summary"), None),
         (Method::GET, format!("{e}/answers/history"), None),
         (Method::GET, format!("{e}/guests"), None),
-        (
-            Method::POST,
-            format!("{e}/guests"),
-            Some(json!({ "email": "spy@example.org" })),
-        ),
-        (
-            Method::POST,
-            format!("{e}/guests/bulk"),
-            Some(json!({ "guests": [{ "email": "spy@example.org" }] })),
-        ),
-        (
-            Method::PUT,
-            format!("{g}/answer"),
-            Some(json!({ "answer": "no" })),
-        ),
+        (Method::POST, format!("{e}/guests"), Some(json!({ "email": "spy@example.org" }))),
+        (Method::POST, format!("{e}/guests/bulk"), Some(json!({ "guests": [{ "email": "spy@example.org" }] }))),
+        (Method::PUT, format!("{g}/answer"), Some(json!({ "answer": "no" }))),
         (Method::DELETE, g.clone(), None),
     ];
     for (method, path, body) in attempts {
-        let reply = app
-            .request(method.clone(), &path, Some(&intruder), body)
-            .await;
+        let reply = app.request(method.clone(), &path, Some(&intruder), body).await;
         assert_eq!(
             reply.status,
             StatusCode::NOT_FOUND,
@@ -65,27 +42,15 @@ async fn another_organiser_cannot_reach_any_of_my_events_guests_or_answers() {
         assert_eq!(reply.body["error"], "not_found");
     }
 
-    let list = app
-        .request(Method::GET, "/api/v1/events", Some(&intruder), None)
-        .await
-        .expect(StatusCode::OK);
-    assert!(
-        list["events"].as_array().unwrap().is_empty(),
-        "my events are not in her list"
-    );
+    let list = app.request(Method::GET, "/api/v1/events", Some(&intruder), None).await.expect(StatusCode::OK);
+    assert!(list["events"].as_array().unwrap().is_empty(), "my events are not in her list");
 
     // Nothing changed.
-    let after = app
-        .get(&format!("/api/v1/events/{event_id}"))
-        .await
-        .expect(StatusCode::OK);
+    let after = app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
     assert_eq!(after["title"], before["title"]);
     assert_eq!(after["status"], "published");
     assert_eq!(app.summary(&event_id).await["invited"], 1);
-    assert_eq!(
-        app.guest(&event_id, "anne@example.org").await["reply"]["answer"],
-        "yes"
-    );
+    assert_eq!(app.guest(&event_id, "anne@example.org").await["reply"]["answer"], "yes");
 }
 
 #[tokio::test]
@@ -95,12 +60,7 @@ async fn my_event_id_cannot_be_used_to_reach_a_guest_of_another_organisers_event
 
     let other_key = app.create_organiser("Bea", "bea@example.org").await;
     let theirs = app
-        .request(
-            Method::POST,
-            "/api/v1/events",
-            Some(&other_key),
-            Some(crate::helpers::cafe_des_victoires()),
-        )
+        .request(Method::POST, "/api/v1/events", Some(&other_key), Some(crate::helpers::cafe_des_victoires()))
         .await
         .expect(StatusCode::CREATED);
     let their_event = theirs["id"].as_str().unwrap();
@@ -116,13 +76,8 @@ async fn my_event_id_cannot_be_used_to_reach_a_guest_of_another_organisers_event
     let their_guest = their_guest["id"].as_str().unwrap();
 
     // My own event id with their guest id: still not found.
-    app.put(
-        &format!("/api/v1/events/{mine}/guests/{their_guest}/answer"),
-        json!({ "answer": "no" }),
-    )
-    .await
-    .expect_error(StatusCode::NOT_FOUND);
-    app.delete(&format!("/api/v1/events/{mine}/guests/{their_guest}"))
+    app.put(&format!("/api/v1/events/{mine}/guests/{their_guest}/answer"), json!({ "answer": "no" }))
         .await
         .expect_error(StatusCode::NOT_FOUND);
+    app.delete(&format!("/api/v1/events/{mine}/guests/{their_guest}")).await.expect_error(StatusCode::NOT_FOUND);
 }
