@@ -247,7 +247,8 @@ async fn update_event(
     let details = EventDetails::try_from(patch.apply_to(&current.details)).map_err(ApiError::validation)?;
     let event = storage::events::update_details(&*tx, &current, &details, now).await?;
     if event.details.capacity != current.details.capacity {
-        storage::answers::settle_seats(&*tx, &event, event.seats_taken, now).await?;
+        let seats_taken = storage::guests::recount_seats(&*tx, event.id).await?;
+        storage::answers::settle_seats(&*tx, &event, seats_taken, now).await?;
     }
     tx.commit().await?;
     Ok(Json(EventView::new(event, None)))

@@ -59,15 +59,31 @@ pub async fn record(
 
     let moves_seats =
         event.details.capacity.is_some() && (reply.answer == Answer::Yes || guest.is_seated() || guest.is_waiting());
-    if moves_seats {
-        // Serialise seat changes for this event, then re-read the guest: a
-        // concurrent change of her own answer may have committed meanwhile.
-        event = super::events::lock(&*tx, event.id).await?;
-        guest = super::guests::find_in_event(&*tx, event.id, guest.id).await?;
+    if !moves_seats {
+        // Her answer held no seat when we read it. Write the new one only if
+        // that is still so: a concurrent "yes" may have seated her since, and
+        // then this change moves seats after all.
+        let written = guests::Entity::update_many()
+            .set(reply_columns(&reply, None, now))
+            .filter(guests::Column::Id.eq(guest.id))
+            .filter(Condition::any().add(guests::Column::Answer.is_null()).add(guests::Column::Answer.ne("yes")))
+            .exec(&*tx)
+            .await?;
+        if written.rows_affected == 1 {
+            log_change(&*tx, event.id, guest.id, &reply, false, channel, now).await?;
+            tx.commit().await?;
+            let guest = Guest { reply: Some(reply), answered_at: Some(now), waitlisted_at: None, ..guest };
+            return Ok(AnswerOutcome { event, guest, waitlist_position: None, promoted: Vec::new() });
+        }
     }
+
+    // Serialise seat changes for this event, then re-read the guest: a
+    // concurrent change of her own answer may have committed meanwhile.
+    event = super::events::lock(&*tx, event.id).await?;
+    guest = super::guests::find_in_event(&*tx, event.id, guest.id).await?;
     let held_before = if guest.is_seated() { party_of(&guest) } else { 0 };
 
-    let placement = if moves_seats && reply.answer == Answer::Yes {
+    let placement = if reply.answer == Answer::Yes {
         place(&*tx, &event, &guest, held_before, reply.party_size()).await?
     } else {
         Placement::Seated
@@ -77,23 +93,15 @@ pub async fn record(
         (Answer::Yes, Placement::Waitlisted) => Some(guest.waitlisted_at.unwrap_or(now)),
         _ => None,
     };
-    let row = guests::ActiveModel {
-        id: Set(guest.id),
-        answer: Set(Some(reply.answer.as_str().to_owned())),
-        companions: Set(reply.companions as i32),
-        comment: Set(reply.comment.clone()),
-        answered_at: Set(Some(now)),
-        waitlisted_at: Set(waitlisted_at),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(&*tx)
-    .await?;
+    let mut row = reply_columns(&reply, waitlisted_at, now);
+    row.id = Set(guest.id);
+    let row = row.update(&*tx).await?;
     log_change(&*tx, event.id, guest.id, &reply, waitlisted_at.is_some(), channel, now).await?;
     let updated = super::guests::to_domain(row)?;
 
     let mut promoted = Vec::new();
-    if moves_seats {
+    // The counter is kept while there is a capacity (and recounted when one is set).
+    if event.details.capacity.is_some() {
         let held_after = if updated.is_seated() { reply.party_size() } else { 0 };
         let seats_taken = event.seats_taken - held_before + held_after;
         // Only freed seats, or a place freed at the head of the queue, can
@@ -110,6 +118,19 @@ pub async fn record(
     let waitlist_position = super::guests::waitlist_position(&*tx, &updated).await?;
     tx.commit().await?;
     Ok(AnswerOutcome { event, guest: updated, waitlist_position, promoted })
+}
+
+/// The guest columns an answer sets.
+fn reply_columns(reply: &Reply, waitlisted_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> guests::ActiveModel {
+    guests::ActiveModel {
+        answer: Set(Some(reply.answer.as_str().to_owned())),
+        companions: Set(reply.companions as i32),
+        comment: Set(reply.comment.clone()),
+        answered_at: Set(Some(now)),
+        waitlisted_at: Set(waitlisted_at),
+        updated_at: Set(now),
+        ..Default::default()
+    }
 }
 
 /// The guest and her event, found by token or by the organiser's ids.

@@ -2,10 +2,10 @@
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -194,4 +194,20 @@ pub async fn remove(db: &super::Db, event: &Event, guest_id: Uuid, now: DateTime
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Seats held by seated "yes" answers and their companions, added up from
+/// the guest list; used when a capacity is set or changed, since the event's
+/// counter is only kept while it has one.
+pub async fn recount_seats(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<u32> {
+    let seats: Option<i64> = guests::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("COALESCE(SUM(1 + companions), 0)"), "seats")
+        .filter(guests::Column::EventId.eq(event_id))
+        .filter(guests::Column::Answer.eq(Answer::Yes.as_str()))
+        .filter(guests::Column::WaitlistedAt.is_null())
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(seats.unwrap_or(0) as u32)
 }

@@ -266,3 +266,15 @@ async fn guests_changing_their_minds_concurrently_never_fail_and_seats_stay_cons
         assert_eq!(summary["waiting"], 0, "nobody waits while their party would fit");
     }
 }
+
+#[tokio::test]
+async fn setting_a_capacity_on_an_unlimited_event_counts_the_guests_already_coming() {
+    let app = spawn_app().await;
+    let event_id = app.create_published_event(json!({ "capacity": null, "companions_allowed": 1 })).await;
+    let (_, anne) = app.invite(&event_id, "anne@example.org").await;
+    let (_, bob) = app.invite(&event_id, "bob@example.org").await;
+    app.answer(&anne, json!({ "answer": "yes", "companions": 1 })).await.expect(StatusCode::OK);
+    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "capacity": 3 })).await.expect(StatusCode::OK);
+    let bob_reply = app.answer(&bob, json!({ "answer": "yes", "companions": 1 })).await.expect(StatusCode::OK);
+    assert_eq!(bob_reply["waitlist_position"], 1, "Anne's two seats count once a capacity is set");
+}
