@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::text::bounded;
-use crate::startup::{Application, connect_and_migrate};
+use crate::startup::{Application, Parts, connect_and_migrate};
 use crate::storage::organisers::{self, CreateOrganiserError};
 use crate::telemetry;
 
@@ -46,6 +47,21 @@ struct ServeArgs {
     /// Public base URL used in links sent to guests (default `http://127.0.0.1:8080`).
     #[arg(long, env = "CONVIVE_PUBLIC_URL", value_name = "URL")]
     public_url: Option<String>,
+    /// Do not run the scheduler here (another process does).
+    #[arg(long, env = "CONVIVE_NO_SCHEDULER")]
+    no_scheduler: bool,
+    /// Do not send mail from here (another process does).
+    #[arg(long, env = "CONVIVE_NO_DISPATCHER")]
+    no_dispatcher: bool,
+    /// Run only the scheduler and the mail dispatcher: no HTTP.
+    #[arg(long, env = "CONVIVE_WORKERS_ONLY", conflicts_with_all = ["no_scheduler", "no_dispatcher"])]
+    workers_only: bool,
+}
+
+impl ServeArgs {
+    fn parts(&self) -> Parts {
+        Parts { http: !self.workers_only, scheduler: !self.no_scheduler, dispatcher: !self.no_dispatcher }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,7 +108,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     // stdout clean for scripts.
     telemetry::init(&settings.log, settings.log_format, std::io::stderr);
     match cli.command {
-        None | Some(Command::Serve(_)) => Application::build(settings).await?.run_until_stopped().await,
+        None | Some(Command::Serve(_)) => {
+            let parts = serve_args.map(ServeArgs::parts).unwrap_or_default();
+            Application::build_with(settings, Clock::system(), parts).await?.run_until_stopped().await
+        }
         Some(Command::Migrate) => {
             connect_and_migrate(&settings).await?;
             tracing::info!("migrations applied");

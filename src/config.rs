@@ -24,9 +24,57 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `CONVIVE_LOG`: a `tracing` filter such as `info` or `convive=debug,info`.
     pub log: String,
-    /// `CONVIVE_SHUTDOWN_GRACE_SECONDS`: how long in-flight requests may take
-    /// to finish after SIGTERM or Ctrl-C.
+    /// `CONVIVE_SHUTDOWN_GRACE_SECONDS`: how long in-flight requests and
+    /// emails may take to finish after SIGTERM or Ctrl-C.
     pub shutdown_grace_seconds: u64,
+    /// `CONVIVE_SECRET_KEY`: 32 bytes, URL-safe base64, from which invitation
+    /// and unsubscribe links are derived. When unset, one is generated and
+    /// kept in the database.
+    pub secret_key: Option<SecretString>,
+    /// `CONVIVE_MAIL_FROM`: the sender of every email.
+    pub mail_from: String,
+    /// `CONVIVE_REPLY_ADDRESS`: the ORGANIZER address in calendar invitations,
+    /// where calendar replies go; defaults to the organiser's own address.
+    pub reply_address: Option<String>,
+    /// `CONVIVE_SMTP_HOST`: the SMTP relay; when unset, emails are written as
+    /// `.eml` files into `mail_dir` instead.
+    pub smtp_host: Option<String>,
+    /// `CONVIVE_SMTP_PORT`: defaults to 587 (starttls), 465 (tls) or 25 (none).
+    pub smtp_port: Option<u16>,
+    /// `CONVIVE_SMTP_SECURITY`: `starttls`, `tls` or `none`.
+    pub smtp_security: SmtpSecurity,
+    /// `CONVIVE_SMTP_USERNAME` and `CONVIVE_SMTP_PASSWORD`: credentials, if the relay wants them.
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<SecretString>,
+    /// `CONVIVE_SMTP_HELO`: the name given in HELO/EHLO (default: the host name).
+    pub smtp_helo: Option<String>,
+    /// `CONVIVE_SMTP_TIMEOUT_SECONDS`: per SMTP command.
+    pub smtp_timeout_seconds: u64,
+    /// `CONVIVE_SMTP_POOL_SIZE`: SMTP connections kept open and used in parallel.
+    pub smtp_pool_size: u32,
+    /// `CONVIVE_MAIL_DIR`: where `.eml` files go when no SMTP host is set.
+    pub mail_dir: PathBuf,
+    /// `CONVIVE_SCHEDULER_INTERVAL_SECONDS`: how often the scheduler wakes to
+    /// queue due reminders, return expired leases and drain the outbox.
+    pub scheduler_interval_seconds: u64,
+    /// `CONVIVE_DISPATCH_BATCH_SIZE`: emails claimed at once.
+    pub dispatch_batch_size: u64,
+    /// `CONVIVE_DISPATCH_LEASE_SECONDS`: how long a claimed email is held
+    /// before another process may take it over.
+    pub dispatch_lease_seconds: u64,
+    /// `CONVIVE_DISPATCH_MAX_ATTEMPTS`: temporary failures retried (with
+    /// exponential backoff) before an email is marked failed.
+    pub dispatch_max_attempts: u32,
+    /// `CONVIVE_DIGEST_HOUR_UTC`: when organisers who chose a daily digest get it.
+    pub digest_hour_utc: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +94,16 @@ struct Defaults {
     log_format: LogFormat,
     log: &'static str,
     shutdown_grace_seconds: u64,
+    mail_from: &'static str,
+    smtp_security: SmtpSecurity,
+    smtp_timeout_seconds: u64,
+    smtp_pool_size: u32,
+    mail_dir: &'static str,
+    scheduler_interval_seconds: u64,
+    dispatch_batch_size: u64,
+    dispatch_lease_seconds: u64,
+    dispatch_max_attempts: u32,
+    digest_hour_utc: u32,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -56,6 +114,16 @@ const DEFAULTS: Defaults = Defaults {
     log_format: LogFormat::Pretty,
     log: "info",
     shutdown_grace_seconds: 20,
+    mail_from: "Convive <convive@localhost>",
+    smtp_security: SmtpSecurity::Starttls,
+    smtp_timeout_seconds: 30,
+    smtp_pool_size: 4,
+    mail_dir: "mail",
+    scheduler_interval_seconds: 10,
+    dispatch_batch_size: 100,
+    dispatch_lease_seconds: 120,
+    dispatch_max_attempts: 8,
+    digest_hour_utc: 7,
 };
 
 /// The file read when `--config` is not given, if it exists.
@@ -89,6 +157,20 @@ impl Settings {
         }
         if self.database_pool_size == 0 {
             anyhow::bail!("database_pool_size must be at least 1");
+        }
+        if let Some(key) = &self.secret_key {
+            crate::domain::token::SecretKey::from_base64(key.expose_secret())
+                .map_err(|e| anyhow::anyhow!("secret_key: {e}"))?;
+        }
+        self.mail_from.parse::<lettre::message::Mailbox>().map_err(|e| anyhow::anyhow!("mail_from: {e}"))?;
+        if self.scheduler_interval_seconds == 0 || self.scheduler_interval_seconds > 3600 {
+            anyhow::bail!("scheduler_interval_seconds must be between 1 and 3600");
+        }
+        if self.digest_hour_utc > 23 {
+            anyhow::bail!("digest_hour_utc must be between 0 and 23");
+        }
+        if self.smtp_pool_size == 0 || self.dispatch_batch_size == 0 {
+            anyhow::bail!("smtp_pool_size and dispatch_batch_size must be at least 1");
         }
         Ok(())
     }

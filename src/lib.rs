@@ -13,6 +13,12 @@ pub mod domain;
 pub mod error;
 /// Axum routers: organiser API, guest API, probes, OpenAPI.
 pub mod http;
+/// Calendar output (VCALENDAR text).
+pub mod ics;
+/// Templates, transports and the outbox dispatcher.
+pub mod mail;
+/// The in-process clock that wakes due work.
+pub mod scheduler;
 /// Building and running the application.
 pub mod startup;
 /// sea-orm storage on SQLite or PostgreSQL.

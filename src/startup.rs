@@ -1,42 +1,73 @@
-//! Building and running the application: one place wires settings, database
-//! and router, so `convive serve` and the tests start the very same thing.
+//! Building and running the application: one place wires settings, database,
+//! router, scheduler and mail dispatcher, so `convive serve` and the tests
+//! start the very same thing.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::domain::token::SecretKey;
 use crate::http::{self, AppState};
+use crate::mail::dispatch::{DispatchReport, Dispatcher};
+use crate::mail::transport::Mailer;
+use crate::scheduler;
 use crate::storage::{self, Db};
 
+/// Which parts a process runs. `serve` runs all three; several processes on
+/// one PostgreSQL may split them (`--no-scheduler`, `--no-dispatcher`,
+/// `--workers-only`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub http: bool,
+    pub scheduler: bool,
+    pub dispatcher: bool,
+}
+
+impl Default for Parts {
+    fn default() -> Self {
+        Self { http: true, scheduler: true, dispatcher: true }
+    }
+}
+
 pub struct Application {
-    listener: TcpListener,
+    listener: Option<TcpListener>,
     state: AppState,
+    parts: Parts,
 }
 
 impl Application {
     /// Opens the database, applies migrations and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        Self::build_with_clock(settings, Clock::system()).await
+        Self::build_with(settings, Clock::system(), Parts::default()).await
     }
 
-    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+    pub async fn build_with(settings: Settings, clock: Clock, parts: Parts) -> anyhow::Result<Self> {
         let db = connect_and_migrate(&settings).await?;
-        let listener =
-            TcpListener::bind(settings.bind).await.with_context(|| format!("cannot listen on {}", settings.bind))?;
-        Ok(Self { listener, state: AppState { db, settings: Arc::new(settings), clock } })
+        let link_key = link_key(&settings, &db).await?;
+        let listener = if parts.http {
+            Some(
+                TcpListener::bind(settings.bind)
+                    .await
+                    .with_context(|| format!("cannot listen on {}", settings.bind))?,
+            )
+        } else {
+            None
+        };
+        let state = AppState { db, settings: Arc::new(settings), clock, link_key, mail_waker: Arc::new(Notify::new()) };
+        Ok(Self { listener, state, parts })
     }
 
     /// # Panics
-    /// Never in practice: a bound TCP listener always has a local address.
+    /// When the application was built without HTTP.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener.as_ref().and_then(|l| l.local_addr().ok()).expect("a bound listener has an address")
     }
 
     pub fn port(&self) -> u16 {
@@ -47,34 +78,114 @@ impl Application {
         &self.state.db
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish
-    /// within the configured grace period.
+    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests and
+    /// emails finish within the configured grace period.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.run_until(shutdown_signal()).await
     }
 
     pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let grace = Duration::from_secs(self.state.settings.shutdown_grace_seconds);
-        let db = self.state.db.clone();
-        tracing::info!(address = %self.local_addr(), "convive is listening");
-        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let server = axum::serve(self.listener, http::router(self.state)).with_graceful_shutdown(async move {
-            stop.await;
-            tracing::info!("shutting down: finishing in-flight requests");
-            let _ = stopping_tx.send(());
-        });
-        let server = tokio::spawn(async move { server.await });
-        // Once the stop is signalled, the grace period starts.
-        let outcome = tokio::select! {
-            result = server => result.context("the server task failed")?.context("the server failed"),
-            () = async { let _ = stopping_rx.await; tokio::time::sleep(grace).await } => {
-                tracing::warn!("in-flight requests did not finish within {grace:?}; stopping anyway");
-                Ok(())
+        let state = self.state;
+        let grace = Duration::from_secs(state.settings.shutdown_grace_seconds);
+        let (stopping_tx, stopping_rx) = watch::channel(false);
+
+        let dispatcher = if self.parts.dispatcher {
+            let mailer = Mailer::from_settings(&state.settings)?;
+            let dispatcher = Dispatcher::new(
+                state.db.clone(),
+                mailer,
+                Arc::clone(&state.settings),
+                state.link_key.clone(),
+                state.clock.clone(),
+            );
+            let interval = Duration::from_secs(state.settings.scheduler_interval_seconds);
+            Some(tokio::spawn(run_dispatcher(dispatcher, Arc::clone(&state.mail_waker), interval, stopping_rx.clone())))
+        } else {
+            None
+        };
+        let mut scheduler = if self.parts.scheduler {
+            Some(
+                scheduler::start(
+                    state.db.clone(),
+                    state.clock.clone(),
+                    Duration::from_secs(state.settings.scheduler_interval_seconds),
+                    state.settings.digest_hour_utc,
+                    Arc::clone(&state.mail_waker),
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+
+        let db = state.db.clone();
+        let server = match self.listener {
+            Some(listener) => {
+                tracing::info!(address = %listener.local_addr()?, "convive is listening");
+                let mut stopping = stopping_rx.clone();
+                let server = axum::serve(listener, http::router(state)).with_graceful_shutdown(async move {
+                    let _ = stopping.wait_for(|stopping| *stopping).await;
+                });
+                Some(tokio::spawn(async move { server.await }))
             }
+            None => None,
+        };
+
+        stop.await;
+        tracing::info!("shutting down: finishing in-flight requests and emails");
+        let _ = stopping_tx.send(true);
+        if let Some(scheduler) = scheduler.as_mut() {
+            let _ = scheduler.shutdown().await;
+        }
+        let finish = async {
+            if let Some(server) = server {
+                server.await.context("the server task failed")?.context("the server failed")?;
+            }
+            if let Some(dispatcher) = dispatcher {
+                dispatcher.await.context("the dispatcher task failed")?;
+            }
+            anyhow::Ok(())
+        };
+        let outcome = if let Ok(outcome) = tokio::time::timeout(grace, finish).await {
+            outcome
+        } else {
+            tracing::warn!("work did not finish within {grace:?}; stopping anyway (leases return unsent mail)");
+            Ok(())
         };
         db.close().await.context("cannot close the database")?;
         tracing::info!("stopped");
         outcome
+    }
+}
+
+/// Drains the outbox whenever woken (mail queued by this process, or the
+/// scheduler's tick) and at least every `interval`. A batch in progress is
+/// always finished before stopping.
+async fn run_dispatcher(
+    dispatcher: Dispatcher,
+    waker: Arc<Notify>,
+    interval: Duration,
+    mut stopping: watch::Receiver<bool>,
+) {
+    loop {
+        match dispatcher.dispatch_due().await {
+            Ok(report) if report != DispatchReport::default() => tracing::info!(?report, "outbox drained"),
+            Ok(_) => {}
+            Err(err) => tracing::error!(error = format!("{err:#}"), "dispatch failed; retrying at the next tick"),
+        }
+        tokio::select! {
+            () = waker.notified() => {}
+            () = tokio::time::sleep(interval) => {}
+            _ = stopping.wait_for(|stopping| *stopping) => return,
+        }
+    }
+}
+
+/// The configured secret key, or the one kept in the database.
+async fn link_key(settings: &Settings, db: &Db) -> anyhow::Result<SecretKey> {
+    match &settings.secret_key {
+        Some(key) => SecretKey::from_base64(key.expose_secret()).map_err(|e| anyhow::anyhow!("secret_key: {e}")),
+        None => storage::secrets::link_key(db).await,
     }
 }
 

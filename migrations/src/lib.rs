@@ -6,6 +6,8 @@ mod m20261123_000001_create_organisers;
 mod m20261123_000002_create_events;
 mod m20261123_000003_create_guests;
 mod m20261123_000004_create_answer_changes;
+mod m20261123_000005_add_mail_settings;
+mod m20261123_000006_create_outbox;
 
 pub struct Migrator;
 
@@ -17,6 +19,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_events::Migration),
             Box::new(m20261123_000003_create_guests::Migration),
             Box::new(m20261123_000004_create_answer_changes::Migration),
+            Box::new(m20261123_000005_add_mail_settings::Migration),
+            Box::new(m20261123_000006_create_outbox::Migration),
         ]
     }
 }

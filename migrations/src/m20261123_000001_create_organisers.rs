@@ -53,6 +53,7 @@ pub enum Organisers {
     Name,
     Email,
     CreatedAt,
+    Notifications,
 }
 
 #[derive(DeriveIden)]

@@ -98,4 +98,9 @@ pub enum Events {
     Sequence,
     CreatedAt,
     UpdatedAt,
+    PlanNudges,
+    PlanNudgeMaybes,
+    PlanAnswersClose,
+    PlanReminder,
+    PlanFollowUp,
 }

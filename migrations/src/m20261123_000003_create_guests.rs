@@ -85,4 +85,5 @@ pub enum Guests {
     WaitlistedAt,
     CreatedAt,
     UpdatedAt,
+    TokenSalt,
 }

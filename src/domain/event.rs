@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::plan::ReminderPlan;
 use super::text::{bounded, web_url};
 use super::{FieldErrors, Validator};
 
@@ -78,15 +79,9 @@ pub struct Schedule {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub time_zone: Tz,
-    /// When guests can no longer answer; `None` means when the event starts.
+    /// When guests can no longer answer; `None` means the reminder plan's
+    /// offset before the start.
     pub rsvp_deadline: Option<DateTime<Utc>>,
-}
-
-impl Schedule {
-    /// The instant after which a guest can no longer answer.
-    pub fn answers_close_at(&self) -> DateTime<Utc> {
-        self.rsvp_deadline.unwrap_or(self.starts_at)
-    }
 }
 
 /// Everything an organiser describes about an event, validated.
@@ -101,9 +96,15 @@ pub struct EventDetails {
     pub companions_allowed: u32,
     pub language: Language,
     pub follow_up_url: Option<String>,
+    pub plan: ReminderPlan,
 }
 
 impl EventDetails {
+    /// The instant after which a guest can no longer answer.
+    pub fn answers_close_at(&self) -> DateTime<Utc> {
+        self.plan.answers_close_at(&self.schedule)
+    }
+
     /// True when moving from `self` to `next` changes what a guest's calendar
     /// shows (time or place), which calls for a higher iCalendar SEQUENCE.
     pub fn calendar_changed(&self, next: &Self) -> bool {
@@ -144,7 +145,7 @@ impl Event {
             EventStatus::Draft => Err(AnswersClosed::NotPublished),
             EventStatus::Cancelled => Err(AnswersClosed::Cancelled),
             EventStatus::Published => {
-                let closes = self.details.schedule.answers_close_at();
+                let closes = self.details.answers_close_at();
                 if now >= closes { Err(AnswersClosed::DeadlinePassed(closes)) } else { Ok(()) }
             }
         }
@@ -169,6 +170,35 @@ pub struct EventFields {
     pub companions_allowed: i64,
     pub language: String,
     pub follow_up_url: Option<String>,
+    pub plan: PlanFields,
+}
+
+/// Raw reminder-plan fields: ISO 8601 offsets.
+#[derive(Debug, Clone)]
+pub struct PlanFields {
+    pub nudges: Vec<String>,
+    pub nudge_maybes: bool,
+    pub answers_close: String,
+    pub reminder: Option<String>,
+    pub follow_up: Option<String>,
+}
+
+impl Default for PlanFields {
+    fn default() -> Self {
+        Self::from(&ReminderPlan::default())
+    }
+}
+
+impl From<&ReminderPlan> for PlanFields {
+    fn from(plan: &ReminderPlan) -> Self {
+        Self {
+            nudges: plan.nudges.iter().map(ToString::to_string).collect(),
+            nudge_maybes: plan.nudge_maybes,
+            answers_close: plan.answers_close.to_string(),
+            reminder: plan.reminder.map(|o| o.to_string()),
+            follow_up: plan.follow_up.map(|o| o.to_string()),
+        }
+    }
 }
 
 pub const MAX_CAPACITY: i64 = 100_000;
@@ -201,6 +231,14 @@ impl TryFrom<EventFields> for EventDetails {
             None
         };
 
+        let plan = ReminderPlan::parse(
+            &mut v,
+            &fields.plan.nudges,
+            fields.plan.nudge_maybes,
+            &fields.plan.answers_close,
+            fields.plan.reminder.as_deref(),
+            fields.plan.follow_up.as_deref(),
+        );
         let time_zone = v.check("time_zone", parse_time_zone(&fields.time_zone));
         let schedule = time_zone.and_then(|tz| {
             let starts_at = v.check("starts_at", parse_instant(&fields.starts_at, tz));
@@ -235,6 +273,7 @@ impl TryFrom<EventFields> for EventDetails {
             companions_allowed: companions_allowed.ok_or_else(missing)?,
             language: language.ok_or_else(missing)?,
             follow_up_url: follow_up_url.ok_or_else(missing)?,
+            plan: plan.ok_or_else(missing)?,
         })
     }
 }
@@ -299,7 +338,7 @@ mod tests {
     fn local_times_are_read_in_the_event_zone() {
         let event = EventDetails::try_from(fields()).unwrap();
         assert_eq!(event.schedule.starts_at.to_rfc3339(), "2026-12-03T07:30:00+00:00");
-        assert_eq!(event.schedule.answers_close_at(), event.schedule.starts_at);
+        assert_eq!(event.answers_close_at(), event.schedule.starts_at - chrono::Duration::days(2));
     }
 
     #[test]

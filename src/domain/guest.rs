@@ -49,6 +49,8 @@ pub struct Guest {
     /// Set while her "yes" waits for a seat.
     pub waitlisted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// With the instance key, gives her invitation token (see `token.rs`).
+    pub token_salt: String,
 }
 
 impl Guest {

@@ -4,6 +4,8 @@ pub mod answer;
 pub mod email_address;
 pub mod event;
 pub mod guest;
+pub mod mail;
+pub mod plan;
 pub mod seating;
 pub mod text;
 pub mod token;

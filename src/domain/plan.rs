@@ -54,7 +54,9 @@ impl Offset {
                         (true, 'H') => (3, 3_600),
                         (true, 'M') => (4, 60),
                         (true, 'S') => (5, 1),
-                        (false, 'Y' | 'M') => return Err(format!("'{raw}': months and years have no fixed length; use weeks or days")),
+                        (false, 'Y' | 'M') => {
+                            return Err(format!("'{raw}': months and years have no fixed length; use weeks or days"));
+                        }
                         _ => return Err(invalid()),
                     };
                     if number.is_empty() || rank <= last_rank {
@@ -257,7 +259,22 @@ mod tests {
 
     #[test]
     fn malformed_or_unfixed_offsets_are_refused() {
-        for raw in ["", "P", "PT", "7D", "P1M", "P1Y", "PT1D", "P1H", "P1DT", "PT1S2M", "P-1D", "P1.5D", "P400D", "P99999999999999999999D"] {
+        for raw in [
+            "",
+            "P",
+            "PT",
+            "7D",
+            "P1M",
+            "P1Y",
+            "PT1D",
+            "P1H",
+            "P1DT",
+            "PT1S2M",
+            "P-1D",
+            "P1.5D",
+            "P400D",
+            "P99999999999999999999D",
+        ] {
             assert!(Offset::parse(raw).is_err(), "{raw:?} should be refused");
         }
     }

@@ -4,8 +4,61 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// The instance's secret: invitation and unsubscribe links are derived from
+/// it, so they can be rebuilt for every email while the database keeps only
+/// hashes. 256 random bits.
+#[derive(Clone)]
+pub struct SecretKey([u8; 32]);
+
+impl SecretKey {
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    /// # Errors
+    /// When `encoded` is not 32 bytes of URL-safe base64.
+    pub fn from_base64(encoded: &str) -> Result<Self, String> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(encoded.trim().trim_end_matches('='))
+            .map_err(|_| "the secret key must be URL-safe base64".to_owned())?;
+        let bytes: [u8; 32] = bytes.try_into().map_err(|_| "the secret key must be 32 bytes".to_owned())?;
+        Ok(Self(bytes))
+    }
+
+    pub fn to_base64(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0)
+    }
+
+    /// HMAC-SHA256 of the parts, separated so that no two part lists collide.
+    fn sign(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
+    }
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(***)")
+    }
+}
+
+/// A fresh random salt for a guest's token (128 bits).
+pub fn new_salt() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
 
 /// 256 bits of randomness, URL-safe.
 fn random_secret() -> String {
@@ -29,6 +82,13 @@ impl InvitationToken {
         Self(random_secret())
     }
 
+    /// The token of one guest's invitation: keyed by the instance secret and
+    /// her random salt, so it is unguessable, can be rebuilt for each email,
+    /// and changes (invalidating old links) when her salt does.
+    pub fn derive(key: &SecretKey, guest_id: Uuid, salt: &str) -> Self {
+        Self(URL_SAFE_NO_PAD.encode(key.sign(&[b"invitation", guest_id.as_bytes(), salt.as_bytes()])))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -43,6 +103,24 @@ impl InvitationToken {
         (raw.len() == 43 && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
             .then(|| hash_secret(raw))
     }
+}
+
+/// The token in a guest's one-click unsubscribe link: her guest id and a MAC
+/// over it, so the link needs no storage and cannot be forged for others.
+pub fn unsubscribe_token(key: &SecretKey, guest_id: Uuid) -> String {
+    let mac = key.sign(&[b"unsubscribe", guest_id.as_bytes()]);
+    format!("{}.{}", URL_SAFE_NO_PAD.encode(guest_id.as_bytes()), URL_SAFE_NO_PAD.encode(&mac[..16]))
+}
+
+/// The guest id an unsubscribe token vouches for, if it is genuine.
+pub fn verify_unsubscribe_token(key: &SecretKey, token: &str) -> Option<Uuid> {
+    let (id, _) = token.split_once('.')?;
+    let bytes: [u8; 16] = URL_SAFE_NO_PAD.decode(id).ok()?.try_into().ok()?;
+    let guest_id = Uuid::from_bytes(bytes);
+    // Compare the whole expected token in constant time.
+    let expected = unsubscribe_token(key, guest_id);
+    (expected.len() == token.len() && expected.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0)
+        .then_some(guest_id)
 }
 
 /// An organiser's API key, shown once when created.
@@ -81,6 +159,41 @@ mod tests {
         assert_eq!(InvitationToken::hash_of_presented(a.as_str()), Some(a.hash()));
         assert_eq!(InvitationToken::hash_of_presented("short"), None);
         assert_eq!(InvitationToken::hash_of_presented(&"!".repeat(43)), None);
+    }
+
+    #[test]
+    fn derived_tokens_depend_on_key_guest_and_salt() {
+        let key = SecretKey::generate();
+        let guest = Uuid::new_v4();
+        let a = InvitationToken::derive(&key, guest, "salt-1");
+        assert_eq!(a.as_str(), InvitationToken::derive(&key, guest, "salt-1").as_str());
+        assert_ne!(a.as_str(), InvitationToken::derive(&key, guest, "salt-2").as_str());
+        assert_ne!(a.as_str(), InvitationToken::derive(&SecretKey::generate(), guest, "salt-1").as_str());
+        assert_eq!(
+            InvitationToken::hash_of_presented(a.as_str()),
+            Some(a.hash()),
+            "derived tokens look like any other"
+        );
+    }
+
+    #[test]
+    fn unsubscribe_tokens_verify_only_for_their_guest_and_key() {
+        let key = SecretKey::generate();
+        let guest = Uuid::new_v4();
+        let token = unsubscribe_token(&key, guest);
+        assert_eq!(verify_unsubscribe_token(&key, &token), Some(guest));
+        assert_eq!(verify_unsubscribe_token(&SecretKey::generate(), &token), None);
+        let forged =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(Uuid::new_v4().as_bytes()), token.split_once('.').unwrap().1);
+        assert_eq!(verify_unsubscribe_token(&key, &forged), None);
+        assert_eq!(verify_unsubscribe_token(&key, "garbage"), None);
+    }
+
+    #[test]
+    fn secret_keys_round_trip_through_base64() {
+        let key = SecretKey::generate();
+        assert_eq!(SecretKey::from_base64(&key.to_base64()).unwrap().0, key.0);
+        assert!(SecretKey::from_base64("short").is_err());
     }
 
     #[test]

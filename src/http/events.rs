@@ -10,9 +10,11 @@ use uuid::Uuid;
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path, Query};
 use super::views::{AnswerChangeView, EventView, SummaryView};
-use crate::domain::event::{EventDetails, EventFields, EventStatus};
+use crate::domain::event::{Event, EventDetails, EventFields, EventStatus, PlanFields};
+use crate::domain::mail::MailKind;
 use crate::error::{ApiError, ErrorBody, Result};
 use crate::storage;
+use crate::storage::outbox::Audience;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -57,6 +59,42 @@ pub struct NewEventRequest {
     language: String,
     /// The photo album or follow-up page sent after the event.
     follow_up_url: Option<String>,
+    /// When the automatic emails go out; every part has a default.
+    plan: Option<PlanRequest>,
+}
+
+/// The reminder plan, as ISO 8601 durations (`P7D`, `PT2H`, `PT30S`).
+/// Omitted parts keep their current value (or the default).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(clippy::option_option)]
+pub struct PlanRequest {
+    /// Nudges to those who have not answered, before the start (default `["P7D", "P3D"]`).
+    nudges: Option<Vec<String>>,
+    /// Whether nudges also go to "maybe" answers (default true).
+    nudge_maybes: Option<bool>,
+    /// Answers close this long before the start unless `rsvp_deadline` is set (default `P2D`).
+    answers_close: Option<String>,
+    /// The practical reminder to those coming, before the start (default `P1D`; `null` for none).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    reminder: Option<Option<String>>,
+    /// The thank-you, after the end (default `PT2H`; `null` for none).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    follow_up: Option<Option<String>>,
+}
+
+impl PlanRequest {
+    fn apply_to(self, base: PlanFields) -> PlanFields {
+        PlanFields {
+            nudges: self.nudges.unwrap_or(base.nudges),
+            nudge_maybes: self.nudge_maybes.unwrap_or(base.nudge_maybes),
+            answers_close: self.answers_close.unwrap_or(base.answers_close),
+            reminder: self.reminder.unwrap_or(base.reminder),
+            follow_up: self.follow_up.unwrap_or(base.follow_up),
+        }
+    }
 }
 
 fn default_language() -> String {
@@ -79,6 +117,7 @@ impl From<NewEventRequest> for EventFields {
             companions_allowed: r.companions_allowed,
             language: r.language,
             follow_up_url: r.follow_up_url,
+            plan: r.plan.unwrap_or_default().apply_to(PlanFields::default()),
         }
     }
 }
@@ -111,6 +150,7 @@ pub struct EventPatchRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     follow_up_url: Option<Option<String>>,
+    plan: Option<PlanRequest>,
 }
 
 /// Tells "absent" (`None`, via `default`) from "null" (`Some(None)`).
@@ -138,6 +178,7 @@ impl EventPatchRequest {
             companions_allowed: self.companions_allowed.unwrap_or_else(|| i64::from(current.companions_allowed)),
             language: self.language.unwrap_or_else(|| current.language.as_str().to_owned()),
             follow_up_url: self.follow_up_url.unwrap_or_else(|| current.follow_up_url.clone()),
+            plan: self.plan.unwrap_or_default().apply_to(PlanFields::from(&current.plan)),
         }
     }
 }
@@ -250,7 +291,20 @@ async fn update_event(
         let seats_taken = storage::guests::recount_seats(&*tx, event.id).await?;
         storage::answers::settle_seats(&*tx, &event, seats_taken, now).await?;
     }
+    if event.status == EventStatus::Published {
+        if current.details.calendar_changed(&event.details) {
+            // Everyone still concerned learns of it, and her calendar entry
+            // moves: same UID, the higher SEQUENCE is the slot.
+            let slot = event.sequence.to_string();
+            storage::outbox::enqueue_for_guests(&*tx, &event, MailKind::Update, &slot, Audience::NotDeclined, now, now)
+                .await?;
+        }
+        if current.details.schedule != event.details.schedule || current.details.plan != event.details.plan {
+            storage::plan_slots::replan(&*tx, &event, now).await?;
+        }
+    }
     tx.commit().await?;
+    state.wake_mail();
     Ok(Json(EventView::new(event, None)))
 }
 
@@ -298,10 +352,50 @@ async fn change_status(
         (EventStatus::Cancelled, _) => {
             return Err(ApiError::conflict("event_cancelled", "a cancelled event cannot be published again"));
         }
-        _ => storage::events::set_status(&*tx, &current, target, state.clock.now()).await?,
+        (from, to) => {
+            let now = state.clock.now();
+            let event = storage::events::set_status(&*tx, &current, to, now).await?;
+            queue_status_mail(&*tx, &event, from, now).await?;
+            event
+        }
     };
     tx.commit().await?;
+    state.wake_mail();
     Ok(Json(EventView::new(event, None)))
+}
+
+/// Publishing sends the invitations and lays out the reminder plan;
+/// cancelling a published event drops what is queued and tells everyone
+/// still concerned, with a calendar cancellation.
+async fn queue_status_mail(
+    conn: &impl sea_orm::ConnectionTrait,
+    event: &Event,
+    from: EventStatus,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    match (from, event.status) {
+        (EventStatus::Draft, EventStatus::Published) => {
+            storage::outbox::enqueue_for_guests(conn, event, MailKind::Invitation, "", Audience::Everyone, now, now)
+                .await?;
+            storage::plan_slots::replan(conn, event, now).await?;
+        }
+        (EventStatus::Published, EventStatus::Cancelled) => {
+            storage::plan_slots::clear(conn, event.id).await?;
+            storage::outbox::skip_pending_for_event(conn, event.id, MailKind::Cancellation).await?;
+            storage::outbox::enqueue_for_guests(
+                conn,
+                event,
+                MailKind::Cancellation,
+                "",
+                Audience::NotDeclined,
+                now,
+                now,
+            )
+            .await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Who is coming: invited, answered, yes / no / maybe, seats, waiting list.

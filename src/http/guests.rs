@@ -87,7 +87,9 @@ async fn add_guest(
 ) -> Result<(StatusCode, Json<InvitedGuest>)> {
     let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let new_guest = NewGuest::try_from(&request).map_err(ApiError::validation)?;
-    let (guest, token) = storage::guests::add(&state.db, &event, &new_guest, state.clock.now()).await?;
+    let (guest, token) =
+        storage::guests::add(&state.db, &event, &new_guest, &state.link_key, state.clock.now()).await?;
+    state.wake_mail();
     Ok((StatusCode::CREATED, Json(invited(&state, guest, &token))))
 }
 
@@ -150,7 +152,9 @@ async fn add_guests(
     let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let parsed: Vec<Result<NewGuest, FieldErrors>> = request.guests.iter().map(NewGuest::try_from).collect();
     let valid: Vec<NewGuest> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
-    let mut inserted = storage::guests::add_many(&state.db, &event, &valid, state.clock.now()).await?.into_iter();
+    let mut inserted =
+        storage::guests::add_many(&state.db, &event, &valid, &state.link_key, state.clock.now()).await?.into_iter();
+    state.wake_mail();
 
     let mut report = BulkReport { added: 0, duplicates: 0, invalid: 0, rows: Vec::with_capacity(parsed.len()) };
     for (row, (raw, parsed)) in request.guests.iter().zip(parsed).enumerate() {
@@ -245,5 +249,6 @@ async fn set_answer(
             .map_err(ApiError::validation)
     };
     let outcome = storage::answers::record(&state.db, answerer, parse, state.clock.now()).await?;
+    state.wake_mail();
     Ok(Json(GuestView::new(outcome.guest, outcome.waitlist_position)))
 }

@@ -19,7 +19,10 @@ use crate::storage;
 use crate::storage::answers::Answerer;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(read_invitation)).routes(routes!(answer_invitation))
+    OpenApiRouter::new()
+        .routes(routes!(read_invitation))
+        .routes(routes!(answer_invitation))
+        .routes(routes!(invitation_calendar))
 }
 
 /// What a guest sees of the event: no counts, no other guests.
@@ -66,7 +69,7 @@ fn invitation_view(
         waitlist_position,
         answers_open,
         event: PublicEventView {
-            answers_close_at: When::new(details.schedule.answers_close_at(), zone),
+            answers_close_at: When::new(details.answers_close_at(), zone),
             title: details.title,
             description: details.description,
             venue: VenueView {
@@ -124,5 +127,47 @@ async fn answer_invitation(
     };
     let now = state.clock.now();
     let outcome = storage::answers::record(&state.db, Answerer::Guest { token_hash }, parse, now).await?;
+    state.wake_mail();
     Ok(Json(invitation_view(outcome.event, outcome.guest, outcome.waitlist_position, now)))
+}
+
+/// Your invitation as a calendar file, with your answer in it.
+#[utoipa::path(get, path = "/invitations/{token}/calendar.ics", tag = "invitations",
+    params(("token" = String, Path, description = "The token from your personal link")),
+    responses(
+        (status = 200, description = "The event, as iCalendar", content_type = "text/calendar"),
+        (status = 404, description = "No such invitation", body = ErrorBody),
+    ))]
+async fn invitation_calendar(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let (guest, event) = find(&state, &token).await?;
+    let organiser = storage::organisers::find_many(&*state.db, [event.organiser_id])
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound("invitation"))?;
+    let reply_to = state.settings.reply_address.clone().unwrap_or_else(|| organiser.email.to_string());
+    let partstat = match guest.reply.as_ref().map(|r| r.answer) {
+        Some(crate::domain::answer::Answer::Yes) => "ACCEPTED",
+        Some(crate::domain::answer::Answer::No) => "DECLINED",
+        Some(crate::domain::answer::Answer::Maybe) => "TENTATIVE",
+        None => "NEEDS-ACTION",
+    };
+    let text = crate::ics::render(
+        &event,
+        crate::ics::Method::Publish,
+        &crate::ics::Organizer { name: &organiser.name, address: &reply_to },
+        Some(&crate::ics::Attendee { name: &guest.name, email: guest.email.as_str(), partstat }),
+        state.clock.now(),
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"invite.ics\""),
+        ],
+        text,
+    )
+        .into_response())
 }

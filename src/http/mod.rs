@@ -4,6 +4,8 @@ pub mod extract;
 pub mod guests;
 pub mod health;
 pub mod invitations;
+pub mod organiser;
+pub mod unsubscribe;
 pub mod views;
 
 use std::sync::Arc;
@@ -23,8 +25,10 @@ use utoipa_scalar::{Scalar, Servable};
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::domain::token::InvitationToken;
+use crate::domain::token::{InvitationToken, SecretKey};
 use crate::error::ApiError;
+use crate::mail::dispatch::Links;
+use tokio::sync::Notify;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -32,13 +36,22 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: Clock,
+    /// Derives invitation and unsubscribe links.
+    pub link_key: SecretKey,
+    /// Wakes this process's dispatcher after queueing mail that is due now,
+    /// so invitations leave within seconds rather than at the next tick.
+    pub mail_waker: Arc<Notify>,
 }
 
 impl AppState {
     /// The link a guest follows to read and answer her invitation.
     pub fn invitation_url(&self, token: &InvitationToken) -> String {
-        let base = self.settings.public_url.as_str().trim_end_matches('/');
-        format!("{base}/api/v1/invitations/{}", token.as_str())
+        Links::new(&self.settings.public_url).invitation(token)
+    }
+
+    /// Mail was queued: let the dispatcher know.
+    pub fn wake_mail(&self) {
+        self.mail_waker.notify_one();
     }
 }
 
@@ -74,7 +87,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 fn api_router() -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new().merge(events::router()).merge(guests::router()).merge(invitations::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).merge(health::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .merge(health::router())
+        .merge(unsubscribe::router())
 }
 
 /// Largest request body: a bulk guest list of 1000 rows fits with room to spare.

@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::domain::answer::{Answer, Channel, Reply};
-use crate::domain::event::{Event, EventStatus, Language};
+use crate::domain::event::{Event, EventStatus, Language, PlanFields, Schedule};
 use crate::domain::guest::Guest;
+use crate::domain::plan::ReminderPlan;
 use crate::storage::answers::AnswerChange;
 use crate::storage::events::Counts;
 
@@ -59,6 +60,7 @@ pub struct EventView {
     pub language: Language,
     pub follow_up_url: Option<String>,
     pub status: EventStatus,
+    pub plan: PlanView,
     /// iCalendar SEQUENCE, bumped on each change of time, place or status.
     pub sequence: u32,
     /// Counts, in lists; one event's counts are at its `/summary`.
@@ -72,6 +74,8 @@ impl EventView {
     pub fn new(event: Event, counts: Option<Counts>) -> Self {
         let zone = event.details.schedule.time_zone;
         let summary = counts.map(|counts| SummaryView::new(&event, counts));
+        let answers_close_at = When::new(event.details.answers_close_at(), zone);
+        let plan = PlanView::new(&event.details.plan, &event.details.schedule);
         let details = event.details;
         Self {
             id: event.id,
@@ -86,16 +90,59 @@ impl EventView {
             ends_at: When::new(details.schedule.ends_at, zone),
             time_zone: zone.name().to_owned(),
             rsvp_deadline: details.schedule.rsvp_deadline.map(|d| When::new(d, zone)),
-            answers_close_at: When::new(details.schedule.answers_close_at(), zone),
+            answers_close_at,
             capacity: details.capacity,
             companions_allowed: details.companions_allowed,
             language: details.language,
             follow_up_url: details.follow_up_url,
             status: event.status,
+            plan,
             sequence: event.sequence,
             summary,
             created_at: event.created_at,
             updated_at: event.updated_at,
+        }
+    }
+}
+
+/// The reminder plan, and when each of its emails goes out.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanView {
+    #[schema(example = json!(["P7D", "P3D"]))]
+    pub nudges: Vec<String>,
+    pub nudge_maybes: bool,
+    #[schema(example = "P2D")]
+    pub answers_close: String,
+    pub reminder: Option<String>,
+    pub follow_up: Option<String>,
+    /// The plan applied to this event's dates.
+    pub schedule: Vec<PlanSlotView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanSlotView {
+    /// `nudge`, `reminder` or `follow_up`.
+    pub kind: String,
+    pub due_at: When,
+}
+
+impl PlanView {
+    pub fn new(plan: &ReminderPlan, schedule: &Schedule) -> Self {
+        let fields = PlanFields::from(plan);
+        Self {
+            nudges: fields.nudges,
+            nudge_maybes: fields.nudge_maybes,
+            answers_close: fields.answers_close,
+            reminder: fields.reminder,
+            follow_up: fields.follow_up,
+            schedule: plan
+                .slots(schedule)
+                .into_iter()
+                .map(|slot| PlanSlotView {
+                    kind: slot.kind.as_str().to_owned(),
+                    due_at: When::new(slot.due_at, schedule.time_zone),
+                })
+                .collect(),
         }
     }
 }

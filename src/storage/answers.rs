@@ -14,12 +14,16 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{answer_changes, events, guests};
+use super::organisers::Notifications;
+use super::outbox::Audience;
 use super::{Db, begin_write};
 use crate::domain::answer::{Answer, Channel, Reply};
-use crate::domain::event::{AnswersClosed, Event};
+use crate::domain::event::{AnswersClosed, Event, EventStatus};
 use crate::domain::guest::Guest;
+use crate::domain::mail::MailKind;
 use crate::domain::seating::{self, Placement, SeatContext};
 use crate::error::{ApiError, Result};
+use crate::mail::context::NoteContext;
 
 /// Whose answer is being recorded, and how the guest is found.
 #[derive(Debug, Clone)]
@@ -70,7 +74,8 @@ pub async fn record(
             .exec(&*tx)
             .await?;
         if written.rows_affected == 1 {
-            log_change(&*tx, event.id, guest.id, &reply, false, channel, now).await?;
+            let change = log_change(&*tx, event.id, guest.id, &reply, false, channel, now).await?;
+            notify_organiser(&*tx, &event, &guest, &reply, false, channel, change, now).await?;
             tx.commit().await?;
             let guest = Guest { reply: Some(reply), answered_at: Some(now), waitlisted_at: None, ..guest };
             return Ok(AnswerOutcome { event, guest, waitlist_position: None, promoted: Vec::new() });
@@ -96,8 +101,14 @@ pub async fn record(
     let mut row = reply_columns(&reply, waitlisted_at, now);
     row.id = Set(guest.id);
     let row = row.update(&*tx).await?;
-    log_change(&*tx, event.id, guest.id, &reply, waitlisted_at.is_some(), channel, now).await?;
+    let change = log_change(&*tx, event.id, guest.id, &reply, waitlisted_at.is_some(), channel, now).await?;
+    notify_organiser(&*tx, &event, &guest, &reply, waitlisted_at.is_some(), channel, change, now).await?;
     let updated = super::guests::to_domain(row)?;
+    if let Some(since) = waitlisted_at.filter(|_| !guest.is_waiting() && event.status == EventStatus::Published) {
+        let slot = since.to_rfc3339();
+        let only = Audience::Only(vec![guest.id]);
+        super::outbox::enqueue_for_guests(&*tx, &event, MailKind::Waitlisted, &slot, only, now, now).await?;
+    }
 
     let mut promoted = Vec::new();
     // The counter is kept while there is a capacity (and recounted when one is set).
@@ -228,9 +239,10 @@ async fn log_change(
     waitlisted: bool,
     channel: Channel,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
     answer_changes::Entity::insert(answer_changes::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         event_id: Set(event_id),
         guest_id: Set(guest_id),
         answer: Set(reply.answer.as_str().to_owned()),
@@ -242,7 +254,7 @@ async fn log_change(
     })
     .exec_without_returning(conn)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// What settling the seats did.
@@ -285,7 +297,62 @@ pub async fn settle_seats(
         }
     }
     store_seats_taken(conn, event, seats_taken).await?;
+    if !promoted.is_empty() && event.status == EventStatus::Published {
+        let slot = now.to_rfc3339();
+        let only = Audience::Only(promoted.clone());
+        super::outbox::enqueue_for_guests(conn, event, MailKind::Promoted, &slot, only, now, now).await?;
+    }
     Ok(Settled { promoted, seats_taken })
+}
+
+/// Tells the organiser about a guest's own answer that carries a comment or
+/// changes her mind, if she wants a note for each (a digest collects the
+/// rest later from the history).
+#[allow(clippy::too_many_arguments)]
+async fn notify_organiser(
+    conn: &impl ConnectionTrait,
+    event: &Event,
+    before: &Guest,
+    reply: &Reply,
+    waitlisted: bool,
+    channel: Channel,
+    change: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let previous = before.reply.as_ref().map(|r| r.answer);
+    let changed_mind = previous.is_some_and(|p| p != reply.answer);
+    let new_comment = !reply.comment.is_empty() && before.reply.as_ref().is_none_or(|r| r.comment != reply.comment);
+    if channel != Channel::Guest || !(changed_mind || new_comment) {
+        return Ok(());
+    }
+    let Some(organiser) = super::organisers::find_many(conn, [event.organiser_id]).await?.pop() else {
+        return Ok(());
+    };
+    if organiser.notifications != Notifications::Each {
+        return Ok(());
+    }
+    let note = NoteContext {
+        guest_name: before.name.clone(),
+        guest_email: before.email.to_string(),
+        answer: reply.answer.as_str().to_owned(),
+        previous_answer: previous.map(|a| a.as_str().to_owned()),
+        companions: reply.companions,
+        comment: reply.comment.clone(),
+        waitlisted,
+    };
+    let payload = serde_json::to_value(&note).map_err(anyhow::Error::from)?;
+    super::outbox::enqueue_for_organiser(
+        conn,
+        event,
+        MailKind::OrganiserNote,
+        &change.to_string(),
+        organiser.email.as_str(),
+        &payload,
+        now,
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 async fn store_seats_taken(conn: &impl ConnectionTrait, event: &Event, seats_taken: u32) -> Result<()> {

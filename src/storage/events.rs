@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::entities::{events, guests};
 use crate::domain::event::{Event, EventDetails, EventStatus, Language, Schedule, Venue};
+use crate::domain::plan::ReminderPlan;
 use crate::error::{ApiError, Result};
 
 pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
@@ -36,6 +37,13 @@ pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
             companions_allowed: row.companions_allowed as u32,
             language,
             follow_up_url: row.follow_up_url,
+            plan: plan_of(
+                &row.plan_nudges,
+                row.plan_nudge_maybes,
+                &row.plan_answers_close,
+                row.plan_reminder.as_deref(),
+                row.plan_follow_up.as_deref(),
+            )?,
         },
         status,
         seats_taken: row.seats_taken as u32,
@@ -43,6 +51,20 @@ pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
+}
+
+/// The stored plan, which was validated on its way in.
+fn plan_of(
+    nudges: &str,
+    nudge_maybes: bool,
+    answers_close: &str,
+    reminder: Option<&str>,
+    follow_up: Option<&str>,
+) -> anyhow::Result<ReminderPlan> {
+    let mut v = crate::domain::Validator::default();
+    let nudges: Vec<String> = nudges.split(',').filter(|n| !n.is_empty()).map(str::to_owned).collect();
+    ReminderPlan::parse(&mut v, &nudges, nudge_maybes, answers_close, reminder, follow_up)
+        .ok_or_else(|| anyhow!("stored reminder plan is invalid: {:?}", v.finish()))
 }
 
 /// The columns an organiser controls, as an active model.
@@ -61,6 +83,11 @@ fn details_active_model(details: &EventDetails) -> events::ActiveModel {
         rsvp_deadline: Set(details.schedule.rsvp_deadline),
         language: Set(details.language.as_str().to_owned()),
         follow_up_url: Set(details.follow_up_url.clone()),
+        plan_nudges: Set(details.plan.nudges.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+        plan_nudge_maybes: Set(details.plan.nudge_maybes),
+        plan_answers_close: Set(details.plan.answers_close.to_string()),
+        plan_reminder: Set(details.plan.reminder.map(|o| o.to_string())),
+        plan_follow_up: Set(details.plan.follow_up.map(|o| o.to_string())),
         ..Default::default()
     }
 }

@@ -10,11 +10,14 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{events, guests};
+use super::outbox::{self, Audience};
 use crate::domain::answer::{Answer, Reply};
 use crate::domain::email_address::EmailAddress;
+use crate::domain::event::EventStatus;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::{Guest, NewGuest};
-use crate::domain::token::InvitationToken;
+use crate::domain::mail::MailKind;
+use crate::domain::token::{InvitationToken, SecretKey, new_salt};
 use crate::error::{ApiError, Result};
 
 pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
@@ -37,12 +40,21 @@ pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
         answered_at: row.answered_at,
         waitlisted_at: row.waitlisted_at,
         created_at: row.created_at,
+        token_salt: row.token_salt,
     })
 }
 
-fn new_row(event_id: Uuid, guest: &NewGuest, token: &InvitationToken, now: DateTime<Utc>) -> guests::ActiveModel {
+fn new_row(
+    id: Uuid,
+    event_id: Uuid,
+    guest: &NewGuest,
+    salt: String,
+    token: &InvitationToken,
+    now: DateTime<Utc>,
+) -> guests::ActiveModel {
     guests::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
+        token_salt: Set(salt),
         event_id: Set(event_id),
         email: Set(guest.email.as_str().to_owned()),
         name: Set(guest.name.clone()),
@@ -65,11 +77,13 @@ async fn insert_unless_invited(
     conn: &impl ConnectionTrait,
     event_id: Uuid,
     guest: &NewGuest,
+    key: &SecretKey,
     now: DateTime<Utc>,
 ) -> Result<Option<(Guest, InvitationToken)>> {
-    let token = InvitationToken::generate();
-    let row = new_row(event_id, guest, &token, now);
-    let id = row.id.clone().unwrap();
+    let id = Uuid::now_v7();
+    let salt = new_salt();
+    let token = InvitationToken::derive(key, id, &salt);
+    let row = new_row(id, event_id, guest, salt.clone(), &token, now);
     let inserted = guests::Entity::insert(row)
         .on_conflict(OnConflict::columns([guests::Column::EventId, guests::Column::Email]).do_nothing().to_owned())
         .exec_without_returning(conn)
@@ -88,34 +102,46 @@ async fn insert_unless_invited(
         answered_at: None,
         waitlisted_at: None,
         created_at: now,
+        token_salt: salt,
     };
     Ok(Some((guest, token)))
 }
 
-/// Invites one guest. The token is returned in clear only here.
+/// Invites one guest; if the event is published her invitation is queued at
+/// once, in the same transaction. The token is returned in clear here.
 pub async fn add(
-    db: &DatabaseConnection,
+    db: &super::Db,
     event: &Event,
     guest: &NewGuest,
+    key: &SecretKey,
     now: DateTime<Utc>,
 ) -> Result<(Guest, InvitationToken)> {
-    insert_unless_invited(db, event.id, guest, now).await?.ok_or_else(|| {
+    let mut added = add_many(db, event, std::slice::from_ref(guest), key, now).await?;
+    added.pop().flatten().ok_or_else(|| {
         ApiError::conflict("guest_already_invited", format!("{} is already invited to this event", guest.email))
     })
 }
 
 /// Invites many guests in one transaction; `None` marks an address that was
-/// already invited (or appeared earlier in the same batch).
+/// already invited (or appeared earlier in the same batch). Invitations of a
+/// published event are queued with them.
 pub async fn add_many(
     db: &super::Db,
     event: &Event,
     new_guests: &[NewGuest],
+    key: &SecretKey,
     now: DateTime<Utc>,
 ) -> Result<Vec<Option<(Guest, InvitationToken)>>> {
     let tx = super::begin_write(db).await?;
     let mut results = Vec::with_capacity(new_guests.len());
     for guest in new_guests {
-        results.push(insert_unless_invited(&*tx, event.id, guest, now).await?);
+        results.push(insert_unless_invited(&*tx, event.id, guest, key, now).await?);
+    }
+    if event.status == EventStatus::Published {
+        let ids: Vec<Uuid> = results.iter().flatten().map(|(g, _)| g.id).collect();
+        if !ids.is_empty() {
+            outbox::enqueue_for_guests(&*tx, event, MailKind::Invitation, "", Audience::Only(ids), now, now).await?;
+        }
     }
     tx.commit().await?;
     Ok(results)
@@ -128,6 +154,15 @@ pub async fn find_in_event(conn: &impl ConnectionTrait, event_id: Uuid, guest_id
         .await?
         .ok_or(ApiError::NotFound("guest"))?;
     Ok(to_domain(row)?)
+}
+
+/// These guests, in no particular order.
+pub async fn find_many(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<Guest>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = guests::Entity::find().filter(guests::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().map(to_domain).collect::<anyhow::Result<Vec<_>>>()?)
 }
 
 /// The guest holding this invitation token, with her event.

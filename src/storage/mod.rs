@@ -5,6 +5,10 @@ pub mod entities;
 pub mod events;
 pub mod guests;
 pub mod organisers;
+pub mod outbox;
+pub mod plan_slots;
+pub mod secrets;
+pub mod unsubscribes;
 
 use std::ops::Deref;
 use std::sync::Arc;

@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use sea_orm::ActiveModelTrait;
 use sea_orm::sea_query::Query;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -16,6 +17,46 @@ pub struct Organiser {
     pub id: Uuid,
     pub name: String,
     pub email: EmailAddress,
+    pub notifications: Notifications,
+}
+
+/// How an organiser hears about answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Notifications {
+    /// A note for each answer with a comment or a change of mind.
+    Each,
+    /// One digest a day per event with news.
+    Digest,
+    /// Nothing.
+    Off,
+}
+
+impl Notifications {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Each => "each",
+            Self::Digest => "digest",
+            Self::Off => "off",
+        }
+    }
+
+    fn parse(raw: &str) -> Self {
+        match raw {
+            "digest" => Self::Digest,
+            "off" => Self::Off,
+            _ => Self::Each,
+        }
+    }
+}
+
+fn to_domain(row: organisers::Model) -> Organiser {
+    Organiser {
+        id: row.id,
+        name: row.name,
+        email: EmailAddress::from_stored(row.email),
+        notifications: Notifications::parse(&row.notifications),
+    }
 }
 
 /// Why an organiser could not be created.
@@ -41,6 +82,7 @@ pub async fn create(
         name: Set(name.to_owned()),
         email: Set(email.as_str().to_owned()),
         created_at: Set(now),
+        notifications: Set("each".to_owned()),
     })
     .exec(&*tx)
     .await;
@@ -53,7 +95,7 @@ pub async fn create(
     }
     let key = insert_api_key(&*tx, id, "first key", now).await?;
     tx.commit().await.context("cannot commit the new organiser")?;
-    Ok((Organiser { id, name: name.to_owned(), email: email.clone() }, key))
+    Ok((Organiser { id, name: name.to_owned(), email: email.clone(), notifications: Notifications::Each }, key))
 }
 
 async fn insert_api_key(
@@ -90,5 +132,60 @@ pub async fn find_by_key_hash(db: &DatabaseConnection, key_hash: &str) -> anyhow
         .one(db)
         .await
         .context("cannot look up the API key")?;
-    Ok(found.map(|row| Organiser { id: row.id, name: row.name, email: EmailAddress::from_stored(row.email) }))
+    Ok(found.map(to_domain))
+}
+
+pub async fn find_many(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> anyhow::Result<Vec<Organiser>> {
+    let rows = organisers::Entity::find().filter(organisers::Column::Id.is_in(ids)).all(db).await?;
+    Ok(rows.into_iter().map(to_domain).collect())
+}
+
+pub async fn set_notifications(db: &DatabaseConnection, id: Uuid, notifications: Notifications) -> anyhow::Result<()> {
+    organisers::ActiveModel {
+        id: Set(id),
+        notifications: Set(notifications.as_str().to_owned()),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .context("cannot save the notification choice")?;
+    Ok(())
+}
+
+/// Events with guest answers between `since` and `until` whose organiser
+/// wants a digest.
+pub async fn events_wanting_digest(
+    db: &DatabaseConnection,
+    since: chrono::DateTime<Utc>,
+    until: chrono::DateTime<Utc>,
+) -> anyhow::Result<Vec<(crate::domain::event::Event, Organiser)>> {
+    use super::entities::{answer_changes, events};
+    let changed = Query::select()
+        .column(answer_changes::Column::EventId)
+        .from(answer_changes::Entity)
+        .and_where(answer_changes::Column::ChangedAt.gt(since))
+        .and_where(answer_changes::Column::ChangedAt.lte(until))
+        .and_where(answer_changes::Column::Channel.eq("guest"))
+        .to_owned();
+    let wanting = Query::select()
+        .column(organisers::Column::Id)
+        .from(organisers::Entity)
+        .and_where(organisers::Column::Notifications.eq(Notifications::Digest.as_str()))
+        .to_owned();
+    let rows = events::Entity::find()
+        .filter(events::Column::Id.in_subquery(changed))
+        .filter(events::Column::OrganiserId.in_subquery(wanting))
+        .all(db)
+        .await?;
+    let mut result = Vec::new();
+    for row in rows {
+        let event = super::events::to_domain(row)?;
+        if let Some(organiser) = find_many(db, [event.organiser_id]).await?.pop() {
+            result.push((event, organiser));
+        }
+    }
+    Ok(result)
 }

@@ -14,10 +14,12 @@ async fn creating_an_event_returns_a_draft_with_utc_and_local_times() {
     assert_eq!(event["starts_at"]["utc"], "2030-12-03T07:30:00Z");
     assert_eq!(event["starts_at"]["local"], "2030-12-03T08:30:00+01:00");
     assert_eq!(event["time_zone"], "Europe/Paris");
-    assert_eq!(
-        event["answers_close_at"]["utc"], "2030-12-03T07:30:00Z",
-        "no deadline means answers close at the start"
-    );
+    assert_eq!(event["answers_close_at"]["utc"], "2030-12-01T07:30:00Z", "by default answers close two days before");
+    assert_eq!(event["plan"]["nudges"], serde_json::json!(["P7D", "P3D"]));
+    let kinds: Vec<&str> =
+        event["plan"]["schedule"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["nudge", "nudge", "reminder", "follow_up"]);
+    assert_eq!(event["plan"]["schedule"][3]["due_at"]["local"], "2030-12-03T12:00:00+01:00", "two hours after the end");
     assert!(event.get("summary").is_none(), "one event's counts live at its /summary");
 
     let id = event["id"].as_str().unwrap();

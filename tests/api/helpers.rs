@@ -5,7 +5,7 @@ use std::sync::Once;
 use convive::clock::Clock;
 use convive::config::Settings;
 use convive::domain::email_address::EmailAddress;
-use convive::startup::Application;
+use convive::startup::{Application, Parts};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use secrecy::SecretString;
@@ -28,7 +28,8 @@ pub fn postgres_server_url() -> String {
 /// (removed with the guard) or a fresh PostgreSQL database.
 pub struct TestDatabase {
     pub url: String,
-    _dir: Option<tempfile::TempDir>,
+    /// A folder of the test's own (the SQLite file, mail files…).
+    pub scratch: tempfile::TempDir,
 }
 
 pub async fn test_database() -> TestDatabase {
@@ -38,11 +39,11 @@ pub async fn test_database() -> TestDatabase {
         let admin = Database::connect(format!("{server}/postgres")).await.expect("PostgreSQL is reachable");
         admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("can create a database");
         admin.close().await.ok();
-        TestDatabase { url: format!("{server}/{name}"), _dir: None }
+        TestDatabase { url: format!("{server}/{name}"), scratch: tempfile::tempdir().expect("a temporary folder") }
     } else {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("convive.db").display());
-        TestDatabase { url, _dir: Some(dir) }
+        let scratch = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}?mode=rwc", scratch.path().join("convive.db").display());
+        TestDatabase { url, scratch }
     }
 }
 
@@ -59,18 +60,31 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with_clock(Clock::system()).await
 }
 
-pub async fn spawn_app_with_clock(clock: Clock) -> TestApp {
+pub fn init_tracing() {
     TRACING.call_once(|| {
         if std::env::var("TEST_LOG").is_ok() {
             convive::telemetry::init("info,convive=debug", convive::config::LogFormat::Pretty, std::io::stdout);
         }
     });
+}
+
+pub async fn spawn_app_with_clock(clock: Clock) -> TestApp {
+    spawn_app_with(clock, |_| {}).await
+}
+
+/// The app with its settings adjusted by `configure` (SMTP server, plan
+/// timings…). By default mail goes to `.eml` files in the test's folder.
+pub async fn spawn_app_with(clock: Clock, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    init_tracing();
     let database = test_database().await;
     let mut settings = Settings::defaults().expect("defaults are valid");
     settings.bind = "127.0.0.1:0".parse().unwrap();
     settings.database_url = SecretString::from(database.url.clone());
     settings.database_pool_size = 5;
-    let app = Application::build_with_clock(settings, clock).await.expect("the application builds");
+    settings.mail_dir = database.scratch.path().join("mail");
+    settings.scheduler_interval_seconds = 1;
+    configure(&mut settings);
+    let app = Application::build_with(settings, clock, Parts::default()).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     tokio::spawn(app.run_until(std::future::pending()));

@@ -24,6 +24,11 @@ pub struct Model {
     pub sequence: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub plan_nudges: String,
+    pub plan_nudge_maybes: bool,
+    pub plan_answers_close: String,
+    pub plan_reminder: Option<String>,
+    pub plan_follow_up: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

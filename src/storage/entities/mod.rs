@@ -4,4 +4,8 @@ pub mod answer_changes;
 pub mod api_keys;
 pub mod events;
 pub mod guests;
+pub mod instance_secrets;
 pub mod organisers;
+pub mod outbox;
+pub mod plan_slots;
+pub mod unsubscribes;

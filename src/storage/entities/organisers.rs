@@ -9,6 +9,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub created_at: DateTimeUtc,
+    pub notifications: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

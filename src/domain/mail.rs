@@ -1,0 +1,104 @@
+//! The automatic emails, and who should still get one when it is sent.
+
+use super::answer::Answer;
+use super::event::{Event, EventStatus};
+use super::guest::Guest;
+
+/// Every kind of automatic email; the name is also its template folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailKind {
+    Invitation,
+    Nudge,
+    NudgeMaybe,
+    Waitlisted,
+    Promoted,
+    Reminder,
+    ThankYou,
+    MissedYou,
+    Update,
+    Cancellation,
+    OrganiserNote,
+    OrganiserDigest,
+}
+
+impl MailKind {
+    pub const ALL: [Self; 12] = [
+        Self::Invitation,
+        Self::Nudge,
+        Self::NudgeMaybe,
+        Self::Waitlisted,
+        Self::Promoted,
+        Self::Reminder,
+        Self::ThankYou,
+        Self::MissedYou,
+        Self::Update,
+        Self::Cancellation,
+        Self::OrganiserNote,
+        Self::OrganiserDigest,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Invitation => "invitation",
+            Self::Nudge => "nudge",
+            Self::NudgeMaybe => "nudge_maybe",
+            Self::Waitlisted => "waitlisted",
+            Self::Promoted => "promoted",
+            Self::Reminder => "reminder",
+            Self::ThankYou => "thank_you",
+            Self::MissedYou => "missed_you",
+            Self::Update => "update",
+            Self::Cancellation => "cancellation",
+            Self::OrganiserNote => "organiser_note",
+            Self::OrganiserDigest => "organiser_digest",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
+    }
+
+    /// Emails addressed to the organiser rather than a guest.
+    pub fn to_organiser(self) -> bool {
+        matches!(self, Self::OrganiserNote | Self::OrganiserDigest)
+    }
+
+    /// Emails that carry the event as a calendar object (iMIP).
+    pub fn calendar_method(self) -> Option<&'static str> {
+        match self {
+            Self::Invitation | Self::Update | Self::Reminder | Self::Promoted => Some("REQUEST"),
+            Self::Cancellation => Some("CANCEL"),
+            _ => None,
+        }
+    }
+
+    /// Whether this email, queued earlier, still makes sense for this guest
+    /// of this event when its time comes: answers change between the queueing
+    /// of a nudge and its sending, and nobody is nudged for an event she
+    /// already answered.
+    pub fn still_relevant(self, event: &Event, guest: &Guest) -> bool {
+        let answer = guest.reply.as_ref().map(|r| r.answer);
+        if event.status == EventStatus::Cancelled {
+            return self == Self::Cancellation;
+        }
+        match self {
+            Self::Invitation | Self::Update => answer != Some(Answer::No) || self == Self::Invitation,
+            Self::Nudge => answer.is_none(),
+            Self::NudgeMaybe => answer == Some(Answer::Maybe) && event.details.plan.nudge_maybes,
+            Self::Waitlisted => guest.is_waiting(),
+            Self::Promoted | Self::Reminder => guest.is_seated(),
+            Self::ThankYou => attended(guest),
+            Self::MissedYou => answer == Some(Answer::Yes) && !attended(guest),
+            Self::Cancellation => false,
+            Self::OrganiserNote | Self::OrganiserDigest => true,
+        }
+    }
+}
+
+/// Whether the guest came. Until check-in exists, a seated "yes" counts as
+/// having come; check-in will refine this one rule, and the follow-up emails
+/// (thank-you to those who came, "sorry we missed you" to the others who said
+/// yes) follow it.
+pub fn attended(guest: &Guest) -> bool {
+    guest.is_seated()
+}

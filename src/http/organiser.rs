@@ -1,0 +1,61 @@
+//! Organiser API: her own account and preferences.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::extract::{AuthenticatedOrganiser, Json};
+use crate::error::{ErrorBody, Result};
+use crate::storage::organisers::{self, Notifications, Organiser};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me, set_preferences))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganiserView {
+    id: Uuid,
+    name: String,
+    email: String,
+    /// How she hears about answers: `each`, `digest` or `off`.
+    notifications: Notifications,
+}
+
+impl From<Organiser> for OrganiserView {
+    fn from(o: Organiser) -> Self {
+        Self { id: o.id, name: o.name, email: o.email.to_string(), notifications: o.notifications }
+    }
+}
+
+/// Who the API key belongs to.
+#[utoipa::path(get, path = "/me", tag = "organiser", security(("api_key" = [])),
+    responses((status = 200, body = OrganiserView), (status = 401, body = ErrorBody)))]
+async fn me(AuthenticatedOrganiser(organiser): AuthenticatedOrganiser) -> Json<OrganiserView> {
+    Json(organiser.into())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferencesRequest {
+    /// `each`: a note for each answer with a comment or a change of mind;
+    /// `digest`: one email a day per event with news; `off`: nothing.
+    notifications: Notifications,
+}
+
+/// Choose how you hear about answers.
+#[utoipa::path(put, path = "/me/preferences", tag = "organiser", security(("api_key" = [])),
+    request_body = PreferencesRequest,
+    responses((status = 200, body = OrganiserView), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_preferences(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(mut organiser): AuthenticatedOrganiser,
+    Json(request): Json<PreferencesRequest>,
+) -> Result<Json<OrganiserView>> {
+    organisers::set_notifications(&state.db, organiser.id, request.notifications).await?;
+    organiser.notifications = request.notifications;
+    Ok(Json(organiser.into()))
+}

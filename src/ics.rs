@@ -1,0 +1,256 @@
+//! Domain event -> VCALENDAR text. All calendar output goes through here, so
+//! files, feeds and mail parts cannot disagree.
+//!
+//! Generated with the maintained `icalendar` crate rather than the `ics` one
+//! named in the first design: `icalendar` escapes TEXT values, quotes
+//! parameter values and folds lines at 75 octets with CRLF, which `ics` left
+//! to a wrapper that would have done more than the crate. What stays here is
+//! what no generic writer can know: normalising line breaks and control
+//! characters from user input (the crate escapes `\n` but would let a bare
+//! `\r` through), keeping `"` out of quoted parameters, and the iMIP rules.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use icalendar::{Calendar, Component, EventLike, EventStatus as IcalStatus, Property};
+
+use crate::domain::event::{Event, EventStatus};
+
+/// The iTIP method of a calendar object (RFC 5546).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// A plain calendar file or feed.
+    Publish,
+    /// An invitation or its update, in an email.
+    Request,
+    /// A cancellation, in an email.
+    Cancel,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Publish => "PUBLISH",
+            Self::Request => "REQUEST",
+            Self::Cancel => "CANCEL",
+        }
+    }
+}
+
+/// Someone invited, with what she answered so far.
+#[derive(Debug, Clone)]
+pub struct Attendee<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    /// `NEEDS-ACTION`, `ACCEPTED`, `DECLINED` or `TENTATIVE`.
+    pub partstat: &'a str,
+}
+
+/// Who organises: her name, and the address calendar replies go to.
+#[derive(Debug, Clone)]
+pub struct Organizer<'a> {
+    pub name: &'a str,
+    pub address: &'a str,
+}
+
+/// The one UID an event keeps for its whole life.
+pub fn uid(event: &Event) -> String {
+    format!("{}@convive", event.id)
+}
+
+/// One event as a calendar object.
+pub fn render(
+    event: &Event,
+    method: Method,
+    organizer: &Organizer<'_>,
+    attendee: Option<&Attendee<'_>>,
+    dtstamp: DateTime<Utc>,
+) -> String {
+    let mut calendar = calendar_shell(method);
+    calendar.push(vevent(event, method, organizer, attendee, dtstamp));
+    calendar.to_string()
+}
+
+fn calendar_shell(method: Method) -> Calendar {
+    let mut calendar = Calendar::empty();
+    calendar.append_property(Property::new("VERSION", "2.0"));
+    calendar.append_property(Property::new("PRODID", "-//Convive//Convive events//EN"));
+    calendar.append_property(Property::new("CALSCALE", "GREGORIAN"));
+    calendar.append_property(Property::new("METHOD", method.as_str()));
+    calendar
+}
+
+fn vevent(
+    event: &Event,
+    method: Method,
+    organizer: &Organizer<'_>,
+    attendee: Option<&Attendee<'_>>,
+    dtstamp: DateTime<Utc>,
+) -> icalendar::Event {
+    let details = &event.details;
+    let cancelled = method == Method::Cancel || event.status == EventStatus::Cancelled;
+    let mut vevent = icalendar::Event::new();
+    vevent
+        .uid(&uid(event))
+        .sequence(event.sequence)
+        .timestamp(dtstamp)
+        .last_modified(event.updated_at)
+        .starts(details.schedule.starts_at)
+        .ends(details.schedule.ends_at)
+        .summary(&text(&details.title))
+        .location(&text(&location(event)))
+        .description(&text(&description(event)))
+        .status(if cancelled { IcalStatus::Cancelled } else { IcalStatus::Confirmed });
+    if let Some(map) = &details.venue.map_url {
+        vevent.url(map);
+    }
+    vevent.append_property(
+        Property::new("ORGANIZER", format!("mailto:{}", organizer.address))
+            .add_parameter("CN", &quoted(organizer.name))
+            .done(),
+    );
+    if let Some(attendee) = attendee {
+        let mut property = Property::new("ATTENDEE", format!("mailto:{}", attendee.email));
+        if !attendee.name.trim().is_empty() {
+            property.add_parameter("CN", &quoted(attendee.name));
+        }
+        property.add_parameter("ROLE", "REQ-PARTICIPANT").add_parameter("PARTSTAT", attendee.partstat);
+        if method == Method::Request {
+            property.add_parameter("RSVP", "TRUE");
+        }
+        vevent.append_property(property.done());
+    }
+    vevent.done()
+}
+
+fn location(event: &Event) -> String {
+    let venue = &event.details.venue;
+    let address = venue.address.split('\n').map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(", ");
+    if address.is_empty() { venue.name.clone() } else { format!("{}, {address}", venue.name) }
+}
+
+fn description(event: &Event) -> String {
+    let details = &event.details;
+    let local = details.schedule.starts_at.with_timezone(&details.schedule.time_zone);
+    let mut text = details.description.clone();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    let _ = write!(text, "{} ({})", local.format("%Y-%m-%d %H:%M"), details.schedule.time_zone);
+    if let Some(map) = &details.venue.map_url {
+        text.push('\n');
+        text.push_str(map);
+    }
+    text
+}
+
+/// TEXT values: one kind of line break (`\n`, which the crate escapes) and no
+/// other control characters, whatever was typed or pasted.
+fn text(value: &str) -> String {
+    value
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
+/// A parameter value, always quoted (`CN="Doe, Jane"`): RFC 5545 allows no
+/// `"` inside, nor control characters, so those are dropped.
+fn quoted(value: &str) -> String {
+    let clean: String = value.chars().filter(|c| *c != '"' && !c.is_control()).collect();
+    format!("\"{}\"", clean.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::{EventDetails, Language, Schedule, Venue};
+    use crate::domain::plan::ReminderPlan;
+
+    fn event(title: &str) -> Event {
+        Event {
+            id: uuid::Uuid::nil(),
+            organiser_id: uuid::Uuid::nil(),
+            details: EventDetails {
+                title: title.to_owned(),
+                description: "Line one\r\nLine; two, with \\ backslash".to_owned(),
+                venue: Venue {
+                    name: "Café".to_owned(),
+                    address: "6 place des Victoires\n75002 Paris".to_owned(),
+                    map_url: None,
+                },
+                schedule: Schedule {
+                    starts_at: "2030-12-03T07:30:00Z".parse().unwrap(),
+                    ends_at: "2030-12-03T09:00:00Z".parse().unwrap(),
+                    time_zone: chrono_tz::Europe::Paris,
+                    rsvp_deadline: None,
+                },
+                capacity: None,
+                companions_allowed: 0,
+                language: Language::Fr,
+                follow_up_url: None,
+                plan: ReminderPlan::default(),
+            },
+            status: EventStatus::Published,
+            seats_taken: 0,
+            sequence: 3,
+            created_at: "2030-01-01T00:00:00Z".parse().unwrap(),
+            updated_at: "2030-01-02T00:00:00Z".parse().unwrap(),
+        }
+    }
+
+    fn invitation(title: &str, guest_name: &str) -> String {
+        render(
+            &event(title),
+            Method::Request,
+            &Organizer { name: "Anne \"the boss\" Martin", address: "anne@example.org" },
+            Some(&Attendee { name: guest_name, email: "jane@example.org", partstat: "NEEDS-ACTION" }),
+            "2030-11-01T10:00:00Z".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn an_invitation_carries_the_imip_properties() {
+        let ics = invitation("Café des Victoires", "Doe, Jane");
+        for expected in [
+            "METHOD:REQUEST\r\n",
+            "UID:00000000-0000-0000-0000-000000000000@convive\r\n",
+            "SEQUENCE:3\r\n",
+            "DTSTART:20301203T073000Z\r\n",
+            "DTEND:20301203T090000Z\r\n",
+            "DTSTAMP:20301101T100000Z\r\n",
+            "STATUS:CONFIRMED\r\n",
+            "ORGANIZER;CN=\"Anne the boss Martin\":mailto:anne@example.org\r\n",
+        ] {
+            assert!(ics.contains(expected), "missing {expected:?} in\n{ics}");
+        }
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(
+            unfolded.contains(
+                "ATTENDEE;CN=\"Doe, Jane\";PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:jane@example.org"
+            ),
+            "{unfolded}"
+        );
+        assert!(unfolded.contains("DESCRIPTION:Line one\\nLine\\; two\\, with \\\\ backslash"), "{unfolded}");
+        assert!(unfolded.contains("LOCATION:Café\\, 6 place des Victoires\\, 75002 Paris"), "{unfolded}");
+    }
+
+    #[test]
+    fn lines_are_folded_at_75_octets_with_crlf() {
+        let ics = invitation(&"Très long titre 🎉 ".repeat(20), "Jane");
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        for line in ics.split("\r\n") {
+            assert!(line.len() <= 75, "line of {} octets: {line:?}", line.len());
+            assert!(!line.contains('\r') && !line.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn a_cancellation_says_so() {
+        let ics =
+            render(&event("x"), Method::Cancel, &Organizer { name: "A", address: "a@example.org" }, None, Utc::now());
+        assert!(ics.contains("METHOD:CANCEL\r\n"));
+        assert!(ics.contains("STATUS:CANCELLED\r\n"));
+    }
+}

@@ -1,0 +1,179 @@
+//! What the templates see: plain data built from domain values, with dates
+//! already written out in the event's zone and the reader's language.
+
+use chrono::{DateTime, Locale, Utc};
+use serde::Serialize;
+
+use crate::domain::event::{Event, Language};
+use crate::domain::guest::Guest;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonContext {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventContext {
+    pub title: String,
+    pub description: String,
+    pub venue_name: String,
+    pub venue_address: String,
+    pub map_url: Option<String>,
+    pub date_local: String,
+    pub start_time_local: String,
+    pub end_time_local: String,
+    pub time_zone: String,
+    pub answers_close_local: String,
+    pub follow_up_url: Option<String>,
+    pub companions_allowed: u32,
+}
+
+fn locale(language: Language) -> Locale {
+    match language {
+        Language::Fr => Locale::fr_FR,
+        Language::En => Locale::en_GB,
+    }
+}
+
+/// "jeudi 3 décembre 2026" / "Thursday 3 December 2026".
+pub fn local_date(instant: DateTime<Utc>, event: &Event, language: Language) -> String {
+    let local = instant.with_timezone(&event.details.schedule.time_zone);
+    local.format_localized("%A %-d %B %Y", locale(language)).to_string()
+}
+
+/// "08:30".
+pub fn local_time(instant: DateTime<Utc>, event: &Event) -> String {
+    instant.with_timezone(&event.details.schedule.time_zone).format("%H:%M").to_string()
+}
+
+impl EventContext {
+    pub fn new(event: &Event, language: Language) -> Self {
+        let details = &event.details;
+        let closes = details.answers_close_at();
+        let at = match language {
+            Language::Fr => "à",
+            Language::En => "at",
+        };
+        Self {
+            title: details.title.clone(),
+            description: details.description.clone(),
+            venue_name: details.venue.name.clone(),
+            venue_address: details.venue.address.clone(),
+            map_url: details.venue.map_url.clone(),
+            date_local: local_date(details.schedule.starts_at, event, language),
+            start_time_local: local_time(details.schedule.starts_at, event),
+            end_time_local: local_time(details.schedule.ends_at, event),
+            time_zone: details.schedule.time_zone.name().to_owned(),
+            answers_close_local: format!("{} {at} {}", local_date(closes, event, language), local_time(closes, event)),
+            follow_up_url: details.follow_up_url.clone(),
+            companions_allowed: details.companions_allowed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuestLinks {
+    pub invitation: String,
+    pub yes: String,
+    pub no: String,
+    pub maybe: String,
+    pub calendar: String,
+    pub unsubscribe: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplyContext {
+    pub answer: &'static str,
+    pub companions: u32,
+    pub comment: String,
+}
+
+/// The context of every guest email.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuestMail {
+    pub lang: &'static str,
+    pub guest: PersonContext,
+    pub organiser: PersonContext,
+    pub event: EventContext,
+    pub links: GuestLinks,
+    pub reply: Option<ReplyContext>,
+    pub waitlist_position: Option<u32>,
+}
+
+impl GuestMail {
+    pub fn new(
+        event: &Event,
+        guest: &Guest,
+        organiser: PersonContext,
+        links: GuestLinks,
+        waitlist_position: Option<u32>,
+    ) -> Self {
+        let language = guest.language.unwrap_or(event.details.language);
+        Self {
+            lang: language.as_str(),
+            guest: PersonContext { name: guest.name.clone(), email: guest.email.to_string() },
+            organiser,
+            event: EventContext::new(event, language),
+            links,
+            reply: guest.reply.as_ref().map(|r| ReplyContext {
+                answer: r.answer.as_str(),
+                companions: r.companions,
+                comment: r.comment.clone(),
+            }),
+            waitlist_position,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganiserLinks {
+    pub event: String,
+}
+
+/// One guest's answer, told to the organiser.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct NoteContext {
+    pub guest_name: String,
+    pub guest_email: String,
+    pub answer: String,
+    pub previous_answer: Option<String>,
+    pub companions: u32,
+    pub comment: String,
+    pub waitlisted: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestChange {
+    pub guest_name: String,
+    pub guest_email: String,
+    pub answer: String,
+    pub previous_answer: Option<String>,
+    pub companions: u32,
+    pub comment: String,
+    pub changed_at_local: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestTotals {
+    pub yes: u64,
+    pub no: u64,
+    pub maybe: u64,
+    pub not_answered: u64,
+    pub seats_left: Option<u64>,
+}
+
+/// The context of the organiser's emails.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganiserMail {
+    pub lang: &'static str,
+    pub organiser: PersonContext,
+    pub event: EventContext,
+    pub links: OrganiserLinks,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<NoteContext>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<DigestChange>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totals: Option<DigestTotals>,
+}

@@ -1,0 +1,7 @@
+//! Email: templates, messages, transports, and the dispatcher that drains the
+//! outbox. Handlers and jobs never send; they queue outbox rows.
+pub mod context;
+pub mod dispatch;
+pub mod message;
+pub mod templates;
+pub mod transport;

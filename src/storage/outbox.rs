@@ -1,0 +1,268 @@
+//! The outbox: queueing emails inside business transactions, and claiming,
+//! completing or retrying them in the dispatcher.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
+use uuid::Uuid;
+
+use super::entities::{guests, outbox};
+use super::{Db, begin_write};
+use crate::domain::answer::Answer;
+use crate::domain::event::Event;
+use crate::domain::mail::MailKind;
+use crate::error::Result;
+
+/// Which guests of an event an email goes to.
+#[derive(Debug, Clone)]
+pub enum Audience {
+    /// Every guest.
+    Everyone,
+    /// Everyone but those who said no.
+    NotDeclined,
+    /// Those who have not answered.
+    Unanswered,
+    /// Those who answered maybe.
+    Maybe,
+    /// Those holding seats.
+    Seated,
+    /// These guests.
+    Only(Vec<Uuid>),
+}
+
+/// Queues `kind` for the `audience` of `event`, due at `due_at`, in one
+/// `INSERT … SELECT` so that ten thousand guests cost one statement and no
+/// memory. `slot` tells repeated emails of one kind apart (a nudge's offset,
+/// an update's sequence); a (guest, kind, slot) already queued is skipped.
+pub async fn enqueue_for_guests(
+    conn: &impl ConnectionTrait,
+    event: &Event,
+    kind: MailKind,
+    slot: &str,
+    audience: Audience,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let mut select = Query::select();
+    select
+        .expr(Expr::val(event.id))
+        .column((guests::Entity, guests::Column::Id))
+        .expr(Expr::val(event.organiser_id))
+        .column((guests::Entity, guests::Column::Id))
+        .expr(Expr::val(kind.as_str()))
+        .expr(Expr::val(slot))
+        .column((guests::Entity, guests::Column::Email))
+        .expr(Expr::val("{}"))
+        .expr(Expr::val(due_at))
+        .expr(Expr::val("pending"))
+        .expr(Expr::val(0))
+        .expr(Expr::val(now))
+        .from(guests::Entity)
+        .and_where(guests::Column::EventId.eq(event.id));
+    audience_filter(&mut select, &audience);
+    let insert = Query::insert()
+        .into_table(outbox::Entity)
+        .columns([
+            outbox::Column::EventId,
+            outbox::Column::GuestId,
+            outbox::Column::OrganiserId,
+            outbox::Column::SubjectId,
+            outbox::Column::Kind,
+            outbox::Column::Slot,
+            outbox::Column::Recipient,
+            outbox::Column::Payload,
+            outbox::Column::DueAt,
+            outbox::Column::Status,
+            outbox::Column::Attempts,
+            outbox::Column::CreatedAt,
+        ])
+        .select_from(select)
+        .map_err(|e| anyhow::anyhow!("cannot build the outbox insert: {e}"))?
+        .on_conflict(
+            OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned();
+    let result = conn.execute(&insert).await?;
+    Ok(result.rows_affected())
+}
+
+fn audience_filter(select: &mut SelectStatement, audience: &Audience) {
+    let answer = (guests::Entity, guests::Column::Answer);
+    match audience {
+        Audience::Everyone => {}
+        Audience::NotDeclined => {
+            select.and_where(Expr::col(answer).is_null().or(Expr::col(answer).ne(Answer::No.as_str())));
+        }
+        Audience::Unanswered => {
+            select.and_where(Expr::col(answer).is_null());
+        }
+        Audience::Maybe => {
+            select.and_where(Expr::col(answer).eq(Answer::Maybe.as_str()));
+        }
+        Audience::Seated => {
+            select
+                .and_where(Expr::col(answer).eq(Answer::Yes.as_str()))
+                .and_where(Expr::col((guests::Entity, guests::Column::WaitlistedAt)).is_null());
+        }
+        Audience::Only(ids) => {
+            select.and_where(Expr::col((guests::Entity, guests::Column::Id)).is_in(ids.iter().copied()));
+        }
+    }
+}
+
+/// An email for the organiser herself.
+#[allow(clippy::too_many_arguments)]
+pub async fn enqueue_for_organiser(
+    conn: &impl ConnectionTrait,
+    event: &Event,
+    kind: MailKind,
+    slot: &str,
+    recipient: &str,
+    payload: &serde_json::Value,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let insert = outbox::Entity::insert(outbox::ActiveModel {
+        event_id: sea_orm::Set(event.id),
+        guest_id: sea_orm::Set(None),
+        organiser_id: sea_orm::Set(event.organiser_id),
+        subject_id: sea_orm::Set(event.organiser_id),
+        kind: sea_orm::Set(kind.as_str().to_owned()),
+        slot: sea_orm::Set(slot.to_owned()),
+        recipient: sea_orm::Set(recipient.to_owned()),
+        payload: sea_orm::Set(payload.to_string()),
+        due_at: sea_orm::Set(due_at),
+        status: sea_orm::Set("pending".to_owned()),
+        attempts: sea_orm::Set(0),
+        created_at: sea_orm::Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(insert)
+}
+
+/// Drops what is still queued for an event, but for `keep`: a cancelled
+/// event sends its cancellation and nothing else.
+pub async fn skip_pending_for_event(conn: &impl ConnectionTrait, event_id: Uuid, keep: MailKind) -> Result<u64> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::val("skipped"))
+        .col_expr(outbox::Column::LastError, Expr::val("the event was cancelled"))
+        .filter(outbox::Column::EventId.eq(event_id))
+        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::Kind.ne(keep.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Claims up to `limit` due rows for this process: marks them `sending` with
+/// a lease and commits at once, so the SMTP conversation happens outside any
+/// transaction. On PostgreSQL the inner select skips rows another process has
+/// locked (`FOR UPDATE SKIP LOCKED`); on SQLite, where sea-query drops the
+/// clause, the write transaction (`BEGIN IMMEDIATE`) makes the claim atomic.
+pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease: Duration, limit: u64) -> Result<Vec<outbox::Model>> {
+    let tx = begin_write(db).await?;
+    let due = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::DueAt.lte(now))
+        .order_by_asc(outbox::Column::DueAt)
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .into_query()
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .to_owned();
+    let claimed = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::val("sending"))
+        .col_expr(outbox::Column::LeaseUntil, Expr::val(now + lease))
+        .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
+        .filter(outbox::Column::Id.in_subquery(due))
+        .exec_with_returning(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// The server accepted the message.
+pub async fn mark_sent(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<()> {
+    finish(db, id, "sent", None, Some(now), None).await
+}
+
+/// Nothing to send after all (unsubscribed, answered meanwhile, …).
+pub async fn mark_skipped(db: &DatabaseConnection, id: i64, why: &str) -> Result<()> {
+    finish(db, id, "skipped", Some(why), None, None).await
+}
+
+/// A permanent failure (5xx): stop and show it to the organiser.
+pub async fn mark_failed(db: &DatabaseConnection, id: i64, error: &str) -> Result<()> {
+    finish(db, id, "failed", Some(error), None, None).await
+}
+
+/// A temporary failure: back to the queue, due again at `retry_at`.
+pub async fn mark_retry(db: &DatabaseConnection, id: i64, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
+    finish(db, id, "pending", Some(error), None, Some(retry_at)).await
+}
+
+async fn finish(
+    db: &DatabaseConnection,
+    id: i64,
+    status: &str,
+    error: Option<&str>,
+    sent_at: Option<DateTime<Utc>>,
+    due_at: Option<DateTime<Utc>>,
+) -> Result<()> {
+    let mut update = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::val(status))
+        .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::LastError, Expr::val(error.map(|e| e.chars().take(1000).collect::<String>())));
+    if let Some(sent_at) = sent_at {
+        update = update.col_expr(outbox::Column::SentAt, Expr::val(sent_at));
+    }
+    if let Some(due_at) = due_at {
+        update = update.col_expr(outbox::Column::DueAt, Expr::val(due_at));
+    }
+    // Only a row this process still holds: if its lease ran out and another
+    // process took it over, that process decides.
+    update.filter(outbox::Column::Id.eq(id)).filter(outbox::Column::Status.eq("sending")).exec(db).await?;
+    Ok(())
+}
+
+/// Returns rows whose lease ran out (their process died mid-send) to the
+/// queue. The message may have left before the crash: at most the messages
+/// in flight can go out twice, never none.
+pub async fn reclaim_expired_leases(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::val("pending"))
+        .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
+        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::LeaseUntil.lt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// The latest email queued for each of these guests, for the organiser's
+/// view of delivery.
+pub async fn latest_for_guests(db: &DatabaseConnection, guest_ids: &[Uuid]) -> Result<Vec<outbox::Model>> {
+    if guest_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::GuestId.is_in(guest_ids.iter().copied()))
+        .order_by_asc(outbox::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows)
+}
