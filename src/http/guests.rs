@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path};
-use super::views::GuestView;
+use std::collections::{HashMap, HashSet};
+
+use super::views::{EmailView, GuestView};
 use crate::domain::FieldErrors;
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER, Reply};
 use crate::domain::event::Event;
@@ -194,7 +196,28 @@ async fn list_guests(
 ) -> Result<Json<GuestList>> {
     let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let guests = storage::guests::list(&state.db, event.id).await?;
-    Ok(Json(GuestList { guests: guests.into_iter().map(|(g, position)| GuestView::new(g, position)).collect() }))
+    let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
+    let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
+    let unsubscribed: HashSet<String> =
+        storage::unsubscribes::among(&*state.db, organiser.id, &emails).await?.into_iter().collect();
+    let mut mail: HashMap<Uuid, Vec<EmailView>> = HashMap::new();
+    for row in storage::outbox::latest_for_guests(&state.db, &ids).await? {
+        if let Some(guest_id) = row.guest_id {
+            mail.entry(guest_id).or_default().push(row.into());
+        }
+    }
+    let guests = guests
+        .into_iter()
+        .map(|(guest, position)| {
+            let id = guest.id;
+            let is_unsubscribed = unsubscribed.contains(guest.email.as_str());
+            let mut view = GuestView::new(guest, position);
+            view.unsubscribed = is_unsubscribed;
+            view.emails = mail.remove(&id).unwrap_or_default();
+            view
+        })
+        .collect();
+    Ok(Json(GuestList { guests }))
 }
 
 /// Remove a guest; whoever her seats make room for is seated from the waiting list.

@@ -64,6 +64,8 @@ impl AppState {
         (name = "guests", description = "Who is invited"),
         (name = "answers", description = "Answers set by the organiser, and their history"),
         (name = "invitations", description = "A guest's own invitation, reached with her token"),
+        (name = "organiser", description = "Your account and preferences"),
+        (name = "unsubscribe", description = "One-click unsubscribe links from emails"),
         (name = "operations", description = "Probes"),
     )
 )]
@@ -86,7 +88,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn api_router() -> OpenApiRouter<AppState> {
-    let v1 = OpenApiRouter::new().merge(events::router()).merge(guests::router()).merge(invitations::router());
+    let v1 = OpenApiRouter::new()
+        .merge(events::router())
+        .merge(guests::router())
+        .merge(invitations::router())
+        .merge(organiser::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(health::router())

@@ -214,6 +214,37 @@ pub struct GuestView {
     /// 1-based place on the waiting list, if her "yes" waits for a seat.
     pub waitlist_position: Option<u32>,
     pub invited_at: DateTime<Utc>,
+    /// She asked for no more mail from this organiser.
+    pub unsubscribed: bool,
+    /// The emails queued for her, oldest first, with how each fared.
+    pub emails: Vec<EmailView>,
+}
+
+/// One email to a guest, as the organiser sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailView {
+    /// `invitation`, `nudge`, `reminder`, …
+    pub kind: String,
+    /// `pending`, `sending`, `sent`, `failed` or `skipped`.
+    pub status: String,
+    pub attempts: i32,
+    /// Why it failed or was skipped.
+    pub error: Option<String>,
+    pub due_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<crate::storage::entities::outbox::Model> for EmailView {
+    fn from(row: crate::storage::entities::outbox::Model) -> Self {
+        Self {
+            kind: row.kind,
+            status: row.status,
+            attempts: row.attempts,
+            error: row.last_error,
+            due_at: row.due_at,
+            sent_at: row.sent_at,
+        }
+    }
 }
 
 impl GuestView {
@@ -227,6 +258,8 @@ impl GuestView {
             answered_at: guest.answered_at,
             waitlist_position,
             invited_at: guest.created_at,
+            unsubscribed: false,
+            emails: Vec::new(),
         }
     }
 }

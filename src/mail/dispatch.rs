@@ -268,6 +268,7 @@ impl Dispatcher {
             to: mailbox(&guest.name, guest.email.as_str())?,
             reply_to: Some(mailbox(&organiser.name, organiser.email.as_str())?),
             message_id: self.message_id(row),
+            kind: kind.as_str(),
             unsubscribe: Some((
                 format!("mailto:{mailto}?subject=unsubscribe%20{unsubscribe}"),
                 self.links.unsubscribe(&unsubscribe),
@@ -311,6 +312,7 @@ impl Dispatcher {
             to: mailbox(&organiser.name, &organiser.email)?,
             reply_to: None,
             message_id: self.message_id(row),
+            kind: kind.as_str(),
             unsubscribe: None,
         };
         Ok(Prepared::Send(Box::new(message::build(&envelope, &rendered, None)?)))

@@ -19,6 +19,8 @@ pub struct Envelope {
     pub to: Mailbox,
     pub reply_to: Option<Mailbox>,
     pub message_id: String,
+    /// The email's kind, as an `X-Convive-Kind` header for filters and tests.
+    pub kind: &'static str,
     /// (mailto URI, HTTPS one-click URI), for guest emails.
     pub unsubscribe: Option<(String, String)>,
 }
@@ -30,7 +32,8 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
         .from(envelope.from.clone())
         .to(envelope.to.clone())
         .subject(rendered.subject.clone())
-        .message_id(Some(envelope.message_id.clone()));
+        .message_id(Some(envelope.message_id.clone()))
+        .raw_header(HeaderValue::new(header("X-Convive-Kind")?, envelope.kind.to_owned()));
     if let Some(reply_to) = &envelope.reply_to {
         builder = builder.reply_to(reply_to.clone());
     }

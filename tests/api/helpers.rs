@@ -94,6 +94,24 @@ pub async fn spawn_app_with(clock: Clock, configure: impl FnOnce(&mut Settings))
     test_app
 }
 
+/// An app whose mail goes to `server` over SMTP.
+pub async fn spawn_app_with_mail(server: &crate::mailbox::MailServer) -> TestApp {
+    spawn_app_with_mail_and(server, |_| {}).await
+}
+
+pub async fn spawn_app_with_mail_and(server: &crate::mailbox::MailServer, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let port = server.port;
+    spawn_app_with(Clock::system(), move |settings| {
+        settings.smtp_host = Some("127.0.0.1".to_owned());
+        settings.smtp_port = Some(port);
+        settings.smtp_security = convive::config::SmtpSecurity::None;
+        settings.smtp_helo = Some("convive.test".to_owned());
+        settings.smtp_timeout_seconds = 5;
+        configure(settings);
+    })
+    .await
+}
+
 /// A response read whole: status plus parsed JSON (Null when empty).
 #[derive(Debug)]
 pub struct Reply {

@@ -7,5 +7,7 @@ mod errors;
 mod events;
 mod guests;
 mod helpers;
+mod mail;
+mod mailbox;
 mod operations;
 mod tenancy;

@@ -1,0 +1,299 @@
+//! The mail pipeline end to end, through a real SMTP server.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{spawn_app_with_mail, spawn_app_with_mail_and};
+use crate::mailbox::{MailServer, parse_ics};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+#[tokio::test]
+async fn publishing_sends_each_guest_an_invitation_in_her_language_with_a_calendar_request() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event = app.create_event(json!({ "title": "Café <b>des</b> Victoires; 8:30, \"open\"" })).await;
+    let event_id = event["id"].as_str().unwrap();
+    app.post(&format!("/api/v1/events/{event_id}/guests"), json!({ "email": "jane@example.org", "name": "Doe, Jane" }))
+        .await
+        .expect(StatusCode::CREATED);
+    app.post(
+        &format!("/api/v1/events/{event_id}/guests"),
+        json!({ "email": "ben@example.org", "name": "<script>Ben & Jerry's</script>", "language": "en" }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    assert!(server.messages().is_empty(), "a draft sends nothing");
+
+    app.post(&format!("/api/v1/events/{event_id}/publish"), json!({})).await.expect(StatusCode::OK);
+    let messages = server.wait_for(2, WAIT).await;
+    assert_eq!(messages.len(), 2);
+    let jane = messages.iter().find(|m| m.recipient() == "jane@example.org").expect("Jane got hers");
+    let ben = messages.iter().find(|m| m.recipient() == "ben@example.org").expect("Ben got his");
+
+    // Language: the guest's, else the event's (French here).
+    assert!(jane.subject().starts_with("Invitation : Café <b>des</b> Victoires"), "{}", jane.subject());
+    assert!(jane.text().contains("Bonjour Doe, Jane"), "{}", jane.text());
+    assert!(ben.subject().starts_with("Invitation: "), "{}", ben.subject());
+    assert!(ben.text().contains("Hello <script>Ben & Jerry's</script>"), "plain text is not escaped: {}", ben.text());
+    // HTML is escaped: names and titles come out as text.
+    assert!(!ben.html().contains("<script>"), "{}", ben.html());
+    assert!(ben.html().contains("&lt;script&gt;Ben &amp; Jerry"), "{}", ben.html());
+    assert!(!ben.html().contains("<b>des</b>"));
+
+    // Headers.
+    assert_eq!(jane.kind(), "invitation");
+    let message_id = jane.header("Message-ID").unwrap();
+    assert!(message_id.starts_with("<convive.") && message_id.ends_with(">"), "{message_id}");
+    let unsubscribe = jane.header("List-Unsubscribe").unwrap();
+    assert!(unsubscribe.contains("<http://127.0.0.1:8080/unsubscribe/") && unsubscribe.contains("<mailto:"), "{unsubscribe}");
+    assert_eq!(jane.header("List-Unsubscribe-Post").unwrap(), "List-Unsubscribe=One-Click");
+    assert!(jane.header("Reply-To").unwrap().contains("anne@example.org"));
+
+    // iMIP: a text/calendar part with method=REQUEST, and the same object attached.
+    let parts = jane.calendar_parts();
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    assert!(parts.iter().all(|(ct, _, _)| ct.contains("method=REQUEST") && ct.to_lowercase().contains("charset=utf-8")), "{parts:?}");
+    assert!(parts.iter().any(|(_, attachment, _)| attachment.as_deref() == Some("invite.ics")));
+    assert_eq!(parts[0].2, parts[1].2, "the inline part and the attachment are the same object");
+    let parsed = parse_ics(&parts[0].2);
+    for parser in ["icalendar", "vobject"] {
+        let calendar = &parsed[parser];
+        assert_eq!(calendar["method"], "REQUEST", "{parser}");
+        let vevent = &calendar["events"][0];
+        assert_eq!(vevent["uid"], format!("{event_id}@convive"), "{parser}");
+        assert_eq!(vevent["summary"], "Café <b>des</b> Victoires; 8:30, \"open\"", "{parser}");
+        assert!(vevent["start"].as_str().unwrap().ends_with("07:30:00+00:00"), "{parser}: {vevent}");
+        assert_eq!(vevent["attendees"][0]["cn"], "Doe, Jane", "{parser}");
+        assert_eq!(vevent["attendees"][0]["partstat"], "NEEDS-ACTION", "{parser}");
+        assert_eq!(vevent["attendees"][0]["address"].as_str().unwrap().to_lowercase(), "mailto:jane@example.org");
+    }
+    assert_eq!(parsed["icalendar"]["events"][0]["rsvp"].as_str().unwrap_or("TRUE"), "TRUE");
+    assert_eq!(parsed["icalendar"]["events"][0]["attendees"][0]["rsvp"], "TRUE");
+    assert_eq!(parsed["icalendar"]["events"][0]["sequence"], 0);
+    assert_eq!(parsed["icalendar"]["events"][0]["organizer_cn"], "Anne Organiser");
+
+    // The personal link leads back to her invitation.
+    let link = jane.link("http://127.0.0.1:8080/api/v1/invitations/");
+    let path = link.trim_start_matches("http://127.0.0.1:8080").split('?').next().unwrap().to_owned();
+    let invitation = app.request(reqwest::Method::GET, &path, None, None).await.expect(StatusCode::OK);
+    assert_eq!(invitation["guest_name"], "Doe, Jane");
+
+    // Nothing is sent twice.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(server.messages().len(), 2);
+}
+
+#[tokio::test]
+async fn a_guest_added_after_publishing_gets_her_invitation_at_once() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail_and(&server, |s| s.scheduler_interval_seconds = 3600).await;
+    let event_id = app.create_published_event(json!({})).await;
+    app.invite(&event_id, "late@example.org").await;
+    // The scheduler would not tick for an hour: the handler woke the dispatcher.
+    let messages = server.wait_for(1, WAIT).await;
+    assert_eq!(messages[0].recipient(), "late@example.org");
+    assert_eq!(messages[0].kind(), "invitation");
+}
+
+#[tokio::test]
+async fn the_whole_reminder_plan_runs_against_the_real_clock() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let start = chrono::Utc::now() + chrono::Duration::seconds(16);
+    let event_id = app
+        .create_published_event(json!({
+            "starts_at": start.to_rfc3339(),
+            "ends_at": (start + chrono::Duration::seconds(2)).to_rfc3339(),
+            "follow_up_url": "https://photos.example.org/album",
+            "plan": { "nudges": ["PT12S", "PT9S"], "answers_close": "PT7S", "reminder": "PT4S", "follow_up": "PT2S" },
+        }))
+        .await;
+    let (_, yes) = app.invite(&event_id, "yes@example.org").await;
+    let (_, maybe) = app.invite(&event_id, "maybe@example.org").await;
+    let (_, _silent) = app.invite(&event_id, "silent@example.org").await;
+    let (_, no) = app.invite(&event_id, "no@example.org").await;
+    app.answer(&yes, json!({ "answer": "yes" })).await.expect(StatusCode::OK);
+    app.answer(&maybe, json!({ "answer": "maybe" })).await.expect(StatusCode::OK);
+    app.answer(&no, json!({ "answer": "no" })).await.expect(StatusCode::OK);
+
+    // 4 invitations; 2 nudges to the silent guest and 2 to the maybe; a
+    // reminder and a thank-you to the guest coming.
+    let messages = server.wait_for(10, Duration::from_secs(40)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let messages_after = server.messages();
+    assert_eq!(messages_after.len(), messages.len(), "nothing more arrives");
+    let mut got: Vec<(String, String)> = messages_after.iter().map(|m| (m.recipient().to_owned(), m.kind())).collect();
+    got.sort();
+    let mut expected: Vec<(String, String)> = [
+        ("maybe@example.org", "invitation"),
+        ("maybe@example.org", "nudge_maybe"),
+        ("maybe@example.org", "nudge_maybe"),
+        ("no@example.org", "invitation"),
+        ("silent@example.org", "invitation"),
+        ("silent@example.org", "nudge"),
+        ("silent@example.org", "nudge"),
+        ("yes@example.org", "invitation"),
+        ("yes@example.org", "reminder"),
+        ("yes@example.org", "thank_you"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    expected.sort();
+    assert_eq!(got, expected);
+    let thanks = messages_after.iter().find(|m| m.kind() == "thank_you").unwrap();
+    assert!(thanks.text().contains("https://photos.example.org/album"));
+    // Answers closed at the deadline: "les dés sont jetés".
+    let closed = app.answer(&maybe, json!({ "answer": "yes" })).await;
+    assert_eq!(closed.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_one_click_unsubscribe_stops_further_mail_and_the_organiser_sees_it() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event_id = app.create_published_event(json!({})).await;
+    app.invite(&event_id, "stay@example.org").await;
+    app.invite(&event_id, "leave@example.org").await;
+    let messages = server.wait_for(2, WAIT).await;
+    let leaving = messages.iter().find(|m| m.recipient() == "leave@example.org").unwrap();
+    let header = leaving.header("List-Unsubscribe").unwrap();
+    let url = header.split(['<', '>']).find(|p| p.starts_with("http")).unwrap().to_owned();
+    let path = url.trim_start_matches("http://127.0.0.1:8080");
+
+    // A GET (what a mail scanner does) only shows a page.
+    let page = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("<form method=\"post\""));
+    assert_eq!(app.guest(&event_id, "leave@example.org").await["unsubscribed"], false);
+
+    // The RFC 8058 one-click POST, without any session.
+    let done = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_eq!(app.guest(&event_id, "leave@example.org").await["unsubscribed"], true);
+
+    // A change of place would email both; only the one who stayed hears of it.
+    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "venue_name": "Le Grand Café" })).await.expect(StatusCode::OK);
+    let messages = server.wait_for(3, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let updates: Vec<String> = server.messages().iter().filter(|m| m.kind() == "update").map(|m| m.recipient().to_owned()).collect();
+    assert_eq!(updates, ["stay@example.org"], "{messages:?}");
+    let skipped = app.guest(&event_id, "leave@example.org").await;
+    assert!(skipped["emails"].as_array().unwrap().iter().any(|e| e["kind"] == "update" && e["status"] == "skipped"));
+
+    // A forged link does nothing.
+    let forged = app.client.post(format!("{}/unsubscribe/AAAA.BBBB", app.address)).send().await.unwrap();
+    assert_eq!(forged.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn moving_the_event_sends_an_update_with_a_higher_sequence_and_cancelling_a_cancellation() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event_id = app.create_published_event(json!({})).await;
+    let (_, declining) = app.invite(&event_id, "declines@example.org").await;
+    app.invite(&event_id, "comes@example.org").await;
+    server.wait_for(2, WAIT).await;
+    app.answer(&declining, json!({ "answer": "no" })).await.expect(StatusCode::OK);
+
+    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "starts_at": "2031-01-15T09:00", "ends_at": "2031-01-15T11:00" }))
+        .await
+        .expect(StatusCode::OK);
+    let messages = server.wait_for(3, WAIT).await;
+    let update = messages.iter().find(|m| m.kind() == "update").unwrap();
+    assert_eq!(update.recipient(), "comes@example.org", "those who said no are not bothered");
+    let parsed = parse_ics(&update.calendar_parts()[0].2);
+    assert_eq!(parsed["icalendar"]["method"], "REQUEST");
+    assert_eq!(parsed["icalendar"]["events"][0]["sequence"], 1);
+    assert_eq!(parsed["icalendar"]["events"][0]["start"], "2031-01-15T08:00:00+00:00");
+    assert_eq!(parsed["vobject"]["events"][0]["uid"], format!("{event_id}@convive"), "same UID, so the entry moves");
+
+    app.post(&format!("/api/v1/events/{event_id}/cancel"), json!({})).await.expect(StatusCode::OK);
+    let messages = server.wait_for(4, WAIT).await;
+    let cancellation = messages.iter().find(|m| m.kind() == "cancellation").unwrap();
+    assert_eq!(cancellation.recipient(), "comes@example.org");
+    let parts = cancellation.calendar_parts();
+    assert!(parts[0].0.contains("method=CANCEL"), "{parts:?}");
+    let parsed = parse_ics(&parts[0].2);
+    assert_eq!(parsed["icalendar"]["method"], "CANCEL");
+    assert_eq!(parsed["icalendar"]["events"][0]["status"], "CANCELLED");
+    assert_eq!(parsed["icalendar"]["events"][0]["sequence"], 2);
+}
+
+#[tokio::test]
+async fn a_permanent_refusal_shows_as_failed_on_the_guest() {
+    let server = MailServer::start().await;
+    server.reject_everything();
+    let app = spawn_app_with_mail(&server).await;
+    let event_id = app.create_published_event(json!({})).await;
+    app.invite(&event_id, "bounce@example.org").await;
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let guest = app.guest(&event_id, "bounce@example.org").await;
+        let email = &guest["emails"][0];
+        if email["status"] == "failed" {
+            assert_eq!(email["attempts"], 1, "a 5xx is not retried");
+            assert!(email["error"].as_str().unwrap().contains("550"), "{email}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never marked failed: {guest}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn mail_waits_while_the_smtp_server_is_down_and_leaves_once_it_is_back() {
+    let mut server = MailServer::start().await;
+    server.stop();
+    let app = spawn_app_with_mail(&server).await;
+    let event_id = app.create_published_event(json!({})).await;
+    let guests: Vec<_> = (0..20).map(|i| json!({ "email": format!("g{i}@example.org") })).collect();
+    app.post(&format!("/api/v1/events/{event_id}/guests/bulk"), json!({ "guests": guests })).await.expect(StatusCode::OK);
+    // Let the first attempts fail on a refused connection.
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let retried = app.guests(&event_id).await.iter().filter(|g| g["emails"][0]["attempts"].as_i64() >= Some(1) && g["emails"][0]["status"] == "pending").count();
+        if retried == 20 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the attempts did not fail and wait");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    server.resume().await;
+    let messages = server.wait_for(20, Duration::from_secs(40)).await;
+    let mut recipients: Vec<&str> = messages.iter().map(|m| m.recipient()).collect();
+    recipients.sort_unstable();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 20, "every guest, once");
+    assert_eq!(messages.len(), 20);
+}
+
+#[tokio::test]
+async fn a_comment_or_a_change_of_mind_reaches_the_organiser() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event_id = app.create_published_event(json!({})).await;
+    let (_, token) = app.invite(&event_id, "jane@example.org").await;
+    server.wait_for(1, WAIT).await;
+    app.answer(&token, json!({ "answer": "yes", "comment": "Je viendrai avec des croissants" })).await.expect(StatusCode::OK);
+    let messages = server.wait_for(2, WAIT).await;
+    let note = messages.iter().find(|m| m.kind() == "organiser_note").unwrap();
+    assert_eq!(note.recipient(), "anne@example.org");
+    assert!(note.text().contains("Je viendrai avec des croissants"), "{}", note.text());
+
+    // She prefers a digest: no more single notes.
+    app.put("/api/v1/me/preferences", json!({ "notifications": "digest" })).await.expect(StatusCode::OK);
+    app.answer(&token, json!({ "answer": "no" })).await.expect(StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(server.messages().iter().filter(|m| m.kind() == "organiser_note").count(), 1);
+}
