@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: the whole suite on SQLite, then again on PostgreSQL.
 # Needs a PostgreSQL server on 127.0.0.1:5432 (user postgres, trust auth, or
-# set CONVIVE_TEST_POSTGRES_URL); starts the local cluster if it is down.
+# set CONVIVE_TEST_POSTGRES_URL); starts the local cluster if it is down, and
+# installs the Python test tools (tests/tools/requirements.txt) if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +31,17 @@ drop_test_databases() {
         while read -r name; do psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)"; done
 }
 
+# The mail tests run a real SMTP server (aiosmtpd) and parse calendar parts
+# with independent parsers (Python icalendar and vobject).
+ensure_python_tools() {
+    if ! python3 -c "import aiosmtpd, icalendar, vobject" 2>/dev/null; then
+        echo "installing the Python test tools (aiosmtpd, icalendar, vobject)" >&2
+        python3 -m pip install --quiet -r tests/tools/requirements.txt
+    fi
+}
+
 ensure_postgres
+ensure_python_tools
 drop_test_databases
 
 echo "== tests on SQLite" >&2

@@ -53,3 +53,99 @@ impl Templates {
         Ok(Rendered { subject, text: part("body.{lang}.txt")?, html: part("body.{lang}.html")? })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::context::{
+        DigestChange, DigestTotals, EventContext, GuestLinks, NoteContext, OrganiserLinks, OrganiserMail,
+        PersonContext, ReplyContext,
+    };
+    use serde_json::json;
+
+    fn event() -> EventContext {
+        EventContext {
+            title: "Café <des> Victoires & co".into(),
+            description: "Ligne 1\nLigne 2".into(),
+            venue_name: "Café".into(),
+            venue_address: "6 place des Victoires".into(),
+            map_url: Some("https://maps.example.org/?q=1&b=2".into()),
+            date_local: "jeudi 3 décembre 2026".into(),
+            start_time_local: "08:30".into(),
+            end_time_local: "10:00".into(),
+            time_zone: "Europe/Paris".into(),
+            answers_close_local: "mardi 1 décembre 2026 à 08:30".into(),
+            follow_up_url: None,
+            companions_allowed: 1,
+        }
+    }
+
+    fn guest_context(reply: &ReplyContext, position: Option<u32>) -> serde_json::Value {
+        json!({
+            "lang": "fr",
+            "guest": PersonContext { name: "<script>Ben & Jerry's</script>".into(), email: "ben@example.org".into() },
+            "organiser": PersonContext { name: "Anne".into(), email: "anne@example.org".into() },
+            "event": event(),
+            "links": GuestLinks {
+                invitation: "https://x/i/t".into(), yes: "https://x/i/t?answer=yes".into(),
+                no: "https://x/i/t?answer=no".into(), maybe: "https://x/i/t?answer=maybe".into(),
+                calendar: "https://x/i/t.ics".into(), unsubscribe: "https://x/u/t".into(),
+            },
+            "reply": Some(reply),
+            "waitlist_position": position,
+        })
+    }
+
+    /// Every email renders in every language (strict mode: an undefined
+    /// variable fails here), and guest-typed text is escaped in HTML only.
+    #[test]
+    fn every_email_renders_in_every_language_and_escapes_html() {
+        let templates = Templates::embedded();
+        let reply = ReplyContext { answer: "yes", companions: 1, comment: "<b>hi</b>".into() };
+        for language in [Language::Fr, Language::En] {
+            for kind in MailKind::ALL {
+                let context = match kind {
+                    MailKind::OrganiserNote | MailKind::OrganiserDigest => serde_json::to_value(OrganiserMail {
+                        lang: language.as_str(),
+                        organiser: PersonContext { name: "Anne".into(), email: "anne@example.org".into() },
+                        event: event(),
+                        links: OrganiserLinks { event: "https://x/e".into() },
+                        note: Some(NoteContext {
+                            guest_name: "<i>Ben</i>".into(),
+                            guest_email: "ben@example.org".into(),
+                            answer: "no".into(),
+                            previous_answer: Some("yes".into()),
+                            companions: 0,
+                            comment: "Désolé <3".into(),
+                            waitlisted: false,
+                        }),
+                        changes: Some(vec![DigestChange {
+                            guest_name: "<i>Ben</i>".into(),
+                            guest_email: "ben@example.org".into(),
+                            answer: "yes".into(),
+                            previous_answer: None,
+                            companions: 2,
+                            comment: String::new(),
+                            changed_at_local: "08:15".into(),
+                        }]),
+                        totals: Some(DigestTotals { yes: 1, no: 0, maybe: 0, not_answered: 3, seats_left: Some(4) }),
+                    })
+                    .unwrap(),
+                    MailKind::Waitlisted => guest_context(&reply, Some(2)),
+                    _ => guest_context(&reply, None),
+                };
+                let rendered = templates
+                    .render(kind, language, &context)
+                    .unwrap_or_else(|e| panic!("{kind:?} {language:?}: {e:#}"));
+                assert!(!rendered.subject.is_empty() && !rendered.subject.contains('\n'), "{kind:?}");
+                assert!(rendered.subject.contains("Café <des> Victoires"), "{kind:?}: {}", rendered.subject);
+                assert!(
+                    !rendered.html.contains("<script>") && !rendered.html.contains("<i>Ben"),
+                    "{kind:?} HTML not escaped"
+                );
+                assert!(!rendered.text.contains("&lt;"), "{kind:?} text must not be HTML-escaped");
+                assert!(rendered.html.contains("<html"), "{kind:?}");
+            }
+        }
+    }
+}

@@ -99,7 +99,10 @@ pub async fn spawn_app_with_mail(server: &crate::mailbox::MailServer) -> TestApp
     spawn_app_with_mail_and(server, |_| {}).await
 }
 
-pub async fn spawn_app_with_mail_and(server: &crate::mailbox::MailServer, configure: impl FnOnce(&mut Settings)) -> TestApp {
+pub async fn spawn_app_with_mail_and(
+    server: &crate::mailbox::MailServer,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let port = server.port;
     spawn_app_with(Clock::system(), move |settings| {
         settings.smtp_host = Some("127.0.0.1".to_owned());

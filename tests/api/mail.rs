@@ -46,16 +46,22 @@ async fn publishing_sends_each_guest_an_invitation_in_her_language_with_a_calend
     // Headers.
     assert_eq!(jane.kind(), "invitation");
     let message_id = jane.header("Message-ID").unwrap();
-    assert!(message_id.starts_with("<convive.") && message_id.ends_with(">"), "{message_id}");
+    assert!(message_id.starts_with("<convive.") && message_id.ends_with('>'), "{message_id}");
     let unsubscribe = jane.header("List-Unsubscribe").unwrap();
-    assert!(unsubscribe.contains("<http://127.0.0.1:8080/unsubscribe/") && unsubscribe.contains("<mailto:"), "{unsubscribe}");
+    assert!(
+        unsubscribe.contains("<http://127.0.0.1:8080/unsubscribe/") && unsubscribe.contains("<mailto:"),
+        "{unsubscribe}"
+    );
     assert_eq!(jane.header("List-Unsubscribe-Post").unwrap(), "List-Unsubscribe=One-Click");
     assert!(jane.header("Reply-To").unwrap().contains("anne@example.org"));
 
     // iMIP: a text/calendar part with method=REQUEST, and the same object attached.
     let parts = jane.calendar_parts();
     assert_eq!(parts.len(), 2, "{parts:?}");
-    assert!(parts.iter().all(|(ct, _, _)| ct.contains("method=REQUEST") && ct.to_lowercase().contains("charset=utf-8")), "{parts:?}");
+    assert!(
+        parts.iter().all(|(ct, _, _)| ct.contains("method=REQUEST") && ct.to_lowercase().contains("charset=utf-8")),
+        "{parts:?}"
+    );
     assert!(parts.iter().any(|(_, attachment, _)| attachment.as_deref() == Some("invite.ics")));
     assert_eq!(parts[0].2, parts[1].2, "the inline part and the attachment are the same object");
     let parsed = parse_ics(&parts[0].2);
@@ -183,10 +189,13 @@ async fn a_one_click_unsubscribe_stops_further_mail_and_the_organiser_sees_it() 
     assert_eq!(app.guest(&event_id, "leave@example.org").await["unsubscribed"], true);
 
     // A change of place would email both; only the one who stayed hears of it.
-    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "venue_name": "Le Grand Café" })).await.expect(StatusCode::OK);
+    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "venue_name": "Le Grand Café" }))
+        .await
+        .expect(StatusCode::OK);
     let messages = server.wait_for(3, WAIT).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let updates: Vec<String> = server.messages().iter().filter(|m| m.kind() == "update").map(|m| m.recipient().to_owned()).collect();
+    let updates: Vec<String> =
+        server.messages().iter().filter(|m| m.kind() == "update").map(|m| m.recipient().to_owned()).collect();
     assert_eq!(updates, ["stay@example.org"], "{messages:?}");
     let skipped = app.guest(&event_id, "leave@example.org").await;
     assert!(skipped["emails"].as_array().unwrap().iter().any(|e| e["kind"] == "update" && e["status"] == "skipped"));
@@ -206,9 +215,12 @@ async fn moving_the_event_sends_an_update_with_a_higher_sequence_and_cancelling_
     server.wait_for(2, WAIT).await;
     app.answer(&declining, json!({ "answer": "no" })).await.expect(StatusCode::OK);
 
-    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "starts_at": "2031-01-15T09:00", "ends_at": "2031-01-15T11:00" }))
-        .await
-        .expect(StatusCode::OK);
+    app.patch(
+        &format!("/api/v1/events/{event_id}"),
+        json!({ "starts_at": "2031-01-15T09:00", "ends_at": "2031-01-15T11:00" }),
+    )
+    .await
+    .expect(StatusCode::OK);
     let messages = server.wait_for(3, WAIT).await;
     let update = messages.iter().find(|m| m.kind() == "update").unwrap();
     assert_eq!(update.recipient(), "comes@example.org", "those who said no are not bothered");
@@ -258,11 +270,18 @@ async fn mail_waits_while_the_smtp_server_is_down_and_leaves_once_it_is_back() {
     let app = spawn_app_with_mail(&server).await;
     let event_id = app.create_published_event(json!({})).await;
     let guests: Vec<_> = (0..20).map(|i| json!({ "email": format!("g{i}@example.org") })).collect();
-    app.post(&format!("/api/v1/events/{event_id}/guests/bulk"), json!({ "guests": guests })).await.expect(StatusCode::OK);
+    app.post(&format!("/api/v1/events/{event_id}/guests/bulk"), json!({ "guests": guests }))
+        .await
+        .expect(StatusCode::OK);
     // Let the first attempts fail on a refused connection.
     let deadline = std::time::Instant::now() + WAIT;
     loop {
-        let retried = app.guests(&event_id).await.iter().filter(|g| g["emails"][0]["attempts"].as_i64() >= Some(1) && g["emails"][0]["status"] == "pending").count();
+        let retried = app
+            .guests(&event_id)
+            .await
+            .iter()
+            .filter(|g| g["emails"][0]["attempts"].as_i64() >= Some(1) && g["emails"][0]["status"] == "pending")
+            .count();
         if retried == 20 {
             break;
         }
@@ -271,7 +290,7 @@ async fn mail_waits_while_the_smtp_server_is_down_and_leaves_once_it_is_back() {
     }
     server.resume().await;
     let messages = server.wait_for(20, Duration::from_secs(40)).await;
-    let mut recipients: Vec<&str> = messages.iter().map(|m| m.recipient()).collect();
+    let mut recipients: Vec<&str> = messages.iter().map(super::mailbox::Received::recipient).collect();
     recipients.sort_unstable();
     recipients.dedup();
     assert_eq!(recipients.len(), 20, "every guest, once");
@@ -285,7 +304,9 @@ async fn a_comment_or_a_change_of_mind_reaches_the_organiser() {
     let event_id = app.create_published_event(json!({})).await;
     let (_, token) = app.invite(&event_id, "jane@example.org").await;
     server.wait_for(1, WAIT).await;
-    app.answer(&token, json!({ "answer": "yes", "comment": "Je viendrai avec des croissants" })).await.expect(StatusCode::OK);
+    app.answer(&token, json!({ "answer": "yes", "comment": "Je viendrai avec des croissants" }))
+        .await
+        .expect(StatusCode::OK);
     let messages = server.wait_for(2, WAIT).await;
     let note = messages.iter().find(|m| m.kind() == "organiser_note").unwrap();
     assert_eq!(note.recipient(), "anne@example.org");

@@ -1,6 +1,7 @@
-//! A real SMTP server for the tests: aiosmtpd (tests/tools/smtp_capture.py)
+//! A real SMTP server for the tests: aiosmtpd (`tests/tools/smtp_capture.py`)
 //! in its own process, one per test, and readers for what it received.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -71,7 +72,12 @@ impl MailServer {
             .map(|p| {
                 let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
                 Received {
-                    rcpt_tos: record["rcpt_tos"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_owned()).collect(),
+                    rcpt_tos: record["rcpt_tos"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|r| r.as_str().unwrap().to_owned())
+                        .collect(),
                     raw: record["data"].as_str().unwrap().to_owned(),
                 }
             })
@@ -127,11 +133,11 @@ impl Received {
     }
 
     pub fn text(&self) -> String {
-        self.parsed().body_text(0).map(|t| t.into_owned()).unwrap_or_default()
+        self.parsed().body_text(0).map(std::borrow::Cow::into_owned).unwrap_or_default()
     }
 
     pub fn html(&self) -> String {
-        self.parsed().body_html(0).map(|t| t.into_owned()).unwrap_or_default()
+        self.parsed().body_html(0).map(std::borrow::Cow::into_owned).unwrap_or_default()
     }
 
     /// Every `text/calendar` part: (its full Content-Type, whether it is an
@@ -141,16 +147,26 @@ impl Received {
         message
             .parts
             .iter()
-            .filter(|part| part.content_type().is_some_and(|ct| ct.c_type == "text" && ct.c_subtype.as_deref() == Some("calendar")))
+            .filter(|part| {
+                part.content_type().is_some_and(|ct| ct.c_type == "text" && ct.c_subtype.as_deref() == Some("calendar"))
+            })
             .map(|part| {
                 let ct = part.content_type().unwrap();
-                let mut full = format!("text/calendar");
+                let mut full = "text/calendar".to_string();
                 for attribute in ct.attributes().unwrap_or_default() {
                     let (key, value) = (&attribute.name, &attribute.value);
-                    full.push_str(&format!("; {key}={value}"));
+                    let _ = write!(full, "; {key}={value}");
                 }
-                let attachment = part.content_disposition().filter(|d| d.is_attachment()).map(|_| part.attachment_name().unwrap_or_default().to_owned());
-                (full, attachment, part.text_contents().map(ToOwned::to_owned).unwrap_or_else(|| String::from_utf8_lossy(part.contents()).into_owned()))
+                let attachment = part
+                    .content_disposition()
+                    .filter(|d| d.is_attachment())
+                    .map(|_| part.attachment_name().unwrap_or_default().to_owned());
+                (
+                    full,
+                    attachment,
+                    part.text_contents()
+                        .map_or_else(|| String::from_utf8_lossy(part.contents()).into_owned(), ToOwned::to_owned),
+                )
             })
             .collect()
     }

@@ -10,4 +10,5 @@ mod helpers;
 mod mail;
 mod mailbox;
 mod operations;
+mod processes;
 mod tenancy;

@@ -1,0 +1,171 @@
+//! Real `convive` processes: several sharing one database, and one killed
+//! in the middle of a large send.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{backend_is_postgres, test_database};
+use crate::mailbox::MailServer;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A `convive serve` process on `database_url`, sending to `smtp_port`.
+struct Process {
+    child: Child,
+    base: String,
+}
+
+impl Process {
+    async fn start(database_url: &str, smtp_port: u16, secret_key: &str, mail_dir: &std::path::Path) -> Self {
+        let port = free_port();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_convive"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("CONVIVE_") {
+                command.env_remove(key);
+            }
+        }
+        let mut child = command
+            .arg("serve")
+            .env("CONVIVE_DATABASE_URL", database_url)
+            .env("CONVIVE_BIND", format!("127.0.0.1:{port}"))
+            .env("CONVIVE_SECRET_KEY", secret_key)
+            .env("CONVIVE_SMTP_HOST", "127.0.0.1")
+            .env("CONVIVE_SMTP_PORT", smtp_port.to_string())
+            .env("CONVIVE_SMTP_SECURITY", "none")
+            .env("CONVIVE_SCHEDULER_INTERVAL_SECONDS", "1")
+            .env("CONVIVE_DISPATCH_BATCH_SIZE", "50")
+            .env("CONVIVE_DISPATCH_LEASE_SECONDS", "3")
+            .env("CONVIVE_MAIL_DIR", mail_dir)
+            .env("CONVIVE_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == StatusCode::OK) {
+                return Self { child, base };
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("convive did not start");
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// An organiser, a published event and `guests` invitations, through the API
+/// of the first process. Returns nothing: the mail tells the rest.
+async fn publish_event_with_guests(base: &str, database_url: &str, guests: usize) {
+    let created = Command::new(env!("CARGO_BIN_EXE_convive"))
+        .args(["organiser", "create", "--name", "Anne", "--email", "anne@example.org"])
+        .env("CONVIVE_DATABASE_URL", database_url)
+        .env("CONVIVE_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let key = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    let client = reqwest::Client::new();
+    let mut event = crate::helpers::cafe_des_victoires();
+    crate::helpers::merge(&mut event, json!({ "capacity": null }));
+    let event: serde_json::Value = client
+        .post(format!("{base}/api/v1/events"))
+        .bearer_auth(&key)
+        .json(&event)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let event_id = event["id"].as_str().unwrap();
+    for chunk in (0..guests).collect::<Vec<_>>().chunks(1000) {
+        let rows: Vec<_> = chunk.iter().map(|i| json!({ "email": format!("guest{i}@example.org") })).collect();
+        let response = client
+            .post(format!("{base}/api/v1/events/{event_id}/guests/bulk"))
+            .bearer_auth(&key)
+            .json(&json!({ "guests": rows }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let published =
+        client.post(format!("{base}/api/v1/events/{event_id}/publish")).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(published.status(), StatusCode::OK);
+}
+
+fn count_per_recipient(server: &MailServer) -> std::collections::HashMap<String, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for message in server.messages() {
+        *counts.entry(message.recipient().to_owned()).or_insert(0) += 1;
+    }
+    counts
+}
+
+#[tokio::test]
+async fn two_processes_on_one_postgresql_send_every_email_exactly_once() {
+    if !backend_is_postgres() {
+        // SQLite is single-node by design; this is the PostgreSQL scale-out.
+        return;
+    }
+    let database = test_database().await;
+    let server = MailServer::start().await;
+    let key = convive::domain::token::SecretKey::generate().to_base64();
+    let first = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
+    let _second = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
+    let guests = 2000;
+    publish_event_with_guests(&first.base, &database.url, guests).await;
+    server.wait_for(guests, Duration::from_mins(2)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let counts = count_per_recipient(&server);
+    assert_eq!(counts.len(), guests, "every guest got her invitation");
+    let duplicated: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(duplicated.is_empty(), "sent twice: {duplicated:?}");
+    // Both processes took part (each claims batches as it wakes).
+    let message_ids: std::collections::HashSet<String> =
+        server.messages().iter().filter_map(|m| m.header("Message-ID")).collect();
+    assert_eq!(message_ids.len(), guests);
+}
+
+#[tokio::test]
+async fn a_process_killed_mid_send_loses_no_email_after_a_restart() {
+    let database = test_database().await;
+    let server = MailServer::start().await;
+    let key = convive::domain::token::SecretKey::generate().to_base64();
+    let mut process = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
+    let guests = 1500;
+    publish_event_with_guests(&process.base, &database.url, guests).await;
+    // Kill it (SIGKILL) once sending is under way but far from done.
+    server.wait_for(100, Duration::from_mins(1)).await;
+    process.kill();
+    let before_restart = server.messages().len();
+    assert!(before_restart < guests, "the kill came too late to prove anything");
+
+    let _restarted = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
+    server.wait_for(guests, Duration::from_mins(2)).await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let counts = count_per_recipient(&server);
+    assert_eq!(counts.len(), guests, "no email was lost");
+    let duplicates: usize = counts.values().map(|n| n - 1).sum();
+    // At most the batch that was in flight when the process died goes twice.
+    eprintln!("killed after {before_restart} of {guests} sent; duplicates after restart: {duplicates}");
+    assert!(duplicates <= 50, "{duplicates} duplicates, more than one batch in flight");
+}
