@@ -108,13 +108,14 @@ async fn a_guest_added_after_publishing_gets_her_invitation_at_once() {
 async fn the_whole_reminder_plan_runs_against_the_real_clock() {
     let server = MailServer::start().await;
     let app = spawn_app_with_mail(&server).await;
-    let start = chrono::Utc::now() + chrono::Duration::seconds(16);
+    // Eight seconds of margin before the first nudge for the setup below, even on a busy machine.
+    let start = chrono::Utc::now() + chrono::Duration::seconds(24);
     let event_id = app
         .create_published_event(json!({
             "starts_at": start.to_rfc3339(),
             "ends_at": (start + chrono::Duration::seconds(2)).to_rfc3339(),
             "follow_up_url": "https://photos.example.org/album",
-            "plan": { "nudges": ["PT12S", "PT9S"], "answers_close": "PT7S", "reminder": "PT4S", "follow_up": "PT2S" },
+            "plan": { "nudges": ["PT16S", "PT12S"], "answers_close": "PT10S", "reminder": "PT6S", "follow_up": "PT2S" },
         }))
         .await;
     let (_, yes) = app.invite(&event_id, "yes@example.org").await;
