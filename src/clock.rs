@@ -17,6 +17,11 @@ impl Clock {
         Self(Arc::new(move || now))
     }
 
+    /// A clock read from `now`, e.g. one a test moves forward.
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         (self.0)()
     }

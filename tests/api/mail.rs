@@ -319,3 +319,41 @@ async fn a_comment_or_a_change_of_mind_reaches_the_organiser() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(server.messages().iter().filter(|m| m.kind() == "organiser_note").count(), 1);
 }
+
+#[tokio::test]
+async fn an_organiser_who_chose_a_digest_gets_one_a_day_listing_the_answers() {
+    use std::sync::{Arc, Mutex};
+    let server = MailServer::start().await;
+    // A clock the test moves: just before the digest hour, then just after.
+    let today = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let before = today.and_hms_opt(6, 59, 0).unwrap().and_utc();
+    let now = Arc::new(Mutex::new(before));
+    let clock = convive::clock::Clock::from_fn({
+        let now = Arc::clone(&now);
+        move || *now.lock().unwrap()
+    });
+    let port = server.port;
+    let app = crate::helpers::spawn_app_with(clock, move |s| {
+        s.smtp_host = Some("127.0.0.1".to_owned());
+        s.smtp_port = Some(port);
+        s.smtp_security = convive::config::SmtpSecurity::None;
+        s.digest_hour_utc = 7;
+    })
+    .await;
+    app.put("/api/v1/me/preferences", json!({ "notifications": "digest" })).await.expect(StatusCode::OK);
+    let event_id = app.create_published_event(json!({})).await;
+    let (_, token) = app.invite(&event_id, "jane@example.org").await;
+    server.wait_for(1, WAIT).await;
+    app.answer(&token, json!({ "answer": "yes", "comment": "Avec plaisir" })).await.expect(StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(server.messages().iter().all(|m| m.kind() != "organiser_note"), "no single note for a digest reader");
+
+    *now.lock().unwrap() = today.and_hms_opt(7, 0, 5).unwrap().and_utc();
+    let messages = server.wait_for(2, WAIT).await;
+    let digest = messages.iter().find(|m| m.kind() == "organiser_digest").expect("the digest");
+    assert_eq!(digest.recipient(), "anne@example.org");
+    assert!(digest.text().contains("jane@example.org") && digest.text().contains("Avec plaisir"), "{}", digest.text());
+    // Once a day only.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(server.messages().iter().filter(|m| m.kind() == "organiser_digest").count(), 1);
+}

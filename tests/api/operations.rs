@@ -28,6 +28,10 @@ async fn the_openapi_document_describes_every_route_and_the_docs_page_is_served(
         "/api/v1/events/{event_id}/guests/{guest_id}/answer",
         "/api/v1/invitations/{token}",
         "/api/v1/invitations/{token}/answer",
+        "/api/v1/invitations/{token}/calendar.ics",
+        "/api/v1/me",
+        "/api/v1/me/preferences",
+        "/unsubscribe/{token}",
         "/healthz",
         "/readyz",
     ] {
