@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GUESTS="${GUESTS:-10000}"
-POOL="${POOL:-4}"
+POOL="${POOL:-16}"
 BACKEND="${BACKEND:-sqlite}"
 SINK_PORT="${SINK_PORT:-2626}"
 PORT="${PORT:-18282}"
@@ -35,9 +35,9 @@ cargo build --release --locked -q
 BIN="target/release/convive"
 BASE="http://127.0.0.1:$PORT"
 
-smtp-sink -c "127.0.0.1:$SINK_PORT" 1000 > "$WORK/sink.log" 2>&1 &
+smtp-sink -u nobody -c "127.0.0.1:$SINK_PORT" 1000 > "$WORK/sink.log" 2>&1 &
 SINK_PID=$!
-sleep 0.5
+for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$SINK_PORT") 2>/dev/null && break; sleep 0.1; done
 
 if [ "$BACKEND" = postgres ]; then
     psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS convive_mail_bench WITH (FORCE)' -c 'CREATE DATABASE convive_mail_bench'

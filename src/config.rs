@@ -117,7 +117,7 @@ const DEFAULTS: Defaults = Defaults {
     mail_from: "Convive <convive@localhost>",
     smtp_security: SmtpSecurity::Starttls,
     smtp_timeout_seconds: 30,
-    smtp_pool_size: 4,
+    smtp_pool_size: 16,
     mail_dir: "mail",
     scheduler_interval_seconds: 10,
     dispatch_batch_size: 100,
