@@ -10,6 +10,7 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -137,11 +138,13 @@ impl Application {
         if let Some(scheduler) = scheduler.as_mut() {
             let _ = scheduler.shutdown().await;
         }
+        let mut server = server;
+        let mut dispatcher = dispatcher;
         let finish = async {
-            if let Some(server) = server {
+            if let Some(server) = server.as_mut() {
                 server.await.context("the server task failed")?.context("the server failed")?;
             }
-            if let Some(dispatcher) = dispatcher {
+            if let Some(dispatcher) = dispatcher.as_mut() {
                 dispatcher.await.context("the dispatcher task failed")?;
             }
             anyhow::Ok(())
@@ -149,7 +152,16 @@ impl Application {
         let outcome = if let Ok(outcome) = tokio::time::timeout(grace, finish).await {
             outcome
         } else {
+            // Stop the tasks before closing the pool under them; emails they
+            // held return to the queue when their leases run out.
             tracing::warn!("work did not finish within {grace:?}; stopping anyway (leases return unsent mail)");
+            for task in
+                [server.as_ref().map(JoinHandle::abort_handle), dispatcher.as_ref().map(JoinHandle::abort_handle)]
+                    .into_iter()
+                    .flatten()
+            {
+                task.abort();
+            }
             Ok(())
         };
         db.close().await.context("cannot close the database")?;
@@ -168,7 +180,9 @@ async fn run_dispatcher(
     mut stopping: watch::Receiver<bool>,
 ) {
     loop {
-        match dispatcher.dispatch_due().await {
+        let flag = stopping.clone();
+        let keep_going = move || !*flag.borrow();
+        match dispatcher.dispatch_due(&keep_going).await {
             Ok(report) if report != DispatchReport::default() => tracing::info!(?report, "outbox drained"),
             Ok(_) => {}
             Err(err) => tracing::error!(error = format!("{err:#}"), "dispatch failed; retrying at the next tick"),

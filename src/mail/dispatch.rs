@@ -104,16 +104,17 @@ impl Dispatcher {
         Self { db, mailer, templates: Templates::embedded(), settings, key, links, clock }
     }
 
-    /// Sends everything due now, batch after batch, until nothing is left.
-    pub async fn dispatch_due(&self) -> anyhow::Result<DispatchReport> {
+    /// Sends everything due now, batch after batch, until nothing is left or
+    /// `keep_going` says to stop (shutdown): a batch once claimed is finished.
+    pub async fn dispatch_due(&self, keep_going: &(dyn Fn() -> bool + Sync)) -> anyhow::Result<DispatchReport> {
         let mut report = DispatchReport::default();
         let lease = Duration::seconds(self.settings.dispatch_lease_seconds as i64);
-        loop {
+        while keep_going() {
             let rows = storage::outbox::claim_due(&self.db, self.clock.now(), lease, self.settings.dispatch_batch_size)
                 .await
                 .context("cannot claim due emails")?;
             if rows.is_empty() {
-                return Ok(report);
+                break;
             }
             let batch = self.load(&rows).await.context("cannot load what the emails refer to")?;
             let batch = &batch;
@@ -131,6 +132,7 @@ impl Dispatcher {
                 }
             }
         }
+        Ok(report)
     }
 
     async fn load(&self, rows: &[OutboxRow]) -> anyhow::Result<Batch> {
@@ -139,8 +141,14 @@ impl Dispatcher {
         let guest_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.guest_id).collect();
         let mut events = HashMap::new();
         for id in event_ids {
-            if let Ok(event) = storage::events::find_by_id(&*self.db, id).await {
-                events.insert(id, event);
+            match storage::events::find_by_id(&*self.db, id).await {
+                Ok(event) => {
+                    events.insert(id, event);
+                }
+                // Deleted meanwhile: its rows are skipped. Any other error
+                // aborts the batch, whose leases return it to the queue.
+                Err(crate::error::ApiError::NotFound(_)) => {}
+                Err(err) => return Err(anyhow::Error::new(err).context("cannot load an event")),
             }
         }
         let organisers: HashMap<Uuid, Organiser> =
@@ -166,34 +174,44 @@ impl Dispatcher {
     }
 
     async fn deliver(&self, row: &OutboxRow, batch: &Batch) -> Outcome {
+        // A claim about to expire is left alone: another process may take the
+        // row over any moment, and sending now could send it twice.
+        let margin = Duration::seconds(self.settings.dispatch_lease_seconds as i64 / 10).min(Duration::seconds(5));
+        if row.lease_until.is_none_or(|until| until - self.clock.now() < margin) {
+            return Outcome::Retried;
+        }
         match self.prepare(row, batch).await {
             Err(err) => {
-                // A rendering bug will not fix itself by retrying.
+                // Usually the database: worth retrying. A rendering bug ends
+                // up failed after the last attempt, with its cause shown.
                 tracing::error!(outbox_id = row.id, kind = %row.kind, error = format!("{err:#}"), "cannot prepare email");
-                Self::record(storage::outbox::mark_failed(&self.db, row.id, &format!("{err:#}")).await, Outcome::Failed)
+                let error = format!("{err:#}");
+                if row.attempts >= self.settings.dispatch_max_attempts as i32 {
+                    Self::record(storage::outbox::mark_failed(&self.db, row, &error).await, Outcome::Failed)
+                } else {
+                    let retry_at = self.clock.now() + backoff(row.attempts);
+                    Self::record(storage::outbox::mark_retry(&self.db, row, &error, retry_at).await, Outcome::Retried)
+                }
             }
             Ok(Prepared::Skip(why)) => {
-                Self::record(storage::outbox::mark_skipped(&self.db, row.id, why).await, Outcome::Skipped)
+                Self::record(storage::outbox::mark_skipped(&self.db, row, why).await, Outcome::Skipped)
             }
             Ok(Prepared::Send(message)) => match self.mailer.send(*message).await {
                 Ok(()) => {
-                    Self::record(storage::outbox::mark_sent(&self.db, row.id, self.clock.now()).await, Outcome::Sent)
+                    Self::record(storage::outbox::mark_sent(&self.db, row, self.clock.now()).await, Outcome::Sent)
                 }
                 Err(SendError::Permanent(error)) => {
                     tracing::warn!(outbox_id = row.id, recipient = %row.recipient, %error, "email refused for good");
-                    Self::record(storage::outbox::mark_failed(&self.db, row.id, &error).await, Outcome::Failed)
+                    Self::record(storage::outbox::mark_failed(&self.db, row, &error).await, Outcome::Failed)
                 }
                 Err(SendError::Temporary(error)) if row.attempts >= self.settings.dispatch_max_attempts as i32 => {
                     tracing::warn!(outbox_id = row.id, %error, attempts = row.attempts, "email failed too many times");
-                    Self::record(storage::outbox::mark_failed(&self.db, row.id, &error).await, Outcome::Failed)
+                    Self::record(storage::outbox::mark_failed(&self.db, row, &error).await, Outcome::Failed)
                 }
                 Err(SendError::Temporary(error)) => {
                     let retry_at = self.clock.now() + backoff(row.attempts);
                     tracing::info!(outbox_id = row.id, %error, %retry_at, "email will be retried");
-                    Self::record(
-                        storage::outbox::mark_retry(&self.db, row.id, &error, retry_at).await,
-                        Outcome::Retried,
-                    )
+                    Self::record(storage::outbox::mark_retry(&self.db, row, &error, retry_at).await, Outcome::Retried)
                 }
             },
         }
@@ -201,9 +219,15 @@ impl Dispatcher {
 
     /// Recording an outcome can fail too (the database went away): the lease
     /// then returns the row to the queue, so log and carry on.
-    fn record(result: crate::error::Result<()>, outcome: Outcome) -> Outcome {
-        if let Err(err) = result {
-            tracing::error!(error = %err, "cannot record an email's outcome; its lease will return it to the queue");
+    fn record(result: crate::error::Result<bool>, outcome: Outcome) -> Outcome {
+        match result {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!("an email's lease ran out before its outcome was recorded; it is back in the queue");
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot record an email's outcome; its lease will return it to the queue");
+            }
         }
         outcome
     }

@@ -22,14 +22,15 @@ pub struct JobReport {
 pub async fn run_due(db: &Db, now: DateTime<Utc>, digest_hour_utc: u32) -> anyhow::Result<JobReport> {
     let mut report =
         JobReport { leases_returned: storage::outbox::reclaim_expired_leases(db, now).await?, ..JobReport::default() };
-    loop {
-        let due = storage::plan_slots::due(db, now, 50).await?;
-        if due.is_empty() {
-            break;
-        }
-        for slot in due {
-            report.queued += materialise_slot(db, &slot, now).await?;
-            report.slots += 1;
+    // One pass per run: a slot that fails (logged) is tried again next
+    // tick, and cannot hold back the others.
+    for slot in storage::plan_slots::due(db, now, 500).await? {
+        match materialise_slot(db, &slot, now).await {
+            Ok(queued) => {
+                report.queued += queued;
+                report.slots += 1;
+            }
+            Err(err) => tracing::error!(slot = slot.id, error = format!("{err:#}"), "cannot queue a plan slot"),
         }
     }
     report.queued += queue_digests(db, now, digest_hour_utc).await?;

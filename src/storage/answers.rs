@@ -61,8 +61,14 @@ pub async fn record(
         event.guest_may_answer(now).map_err(|closed| closed_error(&event, closed))?;
     }
 
-    let moves_seats =
+    let mut moves_seats =
         event.details.capacity.is_some() && (reply.answer == Answer::Yes || guest.is_seated() || guest.is_waiting());
+    if !moves_seats && reply.answer == Answer::Yes {
+        // A "yes" on an event without a capacity: make sure none is being set
+        // right now, or the recount that comes with it would miss this seat.
+        event = super::events::lock_shared(&*tx, event.id).await?;
+        moves_seats = event.details.capacity.is_some();
+    }
     if !moves_seats {
         // Her answer held no seat when we read it. Write the new one only if
         // that is still so: a concurrent "yes" may have seated her since, and

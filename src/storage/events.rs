@@ -138,6 +138,18 @@ pub async fn lock_owned(conn: &impl ConnectionTrait, organiser_id: Uuid, event_i
     fetch(conn, event_id, Some(organiser_id), true).await
 }
 
+/// Reads the event under a shared lock (`FOR SHARE` on PostgreSQL): many
+/// answers may hold it at once, but a change of the event (a new capacity)
+/// waits for them, and they for it.
+pub async fn lock_shared(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<Event> {
+    let row = events::Entity::find_by_id(event_id)
+        .lock(LockType::Share)
+        .one(conn)
+        .await?
+        .ok_or(ApiError::NotFound("event"))?;
+    Ok(to_domain(row)?)
+}
+
 /// Any event by id, for rules that already know whose it is.
 pub async fn find_by_id(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<Event> {
     fetch(conn, event_id, None, false).await

@@ -133,6 +133,9 @@ pub async fn add_many(
     now: DateTime<Utc>,
 ) -> Result<Vec<Option<(Guest, InvitationToken)>>> {
     let tx = super::begin_write(db).await?;
+    // Read the status under the event's lock: a publish committing meanwhile
+    // either sees these guests or is seen here, so nobody is left uninvited.
+    let event = &super::events::lock(&*tx, event.id).await?;
     let mut results = Vec::with_capacity(new_guests.len());
     for guest in new_guests {
         results.push(insert_unless_invited(&*tx, event.id, guest, key, now).await?);
@@ -223,9 +226,10 @@ pub async fn remove(db: &super::Db, event: &Event, guest_id: Uuid, now: DateTime
     let event = super::events::lock(&*tx, event.id).await?;
     let guest = find_in_event(&*tx, event.id, guest_id).await?;
     guests::Entity::delete_by_id(guest.id).exec(&*tx).await?;
-    if guest.is_seated() || guest.is_waiting() {
+    // The seat counter is kept only while the event has a capacity.
+    if event.details.capacity.is_some() && (guest.is_seated() || guest.is_waiting()) {
         let held = if guest.is_seated() { guest.reply.as_ref().map_or(0, Reply::party_size) } else { 0 };
-        super::answers::settle_seats(&*tx, &event, event.seats_taken - held, now).await?;
+        super::answers::settle_seats(&*tx, &event, event.seats_taken.saturating_sub(held), now).await?;
     }
     tx.commit().await?;
     Ok(())

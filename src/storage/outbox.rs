@@ -196,33 +196,41 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease: Duration, limit: u64)
 }
 
 /// The server accepted the message.
-pub async fn mark_sent(db: &DatabaseConnection, id: i64, now: DateTime<Utc>) -> Result<()> {
-    finish(db, id, "sent", None, Some(now), None).await
+pub async fn mark_sent(db: &DatabaseConnection, claim: &outbox::Model, now: DateTime<Utc>) -> Result<bool> {
+    finish(db, claim, "sent", None, Some(now), None).await
 }
 
 /// Nothing to send after all (unsubscribed, answered meanwhile, …).
-pub async fn mark_skipped(db: &DatabaseConnection, id: i64, why: &str) -> Result<()> {
-    finish(db, id, "skipped", Some(why), None, None).await
+pub async fn mark_skipped(db: &DatabaseConnection, claim: &outbox::Model, why: &str) -> Result<bool> {
+    finish(db, claim, "skipped", Some(why), None, None).await
 }
 
 /// A permanent failure (5xx): stop and show it to the organiser.
-pub async fn mark_failed(db: &DatabaseConnection, id: i64, error: &str) -> Result<()> {
-    finish(db, id, "failed", Some(error), None, None).await
+pub async fn mark_failed(db: &DatabaseConnection, claim: &outbox::Model, error: &str) -> Result<bool> {
+    finish(db, claim, "failed", Some(error), None, None).await
 }
 
 /// A temporary failure: back to the queue, due again at `retry_at`.
-pub async fn mark_retry(db: &DatabaseConnection, id: i64, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
-    finish(db, id, "pending", Some(error), None, Some(retry_at)).await
+pub async fn mark_retry(
+    db: &DatabaseConnection,
+    claim: &outbox::Model,
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> Result<bool> {
+    finish(db, claim, "pending", Some(error), None, Some(retry_at)).await
 }
 
+/// Records the outcome of a claim; `false` means the claim was no longer
+/// ours (its lease ran out and the row went back to the queue), in which
+/// case the row is left to whoever holds it now.
 async fn finish(
     db: &DatabaseConnection,
-    id: i64,
+    claim: &outbox::Model,
     status: &str,
     error: Option<&str>,
     sent_at: Option<DateTime<Utc>>,
     due_at: Option<DateTime<Utc>>,
-) -> Result<()> {
+) -> Result<bool> {
     let mut update = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::val(status))
         .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
@@ -233,10 +241,16 @@ async fn finish(
     if let Some(due_at) = due_at {
         update = update.col_expr(outbox::Column::DueAt, Expr::val(due_at));
     }
-    // Only a row this process still holds: if its lease ran out and another
-    // process took it over, that process decides.
-    update.filter(outbox::Column::Id.eq(id)).filter(outbox::Column::Status.eq("sending")).exec(db).await?;
-    Ok(())
+    // Only the claim this process still holds: the lease it was given is its
+    // token. If the lease ran out and the row was claimed again, the new
+    // holder decides.
+    let result = update
+        .filter(outbox::Column::Id.eq(claim.id))
+        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::LeaseUntil.eq(claim.lease_until))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Returns rows whose lease ran out (their process died mid-send) to the

@@ -102,3 +102,13 @@ async fn removing_a_guest_takes_her_off_the_list() {
     let invitation = app.request(reqwest::Method::GET, &format!("/api/v1/invitations/{token}"), None, None).await;
     invitation.expect_error(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn removing_a_guest_who_said_yes_to_an_event_without_capacity_works() {
+    let app = spawn_app().await;
+    let event_id = app.create_published_event(json!({ "capacity": null, "companions_allowed": 2 })).await;
+    let (guest_id, token) = app.invite(&event_id, "anne@example.org").await;
+    app.answer(&token, json!({ "answer": "yes", "companions": 2 })).await.expect(StatusCode::OK);
+    app.delete(&format!("/api/v1/events/{event_id}/guests/{guest_id}")).await.expect(StatusCode::NO_CONTENT);
+    assert_eq!(app.summary(&event_id).await["seats_taken"], 0);
+}
