@@ -69,7 +69,8 @@ pub struct DispatchReport {
 }
 
 enum Outcome {
-    Sent,
+    /// Accepted by the server; recorded for the whole batch at once.
+    Sent(i64),
     Skipped,
     Retried,
     Failed,
@@ -116,6 +117,7 @@ impl Dispatcher {
             if rows.is_empty() {
                 break;
             }
+            let claimed_lease = rows[0].lease_until;
             let batch = self.load(&rows).await.context("cannot load what the emails refer to")?;
             let batch = &batch;
             let deliveries = rows.into_iter().map(|row| async move { self.deliver(&row, batch).await });
@@ -123,9 +125,26 @@ impl Dispatcher {
                 .buffer_unordered(self.settings.smtp_pool_size as usize)
                 .collect()
                 .await;
+            // One statement records every message the server accepted in this
+            // batch (they share the claim's lease): a crash before it can send
+            // at most this batch again, never lose it.
+            let sent: Vec<i64> =
+                outcomes.iter().filter_map(|o| if let Outcome::Sent(id) = o { Some(*id) } else { None }).collect();
+            if let Some(lease) = claimed_lease {
+                let marked = storage::outbox::mark_sent_many(&self.db, &sent, lease, self.clock.now())
+                    .await
+                    .context("cannot record sent emails")?;
+                if marked != sent.len() as u64 {
+                    tracing::warn!(
+                        marked,
+                        sent = sent.len(),
+                        "some sent emails had lost their lease; they may go again"
+                    );
+                }
+            }
             for outcome in outcomes {
                 match outcome {
-                    Outcome::Sent => report.sent += 1,
+                    Outcome::Sent(_) => report.sent += 1,
                     Outcome::Skipped => report.skipped += 1,
                     Outcome::Retried => report.retried += 1,
                     Outcome::Failed => report.failed += 1,
@@ -197,9 +216,7 @@ impl Dispatcher {
                 Self::record(storage::outbox::mark_skipped(&self.db, row, why).await, Outcome::Skipped)
             }
             Ok(Prepared::Send(message)) => match self.mailer.send(*message).await {
-                Ok(()) => {
-                    Self::record(storage::outbox::mark_sent(&self.db, row, self.clock.now()).await, Outcome::Sent)
-                }
+                Ok(()) => Outcome::Sent(row.id),
                 Err(SendError::Permanent(error)) => {
                     tracing::warn!(outbox_id = row.id, recipient = %row.recipient, %error, "email refused for good");
                     Self::record(storage::outbox::mark_failed(&self.db, row, &error).await, Outcome::Failed)

@@ -121,8 +121,9 @@ impl PlainSmtp {
         .map_err(|e| temporary(&e))?
         .map_err(|e| temporary(&e))?;
         stream.set_nodelay(true).map_err(|e| temporary(&e))?;
-        let mut connection =
-            AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello).await.map_err(|e| classify(&e))?;
+        let mut connection = AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello)
+            .await
+            .map_err(|e| classify(&e))?;
         if let Some(credentials) = &self.credentials {
             connection.auth(&[Mechanism::Plain, Mechanism::Login], credentials).await.map_err(|e| classify(&e))?;
         }

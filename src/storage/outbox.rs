@@ -195,9 +195,28 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease: Duration, limit: u64)
     Ok(claimed)
 }
 
-/// The server accepted the message.
-pub async fn mark_sent(db: &DatabaseConnection, claim: &outbox::Model, now: DateTime<Utc>) -> Result<bool> {
-    finish(db, claim, "sent", None, Some(now), None).await
+/// The server accepted these messages, all of one claim (same lease).
+/// Returns how many rows were still this claim's.
+pub async fn mark_sent_many(
+    db: &DatabaseConnection,
+    ids: &[i64],
+    lease_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::val("sent"))
+        .col_expr(outbox::Column::SentAt, Expr::val(now))
+        .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::LastError, Expr::val(Option::<String>::None))
+        .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::LeaseUntil.eq(lease_until))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// Nothing to send after all (unsubscribed, answered meanwhile, …).
