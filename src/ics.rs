@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus as IcalStatus, Property};
 
+use crate::domain::answer::Answer;
 use crate::domain::event::{Event, EventStatus};
 
 /// The iTIP method of a calendar object (RFC 5546).
@@ -44,6 +45,16 @@ pub struct Attendee<'a> {
     pub email: &'a str,
     /// `NEEDS-ACTION`, `ACCEPTED`, `DECLINED` or `TENTATIVE`.
     pub partstat: &'a str,
+}
+
+/// The iCalendar participation status for an answer (or none yet).
+pub fn partstat(answer: Option<Answer>) -> &'static str {
+    match answer {
+        Some(Answer::Yes) => "ACCEPTED",
+        Some(Answer::No) => "DECLINED",
+        Some(Answer::Maybe) => "TENTATIVE",
+        None => "NEEDS-ACTION",
+    }
 }
 
 /// Who organises: her name, and the address calendar replies go to.

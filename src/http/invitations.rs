@@ -149,12 +149,7 @@ async fn invitation_calendar(
         .pop()
         .ok_or(ApiError::NotFound("invitation"))?;
     let reply_to = state.settings.reply_address.clone().unwrap_or_else(|| organiser.email.to_string());
-    let partstat = match guest.reply.as_ref().map(|r| r.answer) {
-        Some(crate::domain::answer::Answer::Yes) => "ACCEPTED",
-        Some(crate::domain::answer::Answer::No) => "DECLINED",
-        Some(crate::domain::answer::Answer::Maybe) => "TENTATIVE",
-        None => "NEEDS-ACTION",
-    };
+    let partstat = crate::ics::partstat(guest.reply.as_ref().map(|r| r.answer));
     let text = crate::ics::render(
         &event,
         crate::ics::Method::Publish,

@@ -288,12 +288,7 @@ impl Dispatcher {
         let calendar = kind.calendar_method().map(|method| {
             let method = if method == "CANCEL" { ics::Method::Cancel } else { ics::Method::Request };
             let reply_to = self.settings.reply_address.clone().unwrap_or_else(|| organiser.email.to_string());
-            let partstat = match guest.reply.as_ref().map(|r| r.answer) {
-                Some(Answer::Yes) => "ACCEPTED",
-                Some(Answer::No) => "DECLINED",
-                Some(Answer::Maybe) => "TENTATIVE",
-                None => "NEEDS-ACTION",
-            };
+            let partstat = ics::partstat(guest.reply.as_ref().map(|r| r.answer));
             let text = ics::render(
                 event,
                 method,
