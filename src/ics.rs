@@ -82,6 +82,21 @@ pub fn render(
     calendar.to_string()
 }
 
+/// A subscribable feed of events (`METHOD:PUBLISH`). DTSTAMP is each
+/// event's last change, so the text, and its `ETag`, only change when an event
+/// does; the first event's zone is the feed's `X-WR-TIMEZONE`.
+pub fn render_feed(name: &str, events: &[Event], organizer: &Organizer<'_>) -> String {
+    let mut calendar = calendar_shell(Method::Publish);
+    calendar.append_property(Property::new("X-WR-CALNAME", text(name)));
+    if let Some(first) = events.first() {
+        calendar.append_property(Property::new("X-WR-TIMEZONE", first.details.schedule.time_zone.name()));
+    }
+    for event in events {
+        calendar.push(vevent(event, Method::Publish, organizer, None, event.updated_at));
+    }
+    calendar.to_string()
+}
+
 fn calendar_shell(method: Method) -> Calendar {
     let mut calendar = Calendar::empty();
     calendar.append_property(Property::new("VERSION", "2.0"));

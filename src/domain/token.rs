@@ -105,22 +105,42 @@ impl InvitationToken {
     }
 }
 
-/// The token in a guest's one-click unsubscribe link: her guest id and a MAC
-/// over it, so the link needs no storage and cannot be forged for others.
+/// A link token naming an id for one purpose (`label`): the id and a MAC
+/// over both, so such links need no storage and cannot be forged.
+fn signed_id_token(key: &SecretKey, label: &[u8], id: Uuid) -> String {
+    let mac = key.sign(&[label, id.as_bytes()]);
+    format!("{}.{}", URL_SAFE_NO_PAD.encode(id.as_bytes()), URL_SAFE_NO_PAD.encode(&mac[..16]))
+}
+
+fn verify_signed_id_token(key: &SecretKey, label: &[u8], token: &str) -> Option<Uuid> {
+    let (id, _) = token.split_once('.')?;
+    let bytes: [u8; 16] = URL_SAFE_NO_PAD.decode(id).ok()?.try_into().ok()?;
+    let id = Uuid::from_bytes(bytes);
+    // Compare the whole expected token in constant time.
+    let expected = signed_id_token(key, label, id);
+    (expected.len() == token.len() && expected.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0)
+        .then_some(id)
+}
+
+/// The token in a guest's one-click unsubscribe link.
 pub fn unsubscribe_token(key: &SecretKey, guest_id: Uuid) -> String {
-    let mac = key.sign(&[b"unsubscribe", guest_id.as_bytes()]);
-    format!("{}.{}", URL_SAFE_NO_PAD.encode(guest_id.as_bytes()), URL_SAFE_NO_PAD.encode(&mac[..16]))
+    signed_id_token(key, b"unsubscribe", guest_id)
 }
 
 /// The guest id an unsubscribe token vouches for, if it is genuine.
 pub fn verify_unsubscribe_token(key: &SecretKey, token: &str) -> Option<Uuid> {
-    let (id, _) = token.split_once('.')?;
-    let bytes: [u8; 16] = URL_SAFE_NO_PAD.decode(id).ok()?.try_into().ok()?;
-    let guest_id = Uuid::from_bytes(bytes);
-    // Compare the whole expected token in constant time.
-    let expected = unsubscribe_token(key, guest_id);
-    (expected.len() == token.len() && expected.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0)
-        .then_some(guest_id)
+    verify_signed_id_token(key, b"unsubscribe", token)
+}
+
+/// The secret in an organiser's calendar feed URL.
+pub fn feed_token(key: &SecretKey, organiser_id: Uuid) -> String {
+    signed_id_token(key, b"organiser-feed", organiser_id)
+}
+
+/// The organiser a feed token belongs to, if it is genuine. An unsubscribe
+/// token for the same id does not pass: the label is part of the MAC.
+pub fn verify_feed_token(key: &SecretKey, token: &str) -> Option<Uuid> {
+    verify_signed_id_token(key, b"organiser-feed", token)
 }
 
 /// An organiser's API key, shown once when created.

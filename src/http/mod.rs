@@ -1,4 +1,5 @@
 //! HTTP: the organiser API, the guest API, probes and the OpenAPI document.
+pub mod calendar;
 pub mod events;
 pub mod extract;
 pub mod guests;
@@ -66,6 +67,7 @@ impl AppState {
         (name = "invitations", description = "A guest's own invitation, reached with her token"),
         (name = "organiser", description = "Your account and preferences"),
         (name = "unsubscribe", description = "One-click unsubscribe links from emails"),
+        (name = "calendar", description = "Subscribable calendar feeds"),
         (name = "operations", description = "Probes"),
     )
 )]
@@ -92,11 +94,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(events::router())
         .merge(guests::router())
         .merge(invitations::router())
-        .merge(organiser::router());
+        .merge(organiser::router())
+        .merge(calendar::api_router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(health::router())
         .merge(unsubscribe::router())
+        .merge(calendar::router())
 }
 
 /// Largest request body: a bulk guest list of 1000 rows fits with room to spare.

@@ -2,6 +2,7 @@
 //! its own database (a fresh SQLite file, or a fresh PostgreSQL database when
 //! `CONVIVE_TEST_BACKEND=postgres`) and talks HTTP to it.
 mod answers;
+mod calendar;
 mod cli;
 mod errors;
 mod events;

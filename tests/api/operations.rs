@@ -32,6 +32,8 @@ async fn the_openapi_document_describes_every_route_and_the_docs_page_is_served(
         "/api/v1/me",
         "/api/v1/me/preferences",
         "/unsubscribe/{token}",
+        "/feeds/{file}",
+        "/api/v1/me/feed",
         "/healthz",
         "/readyz",
     ] {
