@@ -98,7 +98,7 @@ impl Application {
                 Arc::clone(&state.settings),
                 state.link_key.clone(),
                 state.clock.clone(),
-            );
+            )?;
             let interval = Duration::from_secs(state.settings.scheduler_interval_seconds);
             Some(tokio::spawn(run_dispatcher(dispatcher, Arc::clone(&state.mail_waker), interval, stopping_rx.clone())))
         } else {

@@ -201,7 +201,7 @@ async fn list_guests(
     let unsubscribed: HashSet<String> =
         storage::unsubscribes::among(&*state.db, organiser.id, &emails).await?.into_iter().collect();
     let mut mail: HashMap<Uuid, Vec<EmailView>> = HashMap::new();
-    for row in storage::outbox::latest_for_guests(&state.db, &ids).await? {
+    for row in storage::outbox::for_guests(&state.db, &ids).await? {
         if let Some(guest_id) = row.guest_id {
             mail.entry(guest_id).or_default().push(row.into());
         }

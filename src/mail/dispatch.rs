@@ -89,6 +89,8 @@ pub struct Dispatcher {
     key: SecretKey,
     links: Links,
     clock: Clock,
+    /// `mail_from`, parsed once.
+    sender: Mailbox,
 }
 
 /// What a batch of rows refers to, loaded in a few queries.
@@ -100,9 +102,12 @@ struct Batch {
 }
 
 impl Dispatcher {
-    pub fn new(db: Db, mailer: Mailer, settings: Arc<Settings>, key: SecretKey, clock: Clock) -> Self {
+    /// # Errors
+    /// When `mail_from` is not an address.
+    pub fn new(db: Db, mailer: Mailer, settings: Arc<Settings>, key: SecretKey, clock: Clock) -> anyhow::Result<Self> {
         let links = Links::new(&settings.public_url);
-        Self { db, mailer, templates: Templates::embedded(), settings, key, links, clock }
+        let sender = settings.mail_from.parse().context("mail_from is not an address")?;
+        Ok(Self { db, mailer, templates: Templates::embedded(), settings, key, links, clock, sender })
     }
 
     /// Sends everything due now, batch after batch, until nothing is left or
@@ -298,9 +303,9 @@ impl Dispatcher {
             );
             (method, text)
         });
-        let (mailto, _) = self.sender_parts();
+        let mailto = self.sender.email.to_string();
         let envelope = Envelope {
-            from: self.from()?,
+            from: self.sender.clone(),
             to: mailbox(&guest.name, guest.email.as_str())?,
             reply_to: Some(mailbox(&organiser.name, organiser.email.as_str())?),
             message_id: self.message_id(row),
@@ -344,7 +349,7 @@ impl Dispatcher {
         }
         let rendered = self.templates.render(kind, language, &context)?;
         let envelope = Envelope {
-            from: self.from()?,
+            from: self.sender.clone(),
             to: mailbox(&organiser.name, &organiser.email)?,
             reply_to: None,
             message_id: self.message_id(row),
@@ -392,23 +397,10 @@ impl Dispatcher {
         Ok((changes, totals))
     }
 
-    fn sender_parts(&self) -> (String, String) {
-        let from: Mailbox = self
-            .settings
-            .mail_from
-            .parse()
-            .unwrap_or_else(|_| Mailbox::new(None, "convive@localhost".parse().expect("a literal address parses")));
-        (from.email.to_string(), from.email.domain().to_owned())
-    }
-
-    fn from(&self) -> anyhow::Result<Mailbox> {
-        self.settings.mail_from.parse().context("mail_from is not an address")
-    }
-
     /// Stable for the row: a retry or a resend after a crash carries the same
     /// Message-ID, so receiving servers and clients can drop the duplicate.
     fn message_id(&self, row: &OutboxRow) -> String {
-        let (_, domain) = self.sender_parts();
+        let domain = self.sender.email.domain();
         let digest = Sha256::digest(format!("{}:{}:{}:{}", row.id, row.subject_id, row.kind, row.slot));
         format!("<convive.{}.{}@{domain}>", row.id, &hex::encode(digest)[..16])
     }

@@ -221,12 +221,12 @@ pub async fn mark_sent_many(
 
 /// Nothing to send after all (unsubscribed, answered meanwhile, …).
 pub async fn mark_skipped(db: &DatabaseConnection, claim: &outbox::Model, why: &str) -> Result<bool> {
-    finish(db, claim, "skipped", Some(why), None, None).await
+    finish(db, claim, "skipped", Some(why), None).await
 }
 
 /// A permanent failure (5xx): stop and show it to the organiser.
 pub async fn mark_failed(db: &DatabaseConnection, claim: &outbox::Model, error: &str) -> Result<bool> {
-    finish(db, claim, "failed", Some(error), None, None).await
+    finish(db, claim, "failed", Some(error), None).await
 }
 
 /// A temporary failure: back to the queue, due again at `retry_at`.
@@ -236,7 +236,7 @@ pub async fn mark_retry(
     error: &str,
     retry_at: DateTime<Utc>,
 ) -> Result<bool> {
-    finish(db, claim, "pending", Some(error), None, Some(retry_at)).await
+    finish(db, claim, "pending", Some(error), Some(retry_at)).await
 }
 
 /// Records the outcome of a claim; `false` means the claim was no longer
@@ -247,16 +247,12 @@ async fn finish(
     claim: &outbox::Model,
     status: &str,
     error: Option<&str>,
-    sent_at: Option<DateTime<Utc>>,
     due_at: Option<DateTime<Utc>>,
 ) -> Result<bool> {
     let mut update = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::val(status))
         .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
         .col_expr(outbox::Column::LastError, Expr::val(error.map(|e| e.chars().take(1000).collect::<String>())));
-    if let Some(sent_at) = sent_at {
-        update = update.col_expr(outbox::Column::SentAt, Expr::val(sent_at));
-    }
     if let Some(due_at) = due_at {
         update = update.col_expr(outbox::Column::DueAt, Expr::val(due_at));
     }
@@ -286,9 +282,9 @@ pub async fn reclaim_expired_leases(db: &DatabaseConnection, now: DateTime<Utc>)
     Ok(result.rows_affected)
 }
 
-/// The latest email queued for each of these guests, for the organiser's
+/// Every email queued for these guests, oldest first, for the organiser's
 /// view of delivery.
-pub async fn latest_for_guests(db: &DatabaseConnection, guest_ids: &[Uuid]) -> Result<Vec<outbox::Model>> {
+pub async fn for_guests(db: &DatabaseConnection, guest_ids: &[Uuid]) -> Result<Vec<outbox::Model>> {
     if guest_ids.is_empty() {
         return Ok(Vec::new());
     }
