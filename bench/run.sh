@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Load benchmark: the guest-answer endpoint (many distinct guests answering)
-# and the event-read endpoint, each beside /healthz (a nearly bare handler)
+# Load benchmark: the guest-answer endpoint (many distinct guests answering),
+# the event-read endpoint, a guest's invitation page, her .ics copy and the
+# calendar feeds (a full GET and a conditional one answered 304), each beside
+# /healthz (a nearly bare handler)
 # measured in the same run, on SQLite and on PostgreSQL, plus what each
 # database itself commits per second for one-row transactions at the same
 # concurrency. Uses wrk (installed from Debian if missing) and pgbench.
@@ -45,7 +47,7 @@ start_server() {
     local url="$1"
     # HTTP only: the mail pipeline has its own benchmark (bench/mail.sh).
     CONVIVE_DATABASE_URL="$url" CONVIVE_BIND="127.0.0.1:$PORT" CONVIVE_LOG=warn CONVIVE_MAIL_DIR="$WORK/mail" \
-        CONVIVE_NO_SCHEDULER=true CONVIVE_NO_DISPATCHER=true \
+        CONVIVE_NO_SCHEDULER=true CONVIVE_NO_DISPATCHER=true CONVIVE_RATE_LIMIT_PER_MINUTE=0 \
         CONVIVE_DATABASE_POOL_SIZE="${POOL_SIZE:-16}" "$BIN" serve > "$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 100); do
@@ -99,17 +101,30 @@ for backend in $BACKENDS; do
     read -r health_rps health_p99 < <(run_wrk "$OUT/$backend-healthz.txt" "$BASE/healthz")
     read -r read_rps read_p99 < <(run_wrk "$OUT/$backend-event-read.txt" -H "Authorization: Bearer $KEY" "$BASE/api/v1/events/$EVENT")
     read -r answer_rps answer_p99 < <(TOKENS_FILE="$WORK/tokens.txt" run_wrk "$OUT/$backend-answer.txt" -s bench/answer.lua "$BASE")
+    # Pages and calendars, with half the guests having said yes (the answer run above).
+    read -r page_rps page_p99 < <(TOKENS_FILE="$WORK/tokens.txt" PATH_TEMPLATE="/i/%s" run_wrk "$OUT/$backend-page.txt" -s bench/token_get.lua "$BASE")
+    read -r ics_rps ics_p99 < <(TOKENS_FILE="$WORK/tokens.txt" PATH_TEMPLATE="/i/%s/calendar.ics" run_wrk "$OUT/$backend-ics.txt" -s bench/token_get.lua "$BASE")
+    feed="$(curl -sf "$BASE/api/v1/me/feed" -H "Authorization: Bearer $KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["https"])')"
+    feed_path="${feed#http://*/}"
+    read -r feed_rps feed_p99 < <(run_wrk "$OUT/$backend-feed.txt" "$BASE/$feed_path")
+    etag="$(curl -sfI "$BASE/$feed_path" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')"
+    read -r feed304_rps feed304_p99 < <(run_wrk "$OUT/$backend-feed-304.txt" -H "If-None-Match: $etag" "$BASE/$feed_path")
 
     kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
     [ "$backend" = postgres ] && psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS convive_bench WITH (FORCE)'
 
-    RESULT[$backend]="$(python3 - "$backend" "$health_rps" "$health_p99" "$read_rps" "$read_p99" "$answer_rps" "$answer_p99" "$baseline" <<'PY'
+    RESULT[$backend]="$(python3 - "$backend" "$health_rps" "$health_p99" "$read_rps" "$read_p99" "$answer_rps" "$answer_p99" "$baseline" \
+        "$page_rps" "$page_p99" "$ics_rps" "$ics_p99" "$feed_rps" "$feed_p99" "$feed304_rps" "$feed304_p99" <<'PY'
 import sys
-backend, h, hp, r, rp, a, ap, base = sys.argv[1:]
-h, r, a, base = float(h), float(r), float(a), float(base)
+backend, h, hp, r, rp, a, ap, base, p, pp, i, ip, f, fp, c, cp = sys.argv[1:]
+h, r, a, base, p, i, f, c = map(float, (h, r, a, base, p, i, f, c))
 print(f"| {backend} | /healthz | {h:,.0f} | {hp} | 1.00 | |")
 print(f"| {backend} | GET event | {r:,.0f} | {rp} | {r / h:.2f} | |")
 print(f"| {backend} | PUT answer | {a:,.0f} | {ap} | {a / h:.2f} | {a / base:.2f} of {base:,.0f} commits/s |")
+print(f"| {backend} | GET invitation page | {p:,.0f} | {pp} | {p / h:.2f} | |")
+print(f"| {backend} | GET guest .ics | {i:,.0f} | {ip} | {i / h:.2f} | |")
+print(f"| {backend} | GET organiser feed | {f:,.0f} | {fp} | {f / h:.2f} | |")
+print(f"| {backend} | GET feed, 304 | {c:,.0f} | {cp} | {c / h:.2f} | |")
 PY
 )"
 done

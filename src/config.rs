@@ -67,6 +67,15 @@ pub struct Settings {
     pub dispatch_max_attempts: u32,
     /// `CONVIVE_DIGEST_HOUR_UTC`: when organisers who chose a daily digest get it.
     pub digest_hour_utc: u32,
+    /// `CONVIVE_RATE_LIMIT_PER_MINUTE`: requests one client address may make
+    /// to the guest pages, links and feeds (which carry secret tokens), on
+    /// average; 0 turns the limit off.
+    pub rate_limit_per_minute: u32,
+    /// `CONVIVE_RATE_LIMIT_BURST`: how many of those may come at once.
+    pub rate_limit_burst: u32,
+    /// `CONVIVE_TRUST_FORWARDED_FOR`: take the client address from
+    /// `X-Forwarded-For` (behind a reverse proxy) rather than the connection.
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +113,9 @@ struct Defaults {
     dispatch_lease_seconds: u64,
     dispatch_max_attempts: u32,
     digest_hour_utc: u32,
+    rate_limit_per_minute: u32,
+    rate_limit_burst: u32,
+    trust_forwarded_for: bool,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -124,6 +136,9 @@ const DEFAULTS: Defaults = Defaults {
     dispatch_lease_seconds: 120,
     dispatch_max_attempts: 8,
     digest_hour_utc: 7,
+    rate_limit_per_minute: 60,
+    rate_limit_burst: 30,
+    trust_forwarded_for: false,
 };
 
 /// The file read when `--config` is not given, if it exists.
@@ -168,6 +183,9 @@ impl Settings {
         }
         if self.digest_hour_utc > 23 {
             anyhow::bail!("digest_hour_utc must be between 0 and 23");
+        }
+        if self.rate_limit_per_minute > 0 && self.rate_limit_burst == 0 {
+            anyhow::bail!("rate_limit_burst must be at least 1 when rate_limit_per_minute is set");
         }
         if self.smtp_pool_size == 0 || self.dispatch_batch_size == 0 {
             anyhow::bail!("smtp_pool_size and dispatch_batch_size must be at least 1");

@@ -82,17 +82,26 @@ pub fn render(
     calendar.to_string()
 }
 
+/// One event of a feed, with who organises it and, in a guest's own feed,
+/// her ATTENDEE line.
+pub struct FeedEntry<'a> {
+    pub event: &'a Event,
+    pub organizer: Organizer<'a>,
+    pub attendee: Option<Attendee<'a>>,
+}
+
 /// A subscribable feed of events (`METHOD:PUBLISH`). DTSTAMP is each
 /// event's last change, so the text, and its `ETag`, only change when an event
 /// does; the first event's zone is the feed's `X-WR-TIMEZONE`.
-pub fn render_feed(name: &str, events: &[Event], organizer: &Organizer<'_>) -> String {
+pub fn render_feed(name: &str, entries: &[FeedEntry<'_>]) -> String {
     let mut calendar = calendar_shell(Method::Publish);
     calendar.append_property(Property::new("X-WR-CALNAME", text(name)));
-    if let Some(first) = events.first() {
-        calendar.append_property(Property::new("X-WR-TIMEZONE", first.details.schedule.time_zone.name()));
+    if let Some(first) = entries.first() {
+        calendar.append_property(Property::new("X-WR-TIMEZONE", first.event.details.schedule.time_zone.name()));
     }
-    for event in events {
-        calendar.push(vevent(event, Method::Publish, organizer, None, event.updated_at));
+    for entry in entries {
+        let event = entry.event;
+        calendar.push(vevent(event, Method::Publish, &entry.organizer, entry.attendee.as_ref(), event.updated_at));
     }
     calendar.to_string()
 }
@@ -217,6 +226,7 @@ mod tests {
                 language: Language::Fr,
                 follow_up_url: None,
                 plan: ReminderPlan::default(),
+                open_registration: false,
             },
             status: EventStatus::Published,
             seats_taken: 0,

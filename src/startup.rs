@@ -124,7 +124,11 @@ impl Application {
             Some(listener) => {
                 tracing::info!(address = %listener.local_addr()?, "convive is listening");
                 let mut stopping = stopping_rx.clone();
-                let server = axum::serve(listener, http::router(state)).with_graceful_shutdown(async move {
+                let server = axum::serve(
+                    listener,
+                    http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+                )
+                .with_graceful_shutdown(async move {
                     let _ = stopping.wait_for(|stopping| *stopping).await;
                 });
                 Some(tokio::spawn(async move { server.await }))

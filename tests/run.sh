@@ -2,7 +2,8 @@
 # The test command: the whole suite on SQLite, then again on PostgreSQL.
 # Needs a PostgreSQL server on 127.0.0.1:5432 (user postgres, trust auth, or
 # set CONVIVE_TEST_POSTGRES_URL); starts the local cluster if it is down, and
-# installs the Python test tools (tests/tools/requirements.txt) if missing.
+# installs the Python and Node test tools (tests/tools/) if missing; needs
+# Chromium (Debian's chromium package) for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,17 +32,26 @@ drop_test_databases() {
         while read -r name; do psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)"; done
 }
 
-# The mail tests run a real SMTP server (aiosmtpd) and parse calendar parts
-# with independent parsers (Python icalendar and vobject).
-ensure_python_tools() {
+# The mail tests run a real SMTP server (aiosmtpd) and parse calendar text
+# with three independent parsers (Python icalendar and vobject, and ical.js
+# under Node); the browser tests drive Chromium with playwright-core.
+ensure_test_tools() {
     if ! python3 -c "import aiosmtpd, icalendar, vobject" 2>/dev/null; then
         echo "installing the Python test tools (aiosmtpd, icalendar, vobject)" >&2
         python3 -m pip install --quiet -r tests/tools/requirements.txt
     fi
+    if [ ! -d tests/tools/node_modules/ical.js ] || [ ! -d tests/tools/node_modules/playwright-core ]; then
+        echo "installing the Node test tools (ical.js, playwright-core)" >&2
+        npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
+    fi
+    if ! command -v "${CHROMIUM:-chromium}" >/dev/null; then
+        echo "Chromium is missing: install Debian's chromium package (see .ci/run)" >&2
+        exit 1
+    fi
 }
 
 ensure_postgres
-ensure_python_tools
+ensure_test_tools
 drop_test_databases
 
 echo "== tests on SQLite" >&2

@@ -8,6 +8,7 @@ mod m20261123_000003_create_guests;
 mod m20261123_000004_create_answer_changes;
 mod m20261123_000005_add_mail_settings;
 mod m20261123_000006_create_outbox;
+mod m20261123_000007_open_registration;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_answer_changes::Migration),
             Box::new(m20261123_000005_add_mail_settings::Migration),
             Box::new(m20261123_000006_create_outbox::Migration),
+            Box::new(m20261123_000007_open_registration::Migration),
         ]
     }
 }

@@ -97,6 +97,8 @@ pub struct EventDetails {
     pub language: Language,
     pub follow_up_url: Option<String>,
     pub plan: ReminderPlan,
+    /// Anyone with the public link may register (and confirm by email).
+    pub open_registration: bool,
 }
 
 impl EventDetails {
@@ -171,6 +173,7 @@ pub struct EventFields {
     pub language: String,
     pub follow_up_url: Option<String>,
     pub plan: PlanFields,
+    pub open_registration: bool,
 }
 
 /// Raw reminder-plan fields: ISO 8601 offsets.
@@ -274,6 +277,7 @@ impl TryFrom<EventFields> for EventDetails {
             language: language.ok_or_else(missing)?,
             follow_up_url: follow_up_url.ok_or_else(missing)?,
             plan: plan.ok_or_else(missing)?,
+            open_registration: fields.open_registration,
         })
     }
 }

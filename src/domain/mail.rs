@@ -19,10 +19,12 @@ pub enum MailKind {
     Cancellation,
     OrganiserNote,
     OrganiserDigest,
+    /// To someone who registered for an open event: confirm it was her.
+    RegistrationConfirm,
 }
 
 impl MailKind {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::Invitation,
         Self::Nudge,
         Self::NudgeMaybe,
@@ -35,6 +37,7 @@ impl MailKind {
         Self::Cancellation,
         Self::OrganiserNote,
         Self::OrganiserDigest,
+        Self::RegistrationConfirm,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +54,7 @@ impl MailKind {
             Self::Cancellation => "cancellation",
             Self::OrganiserNote => "organiser_note",
             Self::OrganiserDigest => "organiser_digest",
+            Self::RegistrationConfirm => "registration_confirm",
         }
     }
 
@@ -90,7 +94,7 @@ impl MailKind {
             Self::ThankYou => attended(guest),
             Self::MissedYou => answer == Some(Answer::Yes) && !attended(guest),
             Self::Cancellation => false,
-            Self::OrganiserNote | Self::OrganiserDigest => true,
+            Self::OrganiserNote | Self::OrganiserDigest | Self::RegistrationConfirm => true,
         }
     }
 }

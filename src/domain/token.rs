@@ -132,6 +132,39 @@ pub fn verify_unsubscribe_token(key: &SecretKey, token: &str) -> Option<Uuid> {
     verify_signed_id_token(key, b"unsubscribe", token)
 }
 
+/// The secret in a guest's feed of the events she said yes to. It names one
+/// guest row; the feed covers every event to which her address said yes.
+pub fn guest_feed_token(key: &SecretKey, guest_id: Uuid) -> String {
+    signed_id_token(key, b"guest-feed", guest_id)
+}
+
+pub fn verify_guest_feed_token(key: &SecretKey, token: &str) -> Option<Uuid> {
+    verify_signed_id_token(key, b"guest-feed", token)
+}
+
+/// The token in the link that confirms an open registration.
+pub fn registration_token(key: &SecretKey, registration_id: Uuid) -> String {
+    signed_id_token(key, b"registration", registration_id)
+}
+
+pub fn verify_registration_token(key: &SecretKey, token: &str) -> Option<Uuid> {
+    verify_signed_id_token(key, b"registration", token)
+}
+
+/// A form's anti-forgery token: a MAC over what the form acts on (an
+/// invitation, an event, a session), so a page of ours can embed it and
+/// another site cannot make one. Checked with [`verify_form_token`].
+pub fn form_token(key: &SecretKey, purpose: &str, subject: &str) -> String {
+    let mac = key.sign(&[b"form", purpose.as_bytes(), subject.as_bytes()]);
+    URL_SAFE_NO_PAD.encode(&mac[..16])
+}
+
+pub fn verify_form_token(key: &SecretKey, purpose: &str, subject: &str, presented: &str) -> bool {
+    let expected = form_token(key, purpose, subject);
+    expected.len() == presented.len()
+        && expected.bytes().zip(presented.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
 /// The secret in an organiser's calendar feed URL.
 pub fn feed_token(key: &SecretKey, organiser_id: Uuid) -> String {
     signed_id_token(key, b"organiser-feed", organiser_id)

@@ -1,9 +1,14 @@
-//! Calendar feeds: a secret, subscribable URL with all of an organiser's
-//! events, answering conditional GETs so calendar apps can poll cheaply.
+//! Everything calendar-shaped over HTTP: an event's public `.ics`, a guest's
+//! own copy (with her ATTENDEE line), and the subscribable feeds (an
+//! organiser's events; the events a guest said yes to). All text comes from
+//! `crate::ics`. Every answer carries an `ETag` and `Last-Modified` and
+//! honours `If-None-Match`, so calendar apps can poll cheaply.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -12,13 +17,25 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path};
-use crate::domain::token::{feed_token, verify_feed_token};
+use super::pages::{PageError, browser_language, open_event};
+use crate::domain::event::{Event, Language};
+use crate::domain::guest::Guest;
+use crate::domain::token::{InvitationToken, feed_token, verify_feed_token, verify_guest_feed_token};
 use crate::error::{ApiError, ErrorBody, Result};
-use crate::ics::{self, Organizer};
+use crate::ics::{self, Attendee, FeedEntry, Method, Organizer};
+use crate::mail::dispatch::{Links, webcal};
 use crate::storage;
+use crate::storage::organisers::Organiser;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(organiser_feed))
+    OpenApiRouter::new().routes(routes!(organiser_feed)).routes(routes!(guest_feed))
+}
+
+/// The page-side files: a guest's copy and a public event's file.
+pub fn files_router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/i/{token}/calendar.ics", get(guest_copy))
+        .route("/e/{event_id}/calendar.ics", get(public_event))
 }
 
 /// The API part: where her feed is.
@@ -41,10 +58,107 @@ async fn my_feed(
     State(state): State<AppState>,
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
 ) -> Json<FeedLinks> {
-    let base = state.settings.public_url.as_str().trim_end_matches('/');
-    let https = format!("{base}/feeds/{}.ics", feed_token(&state.link_key, organiser.id));
-    let webcal = format!("webcal://{}", https.split_once("://").map_or(https.as_str(), |(_, rest)| rest));
-    Json(FeedLinks { https, webcal })
+    let https = Links::new(&state.settings.public_url).organiser_feed(&feed_token(&state.link_key, organiser.id));
+    Json(FeedLinks { webcal: webcal(&https), https })
+}
+
+/// Where calendar replies go: the configured reply address, else hers.
+fn reply_address(state: &AppState, organiser: &Organiser) -> String {
+    state.settings.reply_address.clone().unwrap_or_else(|| organiser.email.to_string())
+}
+
+/// A calendar body with its validators; `304 Not Modified` when the client
+/// already has this exact text.
+fn calendar_response(
+    headers: &HeaderMap,
+    body: String,
+    last_modified: DateTime<Utc>,
+    filename: Option<&str>,
+) -> Response {
+    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(body.as_bytes()))[..32]);
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
+    let common = [
+        (header::ETAG, etag),
+        (header::LAST_MODIFIED, last_modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string()),
+        (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
+    ];
+    if unchanged {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    let disposition = filename.map_or_else(|| "inline".to_owned(), |name| format!("attachment; filename=\"{name}\""));
+    (
+        common,
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        body,
+    )
+        .into_response()
+}
+
+fn latest(events: impl Iterator<Item = DateTime<Utc>>) -> DateTime<Utc> {
+    events.max().unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+async fn organiser_of(state: &AppState, event: &Event) -> Result<Organiser> {
+    storage::organisers::find_many(&*state.db, [event.organiser_id])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("event {} has no organiser", event.id)))
+}
+
+/// A guest's own copy of the event, with her answer as PARTSTAT.
+pub async fn guest_calendar(state: &AppState, guest: &Guest, event: &Event, headers: &HeaderMap) -> Result<Response> {
+    let organiser = organiser_of(state, event).await?;
+    let reply_to = reply_address(state, &organiser);
+    let text = ics::render(
+        event,
+        Method::Publish,
+        &Organizer { name: &organiser.name, address: &reply_to },
+        Some(&Attendee { name: &guest.name, email: guest.email.as_str(), partstat: partstat_of(guest) }),
+        event.updated_at,
+    );
+    Ok(calendar_response(headers, text, event.updated_at, Some("invite.ics")))
+}
+
+/// Her PARTSTAT: a "yes" still waiting for a seat is only tentative.
+fn partstat_of(guest: &Guest) -> &'static str {
+    if guest.is_waiting() { "TENTATIVE" } else { ics::partstat(guest.reply.as_ref().map(|r| r.answer)) }
+}
+
+async fn guest_copy(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let not_found = || PageError::not_found().in_language(browser_language(&headers));
+    let hash = InvitationToken::hash_of_presented(&token).ok_or_else(not_found)?;
+    let (guest, event) = match storage::guests::find_by_token(&state.db, &hash).await {
+        Ok(found) => found,
+        Err(ApiError::NotFound(_)) => return Err(not_found()),
+        Err(err) => return Err(err.into()),
+    };
+    Ok(guest_calendar(&state, &guest, &event, &headers).await?)
+}
+
+/// An open event's file, for anyone with its public link.
+async fn public_event(
+    State(state): State<AppState>,
+    axum::extract::Path(event_id): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let event = open_event::find_public(&state, &event_id, &headers).await?;
+    let organiser = organiser_of(&state, &event).await?;
+    let reply_to = reply_address(&state, &organiser);
+    let text = ics::render(
+        &event,
+        Method::Publish,
+        &Organizer { name: &organiser.name, address: &reply_to },
+        None,
+        event.updated_at,
+    );
+    Ok(calendar_response(&headers, text, event.updated_at, Some("event.ics")))
 }
 
 /// An organiser's events as iCalendar, by the secret link from `/api/v1/me/feed`.
@@ -65,22 +179,52 @@ async fn organiser_feed(
     let organiser =
         storage::organisers::find_many(&*state.db, [organiser_id]).await?.pop().ok_or(ApiError::NotFound("feed"))?;
     let events = storage::events::list(&state.db, organiser.id, 1000, 0).await?;
-    let reply_to = state.settings.reply_address.clone().unwrap_or_else(|| organiser.email.to_string());
-    let body = ics::render_feed(&organiser.name, &events, &Organizer { name: &organiser.name, address: &reply_to });
-    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(body.as_bytes()))[..32]);
-    let last_modified = events.iter().map(|e| e.updated_at).max().unwrap_or(chrono::DateTime::UNIX_EPOCH);
-    let last_modified = last_modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
-    let common = [
-        (header::ETAG, etag),
-        (header::LAST_MODIFIED, last_modified),
-        (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
-    ];
-    if unchanged {
-        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    let reply_to = reply_address(&state, &organiser);
+    let entries: Vec<FeedEntry<'_>> = events
+        .iter()
+        .map(|event| FeedEntry {
+            event,
+            organizer: Organizer { name: &organiser.name, address: &reply_to },
+            attendee: None,
+        })
+        .collect();
+    let body = ics::render_feed(&organiser.name, &entries);
+    Ok(calendar_response(&headers, body, latest(events.iter().map(|e| e.updated_at)), None))
+}
+
+/// The events a guest said yes to, by the secret link in her emails and on
+/// her page. It follows her address across events: a new "yes" appears, a
+/// change of mind removes the event, a cancellation shows as cancelled.
+#[utoipa::path(get, path = "/feeds/guests/{file}", tag = "calendar",
+    params(("file" = String, Path, description = "`<token>.ics` from the feed link")),
+    responses(
+        (status = 200, description = "The feed", content_type = "text/calendar"),
+        (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
+        (status = 404, description = "No such feed", body = ErrorBody),
+    ))]
+async fn guest_feed(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let guest_id = verify_guest_feed_token(&state.link_key, token).ok_or(ApiError::NotFound("feed"))?;
+    let guest = storage::guests::find_many(&state.db, &[guest_id]).await?.pop().ok_or(ApiError::NotFound("feed"))?;
+    let accepted = storage::guests::accepted_by(&state.db, &guest.email).await?;
+    let organisers = storage::organisers::find_many(&*state.db, accepted.iter().map(|(_, e)| e.organiser_id)).await?;
+    let reply_to: std::collections::HashMap<uuid::Uuid, (String, String)> =
+        organisers.iter().map(|o| (o.id, (o.name.clone(), reply_address(&state, o)))).collect();
+    let mut entries = Vec::with_capacity(accepted.len());
+    for (guest, event) in &accepted {
+        let Some((name, address)) = reply_to.get(&event.organiser_id) else { continue };
+        entries.push(FeedEntry {
+            event,
+            organizer: Organizer { name, address },
+            attendee: Some(Attendee { name: &guest.name, email: guest.email.as_str(), partstat: partstat_of(guest) }),
+        });
     }
-    Ok((common, [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], body).into_response())
+    let name = match guest.language.unwrap_or(Language::En) {
+        Language::Fr => "Mes événements",
+        Language::En => "My events",
+    };
+    let body = ics::render_feed(name, &entries);
+    // A change of her answer changes the text but not the events' times.
+    let changed = accepted.iter().flat_map(|(g, e)| [e.updated_at, g.answered_at.unwrap_or(e.updated_at)]);
+    Ok(calendar_response(&headers, body, latest(changed), None))
 }

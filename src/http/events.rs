@@ -61,6 +61,10 @@ pub struct NewEventRequest {
     follow_up_url: Option<String>,
     /// When the automatic emails go out; every part has a default.
     plan: Option<PlanRequest>,
+    /// Anyone with the public link `/e/{id}` may register, confirming by
+    /// email (default false: guests are invited by the organiser only).
+    #[serde(default)]
+    open_registration: bool,
 }
 
 /// The reminder plan, as ISO 8601 durations (`P7D`, `PT2H`, `PT30S`).
@@ -118,6 +122,7 @@ impl From<NewEventRequest> for EventFields {
             language: r.language,
             follow_up_url: r.follow_up_url,
             plan: r.plan.unwrap_or_default().apply_to(PlanFields::default()),
+            open_registration: r.open_registration,
         }
     }
 }
@@ -151,6 +156,7 @@ pub struct EventPatchRequest {
     #[schema(value_type = Option<String>)]
     follow_up_url: Option<Option<String>>,
     plan: Option<PlanRequest>,
+    open_registration: Option<bool>,
 }
 
 /// Tells "absent" (`None`, via `default`) from "null" (`Some(None)`).
@@ -179,6 +185,7 @@ impl EventPatchRequest {
             language: self.language.unwrap_or_else(|| current.language.as_str().to_owned()),
             follow_up_url: self.follow_up_url.unwrap_or_else(|| current.follow_up_url.clone()),
             plan: self.plan.unwrap_or_default().apply_to(PlanFields::from(&current.plan)),
+            open_registration: self.open_registration.unwrap_or(current.open_registration),
         }
     }
 }

@@ -141,28 +141,8 @@ async fn answer_invitation(
 async fn invitation_calendar(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Result<axum::response::Response> {
-    use axum::response::IntoResponse;
     let (guest, event) = find(&state, &token).await?;
-    let organiser = storage::organisers::find_many(&*state.db, [event.organiser_id])
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound("invitation"))?;
-    let reply_to = state.settings.reply_address.clone().unwrap_or_else(|| organiser.email.to_string());
-    let partstat = crate::ics::partstat(guest.reply.as_ref().map(|r| r.answer));
-    let text = crate::ics::render(
-        &event,
-        crate::ics::Method::Publish,
-        &crate::ics::Organizer { name: &organiser.name, address: &reply_to },
-        Some(&crate::ics::Attendee { name: &guest.name, email: guest.email.as_str(), partstat }),
-        state.clock.now(),
-    );
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"invite.ics\""),
-        ],
-        text,
-    )
-        .into_response())
+    super::calendar::guest_calendar(&state, &guest, &event, &headers).await
 }

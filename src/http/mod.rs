@@ -1,4 +1,5 @@
-//! HTTP: the organiser API, the guest API, probes and the OpenAPI document.
+//! HTTP: the organiser API, the guest API and pages, calendar files and
+//! feeds, probes and the OpenAPI document.
 pub mod calendar;
 pub mod events;
 pub mod extract;
@@ -6,6 +7,8 @@ pub mod guests;
 pub mod health;
 pub mod invitations;
 pub mod organiser;
+pub mod pages;
+pub mod rate_limit;
 pub mod unsubscribe;
 pub mod views;
 
@@ -29,6 +32,7 @@ use crate::config::Settings;
 use crate::domain::token::{InvitationToken, SecretKey};
 use crate::error::ApiError;
 use crate::mail::dispatch::Links;
+use rate_limit::RateLimit;
 use tokio::sync::Notify;
 
 /// What every handler can reach.
@@ -86,28 +90,42 @@ impl Modify for BearerApiKey {
 
 /// The whole OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    api_router(&RateLimit::off()).split_for_parts().1
 }
 
-fn api_router() -> OpenApiRouter<AppState> {
+/// The documented routes. Those reached with a secret token (a guest's
+/// invitation, an unsubscribe link, a feed) go through the rate limit.
+fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
         .merge(events::router())
         .merge(guests::router())
-        .merge(invitations::router())
+        .merge(limit.api(invitations::router()))
         .merge(organiser::router())
         .merge(calendar::api_router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(health::router())
-        .merge(unsubscribe::router())
-        .merge(calendar::router())
+        .merge(limit.api(unsubscribe::router()))
+        .merge(limit.api(calendar::router()))
+}
+
+/// The guest pages and calendar files, rate-limited too.
+fn pages_router(limit: &RateLimit) -> Router<AppState> {
+    limit.pages(
+        Router::new()
+            .merge(pages::invitation::router())
+            .merge(pages::open_event::router())
+            .merge(calendar::files_router()),
+    )
 }
 
 /// Largest request body: a bulk guest list of 1000 rows fits with room to spare.
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let (router, openapi) = api_router().split_for_parts();
+    let limit = RateLimit::new(&state.settings);
+    limit.spawn_cleanup();
+    let (router, openapi) = api_router(&limit).split_for_parts();
     let openapi = Arc::new(openapi);
     let document = {
         let openapi = Arc::clone(&openapi);
@@ -116,6 +134,7 @@ pub fn router(state: AppState) -> Router {
     router
         .route("/api/openapi.json", axum::routing::get(document))
         .merge(Scalar::with_url("/api/docs", openapi.as_ref().clone()))
+        .merge(pages_router(&limit))
         .fallback(|| async { ApiError::NotFound("route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)

@@ -61,6 +61,8 @@ pub struct EventView {
     pub follow_up_url: Option<String>,
     pub status: EventStatus,
     pub plan: PlanView,
+    /// Whether anyone may register from the public page `/e/{id}`.
+    pub open_registration: bool,
     /// iCalendar SEQUENCE, bumped on each change of time, place or status.
     pub sequence: u32,
     /// Counts, in lists; one event's counts are at its `/summary`.
@@ -97,6 +99,7 @@ impl EventView {
             follow_up_url: details.follow_up_url,
             status: event.status,
             plan,
+            open_registration: details.open_registration,
             sequence: event.sequence,
             summary,
             created_at: event.created_at,

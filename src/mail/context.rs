@@ -80,6 +80,9 @@ pub struct GuestLinks {
     pub maybe: String,
     pub calendar: String,
     pub unsubscribe: String,
+    /// Her feed of the events she said yes to, as https and as `webcal://`.
+    pub feed: String,
+    pub webcal: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,6 +164,22 @@ pub struct DigestTotals {
     pub maybe: u64,
     pub not_answered: u64,
     pub seats_left: Option<u64>,
+}
+
+/// The context of the email confirming an open registration.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistrationMail {
+    pub lang: &'static str,
+    pub name: String,
+    pub email: String,
+    pub organiser: PersonContext,
+    pub event: EventContext,
+    pub links: RegistrationLinks,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegistrationLinks {
+    pub confirm: String,
 }
 
 /// The context of the organiser's emails.

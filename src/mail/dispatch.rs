@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::context::{
     DigestChange, DigestTotals, EventContext, GuestLinks, GuestMail, NoteContext, OrganiserLinks, OrganiserMail,
-    PersonContext, local_time,
+    PersonContext, RegistrationLinks, RegistrationMail, local_time,
 };
 use super::message::{self, Envelope};
 use super::templates::Templates;
@@ -25,7 +25,7 @@ use crate::domain::answer::Answer;
 use crate::domain::event::Event;
 use crate::domain::guest::Guest;
 use crate::domain::mail::MailKind;
-use crate::domain::token::{InvitationToken, SecretKey, unsubscribe_token};
+use crate::domain::token::{InvitationToken, SecretKey, guest_feed_token, registration_token, unsubscribe_token};
 use crate::ics::{self, Attendee, Organizer};
 use crate::storage::entities::outbox::Model as OutboxRow;
 use crate::storage::organisers::Organiser;
@@ -42,12 +42,34 @@ impl Links {
         Self { base: public_url.as_str().trim_end_matches('/').to_owned() }
     }
 
+    /// Her page, where she reads and answers the invitation.
     pub fn invitation(&self, token: &InvitationToken) -> String {
-        format!("{}/api/v1/invitations/{}", self.base, token.as_str())
+        format!("{}/i/{}", self.base, token.as_str())
     }
 
+    /// Her own copy of the event, with her answer in it.
     pub fn calendar(&self, token: &InvitationToken) -> String {
-        format!("{}/api/v1/invitations/{}/calendar.ics", self.base, token.as_str())
+        format!("{}/i/{}/calendar.ics", self.base, token.as_str())
+    }
+
+    /// Her feed of the events she said yes to.
+    pub fn guest_feed(&self, token: &str) -> String {
+        format!("{}/feeds/guests/{token}.ics", self.base)
+    }
+
+    /// An organiser's feed of her events.
+    pub fn organiser_feed(&self, token: &str) -> String {
+        format!("{}/feeds/{token}.ics", self.base)
+    }
+
+    /// The public page of an open event.
+    pub fn public_event(&self, event_id: Uuid) -> String {
+        format!("{}/e/{event_id}", self.base)
+    }
+
+    /// The link confirming an open registration.
+    pub fn confirm_registration(&self, event_id: Uuid, token: &str) -> String {
+        format!("{}/e/{event_id}/confirm/{token}", self.base)
     }
 
     pub fn unsubscribe(&self, token: &str) -> String {
@@ -57,6 +79,11 @@ impl Links {
     pub fn event(&self, event_id: Uuid) -> String {
         format!("{}/api/v1/events/{event_id}", self.base)
     }
+}
+
+/// The same address for calendar apps that subscribe on a `webcal://` link.
+pub fn webcal(https: &str) -> String {
+    format!("webcal://{}", https.split_once("://").map_or(https, |(_, rest)| rest))
 }
 
 /// What one dispatch pass did.
@@ -262,6 +289,9 @@ impl Dispatcher {
         if kind.to_organiser() {
             return self.prepare_for_organiser(row, kind, event, organiser_context).await;
         }
+        if kind == MailKind::RegistrationConfirm {
+            return self.prepare_registration(row, event, organiser).await;
+        }
         let Some(guest) = row.guest_id.and_then(|id| batch.guests.get(&id)) else {
             return Ok(Prepared::Skip("the guest was removed"));
         };
@@ -274,7 +304,10 @@ impl Dispatcher {
         let token = InvitationToken::derive(&self.key, guest.id, &guest.token_salt);
         let invitation = self.links.invitation(&token);
         let unsubscribe = unsubscribe_token(&self.key, guest.id);
+        let feed = self.links.guest_feed(&guest_feed_token(&self.key, guest.id));
         let links = GuestLinks {
+            webcal: webcal(&feed),
+            feed,
             yes: format!("{invitation}?answer=yes"),
             no: format!("{invitation}?answer=no"),
             maybe: format!("{invitation}?answer=maybe"),
@@ -317,6 +350,42 @@ impl Dispatcher {
         };
         let message = message::build(&envelope, &rendered, calendar.as_ref().map(|(m, t)| (*m, t.as_str())))?;
         Ok(Prepared::Send(Box::new(message)))
+    }
+
+    async fn prepare_registration(
+        &self,
+        row: &OutboxRow,
+        event: &Event,
+        organiser: &Organiser,
+    ) -> anyhow::Result<Prepared> {
+        let registration = match storage::registrations::find(&*self.db, row.subject_id).await {
+            Ok(registration) => registration,
+            Err(crate::error::ApiError::NotFound(_)) => return Ok(Prepared::Skip("the registration is gone")),
+            Err(err) => return Err(anyhow::Error::new(err).context("cannot load the registration")),
+        };
+        if registration.confirmed_at.is_some() {
+            return Ok(Prepared::Skip("already confirmed"));
+        }
+        let language = registration.language.unwrap_or(event.details.language);
+        let token = registration_token(&self.key, registration.id);
+        let context = RegistrationMail {
+            lang: language.as_str(),
+            name: registration.name.clone(),
+            email: registration.email.to_string(),
+            organiser: PersonContext { name: organiser.name.clone(), email: organiser.email.to_string() },
+            event: EventContext::new(event, language),
+            links: RegistrationLinks { confirm: self.links.confirm_registration(event.id, &token) },
+        };
+        let rendered = self.templates.render(MailKind::RegistrationConfirm, language, &context)?;
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&registration.name, registration.email.as_str())?,
+            reply_to: Some(mailbox(&organiser.name, organiser.email.as_str())?),
+            message_id: self.message_id(row),
+            kind: MailKind::RegistrationConfirm.as_str(),
+            unsubscribe: None,
+        };
+        Ok(Prepared::Send(Box::new(message::build(&envelope, &rendered, None)?)))
     }
 
     async fn prepare_for_organiser(

@@ -59,7 +59,7 @@ mod tests {
     use super::*;
     use crate::mail::context::{
         DigestChange, DigestTotals, EventContext, GuestLinks, NoteContext, OrganiserLinks, OrganiserMail,
-        PersonContext, ReplyContext,
+        PersonContext, RegistrationLinks, RegistrationMail, ReplyContext,
     };
     use serde_json::json;
 
@@ -90,6 +90,7 @@ mod tests {
                 invitation: "https://x/i/t".into(), yes: "https://x/i/t?answer=yes".into(),
                 no: "https://x/i/t?answer=no".into(), maybe: "https://x/i/t?answer=maybe".into(),
                 calendar: "https://x/i/t.ics".into(), unsubscribe: "https://x/u/t".into(),
+                feed: "https://x/feeds/guests/t.ics".into(), webcal: "webcal://x/feeds/guests/t.ics".into(),
             },
             "reply": Some(reply),
             "waitlist_position": position,
@@ -132,6 +133,15 @@ mod tests {
                     })
                     .unwrap(),
                     MailKind::Waitlisted => guest_context(&reply, Some(2)),
+                    MailKind::RegistrationConfirm => serde_json::to_value(RegistrationMail {
+                        lang: language.as_str(),
+                        name: "<script>Ben & Jerry's</script>".into(),
+                        email: "ben@example.org".into(),
+                        organiser: PersonContext { name: "Anne".into(), email: "anne@example.org".into() },
+                        event: event(),
+                        links: RegistrationLinks { confirm: "https://x/e/1/confirm/t".into() },
+                    })
+                    .unwrap(),
                     _ => guest_context(&reply, None),
                 };
                 let rendered = templates

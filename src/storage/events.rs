@@ -44,6 +44,7 @@ pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
                 row.plan_reminder.as_deref(),
                 row.plan_follow_up.as_deref(),
             )?,
+            open_registration: row.open_registration,
         },
         status,
         seats_taken: row.seats_taken as u32,
@@ -88,6 +89,7 @@ fn details_active_model(details: &EventDetails) -> events::ActiveModel {
         plan_answers_close: Set(details.plan.answers_close.to_string()),
         plan_reminder: Set(details.plan.reminder.map(|o| o.to_string())),
         plan_follow_up: Set(details.plan.follow_up.map(|o| o.to_string())),
+        open_registration: Set(details.open_registration),
         ..Default::default()
     }
 }

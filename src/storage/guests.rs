@@ -73,7 +73,7 @@ fn new_row(
 /// Inserts one guest unless her address is already invited; `None` means a
 /// duplicate. `ON CONFLICT DO NOTHING` keeps a batch's transaction usable on
 /// PostgreSQL, where a failed insert would abort it.
-async fn insert_unless_invited(
+pub(crate) async fn insert_unless_invited(
     conn: &impl ConnectionTrait,
     event_id: Uuid,
     guest: &NewGuest,
@@ -178,6 +178,26 @@ pub async fn find_by_token(db: &DatabaseConnection, token_hash: &str) -> Result<
         .ok_or(ApiError::NotFound("invitation"))?;
     let event = event.ok_or_else(|| anyhow!("guest {} has no event", guest.id))?;
     Ok((to_domain(guest)?, super::events::to_domain(event)?))
+}
+
+/// Every invitation this address said yes to, with its event: a guest's
+/// feed, which spans events (and organisers). Drafts are left out.
+pub async fn accepted_by(db: &DatabaseConnection, email: &EmailAddress) -> Result<Vec<(Guest, Event)>> {
+    let rows = guests::Entity::find()
+        .filter(guests::Column::Email.eq(email.as_str()))
+        .filter(guests::Column::Answer.eq(Answer::Yes.as_str()))
+        .find_also_related(events::Entity)
+        .filter(events::Column::Status.ne(EventStatus::Draft.as_str()))
+        .order_by_asc(events::Column::StartsAt)
+        .limit(500)
+        .all(db)
+        .await?;
+    let mut accepted = Vec::with_capacity(rows.len());
+    for (guest, event) in rows {
+        let event = event.ok_or_else(|| anyhow!("guest {} has no event", guest.id))?;
+        accepted.push((to_domain(guest)?, super::events::to_domain(event)?));
+    }
+    Ok(accepted)
 }
 
 /// Every guest of the event in the order they were invited, each with her

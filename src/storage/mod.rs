@@ -7,6 +7,7 @@ pub mod guests;
 pub mod organisers;
 pub mod outbox;
 pub mod plan_slots;
+pub mod registrations;
 pub mod secrets;
 pub mod unsubscribes;
 

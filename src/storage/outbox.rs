@@ -152,6 +152,41 @@ pub async fn enqueue_for_organiser(
     Ok(insert)
 }
 
+/// The email asking someone who registered for an open event to confirm.
+/// `slot` tells her successive requests apart.
+pub async fn enqueue_for_registration(
+    conn: &impl ConnectionTrait,
+    event: &Event,
+    registration_id: Uuid,
+    recipient: &str,
+    slot: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let insert = outbox::Entity::insert(outbox::ActiveModel {
+        event_id: sea_orm::Set(event.id),
+        guest_id: sea_orm::Set(None),
+        organiser_id: sea_orm::Set(event.organiser_id),
+        subject_id: sea_orm::Set(registration_id),
+        kind: sea_orm::Set(MailKind::RegistrationConfirm.as_str().to_owned()),
+        slot: sea_orm::Set(slot.to_owned()),
+        recipient: sea_orm::Set(recipient.to_owned()),
+        payload: sea_orm::Set("{}".to_owned()),
+        due_at: sea_orm::Set(now),
+        status: sea_orm::Set("pending".to_owned()),
+        attempts: sea_orm::Set(0),
+        created_at: sea_orm::Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(insert)
+}
+
 /// Drops what is still queued for an event, but for `keep`: a cancelled
 /// event sends its cancellation and nothing else.
 pub async fn skip_pending_for_event(conn: &impl ConnectionTrait, event_id: Uuid, keep: MailKind) -> Result<u64> {

@@ -83,6 +83,8 @@ pub async fn spawn_app_with(clock: Clock, configure: impl FnOnce(&mut Settings))
     settings.database_pool_size = 5;
     settings.mail_dir = database.scratch.path().join("mail");
     settings.scheduler_interval_seconds = 1;
+    // Tests make many quick requests from one address; the limit has its own test.
+    settings.rate_limit_per_minute = 0;
     configure(&mut settings);
     let app = Application::build_with(settings, clock, Parts::default()).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -113,6 +115,54 @@ pub async fn spawn_app_with_mail_and(
         configure(settings);
     })
     .await
+}
+
+/// Settings for an app reachable at the links it writes: its public URL is
+/// its real address, so a link taken from an email works as it is (in a
+/// browser, say). The port is picked free just before the app binds it.
+pub fn reachable_at_its_links(settings: &mut Settings) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    settings.bind = format!("127.0.0.1:{port}").parse().unwrap();
+    settings.public_url = format!("http://127.0.0.1:{port}").parse().unwrap();
+}
+
+/// An HTML page as a guest's browser would get it.
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub html: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Page {
+    /// The anti-forgery token of the page's form.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.html.find(marker).unwrap_or_else(|| panic!("no csrf field in:\n{}", self.html)) + marker.len();
+        self.html[start..].split('"').next().unwrap().to_owned()
+    }
+
+    /// The HTML with the entities our templates write decoded, to look for
+    /// text as a reader sees it (minijinja also escapes `/` and `'`).
+    pub fn decoded(&self) -> String {
+        self.html
+            .replace("&#x2f;", "/")
+            .replace("&#x27;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    /// The value of the checked `answer` radio, if any.
+    pub fn checked_answer(&self) -> Option<String> {
+        self.html.split("<input").filter(|tag| tag.contains("name=\"answer\"") && tag.contains("checked")).find_map(
+            |tag| {
+                let start = tag.find("value=\"")? + 7;
+                Some(tag[start..].split('"').next()?.to_owned())
+            },
+        )
+    }
 }
 
 /// A response read whole: status plus parsed JSON (Null when empty).
@@ -209,6 +259,32 @@ impl TestApp {
         (guest["id"].as_str().unwrap().to_owned(), guest["invitation_token"].as_str().unwrap().to_owned())
     }
 
+    /// GETs a page (no redirects followed).
+    pub async fn page(&self, path: &str) -> Page {
+        let response = no_redirects().get(format!("{}{path}", self.address)).send().await.expect("the app answers");
+        let (status, headers) = (response.status(), response.headers().clone());
+        Page { status, headers, html: response.text().await.unwrap() }
+    }
+
+    /// POSTs a form as a browser would (no redirects followed).
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.submit_with(path, fields, &[]).await
+    }
+
+    pub async fn submit_with(&self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Page {
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let mut request = no_redirects()
+            .post(format!("{}{path}", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("the app answers");
+        let (status, headers) = (response.status(), response.headers().clone());
+        Page { status, headers, html: response.text().await.unwrap() }
+    }
+
     /// A guest answers with her token alone.
     pub async fn answer(&self, token: &str, body: Value) -> Reply {
         self.request(Method::PUT, &format!("/api/v1/invitations/{token}/answer"), None, Some(body)).await
@@ -227,6 +303,10 @@ impl TestApp {
     pub async fn guest(&self, event_id: &str, email: &str) -> Value {
         self.guests(event_id).await.into_iter().find(|g| g["email"] == email).expect("guest is listed")
     }
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// The running example: a networking breakfast in Paris, a year ahead.

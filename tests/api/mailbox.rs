@@ -179,7 +179,11 @@ impl Received {
     }
 }
 
-/// What independent iCalendar parsers (Python icalendar and vobject) read.
+/// The independent parsers `parse_ics` runs.
+pub const PARSERS: [&str; 3] = ["icalendar", "vobject", "icaljs"];
+
+/// What independent iCalendar parsers (Python icalendar and vobject, and
+/// ical.js, Thunderbird's) read.
 pub fn parse_ics(ics: &str) -> serde_json::Value {
     use std::io::Write;
     let mut child = Command::new("python3")
@@ -188,7 +192,7 @@ pub fn parse_ics(ics: &str) -> serde_json::Value {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("python3 with icalendar and vobject is installed (see .ci/run)");
+        .expect("python3 with icalendar and vobject, and node with ical.js, are installed (see .ci/run)");
     child.stdin.take().unwrap().write_all(ics.as_bytes()).unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "the parsers refused:\n{}\n{ics}", String::from_utf8_lossy(&output.stderr));

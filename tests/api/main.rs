@@ -2,6 +2,7 @@
 //! its own database (a fresh SQLite file, or a fresh PostgreSQL database when
 //! `CONVIVE_TEST_BACKEND=postgres`) and talks HTTP to it.
 mod answers;
+mod browser;
 mod calendar;
 mod cli;
 mod errors;
@@ -11,5 +12,7 @@ mod helpers;
 mod mail;
 mod mailbox;
 mod operations;
+mod pages;
 mod processes;
+mod registration;
 mod tenancy;

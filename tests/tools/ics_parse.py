@@ -1,14 +1,31 @@
 """Parses iCalendar text from stdin with independent parsers and prints what
 each one read, as JSON, so tests assert on parsed values rather than text.
 
-Parsers: Python `icalendar` and `vobject`.
+Parsers, each under its own key of the printed object:
+- "icalendar": Python `icalendar`;
+- "vobject": Python `vobject`;
+- "icaljs": ical.js, Thunderbird's parser, run as
+  `node icaljs_parse.mjs` (beside this file) on the same text. It needs Node
+  and `npm ci --prefix tests/tools`; its output has the shape of "icalendar",
+  with every date-time in UTC ("+00:00") where icalendar keeps the TZID's
+  offset.
+
+"icalendar" and "icaljs" also give the calendar's X-WR-TIMEZONE and
+X-WR-CALNAME (read as TEXT, "" when absent) as "x_wr_timezone" and
+"x_wr_calname".
+
+Any parser that refuses the text makes this script fail: a traceback for the
+Python ones, exit 1 with ical.js's message on stderr for ical.js.
 """
 
 import json
+import os
+import subprocess
 import sys
 
 import icalendar
 import vobject
+from icalendar.parser import unescape_backslash
 
 
 def with_icalendar(text):
@@ -40,7 +57,18 @@ def with_icalendar(text):
                 for a in (attendees or [])
             ],
         })
-    return {"method": str(calendar.get("METHOD", "")), "events": events}
+    return {
+        "method": str(calendar.get("METHOD", "")),
+        "x_wr_timezone": x_text(calendar, "X-WR-TIMEZONE"),
+        "x_wr_calname": x_text(calendar, "X-WR-CALNAME"),
+        "events": events,
+    }
+
+
+def x_text(calendar, name):
+    """An X-WR- property read as TEXT, as its writers (and the Rust crate) mean
+    it: icalendar keeps unknown properties escaped (`\\,` stays `\\,`)."""
+    return unescape_backslash(str(calendar.get(name, "")))
 
 
 def with_vobject(text):
@@ -67,9 +95,34 @@ def with_vobject(text):
     return {"method": method, "events": events}
 
 
+def with_icaljs(text):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "icaljs_parse.mjs")
+    try:
+        result = subprocess.run(
+            ["node", script],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            timeout=60,
+        )
+    except FileNotFoundError:
+        sys.exit("ics_parse: `node` is not installed; ical.js needs Node (see tests/tools/package.json)")
+    if result.returncode != 0:
+        sys.exit(
+            f"ics_parse: ical.js failed (node exit {result.returncode}):\n"
+            + result.stderr.decode("utf-8", "replace")
+        )
+    return json.loads(result.stdout)
+
+
 def main():
-    text = sys.stdin.read()
-    print(json.dumps({"icalendar": with_icalendar(text), "vobject": with_vobject(text)}))
+    # Bytes, decoded strictly: the same text for every parser, whatever the
+    # locale, and invalid UTF-8 is an error rather than replacement characters.
+    text = sys.stdin.buffer.read().decode("utf-8")
+    print(json.dumps({
+        "icalendar": with_icalendar(text),
+        "vobject": with_vobject(text),
+        "icaljs": with_icaljs(text),
+    }))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ pub struct Model {
     pub plan_answers_close: String,
     pub plan_reminder: Option<String>,
     pub plan_follow_up: Option<String>,
+    pub open_registration: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

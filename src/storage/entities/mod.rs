@@ -8,4 +8,5 @@ pub mod instance_secrets;
 pub mod organisers;
 pub mod outbox;
 pub mod plan_slots;
+pub mod registrations;
 pub mod unsubscribes;

@@ -1,0 +1,244 @@
+//! A guest's page at her personal link: the event, her answer, and a form to
+//! answer or change it until the deadline. Links in emails may carry
+//! `?answer=yes`: the page shows it ticked and one tap confirms. The answer
+//! is a POST that redirects back (303) to the page with a confirmation.
+
+use axum::Router;
+use axum::extract::{Form, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+
+use super::{PageError, PageEvent, check_same_site, google_calendar_url, render, word};
+use crate::domain::answer::{Answer, Reply};
+use crate::domain::event::{AnswersClosed, Event, Language};
+use crate::domain::guest::Guest;
+use crate::domain::token::{InvitationToken, form_token, guest_feed_token, verify_form_token};
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::mail::dispatch::{Links, webcal};
+use crate::storage;
+use crate::storage::answers::Answerer;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/i/{token}", get(show).post(answer))
+}
+
+const FORM_PURPOSE: &str = "answer";
+
+/// What the form sends. Everything is text: a bad value is the guest's typo
+/// and gets a message on the page, not a rejection.
+#[derive(Debug, Default, Deserialize)]
+pub struct AnswerForm {
+    answer: Option<String>,
+    companions: Option<String>,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Serialize)]
+struct FormValues {
+    companions: String,
+    comment: String,
+}
+
+#[derive(Serialize)]
+struct CalendarLinks {
+    ics: String,
+    webcal: String,
+    feed: String,
+    google: String,
+}
+
+#[derive(Serialize)]
+struct ReplyValues {
+    answer: &'static str,
+    companions: u32,
+    comment: String,
+}
+
+#[derive(Serialize)]
+struct InvitationPage {
+    event: PageEvent,
+    guest_name: String,
+    reply: Option<ReplyValues>,
+    selected: Option<&'static str>,
+    waitlist_position: Option<u32>,
+    answers_open: bool,
+    closed_reason: Option<&'static str>,
+    saved: bool,
+    error: Option<String>,
+    form: FormValues,
+    csrf: String,
+    form_action: String,
+    links: CalendarLinks,
+}
+
+/// What a page needs besides the guest and her event.
+struct Shown {
+    selected: Option<Answer>,
+    saved: bool,
+    error: Option<String>,
+    form: Option<FormValues>,
+}
+
+fn language_of(guest: &Guest, event: &Event) -> Language {
+    guest.language.unwrap_or(event.details.language)
+}
+
+fn page(
+    state: &AppState,
+    token: &str,
+    token_hash: &str,
+    guest: Guest,
+    event: &Event,
+    position: Option<u32>,
+    shown: Shown,
+) -> InvitationPage {
+    let language = language_of(&guest, event);
+    let links = Links::new(&state.settings.public_url);
+    let closed = event.guest_may_answer(state.clock.now()).err();
+    let feed = links.guest_feed(&guest_feed_token(&state.link_key, guest.id));
+    let form = shown.form.unwrap_or_else(|| FormValues {
+        companions: guest.reply.as_ref().map_or(0, |r| r.companions).to_string(),
+        comment: guest.reply.as_ref().map(|r| r.comment.clone()).unwrap_or_default(),
+    });
+    InvitationPage {
+        event: PageEvent::new(event, language),
+        guest_name: guest.name,
+        selected: shown.selected.or(guest.reply.as_ref().map(|r| r.answer)).map(Answer::as_str),
+        reply: guest.reply.map(|r| ReplyValues {
+            answer: r.answer.as_str(),
+            companions: r.companions,
+            comment: r.comment,
+        }),
+        waitlist_position: position,
+        answers_open: closed.is_none(),
+        closed_reason: closed.map(|closed| match closed {
+            AnswersClosed::NotPublished => "draft",
+            AnswersClosed::Cancelled => "cancelled",
+            AnswersClosed::DeadlinePassed(_) => "deadline",
+        }),
+        saved: shown.saved,
+        error: shown.error,
+        form,
+        csrf: form_token(&state.link_key, FORM_PURPOSE, token_hash),
+        form_action: format!("/i/{token}"),
+        links: CalendarLinks {
+            ics: format!("/i/{token}/calendar.ics"),
+            webcal: webcal(&feed),
+            feed,
+            google: google_calendar_url(event),
+        },
+    }
+}
+
+async fn find(state: &AppState, token: &str, headers: &HeaderMap) -> Result<(String, Guest, Event), PageError> {
+    let not_found = || PageError::not_found().in_language(super::browser_language(headers));
+    let hash = InvitationToken::hash_of_presented(token).ok_or_else(not_found)?;
+    match storage::guests::find_by_token(&state.db, &hash).await {
+        Ok((guest, event)) => Ok((hash, guest, event)),
+        Err(ApiError::NotFound(_)) => Err(not_found()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Her page. Changes nothing, whatever the query says.
+async fn show(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let (hash, guest, event) = find(&state, &token, &headers).await?;
+    let mut selected = None;
+    let mut saved = false;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "answer" => selected = Answer::parse(&value),
+            "saved" => saved = guest.reply.is_some(),
+            _ => {}
+        }
+    }
+    let language = language_of(&guest, &event);
+    let position = storage::guests::waitlist_position(&*state.db, &guest)
+        .await
+        .map_err(|e| PageError::from(e).in_language(language))?;
+    let context =
+        page(&state, &token, &hash, guest, &event, position, Shown { selected, saved, error: None, form: None });
+    Ok(render("invitation.html", language, StatusCode::OK, &context))
+}
+
+/// Records her answer, then sends her back to her page (303), so reloading
+/// it does not post again. A mistake shows the form again with a message.
+async fn answer(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<AnswerForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    let (hash, guest, event) = find(&state, &token, &headers).await?;
+    let language = language_of(&guest, &event);
+    check_same_site(&headers).map_err(|e| e.in_language(language))?;
+    let Ok(Form(form)) = form else { return Err(PageError::bad_request().in_language(language)) };
+    if !verify_form_token(&state.link_key, FORM_PURPOSE, &hash, &form.csrf) {
+        return Err(PageError::forbidden().in_language(language));
+    }
+    let again = |status: StatusCode, key: &str, selected: Option<Answer>, guest: Guest, position: Option<u32>| {
+        let message = word(language, key).replace("{n}", &event.details.companions_allowed.to_string());
+        let values =
+            FormValues { companions: form.companions.clone().unwrap_or_default(), comment: form.comment.clone() };
+        let context = page(
+            &state,
+            &token,
+            &hash,
+            guest,
+            &event,
+            position,
+            Shown { selected, saved: false, error: Some(message), form: Some(values) },
+        );
+        Ok(render("invitation.html", language, status, &context))
+    };
+    let Some(answer) = form.answer.as_deref().and_then(Answer::parse) else {
+        return again(StatusCode::UNPROCESSABLE_ENTITY, "error_answer_required", None, guest, None);
+    };
+    let companions = match form.companions.as_deref().map(str::trim) {
+        None | Some("") => 0,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(n) => n,
+            Err(_) => {
+                return again(StatusCode::UNPROCESSABLE_ENTITY, "error_too_many_companions", Some(answer), guest, None);
+            }
+        },
+    };
+    // Companions come with a "yes" or a "maybe"; a "no" brings nobody.
+    let companions = if answer == Answer::No { 0 } else { companions };
+    let parse = |event: &Event| {
+        Reply::parse(answer, companions, &form.comment, event.details.companions_allowed).map_err(ApiError::validation)
+    };
+    let now = state.clock.now();
+    match storage::answers::record(&state.db, Answerer::Guest { token_hash: hash.clone() }, parse, now).await {
+        Ok(_) => {
+            state.wake_mail();
+            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/i/{token}?saved=1"))]).into_response())
+        }
+        Err(ApiError::Validation { fields }) => {
+            let key =
+                if fields.contains_key("comment") { "error_comment_too_long" } else { "error_too_many_companions" };
+            again(StatusCode::UNPROCESSABLE_ENTITY, key, Some(answer), guest, None)
+        }
+        Err(ApiError::Conflict { code, .. }) => {
+            let key = if code == "event_not_published" { "error_not_open_yet" } else { "error_not_enough_seats" };
+            let position = storage::guests::waitlist_position(&*state.db, &guest).await?;
+            again(StatusCode::CONFLICT, key, Some(answer), guest, position)
+        }
+        Err(ApiError::Gone { .. }) => {
+            let position = storage::guests::waitlist_position(&*state.db, &guest).await?;
+            again(StatusCode::GONE, "error_answers_closed", None, guest, position)
+        }
+        Err(err) => Err(PageError::from(err).in_language(language)),
+    }
+}

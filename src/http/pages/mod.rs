@@ -1,0 +1,260 @@
+//! Guest pages: server-rendered HTML that works without JavaScript, in the
+//! guest's language. A GET never changes anything (mail scanners follow every
+//! link); every form POSTs with an anti-forgery token and is refused when a
+//! browser says it comes from another site.
+//!
+//! Templates live in `page-templates/`, compiled in like the emails and
+//! rendered by minijinja in strict mode with HTML autoescaping. Their words
+//! come from `page-templates/strings.toml`, one table per language with the
+//! same keys (a unit test checks), so a template is written once.
+
+pub mod invitation;
+pub mod open_event;
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value};
+use serde::Serialize;
+
+use crate::domain::event::{Event, Language};
+use crate::error::ApiError;
+use crate::mail::context::EventContext;
+
+/// The page templates and their words. Built once: both are compiled into the
+/// binary and never change while it runs, so a shared static is as good as
+/// state, and lets an error become a page anywhere (`PageError`).
+static PAGES: LazyLock<Pages> = LazyLock::new(Pages::embedded);
+
+struct Pages {
+    env: Environment<'static>,
+    strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Pages {
+    fn embedded() -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        minijinja_embed::load_templates!(&mut env, "pages");
+        let strings = toml::from_str(include_str!("../../../page-templates/strings.toml"))
+            .expect("page-templates/strings.toml is checked by a unit test");
+        Self { env, strings }
+    }
+
+    fn render(&self, template: &str, language: Language, context: &impl Serialize) -> anyhow::Result<String> {
+        let words = self.strings.get(language.as_str()).map(|t| Value::from(Serde(t))).unwrap_or_default();
+        let context = minijinja::context! { lang => language.as_str(), t => words, ..Value::from(Serde(context)) };
+        Ok(self.env.get_template(template)?.render(context)?)
+    }
+
+    fn word(&self, language: Language, key: &str) -> String {
+        self.strings.get(language.as_str()).and_then(|table| table.get(key)).cloned().unwrap_or_else(|| key.to_owned())
+    }
+}
+
+/// A page in `language`, with headers that keep secret URLs and personal
+/// pages out of caches, referrers and other sites' frames.
+pub fn render(template: &str, language: Language, status: StatusCode, context: &impl Serialize) -> Response {
+    match PAGES.render(template, language, context) {
+        Ok(html) => (status, page_headers(), Html(html)).into_response(),
+        Err(err) => PageError::from(ApiError::Internal(err.context(format!("cannot render {template}"))))
+            .in_language(language)
+            .into_response(),
+    }
+}
+
+/// One of the translated sentences, for messages built by handlers.
+pub fn word(language: Language, key: &str) -> String {
+    PAGES.word(language, key)
+}
+
+fn page_headers() -> [(header::HeaderName, &'static str); 5] {
+    [
+        (header::CACHE_CONTROL, "no-store"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        // No script at all; styles inline in the layout; forms post to us.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    ]
+}
+
+/// The language a visitor's browser asks for, for pages that know nothing
+/// else about her (an unknown link): French if she prefers it, else English.
+pub fn browser_language(headers: &HeaderMap) -> Language {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let first = accept.split(',').next().unwrap_or("").trim().to_ascii_lowercase();
+    if first.starts_with("fr") { Language::Fr } else { Language::En }
+}
+
+/// Refuses a form that a browser says was sent from another site. Browsers
+/// send `Sec-Fetch-Site` on every request; tools that do not are judged by
+/// the form token alone.
+pub fn check_same_site(headers: &HeaderMap) -> Result<(), PageError> {
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some("cross-site") => Err(PageError::forbidden()),
+        _ => Ok(()),
+    }
+}
+
+/// What a page shows of an event.
+#[derive(Debug, Serialize)]
+pub struct PageEvent {
+    #[serde(flatten)]
+    details: EventContext,
+    status: &'static str,
+}
+
+impl PageEvent {
+    pub fn new(event: &Event, language: Language) -> Self {
+        Self { details: EventContext::new(event, language), status: event.status.as_str() }
+    }
+}
+
+/// A Google Calendar "add this event" link: the usual way to add an event on
+/// an Android phone, which opens no .ics file.
+///
+/// # Panics
+/// Never: the base URL is a constant.
+pub fn google_calendar_url(event: &Event) -> String {
+    let details = &event.details;
+    let utc = |at: chrono::DateTime<chrono::Utc>| at.format("%Y%m%dT%H%M%SZ").to_string();
+    let mut url = url::Url::parse("https://calendar.google.com/calendar/render").expect("a valid URL");
+    url.query_pairs_mut()
+        .append_pair("action", "TEMPLATE")
+        .append_pair("text", &details.title)
+        .append_pair("dates", &format!("{}/{}", utc(details.schedule.starts_at), utc(details.schedule.ends_at)))
+        .append_pair("ctz", details.schedule.time_zone.name())
+        .append_pair("details", &details.description)
+        .append_pair("location", &format!("{}, {}", details.venue.name, details.venue.address.replace('\n', ", ")));
+    url.to_string()
+}
+
+/// Why a page could not be shown: rendered as a friendly page in the
+/// visitor's language, never as a stack trace or JSON.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    kind: &'static str,
+    language: Language,
+}
+
+impl PageError {
+    pub fn not_found() -> Self {
+        Self { status: StatusCode::NOT_FOUND, kind: "not_found", language: Language::En }
+    }
+
+    pub fn forbidden() -> Self {
+        Self { status: StatusCode::FORBIDDEN, kind: "forbidden", language: Language::En }
+    }
+
+    pub fn gone() -> Self {
+        Self { status: StatusCode::GONE, kind: "gone", language: Language::En }
+    }
+
+    pub fn bad_request() -> Self {
+        Self { status: StatusCode::BAD_REQUEST, kind: "forbidden", language: Language::En }
+    }
+
+    pub fn too_many_requests() -> Self {
+        Self { status: StatusCode::TOO_MANY_REQUESTS, kind: "too_many", language: Language::En }
+    }
+
+    #[must_use]
+    pub fn in_language(mut self, language: Language) -> Self {
+        self.language = language;
+        self
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(err: ApiError) -> Self {
+        match err {
+            ApiError::NotFound(_) => Self::not_found(),
+            ApiError::Gone { .. } => Self::gone(),
+            ApiError::Internal(err) => {
+                tracing::error!(error = format!("{err:#}"), "page failed");
+                Self { status: StatusCode::INTERNAL_SERVER_ERROR, kind: "internal", language: Language::En }
+            }
+            other => {
+                tracing::warn!(error = %other, "page request refused");
+                Self::bad_request()
+            }
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for PageError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        ApiError::from(err).into()
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorPage {
+    status: u16,
+    heading: String,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = ErrorPage {
+            status: self.status.as_u16(),
+            heading: PAGES.word(self.language, &format!("error_{}_heading", self.kind)),
+            message: PAGES.word(self.language, &format!("error_{}_message", self.kind)),
+        };
+        match PAGES.render("error.html", self.language, &page) {
+            Ok(html) => (self.status, page_headers(), Html(html)).into_response(),
+            // The error page itself failed: plain text, still no detail.
+            Err(err) => {
+                tracing::error!(error = format!("{err:#}"), "cannot render the error page");
+                (self.status, page.heading).into_response()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_the_same_words() {
+        let strings = &PAGES.strings;
+        let fr: Vec<_> = strings["fr"].keys().collect();
+        let en: Vec<_> = strings["en"].keys().collect();
+        assert_eq!(fr, en);
+        assert_eq!(strings.len(), 2);
+    }
+
+    #[test]
+    fn the_browser_language_picks_french_only_when_preferred() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(browser_language(&headers), Language::En);
+        headers.insert(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9,en;q=0.8".parse().unwrap());
+        assert_eq!(browser_language(&headers), Language::Fr);
+        headers.insert(header::ACCEPT_LANGUAGE, "de,fr;q=0.5".parse().unwrap());
+        assert_eq!(browser_language(&headers), Language::En);
+    }
+
+    #[test]
+    fn every_error_page_renders_in_both_languages() {
+        for language in [Language::Fr, Language::En] {
+            for error in
+                [PageError::not_found(), PageError::forbidden(), PageError::gone(), PageError::too_many_requests()]
+            {
+                let kind = error.kind;
+                let response = error.in_language(language).into_response();
+                assert_ne!(response.status(), StatusCode::OK, "{kind}");
+                assert!(PAGES.strings[language.as_str()].contains_key(&format!("error_{kind}_heading")), "{kind}");
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Open events: a public page where anyone with the link registers with a
+//! name and an address. The registration counts only once confirmed from the
+//! email sent to that address (double opt-in); confirming makes her an
+//! ordinary guest and takes her to her own invitation page.
+
+use axum::Router;
+use std::collections::BTreeMap;
+
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{PageError, PageEvent, browser_language, check_same_site, google_calendar_url, render, word};
+use crate::domain::event::{Event, EventStatus, Language};
+use crate::domain::guest::NewGuest;
+use crate::domain::token::{form_token, registration_token, verify_form_token, verify_registration_token};
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::storage;
+use crate::storage::registrations::{Registration, accepts_registrations};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/e/{event_id}", get(show).post(register))
+        .route("/e/{event_id}/confirm/{token}", get(confirm_page).post(confirm))
+}
+
+const REGISTER_PURPOSE: &str = "register";
+const CONFIRM_PURPOSE: &str = "confirm-registration";
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    /// A field people do not see and bots fill in.
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Serialize, Default)]
+struct FormValues {
+    name: String,
+    email: String,
+}
+
+#[derive(Serialize)]
+struct EventLinks {
+    ics: String,
+    google: String,
+}
+
+#[derive(Serialize)]
+struct EventPage {
+    event: PageEvent,
+    registration_open: bool,
+    registered: Option<String>,
+    form: FormValues,
+    field_errors: BTreeMap<String, String>,
+    csrf: String,
+    form_action: String,
+    links: EventLinks,
+}
+
+/// The public event, if it is public: open to registration, and published
+/// (or cancelled, so that a shared link says so). Anything else is unknown.
+pub async fn find_public(state: &AppState, event_id: &str, headers: &HeaderMap) -> Result<Event, PageError> {
+    let not_found = || PageError::not_found().in_language(browser_language(headers));
+    let id = Uuid::parse_str(event_id).map_err(|_| not_found())?;
+    match storage::events::find_by_id(&*state.db, id).await {
+        Ok(event) if event.details.open_registration && event.status != EventStatus::Draft => Ok(event),
+        Ok(_) | Err(ApiError::NotFound(_)) => Err(not_found()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn event_page(
+    state: &AppState,
+    event: &Event,
+    registered: Option<String>,
+    form: FormValues,
+    errors: BTreeMap<String, String>,
+) -> EventPage {
+    let language = event.details.language;
+    EventPage {
+        event: PageEvent::new(event, language),
+        registration_open: accepts_registrations(event, state.clock.now()),
+        registered,
+        form,
+        field_errors: errors,
+        csrf: form_token(&state.link_key, REGISTER_PURPOSE, &event.id.to_string()),
+        form_action: format!("/e/{}", event.id),
+        links: EventLinks { ics: format!("/e/{}/calendar.ics", event.id), google: google_calendar_url(event) },
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Path(event_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let event = find_public(&state, &event_id, &headers).await?;
+    let context = event_page(&state, &event, None, FormValues::default(), BTreeMap::default());
+    Ok(render("event.html", event.details.language, StatusCode::OK, &context))
+}
+
+/// Records the request and queues the confirmation email. The page says the
+/// same whether the address was new, already registered or already a guest.
+async fn register(
+    State(state): State<AppState>,
+    Path(event_id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<RegisterForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    let event = find_public(&state, &event_id, &headers).await?;
+    let language = event.details.language;
+    check_same_site(&headers).map_err(|e| e.in_language(language))?;
+    let Ok(Form(form)) = form else { return Err(PageError::bad_request().in_language(language)) };
+    if !verify_form_token(&state.link_key, REGISTER_PURPOSE, &event.id.to_string(), &form.csrf) {
+        return Err(PageError::forbidden().in_language(language));
+    }
+    let values = FormValues { name: form.name.clone(), email: form.email.clone() };
+    let mut errors = BTreeMap::new();
+    if form.name.trim().is_empty() {
+        errors.insert("name".to_owned(), word(language, "error_name_required"));
+    }
+    let person = match NewGuest::parse(&form.email, Some(&form.name), None) {
+        Ok(person) => Some(person),
+        Err(fields) => {
+            if fields.contains_key("email") {
+                errors.insert("email".to_owned(), word(language, "error_email_invalid"));
+            }
+            if fields.contains_key("name") {
+                errors.insert("name".to_owned(), word(language, "error_name_required"));
+            }
+            None
+        }
+    };
+    let person = match person {
+        Some(person) if errors.is_empty() => person,
+        _ => {
+            let context = event_page(&state, &event, None, values, errors);
+            return Ok(render("event.html", language, StatusCode::UNPROCESSABLE_ENTITY, &context));
+        }
+    };
+    if form.website.is_empty() {
+        match storage::registrations::request(&state.db, event.id, &person, state.clock.now()).await {
+            Ok(()) => state.wake_mail(),
+            Err(ApiError::Gone { .. }) => {
+                let context = event_page(&state, &event, None, values, BTreeMap::default());
+                return Ok(render("event.html", language, StatusCode::GONE, &context));
+            }
+            Err(err) => return Err(PageError::from(err).in_language(language)),
+        }
+    } else {
+        tracing::info!(event_id = %event.id, "a registration filled the hidden field; ignored");
+    }
+    let context =
+        event_page(&state, &event, Some(person.email.to_string()), FormValues::default(), BTreeMap::default());
+    Ok(render("event.html", language, StatusCode::OK, &context))
+}
+
+#[derive(Serialize)]
+struct ConfirmPage {
+    event: PageEvent,
+    name: String,
+    email: String,
+    csrf: String,
+    form_action: String,
+}
+
+/// The registration a confirmation link names, if the link is genuine, for
+/// this event, and still usable.
+async fn find_registration(
+    state: &AppState,
+    event: &Event,
+    token: &str,
+    language: Language,
+) -> Result<Registration, PageError> {
+    let id = verify_registration_token(&state.link_key, token)
+        .ok_or_else(|| PageError::not_found().in_language(language))?;
+    let registration = match storage::registrations::find(&*state.db, id).await {
+        Ok(registration) if registration.event_id == event.id => registration,
+        Ok(_) | Err(ApiError::NotFound(_)) => return Err(PageError::not_found().in_language(language)),
+        Err(err) => return Err(PageError::from(err).in_language(language)),
+    };
+    storage::registrations::link_usable(&registration, state.clock.now())
+        .map_err(|_| PageError::gone().in_language(language))?;
+    Ok(registration)
+}
+
+/// The emailed link shows a button: mail scanners open links, and must not
+/// confirm for her.
+async fn confirm_page(
+    State(state): State<AppState>,
+    Path((event_id, token)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let event = find_public(&state, &event_id, &headers).await?;
+    let registration = find_registration(&state, &event, &token, event.details.language).await?;
+    let language = registration.language.unwrap_or(event.details.language);
+    let context = ConfirmPage {
+        event: PageEvent::new(&event, language),
+        name: registration.name,
+        email: registration.email.to_string(),
+        csrf: form_token(&state.link_key, CONFIRM_PURPOSE, &registration.id.to_string()),
+        form_action: format!("/e/{}/confirm/{}", event.id, registration_token(&state.link_key, registration.id)),
+    };
+    Ok(render("confirm.html", language, StatusCode::OK, &context))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Confirms, once, and takes her to her invitation page.
+async fn confirm(
+    State(state): State<AppState>,
+    Path((event_id, token)): Path<(String, String)>,
+    headers: HeaderMap,
+    form: Result<Form<ConfirmForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Response, PageError> {
+    let event = find_public(&state, &event_id, &headers).await?;
+    let language = event.details.language;
+    check_same_site(&headers).map_err(|e| e.in_language(language))?;
+    let registration = find_registration(&state, &event, &token, language).await?;
+    let Ok(Form(form)) = form else { return Err(PageError::bad_request().in_language(language)) };
+    if !verify_form_token(&state.link_key, CONFIRM_PURPOSE, &registration.id.to_string(), &form.csrf) {
+        return Err(PageError::forbidden().in_language(language));
+    }
+    let (guest, invitation) =
+        storage::registrations::confirm(&state.db, registration.id, &state.link_key, state.clock.now())
+            .await
+            .map_err(|e| PageError::from(e).in_language(language))?;
+    state.wake_mail();
+    tracing::info!(event_id = %event.id, guest_id = %guest.id, "an open registration was confirmed");
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/i/{}", invitation.as_str()))]).into_response())
+}

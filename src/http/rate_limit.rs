@@ -1,0 +1,126 @@
+//! Rate limiting of the routes that take a secret token (guest pages, links
+//! and feeds): guessing tokens is hopeless at 128 bits, but a client hammering
+//! them still costs database reads. One limiter per process, keyed by client
+//! address, through `tower_governor`: a maintained governor (GCRA) binding
+//! for tower, so no bucket bookkeeping of our own.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, Response};
+use axum::response::IntoResponse;
+use governor::middleware::NoOpMiddleware;
+use tower_governor::GovernorError;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
+use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
+
+use super::pages::PageError;
+use crate::config::Settings;
+use crate::error::ApiError;
+
+/// The client's address: the connection's peer, or behind a reverse proxy
+/// the address the proxy forwards (only when told to trust it, since a
+/// client can write that header herself).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress {
+    trust_forwarded_for: bool,
+}
+
+impl KeyExtractor for ClientAddress {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
+        if self.trust_forwarded_for {
+            SmartIpKeyExtractor.extract(request)
+        } else {
+            PeerIpKeyExtractor.extract(request)
+        }
+    }
+}
+
+type Config = GovernorConfig<ClientAddress, NoOpMiddleware>;
+
+/// The shared limiter, or `None` when limiting is off.
+#[derive(Clone)]
+pub struct RateLimit {
+    config: Option<Arc<Config>>,
+}
+
+impl RateLimit {
+    pub fn new(settings: &Settings) -> Self {
+        if settings.rate_limit_per_minute == 0 {
+            return Self { config: None };
+        }
+        let period = Duration::from_mins(1) / settings.rate_limit_per_minute;
+        let config = GovernorConfigBuilder::default()
+            .key_extractor(ClientAddress { trust_forwarded_for: settings.trust_forwarded_for })
+            .period(period)
+            .burst_size(settings.rate_limit_burst)
+            .finish()
+            .map(Arc::new);
+        Self { config }
+    }
+
+    /// No limit: for building the OpenAPI document.
+    pub fn off() -> Self {
+        Self { config: None }
+    }
+
+    /// Forgets clients not seen lately, so the table does not grow forever.
+    pub fn spawn_cleanup(&self) {
+        if let Some(config) = &self.config {
+            let limiter = Arc::clone(config.limiter());
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_mins(1));
+                loop {
+                    tick.tick().await;
+                    limiter.retain_recent();
+                }
+            });
+        }
+    }
+
+    /// Pages answer a refused request with a page.
+    pub fn pages<S: Clone + Send + Sync + 'static>(&self, router: axum::Router<S>) -> axum::Router<S> {
+        match &self.config {
+            None => router,
+            Some(config) => router.layer(
+                GovernorLayer::new(Arc::clone(config))
+                    .error_handler(|error| with_retry_after(PageError::too_many_requests().into_response(), &error)),
+            ),
+        }
+    }
+
+    /// API routes and feeds answer with the JSON error shape.
+    pub fn api<S: Clone + Send + Sync + 'static>(
+        &self,
+        router: utoipa_axum::router::OpenApiRouter<S>,
+    ) -> utoipa_axum::router::OpenApiRouter<S> {
+        match &self.config {
+            None => router,
+            Some(config) => router.layer(
+                GovernorLayer::new(Arc::clone(config))
+                    .error_handler(|error| with_retry_after(ApiError::TooManyRequests.into_response(), &error)),
+            ),
+        }
+    }
+}
+
+fn with_retry_after(mut response: Response<Body>, error: &GovernorError) -> Response<Body> {
+    match error {
+        GovernorError::TooManyRequests { wait_time, .. } => {
+            if let Ok(value) = wait_time.max(&1).to_string().parse() {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+            }
+            response
+        }
+        // No client address: a server misconfiguration, not the client's doing.
+        other => {
+            tracing::error!(error = %other, "rate limiting cannot tell the client's address");
+            ApiError::Internal(anyhow::anyhow!("rate limiting: {other}")).into_response()
+        }
+    }
+}

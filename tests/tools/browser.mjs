@@ -1,0 +1,316 @@
+// A small Playwright driver for black-box browser tests: Debian's Chromium,
+// headless, driven as a person would (click the label, type, submit).
+//
+// Usage (from the Rust tests):
+//
+//   node tests/tools/browser.mjs <scenario> '<json args>'
+//
+// Every scenario takes `width` and `height` (the viewport, CSS pixels), and
+// optionally `screenshot` (a PNG path, written once the scenario is done) and
+// `mobile` (true: a touch phone, isMobile + hasTouch). Scenarios:
+//
+//   answer   {url, answer: "yes"|"no"|"maybe", companions: int|null, comment: string|null}
+//            answers an invitation page; prints {before, after}.
+//   visit    {url}
+//            prints {status, title, text, lang, horizontal_overflow, inner_width}.
+//   register {url, name, email}
+//            registers on a public event page; prints {status, text, url, redirects}.
+//
+// On success: one JSON object on stdout, exit 0. On any failure: the reason
+// on stderr, a full-page screenshot of where it stopped (path on stderr:
+// `screenshot` with ".failure.png", or one in the temp directory), exit 1.
+// Bad usage exits 2.
+//
+// The browser is $CHROMIUM or /usr/bin/chromium: Playwright never downloads
+// one (`npm ci --prefix tests/tools` installs playwright-core only). Each run
+// has a fresh context, with its own temporary profile.
+
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// Imported here rather than with `import`, to say how to install it if missing.
+const { chromium } = await import("playwright-core").catch((error) => {
+  process.stderr.write(`browser.mjs: cannot load playwright-core (run \`npm ci --prefix tests/tools\`): ${error.message}\n`);
+  process.exit(1);
+});
+
+/** How long one step (a navigation, a click, a fill) may take. */
+const STEP_TIMEOUT_MS = 15_000;
+
+const LAUNCH_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** A failure in what the page did. */
+class ScenarioError extends Error {}
+
+/** Arguments that make no sense: exit 2, no screenshot. */
+class UsageError extends Error {}
+
+// ---------------------------------------------------------------------------
+// Reading the page
+
+/**
+ * What every scenario looks at: the title, <html lang>, the checked answer
+ * (if the page has the answer form), and whether the page is wider than the
+ * window (a horizontal scroll bar, the usual sign of a layout broken on
+ * phones). `inner_width` is the layout viewport: on a phone it is the
+ * device's width only when the page has a <meta name="viewport">.
+ */
+async function pageState(page) {
+  return page.evaluate(() => {
+    const checked = document.querySelector('input[name="answer"]:checked');
+    return {
+      title: document.title,
+      lang: document.documentElement.getAttribute("lang"),
+      checked: checked ? checked.value : null,
+      horizontal_overflow: document.documentElement.scrollWidth > window.innerWidth,
+      inner_width: window.innerWidth,
+    };
+  });
+}
+
+/** The value of a form control, or null when the page has none. */
+async function valueOf(page, selector) {
+  const control = page.locator(selector);
+  return (await control.count()) > 0 ? control.first().inputValue() : null;
+}
+
+/** The visible text of an element, or null when the page has none. */
+async function textOf(page, selector) {
+  const element = page.locator(selector);
+  return (await element.count()) > 0 ? element.first().innerText() : null;
+}
+
+/** The redirects that led to a response, oldest first: [{method, url, status}]. */
+async function redirectsOf(response) {
+  const chain = [];
+  for (let request = response.request().redirectedFrom(); request; request = request.redirectedFrom()) {
+    const answered = await request.response();
+    chain.unshift({ method: request.method(), url: request.url(), status: answered ? answered.status() : null });
+  }
+  return chain;
+}
+
+// ---------------------------------------------------------------------------
+// Acting on the page
+
+/** Opens `url`; a page that does not answer 2xx is a failure unless `anyStatus`. */
+async function open(page, url, { anyStatus = false } = {}) {
+  const response = await page.goto(url, { waitUntil: "load" });
+  if (!response) throw new ScenarioError(`GET ${url}: no response`);
+  if (!anyStatus && !response.ok()) {
+    throw new ScenarioError(`GET ${url} answered ${response.status()}, expected 2xx`);
+  }
+  return response;
+}
+
+/**
+ * Clicks the submit button of `form` and waits for the page it leads to: the
+ * first main-frame document response that is not a redirect (a POST answered
+ * 303 is followed to the GET it points to), then its load event.
+ */
+async function submit(page, form) {
+  const button = page.locator(`${form} button[type="submit"]`);
+  if ((await button.count()) === 0) throw new ScenarioError(`no ${form} button[type="submit"] on ${page.url()}`);
+  const landed = page.waitForResponse(
+    (response) =>
+      response.request().isNavigationRequest() &&
+      response.frame() === page.mainFrame() &&
+      !(response.status() >= 300 && response.status() < 400),
+  );
+  await button.first().click();
+  const response = await landed;
+  await page.waitForLoadState("load");
+  return response;
+}
+
+/** Fills a control that must be there. */
+async function fill(page, selector, value) {
+  const control = page.locator(selector);
+  if ((await control.count()) === 0) throw new ScenarioError(`no ${selector} on ${page.url()}`);
+  await control.first().fill(String(value));
+}
+
+// ---------------------------------------------------------------------------
+// Scenarios: each takes the page and its arguments, returns what to print.
+
+/** Answers an invitation: pick the answer by its label, companions, comment, send. */
+async function answer(page, args) {
+  requireString(args, "url");
+  if (!["yes", "no", "maybe"].includes(args.answer)) usage(`answer must be "yes", "no" or "maybe", got ${JSON.stringify(args.answer)}`);
+  if (args.companions != null && !Number.isInteger(args.companions)) usage("companions must be an integer or null");
+  if (args.comment != null && typeof args.comment !== "string") usage("comment must be a string or null");
+
+  await open(page, args.url);
+  const before = await pageState(page);
+
+  // The label, as a person clicks it (its text is translated, its `for` is not).
+  const label = page.locator(`label[for="answer-${args.answer}"]`);
+  if ((await label.count()) === 0) throw new ScenarioError(`no label[for="answer-${args.answer}"] on ${page.url()}`);
+  await label.first().click();
+  if (!(await page.locator(`#answer-${args.answer}`).isChecked())) {
+    throw new ScenarioError(`clicking label[for="answer-${args.answer}"] did not check #answer-${args.answer}`);
+  }
+  if (args.companions != null) await fill(page, 'input[name="companions"]', args.companions);
+  if (args.comment != null) await fill(page, 'textarea[name="comment"]', args.comment);
+
+  const response = await submit(page, "form#answer-form");
+  const state = await pageState(page);
+  const after = {
+    url: page.url(),
+    status: response.status(),
+    redirects: await redirectsOf(response),
+    confirmation: await textOf(page, "#confirmation"),
+    checked: state.checked,
+    companions: await valueOf(page, 'input[name="companions"]'),
+    comment: await valueOf(page, 'textarea[name="comment"]'),
+    horizontal_overflow: state.horizontal_overflow,
+    inner_width: state.inner_width,
+  };
+  return { before, after };
+}
+
+/** Opens a page, whatever its status, and reads it. */
+async function visit(page, args) {
+  requireString(args, "url");
+  const response = await open(page, args.url, { anyStatus: true });
+  const state = await pageState(page);
+  return {
+    status: response.status(),
+    title: state.title,
+    text: await page.locator("body").innerText(),
+    lang: state.lang,
+    horizontal_overflow: state.horizontal_overflow,
+    inner_width: state.inner_width,
+  };
+}
+
+/** Registers on a public event page with a name and an email address. */
+async function register(page, args) {
+  for (const key of ["url", "name", "email"]) requireString(args, key);
+  await open(page, args.url);
+  await fill(page, 'form#register-form input[name="name"]', args.name);
+  await fill(page, 'form#register-form input[name="email"]', args.email);
+  const response = await submit(page, "form#register-form");
+  return {
+    status: response.status(),
+    text: await page.locator("body").innerText(),
+    url: page.url(),
+    redirects: await redirectsOf(response),
+  };
+}
+
+const SCENARIOS = { answer, visit, register };
+
+// ---------------------------------------------------------------------------
+// Running one scenario
+
+function usage(message) {
+  throw new UsageError(message);
+}
+
+function exitWithUsage(message) {
+  process.stderr.write(
+    `browser.mjs: ${message}\n` +
+      `usage: node browser.mjs <${Object.keys(SCENARIOS).join("|")}> '<json: {width, height, screenshot?, mobile?, ...}>'\n`,
+  );
+  process.exit(2);
+}
+
+function requireString(args, key) {
+  if (typeof args[key] !== "string" || args[key] === "") usage(`"${key}" must be a non-empty string`);
+}
+
+function parseArgs() {
+  const [name, json] = process.argv.slice(2);
+  const scenario = SCENARIOS[name];
+  if (!scenario) usage(`unknown scenario ${JSON.stringify(name)}`);
+  let args;
+  try {
+    args = JSON.parse(json ?? "");
+  } catch (error) {
+    usage(`the arguments are not JSON: ${error.message}`);
+  }
+  if (typeof args !== "object" || args === null) usage("the arguments must be a JSON object");
+  for (const key of ["width", "height"]) {
+    if (!Number.isInteger(args[key]) || args[key] <= 0) usage(`"${key}" must be a positive integer`);
+  }
+  if (args.screenshot != null && typeof args.screenshot !== "string") usage('"screenshot" must be a path');
+  return { name, scenario, args };
+}
+
+/** Playwright's messages, without the terminal colours of its call logs. */
+function plain(message) {
+  return String(message).replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+/** Where the screenshot of a failure goes. */
+function failurePath(name, args) {
+  if (args.screenshot) return args.screenshot.replace(/(\.png)?$/i, ".failure.png");
+  return join(tmpdir(), `convive-browser-${name}-${process.pid}.failure.png`);
+}
+
+async function main() {
+  let name, scenario, args;
+  try {
+    ({ name, scenario, args } = parseArgs());
+  } catch (error) {
+    if (error instanceof UsageError) exitWithUsage(error.message);
+    throw error;
+  }
+  const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath, args: LAUNCH_ARGS, timeout: 60_000 });
+  } catch (error) {
+    process.stderr.write(`browser.mjs: could not start ${executablePath} (no screenshot): ${plain(error.message)}\n`);
+    process.exit(1);
+  }
+
+  let page;
+  try {
+    const context = await browser.newContext({
+      viewport: { width: args.width, height: args.height },
+      isMobile: Boolean(args.mobile),
+      hasTouch: Boolean(args.mobile),
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
+
+    const result = await scenario(page, args);
+    if (args.screenshot) await page.screenshot({ path: args.screenshot, fullPage: true });
+    process.stdout.write(JSON.stringify(result) + "\n");
+  } catch (error) {
+    if (error instanceof UsageError) {
+      await browser.close();
+      exitWithUsage(error.message);
+    }
+    let shot = "no screenshot: no page was open";
+    if (page) {
+      const path = failurePath(name, args);
+      try {
+        await page.screenshot({ path, fullPage: true, timeout: 5_000 });
+        shot = `screenshot: ${path}`;
+      } catch (shotError) {
+        shot = `no screenshot (${plain(shotError.message).split("\n")[0]})`;
+      }
+    }
+    const where = page ? ` at ${page.url()}` : "";
+    process.stderr.write(`browser.mjs ${name} failed${where}: ${plain(error.message)}\n${shot}\n`);
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();
