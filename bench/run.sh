@@ -29,7 +29,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk;
 command -v pgbench >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client; }
 
 cargo build --release --locked -q
-BIN="target/release/convive"
+BIN="${CARGO_TARGET_DIR:-target}/release/convive"
 BASE="http://127.0.0.1:$PORT"
 
 # wrk's "Requests/sec" and the 99th percentile latency, as "rps p99".

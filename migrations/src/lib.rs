@@ -9,6 +9,7 @@ mod m20261123_000004_create_answer_changes;
 mod m20261123_000005_add_mail_settings;
 mod m20261123_000006_create_outbox;
 mod m20261123_000007_open_registration;
+mod m20261123_000008_add_check_in;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_add_mail_settings::Migration),
             Box::new(m20261123_000006_create_outbox::Migration),
             Box::new(m20261123_000007_open_registration::Migration),
+            Box::new(m20261123_000008_add_check_in::Migration),
         ]
     }
 }

@@ -51,6 +51,12 @@ pub struct Guest {
     pub created_at: DateTime<Utc>,
     /// With the instance key, gives her invitation token (see `token.rs`).
     pub token_salt: String,
+    /// When she was checked in at the door, if she was.
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Companions who came in with her.
+    pub checked_in_companions: u32,
+    /// Added at the door rather than invited.
+    pub walk_in: bool,
 }
 
 impl Guest {

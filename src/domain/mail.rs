@@ -80,7 +80,10 @@ impl MailKind {
     /// of this event when its time comes: answers change between the queueing
     /// of a nudge and its sending, and nobody is nudged for an event she
     /// already answered.
-    pub fn still_relevant(self, event: &Event, guest: &Guest) -> bool {
+    ///
+    /// `check_in_used` says whether anyone was checked in at the event, which
+    /// decides who came (see [`attended`]).
+    pub fn still_relevant(self, event: &Event, guest: &Guest, check_in_used: bool) -> bool {
         let answer = guest.reply.as_ref().map(|r| r.answer);
         if event.status == EventStatus::Cancelled {
             return self == Self::Cancellation;
@@ -91,18 +94,18 @@ impl MailKind {
             Self::NudgeMaybe => answer == Some(Answer::Maybe) && event.details.plan.nudge_maybes,
             Self::Waitlisted => guest.is_waiting(),
             Self::Promoted | Self::Reminder => guest.is_seated(),
-            Self::ThankYou => attended(guest),
-            Self::MissedYou => answer == Some(Answer::Yes) && !attended(guest),
+            Self::ThankYou => attended(guest, check_in_used),
+            Self::MissedYou => answer == Some(Answer::Yes) && !attended(guest, check_in_used),
             Self::Cancellation => false,
             Self::OrganiserNote | Self::OrganiserDigest | Self::RegistrationConfirm => true,
         }
     }
 }
 
-/// Whether the guest came. Until check-in exists, a seated "yes" counts as
-/// having come; check-in will refine this one rule, and the follow-up emails
-/// (thank-you to those who came, "sorry we missed you" to the others who said
-/// yes) follow it.
-pub fn attended(guest: &Guest) -> bool {
-    guest.is_seated()
+/// Whether the guest came: once anyone was checked in at the event, those
+/// checked in (walk-ins included); at an event nobody checked in, a seated
+/// "yes" counts as having come. The follow-up emails (thank-you to those who
+/// came, "sorry we missed you" to the others who said yes) follow this rule.
+pub fn attended(guest: &Guest, check_in_used: bool) -> bool {
+    if check_in_used { guest.checked_in_at.is_some() } else { guest.is_seated() }
 }

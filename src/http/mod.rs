@@ -1,6 +1,7 @@
 //! HTTP: the organiser API, the guest API and pages, calendar files and
 //! feeds, probes and the OpenAPI document.
 pub mod calendar;
+pub mod check_in;
 pub mod events;
 pub mod extract;
 pub mod guests;
@@ -68,6 +69,7 @@ impl AppState {
         (name = "events", description = "An organiser's events"),
         (name = "guests", description = "Who is invited"),
         (name = "answers", description = "Answers set by the organiser, and their history"),
+        (name = "check-in", description = "Checking guests in at the door, walk-ins included"),
         (name = "invitations", description = "A guest's own invitation, reached with her token"),
         (name = "organiser", description = "Your account and preferences"),
         (name = "unsubscribe", description = "One-click unsubscribe links from emails"),
@@ -99,6 +101,7 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
         .merge(events::router())
         .merge(guests::router())
+        .merge(check_in::router())
         .merge(limit.api(invitations::router()))
         .merge(organiser::router())
         .merge(calendar::api_router());

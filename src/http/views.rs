@@ -169,6 +169,14 @@ pub struct SummaryView {
     pub waiting: u64,
     /// Seats the waiting parties need.
     pub waiting_seats: u64,
+    /// Checked in at the door, walk-ins included.
+    pub came: u64,
+    /// The people that makes, with their companions.
+    pub came_people: u64,
+    /// Added at the door rather than invited (not counted in `invited`).
+    pub walk_ins: u64,
+    /// Seated "yes" answers not checked in; `null` until anyone is checked in.
+    pub no_shows: Option<u64>,
 }
 
 impl SummaryView {
@@ -185,6 +193,10 @@ impl SummaryView {
             capacity: event.details.capacity,
             waiting: counts.waiting,
             waiting_seats: counts.waiting_seats,
+            came: counts.came,
+            came_people: counts.came_people,
+            walk_ins: counts.walk_ins,
+            no_shows: (counts.came > 0).then_some(counts.seated_not_came),
         }
     }
 }
@@ -217,6 +229,12 @@ pub struct GuestView {
     /// 1-based place on the waiting list, if her "yes" waits for a seat.
     pub waitlist_position: Option<u32>,
     pub invited_at: DateTime<Utc>,
+    /// When she was checked in at the door, if she was.
+    pub checked_in_at: Option<DateTime<Utc>>,
+    /// Companions who came in with her.
+    pub checked_in_companions: u32,
+    /// Added at the door rather than invited.
+    pub walk_in: bool,
     /// She asked for no more mail from this organiser.
     pub unsubscribed: bool,
     /// The emails queued for her, oldest first, with how each fared.
@@ -261,6 +279,9 @@ impl GuestView {
             answered_at: guest.answered_at,
             waitlist_position,
             invited_at: guest.created_at,
+            checked_in_at: guest.checked_in_at,
+            checked_in_companions: guest.checked_in_companions,
+            walk_in: guest.walk_in,
             unsubscribed: false,
             emails: Vec::new(),
         }

@@ -126,6 +126,8 @@ struct Batch {
     organisers: HashMap<Uuid, Organiser>,
     guests: HashMap<Uuid, Guest>,
     unsubscribed: HashSet<(Uuid, String)>,
+    /// Events where anyone was checked in: there, check-in says who came.
+    checked_in: HashSet<Uuid>,
 }
 
 impl Dispatcher {
@@ -221,7 +223,9 @@ impl Dispatcher {
                 unsubscribed.insert((organiser_id, email));
             }
         }
-        Ok(Batch { events, organisers, guests, unsubscribed })
+        let event_ids: Vec<Uuid> = events.keys().copied().collect();
+        let checked_in = storage::check_in::events_with_check_ins(&*self.db, &event_ids).await?;
+        Ok(Batch { events, organisers, guests, unsubscribed, checked_in })
     }
 
     async fn deliver(&self, row: &OutboxRow, batch: &Batch) -> Outcome {
@@ -298,7 +302,7 @@ impl Dispatcher {
         if batch.unsubscribed.contains(&(row.organiser_id, row.recipient.clone())) {
             return Ok(Prepared::Skip("unsubscribed"));
         }
-        if !kind.still_relevant(event, guest) {
+        if !kind.still_relevant(event, guest, batch.checked_in.contains(&event.id)) {
             return Ok(Prepared::Skip("no longer relevant"));
         }
         let token = InvitationToken::derive(&self.key, guest.id, &guest.token_salt);

@@ -66,7 +66,7 @@ async fn materialise_slot(
             Some(SlotKind::FollowUp) => {
                 // Who came and who did not is the `attended` rule's to say,
                 // applied again when each email is sent.
-                queued += queue(MailKind::ThankYou, Audience::Seated).await?;
+                queued += queue(MailKind::ThankYou, Audience::SeatedOrCheckedIn).await?;
                 queued += queue(MailKind::MissedYou, Audience::Seated).await?;
             }
             None => tracing::warn!(slot = slot.id, kind = %slot.kind, "unknown plan slot kind"),

@@ -54,7 +54,7 @@ pub async fn record(
     parse: impl FnOnce(&Event) -> Result<Reply>,
     now: DateTime<Utc>,
 ) -> Result<AnswerOutcome> {
-    let tx = begin_write(db).await?;
+    let mut tx = begin_write(db).await?;
     let (channel, mut guest, mut event) = find_answerer(&*tx, &answerer).await?;
     let reply = parse(&event)?;
     if channel == Channel::Guest {
@@ -86,6 +86,12 @@ pub async fn record(
             let guest = Guest { reply: Some(reply), answered_at: Some(now), waitlisted_at: None, ..guest };
             return Ok(AnswerOutcome { event, guest, waitlist_position: None, promoted: Vec::new() });
         }
+        // Start over in a new transaction: on PostgreSQL, an UPDATE whose
+        // row changed under it keeps that row locked even when it no longer
+        // matches, and holding a guest's row while waiting for the event's
+        // lock deadlocks with a change that holds the event and promotes her.
+        tx.rollback().await?;
+        tx = begin_write(db).await?;
     }
 
     // Serialise seat changes for this event, then re-read the guest: a

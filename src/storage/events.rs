@@ -226,6 +226,14 @@ pub struct Counts {
     pub waiting: u64,
     /// Seats the waiting parties would need.
     pub waiting_seats: u64,
+    /// Guests checked in at the door (walk-ins included), and the people
+    /// they came as (with their companions).
+    pub came: u64,
+    pub came_people: u64,
+    /// Guests added at the door.
+    pub walk_ins: u64,
+    /// Seated "yes" answers not checked in.
+    pub seated_not_came: u64,
 }
 
 /// Counts for each of `event_ids`, in one grouped query.
@@ -235,23 +243,38 @@ pub async fn counts(conn: &impl ConnectionTrait, event_ids: &[Uuid]) -> Result<H
         return Ok(result);
     }
     let waiting = Expr::cust("CASE WHEN waitlisted_at IS NULL THEN 0 ELSE 1 END");
-    let rows: Vec<(Uuid, Option<String>, i32, i64, i64)> = guests::Entity::find()
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(Uuid, Option<String>, i32, bool, i64, i64, i64, i64)> = guests::Entity::find()
         .select_only()
         .column(guests::Column::EventId)
         .column(guests::Column::Answer)
         .column_as(waiting.clone(), "waiting")
+        .column(guests::Column::WalkIn)
         .column_as(Expr::cust("COUNT(*)"), "guests")
         .column_as(Expr::cust("COALESCE(SUM(companions), 0)"), "companions")
+        .column_as(Expr::cust("COALESCE(SUM(CASE WHEN checked_in_at IS NULL THEN 0 ELSE 1 END), 0)"), "came")
+        .column_as(
+            Expr::cust("COALESCE(SUM(CASE WHEN checked_in_at IS NULL THEN 0 ELSE checked_in_companions END), 0)"),
+            "came_companions",
+        )
         .filter(guests::Column::EventId.is_in(event_ids.iter().copied()))
         .group_by(guests::Column::EventId)
         .group_by(guests::Column::Answer)
         .group_by(waiting)
+        .group_by(guests::Column::WalkIn)
         .into_tuple()
         .all(conn)
         .await?;
-    for (event_id, answer, waiting, guests, companions) in rows {
+    for (event_id, answer, waiting, walk_in, guests, companions, came, came_companions) in rows {
         let counts = result.entry(event_id).or_default();
-        let (guests, companions) = (guests as u64, companions as u64);
+        let (guests, companions, came) = (guests as u64, companions as u64, came as u64);
+        counts.came += came;
+        counts.came_people += came + came_companions as u64;
+        if walk_in {
+            // Added at the door: they came, they were not invited.
+            counts.walk_ins += guests;
+            continue;
+        }
         counts.invited += guests;
         match answer.as_deref() {
             Some("yes") if waiting == 1 => {
@@ -262,6 +285,7 @@ pub async fn counts(conn: &impl ConnectionTrait, event_ids: &[Uuid]) -> Result<H
             Some("yes") => {
                 counts.yes += guests;
                 counts.seats_taken += guests + companions;
+                counts.seated_not_came += guests - came;
             }
             Some("no") => counts.no += guests,
             Some("maybe") => counts.maybe += guests,

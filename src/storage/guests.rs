@@ -41,6 +41,9 @@ pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
         waitlisted_at: row.waitlisted_at,
         created_at: row.created_at,
         token_salt: row.token_salt,
+        checked_in_at: row.checked_in_at,
+        checked_in_companions: row.checked_in_companions as u32,
+        walk_in: row.walk_in,
     })
 }
 
@@ -67,6 +70,9 @@ fn new_row(
         waitlisted_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        checked_in_at: Set(None),
+        checked_in_companions: Set(0),
+        walk_in: Set(false),
     }
 }
 
@@ -103,6 +109,9 @@ pub(crate) async fn insert_unless_invited(
         waitlisted_at: None,
         created_at: now,
         token_salt: salt,
+        checked_in_at: None,
+        checked_in_companions: 0,
+        walk_in: false,
     };
     Ok(Some((guest, token)))
 }

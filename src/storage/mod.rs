@@ -1,6 +1,7 @@
 //! Storage: sea-orm on SQLite (the embedded default) or PostgreSQL. Rows become
 //! domain values here and nowhere else.
 pub mod answers;
+pub mod check_in;
 pub mod entities;
 pub mod events;
 pub mod guests;
@@ -67,6 +68,11 @@ impl Db {
 impl WriteTransaction {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.tx.commit().await
+    }
+
+    /// Undoes the transaction and gives back the writer's turn.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.tx.rollback().await
     }
 }
 

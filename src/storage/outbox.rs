@@ -29,6 +29,8 @@ pub enum Audience {
     Maybe,
     /// Those holding seats.
     Seated,
+    /// Those who may have come: seated, or checked in at the door.
+    SeatedOrCheckedIn,
     /// These guests.
     Only(Vec<Uuid>),
 }
@@ -108,6 +110,14 @@ fn audience_filter(select: &mut SelectStatement, audience: &Audience) {
             select
                 .and_where(Expr::col(answer).eq(Answer::Yes.as_str()))
                 .and_where(Expr::col((guests::Entity, guests::Column::WaitlistedAt)).is_null());
+        }
+        Audience::SeatedOrCheckedIn => {
+            select.and_where(
+                Expr::col(answer)
+                    .eq(Answer::Yes.as_str())
+                    .and(Expr::col((guests::Entity, guests::Column::WaitlistedAt)).is_null())
+                    .or(Expr::col((guests::Entity, guests::Column::CheckedInAt)).is_not_null()),
+            );
         }
         Audience::Only(ids) => {
             select.and_where(Expr::col((guests::Entity, guests::Column::Id)).is_in(ids.iter().copied()));

@@ -4,6 +4,7 @@
 mod answers;
 mod browser;
 mod calendar;
+mod check_in;
 mod cli;
 mod errors;
 mod events;

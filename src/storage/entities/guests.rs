@@ -19,6 +19,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub token_salt: String,
+    pub checked_in_at: Option<DateTimeUtc>,
+    pub checked_in_companions: i32,
+    pub walk_in: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,118 @@
+//! Check-in at the door, from the organiser's phone: one call per tap (and
+//! one to undo a wrong tap), and walk-ins added and checked in at once.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::extract::{AuthenticatedOrganiser, Json, Path};
+use super::views::GuestView;
+use crate::domain::answer::MAX_COMPANIONS_BY_ORGANISER;
+use crate::domain::guest::NewGuest;
+use crate::error::{ApiError, ErrorBody, Result};
+use crate::storage;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(check_in, undo_check_in)).routes(routes!(add_walk_in))
+}
+
+/// `{}` checks her in with the companions she announced.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    /// Companions who came in with her; default: those she announced.
+    companions: Option<i64>,
+}
+
+fn companions(raw: Option<i64>) -> Result<Option<u32>> {
+    match raw {
+        None => Ok(None),
+        Some(n) if (0..=MAX_COMPANIONS_BY_ORGANISER).contains(&n) => Ok(Some(n as u32)),
+        Some(_) => Err(ApiError::field("companions", format!("must be between 0 and {MAX_COMPANIONS_BY_ORGANISER}"))),
+    }
+}
+
+/// Check a guest in. Tapping again keeps her first arrival time.
+#[utoipa::path(post, path = "/events/{event_id}/guests/{guest_id}/check-in", tag = "check-in", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event"), ("guest_id" = Uuid, Path, description = "The guest")),
+    request_body = CheckInRequest,
+    responses(
+        (status = 200, description = "The guest, checked in", body = GuestView),
+        (status = 404, description = "No such event or guest of yours", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+async fn check_in(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
+    Json(request): Json<CheckInRequest>,
+) -> Result<Json<GuestView>> {
+    let companions = companions(request.companions)?;
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
+    let guest = storage::check_in::check_in(&state.db, &event, guest_id, companions, state.clock.now()).await?;
+    Ok(Json(GuestView::new(guest, None)))
+}
+
+/// Undo a check-in.
+#[utoipa::path(delete, path = "/events/{event_id}/guests/{guest_id}/check-in", tag = "check-in", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event"), ("guest_id" = Uuid, Path, description = "The guest")),
+    responses(
+        (status = 200, description = "The guest, no longer checked in", body = GuestView),
+        (status = 404, description = "No such event or guest of yours", body = ErrorBody),
+    ))]
+async fn undo_check_in(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
+) -> Result<Json<GuestView>> {
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
+    Ok(Json(GuestView::new(storage::check_in::undo(&state.db, &event, guest_id).await?, None)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WalkInRequest {
+    name: String,
+    email: String,
+    /// Companions who came with her (default 0).
+    companions: Option<i64>,
+    /// `fr` or `en`; default the event's.
+    language: Option<String>,
+}
+
+/// Someone not on the list at the door: added to the event and checked in at
+/// once (201). If her address was invited after all, that guest is checked
+/// in instead (200).
+#[utoipa::path(post, path = "/events/{event_id}/walk-ins", tag = "check-in", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    request_body = WalkInRequest,
+    responses(
+        (status = 201, description = "Added and checked in", body = GuestView),
+        (status = 200, description = "Already a guest: checked in", body = GuestView),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+async fn add_walk_in(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+    Json(request): Json<WalkInRequest>,
+) -> Result<(StatusCode, Json<GuestView>)> {
+    let mut person = NewGuest::parse(&request.email, Some(&request.name), request.language.as_deref())
+        .map_err(ApiError::validation)?;
+    if person.name.trim().is_empty() {
+        return Err(ApiError::field("name", "is required for a walk-in"));
+    }
+    person.name = person.name.trim().to_owned();
+    let companions = companions(request.companions)?.unwrap_or(0);
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
+    let (guest, created) =
+        storage::check_in::walk_in(&state.db, &event, &person, companions, &state.link_key, state.clock.now()).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(GuestView::new(guest, None))))
+}
