@@ -75,6 +75,13 @@ enum OrganiserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Print a one-time link that signs her in to the dashboard (for the
+    /// first sign-in, or when mail is not set up). It works once, for 15 minutes.
+    LoginLink {
+        /// Her email address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 impl Cli {
@@ -133,6 +140,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Err(CreateOrganiserError::Other(err)) => Err(err),
             }
+        }
+        Some(Command::Organiser(OrganiserCommand::LoginLink { email })) => {
+            let email = EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let db = connect_and_migrate(&settings).await?;
+            let organiser = organisers::find_by_email(&*db, &email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no organiser has the email {email}"))?;
+            let key = crate::startup::link_key(&settings, &db).await?;
+            let id = crate::storage::sessions::create_login_link(&*db, organiser.id, chrono::Utc::now()).await?;
+            let link = crate::mail::dispatch::Links::new(&settings.public_url)
+                .login(&crate::domain::token::login_token(&key, id));
+            eprintln!("A sign-in link for {} <{}>, valid once for 15 minutes:", organiser.name, organiser.email);
+            println!("{link}");
+            Ok(())
         }
     }
 }

@@ -227,6 +227,7 @@ mod tests {
                 follow_up_url: None,
                 plan: ReminderPlan::default(),
                 open_registration: false,
+                words: crate::domain::event::Words::default(),
             },
             status: EventStatus::Published,
             seats_taken: 0,

@@ -10,6 +10,8 @@ mod m20261123_000005_add_mail_settings;
 mod m20261123_000006_create_outbox;
 mod m20261123_000007_open_registration;
 mod m20261123_000008_add_check_in;
+mod m20261123_000009_organiser_sign_in;
+mod m20261123_000010_add_event_words;
 
 pub struct Migrator;
 
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_outbox::Migration),
             Box::new(m20261123_000007_open_registration::Migration),
             Box::new(m20261123_000008_add_check_in::Migration),
+            Box::new(m20261123_000009_organiser_sign_in::Migration),
+            Box::new(m20261123_000010_add_event_words::Migration),
         ]
     }
 }

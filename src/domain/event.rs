@@ -99,6 +99,34 @@ pub struct EventDetails {
     pub plan: ReminderPlan,
     /// Anyone with the public link may register (and confirm by email).
     pub open_registration: bool,
+    /// Her own words opening each email.
+    pub words: Words,
+}
+
+/// The organiser's own words that open an email of the event; the templates
+/// stay the frame. Empty means none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Words {
+    pub invitation: String,
+    pub nudge: String,
+    pub reminder: String,
+    pub thank_you: String,
+}
+
+pub const MAX_WORDS_CHARS: usize = 2000;
+
+impl Words {
+    fn validate(self, v: &mut Validator) -> Option<Self> {
+        let mut check =
+            |field: &str, text: String| v.check(&format!("words.{field}"), bounded(&text, 0, MAX_WORDS_CHARS, true));
+        Some(Self {
+            invitation: check("invitation", self.invitation)?,
+            nudge: check("nudge", self.nudge)?,
+            reminder: check("reminder", self.reminder)?,
+            thank_you: check("thank_you", self.thank_you)?,
+        })
+    }
 }
 
 impl EventDetails {
@@ -174,6 +202,7 @@ pub struct EventFields {
     pub follow_up_url: Option<String>,
     pub plan: PlanFields,
     pub open_registration: bool,
+    pub words: Words,
 }
 
 /// Raw reminder-plan fields: ISO 8601 offsets.
@@ -242,6 +271,7 @@ impl TryFrom<EventFields> for EventDetails {
             fields.plan.reminder.as_deref(),
             fields.plan.follow_up.as_deref(),
         );
+        let words = fields.words.validate(&mut v);
         let time_zone = v.check("time_zone", parse_time_zone(&fields.time_zone));
         let schedule = time_zone.and_then(|tz| {
             let starts_at = v.check("starts_at", parse_instant(&fields.starts_at, tz));
@@ -278,6 +308,7 @@ impl TryFrom<EventFields> for EventDetails {
             follow_up_url: follow_up_url.ok_or_else(missing)?,
             plan: plan.ok_or_else(missing)?,
             open_registration: fields.open_registration,
+            words: words.ok_or_else(missing)?,
         })
     }
 }

@@ -21,10 +21,12 @@ pub enum MailKind {
     OrganiserDigest,
     /// To someone who registered for an open event: confirm it was her.
     RegistrationConfirm,
+    /// To an organiser: her one-time sign-in link.
+    LoginLink,
 }
 
 impl MailKind {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::Invitation,
         Self::Nudge,
         Self::NudgeMaybe,
@@ -38,6 +40,7 @@ impl MailKind {
         Self::OrganiserNote,
         Self::OrganiserDigest,
         Self::RegistrationConfirm,
+        Self::LoginLink,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +58,7 @@ impl MailKind {
             Self::OrganiserNote => "organiser_note",
             Self::OrganiserDigest => "organiser_digest",
             Self::RegistrationConfirm => "registration_confirm",
+            Self::LoginLink => "login_link",
         }
     }
 
@@ -97,7 +101,7 @@ impl MailKind {
             Self::ThankYou => attended(guest, check_in_used),
             Self::MissedYou => answer == Some(Answer::Yes) && !attended(guest, check_in_used),
             Self::Cancellation => false,
-            Self::OrganiserNote | Self::OrganiserDigest | Self::RegistrationConfirm => true,
+            Self::OrganiserNote | Self::OrganiserDigest | Self::RegistrationConfirm | Self::LoginLink => true,
         }
     }
 }

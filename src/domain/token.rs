@@ -151,6 +151,20 @@ pub fn verify_registration_token(key: &SecretKey, token: &str) -> Option<Uuid> {
     verify_signed_id_token(key, b"registration", token)
 }
 
+/// The token in an organiser's one-time sign-in link.
+pub fn login_token(key: &SecretKey, link_id: Uuid) -> String {
+    signed_id_token(key, b"login", link_id)
+}
+
+pub fn verify_login_token(key: &SecretKey, token: &str) -> Option<Uuid> {
+    verify_signed_id_token(key, b"login", token)
+}
+
+/// A session's cookie value: random, stored only as a hash.
+pub fn new_session_token() -> String {
+    random_secret()
+}
+
 /// A form's anti-forgery token: a MAC over what the form acts on (an
 /// invitation, an event, a session), so a page of ours can embed it and
 /// another site cannot make one. Checked with [`verify_form_token`].

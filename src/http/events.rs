@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path, Query};
 use super::views::{AnswerChangeView, EventView, SummaryView};
-use crate::domain::event::{Event, EventDetails, EventFields, EventStatus, PlanFields};
+use crate::domain::event::{Event, EventDetails, EventFields, EventStatus, PlanFields, Words};
 use crate::domain::mail::MailKind;
 use crate::error::{ApiError, ErrorBody, Result};
 use crate::storage;
@@ -65,6 +65,9 @@ pub struct NewEventRequest {
     /// email (default false: guests are invited by the organiser only).
     #[serde(default)]
     open_registration: bool,
+    /// Your own words opening each email (the templates stay the frame).
+    #[serde(default)]
+    words: Words,
 }
 
 /// The reminder plan, as ISO 8601 durations (`P7D`, `PT2H`, `PT30S`).
@@ -123,6 +126,7 @@ impl From<NewEventRequest> for EventFields {
             follow_up_url: r.follow_up_url,
             plan: r.plan.unwrap_or_default().apply_to(PlanFields::default()),
             open_registration: r.open_registration,
+            words: r.words,
         }
     }
 }
@@ -157,6 +161,8 @@ pub struct EventPatchRequest {
     follow_up_url: Option<Option<String>>,
     plan: Option<PlanRequest>,
     open_registration: Option<bool>,
+    /// Replaces all four texts; omitted ones become empty.
+    words: Option<Words>,
 }
 
 /// Tells "absent" (`None`, via `default`) from "null" (`Some(None)`).
@@ -186,6 +192,7 @@ impl EventPatchRequest {
             follow_up_url: self.follow_up_url.unwrap_or_else(|| current.follow_up_url.clone()),
             plan: self.plan.unwrap_or_default().apply_to(PlanFields::from(&current.plan)),
             open_registration: self.open_registration.unwrap_or(current.open_registration),
+            words: self.words.unwrap_or_else(|| current.words.clone()),
         }
     }
 }
@@ -286,13 +293,27 @@ async fn update_event(
     Path(event_id): Path<Uuid>,
     Json(patch): Json<EventPatchRequest>,
 ) -> Result<Json<EventView>> {
+    let event = change_event(&state, organiser.id, event_id, |current| patch.apply_to(current)).await?;
+    Ok(Json(EventView::new(event, None)))
+}
+
+/// Changes an event's details (`fields` builds the new ones from the
+/// current), with what follows: seats recounted for a new capacity, an update
+/// to guests when time or place moved, the reminder plan laid out again.
+/// Shared by the API and the dashboard.
+pub async fn change_event(
+    state: &AppState,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    fields: impl FnOnce(&EventDetails) -> EventFields,
+) -> Result<Event> {
     let now = state.clock.now();
     let tx = storage::begin_write(&state.db).await?;
-    let current = storage::events::lock_owned(&*tx, organiser.id, event_id).await?;
+    let current = storage::events::lock_owned(&*tx, organiser_id, event_id).await?;
     if current.status == EventStatus::Cancelled {
         return Err(ApiError::conflict("event_cancelled", "a cancelled event cannot be changed"));
     }
-    let details = EventDetails::try_from(patch.apply_to(&current.details)).map_err(ApiError::validation)?;
+    let details = EventDetails::try_from(fields(&current.details)).map_err(ApiError::validation)?;
     let event = storage::events::update_details(&*tx, &current, &details, now).await?;
     if event.details.capacity != current.details.capacity {
         let seats_taken = storage::guests::recount_seats(&*tx, event.id).await?;
@@ -312,7 +333,7 @@ async fn update_event(
     }
     tx.commit().await?;
     state.wake_mail();
-    Ok(Json(EventView::new(event, None)))
+    Ok(event)
 }
 
 /// Publish a draft: guests can answer from now on. Publishing twice is harmless.
@@ -328,7 +349,7 @@ async fn publish_event(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<EventView>> {
-    change_status(&state, organiser.id, event_id, EventStatus::Published).await
+    Ok(Json(EventView::new(change_status(&state, organiser.id, event_id, EventStatus::Published).await?, None)))
 }
 
 /// Cancel an event: nobody can answer any more. Cancelling twice is harmless.
@@ -343,15 +364,12 @@ async fn cancel_event(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<EventView>> {
-    change_status(&state, organiser.id, event_id, EventStatus::Cancelled).await
+    Ok(Json(EventView::new(change_status(&state, organiser.id, event_id, EventStatus::Cancelled).await?, None)))
 }
 
-async fn change_status(
-    state: &AppState,
-    organiser_id: Uuid,
-    event_id: Uuid,
-    target: EventStatus,
-) -> Result<Json<EventView>> {
+/// Publishes or cancels, with the emails that go with it. Shared by the API
+/// and the dashboard.
+pub async fn change_status(state: &AppState, organiser_id: Uuid, event_id: Uuid, target: EventStatus) -> Result<Event> {
     let tx = storage::begin_write(&state.db).await?;
     let current = storage::events::lock_owned(&*tx, organiser_id, event_id).await?;
     let event = match (current.status, target) {
@@ -368,7 +386,7 @@ async fn change_status(
     };
     tx.commit().await?;
     state.wake_mail();
-    Ok(Json(EventView::new(event, None)))
+    Ok(event)
 }
 
 /// Publishing sends the invitations and lays out the reminder plan;

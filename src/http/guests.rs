@@ -195,18 +195,25 @@ async fn list_guests(
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<GuestList>> {
     let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
+    Ok(Json(GuestList { guests: guest_views(&state, organiser.id, &event).await? }))
+}
+
+/// Every guest of the event as the organiser sees her: answer, waiting-list
+/// place, check-in, unsubscribed or not, and her emails. Shared with the
+/// dashboard.
+pub async fn guest_views(state: &AppState, organiser_id: Uuid, event: &Event) -> Result<Vec<GuestView>> {
     let guests = storage::guests::list(&state.db, event.id).await?;
     let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
     let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
     let unsubscribed: HashSet<String> =
-        storage::unsubscribes::among(&*state.db, organiser.id, &emails).await?.into_iter().collect();
+        storage::unsubscribes::among(&*state.db, organiser_id, &emails).await?.into_iter().collect();
     let mut mail: HashMap<Uuid, Vec<EmailView>> = HashMap::new();
     for row in storage::outbox::for_guests(&state.db, &ids).await? {
         if let Some(guest_id) = row.guest_id {
             mail.entry(guest_id).or_default().push(row.into());
         }
     }
-    let guests = guests
+    Ok(guests
         .into_iter()
         .map(|(guest, position)| {
             let id = guest.id;
@@ -216,8 +223,7 @@ async fn list_guests(
             view.emails = mail.remove(&id).unwrap_or_default();
             view
         })
-        .collect();
-    Ok(Json(GuestList { guests }))
+        .collect())
 }
 
 /// Remove a guest; whoever her seats make room for is seated from the waiting list.

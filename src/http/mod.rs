@@ -2,6 +2,7 @@
 //! feeds, probes and the OpenAPI document.
 pub mod calendar;
 pub mod check_in;
+pub mod dashboard;
 pub mod events;
 pub mod extract;
 pub mod guests;
@@ -114,12 +115,15 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
 
 /// The guest pages and calendar files, rate-limited too.
 fn pages_router(limit: &RateLimit) -> Router<AppState> {
-    limit.pages(
-        Router::new()
-            .merge(pages::invitation::router())
-            .merge(pages::open_event::router())
-            .merge(calendar::files_router()),
-    )
+    limit
+        .pages(
+            Router::new()
+                .merge(pages::invitation::router())
+                .merge(pages::open_event::router())
+                .merge(calendar::files_router()),
+        )
+        // The dashboard's sign-in pages take an address or a one-time link.
+        .merge(limit.pages(dashboard::login::router()))
 }
 
 /// Largest request body: a bulk guest list of 1000 rows fits with room to spare.
@@ -138,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", axum::routing::get(document))
         .merge(Scalar::with_url("/api/docs", openapi.as_ref().clone()))
         .merge(pages_router(&limit))
+        .merge(dashboard::router())
         .fallback(|| async { ApiError::NotFound("route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state)

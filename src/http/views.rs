@@ -63,6 +63,8 @@ pub struct EventView {
     pub plan: PlanView,
     /// Whether anyone may register from the public page `/e/{id}`.
     pub open_registration: bool,
+    /// Her own words opening each email.
+    pub words: crate::domain::event::Words,
     /// iCalendar SEQUENCE, bumped on each change of time, place or status.
     pub sequence: u32,
     /// Counts, in lists; one event's counts are at its `/summary`.
@@ -100,6 +102,7 @@ impl EventView {
             status: event.status,
             plan,
             open_registration: details.open_registration,
+            words: details.words,
             sequence: event.sequence,
             summary,
             created_at: event.created_at,

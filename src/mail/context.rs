@@ -102,6 +102,8 @@ pub struct GuestMail {
     pub links: GuestLinks,
     pub reply: Option<ReplyContext>,
     pub waitlist_position: Option<u32>,
+    /// The organiser's own words opening this email, if she wrote any.
+    pub words: Option<String>,
 }
 
 impl GuestMail {
@@ -125,7 +127,24 @@ impl GuestMail {
                 comment: r.comment.clone(),
             }),
             waitlist_position,
+            words: None,
         }
+    }
+
+    /// With the organiser's words for this kind of email.
+    #[must_use]
+    pub fn with_words_for(mut self, kind: crate::domain::mail::MailKind, event: &Event) -> Self {
+        use crate::domain::mail::MailKind;
+        let words = &event.details.words;
+        let text = match kind {
+            MailKind::Invitation => &words.invitation,
+            MailKind::Nudge | MailKind::NudgeMaybe => &words.nudge,
+            MailKind::Reminder => &words.reminder,
+            MailKind::ThankYou => &words.thank_you,
+            _ => return self,
+        };
+        self.words = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+        self
     }
 }
 

@@ -22,10 +22,12 @@ use super::transport::{Mailer, SendError};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::answer::Answer;
-use crate::domain::event::Event;
+use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::mail::MailKind;
-use crate::domain::token::{InvitationToken, SecretKey, guest_feed_token, registration_token, unsubscribe_token};
+use crate::domain::token::{
+    InvitationToken, SecretKey, guest_feed_token, login_token, registration_token, unsubscribe_token,
+};
 use crate::ics::{self, Attendee, Organizer};
 use crate::storage::entities::outbox::Model as OutboxRow;
 use crate::storage::organisers::Organiser;
@@ -65,6 +67,11 @@ impl Links {
     /// The public page of an open event.
     pub fn public_event(&self, event_id: Uuid) -> String {
         format!("{}/e/{event_id}", self.base)
+    }
+
+    /// An organiser's one-time sign-in link.
+    pub fn login(&self, token: &str) -> String {
+        format!("{}/login/{token}", self.base)
     }
 
     /// The link confirming an open registration.
@@ -189,7 +196,7 @@ impl Dispatcher {
     }
 
     async fn load(&self, rows: &[OutboxRow]) -> anyhow::Result<Batch> {
-        let event_ids: HashSet<Uuid> = rows.iter().map(|r| r.event_id).collect();
+        let event_ids: HashSet<Uuid> = rows.iter().filter_map(|r| r.event_id).collect();
         let organiser_ids: HashSet<Uuid> = rows.iter().map(|r| r.organiser_id).collect();
         let guest_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.guest_id).collect();
         let mut events = HashMap::new();
@@ -287,8 +294,13 @@ impl Dispatcher {
 
     async fn prepare(&self, row: &OutboxRow, batch: &Batch) -> anyhow::Result<Prepared> {
         let kind = MailKind::parse(&row.kind).with_context(|| format!("unknown email kind {:?}", row.kind))?;
-        let Some(event) = batch.events.get(&row.event_id) else { return Ok(Prepared::Skip("the event is gone")) };
         let organiser = batch.organisers.get(&row.organiser_id).context("the organiser is gone")?;
+        if kind == MailKind::LoginLink {
+            return self.prepare_login_link(row, organiser);
+        }
+        let Some(event) = row.event_id.and_then(|id| batch.events.get(&id)) else {
+            return Ok(Prepared::Skip("the event is gone"));
+        };
         let organiser_context = PersonContext { name: organiser.name.clone(), email: organiser.email.to_string() };
         if kind.to_organiser() {
             return self.prepare_for_organiser(row, kind, event, organiser_context).await;
@@ -324,7 +336,7 @@ impl Dispatcher {
         } else {
             None
         };
-        let context = GuestMail::new(event, guest, organiser_context, links, position);
+        let context = GuestMail::new(event, guest, organiser_context, links, position).with_words_for(kind, event);
         let language = guest.language.unwrap_or(event.details.language);
         let rendered = self.templates.render(kind, language, &context)?;
         let calendar = kind.calendar_method().map(|method| {
@@ -354,6 +366,35 @@ impl Dispatcher {
         };
         let message = message::build(&envelope, &rendered, calendar.as_ref().map(|(m, t)| (*m, t.as_str())))?;
         Ok(Prepared::Send(Box::new(message)))
+    }
+
+    /// Her sign-in link. Not re-checked at send time: a used or expired
+    /// link fails on its own, and the email says how long it works.
+    fn prepare_login_link(&self, row: &OutboxRow, organiser: &Organiser) -> anyhow::Result<Prepared> {
+        #[derive(serde::Deserialize)]
+        struct Payload {
+            lang: String,
+        }
+        let payload: Payload = serde_json::from_str(&row.payload).context("bad sign-in payload")?;
+        let language = Language::parse(&payload.lang).unwrap_or(Language::En);
+        let context = serde_json::json!({
+            "lang": language.as_str(),
+            "organiser": PersonContext { name: organiser.name.clone(), email: organiser.email.to_string() },
+            "links": { "login": self.links.login(&login_token(&self.key, row.subject_id)) },
+            "minutes": storage::sessions::LOGIN_LINK_VALIDITY.num_minutes(),
+            // The shared layout titles the message with an event's title.
+            "event": { "title": "Convive" },
+        });
+        let rendered = self.templates.render(MailKind::LoginLink, language, &context)?;
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&organiser.name, organiser.email.as_str())?,
+            reply_to: None,
+            message_id: self.message_id(row),
+            kind: MailKind::LoginLink.as_str(),
+            unsubscribe: None,
+        };
+        Ok(Prepared::Send(Box::new(message::build(&envelope, &rendered, None)?)))
     }
 
     async fn prepare_registration(

@@ -3,5 +3,6 @@
 pub mod context;
 pub mod dispatch;
 pub mod message;
+pub mod preview;
 pub mod templates;
 pub mod transport;

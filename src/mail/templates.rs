@@ -94,6 +94,7 @@ mod tests {
             },
             "reply": Some(reply),
             "waitlist_position": position,
+            "words": "Chers amis <b>&</b> voisins,\nà jeudi !",
         })
     }
 
@@ -133,6 +134,8 @@ mod tests {
                     })
                     .unwrap(),
                     MailKind::Waitlisted => guest_context(&reply, Some(2)),
+                    // No event in it: the subject check below does not apply.
+                    MailKind::LoginLink => continue,
                     MailKind::RegistrationConfirm => serde_json::to_value(RegistrationMail {
                         lang: language.as_str(),
                         name: "<script>Ben & Jerry's</script>".into(),
@@ -156,6 +159,23 @@ mod tests {
                 assert!(!rendered.text.contains("&lt;"), "{kind:?} text must not be HTML-escaped");
                 assert!(rendered.html.contains("<html"), "{kind:?}");
             }
+        }
+    }
+
+    #[test]
+    fn the_sign_in_email_renders_in_both_languages() {
+        let templates = Templates::embedded();
+        for language in [Language::Fr, Language::En] {
+            let context = json!({
+                "lang": language.as_str(),
+                "organiser": { "name": "<b>Anne</b>", "email": "anne@example.org" },
+                "links": { "login": "https://x/login/t" },
+                "minutes": 15,
+                "event": { "title": "Convive" },
+            });
+            let rendered = templates.render(MailKind::LoginLink, language, &context).unwrap();
+            assert!(rendered.text.contains("https://x/login/t") && rendered.text.contains("15"), "{}", rendered.text);
+            assert!(!rendered.html.contains("<b>Anne") && rendered.html.contains("login&#x2f;t"), "{}", rendered.html);
         }
     }
 }

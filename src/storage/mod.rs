@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod plan_slots;
 pub mod registrations;
 pub mod secrets;
+pub mod sessions;
 pub mod unsubscribes;
 
 use std::ops::Deref;

@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveModelTrait;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::entities::{api_keys, organisers};
@@ -188,4 +188,67 @@ pub async fn events_wanting_digest(
         }
     }
     Ok(result)
+}
+
+/// The organiser with this address, if any.
+pub async fn find_by_email(
+    db: &impl sea_orm::ConnectionTrait,
+    email: &EmailAddress,
+) -> anyhow::Result<Option<Organiser>> {
+    let found = organisers::Entity::find()
+        .filter(organisers::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await
+        .context("cannot look up the organiser")?;
+    Ok(found.map(to_domain))
+}
+
+/// One of her API keys, as the dashboard lists them (never the key itself).
+#[derive(Debug, Clone)]
+pub struct KeySummary {
+    pub id: Uuid,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn list_api_keys(db: &DatabaseConnection, organiser_id: Uuid) -> anyhow::Result<Vec<KeySummary>> {
+    let rows = api_keys::Entity::find()
+        .filter(api_keys::Column::OrganiserId.eq(organiser_id))
+        .order_by_asc(api_keys::Column::CreatedAt)
+        .all(db)
+        .await
+        .context("cannot list the API keys")?;
+    Ok(rows
+        .into_iter()
+        .map(|row| KeySummary { id: row.id, label: row.label, created_at: row.created_at, revoked_at: row.revoked_at })
+        .collect())
+}
+
+/// A new key for her, returned in clear exactly once.
+pub async fn create_api_key(
+    db: &DatabaseConnection,
+    organiser_id: Uuid,
+    label: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ApiKey> {
+    insert_api_key(db, organiser_id, label, now).await
+}
+
+/// Revokes one of her keys; `false` when she has no such key.
+pub async fn revoke_api_key(
+    db: &DatabaseConnection,
+    organiser_id: Uuid,
+    key_id: Uuid,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let result = api_keys::Entity::update_many()
+        .col_expr(api_keys::Column::RevokedAt, sea_orm::sea_query::Expr::val(now))
+        .filter(api_keys::Column::Id.eq(key_id))
+        .filter(api_keys::Column::OrganiserId.eq(organiser_id))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .context("cannot revoke the API key")?;
+    Ok(result.rows_affected == 1)
 }

@@ -138,7 +138,7 @@ pub async fn enqueue_for_organiser(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let insert = outbox::Entity::insert(outbox::ActiveModel {
-        event_id: sea_orm::Set(event.id),
+        event_id: sea_orm::Set(Some(event.id)),
         guest_id: sea_orm::Set(None),
         organiser_id: sea_orm::Set(event.organiser_id),
         subject_id: sea_orm::Set(event.organiser_id),
@@ -173,7 +173,7 @@ pub async fn enqueue_for_registration(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let insert = outbox::Entity::insert(outbox::ActiveModel {
-        event_id: sea_orm::Set(event.id),
+        event_id: sea_orm::Set(Some(event.id)),
         guest_id: sea_orm::Set(None),
         organiser_id: sea_orm::Set(event.organiser_id),
         subject_id: sea_orm::Set(registration_id),
@@ -339,4 +339,20 @@ pub async fn for_guests(db: &DatabaseConnection, guest_ids: &[Uuid]) -> Result<V
         .all(db)
         .await?;
     Ok(rows)
+}
+
+/// When each email of these kinds was sent for the event (the nudges, for
+/// the results chart), oldest first.
+pub async fn sent_times(db: &DatabaseConnection, event_id: Uuid, kinds: &[MailKind]) -> Result<Vec<DateTime<Utc>>> {
+    let times: Vec<Option<DateTime<Utc>>> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::SentAt)
+        .filter(outbox::Column::EventId.eq(event_id))
+        .filter(outbox::Column::Status.eq("sent"))
+        .filter(outbox::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
+        .order_by_asc(outbox::Column::SentAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(times.into_iter().flatten().collect())
 }

@@ -107,3 +107,83 @@ async fn a_guest_answers_from_her_email_in_a_browser_on_a_desktop_and_on_a_phone
         assert_eq!(guest["reply"]["comment"], "J'apporte des croissants 🥐");
     }
 }
+
+/// The organiser's side, in a browser: sign in from the link in the email
+/// she received, create the event, import a CSV of 50 rows (some bad),
+/// publish, then on a phone check two guests and a walk-in in, and read the
+/// results.
+#[tokio::test]
+async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with(convive::clock::Clock::system(), |s| {
+        reachable_at_its_links(s);
+        s.smtp_host = Some("127.0.0.1".to_owned());
+        s.smtp_port = Some(server.port);
+        s.smtp_security = convive::config::SmtpSecurity::None;
+    })
+    .await;
+
+    // She asks for a link on the sign-in page, and gets it by email.
+    let login = app.page("/login").await;
+    let asked = app.submit("/login", &[("email", "anne@example.org"), ("csrf", &login.csrf())]).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    let messages = server.wait_for(1, WAIT).await;
+    let login_url = messages[0].link(&format!("{}/login/", app.address));
+
+    // 50 rows: 47 guests, 2 bad addresses, 1 address listed twice.
+    let mut csv = String::from("Prénom;Nom;E-mail;Langue\n");
+    for i in 1..=45 {
+        csv.push_str(&format!("Invité;Numéro {i:02};guest{i}@example.org;fr\n"));
+    }
+    csv.push_str("Zélie;Marchand;zelie@example.org;fr\nBruno;Lefèvre;bruno@example.org;en\n");
+    csv.push_str("Pas;D'adresse;pas-une-adresse;fr\nMauvaise;Adresse;x@;fr\n");
+    csv.push_str("Zélie;Encore;Zelie@Example.org;fr\n");
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("invites.csv");
+    std::fs::write(&csv_path, csv).unwrap();
+
+    let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let shots = concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots");
+    std::fs::create_dir_all(shots).unwrap();
+    let result = browser(
+        "organiser",
+        &json!({
+            "login_url": login_url,
+            "event": {
+                "title": "Café des Victoires", "venue_name": "Café des Victoires",
+                "venue_address": "6 place des Victoires, 75002 Paris",
+                "starts_at": format!("{year}-03-12T08:30"), "ends_at": format!("{year}-03-12T10:00"),
+                "time_zone": "Europe/Paris", "language": "fr", "capacity": "40", "companions_allowed": "1",
+            },
+            "csv_path": csv_path.to_str().unwrap(),
+            "check_in": ["Zélie Marchand", "Bruno Lefèvre"],
+            "walk_in": { "name": "Paul Passant", "email": "paul@example.org" },
+            "phone": { "width": 360, "height": 740 },
+            "screenshots": shots,
+            "width": 1280, "height": 900,
+        }),
+    )
+    .await;
+
+    assert_eq!(result["signed_in_at"], "/dashboard", "{result}");
+    let report = result["report"].as_array().unwrap();
+    let mut not_added: Vec<(u64, &str)> =
+        report.iter().map(|r| (r["line"].as_u64().unwrap(), r["status"].as_str().unwrap())).collect();
+    not_added.sort_unstable();
+    assert_eq!(not_added, [(49, "invalid"), (50, "invalid"), (51, "duplicate")], "{result}");
+    assert!(result["import_counts"].as_str().unwrap().contains("47"), "{result}");
+    assert_eq!(result["guests_listed"], 47, "{result}");
+    assert_eq!(result["counts"], json!({ "came": "3", "people": "3", "walk_ins": "1" }), "{result}");
+    assert_eq!(result["phone_overflow"], false, "the check-in page fits a phone");
+    assert_eq!(result["results"]["invited"], "47", "{result}");
+    assert_eq!(result["results"]["came"], "3", "{result}");
+    assert_eq!(result["results"]["walk-ins"], "1", "{result}");
+    assert_eq!(result["chart"], 3, "one line per answer: {result}");
+
+    // What the browser did is what the service holds.
+    let events = app.get("/api/v1/events").await.expect(StatusCode::OK);
+    let event_id = events["events"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(events["events"][0]["status"], "published");
+    let summary = app.summary(&event_id).await;
+    assert_eq!((summary["invited"].as_u64(), summary["came"].as_u64()), (Some(47), Some(3)), "{summary}");
+}

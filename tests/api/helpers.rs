@@ -53,7 +53,7 @@ pub struct TestApp {
     pub db: convive::storage::Db,
     /// The first organiser's API key, used by the helpers.
     pub api_key: String,
-    _database: TestDatabase,
+    database: TestDatabase,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -90,8 +90,7 @@ pub async fn spawn_app_with(clock: Clock, configure: impl FnOnce(&mut Settings))
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     tokio::spawn(app.run_until(std::future::pending()));
-    let mut test_app =
-        TestApp { address, client: reqwest::Client::new(), db, api_key: String::new(), _database: database };
+    let mut test_app = TestApp { address, client: reqwest::Client::new(), db, api_key: String::new(), database };
     test_app.api_key = test_app.create_organiser("Anne Organiser", "anne@example.org").await;
     test_app
 }
@@ -257,6 +256,11 @@ impl TestApp {
             .await
             .expect(StatusCode::CREATED);
         (guest["id"].as_str().unwrap().to_owned(), guest["invitation_token"].as_str().unwrap().to_owned())
+    }
+
+    /// The database this app runs on, for the CLI to share it.
+    pub fn database_url(&self) -> &str {
+        &self.database.url
     }
 
     /// GETs a page (no redirects followed).

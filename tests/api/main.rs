@@ -6,6 +6,7 @@ mod browser;
 mod calendar;
 mod check_in;
 mod cli;
+mod dashboard;
 mod errors;
 mod events;
 mod guests;

@@ -208,7 +208,89 @@ async function register(page, args) {
   };
 }
 
-const SCENARIOS = { answer, visit, register };
+/**
+ * An organiser's whole morning: signs in from the emailed link, creates the
+ * event, imports a CSV, publishes; then, on a phone, checks guests in at the
+ * door (and a walk-in) and reads the results page.
+ * Args: {login_url, event: {field: value}, csv_path, check_in: [names], walk_in: {name, email},
+ *        phone: {width, height}, screenshots: directory}
+ */
+async function organiser(page, args) {
+  requireString(args, "login_url");
+  requireString(args, "csv_path");
+  const shot = async (name) => {
+    if (args.screenshots) await page.screenshot({ path: join(args.screenshots, `${name}.png`), fullPage: true });
+  };
+
+  await open(page, args.login_url);
+  await submit(page, "form#login-form");
+  const signed_in_at = new URL(page.url()).pathname;
+
+  await page.locator("#new-event").first().click();
+  await page.waitForLoadState("load");
+  for (const [name, value] of Object.entries(args.event)) {
+    const control = page.locator(`form#event-form [name="${name}"]`).first();
+    if ((await control.count()) === 0) throw new ScenarioError(`no field ${name} in the event form`);
+    const tag = await control.evaluate((element) => element.tagName);
+    if (tag === "SELECT") await control.selectOption(String(value));
+    else await control.fill(String(value));
+  }
+  await submit(page, "form#event-form");
+  const event_url = page.url();
+  const plan = await textOf(page, "body");
+
+  await page.setInputFiles("#import-file", args.csv_path);
+  await submit(page, "form#import-form");
+  await shot("event-imported");
+  const import_counts = await textOf(page, "#import-counts");
+  const report = await page.locator("#import-report tbody tr").evaluateAll((rows) =>
+    rows.map((row) => ({
+      line: Number(row.querySelector("th").innerText.replace(/\D+/g, "")),
+      status: row.querySelector(".badge").className.replace(/.*badge-/, ""),
+      reason: row.querySelector("td:last-child").innerText.trim(),
+    })),
+  );
+  const guests_listed = await page.locator("#guests tbody tr").count();
+
+  await submit(page, "form#publish-form");
+  const status_after_publish = await textOf(page, "body");
+
+  // At the door, on a phone.
+  await page.setViewportSize({ width: args.phone.width, height: args.phone.height });
+  await open(page, `${event_url}/check-in`);
+  for (const name of args.check_in) {
+    await fill(page, "#search", name);
+    const row = page.locator("#guest-list li:visible", { hasText: name });
+    if ((await row.count()) !== 1) throw new ScenarioError(`searching ${name} shows ${await row.count()} rows`);
+    const landed = page.waitForResponse((r) => r.request().isNavigationRequest() && r.status() === 200);
+    await row.locator('button[type="submit"]').first().click();
+    await landed;
+    await page.waitForLoadState("load");
+  }
+  await fill(page, '#walk-in-form [name="name"]', args.walk_in.name);
+  await fill(page, '#walk-in-form [name="email"]', args.walk_in.email);
+  await submit(page, "form#walk-in-form");
+  await shot("check-in-phone");
+  const counts = {
+    came: await textOf(page, "#count-came"),
+    people: await textOf(page, "#count-people"),
+    walk_ins: await textOf(page, "#count-walk-ins"),
+  };
+  const phone_overflow = (await pageState(page)).horizontal_overflow;
+
+  await open(page, `${event_url}/results`);
+  await shot("results-phone");
+  const results = {};
+  for (const id of ["invited", "answered", "came", "walk-ins", "no-shows"]) results[id] = await textOf(page, `#res-${id}`);
+  const chart = await page.locator("figure svg polyline").count();
+
+  return {
+    signed_in_at, event_url, plan, import_counts, report, guests_listed, status_after_publish,
+    counts, phone_overflow, results, chart,
+  };
+}
+
+const SCENARIOS = { answer, visit, register, organiser };
 
 // ---------------------------------------------------------------------------
 // Running one scenario

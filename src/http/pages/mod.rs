@@ -39,8 +39,16 @@ impl Pages {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         minijinja_embed::load_templates!(&mut env, "pages");
-        let strings = toml::from_str(include_str!("../../../page-templates/strings.toml"))
-            .expect("page-templates/strings.toml is checked by a unit test");
+        // The guest pages' words and the dashboard's, one table per language.
+        let mut strings: BTreeMap<String, BTreeMap<String, String>> =
+            toml::from_str(include_str!("../../../page-templates/strings.toml"))
+                .expect("page-templates/strings.toml is checked by a unit test");
+        let dashboard: BTreeMap<String, BTreeMap<String, String>> =
+            toml::from_str(include_str!("../../../page-templates/dashboard/strings.toml"))
+                .expect("page-templates/dashboard/strings.toml is checked by a unit test");
+        for (language, words) in dashboard {
+            strings.entry(language).or_default().extend(words);
+        }
         Self { env, strings }
     }
 
@@ -59,6 +67,17 @@ impl Pages {
 /// pages out of caches, referrers and other sites' frames.
 pub fn render(template: &str, language: Language, status: StatusCode, context: &impl Serialize) -> Response {
     match PAGES.render(template, language, context) {
+        // The dashboard's check-in page runs our own script and polls the counts.
+        Ok(html) if template.starts_with("dashboard/") => {
+            let mut response = (status, page_headers(), Html(html)).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                header::HeaderValue::from_static(
+                    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+                ),
+            );
+            response
+        }
         Ok(html) => (status, page_headers(), Html(html)).into_response(),
         Err(err) => PageError::from(ApiError::Internal(err.context(format!("cannot render {template}"))))
             .in_language(language)

@@ -30,6 +30,7 @@ pub struct Model {
     pub plan_reminder: Option<String>,
     pub plan_follow_up: Option<String>,
     pub open_registration: bool,
+    pub words: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,7 +5,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub event_id: Uuid,
+    /// `None` for emails about no event (a sign-in link).
+    pub event_id: Option<Uuid>,
     pub guest_id: Option<Uuid>,
     pub organiser_id: Uuid,
     pub subject_id: Uuid,

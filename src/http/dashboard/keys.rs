@@ -1,0 +1,109 @@
+//! API keys, for scripts and the CLI against a server: create one (shown
+//! once), see them, revoke one.
+
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+use super::{OrganiserSession, id_of, see_other};
+use crate::domain::text::bounded;
+use crate::http::AppState;
+use crate::http::pages::PageError;
+use crate::storage::organisers;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard/keys", get(page).post(create))
+        .route("/dashboard/keys/{key_id}/revoke", post(revoke))
+}
+
+#[derive(Serialize)]
+struct KeyRow {
+    id: uuid::Uuid,
+    label: String,
+    created_local: String,
+    revoked: bool,
+    revoke_url: String,
+}
+
+#[derive(Serialize)]
+struct KeysPage {
+    keys: Vec<KeyRow>,
+    new_key: Option<String>,
+    create_action: &'static str,
+}
+
+async fn render(state: &AppState, session: &OrganiserSession, new_key: Option<String>) -> Result<Response, PageError> {
+    let keys = organisers::list_api_keys(&state.db, session.organiser.id)
+        .await
+        .map_err(|e| PageError::from(crate::error::ApiError::Internal(e)))?
+        .into_iter()
+        .map(|key| KeyRow {
+            id: key.id,
+            label: key.label,
+            created_local: key.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            revoked: key.revoked_at.is_some(),
+            revoke_url: format!("/dashboard/keys/{}/revoke", key.id),
+        })
+        .collect();
+    Ok(session.page(
+        "dashboard/keys.html",
+        StatusCode::OK,
+        &KeysPage { keys, new_key, create_action: "/dashboard/keys" },
+    ))
+}
+
+async fn page(State(state): State<AppState>, session: OrganiserSession) -> Result<Response, PageError> {
+    render(&state, &session, None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CreateForm {
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A new key, shown on the page that answers this POST and never again.
+async fn create(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    headers: HeaderMap,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, PageError> {
+    session.check_form(&headers, &form.csrf)?;
+    let label = bounded(form.label.trim(), 0, 100, false).unwrap_or_default();
+    let label = if label.is_empty() { "dashboard".to_owned() } else { label };
+    let key = organisers::create_api_key(&state.db, session.organiser.id, &label, state.clock.now())
+        .await
+        .map_err(|e| PageError::from(crate::error::ApiError::Internal(e)))?;
+    render(&state, &session, Some(key.as_str().to_owned())).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    headers: HeaderMap,
+    Path(key_id): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, PageError> {
+    session.check_form(&headers, &form.csrf)?;
+    let key_id = id_of(&key_id, session.language)?;
+    let revoked = organisers::revoke_api_key(&state.db, session.organiser.id, key_id, state.clock.now())
+        .await
+        .map_err(|e| PageError::from(crate::error::ApiError::Internal(e)))?;
+    if !revoked {
+        return Err(PageError::not_found().in_language(session.language));
+    }
+    Ok(see_other("/dashboard/keys"))
+}

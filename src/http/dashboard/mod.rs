@@ -1,0 +1,159 @@
+//! The organiser's dashboard: server-rendered pages behind a session cookie,
+//! opened with a one-time sign-in link. Every form carries an anti-forgery
+//! token tied to the session and is refused cross-site. The pages work
+//! without JavaScript; the check-in page adds a little (filtering as you
+//! type, live counts) from `/static/check-in.js`.
+
+pub mod check_in;
+pub mod events;
+pub mod keys;
+pub mod login;
+pub mod results;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::AppState;
+use super::pages::{PageError, browser_language, check_same_site, render};
+use crate::domain::event::Language;
+use crate::domain::token::{form_token, verify_form_token};
+use crate::storage;
+use crate::storage::organisers::Organiser;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(events::router())
+        .merge(check_in::router())
+        .merge(results::router())
+        .merge(keys::router())
+        .route("/static/check-in.js", axum::routing::get(check_in_script))
+}
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "convive_session";
+
+/// A signed-in organiser, from her session cookie. Without one, pages send
+/// her to the sign-in page.
+pub struct OrganiserSession {
+    pub organiser: Organiser,
+    /// The anti-forgery token of her session's forms.
+    pub csrf: String,
+    pub language: Language,
+}
+
+impl OrganiserSession {
+    /// Refuses a form without this session's token, or sent from another site.
+    pub fn check_form(&self, headers: &HeaderMap, presented: &str) -> Result<(), PageError> {
+        check_same_site(headers).map_err(|e| e.in_language(self.language))?;
+        if presented.len() == self.csrf.len() && self.csrf == presented {
+            Ok(())
+        } else {
+            Err(PageError::forbidden().in_language(self.language))
+        }
+    }
+
+    /// A dashboard page, with what every page needs around `content`.
+    pub fn page(&self, template: &str, status: StatusCode, content: &impl Serialize) -> Response {
+        render(template, self.language, status, &Frame::new(Some(&self.organiser.name), &self.csrf, content))
+    }
+}
+
+/// The navigation and session bits every dashboard page shows.
+#[derive(Serialize)]
+pub struct Frame<'a, T: Serialize> {
+    organiser_name: Option<&'a str>,
+    csrf: &'a str,
+    nav: Nav,
+    #[serde(flatten)]
+    content: &'a T,
+}
+
+#[derive(Serialize)]
+struct Nav {
+    events: &'static str,
+    keys: &'static str,
+    logout: &'static str,
+}
+
+impl<'a, T: Serialize> Frame<'a, T> {
+    pub fn new(organiser_name: Option<&'a str>, csrf: &'a str, content: &'a T) -> Self {
+        Self {
+            organiser_name,
+            csrf,
+            nav: Nav { events: "/dashboard", keys: "/dashboard/keys", logout: "/logout" },
+            content,
+        }
+    }
+}
+
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The `Set-Cookie` value for a session: HTTP-only, `SameSite=Lax` (so the
+/// link from an email, a top-level navigation, still finds her signed in),
+/// and `Secure` whenever the service is served over HTTPS.
+pub fn set_session_cookie(state: &AppState, token: &str) -> HeaderValue {
+    let secure = if state.settings.public_url.scheme() == "https" { "; Secure" } else { "" };
+    let max_age = storage::sessions::SESSION_VALIDITY.num_seconds();
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("convive_session=; Path=/"))
+}
+
+pub fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("convive_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0")
+}
+
+/// A 303 to `to`: after a POST, the browser GETs the result.
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+impl FromRequestParts<AppState> for OrganiserSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let language = browser_language(&parts.headers);
+        let Some(token) = session_cookie(&parts.headers) else { return Err(see_other("/login")) };
+        match storage::sessions::find_session(&state.db, &token, state.clock.now()).await {
+            Ok(Some((session_id, organiser))) => {
+                Ok(Self { csrf: form_token(&state.link_key, "session", &session_id.to_string()), organiser, language })
+            }
+            Ok(None) => Err(see_other("/login")),
+            Err(err) => Err(PageError::from(err).in_language(language).into_response()),
+        }
+    }
+}
+
+/// Whether `presented` is this instance's token for a form with no session
+/// (sign-in): it proves the form came from one of our pages.
+pub fn verify_open_form(state: &AppState, purpose: &str, subject: &str, presented: &str) -> bool {
+    verify_form_token(&state.link_key, purpose, subject, presented)
+}
+
+/// Parses a path id; anything else is an unknown page.
+pub fn id_of(raw: &str, language: Language) -> Result<Uuid, PageError> {
+    Uuid::parse_str(raw).map_err(|_| PageError::not_found().in_language(language))
+}
+
+async fn check_in_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../../static/check-in.js"),
+    )
+        .into_response()
+}

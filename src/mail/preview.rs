@@ -1,0 +1,51 @@
+//! An email as a guest will get it, for the organiser to read before it
+//! goes out: the same templates and context as the dispatcher's, for a
+//! sample guest whose links lead nowhere.
+
+use super::context::{GuestLinks, GuestMail, PersonContext};
+use super::templates::{Rendered, Templates};
+use crate::domain::event::{Event, Language};
+use crate::domain::guest::Guest;
+use crate::domain::mail::MailKind;
+use crate::storage::organisers::Organiser;
+
+/// # Errors
+/// A template that does not render: a bug, reported with its cause.
+pub fn render(
+    public_url: &url::Url,
+    organiser: &Organiser,
+    event: &Event,
+    kind: MailKind,
+    language: Language,
+) -> anyhow::Result<Rendered> {
+    let base = public_url.as_str().trim_end_matches('/');
+    let invitation = format!("{base}/i/preview");
+    let links = GuestLinks {
+        yes: format!("{invitation}?answer=yes"),
+        no: format!("{invitation}?answer=no"),
+        maybe: format!("{invitation}?answer=maybe"),
+        calendar: format!("{invitation}/calendar.ics"),
+        unsubscribe: format!("{base}/unsubscribe/preview"),
+        feed: format!("{base}/feeds/guests/preview.ics"),
+        webcal: super::dispatch::webcal(&format!("{base}/feeds/guests/preview.ics")),
+        invitation,
+    };
+    let guest = Guest {
+        id: uuid::Uuid::nil(),
+        event_id: event.id,
+        email: crate::domain::email_address::EmailAddress::from_stored("camille@example.org".to_owned()),
+        name: "Camille Martin".to_owned(),
+        language: Some(language),
+        reply: None,
+        answered_at: None,
+        waitlisted_at: None,
+        created_at: event.created_at,
+        token_salt: String::new(),
+        checked_in_at: None,
+        checked_in_companions: 0,
+        walk_in: false,
+    };
+    let organiser = PersonContext { name: organiser.name.clone(), email: organiser.email.to_string() };
+    let context = GuestMail::new(event, &guest, organiser, links, None).with_words_for(kind, event);
+    Templates::embedded().render(kind, language, &context)
+}

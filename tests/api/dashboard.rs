@@ -1,0 +1,328 @@
+//! The organiser's dashboard over HTTP: signing in with a one-time link
+//! (from a real email, or the terminal), sessions that reach only her own
+//! events, forms refused without their token, and the workflow pages.
+
+use std::process::Command;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Page, TestApp, spawn_app, spawn_app_with_mail};
+use crate::mailbox::MailServer;
+
+/// A browser with a session cookie, as far as these tests need one.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    cookie: String,
+}
+
+impl Browser<'_> {
+    pub async fn get(&self, path: &str) -> Page {
+        let response =
+            client().get(format!("{}{path}", self.app.address)).header("cookie", &self.cookie).send().await.unwrap();
+        page(response).await
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let response = client()
+            .post(format!("{}{path}", self.app.address))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        page(response).await
+    }
+
+    /// POSTs a form with the session's token, taken from `from`.
+    pub async fn submit(&self, from: &str, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.get(from).await.csrf();
+        let mut fields = fields.to_vec();
+        fields.push(("csrf", &csrf));
+        self.post(path, &fields).await
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+async fn page(response: reqwest::Response) -> Page {
+    let (status, headers) = (response.status(), response.headers().clone());
+    Page { status, headers, html: response.text().await.unwrap() }
+}
+
+fn convive() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_convive"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CONVIVE_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("CONVIVE_LOG", "warn");
+    command
+}
+
+/// A sign-in link printed by `convive organiser login-link`, as a path.
+pub fn terminal_login_link(app: &TestApp, email: &str) -> String {
+    let output = convive()
+        .args(["organiser", "login-link", "--email", email])
+        .env("CONVIVE_DATABASE_URL", app.database_url())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let link = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    assert!(link.starts_with("http://127.0.0.1:8080/login/"), "{link}");
+    link.trim_start_matches("http://127.0.0.1:8080").to_owned()
+}
+
+/// Opens the link's page, presses its button, and keeps the cookie.
+pub async fn sign_in_with<'a>(app: &'a TestApp, link: &str) -> Browser<'a> {
+    let anonymous = Browser { app, cookie: String::new() };
+    let page = anonymous.get(link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    let signed_in = anonymous.post(link, &[("csrf", &page.csrf())]).await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.html);
+    assert_eq!(signed_in.headers["location"], "/dashboard");
+    let cookie = signed_in.headers["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    Browser { app, cookie: cookie.split(';').next().unwrap().to_owned() }
+}
+
+#[tokio::test]
+async fn an_organiser_signs_in_with_the_link_she_received_once_only() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let anonymous = Browser { app: &app, cookie: String::new() };
+
+    // Signed out, the dashboard sends her to the sign-in page.
+    let dashboard = anonymous.get("/dashboard").await;
+    assert_eq!(dashboard.status, StatusCode::SEE_OTHER);
+    assert_eq!(dashboard.headers["location"], "/login");
+
+    let login = anonymous.get("/login").await;
+    let csrf = login.csrf();
+    let asked = anonymous.post("/login", &[("email", "Anne@Example.org"), ("csrf", &csrf)]).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.html.contains("id=\"confirmation\""), "{}", asked.html);
+    // An unknown address gets the same answer, and no email.
+    let unknown = anonymous.post("/login", &[("email", "nobody@example.org"), ("csrf", &csrf)]).await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(unknown.html.contains("id=\"confirmation\""));
+
+    let messages = server.wait_for(1, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(server.messages().len(), 1, "only the organiser's address gets a link");
+    assert_eq!(messages[0].recipient(), "anne@example.org");
+    assert_eq!(messages[0].kind(), "login_link");
+    let link = messages[0].link("http://127.0.0.1:8080/login/").trim_start_matches("http://127.0.0.1:8080").to_owned();
+
+    let browser = sign_in_with(&app, &link).await;
+    let dashboard = browser.get("/dashboard").await;
+    assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.html);
+
+    // Used once: the link is spent.
+    assert_eq!(anonymous.get(&link).await.status, StatusCode::GONE);
+    let again = anonymous.post(&link, &[("csrf", "whatever")]).await;
+    assert!(again.status == StatusCode::GONE || again.status == StatusCode::FORBIDDEN, "{}", again.status);
+
+    // A forged link finds nothing.
+    assert_eq!(anonymous.get("/login/AAAA.BBBB").await.status, StatusCode::NOT_FOUND);
+
+    // Signing out ends the session.
+    let out = browser.submit("/dashboard", "/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(browser.get("/dashboard").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_expired_sign_in_link_is_refused() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let offset = Arc::new(AtomicI64::new(0));
+    let clock = {
+        let offset = Arc::clone(&offset);
+        convive::clock::Clock::from_fn(move || {
+            chrono::Utc::now() + chrono::Duration::seconds(offset.load(Ordering::SeqCst))
+        })
+    };
+    let app = crate::helpers::spawn_app_with(clock, |_| {}).await;
+    let link = terminal_login_link(&app, "anne@example.org");
+    // The app's clock moves 16 minutes on: the link was for 15.
+    offset.store(16 * 60, Ordering::SeqCst);
+    let anonymous = Browser { app: &app, cookie: String::new() };
+    assert_eq!(anonymous.get(&link).await.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_session_reaches_only_her_own_events_and_forms_need_their_token() {
+    let app = spawn_app().await;
+    let anne_event = app.create_published_event(json!({})).await;
+    let (anne_guest, _) = app.invite(&anne_event, "jane@example.org").await;
+    app.create_organiser("Bea", "bea@example.org").await;
+    let bea = sign_in_with(&app, &terminal_login_link(&app, "bea@example.org")).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+
+    let base = format!("/dashboard/events/{anne_event}");
+    for path in [
+        base.clone(),
+        format!("{base}/edit"),
+        format!("{base}/check-in"),
+        format!("{base}/results"),
+        format!("{base}/preview"),
+        format!("{base}/check-in/counts.json"),
+    ] {
+        assert_eq!(bea.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(anne.get(&path).await.status, StatusCode::OK, "{path}");
+    }
+    for path in [
+        format!("{base}/publish"),
+        format!("{base}/cancel"),
+        format!("{base}/check-in/{anne_guest}"),
+        format!("{base}/guests/{anne_guest}/remove"),
+        format!("{base}/guests/{anne_guest}/answer"),
+    ] {
+        let refused = bea.submit("/dashboard", &path, &[("answer", "yes")]).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert!(!bea.get("/dashboard").await.html.contains(&anne_event), "her list shows only hers");
+
+    // Without the session's token, or with another session's, nothing happens.
+    let bea_csrf = bea.get("/dashboard").await.csrf();
+    for fields in [vec![], vec![("csrf", "forged")], vec![("csrf", bea_csrf.as_str())]] {
+        let refused = anne.post(&format!("{base}/check-in/{anne_guest}"), &fields).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{fields:?}");
+    }
+    assert!(app.guest(&anne_event, "jane@example.org").await["checked_in_at"].is_null());
+    let done = anne.submit(&base, &format!("{base}/check-in/{anne_guest}"), &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(app.guest(&anne_event, "jane@example.org").await["checked_in_at"].is_string());
+}
+
+#[tokio::test]
+async fn the_whole_workflow_runs_from_the_dashboard() {
+    let app = spawn_app().await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+
+    // Create, with a mistake first.
+    let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let starts = format!("{year}-03-12T08:30");
+    let ends = format!("{year}-03-12T10:00");
+    let mut fields = vec![
+        ("title", "Café des Victoires <b>"),
+        ("venue_name", "Café"),
+        ("starts_at", starts.as_str()),
+        ("ends_at", "2000-01-01T00:00"),
+        ("time_zone", "Europe/Paris"),
+        ("language", "en"),
+        ("capacity", "30"),
+        ("companions_allowed", "1"),
+        ("nudges", "P7D, P3D"),
+        ("answers_close", "P2D"),
+        ("reminder", "P1D"),
+        ("follow_up", "PT2H30M"),
+        ("nudge_maybes", "on"),
+    ];
+    let wrong = anne.submit("/dashboard/events/new", "/dashboard/events/new", &fields).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong.html);
+    assert!(wrong.decoded().contains("must be after starts_at"), "{}", wrong.html);
+    fields[3] = ("ends_at", ends.as_str());
+    let created = anne.submit("/dashboard/events/new", "/dashboard/events/new", &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let event_path = created.headers["location"].to_str().unwrap().to_owned();
+    let event_id = event_path.rsplit('/').next().unwrap().to_owned();
+
+    // The plan in plain words.
+    let page = anne.get(&event_path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(
+        page.decoded().contains(
+            "Nudges on 5 and 9 March, answers close on 10 March, reminder on 11 March, thank-you on 12 March at 12:30."
+        ),
+        "{}",
+        page.decoded()
+    );
+    assert!(page.html.contains("Café des Victoires &lt;b&gt;"));
+
+    // Guests, by the API for now; the answer a guest phoned in, from the page.
+    let (jane, _) = app.invite(&event_id, "jane@example.org").await;
+    let (_ben, _) = app.invite(&event_id, "ben@example.org").await;
+    let published = anne.submit(&event_path, &format!("{event_path}/publish"), &[]).await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let set = anne
+        .submit(&event_path, &format!("{event_path}/guests/{jane}/answer"), &[("answer", "yes"), ("companions", "1")])
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.html);
+    assert_eq!(app.guest(&event_id, "jane@example.org").await["reply"]["answer"], "yes");
+
+    // Preview: each step, in the event's language.
+    let preview = anne.get(&format!("{event_path}/preview")).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.html.contains("srcdoc="), "{}", preview.html);
+
+    // Check-in at the door: one guest, one walk-in; the counts follow.
+    let door = format!("{event_path}/check-in");
+    let checked = anne.submit(&door, &format!("{door}/{jane}"), &[]).await;
+    assert_eq!(checked.status, StatusCode::SEE_OTHER);
+    let walk_in = anne
+        .submit(
+            &door,
+            &format!("{event_path}/walk-ins"),
+            &[("name", "Zoé"), ("email", "zoe@example.org"), ("companions", "0")],
+        )
+        .await;
+    assert_eq!(walk_in.status, StatusCode::SEE_OTHER, "{}", walk_in.html);
+    let counts: serde_json::Value = serde_json::from_str(&anne.get(&format!("{door}/counts.json")).await.html).unwrap();
+    assert_eq!(counts, json!({ "came": 2, "came_people": 3, "walk_ins": 1, "expected": 1 }));
+    let search = anne.get(&format!("{door}?q=zoe")).await;
+    assert!(search.decoded().contains("zoe@example.org") && !search.decoded().contains("ben@example.org"));
+
+    // Results: the figures and a chart drawn by the server.
+    let results = anne.get(&format!("{event_path}/results")).await;
+    assert_eq!(results.status, StatusCode::OK);
+    assert!(results.html.contains("<svg") && results.html.contains("<polyline"), "{}", results.html);
+
+    // Edit, then cancel.
+    fields[0] = ("title", "Café des Victoires, moved");
+    let edited = anne.submit(&format!("{event_path}/edit"), &format!("{event_path}/edit"), &fields).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.html);
+    assert_eq!(
+        app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK)["title"],
+        "Café des Victoires, moved"
+    );
+    let cancelled = anne.submit(&event_path, &format!("{event_path}/cancel"), &[]).await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK)["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn api_keys_are_created_and_revoked_from_the_dashboard() {
+    let app = spawn_app().await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+    let created = anne.submit("/dashboard/keys", "/dashboard/keys", &[("label", "my script")]).await;
+    assert_eq!(created.status, StatusCode::OK);
+    let start = created.html.find("cvk_").expect("the new key is shown once");
+    let key: String =
+        created.html[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+    app.request(reqwest::Method::GET, "/api/v1/events", Some(&key), None).await.expect(StatusCode::OK);
+    assert!(!anne.get("/dashboard/keys").await.html.contains(&key), "never shown again");
+
+    let list = anne.get("/dashboard/keys").await.decoded();
+    let revoke =
+        list.split("action=\"").filter_map(|s| s.split('"').next()).find(|a| a.ends_with("/revoke")).map(str::to_owned);
+    // Revoke every key until the new one stops working (the list has the first key too).
+    let mut revoked_new = false;
+    for action in list.split("action=\"").filter_map(|s| s.split('"').next()).filter(|a| a.ends_with("/revoke")) {
+        let done = anne.submit("/dashboard/keys", action, &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        if app.request(reqwest::Method::GET, "/api/v1/events", Some(&key), None).await.status
+            == StatusCode::UNAUTHORIZED
+        {
+            revoked_new = true;
+        }
+    }
+    assert!(revoke.is_some() && revoked_new);
+}
