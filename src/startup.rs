@@ -200,7 +200,7 @@ async fn run_dispatcher(
 }
 
 /// The configured secret key, or the one kept in the database.
-async fn link_key(settings: &Settings, db: &Db) -> anyhow::Result<SecretKey> {
+pub async fn link_key(settings: &Settings, db: &Db) -> anyhow::Result<SecretKey> {
     match &settings.secret_key {
         Some(key) => SecretKey::from_base64(key.expose_secret()).map_err(|e| anyhow::anyhow!("secret_key: {e}")),
         None => storage::secrets::link_key(db).await,

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod check_in;
 pub mod events;
 pub mod extract;
+pub mod guest_lists;
 pub mod guests;
 pub mod health;
 pub mod invitations;
@@ -101,6 +102,7 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
         .merge(events::router())
         .merge(guests::router())
+        .merge(guest_lists::router())
         .merge(check_in::router())
         .merge(limit.api(invitations::router()))
         .merge(organiser::router())

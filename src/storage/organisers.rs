@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveModelTrait;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::entities::{api_keys, organisers};
@@ -133,6 +133,27 @@ pub async fn find_by_key_hash(db: &DatabaseConnection, key_hash: &str) -> anyhow
         .await
         .context("cannot look up the API key")?;
     Ok(found.map(to_domain))
+}
+
+/// The organiser with this address, for the command line's `--organiser`.
+pub async fn find_by_email(db: &DatabaseConnection, email: &EmailAddress) -> anyhow::Result<Option<Organiser>> {
+    let found = organisers::Entity::find()
+        .filter(organisers::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await
+        .context("cannot look up the organiser")?;
+    Ok(found.map(to_domain))
+}
+
+/// Up to `limit` organisers, oldest first: enough to tell none, one and several apart.
+pub async fn first(db: &DatabaseConnection, limit: u64) -> anyhow::Result<Vec<Organiser>> {
+    let rows = organisers::Entity::find()
+        .order_by_asc(organisers::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await
+        .context("cannot list the organisers")?;
+    Ok(rows.into_iter().map(to_domain).collect())
 }
 
 pub async fn find_many(

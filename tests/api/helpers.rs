@@ -53,7 +53,8 @@ pub struct TestApp {
     pub db: convive::storage::Db,
     /// The first organiser's API key, used by the helpers.
     pub api_key: String,
-    _database: TestDatabase,
+    /// Kept for its lifetime: the temporary folder goes with it.
+    database: TestDatabase,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -90,8 +91,7 @@ pub async fn spawn_app_with(clock: Clock, configure: impl FnOnce(&mut Settings))
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     tokio::spawn(app.run_until(std::future::pending()));
-    let mut test_app =
-        TestApp { address, client: reqwest::Client::new(), db, api_key: String::new(), _database: database };
+    let mut test_app = TestApp { address, client: reqwest::Client::new(), db, api_key: String::new(), database };
     test_app.api_key = test_app.create_organiser("Anne Organiser", "anne@example.org").await;
     test_app
 }
@@ -190,6 +190,11 @@ impl Reply {
 }
 
 impl TestApp {
+    /// The app's database, for running the `convive` binary on it.
+    pub fn database_url(&self) -> &str {
+        &self.database.url
+    }
+
     /// Creates another organiser and returns her API key.
     pub async fn create_organiser(&self, name: &str, email: &str) -> String {
         let email = EmailAddress::parse(email).unwrap();

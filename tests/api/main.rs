@@ -8,6 +8,7 @@ mod check_in;
 mod cli;
 mod errors;
 mod events;
+mod guest_lists;
 mod guests;
 mod helpers;
 mod mail;
