@@ -1,9 +1,15 @@
 //! The command line: `serve` (the default), `migrate`, and organiser tasks.
 //! Every flag can also come from its `CONVIVE_*` environment variable.
 
+mod local;
+mod remote;
+mod target;
+mod tasks;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -37,6 +43,12 @@ enum Command {
     /// Manage organisers.
     #[command(subcommand)]
     Organiser(OrganiserCommand),
+    /// Your events (in the local database, or on a server with `--url`).
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// Guest lists to and from spreadsheets (in the local database, or on a server with `--url`).
+    #[command(subcommand)]
+    Guests(GuestsCommand),
 }
 
 #[derive(Debug, Default, Args)]
@@ -81,6 +93,42 @@ enum OrganiserCommand {
         /// Her email address.
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EventsCommand {
+    /// List your events: id, date, title, status, invited/yes.
+    List {
+        #[command(flatten)]
+        target: target::TargetArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GuestsCommand {
+    /// Invite the guests of a CSV file (a spreadsheet saved as CSV, `,` `;` or
+    /// tab-separated) and print what became of each row.
+    Import {
+        /// The event's id (see `convive events list`).
+        #[arg(long, value_name = "ID")]
+        event: Uuid,
+        /// The CSV file.
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+        #[command(flatten)]
+        target: target::TargetArgs,
+    },
+    /// Write an event's guest list as CSV, with answers and check-ins.
+    Export {
+        /// The event's id (see `convive events list`).
+        #[arg(long, value_name = "ID")]
+        event: Uuid,
+        /// Where to write it (default: standard output).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        target: target::TargetArgs,
     },
 }
 
@@ -154,6 +202,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("A sign-in link for {} <{}>, valid once for 15 minutes:", organiser.name, organiser.email);
             println!("{link}");
             Ok(())
+        }
+        Some(Command::Events(EventsCommand::List { target })) => {
+            tasks::list_events(&target.open(&settings).await?).await
+        }
+        Some(Command::Guests(GuestsCommand::Import { event, file, target })) => {
+            tasks::import_guests(&target.open(&settings).await?, event, &file).await
+        }
+        Some(Command::Guests(GuestsCommand::Export { event, output, target })) => {
+            tasks::export_guests(&target.open(&settings).await?, event, output.as_deref()).await
         }
     }
 }

@@ -200,7 +200,6 @@ async fn run_dispatcher(
 }
 
 /// The configured secret key, or the one kept in the database.
-/// The key links are derived with: configured, or kept in the database.
 pub async fn link_key(settings: &Settings, db: &Db) -> anyhow::Result<SecretKey> {
     match &settings.secret_key {
         Some(key) => SecretKey::from_base64(key.expose_secret()).map_err(|e| anyhow::anyhow!("secret_key: {e}")),

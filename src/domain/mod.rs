@@ -4,6 +4,7 @@ pub mod answer;
 pub mod email_address;
 pub mod event;
 pub mod guest;
+pub mod guest_list;
 pub mod mail;
 pub mod plan;
 pub mod seating;

@@ -1,7 +1,8 @@
 //! Extractors that turn every rejection into the one JSON error shape.
 
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -59,6 +60,25 @@ fn field_error(path: &str, message: &str) -> FieldErrors {
     }
     let field = if path == "." { "body".to_owned() } else { path.to_owned() };
     FieldErrors::from([(field, message)])
+}
+
+/// A body taken as it is (a CSV file, a pasted list). Too large a body gets
+/// the JSON 413 like everywhere else, not axum's plain-text one.
+#[derive(Debug, Clone)]
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(request, state).await.map(Self).map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest(rejection.body_text())
+            }
+        })
+    }
 }
 
 /// Path parameters. A malformed id cannot name anything, so it is a 404.

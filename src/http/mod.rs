@@ -5,6 +5,7 @@ pub mod check_in;
 pub mod dashboard;
 pub mod events;
 pub mod extract;
+pub mod guest_lists;
 pub mod guests;
 pub mod health;
 pub mod invitations;
@@ -102,6 +103,7 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
         .merge(events::router())
         .merge(guests::router())
+        .merge(guest_lists::router())
         .merge(check_in::router())
         .merge(limit.api(invitations::router()))
         .merge(organiser::router())

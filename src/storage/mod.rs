@@ -4,6 +4,7 @@ pub mod answers;
 pub mod check_in;
 pub mod entities;
 pub mod events;
+pub mod guest_lists;
 pub mod guests;
 pub mod organisers;
 pub mod outbox;

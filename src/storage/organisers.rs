@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveModelTrait;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::entities::{api_keys, organisers};
@@ -135,6 +135,17 @@ pub async fn find_by_key_hash(db: &DatabaseConnection, key_hash: &str) -> anyhow
     Ok(found.map(to_domain))
 }
 
+/// Up to `limit` organisers, oldest first: enough to tell none, one and several apart.
+pub async fn first(db: &DatabaseConnection, limit: u64) -> anyhow::Result<Vec<Organiser>> {
+    let rows = organisers::Entity::find()
+        .order_by_asc(organisers::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await
+        .context("cannot list the organisers")?;
+    Ok(rows.into_iter().map(to_domain).collect())
+}
+
 pub async fn find_many(
     db: &impl sea_orm::ConnectionTrait,
     ids: impl IntoIterator<Item = Uuid>,
@@ -190,7 +201,7 @@ pub async fn events_wanting_digest(
     Ok(result)
 }
 
-/// The organiser with this address, if any.
+/// The organiser with this address, if any (sign-in, the command line's `--organiser`).
 pub async fn find_by_email(
     db: &impl sea_orm::ConnectionTrait,
     email: &EmailAddress,

@@ -12,8 +12,14 @@ use crate::domain::token::SecretKey;
 const LINK_KEY: &str = "link_key";
 
 /// The stored key, created on first use. Racing processes agree: the first
-/// insert wins and everyone reads it back.
+/// insert wins and everyone reads it back. Read first, so that a process
+/// starting beside a busy one (the CLI beside the server) needs no write.
 pub async fn link_key(db: &DatabaseConnection) -> anyhow::Result<SecretKey> {
+    if let Some(row) =
+        instance_secrets::Entity::find_by_id(LINK_KEY.to_owned()).one(db).await.context("cannot read the link key")?
+    {
+        return SecretKey::from_base64(&row.value).map_err(|e| anyhow::anyhow!("the stored link key is invalid: {e}"));
+    }
     instance_secrets::Entity::insert(instance_secrets::ActiveModel {
         name: Set(LINK_KEY.to_owned()),
         value: Set(SecretKey::generate().to_base64()),

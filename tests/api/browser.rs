@@ -3,7 +3,9 @@
 //! actually received, answers, and reads the confirmation, on a desktop and
 //! on a phone. Screenshots land in the test's target folder for a look.
 
+use std::fmt::Write as _;
 use std::time::Duration;
+
 use tokio::process::Command;
 
 use reqwest::StatusCode;
@@ -110,8 +112,8 @@ async fn a_guest_answers_from_her_email_in_a_browser_on_a_desktop_and_on_a_phone
 
 /// The organiser's side, in a browser: sign in from the link in the email
 /// she received, create the event, import a CSV of 50 rows (some bad),
-/// publish, then on a phone check two guests and a walk-in in, and read the
-/// results.
+/// publish, record two answers phoned in, then on a phone check those two
+/// guests and a walk-in in, and read the results.
 #[tokio::test]
 async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     let server = MailServer::start().await;
@@ -133,7 +135,7 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     // 50 rows: 47 guests, 2 bad addresses, 1 address listed twice.
     let mut csv = String::from("Prénom;Nom;E-mail;Langue\n");
     for i in 1..=45 {
-        csv.push_str(&format!("Invité;Numéro {i:02};guest{i}@example.org;fr\n"));
+        let _ = writeln!(csv, "Invité;Numéro {i:02};guest{i}@example.org;fr");
     }
     csv.push_str("Zélie;Marchand;zelie@example.org;fr\nBruno;Lefèvre;bruno@example.org;en\n");
     csv.push_str("Pas;D'adresse;pas-une-adresse;fr\nMauvaise;Adresse;x@;fr\n");
@@ -156,6 +158,7 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
                 "time_zone": "Europe/Paris", "language": "fr", "capacity": "40", "companions_allowed": "1",
             },
             "csv_path": csv_path.to_str().unwrap(),
+            "phoned": [{ "name": "Zélie Marchand", "answer": "yes" }, { "name": "Bruno Lefèvre", "answer": "yes" }],
             "check_in": ["Zélie Marchand", "Bruno Lefèvre"],
             "walk_in": { "name": "Paul Passant", "email": "paul@example.org" },
             "phone": { "width": 360, "height": 740 },
@@ -173,11 +176,14 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     assert_eq!(not_added, [(49, "invalid"), (50, "invalid"), (51, "duplicate")], "{result}");
     assert!(result["import_counts"].as_str().unwrap().contains("47"), "{result}");
     assert_eq!(result["guests_listed"], 47, "{result}");
+    assert_eq!(result["status_after_publish"], "published", "{result}");
     assert_eq!(result["counts"], json!({ "came": "3", "people": "3", "walk_ins": "1" }), "{result}");
     assert_eq!(result["phone_overflow"], false, "the check-in page fits a phone");
     assert_eq!(result["results"]["invited"], "47", "{result}");
     assert_eq!(result["results"]["came"], "3", "{result}");
     assert_eq!(result["results"]["walk-ins"], "1", "{result}");
+    assert_eq!(result["results"]["answered"], "2", "the two who phoned: {result}");
+    assert_eq!(result["results"]["no-shows"], "0", "both came: {result}");
     assert_eq!(result["chart"], 3, "one line per answer: {result}");
 
     // What the browser did is what the service holds.

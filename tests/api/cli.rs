@@ -8,7 +8,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::test_database;
 
-fn convive() -> Command {
+/// The binary, with none of the tests' own `CONVIVE_*` variables.
+pub fn convive() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_convive"));
     // The tests' own environment must not leak into the binary's settings.
     for (key, _) in std::env::vars() {

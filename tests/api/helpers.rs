@@ -53,6 +53,7 @@ pub struct TestApp {
     pub db: convive::storage::Db,
     /// The first organiser's API key, used by the helpers.
     pub api_key: String,
+    /// Kept for its lifetime: the temporary folder goes with it.
     database: TestDatabase,
 }
 
@@ -189,6 +190,11 @@ impl Reply {
 }
 
 impl TestApp {
+    /// The app's database, for running the `convive` binary on it.
+    pub fn database_url(&self) -> &str {
+        &self.database.url
+    }
+
     /// Creates another organiser and returns her API key.
     pub async fn create_organiser(&self, name: &str, email: &str) -> String {
         let email = EmailAddress::parse(email).unwrap();
@@ -256,11 +262,6 @@ impl TestApp {
             .await
             .expect(StatusCode::CREATED);
         (guest["id"].as_str().unwrap().to_owned(), guest["invitation_token"].as_str().unwrap().to_owned())
-    }
-
-    /// The database this app runs on, for the CLI to share it.
-    pub fn database_url(&self) -> &str {
-        &self.database.url
     }
 
     /// GETs a page (no redirects followed).

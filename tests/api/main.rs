@@ -9,6 +9,7 @@ mod cli;
 mod dashboard;
 mod errors;
 mod events;
+mod guest_lists;
 mod guests;
 mod helpers;
 mod mail;

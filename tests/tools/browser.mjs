@@ -253,7 +253,15 @@ async function organiser(page, args) {
   const guests_listed = await page.locator("#guests tbody tr").count();
 
   await submit(page, "form#publish-form");
-  const status_after_publish = await textOf(page, "body");
+  const status_after_publish = await textOf(page, "#publish-form") === null ? "published" : "draft";
+
+  // Answers the organiser records for guests who phoned.
+  for (const { name, answer } of args.phoned ?? []) {
+    const row = page.locator("#guests tbody tr", { hasText: name });
+    if ((await row.count()) !== 1) throw new ScenarioError(`the guest list shows ${await row.count()} rows for ${name}`);
+    await row.locator('select[name="answer"]').selectOption(answer);
+    await submit(page, `#guests tbody tr:has-text("${name}") form[action$="/answer"]`);
+  }
 
   // At the door, on a phone.
   await page.setViewportSize({ width: args.phone.width, height: args.phone.height });

@@ -65,8 +65,15 @@ async fn import(
                 (parsed.rows, report)
             }
             Err(error) => {
-                return event_page(&state, &session, &event, StatusCode::UNPROCESSABLE_ENTITY, None, Some(error.to_string()))
-                    .await;
+                return event_page(
+                    &state,
+                    &session,
+                    &event,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(error.to_string()),
+                )
+                .await;
             }
         }
     };
@@ -90,7 +97,12 @@ async fn import(
                     ImportStatus::Duplicate => "duplicate",
                     ImportStatus::Invalid => "invalid",
                 },
-                reason: row.reasons.into_iter().map(|(field, reason)| format!("{field}: {reason}")).collect::<Vec<_>>().join("; "),
+                reason: row
+                    .reasons
+                    .into_iter()
+                    .map(|(field, reason)| format!("{field}: {reason}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
             })
             .collect(),
     };

@@ -6,6 +6,7 @@
 
 pub mod check_in;
 pub mod events;
+pub mod import;
 pub mod keys;
 pub mod login;
 pub mod results;
@@ -28,6 +29,7 @@ use crate::storage::organisers::Organiser;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(events::router())
+        .merge(import::router())
         .merge(check_in::router())
         .merge(results::router())
         .merge(keys::router())

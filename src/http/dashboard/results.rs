@@ -138,6 +138,10 @@ pub fn chart_svg(days: &[Day], labels: &ChartLabels) -> String {
             points.join(" "),
             escape(label)
         );
+        // A dot per day, so that a single day still shows.
+        for (i, d) in days.iter().enumerate() {
+            let _ = write!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{colour}"/>"#, x(i), y(value(d)));
+        }
     }
     // First and last dates under the axis, and a legend.
     if let (Some(first), Some(last)) = (days.first(), days.last()) {

@@ -1,0 +1,136 @@
+//! Organiser API: guest lists in and out of spreadsheets. Import a CSV file
+//! or a pasted list with a report per row; export the guest list as CSV.
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::extract::{AuthenticatedOrganiser, Json, Path, RawBody};
+use crate::domain::guest_list::{self, ImportReport, ListRow};
+use crate::error::{ApiError, ErrorBody, Result};
+use crate::storage;
+
+/// Largest import: 10,000 rows of a typical spreadsheet fit with room to
+/// spare. Other routes keep the general 1 MiB limit.
+pub const IMPORT_BODY_LIMIT_BYTES: usize = 8 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import_guests))
+        // Only the routes above get the larger limit.
+        .layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT_BYTES))
+        .routes(routes!(export_guests))
+}
+
+/// What the body of an import is, by its `Content-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListFormat {
+    Csv,
+    Pasted,
+}
+
+impl ListFormat {
+    fn of(headers: &HeaderMap) -> Result<Self> {
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "text/csv" | "application/csv" => Ok(Self::Csv),
+            "text/plain" => Ok(Self::Pasted),
+            _ => Err(ApiError::UnsupportedMediaType(
+                "send a CSV file as `text/csv`, or a pasted list (one guest per line) as `text/plain`".to_owned(),
+            )),
+        }
+    }
+}
+
+/// The rows of the body, and a report ready to take their outcomes.
+fn read_list(format: ListFormat, body: &[u8]) -> Result<(Vec<ListRow>, ImportReport)> {
+    let (rows, report) = match format {
+        ListFormat::Csv => {
+            let parsed = guest_list::parse_csv(body).map_err(|err| ApiError::field("body", err.to_string()))?;
+            let report = ImportReport::for_csv(&parsed.layout);
+            (parsed.rows, report)
+        }
+        ListFormat::Pasted => {
+            let (text, encoding) = guest_list::decode(body);
+            (guest_list::parse_pasted(&text), ImportReport::for_pasted(encoding))
+        }
+    };
+    if rows.is_empty() {
+        return Err(ApiError::field("body", "the list holds no guests"));
+    }
+    Ok((rows, report))
+}
+
+/// Invite the guests of a spreadsheet or a pasted list. A CSV file may use
+/// `,`, `;` or tabs, UTF-8 or Windows-1252 (as Excel writes), with or
+/// without a header row; headings in English or French name the email,
+/// name (or first and last names) and language columns. A pasted list has
+/// one guest per line: `Name <email>`, `email`, `Name, email`… Valid rows
+/// are added even when others are not; each row gets its own result.
+#[utoipa::path(post, path = "/events/{event_id}/guests/import", tag = "guests", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    request_body(description = "Up to 8 MiB", content(
+        ("text/csv", example = "Prénom;Nom;Adresse e-mail;Langue\nAnne;Martin;anne@example.org;fr\n"),
+        ("text/plain", example = "Anne Martin <anne@example.org>\nbob@example.org\n"),
+    )),
+    responses(
+        (status = 200, description = "One result per row", body = ImportReport),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 413, description = "Larger than 8 MiB", body = ErrorBody),
+        (status = 415, description = "Neither `text/csv` nor `text/plain`", body = ErrorBody),
+        (status = 422, description = "No email column, or no rows", body = ErrorBody),
+    ))]
+async fn import_guests(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Json<ImportReport>> {
+    let format = ListFormat::of(&headers)?;
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
+    let (rows, mut report) = read_list(format, &body)?;
+    drop(body);
+    let imported =
+        storage::guest_lists::import(&state.db, &event, &rows, &mut report, &state.link_key, state.clock.now(), |_| {})
+            .await;
+    // Chunks added before a failure queued invitations too.
+    state.wake_mail();
+    imported?;
+    Ok(Json(report))
+}
+
+/// The guest list as CSV for a spreadsheet: UTF-8 with a byte-order mark,
+/// `,`-separated, with the columns `name,email,language,answer,companions,
+/// comment,waitlist_position,checked_in,walk_in,unsubscribed`. Cells that a
+/// spreadsheet would run as formulas start with `'`.
+#[utoipa::path(get, path = "/events/{event_id}/guests.csv", tag = "guests", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    responses(
+        (status = 200, description = "The guests, in the order they were invited", content_type = "text/csv", body = String),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+    ))]
+async fn export_guests(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+) -> Result<Response> {
+    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
+    let rows = storage::guest_lists::export_rows(&state.db, organiser.id, event.id).await?;
+    let disposition = format!("attachment; filename=\"{}\"", guest_list::export_file_name(&event.details.title));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            // Names and addresses: no shared cache keeps a copy.
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        guest_list::export_csv(&rows),
+    )
+        .into_response())
+}

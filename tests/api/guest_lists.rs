@@ -1,0 +1,399 @@
+//! Guest lists in and out of spreadsheets: CSV and pasted imports with
+//! their per-row report, the CSV export, and the same through the `convive`
+//! binary, on the local database and on a running server.
+
+use std::fmt::Write as _;
+use std::process::Output;
+
+use reqwest::StatusCode;
+use reqwest::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use serde_json::{Value, json};
+
+use crate::cli::convive;
+use crate::helpers::{Reply, TestApp, spawn_app};
+
+/// POSTs a raw body with its content type, as the first organiser.
+async fn import(app: &TestApp, event_id: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Reply {
+    import_as(app, &app.api_key, event_id, content_type, body).await
+}
+
+async fn import_as(
+    app: &TestApp,
+    key: &str,
+    event_id: &str,
+    content_type: &str,
+    body: impl Into<reqwest::Body>,
+) -> Reply {
+    let response = app
+        .client
+        .post(format!("{}/api/v1/events/{event_id}/guests/import", app.address))
+        .bearer_auth(key)
+        .header(CONTENT_TYPE, content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("the app answers");
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    Reply { status, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+}
+
+async fn event_id(app: &TestApp) -> String {
+    app.create_event(json!({})).await["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_french_spreadsheet_with_semicolons_is_imported_with_a_report_per_row() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    app.invite(&event_id, "deja@example.org").await;
+    let csv = "\u{feff}Prénom;Nom;Adresse e-mail;Langue\r\n\
+               Anne;Martin;anne@example.org;fr\r\n\
+               Bob;Roy;not-an-address;en\r\n\
+               Zoé;Durand;DEJA@example.org;\r\n\
+               Carla;;carla@example.org;de\r\n\
+               ;;;\r\n\
+               Anne;Martin bis;Anne@Example.org;fr\r\n\
+               \"Dupont; Jean\";;jean@example.org;EN\r\n";
+
+    let report = import(&app, &event_id, "text/csv", csv).await.expect(StatusCode::OK);
+
+    assert_eq!(
+        report,
+        json!({
+            "added": 2,
+            "duplicates": 2,
+            "invalid": 2,
+            "encoding": "utf-8",
+            "separator": ";",
+            "header": true,
+            "columns": { "email": 2, "name": null, "first_name": 0, "last_name": 1, "language": 3 },
+            "rows": [
+                { "line": 2, "email": "anne@example.org", "name": "Anne Martin", "status": "added", "reasons": {} },
+                { "line": 3, "email": "not-an-address", "name": "Bob Roy", "status": "invalid",
+                  "reasons": { "email": "'not-an-address' is not a valid email address" } },
+                { "line": 4, "email": "deja@example.org", "name": "Zoé Durand", "status": "duplicate",
+                  "reasons": { "email": "is already invited to this event" } },
+                { "line": 5, "email": "carla@example.org", "name": "Carla", "status": "invalid",
+                  "reasons": { "language": "'de' is not a supported language; use 'fr' or 'en'" } },
+                { "line": 7, "email": "anne@example.org", "name": "Anne Martin bis", "status": "duplicate",
+                  "reasons": { "email": "is listed earlier in this file (line 2)" } },
+                { "line": 8, "email": "jean@example.org", "name": "Dupont; Jean", "status": "added", "reasons": {} },
+            ],
+        })
+    );
+    let guests = app.guests(&event_id).await;
+    assert_eq!(guests.len(), 3);
+    let jean = app.guest(&event_id, "jean@example.org").await;
+    assert_eq!(jean["language"], "en");
+    assert_eq!(jean["name"], "Dupont; Jean");
+}
+
+#[tokio::test]
+async fn a_file_excel_saved_as_windows_1252_keeps_its_accents() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    let report = import(&app, &event_id, "text/csv", &b"Nom,Courriel\r\nZo\xE9 Durand,zoe@example.org\r\n"[..])
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(report["encoding"], "windows-1252");
+    assert_eq!(report["added"], 1);
+    assert_eq!(app.guest(&event_id, "zoe@example.org").await["name"], "Zoé Durand");
+}
+
+#[tokio::test]
+async fn a_pasted_list_is_imported_line_by_line() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    let pasted =
+        "Anne Martin <anne@example.org>\n\n  bob@example.org  \n\"Roy, Carla\" <carla@example.org>\nnot an address\n";
+
+    let report = import(&app, &event_id, "text/plain; charset=utf-8", pasted).await.expect(StatusCode::OK);
+
+    assert_eq!((report["added"].as_u64(), report["invalid"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(report["separator"], Value::Null);
+    assert_eq!(report["columns"], Value::Null);
+    let lines: Vec<(u64, &str)> = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(lines, [(1, "added"), (3, "added"), (4, "added"), (5, "invalid")]);
+    assert_eq!(app.guest(&event_id, "carla@example.org").await["name"], "Roy, Carla");
+    assert_eq!(app.guest(&event_id, "bob@example.org").await["name"], "");
+}
+
+#[tokio::test]
+async fn only_csv_and_plain_text_are_accepted() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    for content_type in ["application/json", "multipart/form-data; boundary=x", ""] {
+        let error = import(&app, &event_id, content_type, "anne@example.org")
+            .await
+            .expect_error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(error["error"], "unsupported_media_type", "{content_type}");
+        assert!(error["message"].as_str().unwrap().contains("text/csv"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn a_file_without_an_email_column_is_refused_with_a_reason() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    let error = import(&app, &event_id, "text/csv", "Nom;Téléphone\nAnne;0102030405\n")
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    let reason = error["fields"]["body"].as_str().unwrap();
+    assert!(reason.contains("no column holds email addresses") && reason.contains("Nom, Téléphone"), "{reason}");
+    let error = import(&app, &event_id, "text/plain", "\n\n").await.expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error["fields"]["body"], "the list holds no guests");
+    assert!(app.guests(&event_id).await.is_empty());
+}
+
+#[tokio::test]
+async fn another_organisers_event_cannot_be_imported_into_or_exported() {
+    let app = spawn_app().await;
+    let other_key = app.create_organiser("Bea", "bea@example.org").await;
+    let event_id = event_id(&app).await;
+    let error = import_as(&app, &other_key, &event_id, "text/csv", "email\nx@example.org\n")
+        .await
+        .expect_error(StatusCode::NOT_FOUND);
+    assert_eq!(error["error"], "not_found");
+    let export = app
+        .request(reqwest::Method::GET, &format!("/api/v1/events/{event_id}/guests.csv"), Some(&other_key), None)
+        .await;
+    export.expect_error(StatusCode::NOT_FOUND);
+    let anonymous =
+        app.request(reqwest::Method::GET, &format!("/api/v1/events/{event_id}/guests.csv"), None, None).await;
+    anonymous.expect_error(StatusCode::UNAUTHORIZED);
+    assert!(app.guests(&event_id).await.is_empty());
+}
+
+#[tokio::test]
+async fn imports_may_exceed_the_general_body_limit_up_to_eight_mebibytes() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    // 300 rows with a 5 KB notes column: 1.5 MB, over the 1 MiB of other routes.
+    let mut csv = String::from("email;notes\n");
+    for i in 0..300 {
+        writeln!(csv, "guest{i}@example.org;{}", "x".repeat(5000)).unwrap();
+    }
+    assert!(csv.len() > 1024 * 1024);
+    let report = import(&app, &event_id, "text/csv", csv).await.expect(StatusCode::OK);
+    assert_eq!(report["added"], 300);
+
+    let too_large = format!("email\n{}", "guest@example.org\n".repeat(9 * 1024 * 1024 / 18 + 1));
+    let error = import(&app, &event_id, "text/csv", too_large).await.expect_error(StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error["error"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn the_export_opens_in_a_spreadsheet_without_running_anything() {
+    let app = spawn_app().await;
+    let event_id = app.create_published_event(json!({})).await;
+    let anne = app
+        .post(
+            &format!("/api/v1/events/{event_id}/guests"),
+            json!({ "email": "anne@example.org", "name": "=HYPERLINK(\"http://evil.example\",\"click\")", "language": "fr" }),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let anne_id = anne["id"].as_str().unwrap();
+    app.put(
+        &format!("/api/v1/events/{event_id}/guests/{anne_id}/answer"),
+        json!({ "answer": "yes", "companions": 1, "comment": "Vegetarian, please\nand thanks" }),
+    )
+    .await
+    .expect(StatusCode::OK);
+    app.post(&format!("/api/v1/events/{event_id}/guests/{anne_id}/check-in"), json!({})).await.expect(StatusCode::OK);
+    app.invite(&event_id, "bob@example.org").await;
+    let me = app.get("/api/v1/me").await.expect(StatusCode::OK);
+    let organiser_id = me["id"].as_str().unwrap().parse().unwrap();
+    convive::storage::unsubscribes::add(&*app.db, organiser_id, "bob@example.org", chrono::Utc::now()).await.unwrap();
+    app.post(&format!("/api/v1/events/{event_id}/walk-ins"), json!({ "name": "Carla", "email": "carla@example.org" }))
+        .await
+        .expect(StatusCode::CREATED);
+
+    let response = app
+        .client
+        .get(format!("{}/api/v1/events/{event_id}/guests.csv", app.address))
+        .bearer_auth(&app.api_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(header(CONTENT_TYPE), "text/csv; charset=utf-8");
+    assert_eq!(header(CONTENT_DISPOSITION), "attachment; filename=\"cafe-des-victoires-guests.csv\"");
+    assert!(header(CACHE_CONTROL).contains("no-store"));
+    let bytes = response.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a UTF-8 byte-order mark for Excel");
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let records: Vec<&str> = text.split_terminator("\r\n").collect();
+    assert_eq!(
+        records[0],
+        "name,email,language,answer,companions,comment,waitlist_position,checked_in,walk_in,unsubscribed"
+    );
+    let anne = records[1];
+    let defused = "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",anne@example.org,fr,yes,1,\
+                   \"Vegetarian, please\nand thanks\",,";
+    assert!(anne.starts_with(defused), "{anne}");
+    let checked_in = anne[defused.len()..].strip_suffix(",no,no").unwrap();
+    assert!(chrono::DateTime::parse_from_rfc3339(checked_in).is_ok(), "{checked_in}");
+    assert_eq!(records[2], "bob@example.org,bob@example.org,,,,,,,no,yes");
+    assert!(
+        records[3].starts_with("Carla,carla@example.org,,,,,,20") && records[3].ends_with(",yes,no"),
+        "{}",
+        records[3]
+    );
+    assert_eq!(records.len(), 4);
+
+    // What was exported comes back as it was: nobody new, every name intact.
+    let report = import(&app, &event_id, "text/csv", bytes.to_vec()).await.expect(StatusCode::OK);
+    assert_eq!((report["added"].as_u64(), report["duplicates"].as_u64()), (Some(0), Some(3)));
+    assert_eq!(report["rows"][0]["name"], "=HYPERLINK(\"http://evil.example\",\"click\")");
+}
+
+// --- The `convive` binary ---------------------------------------------------
+
+async fn run(command: std::process::Command) -> Output {
+    // Async, so the app served by this very test keeps answering meanwhile.
+    tokio::process::Command::from(command).output().await.expect("the binary runs")
+}
+
+#[track_caller]
+fn succeeded(output: &Output) -> String {
+    assert!(output.status.success(), "exit {}; stderr:\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// `convive ARGS` on the app's database.
+fn locally(app: &TestApp, args: &[&str]) -> std::process::Command {
+    let mut command = convive();
+    command.args(args).env("CONVIVE_DATABASE_URL", app.database_url());
+    command
+}
+
+/// `convive ARGS` against the app's HTTP API.
+fn remotely(app: &TestApp, args: &[&str]) -> std::process::Command {
+    let mut command = convive();
+    command.args(args).env("CONVIVE_URL", &app.address).env("CONVIVE_API_KEY", &app.api_key);
+    // A local database that does not exist: the command must not need one.
+    command.env("CONVIVE_DATABASE_URL", "sqlite:///nonexistent/dir/convive.db");
+    command
+}
+
+#[tokio::test]
+async fn the_terminal_imports_ten_thousand_rows_into_the_local_database() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("guests.csv");
+    let mut csv = String::from("Name,Email\n");
+    for i in 0..10_000 {
+        writeln!(csv, "Guest {i},guest{i}@example.org").unwrap();
+    }
+    csv.push_str("Nobody,nobody-at-example.org\nGuest 0 again,GUEST0@example.org\n");
+    std::fs::write(&file, csv).unwrap();
+
+    let output = run(locally(&app, &["guests", "import", "--event", &event_id, file.to_str().unwrap()])).await;
+
+    let stdout = succeeded(&output);
+    assert!(stdout.starts_with("added: 10000\nduplicates: 1\ninvalid: 1\n"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "10002  invalid    nobody-at-example.org  email 'nobody-at-example.org' is not a valid email address"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("10003  duplicate  guest0@example.org     email is listed earlier in this file (line 2)"),
+        "{stdout}"
+    );
+    assert_eq!(app.summary(&event_id).await["invited"], 10_000);
+
+    // Then out again, to standard output and to a file.
+    let exported = run(locally(&app, &["guests", "export", "--event", &event_id])).await;
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    assert!(exported.stdout.starts_with(b"\xEF\xBB\xBFname,email,language,answer,"));
+    assert_eq!(exported.stdout.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count(), 10_001);
+    let copy = folder.path().join("copy.csv");
+    let to_file =
+        run(locally(&app, &["guests", "export", "--event", &event_id, "--output", copy.to_str().unwrap()])).await;
+    assert!(succeeded(&to_file).is_empty(), "nothing on stdout when writing a file");
+    assert_eq!(std::fs::read(&copy).unwrap(), exported.stdout);
+
+    let events = succeeded(&run(locally(&app, &["events", "list"])).await);
+    assert!(
+        events.contains(&event_id) && events.contains("Café des Victoires") && events.contains("10000/0"),
+        "{events}"
+    );
+}
+
+#[tokio::test]
+async fn the_terminal_reports_what_it_cannot_do_with_a_failing_exit() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    let folder = tempfile::tempdir().unwrap();
+    let missing = folder.path().join("missing.csv");
+    let output = run(locally(&app, &["guests", "import", "--event", &event_id, missing.to_str().unwrap()])).await;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read"));
+
+    let no_emails = folder.path().join("phones.csv");
+    std::fs::write(&no_emails, "name;phone\nAnne;0102030405\n").unwrap();
+    let output = run(locally(&app, &["guests", "import", "--event", &event_id, no_emails.to_str().unwrap()])).await;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no column holds email addresses"));
+
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let output = run(locally(&app, &["guests", "export", "--event", &unknown])).await;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("no event {unknown}")));
+
+    app.create_organiser("Bea", "bea@example.org").await;
+    let output = run(locally(&app, &["events", "list"])).await;
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--organiser"), "two organisers: say which");
+    let listed = succeeded(&run(locally(&app, &["events", "list", "--organiser", "anne@example.org"])).await);
+    assert!(listed.contains(&event_id));
+}
+
+#[tokio::test]
+async fn the_terminal_works_against_a_running_server_with_its_url_and_key() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    app.invite(&event_id, "deja@example.org").await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("guests.csv");
+    std::fs::write(&file, "email;name\nanne@example.org;Anne\ndeja@example.org;Déjà\nnope;Nope\n").unwrap();
+
+    let output = run(remotely(&app, &["guests", "import", "--event", &event_id, file.to_str().unwrap()])).await;
+
+    let stdout = succeeded(&output);
+    assert!(
+        stdout.starts_with("added: 1\nduplicates: 1\ninvalid: 1\nread as: utf-8, separator ';', a header row\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("deja@example.org  email is already invited to this event"), "{stdout}");
+    assert_eq!(app.guests(&event_id).await.len(), 2);
+
+    let exported = run(remotely(&app, &["guests", "export", "--event", &event_id])).await;
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    let text = String::from_utf8(exported.stdout).unwrap();
+    assert!(text.contains("\r\nAnne,anne@example.org,"), "{text}");
+
+    let events = succeeded(&run(remotely(&app, &["events", "list"])).await);
+    assert!(events.contains(&event_id) && events.contains("draft") && events.contains("2/0"), "{events}");
+
+    // The server's refusals come back as errors with their reason.
+    let mut wrong_key = remotely(&app, &["events", "list"]);
+    wrong_key.env("CONVIVE_API_KEY", "cvk_wrong");
+    let output = run(wrong_key).await;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("401"), "{}", String::from_utf8_lossy(&output.stderr));
+    let unknown = uuid::Uuid::new_v4().to_string();
+    let output = run(remotely(&app, &["guests", "import", "--event", &unknown, file.to_str().unwrap()])).await;
+    assert!(String::from_utf8_lossy(&output.stderr).contains("404"));
+    assert!(!output.status.success());
+}
