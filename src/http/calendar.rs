@@ -193,8 +193,9 @@ async fn organiser_feed(
 }
 
 /// The events a guest said yes to, by the secret link in her emails and on
-/// her page. It follows her address across events: a new "yes" appears, a
-/// change of mind removes the event, a cancellation shows as cancelled.
+/// her page. It follows her address across the organiser's events: a new
+/// "yes" appears, a change of mind removes the event, a cancellation shows
+/// as cancelled.
 #[utoipa::path(get, path = "/feeds/guests/{file}", tag = "calendar",
     params(("file" = String, Path, description = "`<token>.ics` from the feed link")),
     responses(
@@ -206,7 +207,8 @@ async fn guest_feed(State(state): State<AppState>, Path(file): Path<String>, hea
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let guest_id = verify_guest_feed_token(&state.link_key, token).ok_or(ApiError::NotFound("feed"))?;
     let guest = storage::guests::find_many(&state.db, &[guest_id]).await?.pop().ok_or(ApiError::NotFound("feed"))?;
-    let accepted = storage::guests::accepted_by(&state.db, &guest.email).await?;
+    let organiser_id = storage::events::find_by_id(&*state.db, guest.event_id).await?.organiser_id;
+    let accepted = storage::guests::accepted_by(&state.db, &guest.email, organiser_id).await?;
     let organisers = storage::organisers::find_many(&*state.db, accepted.iter().map(|(_, e)| e.organiser_id)).await?;
     let reply_to: std::collections::HashMap<uuid::Uuid, (String, String)> =
         organisers.iter().map(|o| (o.id, (o.name.clone(), reply_address(&state, o)))).collect();

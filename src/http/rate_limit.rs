@@ -15,15 +15,15 @@ use governor::middleware::NoOpMiddleware;
 use tower_governor::GovernorError;
 use tower_governor::GovernorLayer;
 use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
-use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor, SmartIpKeyExtractor};
+use tower_governor::key_extractor::{KeyExtractor, PeerIpKeyExtractor};
 
 use super::pages::PageError;
 use crate::config::Settings;
 use crate::error::ApiError;
 
 /// The client's address: the connection's peer, or behind a reverse proxy
-/// the address the proxy forwards (only when told to trust it, since a
-/// client can write that header herself).
+/// the last address in `X-Forwarded-For`, the one our proxy appended (the
+/// ones before it are whatever the client wrote). Trusted only when told.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddress {
     trust_forwarded_for: bool,
@@ -33,10 +33,16 @@ impl KeyExtractor for ClientAddress {
     type Key = IpAddr;
 
     fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
-        if self.trust_forwarded_for {
-            SmartIpKeyExtractor.extract(request)
-        } else {
-            PeerIpKeyExtractor.extract(request)
+        let forwarded = self
+            .trust_forwarded_for
+            .then(|| request.headers().get("x-forwarded-for"))
+            .flatten()
+            .and_then(|value| value.to_str().ok())
+            .and_then(|list| list.rsplit(',').next())
+            .and_then(|last| last.trim().parse::<IpAddr>().ok());
+        match forwarded {
+            Some(address) => Ok(address),
+            None => PeerIpKeyExtractor.extract(request),
         }
     }
 }

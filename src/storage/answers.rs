@@ -97,6 +97,10 @@ pub async fn record(
     // Serialise seat changes for this event, then re-read the guest: a
     // concurrent change of her own answer may have committed meanwhile.
     event = super::events::lock(&*tx, event.id).await?;
+    if channel == Channel::Guest {
+        // Read again under the lock: the event may have closed or been cancelled since.
+        event.guest_may_answer(now).map_err(|closed| closed_error(&event, closed))?;
+    }
     guest = super::guests::find_in_event(&*tx, event.id, guest.id).await?;
     let held_before = if guest.is_seated() { party_of(&guest) } else { 0 };
 

@@ -189,11 +189,18 @@ pub async fn find_by_token(db: &DatabaseConnection, token_hash: &str) -> Result<
     Ok((to_domain(guest)?, super::events::to_domain(event)?))
 }
 
-/// Every invitation this address said yes to, with its event: a guest's
-/// feed, which spans events (and organisers). Drafts are left out.
-pub async fn accepted_by(db: &DatabaseConnection, email: &EmailAddress) -> Result<Vec<(Guest, Event)>> {
+/// Every invitation of this organiser's events that this address said yes
+/// to, with its event: a guest's feed. Only one organiser's: she can open
+/// any of her guests' pages, so a feed spanning organisers would show her
+/// what her guests accepted elsewhere. Drafts are left out.
+pub async fn accepted_by(
+    db: &DatabaseConnection,
+    email: &EmailAddress,
+    organiser_id: Uuid,
+) -> Result<Vec<(Guest, Event)>> {
     let rows = guests::Entity::find()
         .filter(guests::Column::Email.eq(email.as_str()))
+        .filter(events::Column::OrganiserId.eq(organiser_id))
         .filter(guests::Column::Answer.eq(Answer::Yes.as_str()))
         .find_also_related(events::Entity)
         .filter(events::Column::Status.ne(EventStatus::Draft.as_str()))

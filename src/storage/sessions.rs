@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::entities::{login_links, outbox, sessions};
@@ -20,6 +20,8 @@ use crate::error::{ApiError, Result};
 
 /// How long a sign-in link works.
 pub const LOGIN_LINK_VALIDITY: Duration = Duration::minutes(15);
+/// Unused, unexpired links one organiser may have at once.
+pub const MAX_LIVE_LINKS: u64 = 3;
 /// How long a session lasts without signing in again.
 pub const SESSION_VALIDITY: Duration = Duration::days(14);
 
@@ -50,6 +52,17 @@ pub async fn request_login_link(db: &Db, email: &EmailAddress, language: Languag
         return Ok(());
     };
     let tx = begin_write(db).await?;
+    // A few live links at most: the form must not become a way to flood her inbox.
+    let live = login_links::Entity::find()
+        .filter(login_links::Column::OrganiserId.eq(organiser.id))
+        .filter(login_links::Column::UsedAt.is_null())
+        .filter(login_links::Column::ExpiresAt.gt(now))
+        .count(&*tx)
+        .await?;
+    if live >= MAX_LIVE_LINKS {
+        tracing::info!(organiser_id = %organiser.id, "sign-in link asked again too often; none sent");
+        return Ok(());
+    }
     let id = create_login_link(&*tx, organiser.id, now).await?;
     outbox::Entity::insert(outbox::ActiveModel {
         event_id: Set(None),

@@ -185,3 +185,44 @@ async fn a_guests_copy_and_her_feed_follow_her_answers_and_every_change_of_the_e
     // A forged token finds nothing.
     assert_eq!(app.page("/feeds/guests/AAAA.BBBB.ics").await.status, StatusCode::NOT_FOUND);
 }
+
+/// An organiser can open any of her guests' pages, and so their feed: it
+/// must not show what that address accepted from other organisers.
+#[tokio::test]
+async fn a_guests_feed_shows_only_the_events_of_the_organiser_who_invited_her() {
+    let app = spawn_app().await;
+    let mine = app.create_published_event(json!({ "title": "Mine" })).await;
+    let (_, my_token) = app.invite(&mine, "jane@example.org").await;
+    app.answer(&my_token, json!({ "answer": "yes" })).await.expect(StatusCode::OK);
+
+    let other = app.create_organiser("Bea", "bea@example.org").await;
+    let body = crate::helpers::cafe_des_victoires();
+    let theirs = app
+        .request(reqwest::Method::POST, "/api/v1/events", Some(&other), Some(body))
+        .await
+        .expect(StatusCode::CREATED);
+    let theirs = theirs["id"].as_str().unwrap().to_owned();
+    app.request(reqwest::Method::POST, &format!("/api/v1/events/{theirs}/publish"), Some(&other), None)
+        .await
+        .expect(StatusCode::OK);
+    let guest = app
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/events/{theirs}/guests"),
+            Some(&other),
+            Some(json!({ "email": "jane@example.org" })),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    app.answer(guest["invitation_token"].as_str().unwrap(), json!({ "answer": "yes" })).await.expect(StatusCode::OK);
+
+    let page = app.page(&format!("/i/{my_token}")).await.decoded();
+    let start = page.find("/feeds/guests/").expect("the feed link is on her page");
+    let feed = page[start..].split('"').next().unwrap().to_owned();
+    let (_, parsed, _) = calendar(&app, &feed).await;
+    for parser in PARSERS {
+        let uids: Vec<&str> =
+            parsed[parser]["events"].as_array().unwrap().iter().map(|e| e["uid"].as_str().unwrap()).collect();
+        assert_eq!(uids, [format!("{mine}@convive")], "{parser}");
+    }
+}

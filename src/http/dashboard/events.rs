@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/events/{event_id}/guests/{guest_id}/resend", post(resend))
         .route("/dashboard/events/{event_id}/guests/{guest_id}/remove", post(remove))
         .route("/dashboard/events/{event_id}/preview", get(preview))
+        .route("/dashboard/events/{event_id}/guests.csv", get(export))
 }
 
 pub fn event_url(event_id: uuid::Uuid) -> String {
@@ -786,4 +787,26 @@ async fn preview(
         back_url: event_url(event.id),
     };
     Ok(session.page("dashboard/preview.html", StatusCode::OK, &page))
+}
+
+/// The guest list with answers and check-ins, as a CSV a spreadsheet opens
+/// cleanly (the same file as the API's `guests.csv`).
+async fn export(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    Path(event_id): Path<String>,
+) -> Result<Response, PageError> {
+    use axum::response::IntoResponse;
+    let event = owned(&state, &session, &event_id).await?;
+    let rows = storage::guest_lists::export_rows(&state.db, session.organiser.id, event.id).await?;
+    let file = crate::domain::guest_list::export_file_name(&event.details.title);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (axum::http::header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        crate::domain::guest_list::export_csv(&rows),
+    )
+        .into_response())
 }

@@ -52,11 +52,10 @@ impl OrganiserSession {
     /// Refuses a form without this session's token, or sent from another site.
     pub fn check_form(&self, headers: &HeaderMap, presented: &str) -> Result<(), PageError> {
         check_same_site(headers).map_err(|e| e.in_language(self.language))?;
-        if presented.len() == self.csrf.len() && self.csrf == presented {
-            Ok(())
-        } else {
-            Err(PageError::forbidden().in_language(self.language))
-        }
+        // Constant time, as every token comparison here.
+        let same = presented.len() == self.csrf.len()
+            && presented.bytes().zip(self.csrf.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if same { Ok(()) } else { Err(PageError::forbidden().in_language(self.language)) }
     }
 
     /// A dashboard page, with what every page needs around `content`.
