@@ -192,13 +192,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Organiser(OrganiserCommand::LoginLink { email })) => {
             let email = EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let db = connect_and_migrate(&settings).await?;
-            let organiser = organisers::find_by_email(&*db, &email)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("no organiser has the email {email}"))?;
-            let key = crate::startup::link_key(&settings, &db).await?;
-            let id = crate::storage::sessions::create_login_link(&*db, organiser.id, chrono::Utc::now()).await?;
-            let link = crate::mail::dispatch::Links::new(&settings.public_url)
-                .login(&crate::domain::token::login_token(&key, id));
+            // Beside a busy server, SQLite sometimes answers "database is
+            // locked" at once rather than waiting: try a few times.
+            let mut attempt = 0;
+            let (organiser, link) = loop {
+                attempt += 1;
+                match login_link(&settings, &db, &email).await {
+                    Ok(done) => break done,
+                    Err(err) if attempt < 5 && format!("{err:#}").contains("database is locked") => {
+                        tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+                    }
+                    Err(err) => return Err(err),
+                }
+            };
             eprintln!("A sign-in link for {} <{}>, valid once for 15 minutes:", organiser.name, organiser.email);
             println!("{link}");
             Ok(())
@@ -213,4 +219,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tasks::export_guests(&target.open(&settings).await?, event, output.as_deref()).await
         }
     }
+}
+
+/// A new sign-in link for the organiser with this address.
+async fn login_link(
+    settings: &Settings,
+    db: &crate::storage::Db,
+    email: &EmailAddress,
+) -> anyhow::Result<(organisers::Organiser, String)> {
+    let organiser = organisers::find_by_email(&**db, email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no organiser has the email {email}"))?;
+    let key = crate::startup::link_key(settings, db).await?;
+    let tx = crate::storage::begin_write(db).await?;
+    let id = crate::storage::sessions::create_login_link(&*tx, organiser.id, chrono::Utc::now()).await?;
+    tx.commit().await?;
+    let link =
+        crate::mail::dispatch::Links::new(&settings.public_url).login(&crate::domain::token::login_token(&key, id));
+    Ok((organiser, link))
 }
