@@ -105,6 +105,12 @@ impl InvitationToken {
     }
 }
 
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn same_secret(expected: &str, presented: &str) -> bool {
+    expected.len() == presented.len()
+        && expected.bytes().zip(presented.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
 /// A link token naming an id for one purpose (`label`): the id and a MAC
 /// over both, so such links need no storage and cannot be forged.
 fn signed_id_token(key: &SecretKey, label: &[u8], id: Uuid) -> String {
@@ -118,8 +124,7 @@ fn verify_signed_id_token(key: &SecretKey, label: &[u8], token: &str) -> Option<
     let id = Uuid::from_bytes(bytes);
     // Compare the whole expected token in constant time.
     let expected = signed_id_token(key, label, id);
-    (expected.len() == token.len() && expected.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0)
-        .then_some(id)
+    same_secret(&expected, token).then_some(id)
 }
 
 /// The token in a guest's one-click unsubscribe link.
@@ -175,8 +180,7 @@ pub fn form_token(key: &SecretKey, purpose: &str, subject: &str) -> String {
 
 pub fn verify_form_token(key: &SecretKey, purpose: &str, subject: &str, presented: &str) -> bool {
     let expected = form_token(key, purpose, subject);
-    expected.len() == presented.len()
-        && expected.bytes().zip(presented.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    same_secret(&expected, presented)
 }
 
 /// The secret in an organiser's calendar feed URL.

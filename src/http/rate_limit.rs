@@ -130,3 +130,28 @@ fn with_retry_after(mut response: Response<Body>, error: &GovernorError) -> Resp
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(forwarded: Option<&str>) -> Request<()> {
+        let mut request = Request::new(());
+        if let Some(value) = forwarded {
+            request.headers_mut().insert("x-forwarded-for", value.parse().unwrap());
+        }
+        let peer: std::net::SocketAddr = "10.0.0.1:5000".parse().unwrap();
+        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        request
+    }
+
+    #[test]
+    fn behind_a_proxy_the_address_it_appended_counts_not_the_clients_own() {
+        let trusted = ClientAddress { trust_forwarded_for: true };
+        let forged = request(Some("1.2.3.4, 203.0.113.7"));
+        assert_eq!(trusted.extract(&forged).unwrap(), "203.0.113.7".parse::<IpAddr>().unwrap());
+        assert_eq!(trusted.extract(&request(None)).unwrap(), "10.0.0.1".parse::<IpAddr>().unwrap());
+        let direct = ClientAddress { trust_forwarded_for: false };
+        assert_eq!(direct.extract(&forged).unwrap(), "10.0.0.1".parse::<IpAddr>().unwrap(), "the header is ignored");
+    }
+}

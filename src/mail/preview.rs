@@ -12,6 +12,7 @@ use crate::storage::organisers::Organiser;
 /// # Errors
 /// A template that does not render: a bug, reported with its cause.
 pub fn render(
+    templates: &Templates,
     public_url: &url::Url,
     organiser: &Organiser,
     event: &Event,
@@ -47,5 +48,5 @@ pub fn render(
     };
     let organiser = PersonContext { name: organiser.name.clone(), email: organiser.email.to_string() };
     let context = GuestMail::new(event, &guest, organiser, links, None).with_words_for(kind, event);
-    Templates::embedded().render(kind, language, &context)
+    templates.render(kind, language, &context)
 }

@@ -358,3 +358,36 @@ async fn an_organiser_who_chose_a_digest_gets_one_a_day_listing_the_answers() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(server.messages().iter().filter(|m| m.kind() == "organiser_digest").count(), 1);
 }
+
+#[tokio::test]
+async fn the_organisers_own_words_open_the_email_they_were_written_for() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event = app
+        .create_event(json!({
+            "language": "en",
+            "words": { "invitation": "Dear friends <b>&</b> neighbours,\nsee you Thursday!", "nudge": "Still thinking?" },
+        }))
+        .await;
+    let event_id = event["id"].as_str().unwrap().to_owned();
+    assert_eq!(event["words"]["nudge"], "Still thinking?");
+    app.invite(&event_id, "jane@example.org").await;
+    app.post(&format!("/api/v1/events/{event_id}/publish"), json!({})).await.expect(StatusCode::OK);
+
+    let messages = server.wait_for(1, WAIT).await;
+    let text = messages[0].text().replace("\r\n", "\n");
+    let greeting = text.find("Hello").expect("a greeting");
+    let words = text.find("Dear friends <b>&</b> neighbours,\nsee you Thursday!").expect("her words, as typed");
+    assert!(greeting < words && words < text.find("invites you").unwrap(), "her words open the message:\n{text}");
+    assert!(!text.contains("Still thinking?"), "the nudge's words stay in the nudge");
+    let html = messages[0].html();
+    assert!(html.contains("Dear friends &lt;b&gt;&amp;&lt;&#x2f;b&gt; neighbours"), "{html}");
+    assert!(!html.contains("<b>&</b>"));
+
+    // Too long is refused, with the field named.
+    let error = app
+        .patch(&format!("/api/v1/events/{event_id}"), json!({ "words": { "reminder": "x".repeat(2001) } }))
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error["fields"]["words.reminder"].is_string(), "{error}");
+}

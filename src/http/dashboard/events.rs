@@ -760,6 +760,8 @@ async fn preview(
     languages.sort_by_key(|l| l.as_str());
     languages.dedup();
     let mut emails = Vec::new();
+    // Loaded once for the page's dozen renders.
+    let templates = crate::mail::templates::Templates::embedded();
     for kind in [
         MailKind::Invitation,
         MailKind::Nudge,
@@ -769,9 +771,15 @@ async fn preview(
         MailKind::Cancellation,
     ] {
         for &language in &languages {
-            let rendered =
-                crate::mail::preview::render(&state.settings.public_url, &session.organiser, &event, kind, language)
-                    .map_err(|e| PageError::from(ApiError::Internal(e)).in_language(session.language))?;
+            let rendered = crate::mail::preview::render(
+                &templates,
+                &state.settings.public_url,
+                &session.organiser,
+                &event,
+                kind,
+                language,
+            )
+            .map_err(|e| PageError::from(ApiError::Internal(e)).in_language(session.language))?;
             emails.push(PreviewEmail {
                 step: crate::http::pages::word(session.language, &format!("d_mail_{}", kind.as_str())),
                 language: language.as_str(),

@@ -22,7 +22,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::pages::{PageError, browser_language, check_same_site, render};
 use crate::domain::event::Language;
-use crate::domain::token::{form_token, verify_form_token};
+use crate::domain::token::{form_token, same_secret, verify_form_token};
 use crate::storage;
 use crate::storage::organisers::Organiser;
 
@@ -52,10 +52,7 @@ impl OrganiserSession {
     /// Refuses a form without this session's token, or sent from another site.
     pub fn check_form(&self, headers: &HeaderMap, presented: &str) -> Result<(), PageError> {
         check_same_site(headers).map_err(|e| e.in_language(self.language))?;
-        // Constant time, as every token comparison here.
-        let same = presented.len() == self.csrf.len()
-            && presented.bytes().zip(self.csrf.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-        if same { Ok(()) } else { Err(PageError::forbidden().in_language(self.language)) }
+        if same_secret(&self.csrf, presented) { Ok(()) } else { Err(PageError::forbidden().in_language(self.language)) }
     }
 
     /// A dashboard page, with what every page needs around `content`.
