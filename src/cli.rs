@@ -191,16 +191,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Organiser(OrganiserCommand::LoginLink { email })) => {
             let email = EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-            let db = connect_and_migrate(&settings).await?;
             // Beside a busy server, SQLite sometimes answers "database is
-            // locked" at once rather than waiting: try a few times.
+            // locked" at once rather than waiting (opening, migrating or
+            // writing): try the whole command a few times.
             let mut attempt = 0;
             let (organiser, link) = loop {
                 attempt += 1;
-                match login_link(&settings, &db, &email).await {
+                let result = match connect_and_migrate(&settings).await {
+                    Ok(db) => login_link(&settings, &db, &email).await,
+                    Err(err) => Err(err),
+                };
+                match result {
                     Ok(done) => break done,
-                    Err(err) if attempt < 5 && format!("{err:#}").contains("database is locked") => {
-                        tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+                    Err(err) if attempt < 8 && format!("{err:#}").contains("database is locked") => {
+                        tokio::time::sleep(std::time::Duration::from_millis(250 * attempt)).await;
                     }
                     Err(err) => return Err(err),
                 }
