@@ -16,7 +16,8 @@ use crate::config::Settings;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::text::bounded;
 use crate::startup::{Application, Parts, connect_and_migrate};
-use crate::storage::organisers::{self, CreateOrganiserError};
+use crate::storage::organisers;
+use crate::storage::{Constraint, StorageError};
 use crate::telemetry;
 
 #[derive(Debug, Parser)]
@@ -183,10 +184,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     println!("{}", key.as_str());
                     Ok(())
                 }
-                Err(CreateOrganiserError::EmailTaken(email)) => {
+                Err(StorageError::Conflict(Constraint::OrganiserAddress)) => {
                     anyhow::bail!("an organiser with the email {email} already exists")
                 }
-                Err(CreateOrganiserError::Other(err)) => Err(err),
+                Err(err) => Err(err.into()),
             }
         }
         Some(Command::Organiser(OrganiserCommand::LoginLink { email })) => {
@@ -198,7 +199,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let (organiser, link) = loop {
                 attempt += 1;
                 let result = match connect_and_migrate(&settings).await {
-                    Ok(db) => login_link(&settings, &db, &email).await,
+                    Ok(db) => login_link(&settings, db, &email).await,
                     Err(err) => Err(err),
                 };
                 match result {
@@ -228,17 +229,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// A new sign-in link for the organiser with this address.
 async fn login_link(
     settings: &Settings,
-    db: &crate::storage::Db,
+    db: crate::storage::Db,
     email: &EmailAddress,
 ) -> anyhow::Result<(organisers::Organiser, String)> {
-    let organiser = organisers::find_by_email(&**db, email)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no organiser has the email {email}"))?;
-    let key = crate::startup::link_key(settings, db).await?;
-    let tx = crate::storage::begin_write(db).await?;
-    let id = crate::storage::sessions::create_login_link(&*tx, organiser.id, chrono::Utc::now()).await?;
-    tx.commit().await?;
-    let link =
-        crate::mail::dispatch::Links::new(&settings.public_url).login(&crate::domain::token::login_token(&key, id));
-    Ok((organiser, link))
+    let key = crate::startup::link_key(settings, &db).await?;
+    // Nothing queues mail here: the bell has no listener.
+    let bell = std::sync::Arc::new(tokio::sync::Notify::new());
+    let app = crate::app::App::new(db, std::sync::Arc::new(settings.clone()), Clock::system(), key, bell);
+    let (organiser, token) = crate::app::sign_in::new_link_token(&app, email).await.map_err(|err| match err {
+        crate::app::AppError::NotFound(_) => anyhow::anyhow!("no organiser has the email {email}"),
+        other => other.into(),
+    })?;
+    Ok((organiser, crate::mail::dispatch::Links::new(&settings.public_url).login(&token)))
 }

@@ -145,6 +145,12 @@ const DEFAULTS: Defaults = Defaults {
 pub const DEFAULT_CONFIG_FILE: &str = "convive.toml";
 
 impl Settings {
+    /// Where an organiser's calendar replies go: the configured reply
+    /// address, else her own.
+    pub fn calendar_reply_address(&self, organiser_email: &str) -> String {
+        self.reply_address.clone().unwrap_or_else(|| organiser_email.to_owned())
+    }
+
     /// Loads defaults <- `file` (or `convive.toml` if present) <- environment
     /// <- `overrides` (the command-line flags that were given).
     pub fn load(file: Option<&Path>, overrides: &[(&str, String)]) -> anyhow::Result<Self> {

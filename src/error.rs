@@ -7,7 +7,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::error::{AppError, OneTimeLink};
 use crate::domain::FieldErrors;
+use crate::domain::event::AnswersClosed;
+use crate::storage::{Missing, StorageError};
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -90,6 +93,75 @@ impl ApiError {
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
         Self::Internal(anyhow::Error::new(err).context("database error"))
+    }
+}
+
+/// The name a client sees for something not found.
+fn resource_name(missing: Missing) -> &'static str {
+    match missing {
+        Missing::Event => "event",
+        Missing::Guest => "guest",
+        Missing::Invitation => "invitation",
+        Missing::Registration => "registration",
+        Missing::LoginLink => "sign-in link",
+        Missing::Organiser => "organiser",
+        Missing::ApiKey => "API key",
+        Missing::UnsubscribeLink => "unsubscribe link",
+        Missing::Feed => "feed",
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(err: StorageError) -> Self {
+        AppError::from(err).into()
+    }
+}
+
+/// The API's words for each refusal of the rules: a status, a stable code and
+/// an English sentence (the API's clients are programs and their authors).
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::NotFound(missing) => Self::NotFound(resource_name(missing)),
+            AppError::Invalid(fields) => Self::Validation { fields },
+            AppError::AlreadyInvited { email } => {
+                Self::conflict("guest_already_invited", format!("{email} is already invited to this event"))
+            }
+            AppError::AnswersClosed { closed, time_zone } => match closed {
+                AnswersClosed::NotPublished => {
+                    Self::conflict("event_not_published", "this event is not open for answers yet")
+                }
+                AnswersClosed::Cancelled => Self::gone("event_cancelled", "this event has been cancelled"),
+                AnswersClosed::DeadlinePassed(at) => Self::gone(
+                    "answers_closed",
+                    format!(
+                        "answers closed on {} ({time_zone}); contact the organiser to change your answer",
+                        at.with_timezone(&time_zone).format("%Y-%m-%d %H:%M"),
+                    ),
+                ),
+            },
+            AppError::NotEnoughSeats { seats_left } => Self::conflict(
+                "not_enough_seats",
+                format!(
+                    "only {seats_left} seat(s) remain for you and your companions; your current answer is unchanged"
+                ),
+            ),
+            AppError::NotPublished => {
+                Self::conflict("event_not_published", "publish the event first; its invitations go out then")
+            }
+            AppError::EventCancelled => Self::conflict("event_cancelled", "a cancelled event cannot be changed"),
+            AppError::RegistrationClosed => Self::gone("registration_closed", "registration for this event is closed"),
+            AppError::LinkSpent { link: OneTimeLink::Registration, expired: false } => {
+                Self::gone("registration_link_used", "this confirmation link was already used")
+            }
+            AppError::LinkSpent { link: OneTimeLink::Registration, expired: true } => {
+                Self::gone("registration_link_expired", "this confirmation link has expired")
+            }
+            AppError::LinkSpent { link: OneTimeLink::SignIn, .. } => {
+                Self::gone("login_link_used", "this sign-in link was already used or has expired")
+            }
+            AppError::Internal(err) => Self::Internal(err),
+        }
     }
 }
 

@@ -16,6 +16,8 @@ use icalendar::{Calendar, Component, EventLike, EventStatus as IcalStatus, Prope
 
 use crate::domain::answer::Answer;
 use crate::domain::event::{Event, EventStatus};
+use crate::domain::guest::Guest;
+use crate::domain::mail::CalendarPart;
 
 /// The iTIP method of a calendar object (RFC 5546).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,22 +40,60 @@ impl Method {
     }
 }
 
+impl From<CalendarPart> for Method {
+    fn from(part: CalendarPart) -> Self {
+        match part {
+            CalendarPart::Request => Self::Request,
+            CalendarPart::Cancel => Self::Cancel,
+        }
+    }
+}
+
 /// Someone invited, with what she answered so far.
 #[derive(Debug, Clone)]
 pub struct Attendee<'a> {
     pub name: &'a str,
     pub email: &'a str,
-    /// `NEEDS-ACTION`, `ACCEPTED`, `DECLINED` or `TENTATIVE`.
-    pub partstat: &'a str,
+    pub partstat: PartStat,
 }
 
-/// The iCalendar participation status for an answer (or none yet).
-pub fn partstat(answer: Option<Answer>) -> &'static str {
-    match answer {
-        Some(Answer::Yes) => "ACCEPTED",
-        Some(Answer::No) => "DECLINED",
-        Some(Answer::Maybe) => "TENTATIVE",
-        None => "NEEDS-ACTION",
+impl<'a> Attendee<'a> {
+    pub fn of(guest: &'a Guest) -> Self {
+        Self { name: &guest.name, email: guest.email.as_str(), partstat: PartStat::of(guest) }
+    }
+}
+
+/// The iCalendar participation status (RFC 5545 PARTSTAT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartStat {
+    NeedsAction,
+    Accepted,
+    Declined,
+    Tentative,
+}
+
+impl PartStat {
+    /// Her status as every calendar Convive writes shows it: a "yes" still
+    /// waiting for a seat is only tentative, in her feed as in her emails.
+    pub fn of(guest: &Guest) -> Self {
+        if guest.is_waiting() {
+            return Self::Tentative;
+        }
+        match guest.reply.as_ref().map(|r| r.answer) {
+            Some(Answer::Yes) => Self::Accepted,
+            Some(Answer::No) => Self::Declined,
+            Some(Answer::Maybe) => Self::Tentative,
+            None => Self::NeedsAction,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NeedsAction => "NEEDS-ACTION",
+            Self::Accepted => "ACCEPTED",
+            Self::Declined => "DECLINED",
+            Self::Tentative => "TENTATIVE",
+        }
     }
 }
 
@@ -149,7 +189,7 @@ fn vevent(
         if !attendee.name.trim().is_empty() {
             property.add_parameter("CN", &quoted(attendee.name));
         }
-        property.add_parameter("ROLE", "REQ-PARTICIPANT").add_parameter("PARTSTAT", attendee.partstat);
+        property.add_parameter("ROLE", "REQ-PARTICIPANT").add_parameter("PARTSTAT", attendee.partstat.as_str());
         if method == Method::Request {
             property.add_parameter("RSVP", "TRUE");
         }
@@ -242,7 +282,7 @@ mod tests {
             &event(title),
             Method::Request,
             &Organizer { name: "Anne \"the boss\" Martin", address: "anne@example.org" },
-            Some(&Attendee { name: guest_name, email: "jane@example.org", partstat: "NEEDS-ACTION" }),
+            Some(&Attendee { name: guest_name, email: "jane@example.org", partstat: PartStat::NeedsAction }),
             "2030-11-01T10:00:00Z".parse().unwrap(),
         )
     }

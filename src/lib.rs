@@ -1,6 +1,8 @@
 //! Convive: event invitations and RSVPs that do the chasing for organisers
 //! of small recurring events.
 
+/// The application layer: every operation, one module per use case.
+pub mod app;
 /// The command line (`serve`, `migrate`, organiser tasks).
 pub mod cli;
 /// The injectable clock.

@@ -12,10 +12,11 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
+use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::token::SecretKey;
-use crate::http::{self, AppState};
+use crate::http;
 use crate::mail::dispatch::{DispatchReport, Dispatcher};
 use crate::mail::transport::Mailer;
 use crate::scheduler;
@@ -39,7 +40,7 @@ impl Default for Parts {
 
 pub struct Application {
     listener: Option<TcpListener>,
-    state: AppState,
+    state: App,
     parts: Parts,
 }
 
@@ -61,7 +62,7 @@ impl Application {
         } else {
             None
         };
-        let state = AppState { db, settings: Arc::new(settings), clock, link_key, mail_waker: Arc::new(Notify::new()) };
+        let state = App::new(db, Arc::new(settings), clock, link_key, Arc::new(Notify::new()));
         Ok(Self { listener, state, parts })
     }
 
@@ -100,7 +101,7 @@ impl Application {
                 state.clock.clone(),
             )?;
             let interval = Duration::from_secs(state.settings.scheduler_interval_seconds);
-            Some(tokio::spawn(run_dispatcher(dispatcher, Arc::clone(&state.mail_waker), interval, stopping_rx.clone())))
+            Some(tokio::spawn(run_dispatcher(dispatcher, state.mail_waker(), interval, stopping_rx.clone())))
         } else {
             None
         };
@@ -111,7 +112,7 @@ impl Application {
                     state.clock.clone(),
                     Duration::from_secs(state.settings.scheduler_interval_seconds),
                     state.settings.digest_hour_utc,
-                    Arc::clone(&state.mail_waker),
+                    state.mail_waker(),
                 )
                 .await?,
             )

@@ -1,24 +1,23 @@
-//! Organiser commands on the local database, through the same storage
-//! functions the HTTP API uses.
+//! Organiser commands on the local database, through the same application
+//! layer the HTTP API and the dashboard use.
 
 use anyhow::Context;
 use indicatif::ProgressBar;
 use uuid::Uuid;
 
 use super::target::EventLine;
+use crate::app::guest_lists::ListSource;
+use crate::app::{self, App};
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::email_address::EmailAddress;
-use crate::domain::event::Event;
 use crate::domain::guest_list::{self, ImportReport};
-use crate::domain::token::SecretKey;
 use crate::startup::{connect_and_migrate, link_key};
 use crate::storage::organisers::{self, Organiser};
-use crate::storage::{self, Db};
 
 pub struct LocalTarget {
-    db: Db,
+    app: App,
     organiser: Organiser,
-    link_key: SecretKey,
 }
 
 /// Events read per query when listing them all.
@@ -45,25 +44,24 @@ impl LocalTarget {
             }
         };
         let link_key = link_key(settings, &db).await?;
-        Ok(Self { db, organiser, link_key })
+        // Mail queued here leaves when the server's dispatcher next looks:
+        // nobody listens to this bell.
+        let bell = std::sync::Arc::new(tokio::sync::Notify::new());
+        let app = App::new(db, std::sync::Arc::new(settings.clone()), Clock::system(), link_key, bell);
+        Ok(Self { app, organiser })
     }
 
-    async fn event(&self, event_id: Uuid) -> anyhow::Result<Event> {
-        storage::events::find_owned(&*self.db, self.organiser.id, event_id)
-            .await
-            .with_context(|| format!("no event {event_id} of {}", self.organiser.email))
+    fn no_such_event(&self, event_id: Uuid) -> String {
+        format!("no event {event_id} of {}", self.organiser.email)
     }
 
     pub async fn events(&self) -> anyhow::Result<Vec<EventLine>> {
         let mut lines = Vec::new();
         loop {
             let offset = lines.len() as u64;
-            let events = storage::events::list(&self.db, self.organiser.id, EVENTS_PAGE, offset).await?;
-            let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
-            let counts = storage::events::counts(&*self.db, &ids).await?;
+            let events = app::events::list(&self.app, self.organiser.id, EVENTS_PAGE, offset).await?;
             let page_length = events.len() as u64;
-            lines.extend(events.into_iter().map(|event| {
-                let counts = counts.get(&event.id).copied().unwrap_or_default();
+            lines.extend(events.into_iter().map(|(event, counts)| {
                 let schedule = &event.details.schedule;
                 EventLine {
                     id: event.id,
@@ -80,36 +78,33 @@ impl LocalTarget {
         }
     }
 
-    /// Parses the whole file, then adds it a chunk (one transaction) at a
+    /// Reads the whole file, then adds it a chunk (one transaction) at a
     /// time, moving the bar after each.
     pub async fn import(&self, event_id: Uuid, csv: &[u8], progress: &ProgressBar) -> anyhow::Result<ImportReport> {
-        let event = self.event(event_id).await?;
-        let parsed = guest_list::parse_csv(csv)?;
-        let mut report = ImportReport::for_csv(&parsed.layout);
-        progress.set_length(parsed.rows.len() as u64);
-        storage::guest_lists::import(
-            &self.db,
-            &event,
-            &parsed.rows,
-            &mut report,
-            &self.link_key,
-            chrono::Utc::now(),
-            |rows| progress.inc(rows as u64),
-        )
-        .await
-        .with_context(|| {
-            format!(
-                "the import stopped after {} of {} rows (those are added; importing again reports them as duplicates)",
-                progress.position(),
-                parsed.rows.len()
-            )
-        })?;
-        Ok(report)
+        let on_chunk = |done: usize, total: usize| {
+            progress.set_length(total as u64);
+            progress.set_position(done as u64);
+        };
+        app::guest_lists::import(&self.app, self.organiser.id, event_id, ListSource::Csv(csv), on_chunk)
+            .await
+            .map_err(|err| match err {
+                app::AppError::NotFound(_) => anyhow::anyhow!(self.no_such_event(event_id)),
+                app::AppError::Invalid(fields) => {
+                    anyhow::anyhow!(fields.into_values().collect::<Vec<_>>().join("; "))
+                }
+                other if progress.position() > 0 => anyhow::Error::new(other).context(format!(
+                    "the import stopped after {} of {} rows (those are added; importing again reports them as duplicates)",
+                    progress.position(),
+                    progress.length().unwrap_or_default()
+                )),
+                other => other.into(),
+            })
     }
 
     pub async fn export(&self, event_id: Uuid) -> anyhow::Result<Vec<u8>> {
-        let event = self.event(event_id).await?;
-        let rows = storage::guest_lists::export_rows(&self.db, self.organiser.id, event.id).await?;
+        let (_, rows) = app::guest_lists::export(&self.app, self.organiser.id, event_id)
+            .await
+            .with_context(|| self.no_such_event(event_id))?;
         Ok(guest_list::export_csv(&rows))
     }
 }

@@ -169,6 +169,11 @@ pub enum AnswersClosed {
 }
 
 impl Event {
+    /// Whether anyone may register from the event's public page at `now`.
+    pub fn accepts_registrations(&self, now: DateTime<Utc>) -> bool {
+        self.details.open_registration && self.guest_may_answer(now).is_ok()
+    }
+
     /// Whether a guest may answer at `now`. Organisers are not bound by this.
     pub fn guest_may_answer(&self, now: DateTime<Utc>) -> Result<(), AnswersClosed> {
         match self.status {

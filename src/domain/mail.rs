@@ -25,6 +25,14 @@ pub enum MailKind {
     LoginLink,
 }
 
+/// What an email's calendar object asks of the guest's calendar: add or
+/// update the event, or remove it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarPart {
+    Request,
+    Cancel,
+}
+
 impl MailKind {
     pub const ALL: [Self; 14] = [
         Self::Invitation,
@@ -71,11 +79,12 @@ impl MailKind {
         matches!(self, Self::OrganiserNote | Self::OrganiserDigest)
     }
 
-    /// Emails that carry the event as a calendar object (iMIP).
-    pub fn calendar_method(self) -> Option<&'static str> {
+    /// Emails that carry the event as a calendar object (iMIP), and what
+    /// that object asks of her calendar.
+    pub fn calendar_part(self) -> Option<CalendarPart> {
         match self {
-            Self::Invitation | Self::Update | Self::Reminder | Self::Promoted => Some("REQUEST"),
-            Self::Cancellation => Some("CANCEL"),
+            Self::Invitation | Self::Update | Self::Reminder | Self::Promoted => Some(CalendarPart::Request),
+            Self::Cancellation => Some(CalendarPart::Cancel),
             _ => None,
         }
     }
@@ -112,4 +121,17 @@ impl MailKind {
 /// came, "sorry we missed you" to the others who said yes) follow this rule.
 pub fn attended(guest: &Guest, check_in_used: bool) -> bool {
     if check_in_used { guest.checked_in_at.is_some() } else { guest.is_seated() }
+}
+
+/// One guest's answer, told to the organiser; stored as the note's payload
+/// when the answer is recorded, so the note says what she said then.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AnswerNote {
+    pub guest_name: String,
+    pub guest_email: String,
+    pub answer: String,
+    pub previous_answer: Option<String>,
+    pub companions: u32,
+    pub comment: String,
+    pub waitlisted: bool,
 }

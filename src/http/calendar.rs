@@ -18,13 +18,13 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path};
 use super::pages::{PageError, browser_language, open_event};
+use crate::app;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
-use crate::domain::token::{InvitationToken, feed_token, verify_feed_token, verify_guest_feed_token};
-use crate::error::{ApiError, ErrorBody, Result};
+use crate::domain::token::feed_token;
+use crate::error::{ErrorBody, Result};
 use crate::ics::{self, Attendee, FeedEntry, Method, Organizer};
 use crate::mail::dispatch::{Links, webcal};
-use crate::storage;
 use crate::storage::organisers::Organiser;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -64,7 +64,7 @@ async fn my_feed(
 
 /// Where calendar replies go: the configured reply address, else hers.
 fn reply_address(state: &AppState, organiser: &Organiser) -> String {
-    state.settings.reply_address.clone().unwrap_or_else(|| organiser.email.to_string())
+    state.settings.calendar_reply_address(organiser.email.as_str())
 }
 
 /// A calendar body with its validators; `304 Not Modified` when the client
@@ -102,10 +102,7 @@ fn latest(events: impl Iterator<Item = DateTime<Utc>>) -> DateTime<Utc> {
 }
 
 async fn organiser_of(state: &AppState, event: &Event) -> Result<Organiser> {
-    storage::organisers::find_many(&*state.db, [event.organiser_id])
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("event {} has no organiser", event.id)))
+    Ok(app::feeds::organiser_of(state, event).await?)
 }
 
 /// A guest's own copy of the event, with her answer as PARTSTAT.
@@ -116,15 +113,10 @@ pub async fn guest_calendar(state: &AppState, guest: &Guest, event: &Event, head
         event,
         Method::Publish,
         &Organizer { name: &organiser.name, address: &reply_to },
-        Some(&Attendee { name: &guest.name, email: guest.email.as_str(), partstat: partstat_of(guest) }),
+        Some(&Attendee::of(guest)),
         event.updated_at,
     );
     Ok(calendar_response(headers, text, event.updated_at, Some("invite.ics")))
-}
-
-/// Her PARTSTAT: a "yes" still waiting for a seat is only tentative.
-fn partstat_of(guest: &Guest) -> &'static str {
-    if guest.is_waiting() { "TENTATIVE" } else { ics::partstat(guest.reply.as_ref().map(|r| r.answer)) }
 }
 
 async fn guest_copy(
@@ -132,13 +124,9 @@ async fn guest_copy(
     axum::extract::Path(token): axum::extract::Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let not_found = || PageError::not_found().in_language(browser_language(&headers));
-    let hash = InvitationToken::hash_of_presented(&token).ok_or_else(not_found)?;
-    let (guest, event) = match storage::guests::find_by_token(&state.db, &hash).await {
-        Ok(found) => found,
-        Err(ApiError::NotFound(_)) => return Err(not_found()),
-        Err(err) => return Err(err.into()),
-    };
+    let (guest, event) = app::answers::invitation(&state, &token)
+        .await
+        .map_err(|err| PageError::from(err).in_language(browser_language(&headers)))?;
     Ok(guest_calendar(&state, &guest, &event, &headers).await?)
 }
 
@@ -175,10 +163,7 @@ async fn organiser_feed(
     headers: HeaderMap,
 ) -> Result<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
-    let organiser_id = verify_feed_token(&state.link_key, token).ok_or(ApiError::NotFound("feed"))?;
-    let organiser =
-        storage::organisers::find_many(&*state.db, [organiser_id]).await?.pop().ok_or(ApiError::NotFound("feed"))?;
-    let events = storage::events::list(&state.db, organiser.id, 1000, 0).await?;
+    let (organiser, events) = app::feeds::organiser_feed(&state, token).await?;
     let reply_to = reply_address(&state, &organiser);
     let entries: Vec<FeedEntry<'_>> = events
         .iter()
@@ -205,28 +190,24 @@ async fn organiser_feed(
     ))]
 async fn guest_feed(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
-    let guest_id = verify_guest_feed_token(&state.link_key, token).ok_or(ApiError::NotFound("feed"))?;
-    let guest = storage::guests::find_many(&state.db, &[guest_id]).await?.pop().ok_or(ApiError::NotFound("feed"))?;
-    let organiser_id = storage::events::find_by_id(&*state.db, guest.event_id).await?.organiser_id;
-    let accepted = storage::guests::accepted_by(&state.db, &guest.email, organiser_id).await?;
-    let organisers = storage::organisers::find_many(&*state.db, accepted.iter().map(|(_, e)| e.organiser_id)).await?;
-    let reply_to: std::collections::HashMap<uuid::Uuid, (String, String)> =
-        organisers.iter().map(|o| (o.id, (o.name.clone(), reply_address(&state, o)))).collect();
-    let mut entries = Vec::with_capacity(accepted.len());
-    for (guest, event) in &accepted {
-        let Some((name, address)) = reply_to.get(&event.organiser_id) else { continue };
-        entries.push(FeedEntry {
+    let feed = app::feeds::guest_feed(&state, token).await?;
+    let reply_to: Vec<String> = feed.accepted.iter().map(|(_, _, o)| reply_address(&state, o)).collect();
+    let entries: Vec<FeedEntry<'_>> = feed
+        .accepted
+        .iter()
+        .zip(&reply_to)
+        .map(|((guest, event, organiser), address)| FeedEntry {
             event,
-            organizer: Organizer { name, address },
-            attendee: Some(Attendee { name: &guest.name, email: guest.email.as_str(), partstat: partstat_of(guest) }),
-        });
-    }
-    let name = match guest.language.unwrap_or(Language::En) {
+            organizer: Organizer { name: &organiser.name, address },
+            attendee: Some(Attendee::of(guest)),
+        })
+        .collect();
+    let name = match feed.guest.language.unwrap_or(Language::En) {
         Language::Fr => "Mes événements",
         Language::En => "My events",
     };
     let body = ics::render_feed(name, &entries);
     // A change of her answer changes the text but not the events' times.
-    let changed = accepted.iter().flat_map(|(g, e)| [e.updated_at, g.answered_at.unwrap_or(e.updated_at)]);
+    let changed = feed.accepted.iter().flat_map(|(g, e, _)| [e.updated_at, g.answered_at.unwrap_or(e.updated_at)]);
     Ok(calendar_response(&headers, body, latest(changed), None))
 }

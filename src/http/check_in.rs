@@ -12,10 +12,9 @@ use uuid::Uuid;
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path};
 use super::views::GuestView;
-use crate::domain::answer::MAX_COMPANIONS_BY_ORGANISER;
-use crate::domain::guest::NewGuest;
-use crate::error::{ApiError, ErrorBody, Result};
-use crate::storage;
+use crate::app;
+use crate::app::check_in::{WalkIn, WalkInInput};
+use crate::error::{ErrorBody, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(check_in, undo_check_in)).routes(routes!(add_walk_in))
@@ -27,14 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct CheckInRequest {
     /// Companions who came in with her; default: those she announced.
     companions: Option<i64>,
-}
-
-fn companions(raw: Option<i64>) -> Result<Option<u32>> {
-    match raw {
-        None => Ok(None),
-        Some(n) if (0..=MAX_COMPANIONS_BY_ORGANISER).contains(&n) => Ok(Some(n as u32)),
-        Some(_) => Err(ApiError::field("companions", format!("must be between 0 and {MAX_COMPANIONS_BY_ORGANISER}"))),
-    }
 }
 
 /// Check a guest in. Tapping again keeps her first arrival time.
@@ -52,9 +43,7 @@ async fn check_in(
     Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
     Json(request): Json<CheckInRequest>,
 ) -> Result<Json<GuestView>> {
-    let companions = companions(request.companions)?;
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    let guest = storage::check_in::check_in(&state.db, &event, guest_id, companions, state.clock.now()).await?;
+    let guest = app::check_in::check_in(&state, organiser.id, event_id, guest_id, request.companions).await?;
     Ok(Json(GuestView::new(guest, None)))
 }
 
@@ -70,8 +59,7 @@ async fn undo_check_in(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
 ) -> Result<Json<GuestView>> {
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    Ok(Json(GuestView::new(storage::check_in::undo(&state.db, &event, guest_id).await?, None)))
+    Ok(Json(GuestView::new(app::check_in::undo(&state, organiser.id, event_id, guest_id).await?, None)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -103,16 +91,16 @@ async fn add_walk_in(
     Path(event_id): Path<Uuid>,
     Json(request): Json<WalkInRequest>,
 ) -> Result<(StatusCode, Json<GuestView>)> {
-    let mut person = NewGuest::parse(&request.email, Some(&request.name), request.language.as_deref())
-        .map_err(ApiError::validation)?;
-    if person.name.trim().is_empty() {
-        return Err(ApiError::field("name", "is required for a walk-in"));
-    }
-    person.name = person.name.trim().to_owned();
-    let companions = companions(request.companions)?.unwrap_or(0);
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    let (guest, created) =
-        storage::check_in::walk_in(&state.db, &event, &person, companions, &state.link_key, state.clock.now()).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let input = WalkInInput {
+        name: request.name,
+        email: request.email,
+        companions: request.companions,
+        language: request.language,
+    };
+    let (guest, walk_in) = app::check_in::walk_in(&state, organiser.id, event_id, &input).await?;
+    let status = match walk_in {
+        WalkIn::Added => StatusCode::CREATED,
+        WalkIn::AlreadyInvited => StatusCode::OK,
+    };
     Ok((status, Json(GuestView::new(guest, None))))
 }

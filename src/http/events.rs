@@ -10,11 +10,9 @@ use uuid::Uuid;
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path, Query};
 use super::views::{AnswerChangeView, EventView, SummaryView};
-use crate::domain::event::{Event, EventDetails, EventFields, EventStatus, PlanFields, Words};
-use crate::domain::mail::MailKind;
-use crate::error::{ApiError, ErrorBody, Result};
-use crate::storage;
-use crate::storage::outbox::Audience;
+use crate::app;
+use crate::domain::event::{EventDetails, EventFields, EventStatus, PlanFields, Words};
+use crate::error::{ErrorBody, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -226,8 +224,7 @@ async fn create_event(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Json(request): Json<NewEventRequest>,
 ) -> Result<(StatusCode, Json<EventView>)> {
-    let details = EventDetails::try_from(EventFields::from(request)).map_err(ApiError::validation)?;
-    let event = storage::events::insert(&state.db, organiser.id, &details, state.clock.now()).await?;
+    let event = app::events::create(&state, organiser.id, EventFields::from(request)).await?;
     Ok((StatusCode::CREATED, Json(EventView::new(event, None))))
 }
 
@@ -243,20 +240,9 @@ async fn list_events(
     Query(page): Query<Page>,
 ) -> Result<Json<EventList>> {
     let limit = page.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::field("limit", "must be between 1 and 200"));
-    }
     let offset = page.offset.unwrap_or(0);
-    let events = storage::events::list(&state.db, organiser.id, limit, offset).await?;
-    let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
-    let mut counts = storage::events::counts(&*state.db, &ids).await?;
-    let events = events
-        .into_iter()
-        .map(|event| {
-            let event_counts = counts.remove(&event.id).unwrap_or_default();
-            EventView::new(event, Some(event_counts))
-        })
-        .collect();
+    let events = app::events::list(&state, organiser.id, limit, offset).await?;
+    let events = events.into_iter().map(|(event, counts)| EventView::new(event, Some(counts))).collect();
     Ok(Json(EventList { events, limit, offset }))
 }
 
@@ -272,8 +258,7 @@ async fn get_event(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<EventView>> {
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    Ok(Json(EventView::new(event, None)))
+    Ok(Json(EventView::new(app::events::get(&state, organiser.id, event_id).await?, None)))
 }
 
 /// Change an event. Moving it or changing its place bumps its SEQUENCE;
@@ -293,47 +278,8 @@ async fn update_event(
     Path(event_id): Path<Uuid>,
     Json(patch): Json<EventPatchRequest>,
 ) -> Result<Json<EventView>> {
-    let event = change_event(&state, organiser.id, event_id, |current| patch.apply_to(current)).await?;
+    let event = app::events::change(&state, organiser.id, event_id, |current| patch.apply_to(current)).await?;
     Ok(Json(EventView::new(event, None)))
-}
-
-/// Changes an event's details (`fields` builds the new ones from the
-/// current), with what follows: seats recounted for a new capacity, an update
-/// to guests when time or place moved, the reminder plan laid out again.
-/// Shared by the API and the dashboard.
-pub async fn change_event(
-    state: &AppState,
-    organiser_id: Uuid,
-    event_id: Uuid,
-    fields: impl FnOnce(&EventDetails) -> EventFields,
-) -> Result<Event> {
-    let now = state.clock.now();
-    let tx = storage::begin_write(&state.db).await?;
-    let current = storage::events::lock_owned(&*tx, organiser_id, event_id).await?;
-    if current.status == EventStatus::Cancelled {
-        return Err(ApiError::conflict("event_cancelled", "a cancelled event cannot be changed"));
-    }
-    let details = EventDetails::try_from(fields(&current.details)).map_err(ApiError::validation)?;
-    let event = storage::events::update_details(&*tx, &current, &details, now).await?;
-    if event.details.capacity != current.details.capacity {
-        let seats_taken = storage::guests::recount_seats(&*tx, event.id).await?;
-        storage::answers::settle_seats(&*tx, &event, seats_taken, now).await?;
-    }
-    if event.status == EventStatus::Published {
-        if current.details.calendar_changed(&event.details) {
-            // Everyone still concerned learns of it, and her calendar entry
-            // moves: same UID, the higher SEQUENCE is the slot.
-            let slot = event.sequence.to_string();
-            storage::outbox::enqueue_for_guests(&*tx, &event, MailKind::Update, &slot, Audience::NotDeclined, now, now)
-                .await?;
-        }
-        if current.details.schedule != event.details.schedule || current.details.plan != event.details.plan {
-            storage::plan_slots::replan(&*tx, &event, now).await?;
-        }
-    }
-    tx.commit().await?;
-    state.wake_mail();
-    Ok(event)
 }
 
 /// Publish a draft: guests can answer from now on. Publishing twice is harmless.
@@ -349,7 +295,10 @@ async fn publish_event(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<EventView>> {
-    Ok(Json(EventView::new(change_status(&state, organiser.id, event_id, EventStatus::Published).await?, None)))
+    Ok(Json(EventView::new(
+        app::events::change_status(&state, organiser.id, event_id, EventStatus::Published).await?,
+        None,
+    )))
 }
 
 /// Cancel an event: nobody can answer any more. Cancelling twice is harmless.
@@ -364,63 +313,10 @@ async fn cancel_event(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<EventView>> {
-    Ok(Json(EventView::new(change_status(&state, organiser.id, event_id, EventStatus::Cancelled).await?, None)))
-}
-
-/// Publishes or cancels, with the emails that go with it. Shared by the API
-/// and the dashboard.
-pub async fn change_status(state: &AppState, organiser_id: Uuid, event_id: Uuid, target: EventStatus) -> Result<Event> {
-    let tx = storage::begin_write(&state.db).await?;
-    let current = storage::events::lock_owned(&*tx, organiser_id, event_id).await?;
-    let event = match (current.status, target) {
-        (from, to) if from == to => current,
-        (EventStatus::Cancelled, _) => {
-            return Err(ApiError::conflict("event_cancelled", "a cancelled event cannot be published again"));
-        }
-        (from, to) => {
-            let now = state.clock.now();
-            let event = storage::events::set_status(&*tx, &current, to, now).await?;
-            queue_status_mail(&*tx, &event, from, now).await?;
-            event
-        }
-    };
-    tx.commit().await?;
-    state.wake_mail();
-    Ok(event)
-}
-
-/// Publishing sends the invitations and lays out the reminder plan;
-/// cancelling a published event drops what is queued and tells everyone
-/// still concerned, with a calendar cancellation.
-async fn queue_status_mail(
-    conn: &impl sea_orm::ConnectionTrait,
-    event: &Event,
-    from: EventStatus,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<()> {
-    match (from, event.status) {
-        (EventStatus::Draft, EventStatus::Published) => {
-            storage::outbox::enqueue_for_guests(conn, event, MailKind::Invitation, "", Audience::Everyone, now, now)
-                .await?;
-            storage::plan_slots::replan(conn, event, now).await?;
-        }
-        (EventStatus::Published, EventStatus::Cancelled) => {
-            storage::plan_slots::clear(conn, event.id).await?;
-            storage::outbox::skip_pending_for_event(conn, event.id, MailKind::Cancellation).await?;
-            storage::outbox::enqueue_for_guests(
-                conn,
-                event,
-                MailKind::Cancellation,
-                "",
-                Audience::NotDeclined,
-                now,
-                now,
-            )
-            .await?;
-        }
-        _ => {}
-    }
-    Ok(())
+    Ok(Json(EventView::new(
+        app::events::change_status(&state, organiser.id, event_id, EventStatus::Cancelled).await?,
+        None,
+    )))
 }
 
 /// Who is coming: invited, answered, yes / no / maybe, seats, waiting list.
@@ -435,8 +331,7 @@ async fn event_summary(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<SummaryView>> {
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    let counts = storage::events::counts(&*state.db, &[event.id]).await?.remove(&event.id).unwrap_or_default();
+    let (event, counts) = app::events::with_counts(&state, organiser.id, event_id).await?;
     Ok(Json(SummaryView::new(&event, counts)))
 }
 
@@ -457,7 +352,6 @@ async fn answer_history(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<AnswerHistory>> {
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    let changes = storage::answers::history(&state.db, event.id).await?;
+    let changes = app::answers::history(&state, organiser.id, event_id).await?;
     Ok(Json(AnswerHistory { changes: changes.into_iter().map(Into::into).collect() }))
 }

@@ -9,9 +9,8 @@ use axum::http::request::Parts;
 
 use super::AppState;
 use crate::domain::FieldErrors;
-use crate::domain::token::ApiKey;
 use crate::error::ApiError;
-use crate::storage::organisers::{self, Organiser};
+use crate::storage::organisers::Organiser;
 
 /// A JSON body; malformed or mistyped bodies become 400/415/422 errors that
 /// name the offending field.
@@ -118,8 +117,10 @@ impl FromRequestParts<AppState> for AuthenticatedOrganiser {
             .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        let hash = ApiKey::hash_of_presented(presented).ok_or(ApiError::Unauthorized)?;
-        organisers::find_by_key_hash(&state.db, &hash).await?.map(AuthenticatedOrganiser).ok_or(ApiError::Unauthorized)
+        crate::app::organisers::authenticate(state, presented)
+            .await?
+            .map(AuthenticatedOrganiser)
+            .ok_or(ApiError::Unauthorized)
     }
 }
 

@@ -10,9 +10,10 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path, RawBody};
-use crate::domain::guest_list::{self, ImportReport, ListRow};
+use crate::app;
+use crate::app::guest_lists::ListSource;
+use crate::domain::guest_list::{self, ImportReport};
 use crate::error::{ApiError, ErrorBody, Result};
-use crate::storage;
 
 /// Largest import: 10,000 rows of a typical spreadsheet fit with room to
 /// spare. Other routes keep the general 1 MiB limit.
@@ -47,25 +48,6 @@ impl ListFormat {
     }
 }
 
-/// The rows of the body, and a report ready to take their outcomes.
-fn read_list(format: ListFormat, body: &[u8]) -> Result<(Vec<ListRow>, ImportReport)> {
-    let (rows, report) = match format {
-        ListFormat::Csv => {
-            let parsed = guest_list::parse_csv(body).map_err(|err| ApiError::field("body", err.to_string()))?;
-            let report = ImportReport::for_csv(&parsed.layout);
-            (parsed.rows, report)
-        }
-        ListFormat::Pasted => {
-            let (text, encoding) = guest_list::decode(body);
-            (guest_list::parse_pasted(&text), ImportReport::for_pasted(encoding))
-        }
-    };
-    if rows.is_empty() {
-        return Err(ApiError::field("body", "the list holds no guests"));
-    }
-    Ok((rows, report))
-}
-
 /// Invite the guests of a spreadsheet or a pasted list. A CSV file may use
 /// `,`, `;` or tabs, UTF-8 or Windows-1252 (as Excel writes), with or
 /// without a header row; headings in English or French name the email,
@@ -92,16 +74,11 @@ async fn import_guests(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Json<ImportReport>> {
-    let format = ListFormat::of(&headers)?;
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    let (rows, mut report) = read_list(format, &body)?;
-    drop(body);
-    let imported =
-        storage::guest_lists::import(&state.db, &event, &rows, &mut report, &state.link_key, state.clock.now(), |_| {})
-            .await;
-    // Chunks added before a failure queued invitations too.
-    state.wake_mail();
-    imported?;
+    let source = match ListFormat::of(&headers)? {
+        ListFormat::Csv => ListSource::Csv(&body),
+        ListFormat::Pasted => ListSource::Pasted(&body),
+    };
+    let report = app::guest_lists::import(&state, organiser.id, event_id, source, |_, _| {}).await?;
     Ok(Json(report))
 }
 
@@ -120,8 +97,7 @@ async fn export_guests(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Response> {
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    let rows = storage::guest_lists::export_rows(&state.db, organiser.id, event.id).await?;
+    let (event, rows) = app::guest_lists::export(&state, organiser.id, event_id).await?;
     let disposition = format!("attachment; filename=\"{}\"", guest_list::export_file_name(&event.details.title));
     Ok((
         [

@@ -10,20 +10,16 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path};
-use std::collections::{HashMap, HashSet};
-
-use super::views::{EmailView, GuestView};
+use super::views::GuestView;
+use crate::app;
+use crate::app::answers::{AnswerInput, Answerer};
+use crate::app::guests::RowOutcome;
 use crate::domain::FieldErrors;
-use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER, Reply};
-use crate::domain::event::Event;
+use crate::domain::answer::Answer;
 use crate::domain::guest::{Guest, NewGuest};
 use crate::domain::token::InvitationToken;
 use crate::error::{ApiError, ErrorBody, Result};
-use crate::storage;
-use crate::storage::answers::Answerer;
-
-/// Most rows accepted in one bulk request; larger lists go in several.
-pub const MAX_BULK_GUESTS: usize = 1000;
+use crate::mail::dispatch::Links;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -65,7 +61,7 @@ pub struct InvitedGuest {
 
 fn invited(state: &AppState, guest: Guest, token: &InvitationToken) -> InvitedGuest {
     InvitedGuest {
-        invitation_url: state.invitation_url(token),
+        invitation_url: Links::new(&state.settings.public_url).invitation(token),
         invitation_token: token.as_str().to_owned(),
         guest: GuestView::new(guest, None),
     }
@@ -87,11 +83,8 @@ async fn add_guest(
     Path(event_id): Path<Uuid>,
     Json(request): Json<NewGuestRequest>,
 ) -> Result<(StatusCode, Json<InvitedGuest>)> {
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
     let new_guest = NewGuest::try_from(&request).map_err(ApiError::validation)?;
-    let (guest, token) =
-        storage::guests::add(&state.db, &event, &new_guest, &state.link_key, state.clock.now()).await?;
-    state.wake_mail();
+    let (guest, token) = app::guests::invite(&state, organiser.id, event_id, &new_guest).await?;
     Ok((StatusCode::CREATED, Json(invited(&state, guest, &token))))
 }
 
@@ -148,24 +141,14 @@ async fn add_guests(
     Path(event_id): Path<Uuid>,
     Json(request): Json<NewGuestsRequest>,
 ) -> Result<Json<BulkReport>> {
-    if request.guests.is_empty() || request.guests.len() > MAX_BULK_GUESTS {
-        return Err(ApiError::field("guests", format!("must hold between 1 and {MAX_BULK_GUESTS} guests")));
-    }
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    let parsed: Vec<Result<NewGuest, FieldErrors>> = request.guests.iter().map(NewGuest::try_from).collect();
-    let valid: Vec<NewGuest> = parsed.iter().filter_map(|p| p.as_ref().ok().cloned()).collect();
-    let mut inserted =
-        storage::guests::add_many(&state.db, &event, &valid, &state.link_key, state.clock.now()).await?.into_iter();
-    state.wake_mail();
-
-    let mut report = BulkReport { added: 0, duplicates: 0, invalid: 0, rows: Vec::with_capacity(parsed.len()) };
-    for (row, (raw, parsed)) in request.guests.iter().zip(parsed).enumerate() {
-        let (status, guest, errors) = match parsed {
-            Err(errors) => (RowStatus::Invalid, None, Some(errors)),
-            Ok(_) => match inserted.next().flatten() {
-                Some((guest, token)) => (RowStatus::Added, Some(invited(&state, guest, &token)), None),
-                None => (RowStatus::Duplicate, None, None),
-            },
+    let rows = request.guests.iter().map(NewGuest::try_from).collect();
+    let outcomes = app::guests::invite_rows(&state, organiser.id, event_id, rows).await?;
+    let mut report = BulkReport { added: 0, duplicates: 0, invalid: 0, rows: Vec::with_capacity(outcomes.len()) };
+    for (row, (raw, outcome)) in request.guests.iter().zip(outcomes).enumerate() {
+        let (status, guest, errors) = match outcome {
+            RowOutcome::Invalid(errors) => (RowStatus::Invalid, None, Some(errors)),
+            RowOutcome::Added(guest, token) => (RowStatus::Added, Some(invited(&state, guest, &token)), None),
+            RowOutcome::Duplicate => (RowStatus::Duplicate, None, None),
         };
         match status {
             RowStatus::Added => report.added += 1,
@@ -194,36 +177,8 @@ async fn list_guests(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<GuestList>> {
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    Ok(Json(GuestList { guests: guest_views(&state, organiser.id, &event).await? }))
-}
-
-/// Every guest of the event as the organiser sees her: answer, waiting-list
-/// place, check-in, unsubscribed or not, and her emails. Shared with the
-/// dashboard.
-pub async fn guest_views(state: &AppState, organiser_id: Uuid, event: &Event) -> Result<Vec<GuestView>> {
-    let guests = storage::guests::list(&state.db, event.id).await?;
-    let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
-    let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
-    let unsubscribed: HashSet<String> =
-        storage::unsubscribes::among(&*state.db, organiser_id, &emails).await?.into_iter().collect();
-    let mut mail: HashMap<Uuid, Vec<EmailView>> = HashMap::new();
-    for row in storage::outbox::for_guests(&state.db, &ids).await? {
-        if let Some(guest_id) = row.guest_id {
-            mail.entry(guest_id).or_default().push(row.into());
-        }
-    }
-    Ok(guests
-        .into_iter()
-        .map(|(guest, position)| {
-            let id = guest.id;
-            let is_unsubscribed = unsubscribed.contains(guest.email.as_str());
-            let mut view = GuestView::new(guest, position);
-            view.unsubscribed = is_unsubscribed;
-            view.emails = mail.remove(&id).unwrap_or_default();
-            view
-        })
-        .collect())
+    let (_, records) = app::guests::list(&state, organiser.id, event_id).await?;
+    Ok(Json(GuestList { guests: records.into_iter().map(GuestView::from).collect() }))
 }
 
 /// Remove a guest; whoever her seats make room for is seated from the waiting list.
@@ -238,8 +193,7 @@ async fn remove_guest(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
 ) -> Result<StatusCode> {
-    let event = storage::events::find_owned(&*state.db, organiser.id, event_id).await?;
-    storage::guests::remove(&state.db, &event, guest_id, state.clock.now()).await?;
+    app::guests::remove(&state, organiser.id, event_id, guest_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -273,11 +227,7 @@ async fn set_answer(
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<GuestView>> {
     let answerer = Answerer::Organiser { organiser_id: organiser.id, event_id, guest_id };
-    let parse = |_: &Event| {
-        Reply::parse(request.answer, request.companions, &request.comment, MAX_COMPANIONS_BY_ORGANISER as u32)
-            .map_err(ApiError::validation)
-    };
-    let outcome = storage::answers::record(&state.db, answerer, parse, state.clock.now()).await?;
-    state.wake_mail();
+    let input = AnswerInput { answer: request.answer, companions: request.companions, comment: request.comment };
+    let outcome = app::answers::answer(&state, answerer, &input).await?;
     Ok(Json(GuestView::new(outcome.guest, outcome.waitlist_position)))
 }

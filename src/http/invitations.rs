@@ -10,13 +10,11 @@ use super::AppState;
 use super::extract::{Json, Path};
 use super::guests::AnswerRequest;
 use super::views::{ReplyView, VenueView, When};
-use crate::domain::answer::Reply;
+use crate::app;
+use crate::app::answers::{AnswerInput, Answerer};
 use crate::domain::event::{Event, EventStatus, Language};
 use crate::domain::guest::Guest;
-use crate::domain::token::InvitationToken;
-use crate::error::{ApiError, ErrorBody, Result};
-use crate::storage;
-use crate::storage::answers::Answerer;
+use crate::error::{ErrorBody, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -86,11 +84,6 @@ fn invitation_view(
     }
 }
 
-async fn find(state: &AppState, token: &str) -> Result<(Guest, Event)> {
-    let hash = InvitationToken::hash_of_presented(token).ok_or(ApiError::NotFound("invitation"))?;
-    storage::guests::find_by_token(&state.db, &hash).await
-}
-
 /// Read your invitation.
 #[utoipa::path(get, path = "/invitations/{token}", tag = "invitations",
     params(("token" = String, Path, description = "The token from your personal link")),
@@ -99,8 +92,8 @@ async fn find(state: &AppState, token: &str) -> Result<(Guest, Event)> {
         (status = 404, description = "No such invitation", body = ErrorBody),
     ))]
 async fn read_invitation(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<InvitationView>> {
-    let (guest, event) = find(&state, &token).await?;
-    let position = storage::guests::waitlist_position(&*state.db, &guest).await?;
+    let (guest, event) = app::answers::invitation(&state, &token).await?;
+    let position = app::answers::waitlist_position(&state, &guest).await?;
     Ok(Json(invitation_view(event, guest, position, state.clock.now())))
 }
 
@@ -120,15 +113,9 @@ async fn answer_invitation(
     Path(token): Path<String>,
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<InvitationView>> {
-    let token_hash = InvitationToken::hash_of_presented(&token).ok_or(ApiError::NotFound("invitation"))?;
-    let parse = |event: &Event| {
-        Reply::parse(request.answer, request.companions, &request.comment, event.details.companions_allowed)
-            .map_err(ApiError::validation)
-    };
-    let now = state.clock.now();
-    let outcome = storage::answers::record(&state.db, Answerer::Guest { token_hash }, parse, now).await?;
-    state.wake_mail();
-    Ok(Json(invitation_view(outcome.event, outcome.guest, outcome.waitlist_position, now)))
+    let input = AnswerInput { answer: request.answer, companions: request.companions, comment: request.comment };
+    let outcome = app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await?;
+    Ok(Json(invitation_view(outcome.event, outcome.guest, outcome.waitlist_position, state.now())))
 }
 
 /// Your invitation as a calendar file, with your answer in it.
@@ -143,6 +130,6 @@ async fn invitation_calendar(
     Path(token): Path<String>,
     headers: axum::http::HeaderMap,
 ) -> Result<axum::response::Response> {
-    let (guest, event) = find(&state, &token).await?;
+    let (guest, event) = app::answers::invitation(&state, &token).await?;
     super::calendar::guest_calendar(&state, &guest, &event, &headers).await
 }

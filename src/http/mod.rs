@@ -18,7 +18,6 @@ pub mod views;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::storage::Db;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{Request, StatusCode};
@@ -30,38 +29,11 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_scalar::{Scalar, Servable};
 
-use crate::clock::Clock;
-use crate::config::Settings;
-use crate::domain::token::{InvitationToken, SecretKey};
 use crate::error::ApiError;
-use crate::mail::dispatch::Links;
 use rate_limit::RateLimit;
-use tokio::sync::Notify;
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub clock: Clock,
-    /// Derives invitation and unsubscribe links.
-    pub link_key: SecretKey,
-    /// Wakes this process's dispatcher after queueing mail that is due now,
-    /// so invitations leave within seconds rather than at the next tick.
-    pub mail_waker: Arc<Notify>,
-}
-
-impl AppState {
-    /// The link a guest follows to read and answer her invitation.
-    pub fn invitation_url(&self, token: &InvitationToken) -> String {
-        Links::new(&self.settings.public_url).invitation(token)
-    }
-
-    /// Mail was queued: let the dispatcher know.
-    pub fn wake_mail(&self) {
-        self.mail_waker.notify_one();
-    }
-}
+/// What every handler can reach: the application layer's context.
+pub type AppState = crate::app::App;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json};
+use crate::app;
 use crate::error::{ErrorBody, Result};
-use crate::storage::organisers::{self, Notifications, Organiser};
+use crate::storage::organisers::{Notifications, Organiser};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(me, set_preferences))
@@ -55,7 +56,7 @@ async fn set_preferences(
     AuthenticatedOrganiser(mut organiser): AuthenticatedOrganiser,
     Json(request): Json<PreferencesRequest>,
 ) -> Result<Json<OrganiserView>> {
-    organisers::set_notifications(&state.db, organiser.id, request.notifications).await?;
+    app::organisers::set_notifications(&state, organiser.id, request.notifications).await?;
     organiser.notifications = request.notifications;
     Ok(Json(organiser.into()))
 }

@@ -302,6 +302,15 @@ pub struct AnswerChangeView {
     pub changed_at: DateTime<Utc>,
 }
 
+impl From<crate::app::guests::GuestRecord> for GuestView {
+    fn from(record: crate::app::guests::GuestRecord) -> Self {
+        let mut view = Self::new(record.guest, record.waitlist_position);
+        view.unsubscribed = record.unsubscribed;
+        view.emails = record.emails.into_iter().map(EmailView::from).collect();
+        view
+    }
+}
+
 impl From<AnswerChange> for AnswerChangeView {
     fn from(change: AnswerChange) -> Self {
         Self {

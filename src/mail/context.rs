@@ -153,17 +153,8 @@ pub struct OrganiserLinks {
     pub event: String,
 }
 
-/// One guest's answer, told to the organiser.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct NoteContext {
-    pub guest_name: String,
-    pub guest_email: String,
-    pub answer: String,
-    pub previous_answer: Option<String>,
-    pub companions: u32,
-    pub comment: String,
-    pub waitlisted: bool,
-}
+/// One guest's answer, told to the organiser: the outbox row's payload.
+pub use crate::domain::mail::AnswerNote as NoteContext;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DigestChange {

@@ -207,7 +207,7 @@ impl Dispatcher {
                 }
                 // Deleted meanwhile: its rows are skipped. Any other error
                 // aborts the batch, whose leases return it to the queue.
-                Err(crate::error::ApiError::NotFound(_)) => {}
+                Err(storage::StorageError::NotFound(_)) => {}
                 Err(err) => return Err(anyhow::Error::new(err).context("cannot load an event")),
             }
         }
@@ -279,7 +279,7 @@ impl Dispatcher {
 
     /// Recording an outcome can fail too (the database went away): the lease
     /// then returns the row to the queue, so log and carry on.
-    fn record(result: crate::error::Result<bool>, outcome: Outcome) -> Outcome {
+    fn record(result: storage::Result<bool>, outcome: Outcome) -> Outcome {
         match result {
             Ok(true) => {}
             Ok(false) => {
@@ -339,15 +339,14 @@ impl Dispatcher {
         let context = GuestMail::new(event, guest, organiser_context, links, position).with_words_for(kind, event);
         let language = guest.language.unwrap_or(event.details.language);
         let rendered = self.templates.render(kind, language, &context)?;
-        let calendar = kind.calendar_method().map(|method| {
-            let method = if method == "CANCEL" { ics::Method::Cancel } else { ics::Method::Request };
-            let reply_to = self.settings.reply_address.clone().unwrap_or_else(|| organiser.email.to_string());
-            let partstat = ics::partstat(guest.reply.as_ref().map(|r| r.answer));
+        let calendar = kind.calendar_part().map(|part| {
+            let method = ics::Method::from(part);
+            let reply_to = self.settings.calendar_reply_address(organiser.email.as_str());
             let text = ics::render(
                 event,
                 method,
                 &Organizer { name: &organiser.name, address: &reply_to },
-                Some(&Attendee { name: &guest.name, email: guest.email.as_str(), partstat }),
+                Some(&Attendee::of(guest)),
                 self.clock.now(),
             );
             (method, text)
@@ -405,7 +404,7 @@ impl Dispatcher {
     ) -> anyhow::Result<Prepared> {
         let registration = match storage::registrations::find(&*self.db, row.subject_id).await {
             Ok(registration) => registration,
-            Err(crate::error::ApiError::NotFound(_)) => return Ok(Prepared::Skip("the registration is gone")),
+            Err(storage::StorageError::NotFound(_)) => return Ok(Prepared::Skip("the registration is gone")),
             Err(err) => return Err(anyhow::Error::new(err).context("cannot load the registration")),
         };
         if registration.confirmed_at.is_some() {

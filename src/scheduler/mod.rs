@@ -3,7 +3,6 @@
 //! in the database (plan slots and outbox rows with UTC due times), so a
 //! restart, a DST change or a second process changes nothing; the crate's
 //! persistence stays off, since it has no locking.
-pub mod jobs;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,7 +28,8 @@ pub async fn start(
         Box::pin(async move {
             // The crate drops a job's errors and panics silently: run the work
             // in its own task so a panic surfaces here, and log both.
-            let run = tokio::spawn(async move { jobs::run_due(&db, clock.now(), digest_hour_utc).await });
+            let run =
+                tokio::spawn(async move { crate::app::schedule::run_due(&db, clock.now(), digest_hour_utc).await });
             match run.await {
                 Ok(Ok(report)) if report.queued > 0 || report.leases_returned > 0 => {
                     tracing::info!(?report, "scheduler queued due emails");

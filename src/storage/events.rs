@@ -12,9 +12,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{events, guests};
+use super::error::{Missing, Result, StorageError};
 use crate::domain::event::{Event, EventDetails, EventStatus, Language, Schedule, Venue};
 use crate::domain::plan::ReminderPlan;
-use crate::error::{ApiError, Result};
 
 pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
     let time_zone = row.time_zone.parse().map_err(|_| anyhow!("stored time zone {:?} is unknown", row.time_zone))?;
@@ -98,7 +98,7 @@ fn details_active_model(details: &EventDetails) -> events::ActiveModel {
 }
 
 pub async fn insert(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     organiser_id: Uuid,
     details: &EventDetails,
     now: DateTime<Utc>,
@@ -127,7 +127,7 @@ async fn fetch(conn: &impl ConnectionTrait, event_id: Uuid, owner: Option<Uuid>,
         // could deadlock with.
         query = query.lock(LockType::NoKeyUpdate);
     }
-    let row = query.one(conn).await?.ok_or(ApiError::NotFound("event"))?;
+    let row = query.one(conn).await?.ok_or(StorageError::NotFound(Missing::Event))?;
     Ok(to_domain(row)?)
 }
 
@@ -151,7 +151,7 @@ pub async fn lock_shared(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<
         .lock(LockType::Share)
         .one(conn)
         .await?
-        .ok_or(ApiError::NotFound("event"))?;
+        .ok_or(StorageError::NotFound(Missing::Event))?;
     Ok(to_domain(row)?)
 }
 
@@ -175,7 +175,7 @@ pub async fn list(db: &DatabaseConnection, organiser_id: Uuid, limit: u64, offse
         .all(db)
         .await?
         .into_iter()
-        .map(|row| to_domain(row).map_err(ApiError::from))
+        .map(|row| to_domain(row).map_err(StorageError::from))
         .collect()
 }
 

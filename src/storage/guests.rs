@@ -10,15 +10,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{events, guests};
-use super::outbox::{self, Audience};
+use super::error::{Missing, Result, StorageError};
 use crate::domain::answer::{Answer, Reply};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::event::EventStatus;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::{Guest, NewGuest};
-use crate::domain::mail::MailKind;
 use crate::domain::token::{InvitationToken, SecretKey, new_salt};
-use crate::error::{ApiError, Result};
 
 pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
     let language = row.language.as_deref().map(Language::parse).transpose().map_err(|e| anyhow!(e))?;
@@ -79,7 +77,7 @@ fn new_row(
 /// Inserts one guest unless her address is already invited; `None` means a
 /// duplicate. `ON CONFLICT DO NOTHING` keeps a batch's transaction usable on
 /// PostgreSQL, where a failed insert would abort it.
-pub(crate) async fn insert_unless_invited(
+pub async fn insert_unless_invited(
     conn: &impl ConnectionTrait,
     event_id: Uuid,
     guest: &NewGuest,
@@ -116,55 +114,23 @@ pub(crate) async fn insert_unless_invited(
     Ok(Some((guest, token)))
 }
 
-/// Invites one guest; if the event is published her invitation is queued at
-/// once, in the same transaction. The token is returned in clear here.
-pub async fn add(
-    db: &super::Db,
-    event: &Event,
-    guest: &NewGuest,
-    key: &SecretKey,
-    now: DateTime<Utc>,
-) -> Result<(Guest, InvitationToken)> {
-    let mut added = add_many(db, event, std::slice::from_ref(guest), key, now).await?;
-    added.pop().flatten().ok_or_else(|| {
-        ApiError::conflict("guest_already_invited", format!("{} is already invited to this event", guest.email))
-    })
-}
-
-/// Invites many guests in one transaction; `None` marks an address that was
-/// already invited (or appeared earlier in the same batch). Invitations of a
-/// published event are queued with them.
-pub async fn add_many(
-    db: &super::Db,
-    event: &Event,
-    new_guests: &[NewGuest],
-    key: &SecretKey,
-    now: DateTime<Utc>,
-) -> Result<Vec<Option<(Guest, InvitationToken)>>> {
-    let tx = super::begin_write(db).await?;
-    // Read the status under the event's lock: a publish committing meanwhile
-    // either sees these guests or is seen here, so nobody is left uninvited.
-    let event = &super::events::lock(&*tx, event.id).await?;
-    let mut results = Vec::with_capacity(new_guests.len());
-    for guest in new_guests {
-        results.push(insert_unless_invited(&*tx, event.id, guest, key, now).await?);
-    }
-    if event.status == EventStatus::Published {
-        let ids: Vec<Uuid> = results.iter().flatten().map(|(g, _)| g.id).collect();
-        if !ids.is_empty() {
-            outbox::enqueue_for_guests(&*tx, event, MailKind::Invitation, "", Audience::Only(ids), now, now).await?;
-        }
-    }
-    tx.commit().await?;
-    Ok(results)
-}
-
 pub async fn find_in_event(conn: &impl ConnectionTrait, event_id: Uuid, guest_id: Uuid) -> Result<Guest> {
     let row = guests::Entity::find_by_id(guest_id)
         .filter(guests::Column::EventId.eq(event_id))
         .one(conn)
         .await?
-        .ok_or(ApiError::NotFound("guest"))?;
+        .ok_or(StorageError::NotFound(Missing::Guest))?;
+    Ok(to_domain(row)?)
+}
+
+/// The guest of the event with this address.
+pub async fn find_by_address(conn: &impl ConnectionTrait, event_id: Uuid, email: &EmailAddress) -> Result<Guest> {
+    let row = guests::Entity::find()
+        .filter(guests::Column::EventId.eq(event_id))
+        .filter(guests::Column::Email.eq(email.as_str()))
+        .one(conn)
+        .await?
+        .ok_or(StorageError::NotFound(Missing::Guest))?;
     Ok(to_domain(row)?)
 }
 
@@ -178,13 +144,13 @@ pub async fn find_many(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<Gues
 }
 
 /// The guest holding this invitation token, with her event.
-pub async fn find_by_token(db: &DatabaseConnection, token_hash: &str) -> Result<(Guest, Event)> {
+pub async fn find_by_token(db: &impl ConnectionTrait, token_hash: &str) -> Result<(Guest, Event)> {
     let (guest, event) = guests::Entity::find()
         .filter(guests::Column::TokenHash.eq(token_hash))
         .find_also_related(events::Entity)
         .one(db)
         .await?
-        .ok_or(ApiError::NotFound("invitation"))?;
+        .ok_or(StorageError::NotFound(Missing::Invitation))?;
     let event = event.ok_or_else(|| anyhow!("guest {} has no event", guest.id))?;
     Ok((to_domain(guest)?, super::events::to_domain(event)?))
 }
@@ -256,18 +222,16 @@ pub async fn waitlist_position(conn: &impl ConnectionTrait, guest: &Guest) -> Re
     Ok(Some(ahead as u32 + 1))
 }
 
-/// Deletes a guest, then seats whoever her departure makes room for.
-pub async fn remove(db: &super::Db, event: &Event, guest_id: Uuid, now: DateTime<Utc>) -> Result<()> {
-    let tx = super::begin_write(db).await?;
-    let event = super::events::lock(&*tx, event.id).await?;
-    let guest = find_in_event(&*tx, event.id, guest_id).await?;
-    guests::Entity::delete_by_id(guest.id).exec(&*tx).await?;
-    // The seat counter is kept only while the event has a capacity.
-    if event.details.capacity.is_some() && (guest.is_seated() || guest.is_waiting()) {
-        let held = if guest.is_seated() { guest.reply.as_ref().map_or(0, Reply::party_size) } else { 0 };
-        super::answers::settle_seats(&*tx, &event, event.seats_taken.saturating_sub(held), now).await?;
+/// Deletes a guest of the event.
+pub async fn delete(conn: &impl ConnectionTrait, event_id: Uuid, guest_id: Uuid) -> Result<()> {
+    let deleted = guests::Entity::delete_many()
+        .filter(guests::Column::Id.eq(guest_id))
+        .filter(guests::Column::EventId.eq(event_id))
+        .exec(conn)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(StorageError::NotFound(Missing::Guest));
     }
-    tx.commit().await?;
     Ok(())
 }
 

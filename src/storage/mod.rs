@@ -3,8 +3,8 @@
 pub mod answers;
 pub mod check_in;
 pub mod entities;
+pub mod error;
 pub mod events;
-pub mod guest_lists;
 pub mod guests;
 pub mod organisers;
 pub mod outbox;
@@ -26,6 +26,8 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+pub use error::{Constraint, Missing, Result, StorageError};
 
 /// The connection pool, plus, on SQLite, the turn every writer of this
 /// process waits for. SQLite has one writer at a time anyway; queueing them

@@ -8,6 +8,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use uuid::Uuid;
 
 use super::entities::{api_keys, organisers};
+use super::error::{Constraint, StorageError};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::token::ApiKey;
 
@@ -59,22 +60,13 @@ fn to_domain(row: organisers::Model) -> Organiser {
     }
 }
 
-/// Why an organiser could not be created.
-#[derive(Debug, thiserror::Error)]
-pub enum CreateOrganiserError {
-    #[error("an organiser with the email {0} already exists")]
-    EmailTaken(String),
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
-}
-
 /// Creates an organiser with a first API key, returned in clear exactly once.
 pub async fn create(
     db: &super::Db,
     name: &str,
     email: &EmailAddress,
     now: DateTime<Utc>,
-) -> Result<(Organiser, ApiKey), CreateOrganiserError> {
+) -> Result<(Organiser, ApiKey), StorageError> {
     let tx = super::begin_write(db).await.context("cannot start a transaction")?;
     let id = Uuid::now_v7();
     let inserted = organisers::Entity::insert(organisers::ActiveModel {
@@ -88,7 +80,7 @@ pub async fn create(
     .await;
     if let Err(err) = inserted {
         return Err(if super::is_unique_violation(&err) {
-            CreateOrganiserError::EmailTaken(email.to_string())
+            StorageError::Conflict(Constraint::OrganiserAddress)
         } else {
             anyhow::Error::new(err).context("cannot insert the organiser").into()
         });

@@ -2,6 +2,7 @@
 //! completing or retrying them in the dispatcher.
 
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -10,11 +11,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{guests, outbox};
+use super::error::Result;
 use super::{Db, begin_write};
 use crate::domain::answer::Answer;
 use crate::domain::event::Event;
 use crate::domain::mail::MailKind;
-use crate::error::Result;
 
 /// Which guests of an event an email goes to.
 #[derive(Debug, Clone)]
@@ -355,4 +356,36 @@ pub async fn sent_times(db: &DatabaseConnection, event_id: Uuid, kinds: &[MailKi
         .all(db)
         .await?;
     Ok(times.into_iter().flatten().collect())
+}
+
+/// Queues an organiser's sign-in link, in her language.
+pub async fn enqueue_login_link(
+    conn: &impl ConnectionTrait,
+    organiser: &super::organisers::Organiser,
+    link_id: Uuid,
+    language: crate::domain::event::Language,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(outbox::Entity::insert(outbox::ActiveModel {
+        event_id: Set(None),
+        guest_id: Set(None),
+        organiser_id: Set(organiser.id),
+        subject_id: Set(link_id),
+        kind: Set(MailKind::LoginLink.as_str().to_owned()),
+        slot: Set(String::new()),
+        recipient: Set(organiser.email.to_string()),
+        payload: Set(serde_json::json!({ "lang": language.as_str() }).to_string()),
+        due_at: Set(now),
+        status: Set("pending".to_owned()),
+        attempts: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?)
 }

@@ -11,8 +11,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::plan_slots;
+use super::error::Result;
 use crate::domain::event::Event;
-use crate::error::Result;
 
 /// Lays out the event's plan from `now` on: forgets slots not yet done and
 /// inserts the future ones. A slot already done keeps its key, so moving the

@@ -6,7 +6,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use super::entities::unsubscribes;
-use crate::error::Result;
+use super::error::Result;
 
 pub async fn add(conn: &impl ConnectionTrait, organiser_id: Uuid, email: &str, now: DateTime<Utc>) -> Result<()> {
     unsubscribes::Entity::insert(unsubscribes::ActiveModel {

@@ -37,6 +37,36 @@ impl Browser<'_> {
         page(response).await
     }
 
+    /// POSTs a `multipart/form-data` form (a file upload) with the session's
+    /// token taken from `from`; each part is (name, bytes, file name).
+    pub async fn upload(&self, from: &str, path: &str, parts: &[(&str, &[u8], Option<&str>)]) -> Page {
+        const BOUNDARY: &str = "----convive-test-boundary";
+        let csrf = self.get(from).await.csrf();
+        let mut body = Vec::new();
+        let csrf_part: (&str, &[u8], Option<&str>) = ("csrf", csrf.as_bytes(), None);
+        for (name, bytes, file_name) in std::iter::once(&csrf_part).chain(parts) {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
+            );
+            if let Some(file_name) = file_name {
+                body.extend_from_slice(format!("; filename=\"{file_name}\"\r\nContent-Type: text/csv").as_bytes());
+            }
+            body.extend_from_slice(b"\r\n\r\n");
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let response = client()
+            .post(format!("{}{path}", self.app.address))
+            .header("cookie", &self.cookie)
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        page(response).await
+    }
+
     /// POSTs a form with the session's token, taken from `from`.
     pub async fn submit(&self, from: &str, path: &str, fields: &[(&str, &str)]) -> Page {
         let csrf = self.get(from).await.csrf();

@@ -18,4 +18,5 @@ mod operations;
 mod pages;
 mod processes;
 mod registration;
+mod rules;
 mod tenancy;

@@ -13,13 +13,13 @@ use serde::{Deserialize, Serialize};
 
 use super::events::{event_url, owned};
 use super::{OrganiserSession, id_of, see_other};
-use crate::domain::answer::Answer;
+use crate::app::check_in::WalkInInput;
+use crate::app::{self, AppError};
+use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::Event;
-use crate::domain::guest::NewGuest;
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::mail::context::{local_date, local_time};
-use crate::storage;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -40,7 +40,7 @@ struct Counts {
 }
 
 async fn counts_of(state: &AppState, event: &Event) -> Result<Counts, PageError> {
-    let counts = storage::events::counts(&*state.db, &[event.id]).await?.remove(&event.id).unwrap_or_default();
+    let counts = app::events::counts(state, event).await?;
     Ok(Counts {
         came: counts.came,
         came_people: counts.came_people,
@@ -119,7 +119,7 @@ async fn render_page(
     flash_error: Option<String>,
 ) -> Result<Response, PageError> {
     let needle = folded(query.trim());
-    let mut guests: Vec<GuestRow> = storage::guests::list(&state.db, event.id)
+    let mut guests: Vec<GuestRow> = app::guests::roster(state, event)
         .await?
         .into_iter()
         .map(|(guest, _)| GuestRow {
@@ -206,7 +206,7 @@ async fn check_in(
     session.check_form(&headers, &form.csrf)?;
     let event = owned(&state, &session, &event_id).await?;
     let guest_id = id_of(&guest_id, session.language)?;
-    storage::check_in::check_in(&state.db, &event, guest_id, None, state.clock.now())
+    app::check_in::check_in(&state, session.organiser.id, event.id, guest_id, None)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
     Ok(back_to(&event, &form.q))
@@ -222,7 +222,7 @@ async fn undo(
     session.check_form(&headers, &form.csrf)?;
     let event = owned(&state, &session, &event_id).await?;
     let guest_id = id_of(&guest_id, session.language)?;
-    storage::check_in::undo(&state.db, &event, guest_id)
+    app::check_in::undo(&state, session.organiser.id, event.id, guest_id)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
     Ok(back_to(&event, &form.q))
@@ -249,20 +249,27 @@ async fn walk_in(
 ) -> Result<Response, PageError> {
     session.check_form(&headers, &form.csrf)?;
     let event = owned(&state, &session, &event_id).await?;
-    let companions = form.companions.trim().parse::<u32>().unwrap_or(0).min(100);
-    let person = match NewGuest::parse(&form.email, Some(form.name.trim()), None) {
-        Ok(person) if !person.name.is_empty() => person,
-        Ok(_) => {
-            let flash = word(session.language, "error_name_required");
-            return render_page(&state, &session, &event, "", StatusCode::UNPROCESSABLE_ENTITY, Some(flash)).await;
-        }
-        Err(_) => {
-            let flash = word(session.language, "error_email_invalid");
-            return render_page(&state, &session, &event, "", StatusCode::UNPROCESSABLE_ENTITY, Some(flash)).await;
-        }
+    // Not a number is out of range too, so it gets the same message.
+    let companions = match form.companions.trim() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().unwrap_or(-1)),
     };
-    storage::check_in::walk_in(&state.db, &event, &person, companions, &state.link_key, state.clock.now())
-        .await
-        .map_err(|e| PageError::from(e).in_language(session.language))?;
-    Ok(back_to(&event, ""))
+    let input = WalkInInput { name: form.name, email: form.email, companions, language: None };
+    match app::check_in::walk_in(&state, session.organiser.id, event.id, &input).await {
+        Ok(_) => Ok(back_to(&event, "")),
+        Err(AppError::Invalid(fields)) => {
+            // The first problem, in the order of the form.
+            let key = ["name", "email", "companions"].into_iter().find(|field| fields.contains_key(*field)).map_or(
+                "d_error_walk_in_email",
+                |field| match field {
+                    "name" => "d_error_walk_in_name",
+                    "email" => "d_error_walk_in_email",
+                    _ => "d_error_walk_in_companions",
+                },
+            );
+            let flash = word(session.language, key).replace("{n}", &MAX_COMPANIONS_BY_ORGANISER.to_string());
+            render_page(&state, &session, &event, "", StatusCode::UNPROCESSABLE_ENTITY, Some(flash)).await
+        }
+        Err(err) => Err(PageError::from(err).in_language(session.language)),
+    }
 }

@@ -9,11 +9,13 @@ use axum::response::Response;
 use axum::routing::post;
 
 use super::OrganiserSession;
-use super::events::{ImportReportView, ImportRowView, event_page, owned};
-use crate::domain::guest_list::{self, ImportReport, ImportStatus};
+use super::event_page::{ImportReportView, ImportRowView, event_page};
+use super::events::owned;
+use crate::app::guest_lists::ListSource;
+use crate::app::{self, AppError};
+use crate::domain::guest_list::ImportStatus;
 use crate::http::AppState;
-use crate::http::pages::PageError;
-use crate::storage;
+use crate::http::pages::{PageError, word};
 
 /// Largest upload: 10,000 rows of a spreadsheet fit with room to spare.
 const UPLOAD_LIMIT_BYTES: usize = 8 * 1024 * 1024;
@@ -28,7 +30,8 @@ pub fn router() -> Router<AppState> {
 #[derive(Default)]
 struct Upload {
     csrf: String,
-    list: String,
+    /// Pasted text, as bytes: text copied from an old document may not be UTF-8.
+    list: Vec<u8>,
     file: Vec<u8>,
 }
 
@@ -37,7 +40,7 @@ async fn read(mut multipart: Multipart) -> Result<Upload, axum::extract::multipa
     while let Some(field) = multipart.next_field().await? {
         match field.name() {
             Some("csrf") => upload.csrf = field.text().await?,
-            Some("list") => upload.list = field.text().await?,
+            Some("list") => upload.list = field.bytes().await?.to_vec(),
             Some("file") => upload.file = field.bytes().await?.to_vec(),
             _ => {}
         }
@@ -55,32 +58,22 @@ async fn import(
     let upload = read(multipart).await.map_err(|_| PageError::bad_request().in_language(session.language))?;
     session.check_form(&headers, &upload.csrf)?;
     let event = owned(&state, &session, &event_id).await?;
-    let (rows, mut report) = if upload.file.is_empty() {
-        let rows = guest_list::parse_pasted(&upload.list);
-        (rows, ImportReport::for_pasted(guest_list::TextEncoding::Utf8))
-    } else {
-        match guest_list::parse_csv(&upload.file) {
-            Ok(parsed) => {
-                let report = ImportReport::for_csv(&parsed.layout);
-                (parsed.rows, report)
-            }
-            Err(error) => {
-                return event_page(
-                    &state,
-                    &session,
-                    &event,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Some(error.to_string()),
-                )
-                .await;
-            }
+    let source = if upload.file.is_empty() { ListSource::Pasted(&upload.list) } else { ListSource::Csv(&upload.file) };
+    let report = match app::guest_lists::import(&state, session.organiser.id, event.id, source, |_, _| {}).await {
+        Ok(report) => report,
+        Err(AppError::Invalid(fields)) => {
+            // A list with no guests, or a file that is no spreadsheet.
+            let nothing = upload.file.is_empty() && upload.list.iter().all(u8::is_ascii_whitespace);
+            let message = if nothing {
+                word(session.language, "d_error_import_empty")
+            } else {
+                fields.into_values().next().unwrap_or_default()
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return event_page(&state, &session, &event, status, None, Some(message)).await;
         }
+        Err(err) => return Err(PageError::from(err).in_language(session.language)),
     };
-    storage::guest_lists::import(&state.db, &event, &rows, &mut report, &state.link_key, state.clock.now(), |_| {})
-        .await
-        .map_err(|e| PageError::from(e).in_language(session.language))?;
-    state.wake_mail();
     let view = ImportReportView {
         added: report.added as u64,
         duplicates: report.duplicates as u64,

@@ -9,10 +9,9 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::{OrganiserSession, id_of, see_other};
-use crate::domain::text::bounded;
+use crate::app;
 use crate::http::AppState;
 use crate::http::pages::PageError;
-use crate::storage::organisers;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,9 +36,9 @@ struct KeysPage {
 }
 
 async fn render(state: &AppState, session: &OrganiserSession, new_key: Option<String>) -> Result<Response, PageError> {
-    let keys = organisers::list_api_keys(&state.db, session.organiser.id)
+    let keys = app::organisers::api_keys(state, session.organiser.id)
         .await
-        .map_err(|e| PageError::from(crate::error::ApiError::Internal(e)))?
+        .map_err(|e| PageError::from(e).in_language(session.language))?
         .into_iter()
         .map(|key| KeyRow {
             id: key.id,
@@ -76,11 +75,11 @@ async fn create(
     Form(form): Form<CreateForm>,
 ) -> Result<Response, PageError> {
     session.check_form(&headers, &form.csrf)?;
-    let label = bounded(form.label.trim(), 0, 100, false).unwrap_or_default();
-    let label = if label.is_empty() { "dashboard".to_owned() } else { label };
-    let key = organisers::create_api_key(&state.db, session.organiser.id, &label, state.clock.now())
+    // A label too long is cut rather than refused: it is only a reminder.
+    let label: String = form.label.trim().chars().take(app::organisers::MAX_KEY_LABEL).collect();
+    let key = app::organisers::create_api_key(&state, session.organiser.id, &label, "dashboard")
         .await
-        .map_err(|e| PageError::from(crate::error::ApiError::Internal(e)))?;
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
     render(&state, &session, Some(key.as_str().to_owned())).await
 }
 
@@ -99,11 +98,8 @@ async fn revoke(
 ) -> Result<Response, PageError> {
     session.check_form(&headers, &form.csrf)?;
     let key_id = id_of(&key_id, session.language)?;
-    let revoked = organisers::revoke_api_key(&state.db, session.organiser.id, key_id, state.clock.now())
+    app::organisers::revoke_api_key(&state, session.organiser.id, key_id)
         .await
-        .map_err(|e| PageError::from(crate::error::ApiError::Internal(e)))?;
-    if !revoked {
-        return Err(PageError::not_found().in_language(session.language));
-    }
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
     Ok(see_other("/dashboard/keys"))
 }

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use super::{
     Frame, OrganiserSession, clear_session_cookie, see_other, session_cookie, set_session_cookie, verify_open_form,
 };
+use crate::app;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::token::{form_token, verify_login_token};
 use crate::http::AppState;
 use crate::http::pages::{PageError, browser_language, check_same_site, render, word};
-use crate::storage;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -73,10 +73,7 @@ async fn request_link(
         let frame = Frame::new(None, &csrf, &page);
         return Ok(render("dashboard/login.html", language, StatusCode::UNPROCESSABLE_ENTITY, &frame));
     };
-    storage::sessions::request_login_link(&state.db, &email, language, state.clock.now())
-        .await
-        .map_err(|e| PageError::from(e).in_language(language))?;
-    state.wake_mail();
+    app::sign_in::request_link(&state, &email, language).await.map_err(|e| PageError::from(e).in_language(language))?;
     let page = LoginPage { sent: true, email: email.to_string(), error: None, form_action: "/login" };
     Ok(render("dashboard/login.html", language, StatusCode::OK, &Frame::new(None, &csrf, &page)))
 }
@@ -94,7 +91,7 @@ async fn confirm_page(
 ) -> Result<Response, PageError> {
     let language = browser_language(&headers);
     let id = verify_login_token(&state.link_key, &token).ok_or_else(|| PageError::not_found().in_language(language))?;
-    if !storage::sessions::login_link_usable(&state.db, id, state.clock.now()).await? {
+    if !app::sign_in::link_usable(&state, id).await.map_err(|e| PageError::from(e).in_language(language))? {
         return Err(PageError::gone().in_language(language));
     }
     let csrf = form_token(&state.link_key, LOGIN_PURPOSE, &id.to_string());
@@ -122,12 +119,7 @@ async fn sign_in(
     if !verify_open_form(&state, LOGIN_PURPOSE, &id.to_string(), &form.csrf) {
         return Err(PageError::forbidden().in_language(language));
     }
-    let now = state.clock.now();
-    let organiser_id = storage::sessions::consume_login_link(&state.db, id, now)
-        .await
-        .map_err(|e| PageError::from(e).in_language(language))?;
-    let session = storage::sessions::create_session(&state.db, organiser_id, now).await?;
-    tracing::info!(%organiser_id, "an organiser signed in");
+    let session = app::sign_in::sign_in(&state, id).await.map_err(|e| PageError::from(e).in_language(language))?;
     let mut response = see_other("/dashboard");
     response.headers_mut().insert(header::SET_COOKIE, set_session_cookie(&state, &session));
     Ok(response)
@@ -147,7 +139,7 @@ async fn sign_out(
 ) -> Result<Response, PageError> {
     session.check_form(&headers, &form.csrf)?;
     if let Some(token) = session_cookie(&headers) {
-        storage::sessions::end_session(&state.db, &token).await?;
+        app::sign_in::sign_out(&state, &token).await?;
     }
     let mut response = see_other("/login");
     response.headers_mut().insert(header::SET_COOKIE, clear_session_cookie());

@@ -5,10 +5,13 @@
 //! type, live counts) from `/static/check-in.js`.
 
 pub mod check_in;
+pub mod event_form;
+pub mod event_page;
 pub mod events;
 pub mod import;
 pub mod keys;
 pub mod login;
+pub mod preview;
 pub mod results;
 
 use axum::Router;
@@ -21,6 +24,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::pages::{PageError, browser_language, check_same_site, render};
+use crate::app;
 use crate::domain::event::Language;
 use crate::domain::token::{form_token, same_secret, verify_form_token};
 use crate::storage;
@@ -29,11 +33,20 @@ use crate::storage::organisers::Organiser;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(events::router())
+        .merge(event_page::router())
+        .merge(preview::router())
         .merge(import::router())
         .merge(check_in::router())
         .merge(results::router())
         .merge(keys::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
+}
+
+/// The form of the buttons that only act: nothing but the anti-forgery token.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    pub csrf: String,
 }
 
 /// The session cookie's name.
@@ -127,7 +140,7 @@ impl FromRequestParts<AppState> for OrganiserSession {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let language = browser_language(&parts.headers);
         let Some(token) = session_cookie(&parts.headers) else { return Err(see_other("/login")) };
-        match storage::sessions::find_session(&state.db, &token, state.clock.now()).await {
+        match app::sign_in::session(state, &token).await {
             Ok(Some((session_id, organiser))) => {
                 Ok(Self { csrf: form_token(&state.link_key, "session", &session_id.to_string()), organiser, language })
             }

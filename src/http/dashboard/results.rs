@@ -13,15 +13,14 @@ use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::OrganiserSession;
-use super::events::{event_url, owned};
+use super::events::event_url;
+use super::{OrganiserSession, id_of};
+use crate::app;
 use crate::domain::answer::Answer;
 use crate::domain::event::Event;
-use crate::domain::mail::MailKind;
 use crate::http::AppState;
 use crate::http::pages::PageError;
 use crate::mail::context::{local_date, local_time};
-use crate::storage;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/dashboard/events/{event_id}/results", get(page))
@@ -224,12 +223,13 @@ async fn page(
     session: OrganiserSession,
     Path(event_id): Path<String>,
 ) -> Result<Response, PageError> {
-    let event = owned(&state, &session, &event_id).await?;
-    let counts = storage::events::counts(&*state.db, &[event.id]).await?.remove(&event.id).unwrap_or_default();
-    let history = storage::answers::history(&state.db, event.id).await?;
+    let id = id_of(&event_id, session.language)?;
+    let app::events::Results { event, counts, history, nudges_sent } =
+        app::events::results(&state, session.organiser.id, id)
+            .await
+            .map_err(|e| PageError::from(e).in_language(session.language))?;
     let changes: Vec<_> = history.iter().map(|c| (c.changed_at, c.guest_id, c.reply.answer)).collect();
-    let nudges = storage::outbox::sent_times(&state.db, event.id, &[MailKind::Nudge, MailKind::NudgeMaybe]).await?;
-    let days = days(&event, &changes, &nudges);
+    let days = days(&event, &changes, &nudges_sent);
     let word = |key: &str| crate::http::pages::word(session.language, key);
     let labels = ChartLabels {
         title: word("d_chart_title"),

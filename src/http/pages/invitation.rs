@@ -11,15 +11,14 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 use super::{PageError, PageEvent, check_same_site, google_calendar_url, render, word};
-use crate::domain::answer::{Answer, Reply};
+use crate::app::answers::{AnswerInput, Answerer};
+use crate::app::{self, AppError};
+use crate::domain::answer::Answer;
 use crate::domain::event::{AnswersClosed, Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::token::{InvitationToken, form_token, guest_feed_token, verify_form_token};
-use crate::error::ApiError;
 use crate::http::AppState;
 use crate::mail::dispatch::{Links, webcal};
-use crate::storage;
-use crate::storage::answers::Answerer;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/i/{token}", get(show).post(answer))
@@ -138,12 +137,12 @@ fn page(
 
 async fn find(state: &AppState, token: &str, headers: &HeaderMap) -> Result<(String, Guest, Event), PageError> {
     let not_found = || PageError::not_found().in_language(super::browser_language(headers));
+    // The hash signs the form; the token itself never goes into a page.
     let hash = InvitationToken::hash_of_presented(token).ok_or_else(not_found)?;
-    match storage::guests::find_by_token(&state.db, &hash).await {
-        Ok((guest, event)) => Ok((hash, guest, event)),
-        Err(ApiError::NotFound(_)) => Err(not_found()),
-        Err(err) => Err(err.into()),
-    }
+    let (guest, event) = app::answers::invitation(state, token)
+        .await
+        .map_err(|err| PageError::from(err).in_language(super::browser_language(headers)))?;
+    Ok((hash, guest, event))
 }
 
 /// Her page. Changes nothing, whatever the query says.
@@ -164,9 +163,8 @@ async fn show(
         }
     }
     let language = language_of(&guest, &event);
-    let position = storage::guests::waitlist_position(&*state.db, &guest)
-        .await
-        .map_err(|e| PageError::from(e).in_language(language))?;
+    let position =
+        app::answers::waitlist_position(&state, &guest).await.map_err(|e| PageError::from(e).in_language(language))?;
     let context =
         page(&state, &token, &hash, guest, &event, position, Shown { selected, saved, error: None, form: None });
     Ok(render("invitation.html", language, StatusCode::OK, &context))
@@ -216,27 +214,23 @@ async fn answer(
     };
     // Companions come with a "yes" or a "maybe"; a "no" brings nobody.
     let companions = if answer == Answer::No { 0 } else { companions };
-    let parse = |event: &Event| {
-        Reply::parse(answer, companions, &form.comment, event.details.companions_allowed).map_err(ApiError::validation)
-    };
-    let now = state.clock.now();
-    match storage::answers::record(&state.db, Answerer::Guest { token_hash: hash.clone() }, parse, now).await {
-        Ok(_) => {
-            state.wake_mail();
-            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/i/{token}?saved=1"))]).into_response())
-        }
-        Err(ApiError::Validation { fields }) => {
+    let input = AnswerInput { answer, companions, comment: form.comment.clone() };
+    match app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await {
+        Ok(_) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/i/{token}?saved=1"))]).into_response()),
+        Err(AppError::Invalid(fields)) => {
             let key =
                 if fields.contains_key("comment") { "error_comment_too_long" } else { "error_too_many_companions" };
             again(StatusCode::UNPROCESSABLE_ENTITY, key, Some(answer), guest, None)
         }
-        Err(ApiError::Conflict { code, .. }) => {
-            let key = if code == "event_not_published" { "error_not_open_yet" } else { "error_not_enough_seats" };
-            let position = storage::guests::waitlist_position(&*state.db, &guest).await?;
-            again(StatusCode::CONFLICT, key, Some(answer), guest, position)
+        Err(AppError::NotEnoughSeats { .. }) => {
+            let position = app::answers::waitlist_position(&state, &guest).await?;
+            again(StatusCode::CONFLICT, "error_not_enough_seats", Some(answer), guest, position)
         }
-        Err(ApiError::Gone { .. }) => {
-            let position = storage::guests::waitlist_position(&*state.db, &guest).await?;
+        Err(AppError::AnswersClosed { closed: AnswersClosed::NotPublished, .. }) => {
+            again(StatusCode::CONFLICT, "error_not_open_yet", Some(answer), guest, None)
+        }
+        Err(AppError::AnswersClosed { .. }) => {
+            let position = app::answers::waitlist_position(&state, &guest).await?;
             again(StatusCode::GONE, "error_answers_closed", None, guest, position)
         }
         Err(err) => Err(PageError::from(err).in_language(language)),

@@ -20,9 +20,11 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 
+use crate::app::AppError;
 use crate::domain::event::{Event, Language};
 use crate::error::ApiError;
 use crate::mail::context::EventContext;
+use crate::storage::StorageError;
 
 /// The page templates and their words. Built once: both are compiled into the
 /// binary and never change while it runs, so a shared static is as good as
@@ -209,9 +211,35 @@ impl From<ApiError> for PageError {
     }
 }
 
+impl From<AppError> for PageError {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::NotFound(_) => Self::not_found(),
+            AppError::AnswersClosed { .. }
+            | AppError::EventCancelled
+            | AppError::RegistrationClosed
+            | AppError::LinkSpent { .. } => Self::gone(),
+            AppError::Internal(err) => {
+                tracing::error!(error = format!("{err:#}"), "page failed");
+                Self { status: StatusCode::INTERNAL_SERVER_ERROR, kind: "internal", language: Language::En }
+            }
+            other => {
+                tracing::warn!(error = %other, "page request refused");
+                Self::bad_request()
+            }
+        }
+    }
+}
+
+impl From<StorageError> for PageError {
+    fn from(err: StorageError) -> Self {
+        AppError::from(err).into()
+    }
+}
+
 impl From<sea_orm::DbErr> for PageError {
     fn from(err: sea_orm::DbErr) -> Self {
-        ApiError::from(err).into()
+        AppError::from(err).into()
     }
 }
 

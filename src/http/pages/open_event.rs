@@ -14,13 +14,12 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{PageError, PageEvent, browser_language, check_same_site, google_calendar_url, render, word};
-use crate::domain::event::{Event, EventStatus, Language};
+use crate::app::{self, AppError};
+use crate::domain::event::{Event, Language};
 use crate::domain::guest::NewGuest;
 use crate::domain::token::{form_token, registration_token, verify_form_token, verify_registration_token};
-use crate::error::ApiError;
 use crate::http::AppState;
-use crate::storage;
-use crate::storage::registrations::{Registration, accepts_registrations};
+use crate::storage::registrations::Registration;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -73,11 +72,9 @@ struct EventPage {
 pub async fn find_public(state: &AppState, event_id: &str, headers: &HeaderMap) -> Result<Event, PageError> {
     let not_found = || PageError::not_found().in_language(browser_language(headers));
     let id = Uuid::parse_str(event_id).map_err(|_| not_found())?;
-    match storage::events::find_by_id(&*state.db, id).await {
-        Ok(event) if event.details.open_registration && event.status != EventStatus::Draft => Ok(event),
-        Ok(_) | Err(ApiError::NotFound(_)) => Err(not_found()),
-        Err(err) => Err(err.into()),
-    }
+    app::registrations::open_event(state, id)
+        .await
+        .map_err(|err| PageError::from(err).in_language(browser_language(headers)))
 }
 
 fn event_page(
@@ -90,7 +87,7 @@ fn event_page(
     let language = event.details.language;
     EventPage {
         event: PageEvent::new(event, language),
-        registration_open: accepts_registrations(event, state.clock.now()),
+        registration_open: event.accepts_registrations(state.now()),
         registered,
         form,
         field_errors: errors,
@@ -150,9 +147,9 @@ async fn register(
         }
     };
     if form.website.is_empty() {
-        match storage::registrations::request(&state.db, event.id, &person, state.clock.now()).await {
-            Ok(()) => state.wake_mail(),
-            Err(ApiError::Gone { .. }) => {
+        match app::registrations::request(&state, event.id, &person).await {
+            Ok(()) => {}
+            Err(AppError::RegistrationClosed) => {
                 let context = event_page(&state, &event, None, values, BTreeMap::default());
                 return Ok(render("event.html", language, StatusCode::GONE, &context));
             }
@@ -185,14 +182,11 @@ async fn find_registration(
 ) -> Result<Registration, PageError> {
     let id = verify_registration_token(&state.link_key, token)
         .ok_or_else(|| PageError::not_found().in_language(language))?;
-    let registration = match storage::registrations::find(&*state.db, id).await {
-        Ok(registration) if registration.event_id == event.id => registration,
-        Ok(_) | Err(ApiError::NotFound(_)) => return Err(PageError::not_found().in_language(language)),
-        Err(err) => return Err(PageError::from(err).in_language(language)),
-    };
-    storage::registrations::link_usable(&registration, state.clock.now())
-        .map_err(|_| PageError::gone().in_language(language))?;
-    Ok(registration)
+    match app::registrations::pending(state, id).await {
+        Ok((registration, _)) if registration.event_id == event.id => Ok(registration),
+        Ok(_) => Err(PageError::not_found().in_language(language)),
+        Err(err) => Err(PageError::from(err).in_language(language)),
+    }
 }
 
 /// The emailed link shows a button: mail scanners open links, and must not
@@ -236,11 +230,9 @@ async fn confirm(
     if !verify_form_token(&state.link_key, CONFIRM_PURPOSE, &registration.id.to_string(), &form.csrf) {
         return Err(PageError::forbidden().in_language(language));
     }
-    let (guest, invitation) =
-        storage::registrations::confirm(&state.db, registration.id, &state.link_key, state.clock.now())
-            .await
-            .map_err(|e| PageError::from(e).in_language(language))?;
-    state.wake_mail();
+    let (guest, invitation) = app::registrations::confirm(&state, registration.id)
+        .await
+        .map_err(|e| PageError::from(e).in_language(language))?;
     tracing::info!(event_id = %event.id, guest_id = %guest.id, "an open registration was confirmed");
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/i/{}", invitation.as_str()))]).into_response())
 }

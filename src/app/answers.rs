@@ -1,0 +1,297 @@
+//! Answering an invitation, by the guest herself or by her organiser, under
+//! the deadline and the seating rules; promoting from the waiting list.
+//!
+//! Only answers that can move seats (a "yes", or leaving a seat or the
+//! waiting list, on an event with a capacity) lock the event row; the others
+//! touch only the guest's own row, so they never queue behind each other.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{App, AppError, Happening, Result, Work};
+use crate::domain::answer::{Answer, Channel, MAX_COMPANIONS_BY_ORGANISER, Reply};
+use crate::domain::event::{Event, EventStatus};
+use crate::domain::guest::Guest;
+use crate::domain::mail::{AnswerNote, MailKind};
+use crate::domain::seating::{self, Placement, SeatContext};
+use crate::domain::token::InvitationToken;
+use crate::storage::organisers::Notifications;
+use crate::storage::outbox::Audience;
+use crate::storage::{self, Missing};
+
+/// Whose answer is being recorded, and how the guest is found.
+#[derive(Debug, Clone, Copy)]
+pub enum Answerer<'a> {
+    /// The guest herself, by the token she presented. Bound by the event's
+    /// status, deadline and companion limit.
+    Guest { token: &'a str },
+    /// The organiser, for one of her guests. Bound by none of them.
+    Organiser { organiser_id: Uuid, event_id: Uuid, guest_id: Uuid },
+}
+
+/// An answer as a door received it, before validation.
+#[derive(Debug, Clone)]
+pub struct AnswerInput {
+    pub answer: Answer,
+    pub companions: i64,
+    pub comment: String,
+}
+
+/// What recording an answer did.
+#[derive(Debug, Clone)]
+pub struct AnswerOutcome {
+    pub event: Event,
+    pub guest: Guest,
+    /// Her 1-based place if her "yes" is waiting for a seat.
+    pub waitlist_position: Option<u32>,
+    /// Guests seated from the waiting list because of this change.
+    pub promoted: Vec<Uuid>,
+}
+
+/// A guest's invitation, by the token she presented.
+pub async fn invitation(app: &App, token: &str) -> Result<(Guest, Event)> {
+    let hash = InvitationToken::hash_of_presented(token).ok_or(AppError::NotFound(Missing::Invitation))?;
+    Ok(storage::guests::find_by_token(&*app.db, &hash).await?)
+}
+
+/// Her 1-based place on the waiting list, if she is on it.
+pub async fn waitlist_position(app: &App, guest: &Guest) -> Result<Option<u32>> {
+    Ok(storage::guests::waitlist_position(&*app.db, guest).await?)
+}
+
+async fn find(work: &Work, answerer: Answerer<'_>) -> Result<(Channel, Guest, Event)> {
+    match answerer {
+        Answerer::Guest { token } => {
+            let hash = InvitationToken::hash_of_presented(token).ok_or(AppError::NotFound(Missing::Invitation))?;
+            let (guest, event) = storage::guests::find_by_token(&**work, &hash).await?;
+            Ok((Channel::Guest, guest, event))
+        }
+        Answerer::Organiser { organiser_id, event_id, guest_id } => {
+            let (guest, event) = storage::answers::find_owned_guest(&**work, organiser_id, event_id, guest_id).await?;
+            Ok((Channel::Organiser, guest, event))
+        }
+    }
+}
+
+fn may_answer(channel: Channel, event: &Event, now: DateTime<Utc>) -> Result<()> {
+    if channel == Channel::Guest {
+        event
+            .guest_may_answer(now)
+            .map_err(|closed| AppError::AnswersClosed { closed, time_zone: event.details.schedule.time_zone })?;
+    }
+    Ok(())
+}
+
+/// Records an answer in one transaction, with what follows from it: seats,
+/// the waiting list, the emails it causes and the organiser's note.
+pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
+    let now = app.now();
+    let mut work = app.begin().await?;
+    let (channel, mut guest, mut event) = find(&work, answerer).await?;
+    let companion_limit = match channel {
+        Channel::Guest => event.details.companions_allowed,
+        _ => MAX_COMPANIONS_BY_ORGANISER as u32,
+    };
+    let reply =
+        Reply::parse(input.answer, input.companions, &input.comment, companion_limit).map_err(AppError::Invalid)?;
+    may_answer(channel, &event, now)?;
+
+    let mut moves_seats =
+        event.details.capacity.is_some() && (reply.answer == Answer::Yes || guest.is_seated() || guest.is_waiting());
+    if !moves_seats && reply.answer == Answer::Yes {
+        // A "yes" on an event without a capacity: make sure none is being set
+        // right now, or the recount that comes with it would miss this seat.
+        event = storage::events::lock_shared(&*work, event.id).await?;
+        moves_seats = event.details.capacity.is_some();
+    }
+    if !moves_seats {
+        // Her answer held no seat when we read it. Write the new one only if
+        // that is still so: a concurrent "yes" may have seated her since, and
+        // then this change moves seats after all.
+        if storage::answers::write_reply_if_seatless(&*work, guest.id, &reply, now).await? {
+            let change = storage::answers::log_change(&*work, event.id, guest.id, &reply, false, channel, now).await?;
+            note_for_organiser(&mut work, &event, &guest, &reply, false, channel, change, now).await?;
+            work.happened(answered(&event, &guest, &reply));
+            work.commit(app).await?;
+            let guest = Guest { reply: Some(reply), answered_at: Some(now), waitlisted_at: None, ..guest };
+            return Ok(AnswerOutcome { event, guest, waitlist_position: None, promoted: Vec::new() });
+        }
+        // Start over in a new transaction: on PostgreSQL, an UPDATE whose
+        // row changed under it keeps that row locked even when it no longer
+        // matches, and holding a guest's row while waiting for the event's
+        // lock deadlocks with a change that holds the event and promotes her.
+        work.rollback().await?;
+        work = app.begin().await?;
+    }
+
+    // Serialise seat changes for this event, then re-read the guest: a
+    // concurrent change of her own answer may have committed meanwhile.
+    event = storage::events::lock(&*work, event.id).await?;
+    // Read again under the lock: the event may have closed or been cancelled since.
+    may_answer(channel, &event, now)?;
+    guest = storage::guests::find_in_event(&*work, event.id, guest.id).await?;
+    let held_before = if guest.is_seated() { party_of(&guest) } else { 0 };
+
+    let placement = if reply.answer == Answer::Yes {
+        let context = SeatContext {
+            capacity: event.details.capacity,
+            taken_by_others: event.seats_taken - held_before,
+            currently_seated: guest.is_seated(),
+            someone_waiting_ahead: storage::answers::someone_waiting_ahead(&*work, &guest).await?,
+        };
+        context.place(reply.party_size()).map_err(|short| AppError::NotEnoughSeats { seats_left: short.seats_left })?
+    } else {
+        Placement::Seated
+    };
+    let waitlisted_at = match (reply.answer, placement) {
+        // A guest already waiting keeps her place in the queue.
+        (Answer::Yes, Placement::Waitlisted) => Some(guest.waitlisted_at.unwrap_or(now)),
+        _ => None,
+    };
+    let updated = storage::answers::write_reply(&*work, guest.id, &reply, waitlisted_at, now).await?;
+    let waitlisted = waitlisted_at.is_some();
+    let change = storage::answers::log_change(&*work, event.id, guest.id, &reply, waitlisted, channel, now).await?;
+    note_for_organiser(&mut work, &event, &guest, &reply, waitlisted, channel, change, now).await?;
+    work.happened(answered(&event, &guest, &reply));
+    if let Some(since) = waitlisted_at.filter(|_| !guest.is_waiting() && event.status == EventStatus::Published) {
+        let slot = since.to_rfc3339();
+        let only = Audience::Only(vec![guest.id]);
+        let queued =
+            storage::outbox::enqueue_for_guests(&*work, &event, MailKind::Waitlisted, &slot, only, now, now).await?;
+        work.queued(queued);
+    }
+
+    let mut promoted = Vec::new();
+    // The counter is kept while there is a capacity (and recounted when one is set).
+    if event.details.capacity.is_some() {
+        let held_after = if updated.is_seated() { reply.party_size() } else { 0 };
+        let seats_taken = event.seats_taken - held_before + held_after;
+        // Only freed seats, or a place freed at the head of the queue, can
+        // let someone in from the waiting list.
+        if held_after < held_before || (guest.is_waiting() && !updated.is_waiting()) {
+            let settled = settle_seats(&mut work, &event, seats_taken, now).await?;
+            promoted = settled.promoted;
+            event.seats_taken = settled.seats_taken;
+        } else {
+            storage::answers::store_seats_taken(&*work, &event, seats_taken).await?;
+            event.seats_taken = seats_taken;
+        }
+    }
+    let waitlist_position = storage::guests::waitlist_position(&*work, &updated).await?;
+    work.commit(app).await?;
+    Ok(AnswerOutcome { event, guest: updated, waitlist_position, promoted })
+}
+
+fn answered(event: &Event, before: &Guest, reply: &Reply) -> Happening {
+    Happening::Answered {
+        event: event.id,
+        guest: before.id,
+        before: before.reply.as_ref().map(|r| r.answer),
+        after: reply.answer,
+    }
+}
+
+fn party_of(guest: &Guest) -> u32 {
+    guest.reply.as_ref().map_or(0, Reply::party_size)
+}
+
+/// What settling the seats did.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settled {
+    /// Guests seated from the waiting list, in order.
+    pub promoted: Vec<Uuid>,
+    /// The event's seat count afterwards.
+    pub seats_taken: u32,
+}
+
+/// Seats waiting parties, first come first served, while the head of the
+/// list fits, stores the event's resulting seat count and tells those
+/// promoted. `seats_taken` is the count before promotions. Must run in a
+/// unit of work holding the event's lock (`storage::events::lock`).
+pub(crate) async fn settle_seats(
+    work: &mut Work,
+    event: &Event,
+    seats_taken: u32,
+    now: DateTime<Utc>,
+) -> Result<Settled> {
+    let waiting = storage::answers::waiting_list(&**work, event.id).await?;
+    let parties: Vec<(Uuid, u32)> = waiting.iter().map(|g| (g.id, party_of(g).max(1))).collect();
+    let promoted = seating::promotions(event.details.capacity, seats_taken, &parties);
+    let mut seats_taken = seats_taken;
+    for guest in waiting.iter().filter(|g| promoted.contains(&g.id)) {
+        storage::answers::seat(&**work, guest.id, now).await?;
+        if let Some(reply) = &guest.reply {
+            seats_taken += reply.party_size();
+            storage::answers::log_change(&**work, event.id, guest.id, reply, false, Channel::WaitingList, now).await?;
+        }
+    }
+    storage::answers::store_seats_taken(&**work, event, seats_taken).await?;
+    if !promoted.is_empty() {
+        work.happened(Happening::Promoted { event: event.id, guests: promoted.clone() });
+        if event.status == EventStatus::Published {
+            let slot = now.to_rfc3339();
+            let only = Audience::Only(promoted.clone());
+            let queued =
+                storage::outbox::enqueue_for_guests(&**work, event, MailKind::Promoted, &slot, only, now, now).await?;
+            work.queued(queued);
+        }
+    }
+    Ok(Settled { promoted, seats_taken })
+}
+
+/// Tells the organiser about a guest's own answer that carries a comment or
+/// changes her mind, if she wants a note for each (a digest collects the
+/// rest later from the history).
+#[allow(clippy::too_many_arguments)]
+async fn note_for_organiser(
+    work: &mut Work,
+    event: &Event,
+    before: &Guest,
+    reply: &Reply,
+    waitlisted: bool,
+    channel: Channel,
+    change: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let previous = before.reply.as_ref().map(|r| r.answer);
+    let changed_mind = previous.is_some_and(|p| p != reply.answer);
+    let new_comment = !reply.comment.is_empty() && before.reply.as_ref().is_none_or(|r| r.comment != reply.comment);
+    if channel != Channel::Guest || !(changed_mind || new_comment) {
+        return Ok(());
+    }
+    let Some(organiser) = storage::organisers::find_many(&**work, [event.organiser_id]).await?.pop() else {
+        return Ok(());
+    };
+    if organiser.notifications != Notifications::Each {
+        return Ok(());
+    }
+    let note = AnswerNote {
+        guest_name: before.name.clone(),
+        guest_email: before.email.to_string(),
+        answer: reply.answer.as_str().to_owned(),
+        previous_answer: previous.map(|a| a.as_str().to_owned()),
+        companions: reply.companions,
+        comment: reply.comment.clone(),
+        waitlisted,
+    };
+    let payload = serde_json::to_value(&note).map_err(anyhow::Error::from)?;
+    let queued = storage::outbox::enqueue_for_organiser(
+        &**work,
+        event,
+        MailKind::OrganiserNote,
+        &change.to_string(),
+        organiser.email.as_str(),
+        &payload,
+        now,
+        now,
+    )
+    .await?;
+    work.queued(queued);
+    Ok(())
+}
+
+/// Every answer change of the organiser's event, oldest first.
+pub async fn history(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<Vec<storage::answers::AnswerChange>> {
+    let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    Ok(storage::answers::history(&app.db, event.id).await?)
+}

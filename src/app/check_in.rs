@@ -1,0 +1,117 @@
+//! Check-in at the door: tapping guests in (and out again), and walk-ins,
+//! who become guests of the event with no invitation sent (they are here).
+
+use uuid::Uuid;
+
+use super::{App, AppError, Happening, Result};
+use crate::domain::FieldErrors;
+use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
+use crate::domain::guest::{Guest, NewGuest};
+use crate::storage::check_in::Arrival;
+use crate::storage::{self};
+
+/// Companions who came in with a guest, as a door received them: `None`
+/// means those she announced (none for a walk-in).
+fn companions(raw: Option<i64>) -> Result<Option<u32>, FieldErrors> {
+    match raw {
+        None => Ok(None),
+        Some(n) if (0..=MAX_COMPANIONS_BY_ORGANISER).contains(&n) => Ok(Some(n as u32)),
+        Some(_) => Err(FieldErrors::from([(
+            "companions".to_owned(),
+            format!("must be between 0 and {MAX_COMPANIONS_BY_ORGANISER}"),
+        )])),
+    }
+}
+
+/// Checks a guest in, keeping the time of her first check-in; `companions`
+/// defaults to those she announced with a "yes".
+pub async fn check_in(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    guest_id: Uuid,
+    companions: Option<i64>,
+) -> Result<Guest> {
+    let companions = self::companions(companions).map_err(AppError::Invalid)?;
+    let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    // Only a guest of this event: the id alone could be another's.
+    let guest = storage::guests::find_in_event(&*app.db, event.id, guest_id).await?;
+    let companions = companions
+        .unwrap_or_else(|| guest.reply.as_ref().filter(|r| r.answer == Answer::Yes).map_or(0, |r| r.companions));
+    let mut work = app.begin().await?;
+    storage::check_in::mark_arrived(&*work, event.id, Arrival::ById(guest.id), companions, app.now()).await?;
+    let guest = storage::guests::find_in_event(&*work, event.id, guest.id).await?;
+    work.happened(Happening::CheckedIn { event: event.id, guest: guest.id });
+    work.commit(app).await?;
+    Ok(guest)
+}
+
+/// Undoes a check-in (a wrong tap).
+pub async fn undo(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<Guest> {
+    let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    let mut work = app.begin().await?;
+    storage::check_in::clear(&*work, event.id, guest_id).await?;
+    let guest = storage::guests::find_in_event(&*work, event.id, guest_id).await?;
+    work.happened(Happening::CheckInUndone { event: event.id, guest: guest.id });
+    work.commit(app).await?;
+    Ok(guest)
+}
+
+/// Someone at the door who was not on the list, as a door received her.
+#[derive(Debug, Clone, Default)]
+pub struct WalkInInput {
+    pub name: String,
+    pub email: String,
+    pub companions: Option<i64>,
+    pub language: Option<String>,
+}
+
+/// Whether a walk-in was added, or turned out to be invited after all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalkIn {
+    Added,
+    AlreadyInvited,
+}
+
+/// Adds a walk-in to the event and checks her in at once, with no invitation
+/// sent. If her address was invited after all, that guest is checked in.
+pub async fn walk_in(app: &App, organiser_id: Uuid, event_id: Uuid, input: &WalkInInput) -> Result<(Guest, WalkIn)> {
+    let parsed = NewGuest::parse(&input.email, Some(input.name.trim()), input.language.as_deref());
+    let companions = self::companions(input.companions);
+    let mut errors = FieldErrors::new();
+    if input.name.trim().is_empty() {
+        errors.insert("name".to_owned(), "is required for a walk-in".to_owned());
+    }
+    let person = match parsed {
+        Ok(person) => Some(person),
+        Err(fields) => {
+            errors.extend(fields);
+            None
+        }
+    };
+    if let Err(fields) = &companions {
+        errors.extend(fields.clone());
+    }
+    let (Some(person), Ok(companions), true) = (person, companions, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let now = app.now();
+    let mut work = app.begin().await?;
+    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let added = storage::guests::insert_unless_invited(&*work, event.id, &person, &app.link_key, now).await?;
+    let arrival = Arrival::ByAddress(&person.email);
+    storage::check_in::mark_arrived(&*work, event.id, arrival, companions.unwrap_or(0), now).await?;
+    let outcome = if added.is_some() {
+        storage::check_in::mark_walk_in(&*work, event.id, &person.email).await?;
+        WalkIn::Added
+    } else {
+        WalkIn::AlreadyInvited
+    };
+    let guest = storage::guests::find_by_address(&*work, event.id, &person.email).await?;
+    work.happened(match outcome {
+        WalkIn::Added => Happening::WalkIn { event: event.id, guest: guest.id },
+        WalkIn::AlreadyInvited => Happening::CheckedIn { event: event.id, guest: guest.id },
+    });
+    work.commit(app).await?;
+    Ok((guest, outcome))
+}

@@ -1,0 +1,209 @@
+//! Inviting guests, one or many, and removing them.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{App, AppError, Happening, Result, Work};
+use crate::domain::FieldErrors;
+use crate::domain::answer::Reply;
+use crate::domain::event::{Event, EventStatus};
+use crate::domain::guest::{Guest, NewGuest};
+use crate::domain::mail::MailKind;
+use crate::domain::token::InvitationToken;
+use crate::storage::entities::outbox as outbox_rows;
+use crate::storage::outbox::Audience;
+use crate::storage::{self};
+
+/// Most rows accepted in one bulk request; larger lists go in several.
+pub const MAX_BULK_GUESTS: usize = 1000;
+
+/// The organiser's event; someone else's is reported as not found.
+pub async fn owned_event(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<Event> {
+    Ok(storage::events::find_owned(&*app.db, organiser_id, event_id).await?)
+}
+
+/// Invites one guest; a guest of a published event gets her invitation at
+/// once. The token is returned in clear here and nowhere else.
+pub async fn invite(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    guest: &NewGuest,
+) -> Result<(Guest, InvitationToken)> {
+    let mut added = invite_many(app, organiser_id, event_id, std::slice::from_ref(guest)).await?;
+    added.pop().flatten().ok_or_else(|| AppError::AlreadyInvited { email: guest.email.to_string() })
+}
+
+/// What became of one row of a list of guests to invite.
+#[derive(Debug)]
+pub enum RowOutcome {
+    Added(Guest, InvitationToken),
+    /// Already invited, or listed earlier in the same batch.
+    Duplicate,
+    Invalid(FieldErrors),
+}
+
+/// Invites every valid row, in one transaction, and says what became of each.
+/// The list must hold between 1 and [`MAX_BULK_GUESTS`] rows.
+pub async fn invite_rows(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    rows: Vec<Result<NewGuest, FieldErrors>>,
+) -> Result<Vec<RowOutcome>> {
+    if rows.is_empty() || rows.len() > MAX_BULK_GUESTS {
+        return Err(AppError::field("guests", format!("must hold between 1 and {MAX_BULK_GUESTS} guests")));
+    }
+    let valid: Vec<NewGuest> = rows.iter().filter_map(|row| row.as_ref().ok().cloned()).collect();
+    let mut added = invite_many(app, organiser_id, event_id, &valid).await?.into_iter();
+    Ok(rows
+        .into_iter()
+        .map(|row| match row {
+            Err(errors) => RowOutcome::Invalid(errors),
+            Ok(_) => match added.next().flatten() {
+                Some((guest, token)) => RowOutcome::Added(guest, token),
+                None => RowOutcome::Duplicate,
+            },
+        })
+        .collect())
+}
+
+/// Invites many guests in one transaction; `None` marks an address that was
+/// already invited (or appeared earlier in the same batch). Invitations of a
+/// published event are queued with them.
+pub async fn invite_many(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    new_guests: &[NewGuest],
+) -> Result<Vec<Option<(Guest, InvitationToken)>>> {
+    let now = app.now();
+    let mut work = app.begin().await?;
+    // Read the status under the event's lock: a publish committing meanwhile
+    // either sees these guests or is seen here, so nobody is left uninvited.
+    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let added = insert_guests(&mut work, &event, new_guests, app, now).await?;
+    work.commit(app).await?;
+    Ok(added)
+}
+
+/// Inserts guests under the event's lock and queues their invitations if
+/// the event is published.
+pub(crate) async fn insert_guests(
+    work: &mut Work,
+    event: &Event,
+    new_guests: &[NewGuest],
+    app: &App,
+    now: DateTime<Utc>,
+) -> Result<Vec<Option<(Guest, InvitationToken)>>> {
+    let mut results = Vec::with_capacity(new_guests.len());
+    for guest in new_guests {
+        results.push(storage::guests::insert_unless_invited(&**work, event.id, guest, &app.link_key, now).await?);
+    }
+    let ids: Vec<Uuid> = results.iter().flatten().map(|(g, _)| g.id).collect();
+    if !ids.is_empty() {
+        work.happened(Happening::GuestsInvited { event: event.id, count: ids.len() });
+        if event.status == EventStatus::Published {
+            let queued = storage::outbox::enqueue_for_guests(
+                &**work,
+                event,
+                MailKind::Invitation,
+                "",
+                Audience::Only(ids),
+                now,
+                now,
+            )
+            .await?;
+            work.queued(queued);
+        }
+    }
+    Ok(results)
+}
+
+/// Removes a guest, then seats whoever her departure makes room for (and
+/// tells them at once).
+pub async fn remove(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<()> {
+    let now = app.now();
+    let mut work = app.begin().await?;
+    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let guest = storage::guests::find_in_event(&*work, event.id, guest_id).await?;
+    storage::guests::delete(&*work, event.id, guest.id).await?;
+    // The seat counter is kept only while the event has a capacity.
+    if event.details.capacity.is_some() && (guest.is_seated() || guest.is_waiting()) {
+        let held = if guest.is_seated() { guest.reply.as_ref().map_or(0, Reply::party_size) } else { 0 };
+        super::answers::settle_seats(&mut work, &event, event.seats_taken.saturating_sub(held), now).await?;
+    }
+    work.happened(Happening::GuestRemoved { event: event.id, guest: guest.id });
+    work.commit(app).await
+}
+
+/// Sends a guest her invitation again (a lost email, a corrected address).
+/// Only a published event sends invitations; each resend is an email of
+/// its own, however many came before.
+pub async fn resend_invitation(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<()> {
+    let now = app.now();
+    let mut work = app.begin().await?;
+    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let guest = storage::guests::find_in_event(&*work, event.id, guest_id).await?;
+    if event.status != EventStatus::Published {
+        return Err(AppError::NotPublished);
+    }
+    // The slot is the time of the resend, so it never merges with an earlier one.
+    let slot = format!("resend:{}", now.timestamp_millis());
+    let queued = storage::outbox::enqueue_for_guests(
+        &*work,
+        &event,
+        MailKind::Invitation,
+        &slot,
+        Audience::Only(vec![guest.id]),
+        now,
+        now,
+    )
+    .await?;
+    work.queued(queued);
+    work.commit(app).await
+}
+
+/// The guests of an event already found, in the order they were invited,
+/// each with her waiting-list place: the light list the door uses.
+pub async fn roster(app: &App, event: &Event) -> Result<Vec<(Guest, Option<u32>)>> {
+    Ok(storage::guests::list(&app.db, event.id).await?)
+}
+
+/// A guest as her organiser sees her: answer, waiting-list place, whether
+/// she unsubscribed, and her emails.
+#[derive(Debug, Clone)]
+pub struct GuestRecord {
+    pub guest: Guest,
+    pub waitlist_position: Option<u32>,
+    pub unsubscribed: bool,
+    pub emails: Vec<outbox_rows::Model>,
+}
+
+/// Every guest of the organiser's event, in the order they were invited.
+pub async fn list(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Event, Vec<GuestRecord>)> {
+    let event = owned_event(app, organiser_id, event_id).await?;
+    let guests = storage::guests::list(&app.db, event.id).await?;
+    let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
+    let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
+    let unsubscribed: HashSet<String> =
+        storage::unsubscribes::among(&*app.db, organiser_id, &emails).await?.into_iter().collect();
+    let mut mail: HashMap<Uuid, Vec<outbox_rows::Model>> = HashMap::new();
+    for row in storage::outbox::for_guests(&app.db, &ids).await? {
+        if let Some(guest_id) = row.guest_id {
+            mail.entry(guest_id).or_default().push(row);
+        }
+    }
+    let records = guests
+        .into_iter()
+        .map(|(guest, waitlist_position)| GuestRecord {
+            unsubscribed: unsubscribed.contains(guest.email.as_str()),
+            emails: mail.remove(&guest.id).unwrap_or_default(),
+            guest,
+            waitlist_position,
+        })
+        .collect();
+    Ok((event, records))
+}

@@ -1,0 +1,132 @@
+//! The application layer: every operation a door can ask for, one module per
+//! use case. Each operation validates its input into domain values, runs the
+//! rules in one transaction through storage, and returns what happened or
+//! an [`AppError`]. Committing, waking the mail dispatcher and recording what
+//! happened live in [`Work::commit`], so no door does them by hand.
+pub mod answers;
+pub mod check_in;
+pub mod error;
+pub mod events;
+pub mod feeds;
+pub mod guest_lists;
+pub mod guests;
+pub mod organisers;
+pub mod registrations;
+pub mod schedule;
+pub mod sign_in;
+pub mod unsubscribes;
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseTransaction;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+pub use error::{AppError, OneTimeLink, Result};
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::domain::answer::Answer;
+use crate::domain::token::SecretKey;
+use crate::storage::{self, Db, WriteTransaction};
+
+/// What every operation can reach: the database, the clock, the settings,
+/// the key links derive from, and the dispatcher's bell.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub clock: Clock,
+    /// Derives invitation, unsubscribe and form tokens.
+    pub link_key: SecretKey,
+    mail_waker: Arc<Notify>,
+}
+
+impl App {
+    pub fn new(db: Db, settings: Arc<Settings>, clock: Clock, link_key: SecretKey, mail_waker: Arc<Notify>) -> Self {
+        Self { db, settings, clock, link_key, mail_waker }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The bell the dispatcher listens to.
+    pub fn mail_waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.mail_waker)
+    }
+
+    /// Starts a unit of work that writes.
+    pub(crate) async fn begin(&self) -> Result<Work> {
+        Ok(Work { tx: storage::begin_write(&self.db).await?, mail_queued: 0, happened: Vec::new() })
+    }
+}
+
+/// Something that happened, recorded once by [`Work::commit`]: today in the
+/// log; the hook where webhooks and the audit history plug in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Happening {
+    EventCreated { event: Uuid },
+    EventChanged { event: Uuid, calendar_changed: bool },
+    EventPublished { event: Uuid },
+    EventCancelled { event: Uuid },
+    GuestsInvited { event: Uuid, count: usize },
+    GuestRemoved { event: Uuid, guest: Uuid },
+    Answered { event: Uuid, guest: Uuid, before: Option<Answer>, after: Answer },
+    Promoted { event: Uuid, guests: Vec<Uuid> },
+    CheckedIn { event: Uuid, guest: Uuid },
+    CheckInUndone { event: Uuid, guest: Uuid },
+    WalkIn { event: Uuid, guest: Uuid },
+    RegistrationRequested { event: Uuid },
+    RegistrationConfirmed { event: Uuid, guest: Uuid },
+    Unsubscribed { organiser: Uuid },
+    SignInLinkSent { organiser: Uuid },
+    SignedIn { organiser: Uuid },
+}
+
+/// One write transaction and what it did. Dropped without
+/// [`commit`](Self::commit), it rolls back and nothing happened.
+pub(crate) struct Work {
+    tx: WriteTransaction,
+    mail_queued: u64,
+    happened: Vec<Happening>,
+}
+
+impl Deref for Work {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+impl Work {
+    /// Notes emails queued in this transaction (the count storage returned).
+    pub fn queued(&mut self, emails: u64) {
+        self.mail_queued += emails;
+    }
+
+    pub fn happened(&mut self, happening: Happening) {
+        self.happened.push(happening);
+    }
+
+    /// Commits, then rings the dispatcher if mail was queued (so it leaves
+    /// within seconds, not at the next tick) and records what happened.
+    pub async fn commit(self, app: &App) -> Result<()> {
+        self.tx.commit().await?;
+        if self.mail_queued > 0 {
+            app.mail_waker.notify_one();
+        }
+        for happening in self.happened {
+            tracing::debug!(?happening, "happened");
+        }
+        Ok(())
+    }
+
+    /// Gives up the transaction (and, on SQLite, the writer's turn).
+    pub async fn rollback(self) -> Result<()> {
+        Ok(self.tx.rollback().await?)
+    }
+}

@@ -1,0 +1,308 @@
+//! One event's page: what is planned, who is coming, and what she can do
+//! for each guest (answer for her, send her invitation again, remove her),
+//! plus the guest list as a spreadsheet.
+
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+use super::event_form::plan_sentence;
+use super::events::{event_url, owned};
+use super::{ActionForm, OrganiserSession, id_of, see_other};
+use crate::app::answers::{AnswerInput, Answerer};
+use crate::app::{self, AppError};
+use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
+use crate::domain::event::Event;
+use crate::http::AppState;
+use crate::http::pages::{PageError, word};
+use crate::http::views::GuestView;
+use crate::mail::context::{local_date, local_time};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard/events/{event_id}", get(show))
+        .route("/dashboard/events/{event_id}/guests/{guest_id}/answer", post(set_answer))
+        .route("/dashboard/events/{event_id}/guests/{guest_id}/resend", post(resend))
+        .route("/dashboard/events/{event_id}/guests/{guest_id}/remove", post(remove))
+        .route("/dashboard/events/{event_id}/guests.csv", get(export))
+}
+
+#[derive(Serialize)]
+struct EventSummary {
+    id: uuid::Uuid,
+    title: String,
+    status: &'static str,
+    date_local: String,
+    start_time_local: String,
+    end_time_local: String,
+    time_zone: String,
+    venue_name: String,
+    venue_address: String,
+    public_url: Option<String>,
+    plan_sentence: String,
+    /// The event is today (in its zone): check-in comes first.
+    is_today: bool,
+}
+
+#[derive(Serialize)]
+struct EmailStatus {
+    kind: String,
+    status: String,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct GuestRow {
+    id: uuid::Uuid,
+    name: String,
+    email: String,
+    answer: Option<Answer>,
+    companions: u32,
+    comment: String,
+    waitlist_position: Option<u32>,
+    checked_in: bool,
+    walk_in: bool,
+    unsubscribed: bool,
+    email_status: Option<EmailStatus>,
+}
+
+#[derive(Serialize)]
+struct EventUrls {
+    edit: String,
+    publish: String,
+    cancel: String,
+    check_in: String,
+    results: String,
+    export: String,
+    import: String,
+    preview: String,
+    guests_base: String,
+}
+
+#[derive(Serialize)]
+pub struct ImportReportView {
+    pub added: u64,
+    pub duplicates: u64,
+    pub invalid: u64,
+    pub rows: Vec<ImportRowView>,
+}
+
+#[derive(Serialize)]
+pub struct ImportRowView {
+    pub line: usize,
+    pub email: String,
+    pub name: String,
+    pub status: &'static str,
+    pub reason: String,
+}
+
+#[derive(Serialize)]
+struct EventPage {
+    event: EventSummary,
+    summary: crate::http::views::SummaryView,
+    guests: Vec<GuestRow>,
+    urls: EventUrls,
+    import_report: Option<ImportReportView>,
+    flash: Option<String>,
+}
+
+/// The event page, optionally with the report of an import just made.
+pub async fn event_page(
+    state: &AppState,
+    session: &OrganiserSession,
+    event: &Event,
+    status: StatusCode,
+    import_report: Option<ImportReportView>,
+    flash: Option<String>,
+) -> Result<Response, PageError> {
+    let counts = app::events::counts(state, event).await?;
+    let (_, records) = app::guests::list(state, session.organiser.id, event.id).await?;
+    let guests = records
+        .into_iter()
+        .map(GuestView::from)
+        .map(|view| GuestRow {
+            id: view.id,
+            name: view.name,
+            email: view.email,
+            answer: view.reply.as_ref().map(|r| r.answer),
+            companions: view.reply.as_ref().map_or(0, |r| r.companions),
+            comment: view.reply.map(|r| r.comment).unwrap_or_default(),
+            waitlist_position: view.waitlist_position,
+            checked_in: view.checked_in_at.is_some(),
+            walk_in: view.walk_in,
+            unsubscribed: view.unsubscribed,
+            email_status: view.emails.last().map(|e| EmailStatus {
+                kind: e.kind.clone(),
+                status: e.status.clone(),
+                error: e.error.clone(),
+            }),
+        })
+        .collect();
+    let base = event_url(event.id);
+    let details = &event.details;
+    let links = crate::mail::dispatch::Links::new(&state.settings.public_url);
+    let page = EventPage {
+        event: EventSummary {
+            id: event.id,
+            title: details.title.clone(),
+            status: event.status.as_str(),
+            date_local: local_date(details.schedule.starts_at, event, session.language),
+            start_time_local: local_time(details.schedule.starts_at, event),
+            end_time_local: local_time(details.schedule.ends_at, event),
+            time_zone: details.schedule.time_zone.name().to_owned(),
+            venue_name: details.venue.name.clone(),
+            venue_address: details.venue.address.clone(),
+            public_url: details.open_registration.then(|| links.public_event(event.id)),
+            plan_sentence: plan_sentence(event, session.language),
+            is_today: {
+                let zone = details.schedule.time_zone;
+                details.schedule.starts_at.with_timezone(&zone).date_naive()
+                    == state.now().with_timezone(&zone).date_naive()
+            },
+        },
+        summary: crate::http::views::SummaryView::new(event, counts),
+        guests,
+        urls: EventUrls {
+            edit: format!("{base}/edit"),
+            publish: format!("{base}/publish"),
+            cancel: format!("{base}/cancel"),
+            check_in: format!("{base}/check-in"),
+            results: format!("{base}/results"),
+            export: format!("{base}/guests.csv"),
+            import: format!("{base}/guests/import"),
+            preview: format!("{base}/preview"),
+            guests_base: format!("{base}/guests"),
+        },
+        import_report,
+        flash,
+    };
+    Ok(session.page("dashboard/event.html", status, &page))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    Path(event_id): Path<String>,
+) -> Result<Response, PageError> {
+    let event = owned(&state, &session, &event_id).await?;
+    event_page(&state, &session, &event, StatusCode::OK, None, None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    companions: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// An answer she records for a guest who phoned.
+async fn set_answer(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    headers: HeaderMap,
+    Path((event_id, guest_id)): Path<(String, String)>,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, PageError> {
+    session.check_form(&headers, &form.csrf)?;
+    let event = owned(&state, &session, &event_id).await?;
+    let guest_id = id_of(&guest_id, session.language)?;
+    let Some(answer) = Answer::parse(&form.answer) else {
+        return event_page(
+            &state,
+            &session,
+            &event,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(word(session.language, "error_answer_required")),
+        )
+        .await;
+    };
+    // Not a number is out of range too, so it gets the same message.
+    let companions = match form.companions.trim() {
+        "" => 0,
+        raw => raw.parse::<i64>().unwrap_or(-1),
+    };
+    let answerer = Answerer::Organiser { organiser_id: session.organiser.id, event_id: event.id, guest_id };
+    let input = AnswerInput { answer, companions, comment: String::new() };
+    let refused =
+        |key: &str| Some(word(session.language, key).replace("{n}", &MAX_COMPANIONS_BY_ORGANISER.to_string()));
+    match app::answers::answer(&state, answerer, &input).await {
+        Ok(_) => Ok(see_other(&format!("{}#guests", event_url(event.id)))),
+        Err(AppError::Invalid(_)) => {
+            let flash = refused("d_error_companions");
+            event_page(&state, &session, &event, StatusCode::UNPROCESSABLE_ENTITY, None, flash).await
+        }
+        Err(AppError::NotEnoughSeats { .. }) => {
+            let flash = refused("d_error_not_enough_seats");
+            event_page(&state, &session, &event, StatusCode::CONFLICT, None, flash).await
+        }
+        Err(err) => Err(PageError::from(err).in_language(session.language)),
+    }
+}
+
+/// Sends her invitation again (a lost email, a new address).
+async fn resend(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    headers: HeaderMap,
+    Path((event_id, guest_id)): Path<(String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, PageError> {
+    session.check_form(&headers, &form.csrf)?;
+    let event = owned(&state, &session, &event_id).await?;
+    let guest_id = id_of(&guest_id, session.language)?;
+    match app::guests::resend_invitation(&state, session.organiser.id, event.id, guest_id).await {
+        Ok(()) => Ok(see_other(&format!("{}#guests", event_url(event.id)))),
+        Err(AppError::NotPublished) => {
+            let flash = Some(word(session.language, "d_error_resend_not_published"));
+            event_page(&state, &session, &event, StatusCode::CONFLICT, None, flash).await
+        }
+        Err(err) => Err(PageError::from(err).in_language(session.language)),
+    }
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    headers: HeaderMap,
+    Path((event_id, guest_id)): Path<(String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, PageError> {
+    session.check_form(&headers, &form.csrf)?;
+    let event = owned(&state, &session, &event_id).await?;
+    let guest_id = id_of(&guest_id, session.language)?;
+    app::guests::remove(&state, session.organiser.id, event.id, guest_id)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    Ok(see_other(&format!("{}#guests", event_url(event.id))))
+}
+
+/// The guest list with answers and check-ins, as a CSV a spreadsheet opens
+/// cleanly (the same file as the API's `guests.csv`).
+async fn export(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    Path(event_id): Path<String>,
+) -> Result<Response, PageError> {
+    use axum::response::IntoResponse;
+    let id = id_of(&event_id, session.language)?;
+    let (event, rows) = app::guest_lists::export(&state, session.organiser.id, id)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let file = crate::domain::guest_list::export_file_name(&event.details.title);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+            (axum::http::header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        crate::domain::guest_list::export_csv(&rows),
+    )
+        .into_response())
+}
