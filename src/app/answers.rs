@@ -12,7 +12,7 @@ use super::{App, AppError, Happening, Result, Work};
 use crate::domain::answer::{Answer, Channel, MAX_COMPANIONS_BY_ORGANISER, Reply};
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::Guest;
-use crate::domain::mail::{AnswerNote, MailKind};
+use crate::domain::mail::{AnswerNote, MailKind, OutboxSlot};
 use crate::domain::seating::{self, Placement, SeatContext};
 use crate::domain::token::InvitationToken;
 use crate::storage::organisers::Notifications;
@@ -154,7 +154,7 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
     note_for_organiser(&mut work, &event, &guest, &reply, waitlisted, channel, change, now).await?;
     work.happened(answered(&event, &guest, &reply));
     if let Some(since) = waitlisted_at.filter(|_| !guest.is_waiting() && event.status == EventStatus::Published) {
-        let slot = since.to_rfc3339();
+        let slot = OutboxSlot::Moment(since);
         let only = Audience::Only(vec![guest.id]);
         let queued =
             storage::outbox::enqueue_for_guests(&*work, &event, MailKind::Waitlisted, &slot, only, now, now).await?;
@@ -229,7 +229,7 @@ pub(crate) async fn settle_seats(
     if !promoted.is_empty() {
         work.happened(Happening::Promoted { event: event.id, guests: promoted.clone() });
         if event.status == EventStatus::Published {
-            let slot = now.to_rfc3339();
+            let slot = OutboxSlot::Moment(now);
             let only = Audience::Only(promoted.clone());
             let queued =
                 storage::outbox::enqueue_for_guests(&**work, event, MailKind::Promoted, &slot, only, now, now).await?;
@@ -279,7 +279,7 @@ async fn note_for_organiser(
         &**work,
         event,
         MailKind::OrganiserNote,
-        &change.to_string(),
+        &OutboxSlot::AnswerChange(change),
         organiser.email.as_str(),
         &payload,
         now,

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{App, AppError, Happening, Result, Work};
 use crate::domain::event::{Event, EventDetails, EventFields, EventStatus};
-use crate::domain::mail::MailKind;
+use crate::domain::mail::{MailKind, OutboxSlot};
 use crate::storage::events::Counts;
 use crate::storage::outbox::Audience;
 use crate::storage::{self};
@@ -107,7 +107,7 @@ pub async fn change(
         if calendar_changed {
             // Everyone still concerned learns of it, and her calendar entry
             // moves: same UID, the higher SEQUENCE is the slot.
-            let slot = event.sequence.to_string();
+            let slot = OutboxSlot::Sequence(event.sequence);
             let queued = storage::outbox::enqueue_for_guests(
                 &*work,
                 &event,
@@ -159,7 +159,7 @@ async fn queue_status_mail(work: &mut Work, event: &Event, from: EventStatus, no
                 &**work,
                 event,
                 MailKind::Invitation,
-                "",
+                &OutboxSlot::Once,
                 Audience::Everyone,
                 now,
                 now,
@@ -176,7 +176,7 @@ async fn queue_status_mail(work: &mut Work, event: &Event, from: EventStatus, no
                 &**work,
                 event,
                 MailKind::Cancellation,
-                "",
+                &OutboxSlot::Once,
                 Audience::NotDeclined,
                 now,
                 now,

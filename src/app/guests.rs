@@ -10,7 +10,7 @@ use crate::domain::FieldErrors;
 use crate::domain::answer::Reply;
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{Guest, NewGuest};
-use crate::domain::mail::MailKind;
+use crate::domain::mail::{MailKind, OutboxSlot};
 use crate::domain::token::InvitationToken;
 use crate::storage::entities::outbox as outbox_rows;
 use crate::storage::outbox::Audience;
@@ -110,7 +110,7 @@ pub(crate) async fn insert_guests(
                 &**work,
                 event,
                 MailKind::Invitation,
-                "",
+                &OutboxSlot::Once,
                 Audience::Only(ids),
                 now,
                 now,
@@ -151,7 +151,7 @@ pub async fn resend_invitation(app: &App, organiser_id: Uuid, event_id: Uuid, gu
         return Err(AppError::NotPublished);
     }
     // The slot is the time of the resend, so it never merges with an earlier one.
-    let slot = format!("resend:{}", now.timestamp_millis());
+    let slot = OutboxSlot::Resend(now);
     let queued = storage::outbox::enqueue_for_guests(
         &*work,
         &event,

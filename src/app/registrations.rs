@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::{App, AppError, Happening, OneTimeLink, Result};
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{Guest, NewGuest};
+use crate::domain::mail::OutboxSlot;
 use crate::domain::token::InvitationToken;
 use crate::storage::registrations::Registration;
 use crate::storage::{self, Missing};
@@ -56,7 +57,7 @@ pub async fn request(app: &App, event_id: Uuid, person: &NewGuest) -> Result<()>
         &event,
         id,
         person.email.as_str(),
-        &requests.to_string(),
+        &OutboxSlot::Request(requests),
         now,
     )
     .await?;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
 
 use crate::domain::event::EventStatus;
-use crate::domain::mail::MailKind;
+use crate::domain::mail::{MailKind, OutboxSlot};
 use crate::domain::plan::SlotKind;
 use crate::storage::outbox::Audience;
 use crate::storage::{self, Db};
@@ -53,7 +53,16 @@ async fn materialise_slot(
     let mut queued = 0;
     if event.status == EventStatus::Published {
         let queue = async |kind: MailKind, audience: Audience| {
-            storage::outbox::enqueue_for_guests(&*tx, &event, kind, &slot.key, audience, now, now).await
+            storage::outbox::enqueue_for_guests(
+                &*tx,
+                &event,
+                kind,
+                &OutboxSlot::Plan(slot.key.clone()),
+                audience,
+                now,
+                now,
+            )
+            .await
         };
         match SlotKind::parse(&slot.kind) {
             Some(SlotKind::Nudge) => {
@@ -84,7 +93,7 @@ async fn queue_digests(db: &Db, now: DateTime<Utc>, digest_hour_utc: u32) -> any
     }
     let due_at =
         Utc.with_ymd_and_hms(now.year(), now.month(), now.day(), digest_hour_utc, 0, 0).single().unwrap_or(now);
-    let slot = due_at.format("%Y-%m-%d").to_string();
+
     let mut queued = 0;
     for (event, organiser) in
         storage::organisers::events_wanting_digest(db, due_at - chrono::Duration::days(1), due_at).await?
@@ -94,7 +103,7 @@ async fn queue_digests(db: &Db, now: DateTime<Utc>, digest_hour_utc: u32) -> any
             &*tx,
             &event,
             MailKind::OrganiserDigest,
-            &format!("{slot}:{}", event.id),
+            &OutboxSlot::Digest { day: due_at.date_naive(), event: event.id },
             organiser.email.as_str(),
             &serde_json::json!({}),
             due_at,

@@ -59,10 +59,17 @@ pub struct Guest {
     pub walk_in: bool,
 }
 
+/// The one definition of "seated": a "yes" not waiting for a seat. Guests
+/// in memory ([`Guest::is_seated`]), the counts and the outbox's audiences
+/// (in SQL, `storage::guests::seated_condition`) all follow it.
+pub fn holds_seats(answer: Option<super::answer::Answer>, waiting: bool) -> bool {
+    answer == Some(super::answer::Answer::Yes) && !waiting
+}
+
 impl Guest {
     /// She said yes and holds her seats.
     pub fn is_seated(&self) -> bool {
-        self.waitlisted_at.is_none() && self.reply.as_ref().is_some_and(|r| r.answer == super::answer::Answer::Yes)
+        holds_seats(self.reply.as_ref().map(|r| r.answer), self.is_waiting())
     }
 
     pub fn is_waiting(&self) -> bool {

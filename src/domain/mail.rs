@@ -1,5 +1,8 @@
 //! The automatic emails, and who should still get one when it is sent.
 
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
 use super::answer::Answer;
 use super::event::{Event, EventStatus};
 use super::guest::Guest;
@@ -23,6 +26,46 @@ pub enum MailKind {
     RegistrationConfirm,
     /// To an organiser: her one-time sign-in link.
     LoginLink,
+}
+
+/// What tells repeated emails of one kind to one recipient apart: the
+/// outbox queues a (recipient, kind, slot) once, however often the rule
+/// that queues it runs. Every slot is built here, so two rules can never
+/// spell the same moment two ways.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutboxSlot {
+    /// An email sent once per guest and kind (an invitation, a cancellation).
+    Once,
+    /// One per version of the event: an update carries its SEQUENCE.
+    Sequence(u32),
+    /// One per moment something happened to her (put on the waiting list,
+    /// seated from it), so a second time is a second email.
+    Moment(DateTime<Utc>),
+    /// An invitation sent again by hand: each press is its own email.
+    Resend(DateTime<Utc>),
+    /// A step of the reminder plan, by its stable key (`nudge:P7D`).
+    Plan(String),
+    /// A note about one answer change, by the change's id.
+    AnswerChange(Uuid),
+    /// The daily digest of one event.
+    Digest { day: NaiveDate, event: Uuid },
+    /// The n-th confirmation email of one registration.
+    Request(u32),
+}
+
+impl OutboxSlot {
+    /// The stored form of the slot.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Once => String::new(),
+            Self::Sequence(n) | Self::Request(n) => n.to_string(),
+            Self::Moment(at) => at.to_rfc3339(),
+            Self::Resend(at) => format!("resend:{}", at.timestamp_millis()),
+            Self::Plan(key) => key.clone(),
+            Self::AnswerChange(id) => id.to_string(),
+            Self::Digest { day, event } => format!("{}:{event}", day.format("%Y-%m-%d")),
+        }
+    }
 }
 
 /// What an email's calendar object asks of the guest's calendar: add or
@@ -134,4 +177,27 @@ pub struct AnswerNote {
     pub companions: u32,
     pub comment: String,
     pub waitlisted: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    /// Rows already queued hold these keys: a new spelling of the same
+    /// moment would queue its email a second time.
+    #[test]
+    fn slot_keys_keep_their_stored_spelling() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 3, 7, 30, 0).unwrap();
+        let event = Uuid::nil();
+        assert_eq!(OutboxSlot::Once.key(), "");
+        assert_eq!(OutboxSlot::Sequence(3).key(), "3");
+        assert_eq!(OutboxSlot::Moment(at).key(), "2026-12-03T07:30:00+00:00");
+        assert_eq!(OutboxSlot::Resend(at).key(), "resend:1796283000000");
+        assert_eq!(OutboxSlot::Plan("nudge:P7D".to_owned()).key(), "nudge:P7D");
+        assert_eq!(OutboxSlot::AnswerChange(event).key(), event.to_string());
+        assert_eq!(OutboxSlot::Digest { day: at.date_naive(), event }.key(), format!("2026-12-03:{event}"));
+        assert_eq!(OutboxSlot::Request(2).key(), "2");
+    }
 }

@@ -262,7 +262,7 @@ impl From<crate::storage::entities::outbox::Model> for EmailView {
     fn from(row: crate::storage::entities::outbox::Model) -> Self {
         Self {
             kind: row.kind,
-            status: row.status,
+            status: row.status.as_str().to_owned(),
             attempts: row.attempts,
             error: row.last_error,
             due_at: row.due_at,

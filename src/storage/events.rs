@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use super::entities::{events, guests};
 use super::error::{Missing, Result, StorageError};
+use crate::domain::answer::Answer;
 use crate::domain::event::{Event, EventDetails, EventStatus, Language, Schedule, Venue};
+use crate::domain::guest::holds_seats;
 use crate::domain::plan::ReminderPlan;
 
 pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
@@ -279,20 +281,23 @@ pub async fn counts(conn: &impl ConnectionTrait, event_ids: &[Uuid]) -> Result<H
             continue;
         }
         counts.invited += guests;
-        match answer.as_deref() {
-            Some("yes") if waiting == 1 => {
-                counts.yes += guests;
-                counts.waiting += guests;
-                counts.waiting_seats += guests + companions;
-            }
-            Some("yes") => {
-                counts.yes += guests;
-                counts.seats_taken += guests + companions;
-                counts.seated_not_came += guests - came;
-            }
-            Some("no") => counts.no += guests,
-            Some("maybe") => counts.maybe += guests,
-            _ => {}
+        let answer = match answer.as_deref() {
+            None => None,
+            Some(raw) => Some(Answer::parse(raw).ok_or_else(|| anyhow!("stored answer {raw:?} is unknown"))?),
+        };
+        if holds_seats(answer, waiting == 1) {
+            counts.seats_taken += guests + companions;
+            counts.seated_not_came += guests - came;
+        }
+        if answer == Some(Answer::Yes) && waiting == 1 {
+            counts.waiting += guests;
+            counts.waiting_seats += guests + companions;
+        }
+        match answer {
+            Some(Answer::Yes) => counts.yes += guests,
+            Some(Answer::No) => counts.no += guests,
+            Some(Answer::Maybe) => counts.maybe += guests,
+            None => {}
         }
         if answer.is_some() {
             counts.answered += guests;

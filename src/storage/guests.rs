@@ -18,6 +18,19 @@ use crate::domain::event::{Event, Language};
 use crate::domain::guest::{Guest, NewGuest};
 use crate::domain::token::{InvitationToken, SecretKey, new_salt};
 
+/// [`crate::domain::guest::holds_seats`] in SQL: a "yes" not waiting for a
+/// seat. Every query about seats uses this one condition.
+pub(crate) fn seated_condition() -> sea_orm::sea_query::SimpleExpr {
+    Expr::col((guests::Entity, guests::Column::Answer))
+        .eq(Answer::Yes.as_str())
+        .and(Expr::col((guests::Entity, guests::Column::WaitlistedAt)).is_null())
+}
+
+/// Whether she came, in SQL: checked in at the door.
+pub(crate) fn checked_in_condition() -> sea_orm::sea_query::SimpleExpr {
+    Expr::col((guests::Entity, guests::Column::CheckedInAt)).is_not_null()
+}
+
 pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
     let language = row.language.as_deref().map(Language::parse).transpose().map_err(|e| anyhow!(e))?;
     let reply = match row.answer.as_deref() {
@@ -243,8 +256,7 @@ pub async fn recount_seats(conn: &impl ConnectionTrait, event_id: Uuid) -> Resul
         .select_only()
         .column_as(Expr::cust("COALESCE(SUM(1 + companions), 0)"), "seats")
         .filter(guests::Column::EventId.eq(event_id))
-        .filter(guests::Column::Answer.eq(Answer::Yes.as_str()))
-        .filter(guests::Column::WaitlistedAt.is_null())
+        .filter(seated_condition())
         .into_tuple()
         .one(conn)
         .await?;

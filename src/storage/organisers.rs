@@ -3,6 +3,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveModelTrait;
+use sea_orm::entity::prelude::StringLen;
 use sea_orm::sea_query::Query;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -21,9 +22,22 @@ pub struct Organiser {
     pub notifications: Notifications,
 }
 
-/// How an organiser hears about answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+/// How an organiser hears about answers. Stored by name; a stored value
+/// outside these is an error when read, never a silent default.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    sea_orm::EnumIter,
+    sea_orm::DeriveActiveEnum,
+)]
 #[serde(rename_all = "lowercase")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)", rename_all = "lowercase")]
 pub enum Notifications {
     /// A note for each answer with a comment or a change of mind.
     Each,
@@ -41,14 +55,6 @@ impl Notifications {
             Self::Off => "off",
         }
     }
-
-    fn parse(raw: &str) -> Self {
-        match raw {
-            "digest" => Self::Digest,
-            "off" => Self::Off,
-            _ => Self::Each,
-        }
-    }
 }
 
 fn to_domain(row: organisers::Model) -> Organiser {
@@ -56,7 +62,7 @@ fn to_domain(row: organisers::Model) -> Organiser {
         id: row.id,
         name: row.name,
         email: EmailAddress::from_stored(row.email),
-        notifications: Notifications::parse(&row.notifications),
+        notifications: row.notifications,
     }
 }
 
@@ -74,7 +80,7 @@ pub async fn create(
         name: Set(name.to_owned()),
         email: Set(email.as_str().to_owned()),
         created_at: Set(now),
-        notifications: Set("each".to_owned()),
+        notifications: Set(Notifications::Each),
     })
     .exec(&*tx)
     .await;
@@ -147,14 +153,10 @@ pub async fn find_many(
 }
 
 pub async fn set_notifications(db: &DatabaseConnection, id: Uuid, notifications: Notifications) -> anyhow::Result<()> {
-    organisers::ActiveModel {
-        id: Set(id),
-        notifications: Set(notifications.as_str().to_owned()),
-        ..Default::default()
-    }
-    .update(db)
-    .await
-    .context("cannot save the notification choice")?;
+    organisers::ActiveModel { id: Set(id), notifications: Set(notifications), ..Default::default() }
+        .update(db)
+        .await
+        .context("cannot save the notification choice")?;
     Ok(())
 }
 
@@ -176,7 +178,7 @@ pub async fn events_wanting_digest(
     let wanting = Query::select()
         .column(organisers::Column::Id)
         .from(organisers::Entity)
-        .and_where(organisers::Column::Notifications.eq(Notifications::Digest.as_str()))
+        .and_where(organisers::Column::Notifications.eq(Notifications::Digest))
         .to_owned();
     let rows = events::Entity::find()
         .filter(events::Column::Id.in_subquery(changed))

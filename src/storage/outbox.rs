@@ -10,12 +10,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::entities::outbox::OutboxStatus;
 use super::entities::{guests, outbox};
 use super::error::Result;
 use super::{Db, begin_write};
 use crate::domain::answer::Answer;
 use crate::domain::event::Event;
-use crate::domain::mail::MailKind;
+use crate::domain::mail::{MailKind, OutboxSlot};
 
 /// Which guests of an event an email goes to.
 #[derive(Debug, Clone)]
@@ -44,7 +45,7 @@ pub async fn enqueue_for_guests(
     conn: &impl ConnectionTrait,
     event: &Event,
     kind: MailKind,
-    slot: &str,
+    slot: &OutboxSlot,
     audience: Audience,
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -56,11 +57,11 @@ pub async fn enqueue_for_guests(
         .expr(Expr::val(event.organiser_id))
         .column((guests::Entity, guests::Column::Id))
         .expr(Expr::val(kind.as_str()))
-        .expr(Expr::val(slot))
+        .expr(Expr::val(slot.key()))
         .column((guests::Entity, guests::Column::Email))
         .expr(Expr::val("{}"))
         .expr(Expr::val(due_at))
-        .expr(Expr::val("pending"))
+        .expr(Expr::val(OutboxStatus::Pending.as_str()))
         .expr(Expr::val(0))
         .expr(Expr::val(now))
         .from(guests::Entity)
@@ -108,17 +109,10 @@ fn audience_filter(select: &mut SelectStatement, audience: &Audience) {
             select.and_where(Expr::col(answer).eq(Answer::Maybe.as_str()));
         }
         Audience::Seated => {
-            select
-                .and_where(Expr::col(answer).eq(Answer::Yes.as_str()))
-                .and_where(Expr::col((guests::Entity, guests::Column::WaitlistedAt)).is_null());
+            select.and_where(super::guests::seated_condition());
         }
         Audience::SeatedOrCheckedIn => {
-            select.and_where(
-                Expr::col(answer)
-                    .eq(Answer::Yes.as_str())
-                    .and(Expr::col((guests::Entity, guests::Column::WaitlistedAt)).is_null())
-                    .or(Expr::col((guests::Entity, guests::Column::CheckedInAt)).is_not_null()),
-            );
+            select.and_where(super::guests::seated_condition().or(super::guests::checked_in_condition()));
         }
         Audience::Only(ids) => {
             select.and_where(Expr::col((guests::Entity, guests::Column::Id)).is_in(ids.iter().copied()));
@@ -132,7 +126,7 @@ pub async fn enqueue_for_organiser(
     conn: &impl ConnectionTrait,
     event: &Event,
     kind: MailKind,
-    slot: &str,
+    slot: &OutboxSlot,
     recipient: &str,
     payload: &serde_json::Value,
     due_at: DateTime<Utc>,
@@ -144,11 +138,11 @@ pub async fn enqueue_for_organiser(
         organiser_id: sea_orm::Set(event.organiser_id),
         subject_id: sea_orm::Set(event.organiser_id),
         kind: sea_orm::Set(kind.as_str().to_owned()),
-        slot: sea_orm::Set(slot.to_owned()),
+        slot: sea_orm::Set(slot.key()),
         recipient: sea_orm::Set(recipient.to_owned()),
         payload: sea_orm::Set(payload.to_string()),
         due_at: sea_orm::Set(due_at),
-        status: sea_orm::Set("pending".to_owned()),
+        status: sea_orm::Set(OutboxStatus::Pending),
         attempts: sea_orm::Set(0),
         created_at: sea_orm::Set(now),
         ..Default::default()
@@ -170,7 +164,7 @@ pub async fn enqueue_for_registration(
     event: &Event,
     registration_id: Uuid,
     recipient: &str,
-    slot: &str,
+    slot: &OutboxSlot,
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let insert = outbox::Entity::insert(outbox::ActiveModel {
@@ -179,11 +173,11 @@ pub async fn enqueue_for_registration(
         organiser_id: sea_orm::Set(event.organiser_id),
         subject_id: sea_orm::Set(registration_id),
         kind: sea_orm::Set(MailKind::RegistrationConfirm.as_str().to_owned()),
-        slot: sea_orm::Set(slot.to_owned()),
+        slot: sea_orm::Set(slot.key()),
         recipient: sea_orm::Set(recipient.to_owned()),
         payload: sea_orm::Set("{}".to_owned()),
         due_at: sea_orm::Set(now),
-        status: sea_orm::Set("pending".to_owned()),
+        status: sea_orm::Set(OutboxStatus::Pending),
         attempts: sea_orm::Set(0),
         created_at: sea_orm::Set(now),
         ..Default::default()
@@ -202,10 +196,10 @@ pub async fn enqueue_for_registration(
 /// event sends its cancellation and nothing else.
 pub async fn skip_pending_for_event(conn: &impl ConnectionTrait, event_id: Uuid, keep: MailKind) -> Result<u64> {
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::val("skipped"))
+        .col_expr(outbox::Column::Status, Expr::val(OutboxStatus::Skipped.as_str()))
         .col_expr(outbox::Column::LastError, Expr::val("the event was cancelled"))
         .filter(outbox::Column::EventId.eq(event_id))
-        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
         .filter(outbox::Column::Kind.ne(keep.as_str()))
         .exec(conn)
         .await?;
@@ -222,7 +216,7 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease: Duration, limit: u64)
     let due = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Id)
-        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Pending))
         .filter(outbox::Column::DueAt.lte(now))
         .order_by_asc(outbox::Column::DueAt)
         .order_by_asc(outbox::Column::Id)
@@ -231,7 +225,7 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease: Duration, limit: u64)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .to_owned();
     let claimed = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::val("sending"))
+        .col_expr(outbox::Column::Status, Expr::val(OutboxStatus::Sending.as_str()))
         .col_expr(outbox::Column::LeaseUntil, Expr::val(now + lease))
         .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
         .filter(outbox::Column::Id.in_subquery(due))
@@ -253,12 +247,12 @@ pub async fn mark_sent_many(
         return Ok(0);
     }
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::val("sent"))
+        .col_expr(outbox::Column::Status, Expr::val(OutboxStatus::Sent.as_str()))
         .col_expr(outbox::Column::SentAt, Expr::val(now))
         .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
         .col_expr(outbox::Column::LastError, Expr::val(Option::<String>::None))
         .filter(outbox::Column::Id.is_in(ids.iter().copied()))
-        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
         .filter(outbox::Column::LeaseUntil.eq(lease_until))
         .exec(db)
         .await?;
@@ -267,12 +261,12 @@ pub async fn mark_sent_many(
 
 /// Nothing to send after all (unsubscribed, answered meanwhile, …).
 pub async fn mark_skipped(db: &DatabaseConnection, claim: &outbox::Model, why: &str) -> Result<bool> {
-    finish(db, claim, "skipped", Some(why), None).await
+    finish(db, claim, OutboxStatus::Skipped, Some(why), None).await
 }
 
 /// A permanent failure (5xx): stop and show it to the organiser.
 pub async fn mark_failed(db: &DatabaseConnection, claim: &outbox::Model, error: &str) -> Result<bool> {
-    finish(db, claim, "failed", Some(error), None).await
+    finish(db, claim, OutboxStatus::Failed, Some(error), None).await
 }
 
 /// A temporary failure: back to the queue, due again at `retry_at`.
@@ -282,7 +276,7 @@ pub async fn mark_retry(
     error: &str,
     retry_at: DateTime<Utc>,
 ) -> Result<bool> {
-    finish(db, claim, "pending", Some(error), Some(retry_at)).await
+    finish(db, claim, OutboxStatus::Pending, Some(error), Some(retry_at)).await
 }
 
 /// Records the outcome of a claim; `false` means the claim was no longer
@@ -291,12 +285,12 @@ pub async fn mark_retry(
 async fn finish(
     db: &DatabaseConnection,
     claim: &outbox::Model,
-    status: &str,
+    status: OutboxStatus,
     error: Option<&str>,
     due_at: Option<DateTime<Utc>>,
 ) -> Result<bool> {
     let mut update = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::val(status))
+        .col_expr(outbox::Column::Status, Expr::val(status.as_str()))
         .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
         .col_expr(outbox::Column::LastError, Expr::val(error.map(|e| e.chars().take(1000).collect::<String>())));
     if let Some(due_at) = due_at {
@@ -307,7 +301,7 @@ async fn finish(
     // holder decides.
     let result = update
         .filter(outbox::Column::Id.eq(claim.id))
-        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
         .filter(outbox::Column::LeaseUntil.eq(claim.lease_until))
         .exec(db)
         .await?;
@@ -319,9 +313,9 @@ async fn finish(
 /// in flight can go out twice, never none.
 pub async fn reclaim_expired_leases(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64> {
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::val("pending"))
+        .col_expr(outbox::Column::Status, Expr::val(OutboxStatus::Pending.as_str()))
         .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
-        .filter(outbox::Column::Status.eq("sending"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
         .filter(outbox::Column::LeaseUntil.lt(now))
         .exec(db)
         .await?;
@@ -349,7 +343,7 @@ pub async fn sent_times(db: &DatabaseConnection, event_id: Uuid, kinds: &[MailKi
         .select_only()
         .column(outbox::Column::SentAt)
         .filter(outbox::Column::EventId.eq(event_id))
-        .filter(outbox::Column::Status.eq("sent"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sent))
         .filter(outbox::Column::Kind.is_in(kinds.iter().map(|k| k.as_str())))
         .order_by_asc(outbox::Column::SentAt)
         .into_tuple()
@@ -372,11 +366,11 @@ pub async fn enqueue_login_link(
         organiser_id: Set(organiser.id),
         subject_id: Set(link_id),
         kind: Set(MailKind::LoginLink.as_str().to_owned()),
-        slot: Set(String::new()),
+        slot: Set(OutboxSlot::Once.key()),
         recipient: Set(organiser.email.to_string()),
         payload: Set(serde_json::json!({ "lang": language.as_str() }).to_string()),
         due_at: Set(now),
-        status: Set("pending".to_owned()),
+        status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         created_at: Set(now),
         ..Default::default()

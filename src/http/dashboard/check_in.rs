@@ -5,13 +5,14 @@
 //! in the same event at once.
 
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
-use super::events::{event_url, owned};
+use super::events::event_url;
+use super::extract::{CheckedForm, OwnedEvent};
 use super::{OrganiserSession, id_of, see_other};
 use crate::app::check_in::WalkInInput;
 use crate::app::{self, AppError};
@@ -160,28 +161,22 @@ async fn render_page(
 
 async fn page(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    Path(event_id): Path<String>,
+    OwnedEvent { session, event }: OwnedEvent,
     Query(search): Query<Search>,
 ) -> Result<Response, PageError> {
-    let event = owned(&state, &session, &event_id).await?;
     render_page(&state, &session, &event, &search.q, StatusCode::OK, None).await
 }
 
 async fn counts_json(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    Path(event_id): Path<String>,
+    OwnedEvent { session: _, event }: OwnedEvent,
 ) -> Result<Response, PageError> {
-    let event = owned(&state, &session, &event_id).await?;
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], axum::Json(counts_of(&state, &event).await?))
         .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct TapForm {
-    #[serde(default)]
-    csrf: String,
     /// The search she was in, to come back to it.
     #[serde(default)]
     q: String,
@@ -198,13 +193,10 @@ fn back_to(event: &Event, q: &str) -> Response {
 
 async fn check_in(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    Path((event_id, guest_id)): Path<(String, String)>,
-    Form(form): Form<TapForm>,
+    OwnedEvent { session, event }: OwnedEvent,
+    Path((_, guest_id)): Path<(String, String)>,
+    CheckedForm(form): CheckedForm<TapForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
-    let event = owned(&state, &session, &event_id).await?;
     let guest_id = id_of(&guest_id, session.language)?;
     app::check_in::check_in(&state, session.organiser.id, event.id, guest_id, None)
         .await
@@ -214,13 +206,10 @@ async fn check_in(
 
 async fn undo(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    Path((event_id, guest_id)): Path<(String, String)>,
-    Form(form): Form<TapForm>,
+    OwnedEvent { session, event }: OwnedEvent,
+    Path((_, guest_id)): Path<(String, String)>,
+    CheckedForm(form): CheckedForm<TapForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
-    let event = owned(&state, &session, &event_id).await?;
     let guest_id = id_of(&guest_id, session.language)?;
     app::check_in::undo(&state, session.organiser.id, event.id, guest_id)
         .await
@@ -236,19 +225,13 @@ pub struct WalkInForm {
     email: String,
     #[serde(default)]
     companions: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn walk_in(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    Path(event_id): Path<String>,
-    Form(form): Form<WalkInForm>,
+    OwnedEvent { session, event }: OwnedEvent,
+    CheckedForm(form): CheckedForm<WalkInForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
-    let event = owned(&state, &session, &event_id).await?;
     // Not a number is out of range too, so it gets the same message.
     let companions = match form.companions.trim() {
         "" => None,

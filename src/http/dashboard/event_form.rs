@@ -64,8 +64,6 @@ pub struct EventForm {
     words_reminder: String,
     #[serde(default)]
     words_thank_you: String,
-    #[serde(default, skip_serializing)]
-    pub csrf: String,
 }
 
 fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
@@ -123,7 +121,6 @@ impl EventForm {
             words_nudge: details.words.nudge.clone(),
             words_reminder: details.words.reminder.clone(),
             words_thank_you: details.words.thank_you.clone(),
-            csrf: String::new(),
         }
     }
 

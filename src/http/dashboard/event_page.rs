@@ -3,14 +3,15 @@
 //! plus the guest list as a spreadsheet.
 
 use axum::Router;
-use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 use super::event_form::plan_sentence;
-use super::events::{event_url, owned};
+use super::events::event_url;
+use super::extract::{CheckedForm, OwnedEvent};
 use super::{ActionForm, OrganiserSession, id_of, see_other};
 use crate::app::answers::{AnswerInput, Answerer};
 use crate::app::{self, AppError};
@@ -182,12 +183,7 @@ pub async fn event_page(
     Ok(session.page("dashboard/event.html", status, &page))
 }
 
-async fn show(
-    State(state): State<AppState>,
-    session: OrganiserSession,
-    Path(event_id): Path<String>,
-) -> Result<Response, PageError> {
-    let event = owned(&state, &session, &event_id).await?;
+async fn show(State(state): State<AppState>, OwnedEvent { session, event }: OwnedEvent) -> Result<Response, PageError> {
     event_page(&state, &session, &event, StatusCode::OK, None, None).await
 }
 
@@ -197,20 +193,15 @@ pub struct AnswerForm {
     answer: String,
     #[serde(default)]
     companions: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 /// An answer she records for a guest who phoned.
 async fn set_answer(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    Path((event_id, guest_id)): Path<(String, String)>,
-    Form(form): Form<AnswerForm>,
+    OwnedEvent { session, event }: OwnedEvent,
+    Path((_, guest_id)): Path<(String, String)>,
+    CheckedForm(form): CheckedForm<AnswerForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
-    let event = owned(&state, &session, &event_id).await?;
     let guest_id = id_of(&guest_id, session.language)?;
     let Some(answer) = Answer::parse(&form.answer) else {
         return event_page(
@@ -249,13 +240,10 @@ async fn set_answer(
 /// Sends her invitation again (a lost email, a new address).
 async fn resend(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    Path((event_id, guest_id)): Path<(String, String)>,
-    Form(form): Form<ActionForm>,
+    OwnedEvent { session, event }: OwnedEvent,
+    Path((_, guest_id)): Path<(String, String)>,
+    _: CheckedForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
-    let event = owned(&state, &session, &event_id).await?;
     let guest_id = id_of(&guest_id, session.language)?;
     match app::guests::resend_invitation(&state, session.organiser.id, event.id, guest_id).await {
         Ok(()) => Ok(see_other(&format!("{}#guests", event_url(event.id)))),
@@ -269,13 +257,10 @@ async fn resend(
 
 async fn remove(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    Path((event_id, guest_id)): Path<(String, String)>,
-    Form(form): Form<ActionForm>,
+    OwnedEvent { session, event }: OwnedEvent,
+    Path((_, guest_id)): Path<(String, String)>,
+    _: CheckedForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
-    let event = owned(&state, &session, &event_id).await?;
     let guest_id = id_of(&guest_id, session.language)?;
     app::guests::remove(&state, session.organiser.id, event.id, guest_id)
         .await

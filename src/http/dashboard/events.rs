@@ -4,16 +4,17 @@
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Serialize;
 
 use super::event_form::{EventForm, form_page};
-use super::{ActionForm, OrganiserSession, id_of, see_other};
+use super::extract::{CheckedForm, OwnedEvent};
+use super::{ActionForm, OrganiserSession, see_other};
 use crate::app::{self, AppError};
-use crate::domain::event::{Event, EventStatus};
+use crate::domain::event::EventStatus;
 use crate::http::AppState;
 use crate::http::pages::PageError;
 use crate::mail::context::{local_date, local_time};
@@ -29,14 +30,6 @@ pub fn router() -> Router<AppState> {
 
 pub fn event_url(event_id: uuid::Uuid) -> String {
     format!("/dashboard/events/{event_id}")
-}
-
-/// Her event, or a 404 page: another organiser's id finds nothing.
-pub async fn owned(state: &AppState, session: &OrganiserSession, raw_id: &str) -> Result<Event, PageError> {
-    let id = id_of(raw_id, session.language)?;
-    app::events::get(state, session.organiser.id, id)
-        .await
-        .map_err(|e| PageError::from(e).in_language(session.language))
 }
 
 #[derive(Serialize)]
@@ -95,10 +88,8 @@ async fn new_form(session: OrganiserSession) -> Response {
 async fn create(
     State(state): State<AppState>,
     session: OrganiserSession,
-    headers: HeaderMap,
-    Form(form): Form<EventForm>,
+    CheckedForm(form): CheckedForm<EventForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
     match app::events::create(&state, session.organiser.id, form.fields()).await {
         Ok(event) => Ok(see_other(&event_url(event.id))),
         Err(AppError::Invalid(errors)) => {
@@ -108,24 +99,15 @@ async fn create(
     }
 }
 
-async fn edit_form(
-    State(state): State<AppState>,
-    session: OrganiserSession,
-    Path(event_id): Path<String>,
-) -> Result<Response, PageError> {
-    let event = owned(&state, &session, &event_id).await?;
+async fn edit_form(OwnedEvent { session, event }: OwnedEvent) -> Result<Response, PageError> {
     Ok(form_page(&session, StatusCode::OK, "edit", &EventForm::of(&event), BTreeMap::new(), Some(&event)))
 }
 
 async fn update(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    Path(event_id): Path<String>,
-    Form(form): Form<EventForm>,
+    OwnedEvent { session, event }: OwnedEvent,
+    CheckedForm(form): CheckedForm<EventForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
-    let event = owned(&state, &session, &event_id).await?;
     match app::events::change(&state, session.organiser.id, event.id, |_| form.fields()).await {
         Ok(event) => Ok(see_other(&event_url(event.id))),
         Err(AppError::Invalid(fields)) => {
@@ -137,35 +119,26 @@ async fn update(
 
 async fn publish(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    Path(event_id): Path<String>,
-    Form(form): Form<ActionForm>,
+    owned: OwnedEvent,
+    _: CheckedForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    status_change(state, session, headers, event_id, form, EventStatus::Published).await
+    status_change(&state, owned, EventStatus::Published).await
 }
 
 async fn cancel(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    Path(event_id): Path<String>,
-    Form(form): Form<ActionForm>,
+    owned: OwnedEvent,
+    _: CheckedForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    status_change(state, session, headers, event_id, form, EventStatus::Cancelled).await
+    status_change(&state, owned, EventStatus::Cancelled).await
 }
 
 async fn status_change(
-    state: AppState,
-    session: OrganiserSession,
-    headers: HeaderMap,
-    event_id: String,
-    form: ActionForm,
+    state: &AppState,
+    OwnedEvent { session, event }: OwnedEvent,
     target: EventStatus,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
-    let event = owned(&state, &session, &event_id).await?;
-    app::events::change_status(&state, session.organiser.id, event.id, target)
+    app::events::change_status(state, session.organiser.id, event.id, target)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
     Ok(see_other(&event_url(event.id)))

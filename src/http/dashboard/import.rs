@@ -3,14 +3,13 @@
 //! of what became of each row shown on the page that answers.
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::post;
 
-use super::OrganiserSession;
 use super::event_page::{ImportReportView, ImportRowView, event_page};
-use super::events::owned;
+use super::extract::OwnedEvent;
 use crate::app::guest_lists::ListSource;
 use crate::app::{self, AppError};
 use crate::domain::guest_list::ImportStatus;
@@ -50,14 +49,13 @@ async fn read(mut multipart: Multipart) -> Result<Upload, axum::extract::multipa
 
 async fn import(
     State(state): State<AppState>,
-    session: OrganiserSession,
+    OwnedEvent { session, event }: OwnedEvent,
     headers: HeaderMap,
-    Path(event_id): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
+    // A file upload, so the token is one of the parts: checked by hand.
     let upload = read(multipart).await.map_err(|_| PageError::bad_request().in_language(session.language))?;
     session.check_form(&headers, &upload.csrf)?;
-    let event = owned(&state, &session, &event_id).await?;
     let source = if upload.file.is_empty() { ListSource::Pasted(&upload.list) } else { ListSource::Csv(&upload.file) };
     let report = match app::guest_lists::import(&state, session.organiser.id, event.id, source, |_, _| {}).await {
         Ok(report) => report,

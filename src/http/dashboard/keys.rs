@@ -2,12 +2,14 @@
 //! once), see them, revoke one.
 
 use axum::Router;
-use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
+use super::ActionForm;
+use super::extract::CheckedForm;
 use super::{OrganiserSession, id_of, see_other};
 use crate::app;
 use crate::http::AppState;
@@ -63,18 +65,14 @@ async fn page(State(state): State<AppState>, session: OrganiserSession) -> Resul
 pub struct CreateForm {
     #[serde(default)]
     label: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 /// A new key, shown on the page that answers this POST and never again.
 async fn create(
     State(state): State<AppState>,
     session: OrganiserSession,
-    headers: HeaderMap,
-    Form(form): Form<CreateForm>,
+    CheckedForm(form): CheckedForm<CreateForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
     // A label too long is cut rather than refused: it is only a reminder.
     let label: String = form.label.trim().chars().take(app::organisers::MAX_KEY_LABEL).collect();
     let key = app::organisers::create_api_key(&state, session.organiser.id, &label, "dashboard")
@@ -83,20 +81,12 @@ async fn create(
     render(&state, &session, Some(key.as_str().to_owned())).await
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct RevokeForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn revoke(
     State(state): State<AppState>,
     session: OrganiserSession,
-    headers: HeaderMap,
     Path(key_id): Path<String>,
-    Form(form): Form<RevokeForm>,
+    _: CheckedForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
     let key_id = id_of(&key_id, session.language)?;
     app::organisers::revoke_api_key(&state, session.organiser.id, key_id)
         .await

@@ -10,9 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Frame, OrganiserSession, clear_session_cookie, see_other, session_cookie, set_session_cookie, verify_open_form,
-};
+use super::extract::CheckedForm;
+use super::{ActionForm, Frame, clear_session_cookie, see_other, session_cookie, set_session_cookie, verify_open_form};
 use crate::app;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::token::{form_token, verify_login_token};
@@ -125,19 +124,11 @@ async fn sign_in(
     Ok(response)
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct SignOutForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn sign_out(
     State(state): State<AppState>,
-    session: OrganiserSession,
     headers: HeaderMap,
-    Form(form): Form<SignOutForm>,
+    _: CheckedForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    session.check_form(&headers, &form.csrf)?;
     if let Some(token) = session_cookie(&headers) {
         app::sign_in::sign_out(&state, &token).await?;
     }

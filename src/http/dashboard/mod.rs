@@ -8,6 +8,7 @@ pub mod check_in;
 pub mod event_form;
 pub mod event_page;
 pub mod events;
+pub mod extract;
 pub mod import;
 pub mod keys;
 pub mod login;
@@ -42,18 +43,17 @@ pub fn router() -> Router<AppState> {
         .route("/static/check-in.js", axum::routing::get(check_in_script))
 }
 
-/// The form of the buttons that only act: nothing but the anti-forgery token.
+/// The form of the buttons that only act: nothing but the anti-forgery
+/// token, which [`extract::CheckedForm`] checks.
 #[derive(Debug, Default, serde::Deserialize)]
-pub struct ActionForm {
-    #[serde(default)]
-    pub csrf: String,
-}
+pub struct ActionForm {}
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "convive_session";
 
 /// A signed-in organiser, from her session cookie. Without one, pages send
 /// her to the sign-in page.
+#[derive(Clone)]
 pub struct OrganiserSession {
     pub organiser: Organiser,
     /// The anti-forgery token of her session's forms.
@@ -138,11 +138,18 @@ impl FromRequestParts<AppState> for OrganiserSession {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        // Several extractors of one request ask: the session is looked up once.
+        if let Some(session) = parts.extensions.get::<Self>() {
+            return Ok(session.clone());
+        }
         let language = browser_language(&parts.headers);
         let Some(token) = session_cookie(&parts.headers) else { return Err(see_other("/login")) };
         match app::sign_in::session(state, &token).await {
             Ok(Some((session_id, organiser))) => {
-                Ok(Self { csrf: form_token(&state.link_key, "session", &session_id.to_string()), organiser, language })
+                let csrf = form_token(&state.link_key, "session", &session_id.to_string());
+                let session = Self { organiser, csrf, language };
+                parts.extensions.insert(session.clone());
+                Ok(session)
             }
             Ok(None) => Err(see_other("/login")),
             Err(err) => Err(PageError::from(err).in_language(language).into_response()),

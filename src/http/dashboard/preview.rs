@@ -1,14 +1,14 @@
 //! Each email of the plan as her guests will get it, before it goes out.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::OrganiserSession;
-use super::events::{event_url, owned};
+use super::events::event_url;
+use super::extract::OwnedEvent;
 use crate::app::{self, AppError};
 use crate::domain::event::Language;
 use crate::domain::mail::MailKind;
@@ -45,10 +45,8 @@ struct PreviewEvent {
 /// templates and context as the real ones, for a sample guest.
 async fn preview(
     State(state): State<AppState>,
-    session: OrganiserSession,
-    Path(event_id): Path<String>,
+    OwnedEvent { session, event }: OwnedEvent,
 ) -> Result<Response, PageError> {
-    let event = owned(&state, &session, &event_id).await?;
     let guests = app::guests::roster(&state, &event).await?;
     let mut languages: Vec<Language> =
         guests.iter().map(|(g, _)| g.language.unwrap_or(event.details.language)).collect();

@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub created_at: DateTimeUtc,
-    pub notifications: String,
+    pub notifications: crate::storage::organisers::Notifications,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

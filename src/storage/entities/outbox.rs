@@ -15,12 +15,40 @@ pub struct Model {
     pub recipient: String,
     pub payload: String,
     pub due_at: DateTimeUtc,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub lease_until: Option<DateTimeUtc>,
     pub last_error: Option<String>,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+}
+
+/// Where an email is in its life. A stored value outside these is an
+/// error when read, never a silent default.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)", rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Waiting for its due time (or its next attempt).
+    Pending,
+    /// Leased by a dispatcher that is sending it.
+    Sending,
+    Sent,
+    /// Refused for good by the relay, or out of attempts.
+    Failed,
+    /// No longer relevant when its time came (she answered, the event was cancelled…).
+    Skipped,
+}
+
+impl OutboxStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
