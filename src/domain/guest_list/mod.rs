@@ -1,0 +1,41 @@
+//! Guest lists as organisers keep them: pasted from a mail client, or saved
+//! from a spreadsheet as CSV; the per-row report of an import; and the guest
+//! list written back as CSV for a spreadsheet. Pure: bytes in, rows out.
+//!
+//! One file per concern: [`pasted`] lists, [`csv`] files, the [`report`] of
+//! an import, and the [`export`] back to a spreadsheet.
+
+mod csv;
+mod export;
+mod pasted;
+mod report;
+
+pub use self::csv::{Columns, CsvError, CsvLayout, ParsedCsv, TextEncoding, decode, parse_csv};
+pub use self::export::{EXPORT_HEADER, ExportRow, export_csv, export_file_name};
+pub use self::pasted::parse_pasted;
+pub use self::report::{ImportReport, ImportStatus, ImportedRow};
+
+use super::FieldErrors;
+use super::guest::NewGuest;
+
+/// One guest as read from a list, before validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    /// 1-based line in the text; for a CSV record spanning lines, its first.
+    pub line: usize,
+    pub email: String,
+    pub name: String,
+    pub language: Option<String>,
+}
+
+impl ListRow {
+    /// The guest this row describes, or what is wrong with each field.
+    pub fn to_new_guest(&self) -> Result<NewGuest, FieldErrors> {
+        NewGuest::parse(&self.email, Some(&self.name), self.language.as_deref())
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn test_row(line: usize, email: &str, name: &str, language: Option<&str>) -> ListRow {
+    ListRow { line, email: email.to_owned(), name: name.to_owned(), language: language.map(str::to_owned) }
+}

@@ -1,0 +1,109 @@
+//! The report of an import: what became of each row, and why.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::ListRow;
+use super::csv::{Columns, CsvLayout, TextEncoding};
+use crate::domain::FieldErrors;
+use crate::domain::guest::NewGuest;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    Added,
+    /// Already invited, or listed earlier in the same file.
+    Duplicate,
+    Invalid,
+}
+
+/// What became of one row of an imported list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImportedRow {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// Normalised if valid, else as written.
+    pub email: String,
+    pub name: String,
+    pub status: ImportStatus,
+    /// Why a row was not added, per field; empty for added rows.
+    pub reasons: FieldErrors,
+}
+
+/// The outcome of importing a guest list, row by row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImportReport {
+    pub added: usize,
+    pub duplicates: usize,
+    pub invalid: usize,
+    pub encoding: TextEncoding,
+    /// For a CSV file: the separator found (`,`, `;` or a tab).
+    #[schema(example = ";")]
+    pub separator: Option<String>,
+    /// For a CSV file: whether its first line named the columns.
+    pub header: Option<bool>,
+    /// For a CSV file: where each field was found.
+    pub columns: Option<Columns>,
+    pub rows: Vec<ImportedRow>,
+}
+
+impl ImportReport {
+    pub fn for_csv(layout: &CsvLayout) -> Self {
+        Self {
+            separator: Some(layout.separator.to_string()),
+            header: Some(layout.header),
+            columns: Some(layout.columns),
+            ..Self::for_pasted(layout.encoding)
+        }
+    }
+
+    pub fn for_pasted(encoding: TextEncoding) -> Self {
+        Self {
+            added: 0,
+            duplicates: 0,
+            invalid: 0,
+            encoding,
+            separator: None,
+            header: None,
+            columns: None,
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn record_added(&mut self, row: &ListRow, guest: &NewGuest) {
+        self.added += 1;
+        self.push(row, guest, ImportStatus::Added, FieldErrors::new());
+    }
+
+    /// `earlier_line` is the line that listed the same address before, if
+    /// the file did; otherwise she was already invited.
+    pub fn record_duplicate(&mut self, row: &ListRow, guest: &NewGuest, earlier_line: Option<usize>) {
+        self.duplicates += 1;
+        let reason = match earlier_line {
+            Some(line) => format!("is listed earlier in this file (line {line})"),
+            None => "is already invited to this event".to_owned(),
+        };
+        self.push(row, guest, ImportStatus::Duplicate, FieldErrors::from([("email".to_owned(), reason)]));
+    }
+
+    pub fn record_invalid(&mut self, row: &ListRow, reasons: FieldErrors) {
+        self.invalid += 1;
+        self.rows.push(ImportedRow {
+            line: row.line,
+            email: row.email.clone(),
+            name: row.name.clone(),
+            status: ImportStatus::Invalid,
+            reasons,
+        });
+    }
+
+    fn push(&mut self, row: &ListRow, guest: &NewGuest, status: ImportStatus, reasons: FieldErrors) {
+        self.rows.push(ImportedRow {
+            line: row.line,
+            email: guest.email.to_string(),
+            name: guest.name.clone(),
+            status,
+            reasons,
+        });
+    }
+}
