@@ -59,7 +59,7 @@ impl Mailer {
         builder = builder
             .port(settings.smtp_port.unwrap_or(default_port))
             .timeout(Some(Duration::from_secs(settings.smtp_timeout_seconds)))
-            .pool_config(PoolConfig::new().max_size(settings.smtp_pool_size));
+            .pool_config(PoolConfig::new().max_size(settings.smtp_pool_size).idle_timeout(MAX_IDLE));
         if let Some(helo) = &settings.smtp_helo {
             builder = builder.hello_name(ClientId::Domain(helo.clone()));
         }
@@ -82,6 +82,12 @@ impl Mailer {
     }
 }
 
+/// How long a pooled connection may sit idle before it is closed rather than
+/// reused: servers close idle connections on their side (postfix and
+/// aiosmtpd after 300 s, some relays much sooner), and a connection closed
+/// by the server looks healthy until it is written to.
+const MAX_IDLE: Duration = Duration::from_secs(30);
+
 /// A small pool of plain SMTP connections with `TCP_NODELAY`, for
 /// `smtp_security = "none"`; lettre still speaks the protocol.
 pub struct PlainSmtp {
@@ -89,7 +95,8 @@ pub struct PlainSmtp {
     hello: ClientId,
     timeout: Duration,
     credentials: Option<Credentials>,
-    idle: std::sync::Mutex<Vec<AsyncSmtpConnection>>,
+    /// Idle connections, with when each was last used.
+    idle: std::sync::Mutex<Vec<(AsyncSmtpConnection, std::time::Instant)>>,
     slots: tokio::sync::Semaphore,
 }
 
@@ -130,26 +137,42 @@ impl PlainSmtp {
         Ok(connection)
     }
 
+    /// A pooled connection young enough to trust, if there is one.
+    fn reuse(&self) -> Result<Option<AsyncSmtpConnection>, SendError> {
+        let mut idle = self.idle.lock().map_err(|_| SendError::Temporary("pool poisoned".to_owned()))?;
+        while let Some((connection, since)) = idle.pop() {
+            if since.elapsed() < MAX_IDLE && !connection.has_broken() {
+                return Ok(Some(connection));
+            }
+            // Too old to trust: dropped (its socket closes with it).
+        }
+        Ok(None)
+    }
+
     async fn send(&self, message: &Message) -> Result<(), SendError> {
         let _slot = self.slots.acquire().await.map_err(|e| SendError::Temporary(e.to_string()))?;
         let bytes = message.formatted();
-        let reused = self.idle.lock().map_err(|_| SendError::Temporary("pool poisoned".to_owned()))?.pop();
-        let fresh_after_failure = reused.is_some();
+        let reused = self.reuse()?;
+        let was_pooled = reused.is_some();
         let mut connection = match reused {
-            Some(connection) if !connection.has_broken() => connection,
-            _ => self.connect().await?,
+            Some(connection) => connection,
+            None => self.connect().await?,
         };
         let mut result = tokio::time::timeout(self.timeout * 4, connection.send(message.envelope(), &bytes)).await;
-        // An idle connection the server has since closed fails before any
-        // reply: try once more on a new one.
-        if fresh_after_failure && matches!(&result, Ok(Err(err)) if !err.is_response()) {
+        // A pooled connection the server has closed meanwhile fails on first
+        // use, often as an "incomplete response" (a response-kind error):
+        // whatever the temporary failure, send again at once on a new
+        // connection, so that a stale socket never costs the email an attempt.
+        if was_pooled && matches!(&result, Ok(Err(err)) if !err.is_permanent()) {
+            tracing::debug!("a pooled SMTP connection had gone stale; sending again on a new one");
+            connection.abort().await;
             connection = self.connect().await?;
             result = tokio::time::timeout(self.timeout * 4, connection.send(message.envelope(), &bytes)).await;
         }
         match result {
             Ok(Ok(_)) => {
                 if let Ok(mut idle) = self.idle.lock() {
-                    idle.push(connection);
+                    idle.push((connection, std::time::Instant::now()));
                 }
                 Ok(())
             }

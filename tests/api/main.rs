@@ -7,6 +7,7 @@ mod calendar;
 mod check_in;
 mod cli;
 mod dashboard;
+mod delivery;
 mod errors;
 mod events;
 mod guest_lists;
