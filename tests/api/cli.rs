@@ -90,7 +90,7 @@ async fn wait_until_ready(base: &str) {
 }
 
 /// Sends SIGTERM and waits up to ten seconds for the process to exit.
-async fn stop_with_sigterm(server: &mut std::process::Child) -> std::process::ExitStatus {
+pub async fn stop_with_sigterm(server: &mut std::process::Child) -> std::process::ExitStatus {
     let killed = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     assert!(killed.success());
     for _ in 0..100 {

@@ -1,10 +1,15 @@
 //! `spawn_app()` and the `TestApp` every test drives.
 
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
+use chrono::{DateTime, Utc};
+use convive::app::schedule::JobReport;
 use convive::clock::Clock;
 use convive::config::Settings;
 use convive::domain::email_address::EmailAddress;
+use convive::domain::token::SecretKey;
+use convive::mail::dispatch::{DispatchReport, Dispatcher};
+use convive::mail::transport::Mailer;
 use convive::startup::{Application, Parts};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
@@ -53,9 +58,22 @@ pub struct TestApp {
     pub db: convive::storage::Db,
     /// The first organiser's API key, used by the helpers.
     pub api_key: String,
+    /// What the app was built with, for running its background work from
+    /// the test (`run_due_work_at`, `dispatch_all_pending_emails`).
+    settings: Arc<Settings>,
+    clock: Clock,
+    link_key: SecretKey,
     /// Kept for its lifetime: the temporary folder goes with it.
     database: TestDatabase,
 }
+
+/// HTTP alone: no scheduler or dispatcher runs in the background, so nothing
+/// is queued by the plan or sent until the test calls `run_due_work_at` or
+/// `dispatch_all_pending_emails`, which return once the SMTP server has
+/// accepted the mail. Tests that need no particular timing use this; those
+/// about the background parts themselves (a handler waking the dispatcher,
+/// the real clock) run everything.
+pub const ON_DEMAND: Parts = Parts { http: true, scheduler: false, dispatcher: false };
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with_clock(Clock::system()).await
@@ -76,6 +94,12 @@ pub async fn spawn_app_with_clock(clock: Clock) -> TestApp {
 /// The app with its settings adjusted by `configure` (SMTP server, plan
 /// timings…). By default mail goes to `.eml` files in the test's folder.
 pub async fn spawn_app_with(clock: Clock, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with_parts(clock, Parts::default(), configure).await
+}
+
+/// The app running only `parts` (see `ON_DEMAND`); the scheduler and the
+/// dispatcher, when they run, tick every second.
+pub async fn spawn_app_with_parts(clock: Clock, parts: Parts, configure: impl FnOnce(&mut Settings)) -> TestApp {
     init_tracing();
     let database = test_database().await;
     let mut settings = Settings::defaults().expect("defaults are valid");
@@ -87,11 +111,22 @@ pub async fn spawn_app_with(clock: Clock, configure: impl FnOnce(&mut Settings))
     // Tests make many quick requests from one address; the limit has its own test.
     settings.rate_limit_per_minute = 0;
     configure(&mut settings);
-    let app = Application::build_with(settings, clock, Parts::default()).await.expect("the application builds");
+    let settings = Arc::new(settings);
+    let app = Application::build_with((*settings).clone(), clock.clone(), parts).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
+    let link_key = convive::startup::link_key(&settings, &db).await.expect("the app's link key");
     tokio::spawn(app.run_until(std::future::pending()));
-    let mut test_app = TestApp { address, client: reqwest::Client::new(), db, api_key: String::new(), database };
+    let mut test_app = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        api_key: String::new(),
+        settings,
+        clock,
+        link_key,
+        database,
+    };
     test_app.api_key = test_app.create_organiser("Anne Organiser", "anne@example.org").await;
     test_app
 }
@@ -105,16 +140,26 @@ pub async fn spawn_app_with_mail_and(
     server: &crate::mailbox::MailServer,
     configure: impl FnOnce(&mut Settings),
 ) -> TestApp {
-    let port = server.port;
-    spawn_app_with(Clock::system(), move |settings| {
-        settings.smtp_host = Some("127.0.0.1".to_owned());
-        settings.smtp_port = Some(port);
-        settings.smtp_security = convive::config::SmtpSecurity::None;
-        settings.smtp_helo = Some("convive.test".to_owned());
-        settings.smtp_timeout_seconds = 5;
+    spawn_app_with(Clock::system(), |settings| {
+        send_mail_to(settings, server);
         configure(settings);
     })
     .await
+}
+
+/// An app whose mail goes to `server`, queued and sent only when the test
+/// says so (`ON_DEMAND`).
+pub async fn spawn_app_with_mail_on_demand(server: &crate::mailbox::MailServer) -> TestApp {
+    spawn_app_with_parts(Clock::system(), ON_DEMAND, |settings| send_mail_to(settings, server)).await
+}
+
+/// Settings sending the app's mail to `server` over plain SMTP.
+pub fn send_mail_to(settings: &mut Settings, server: &crate::mailbox::MailServer) {
+    settings.smtp_host = Some("127.0.0.1".to_owned());
+    settings.smtp_port = Some(server.port);
+    settings.smtp_security = convive::config::SmtpSecurity::None;
+    settings.smtp_helo = Some("convive.test".to_owned());
+    settings.smtp_timeout_seconds = 5;
 }
 
 /// Settings for an app reachable at the links it writes: its public URL is
@@ -193,6 +238,39 @@ impl TestApp {
     /// The app's database, for running the `convive` binary on it.
     pub fn database_url(&self) -> &str {
         &self.database.url
+    }
+
+    /// What the scheduler and then the dispatcher would do at `now`: queues
+    /// every reminder and digest due by then, then sends every email due by
+    /// then. Returns once the SMTP server has accepted (or refused) each one,
+    /// so `server.messages()` is complete. Mail that failed for the moment
+    /// waits for its retry time, after `now`.
+    pub async fn run_due_work_at(&self, now: DateTime<Utc>) -> (JobReport, DispatchReport) {
+        let queued = convive::app::schedule::run_due(&self.db, now, self.settings.digest_hour_utc)
+            .await
+            .expect("the scheduler's work runs");
+        (queued, self.dispatch_emails_due_at(now).await)
+    }
+
+    /// Sends every email due by the app's clock, as the dispatcher would
+    /// when woken, and returns once the SMTP server has answered for each.
+    pub async fn dispatch_all_pending_emails(&self) -> DispatchReport {
+        self.dispatch_emails_due_at(self.clock.now()).await
+    }
+
+    /// The dispatcher the app would run, on a clock stopped at `now`.
+    /// `dispatch_due` claims batch after batch until none is due at `now`.
+    async fn dispatch_emails_due_at(&self, now: DateTime<Utc>) -> DispatchReport {
+        let mailer = Mailer::from_settings(&self.settings).expect("the mail transport builds");
+        let dispatcher = Dispatcher::new(
+            self.db.clone(),
+            mailer,
+            Arc::clone(&self.settings),
+            self.link_key.clone(),
+            Clock::fixed(now),
+        )
+        .expect("the dispatcher builds");
+        dispatcher.dispatch_due(&|| true).await.expect("the outbox drains")
     }
 
     /// Creates another organiser and returns her API key.

@@ -5,7 +5,10 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{spawn_app_with_mail, spawn_app_with_mail_and};
+use crate::helpers::{
+    ON_DEMAND, send_mail_to, spawn_app_with_mail, spawn_app_with_mail_and, spawn_app_with_mail_on_demand,
+    spawn_app_with_parts,
+};
 use crate::mailbox::{MailServer, PARSERS, parse_ics};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -13,7 +16,7 @@ const WAIT: Duration = Duration::from_secs(20);
 #[tokio::test]
 async fn publishing_sends_each_guest_an_invitation_in_her_language_with_a_calendar_request() {
     let server = MailServer::start().await;
-    let app = spawn_app_with_mail(&server).await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
     let event = app.create_event(json!({ "title": "Café <b>des</b> Victoires; 8:30, \"open\"" })).await;
     let event_id = event["id"].as_str().unwrap();
     app.post(&format!("/api/v1/events/{event_id}/guests"), json!({ "email": "jane@example.org", "name": "Doe, Jane" }))
@@ -25,10 +28,12 @@ async fn publishing_sends_each_guest_an_invitation_in_her_language_with_a_calend
     )
     .await
     .expect(StatusCode::CREATED);
+    app.dispatch_all_pending_emails().await;
     assert!(server.messages().is_empty(), "a draft sends nothing");
 
     app.post(&format!("/api/v1/events/{event_id}/publish"), json!({})).await.expect(StatusCode::OK);
-    let messages = server.wait_for(2, WAIT).await;
+    app.dispatch_all_pending_emails().await;
+    let messages = server.messages();
     assert_eq!(messages.len(), 2);
     let jane = messages.iter().find(|m| m.recipient() == "jane@example.org").expect("Jane got hers");
     let ben = messages.iter().find(|m| m.recipient() == "ben@example.org").expect("Ben got his");
@@ -88,7 +93,7 @@ async fn publishing_sends_each_guest_an_invitation_in_her_language_with_a_calend
     assert!(page.html.contains("Doe, Jane"), "{}", page.html);
 
     // Nothing is sent twice.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.run_due_work_at(chrono::Utc::now()).await;
     assert_eq!(server.messages().len(), 2);
 }
 
@@ -161,11 +166,13 @@ async fn the_whole_reminder_plan_runs_against_the_real_clock() {
 #[tokio::test]
 async fn a_one_click_unsubscribe_stops_further_mail_and_the_organiser_sees_it() {
     let server = MailServer::start().await;
-    let app = spawn_app_with_mail(&server).await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
     let event_id = app.create_published_event(json!({})).await;
     app.invite(&event_id, "stay@example.org").await;
     app.invite(&event_id, "leave@example.org").await;
-    let messages = server.wait_for(2, WAIT).await;
+    app.dispatch_all_pending_emails().await;
+    let messages = server.messages();
+    assert_eq!(messages.len(), 2);
     let leaving = messages.iter().find(|m| m.recipient() == "leave@example.org").unwrap();
     let header = leaving.header("List-Unsubscribe").unwrap();
     let url = header.split(['<', '>']).find(|p| p.starts_with("http")).unwrap().to_owned();
@@ -194,10 +201,10 @@ async fn a_one_click_unsubscribe_stops_further_mail_and_the_organiser_sees_it() 
     app.patch(&format!("/api/v1/events/{event_id}"), json!({ "venue_name": "Le Grand Café" }))
         .await
         .expect(StatusCode::OK);
-    let messages = server.wait_for(3, WAIT).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.dispatch_all_pending_emails().await;
+    let messages = server.messages();
     let updates: Vec<String> =
-        server.messages().iter().filter(|m| m.kind() == "update").map(|m| m.recipient().to_owned()).collect();
+        messages.iter().filter(|m| m.kind() == "update").map(|m| m.recipient().to_owned()).collect();
     assert_eq!(updates, ["stay@example.org"], "{messages:?}");
     let skipped = app.guest(&event_id, "leave@example.org").await;
     assert!(skipped["emails"].as_array().unwrap().iter().any(|e| e["kind"] == "update" && e["status"] == "skipped"));
@@ -248,50 +255,44 @@ async fn moving_the_event_sends_an_update_with_a_higher_sequence_and_cancelling_
 async fn a_permanent_refusal_shows_as_failed_on_the_guest() {
     let server = MailServer::start().await;
     server.reject_everything();
-    let app = spawn_app_with_mail(&server).await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
     let event_id = app.create_published_event(json!({})).await;
     app.invite(&event_id, "bounce@example.org").await;
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let guest = app.guest(&event_id, "bounce@example.org").await;
-        let email = &guest["emails"][0];
-        if email["status"] == "failed" {
-            assert_eq!(email["attempts"], 1, "a 5xx is not retried");
-            assert!(email["error"].as_str().unwrap().contains("550"), "{email}");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "never marked failed: {guest}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let now = chrono::Utc::now();
+    app.run_due_work_at(now).await;
+    // An hour on, well past any retry time: a 5xx is not retried.
+    app.run_due_work_at(now + chrono::Duration::hours(1)).await;
+    let guest = app.guest(&event_id, "bounce@example.org").await;
+    let email = &guest["emails"][0];
+    assert_eq!(email["status"], "failed", "{guest}");
+    assert_eq!(email["attempts"], 1, "a 5xx is not retried");
+    assert!(email["error"].as_str().unwrap().contains("550"), "{email}");
 }
 
 #[tokio::test]
 async fn mail_waits_while_the_smtp_server_is_down_and_leaves_once_it_is_back() {
     let mut server = MailServer::start().await;
     server.stop();
-    let app = spawn_app_with_mail(&server).await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
     let event_id = app.create_published_event(json!({})).await;
     let guests: Vec<_> = (0..20).map(|i| json!({ "email": format!("g{i}@example.org") })).collect();
     app.post(&format!("/api/v1/events/{event_id}/guests/bulk"), json!({ "guests": guests }))
         .await
         .expect(StatusCode::OK);
-    // Let the first attempts fail on a refused connection.
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let retried = app
-            .guests(&event_id)
-            .await
-            .iter()
-            .filter(|g| g["emails"][0]["attempts"].as_i64() >= Some(1) && g["emails"][0]["status"] == "pending")
-            .count();
-        if retried == 20 {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the attempts did not fail and wait");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    // The first attempts fail on a refused connection and wait for a retry.
+    let now = chrono::Utc::now();
+    app.run_due_work_at(now).await;
+    let waiting = app
+        .guests(&event_id)
+        .await
+        .iter()
+        .filter(|g| g["emails"][0]["attempts"] == 1 && g["emails"][0]["status"] == "pending")
+        .count();
+    assert_eq!(waiting, 20, "the attempts did not fail and wait");
     server.resume().await;
-    let messages = server.wait_for(20, Duration::from_secs(40)).await;
+    // A minute on, past the first retry time.
+    app.run_due_work_at(now + chrono::Duration::minutes(1)).await;
+    let messages = server.messages();
     let mut recipients: Vec<&str> = messages.iter().map(super::mailbox::Received::recipient).collect();
     recipients.sort_unstable();
     recipients.dedup();
@@ -302,14 +303,16 @@ async fn mail_waits_while_the_smtp_server_is_down_and_leaves_once_it_is_back() {
 #[tokio::test]
 async fn a_comment_or_a_change_of_mind_reaches_the_organiser() {
     let server = MailServer::start().await;
-    let app = spawn_app_with_mail(&server).await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
     let event_id = app.create_published_event(json!({})).await;
     let (_, token) = app.invite(&event_id, "jane@example.org").await;
-    server.wait_for(1, WAIT).await;
+    app.dispatch_all_pending_emails().await;
     app.answer(&token, json!({ "answer": "yes", "comment": "Je viendrai avec des croissants" }))
         .await
         .expect(StatusCode::OK);
-    let messages = server.wait_for(2, WAIT).await;
+    app.dispatch_all_pending_emails().await;
+    let messages = server.messages();
+    assert_eq!(messages.len(), 2);
     let note = messages.iter().find(|m| m.kind() == "organiser_note").unwrap();
     assert_eq!(note.recipient(), "anne@example.org");
     assert!(note.text().contains("Je viendrai avec des croissants"), "{}", note.text());
@@ -317,45 +320,39 @@ async fn a_comment_or_a_change_of_mind_reaches_the_organiser() {
     // She prefers a digest: no more single notes.
     app.put("/api/v1/me/preferences", json!({ "notifications": "digest" })).await.expect(StatusCode::OK);
     app.answer(&token, json!({ "answer": "no" })).await.expect(StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    app.dispatch_all_pending_emails().await;
     assert_eq!(server.messages().iter().filter(|m| m.kind() == "organiser_note").count(), 1);
 }
 
 #[tokio::test]
 async fn an_organiser_who_chose_a_digest_gets_one_a_day_listing_the_answers() {
-    use std::sync::{Arc, Mutex};
     let server = MailServer::start().await;
-    // A clock the test moves: just before the digest hour, then just after.
+    // The answer comes just before the digest hour; the work runs then, and
+    // just after.
     let today = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
     let before = today.and_hms_opt(6, 59, 0).unwrap().and_utc();
-    let now = Arc::new(Mutex::new(before));
-    let clock = convive::clock::Clock::from_fn({
-        let now = Arc::clone(&now);
-        move || *now.lock().unwrap()
-    });
-    let port = server.port;
-    let app = crate::helpers::spawn_app_with(clock, move |s| {
-        s.smtp_host = Some("127.0.0.1".to_owned());
-        s.smtp_port = Some(port);
-        s.smtp_security = convive::config::SmtpSecurity::None;
+    let clock = convive::clock::Clock::fixed(before);
+    let app = spawn_app_with_parts(clock, ON_DEMAND, |s| {
+        send_mail_to(s, &server);
         s.digest_hour_utc = 7;
     })
     .await;
     app.put("/api/v1/me/preferences", json!({ "notifications": "digest" })).await.expect(StatusCode::OK);
     let event_id = app.create_published_event(json!({})).await;
     let (_, token) = app.invite(&event_id, "jane@example.org").await;
-    server.wait_for(1, WAIT).await;
+    app.run_due_work_at(before).await;
+    assert_eq!(server.messages().len(), 1, "her invitation");
     app.answer(&token, json!({ "answer": "yes", "comment": "Avec plaisir" })).await.expect(StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.run_due_work_at(before).await;
     assert!(server.messages().iter().all(|m| m.kind() != "organiser_note"), "no single note for a digest reader");
 
-    *now.lock().unwrap() = today.and_hms_opt(7, 0, 5).unwrap().and_utc();
-    let messages = server.wait_for(2, WAIT).await;
+    app.run_due_work_at(today.and_hms_opt(7, 0, 5).unwrap().and_utc()).await;
+    let messages = server.messages();
     let digest = messages.iter().find(|m| m.kind() == "organiser_digest").expect("the digest");
     assert_eq!(digest.recipient(), "anne@example.org");
     assert!(digest.text().contains("jane@example.org") && digest.text().contains("Avec plaisir"), "{}", digest.text());
     // Once a day only.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    app.run_due_work_at(today.and_hms_opt(23, 59, 0).unwrap().and_utc()).await;
     assert_eq!(server.messages().iter().filter(|m| m.kind() == "organiser_digest").count(), 1);
 }
 

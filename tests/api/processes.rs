@@ -2,9 +2,11 @@
 //! in the middle of a large send.
 
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use convive::storage::entities::outbox;
 use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, Database, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
 use crate::helpers::{backend_is_postgres, test_database};
@@ -63,6 +65,13 @@ impl Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+
+    /// Stops it as an operator would, with SIGTERM: it finishes the batch
+    /// in flight first, so once it has exited nothing more comes from it.
+    async fn stop(&mut self) {
+        let status = crate::cli::stop_with_sigterm(&mut self.child).await;
+        assert!(status.success(), "a graceful stop exits 0, got {status}");
+    }
 }
 
 impl Drop for Process {
@@ -112,6 +121,26 @@ async fn publish_event_with_guests(base: &str, database_url: &str, guests: usize
     assert_eq!(published.status(), StatusCode::OK);
 }
 
+/// Waits (up to `timeout`) until the outbox holds nothing left to send:
+/// every row is sent, skipped or failed, none pending or being sent.
+async fn wait_until_the_outbox_is_settled(database_url: &str, timeout: Duration) {
+    let db = Database::connect(database_url).await.expect("the test database is reachable");
+    let deadline = Instant::now() + timeout;
+    loop {
+        let unsettled = outbox::Entity::find()
+            .filter(outbox::Column::Status.is_in(["pending", "sending"]))
+            .count(&db)
+            .await
+            .expect("the outbox can be read");
+        if unsettled == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{unsettled} emails still unsent after {timeout:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    db.close().await.ok();
+}
+
 fn count_per_recipient(server: &MailServer) -> std::collections::HashMap<String, usize> {
     let mut counts = std::collections::HashMap::new();
     for message in server.messages() {
@@ -129,12 +158,15 @@ async fn two_processes_on_one_postgresql_send_every_email_exactly_once() {
     let database = test_database().await;
     let server = MailServer::start().await;
     let key = convive::domain::token::SecretKey::generate().to_base64();
-    let first = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
-    let _second = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
+    let mut first = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
+    let mut second = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
     let guests = 2000;
     publish_event_with_guests(&first.base, &database.url, guests).await;
     server.wait_for(guests, Duration::from_mins(2)).await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Every row has its outcome, and neither process has a send in flight.
+    wait_until_the_outbox_is_settled(&database.url, Duration::from_mins(1)).await;
+    first.stop().await;
+    second.stop().await;
     let counts = count_per_recipient(&server);
     assert_eq!(counts.len(), guests, "every guest got her invitation");
     let duplicated: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
@@ -159,9 +191,11 @@ async fn a_process_killed_mid_send_loses_no_email_after_a_restart() {
     let before_restart = server.messages().len();
     assert!(before_restart < guests, "the kill came too late to prove anything");
 
-    let _restarted = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
+    let mut restarted = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
     server.wait_for(guests, Duration::from_mins(2)).await;
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // Every row has its outcome, and no send is left in flight.
+    wait_until_the_outbox_is_settled(&database.url, Duration::from_mins(1)).await;
+    restarted.stop().await;
     let counts = count_per_recipient(&server);
     assert_eq!(counts.len(), guests, "no email was lost");
     let duplicates: usize = counts.values().map(|n| n - 1).sum();
