@@ -240,5 +240,5 @@ async fn login_link(
         crate::app::AppError::NotFound(_) => anyhow::anyhow!("no organiser has the email {email}"),
         other => other.into(),
     })?;
-    Ok((organiser, crate::mail::dispatch::Links::new(&settings.public_url).login(&token)))
+    Ok((organiser, app.links().login(&token)))
 }

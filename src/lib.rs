@@ -17,6 +17,8 @@ pub mod error;
 pub mod http;
 /// Calendar output (VCALENDAR text).
 pub mod ics;
+/// Every URL the service gives out.
+pub mod links;
 /// Templates, transports and the outbox dispatcher.
 pub mod mail;
 /// The in-process clock that wakes due work.

@@ -30,6 +30,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::answer::Answer;
 use crate::domain::token::SecretKey;
+use crate::links::Links;
 use crate::storage::{self, Db, WriteTransaction};
 
 /// What every operation can reach: the database, the clock, the settings,
@@ -51,6 +52,11 @@ impl App {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Absolute links into the service, from the public base URL.
+    pub fn links(&self) -> Links {
+        Links::new(&self.settings.public_url)
     }
 
     /// The bell the dispatcher listens to.

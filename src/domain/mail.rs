@@ -117,11 +117,6 @@ impl MailKind {
         Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
     }
 
-    /// Emails addressed to the organiser rather than a guest.
-    pub fn to_organiser(self) -> bool {
-        matches!(self, Self::OrganiserNote | Self::OrganiserDigest)
-    }
-
     /// Emails that carry the event as a calendar object (iMIP), and what
     /// that object asks of her calendar.
     pub fn calendar_part(self) -> Option<CalendarPart> {

@@ -24,7 +24,7 @@ use crate::domain::guest::Guest;
 use crate::domain::token::feed_token;
 use crate::error::{ErrorBody, Result};
 use crate::ics::{self, Attendee, FeedEntry, Method, Organizer};
-use crate::mail::dispatch::{Links, webcal};
+use crate::links::webcal;
 use crate::storage::organisers::Organiser;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -58,7 +58,7 @@ async fn my_feed(
     State(state): State<AppState>,
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
 ) -> Json<FeedLinks> {
-    let https = Links::new(&state.settings.public_url).organiser_feed(&feed_token(&state.link_key, organiser.id));
+    let https = state.links().organiser_feed(&feed_token(&state.link_key, organiser.id));
     Json(FeedLinks { webcal: webcal(&https), https })
 }
 

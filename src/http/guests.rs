@@ -19,7 +19,6 @@ use crate::domain::answer::Answer;
 use crate::domain::guest::{Guest, NewGuest};
 use crate::domain::token::InvitationToken;
 use crate::error::{ApiError, ErrorBody, Result};
-use crate::mail::dispatch::Links;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -61,7 +60,7 @@ pub struct InvitedGuest {
 
 fn invited(state: &AppState, guest: Guest, token: &InvitationToken) -> InvitedGuest {
     InvitedGuest {
-        invitation_url: Links::new(&state.settings.public_url).invitation(token),
+        invitation_url: state.links().invitation(token.as_str()),
         invitation_token: token.as_str().to_owned(),
         guest: GuestView::new(guest, None),
     }

@@ -14,6 +14,7 @@ use super::extract::Path;
 use super::pages::render;
 use crate::app;
 use crate::error::Result;
+use crate::links::path;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(confirm_page, unsubscribe))
@@ -33,11 +34,8 @@ struct UnsubscribePage {
               (status = 404, description = "No such link")))]
 async fn confirm_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
     let link = app::unsubscribes::link(&state, &token).await?;
-    let page = UnsubscribePage {
-        organiser_name: link.organiser.name,
-        form_action: format!("/unsubscribe/{token}"),
-        done: false,
-    };
+    let page =
+        UnsubscribePage { organiser_name: link.organiser.name, form_action: path::unsubscribe(&token), done: false };
     Ok(render("unsubscribe.html", link.language, StatusCode::OK, &page))
 }
 
@@ -49,10 +47,7 @@ async fn confirm_page(State(state): State<AppState>, Path(token): Path<String>) 
 async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
     let link = app::unsubscribes::unsubscribe(&state, &token).await?;
     tracing::info!(organiser_id = %link.organiser.id, "a guest unsubscribed");
-    let page = UnsubscribePage {
-        organiser_name: link.organiser.name,
-        form_action: format!("/unsubscribe/{token}"),
-        done: true,
-    };
+    let page =
+        UnsubscribePage { organiser_name: link.organiser.name, form_action: path::unsubscribe(&token), done: true };
     Ok(render("unsubscribe.html", link.language, StatusCode::OK, &page))
 }

@@ -4,8 +4,10 @@
 use chrono::{DateTime, Locale, Utc};
 use serde::Serialize;
 
+use crate::domain::answer::Answer;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
+use crate::links::{Links, webcal};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonContext {
@@ -83,6 +85,23 @@ pub struct GuestLinks {
     /// Her feed of the events she said yes to, as https and as `webcal://`.
     pub feed: String,
     pub webcal: String,
+}
+
+impl GuestLinks {
+    /// Her links, from her invitation, feed and unsubscribe tokens.
+    pub fn new(links: &Links, invitation: &str, feed: &str, unsubscribe: &str) -> Self {
+        let feed = links.guest_feed(feed);
+        Self {
+            invitation: links.invitation(invitation),
+            yes: links.answer(invitation, Answer::Yes),
+            no: links.answer(invitation, Answer::No),
+            maybe: links.answer(invitation, Answer::Maybe),
+            calendar: links.guest_calendar(invitation),
+            unsubscribe: links.unsubscribe(unsubscribe),
+            webcal: webcal(&feed),
+            feed,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -205,4 +224,28 @@ pub struct OrganiserMail {
     pub changes: Option<Vec<DigestChange>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<DigestTotals>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GuestLinks;
+    use crate::links::Links;
+
+    #[test]
+    fn a_guests_links_come_from_her_three_tokens() {
+        let links = GuestLinks::new(&Links::new(&"https://x.example/".parse().unwrap()), "inv", "feed", "unsub");
+        assert_eq!(links.invitation, "https://x.example/i/inv");
+        assert_eq!(
+            [links.yes, links.no, links.maybe],
+            [
+                "https://x.example/i/inv?answer=yes",
+                "https://x.example/i/inv?answer=no",
+                "https://x.example/i/inv?answer=maybe"
+            ]
+        );
+        assert_eq!(links.calendar, "https://x.example/i/inv/calendar.ics");
+        assert_eq!(links.unsubscribe, "https://x.example/unsubscribe/unsub");
+        assert_eq!(links.feed, "https://x.example/feeds/guests/feed.ics");
+        assert_eq!(links.webcal, "webcal://x.example/feeds/guests/feed.ics");
+    }
 }

@@ -7,30 +7,21 @@ use super::templates::{Rendered, Templates};
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::mail::MailKind;
+use crate::links::Links;
 use crate::storage::organisers::Organiser;
 
 /// # Errors
 /// A template that does not render: a bug, reported with its cause.
 pub fn render(
     templates: &Templates,
-    public_url: &url::Url,
+    links: &Links,
     organiser: &Organiser,
     event: &Event,
     kind: MailKind,
     language: Language,
 ) -> anyhow::Result<Rendered> {
-    let base = public_url.as_str().trim_end_matches('/');
-    let invitation = format!("{base}/i/preview");
-    let links = GuestLinks {
-        yes: format!("{invitation}?answer=yes"),
-        no: format!("{invitation}?answer=no"),
-        maybe: format!("{invitation}?answer=maybe"),
-        calendar: format!("{invitation}/calendar.ics"),
-        unsubscribe: format!("{base}/unsubscribe/preview"),
-        feed: format!("{base}/feeds/guests/preview.ics"),
-        webcal: super::dispatch::webcal(&format!("{base}/feeds/guests/preview.ics")),
-        invitation,
-    };
+    // Tokens that lead nowhere: the sample guest has no page.
+    let links = GuestLinks::new(links, "preview", "preview", "preview");
     let guest = Guest {
         id: uuid::Uuid::nil(),
         event_id: event.id,

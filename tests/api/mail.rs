@@ -316,6 +316,9 @@ async fn a_comment_or_a_change_of_mind_reaches_the_organiser() {
     let note = messages.iter().find(|m| m.kind() == "organiser_note").unwrap();
     assert_eq!(note.recipient(), "anne@example.org");
     assert!(note.text().contains("Je viendrai avec des croissants"), "{}", note.text());
+    // Its button leads to her dashboard, not to the JSON API.
+    let page = note.link("http://127.0.0.1:8080/dashboard/events/");
+    assert!(page.ends_with(&event_id), "{page}");
 
     // She prefers a digest: no more single notes.
     app.put("/api/v1/me/preferences", json!({ "notifications": "digest" })).await.expect(StatusCode::OK);

@@ -144,7 +144,6 @@ pub async fn event_page(
         .collect();
     let base = event_url(event.id);
     let details = &event.details;
-    let links = crate::mail::dispatch::Links::new(&state.settings.public_url);
     let page = EventPage {
         event: EventSummary {
             id: event.id,
@@ -156,7 +155,7 @@ pub async fn event_page(
             time_zone: details.schedule.time_zone.name().to_owned(),
             venue_name: details.venue.name.clone(),
             venue_address: details.venue.address.clone(),
-            public_url: details.open_registration.then(|| links.public_event(event.id)),
+            public_url: details.open_registration.then(|| state.links().public_event(event.id)),
             plan_sentence: plan_sentence(event, session.language),
             is_today: {
                 let zone = details.schedule.time_zone;

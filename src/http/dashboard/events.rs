@@ -29,7 +29,7 @@ pub fn router() -> Router<AppState> {
 }
 
 pub fn event_url(event_id: uuid::Uuid) -> String {
-    format!("/dashboard/events/{event_id}")
+    crate::links::path::dashboard_event(event_id)
 }
 
 #[derive(Serialize)]

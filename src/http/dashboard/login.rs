@@ -17,6 +17,7 @@ use crate::domain::email_address::EmailAddress;
 use crate::domain::token::{form_token, verify_login_token};
 use crate::http::AppState;
 use crate::http::pages::{PageError, browser_language, check_same_site, render, word};
+use crate::links::path;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -94,7 +95,7 @@ async fn confirm_page(
         return Err(PageError::gone().in_language(language));
     }
     let csrf = form_token(&state.link_key, LOGIN_PURPOSE, &id.to_string());
-    let page = ConfirmPage { form_action: format!("/login/{token}") };
+    let page = ConfirmPage { form_action: path::login(&token) };
     Ok(render("dashboard/login_confirm.html", language, StatusCode::OK, &Frame::new(None, &csrf, &page)))
 }
 

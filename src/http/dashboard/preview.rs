@@ -56,6 +56,7 @@ async fn preview(
     let mut emails = Vec::new();
     // Loaded once for the page's dozen renders.
     let templates = crate::mail::templates::Templates::embedded();
+    let links = state.links();
     for kind in [
         MailKind::Invitation,
         MailKind::Nudge,
@@ -65,15 +66,8 @@ async fn preview(
         MailKind::Cancellation,
     ] {
         for &language in &languages {
-            let rendered = crate::mail::preview::render(
-                &templates,
-                &state.settings.public_url,
-                &session.organiser,
-                &event,
-                kind,
-                language,
-            )
-            .map_err(|e| PageError::from(AppError::Internal(e)).in_language(session.language))?;
+            let rendered = crate::mail::preview::render(&templates, &links, &session.organiser, &event, kind, language)
+                .map_err(|e| PageError::from(AppError::Internal(e)).in_language(session.language))?;
             emails.push(PreviewEmail {
                 step: word(session.language, &format!("d_mail_{}", kind.as_str())),
                 language: language.as_str(),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
-use super::{PageError, PageEvent, check_same_site, google_calendar_url, render, word};
+use super::{PageError, PageEvent, check_same_site, render, word};
 use crate::app::answers::{AnswerInput, Answerer};
 use crate::app::{self, AppError};
 use crate::domain::answer::Answer;
@@ -18,7 +18,7 @@ use crate::domain::event::{AnswersClosed, Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::token::{InvitationToken, form_token, guest_feed_token, verify_form_token};
 use crate::http::AppState;
-use crate::mail::dispatch::{Links, webcal};
+use crate::links::{self, path, webcal};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/i/{token}", get(show).post(answer))
@@ -98,9 +98,8 @@ fn page(
     shown: Shown,
 ) -> InvitationPage {
     let language = language_of(&guest, event);
-    let links = Links::new(&state.settings.public_url);
     let closed = event.guest_may_answer(state.clock.now()).err();
-    let feed = links.guest_feed(&guest_feed_token(&state.link_key, guest.id));
+    let feed = state.links().guest_feed(&guest_feed_token(&state.link_key, guest.id));
     let form = shown.form.unwrap_or_else(|| FormValues {
         companions: guest.reply.as_ref().map_or(0, |r| r.companions).to_string(),
         comment: guest.reply.as_ref().map(|r| r.comment.clone()).unwrap_or_default(),
@@ -125,12 +124,12 @@ fn page(
         error: shown.error,
         form,
         csrf: form_token(&state.link_key, FORM_PURPOSE, token_hash),
-        form_action: format!("/i/{token}"),
+        form_action: path::invitation(token),
         links: CalendarLinks {
-            ics: format!("/i/{token}/calendar.ics"),
+            ics: path::guest_calendar(token),
             webcal: webcal(&feed),
             feed,
-            google: google_calendar_url(event),
+            google: links::google_calendar(event),
         },
     }
 }
@@ -216,7 +215,7 @@ async fn answer(
     let companions = if answer == Answer::No { 0 } else { companions };
     let input = AnswerInput { answer, companions, comment: form.comment.clone() };
     match app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await {
-        Ok(_) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/i/{token}?saved=1"))]).into_response()),
+        Ok(_) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, path::invitation_saved(&token))]).into_response()),
         Err(AppError::Invalid(fields)) => {
             let key =
                 if fields.contains_key("comment") { "error_comment_too_long" } else { "error_too_many_companions" };

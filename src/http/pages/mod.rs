@@ -138,25 +138,6 @@ impl PageEvent {
     }
 }
 
-/// A Google Calendar "add this event" link: the usual way to add an event on
-/// an Android phone, which opens no .ics file.
-///
-/// # Panics
-/// Never: the base URL is a constant.
-pub fn google_calendar_url(event: &Event) -> String {
-    let details = &event.details;
-    let utc = |at: chrono::DateTime<chrono::Utc>| at.format("%Y%m%dT%H%M%SZ").to_string();
-    let mut url = url::Url::parse("https://calendar.google.com/calendar/render").expect("a valid URL");
-    url.query_pairs_mut()
-        .append_pair("action", "TEMPLATE")
-        .append_pair("text", &details.title)
-        .append_pair("dates", &format!("{}/{}", utc(details.schedule.starts_at), utc(details.schedule.ends_at)))
-        .append_pair("ctz", details.schedule.time_zone.name())
-        .append_pair("details", &details.description)
-        .append_pair("location", &format!("{}, {}", details.venue.name, details.venue.address.replace('\n', ", ")));
-    url.to_string()
-}
-
 /// Why a page could not be shown: rendered as a friendly page in the
 /// visitor's language, never as a stack trace or JSON.
 #[derive(Debug)]

@@ -13,12 +13,13 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{PageError, PageEvent, browser_language, check_same_site, google_calendar_url, render, word};
+use super::{PageError, PageEvent, browser_language, check_same_site, render, word};
 use crate::app::{self, AppError};
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::NewGuest;
 use crate::domain::token::{form_token, registration_token, verify_form_token, verify_registration_token};
 use crate::http::AppState;
+use crate::links::{self, path};
 use crate::storage::registrations::Registration;
 
 pub fn router() -> Router<AppState> {
@@ -92,8 +93,8 @@ fn event_page(
         form,
         field_errors: errors,
         csrf: form_token(&state.link_key, REGISTER_PURPOSE, &event.id.to_string()),
-        form_action: format!("/e/{}", event.id),
-        links: EventLinks { ics: format!("/e/{}/calendar.ics", event.id), google: google_calendar_url(event) },
+        form_action: path::public_event(event.id),
+        links: EventLinks { ics: path::public_event_calendar(event.id), google: links::google_calendar(event) },
     }
 }
 
@@ -204,7 +205,7 @@ async fn confirm_page(
         name: registration.name,
         email: registration.email.to_string(),
         csrf: form_token(&state.link_key, CONFIRM_PURPOSE, &registration.id.to_string()),
-        form_action: format!("/e/{}/confirm/{}", event.id, registration_token(&state.link_key, registration.id)),
+        form_action: path::confirm_registration(event.id, &registration_token(&state.link_key, registration.id)),
     };
     Ok(render("confirm.html", language, StatusCode::OK, &context))
 }
@@ -234,5 +235,5 @@ async fn confirm(
         .await
         .map_err(|e| PageError::from(e).in_language(language))?;
     tracing::info!(event_id = %event.id, guest_id = %guest.id, "an open registration was confirmed");
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/i/{}", invitation.as_str()))]).into_response())
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, path::invitation(invitation.as_str()))]).into_response())
 }

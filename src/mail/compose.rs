@@ -1,0 +1,320 @@
+//! One function per kind of email: its template context and its envelope,
+//! built from domain values and rendered into a message ready to send.
+//! Nothing here reads the database or decides whether an email should still
+//! go: the dispatcher does that, and hands over what it loaded.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use lettre::Message;
+use lettre::message::Mailbox;
+use uuid::Uuid;
+
+use super::context::{
+    EventContext, GuestLinks, GuestMail, NoteContext, OrganiserLinks, OrganiserMail, PersonContext, RegistrationLinks,
+    RegistrationMail,
+};
+use super::digest::Digest;
+use super::message::{self, Envelope};
+use super::templates::Templates;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::domain::event::{Event, Language};
+use crate::domain::guest::Guest;
+use crate::domain::mail::MailKind;
+use crate::domain::token::{
+    InvitationToken, SecretKey, guest_feed_token, login_token, registration_token, unsubscribe_token,
+};
+use crate::ics::{self, Attendee, Organizer};
+use crate::links::{self, Links};
+use crate::storage::organisers::Organiser;
+use crate::storage::registrations::Registration;
+use crate::storage::sessions::LOGIN_LINK_VALIDITY;
+
+/// What every email is written with: the templates, the links and the key
+/// their tokens derive from, and the sender.
+pub struct Composer {
+    templates: Templates,
+    links: Links,
+    key: SecretKey,
+    settings: Arc<Settings>,
+    clock: Clock,
+    /// `mail_from`, parsed once.
+    sender: Mailbox,
+}
+
+impl Composer {
+    /// # Errors
+    /// When `mail_from` is not an address.
+    pub fn new(settings: Arc<Settings>, key: SecretKey, clock: Clock) -> anyhow::Result<Self> {
+        let sender = settings.mail_from.parse().context("mail_from is not an address")?;
+        Ok(Self {
+            templates: Templates::embedded(),
+            links: Links::new(&settings.public_url),
+            key,
+            settings,
+            clock,
+            sender,
+        })
+    }
+
+    pub fn sender(&self) -> &Mailbox {
+        &self.sender
+    }
+
+    /// A guest's email of this kind (invitation, nudge, reminder, update…),
+    /// with her links, an unsubscribe header and, for the kinds that carry
+    /// one, the event as a calendar object with her ATTENDEE line.
+    pub fn guest(
+        &self,
+        message_id: String,
+        kind: MailKind,
+        event: &Event,
+        guest: &Guest,
+        organiser: &Organiser,
+        waitlist_position: Option<u32>,
+    ) -> anyhow::Result<Message> {
+        let token = InvitationToken::derive(&self.key, guest.id, &guest.token_salt);
+        let unsubscribe = unsubscribe_token(&self.key, guest.id);
+        let links = GuestLinks::new(&self.links, token.as_str(), &guest_feed_token(&self.key, guest.id), &unsubscribe);
+        let context =
+            GuestMail::new(event, guest, person(organiser), links, waitlist_position).with_words_for(kind, event);
+        let language = guest.language.unwrap_or(event.details.language);
+        let rendered = self.templates.render(kind, language, &context)?;
+        let calendar = kind.calendar_part().map(|part| {
+            let method = ics::Method::from(part);
+            let reply_to = self.settings.calendar_reply_address(organiser.email.as_str());
+            let text = ics::render(
+                event,
+                method,
+                &Organizer { name: &organiser.name, address: &reply_to },
+                Some(&Attendee::of(guest)),
+                self.clock.now(),
+            );
+            (method, text)
+        });
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&guest.name, guest.email.as_str())?,
+            reply_to: Some(mailbox(&organiser.name, organiser.email.as_str())?),
+            message_id,
+            kind: kind.as_str(),
+            unsubscribe: Some((
+                links::unsubscribe_mailto(self.sender.email.as_ref(), &unsubscribe),
+                self.links.unsubscribe(&unsubscribe),
+            )),
+        };
+        message::build(&envelope, &rendered, calendar.as_ref().map(|(m, t)| (*m, t.as_str())))
+    }
+
+    /// An organiser's sign-in link, for the sign-in request `login_id`.
+    pub fn login_link(
+        &self,
+        message_id: String,
+        organiser: &Organiser,
+        language: Language,
+        login_id: Uuid,
+    ) -> anyhow::Result<Message> {
+        let context = serde_json::json!({
+            "lang": language.as_str(),
+            "organiser": person(organiser),
+            "links": { "login": self.links.login(&login_token(&self.key, login_id)) },
+            "minutes": LOGIN_LINK_VALIDITY.num_minutes(),
+            // The shared layout titles the message with an event's title.
+            "event": { "title": "Convive" },
+        });
+        let rendered = self.templates.render(MailKind::LoginLink, language, &context)?;
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&organiser.name, organiser.email.as_str())?,
+            reply_to: None,
+            message_id,
+            kind: MailKind::LoginLink.as_str(),
+            unsubscribe: None,
+        };
+        message::build(&envelope, &rendered, None)
+    }
+
+    /// The email asking someone who registered for an open event to confirm.
+    pub fn registration_confirm(
+        &self,
+        message_id: String,
+        event: &Event,
+        organiser: &Organiser,
+        registration: &Registration,
+    ) -> anyhow::Result<Message> {
+        let language = registration.language.unwrap_or(event.details.language);
+        let token = registration_token(&self.key, registration.id);
+        let context = RegistrationMail {
+            lang: language.as_str(),
+            name: registration.name.clone(),
+            email: registration.email.to_string(),
+            organiser: person(organiser),
+            event: EventContext::new(event, language),
+            links: RegistrationLinks { confirm: self.links.confirm_registration(event.id, &token) },
+        };
+        let rendered = self.templates.render(MailKind::RegistrationConfirm, language, &context)?;
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&registration.name, registration.email.as_str())?,
+            reply_to: Some(mailbox(&organiser.name, organiser.email.as_str())?),
+            message_id,
+            kind: MailKind::RegistrationConfirm.as_str(),
+            unsubscribe: None,
+        };
+        message::build(&envelope, &rendered, None)
+    }
+
+    /// One guest's answer, told to the organiser.
+    pub fn organiser_note(
+        &self,
+        message_id: String,
+        event: &Event,
+        organiser: &Organiser,
+        note: NoteContext,
+    ) -> anyhow::Result<Message> {
+        let mut context = self.organiser_context(event, organiser);
+        context.note = Some(note);
+        self.organiser_message(message_id, MailKind::OrganiserNote, event, organiser, &context)
+    }
+
+    /// The organiser's daily digest of an event's answers.
+    pub fn organiser_digest(
+        &self,
+        message_id: String,
+        event: &Event,
+        organiser: &Organiser,
+        digest: Digest,
+    ) -> anyhow::Result<Message> {
+        let mut context = self.organiser_context(event, organiser);
+        context.changes = Some(digest.changes);
+        context.totals = Some(digest.totals);
+        self.organiser_message(message_id, MailKind::OrganiserDigest, event, organiser, &context)
+    }
+
+    fn organiser_context(&self, event: &Event, organiser: &Organiser) -> OrganiserMail {
+        let language = event.details.language;
+        OrganiserMail {
+            lang: language.as_str(),
+            organiser: person(organiser),
+            event: EventContext::new(event, language),
+            links: OrganiserLinks { event: self.links.dashboard_event(event.id) },
+            note: None,
+            changes: None,
+            totals: None,
+        }
+    }
+
+    fn organiser_message(
+        &self,
+        message_id: String,
+        kind: MailKind,
+        event: &Event,
+        organiser: &Organiser,
+        context: &OrganiserMail,
+    ) -> anyhow::Result<Message> {
+        let rendered = self.templates.render(kind, event.details.language, context)?;
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&organiser.name, organiser.email.as_str())?,
+            reply_to: None,
+            message_id,
+            kind: kind.as_str(),
+            unsubscribe: None,
+        };
+        message::build(&envelope, &rendered, None)
+    }
+}
+
+fn person(organiser: &Organiser) -> PersonContext {
+    PersonContext { name: organiser.name.clone(), email: organiser.email.to_string() }
+}
+
+fn mailbox(name: &str, address: &str) -> anyhow::Result<Mailbox> {
+    let address = address.parse().with_context(|| format!("{address:?} is not an address"))?;
+    let name = name.trim();
+    Ok(Mailbox::new((!name.is_empty()).then(|| name.to_owned()), address))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::email_address::EmailAddress;
+    use crate::domain::event::{EventDetails, EventFields, EventStatus};
+    use crate::storage::organisers::Notifications;
+
+    fn event() -> Event {
+        let details = EventDetails::try_from(EventFields {
+            title: "Café".into(),
+            venue_name: "Café".into(),
+            starts_at: "2030-03-12T08:30".into(),
+            ends_at: "2030-03-12T10:00".into(),
+            time_zone: "Europe/Paris".into(),
+            language: "fr".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        let now = chrono::Utc::now();
+        Event {
+            id: Uuid::from_u128(7),
+            organiser_id: Uuid::from_u128(1),
+            details,
+            status: EventStatus::Published,
+            seats_taken: 0,
+            sequence: 0,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn guest(event: &Event) -> Guest {
+        Guest {
+            id: Uuid::from_u128(2),
+            event_id: event.id,
+            email: EmailAddress::from_stored("jane@example.org".into()),
+            name: "Jane".into(),
+            language: None,
+            reply: None,
+            answered_at: None,
+            waitlisted_at: None,
+            created_at: event.created_at,
+            token_salt: "salt".into(),
+            checked_in_at: None,
+            checked_in_companions: 0,
+            walk_in: false,
+        }
+    }
+
+    /// Headers with their folding undone.
+    fn headers(message: &Message) -> String {
+        let raw = String::from_utf8(message.formatted()).unwrap();
+        let head = raw.split("\r\n\r\n").next().unwrap().to_owned();
+        head.replace("\r\n ", " ").replace("\r\n\t", " ")
+    }
+
+    #[test]
+    fn a_guest_email_offers_one_click_unsubscribe_by_link_and_by_mail() {
+        let settings = Arc::new(Settings::defaults().unwrap());
+        let key = SecretKey::generate();
+        let composer = Composer::new(Arc::clone(&settings), key.clone(), Clock::system()).unwrap();
+        let organiser = Organiser {
+            id: Uuid::from_u128(1),
+            name: "Anne".into(),
+            email: EmailAddress::from_stored("anne@example.org".into()),
+            notifications: Notifications::Off,
+        };
+        let (event, links) = (event(), Links::new(&settings.public_url));
+        let guest = guest(&event);
+        let message = composer.guest("<id@x>".into(), MailKind::Invitation, &event, &guest, &organiser, None).unwrap();
+        let token = unsubscribe_token(&key, guest.id);
+        let sender = composer.sender().email.to_string();
+        let headers = headers(&message);
+        let expected = format!(
+            "List-Unsubscribe: <{}>, <{}>",
+            links.unsubscribe(&token),
+            links::unsubscribe_mailto(&sender, &token)
+        );
+        assert!(headers.contains(&expected), "{expected}\nnot in:\n{headers}");
+        assert!(headers.contains("X-Convive-Kind: invitation"), "{headers}");
+    }
+}
