@@ -62,9 +62,10 @@ pub struct Settings {
     /// `CONVIVE_DISPATCH_LEASE_SECONDS`: how long a claimed email is held
     /// before another process may take it over.
     pub dispatch_lease_seconds: u64,
-    /// `CONVIVE_DISPATCH_MAX_ATTEMPTS`: temporary failures retried (with
-    /// exponential backoff) before an email is marked failed.
-    pub dispatch_max_attempts: u32,
+    /// `CONVIVE_DISPATCH_MAX_AGE_HOURS`: how long an email that fails for a
+    /// temporary reason (or waits for an unreachable relay) keeps being
+    /// retried before it is marked failed, as an MTA's queue lifetime.
+    pub dispatch_max_age_hours: u32,
     /// `CONVIVE_DIGEST_HOUR_UTC`: when organisers who chose a daily digest get it.
     pub digest_hour_utc: u32,
     /// `CONVIVE_RATE_LIMIT_PER_MINUTE`: requests one client address may make
@@ -111,7 +112,7 @@ struct Defaults {
     scheduler_interval_seconds: u64,
     dispatch_batch_size: u64,
     dispatch_lease_seconds: u64,
-    dispatch_max_attempts: u32,
+    dispatch_max_age_hours: u32,
     digest_hour_utc: u32,
     rate_limit_per_minute: u32,
     rate_limit_burst: u32,
@@ -134,7 +135,8 @@ const DEFAULTS: Defaults = Defaults {
     scheduler_interval_seconds: 10,
     dispatch_batch_size: 100,
     dispatch_lease_seconds: 120,
-    dispatch_max_attempts: 8,
+    // postfix keeps a message five days.
+    dispatch_max_age_hours: 120,
     digest_hour_utc: 7,
     rate_limit_per_minute: 60,
     rate_limit_burst: 30,

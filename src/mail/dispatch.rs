@@ -1,13 +1,16 @@
 //! The dispatcher: claims due outbox rows, decides whether each email still
 //! goes, has [`super::compose`] write it, sends it outside any transaction,
-//! and records the outcome. Temporary failures go back to the queue with
-//! exponential backoff; permanent ones stop and show as failed.
+//! and records the outcome, the way an MTA does: a temporary failure goes
+//! back to the queue with capped exponential backoff until the email is
+//! older than `dispatch_max_age_hours`; a relay that cannot be reached
+//! pauses the whole queue, probed by one email at a time, and costs no
+//! email an attempt; a permanent refusal stops at once.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -40,6 +43,8 @@ enum Outcome {
     Sent(i64),
     Skipped,
     Retried,
+    /// Returned untried: the relay is away.
+    Waiting,
     Failed,
 }
 
@@ -54,6 +59,28 @@ pub struct Dispatcher {
     composer: Composer,
     settings: Arc<Settings>,
     clock: Clock,
+    relay: std::sync::Mutex<Relay>,
+}
+
+/// What this process knows of the relay.
+#[derive(Debug, Default)]
+struct Relay {
+    away: Option<Away>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Away {
+    since: DateTime<Utc>,
+    /// When one email may try again.
+    probe_at: DateTime<Utc>,
+    probes: i32,
+}
+
+/// Probes of an away relay: 5 s, 10 s, … doubling up to 5 minutes, so a
+/// relay back from a lunch break is noticed within minutes.
+fn probe_delay(probes: i32) -> Duration {
+    let exponent = probes.clamp(1, 20) - 1;
+    Duration::seconds((5_i64 << exponent).min(300))
 }
 
 /// What a batch of rows refers to, loaded in a few queries.
@@ -71,7 +98,7 @@ impl Dispatcher {
     /// When `mail_from` is not an address.
     pub fn new(db: Db, mailer: Mailer, settings: Arc<Settings>, key: SecretKey, clock: Clock) -> anyhow::Result<Self> {
         let composer = Composer::new(Arc::clone(&settings), key, clock.clone())?;
-        Ok(Self { db, mailer, composer, settings, clock })
+        Ok(Self { db, mailer, composer, settings, clock, relay: std::sync::Mutex::new(Relay::default()) })
     }
 
     /// Sends everything due now, batch after batch, until nothing is left or
@@ -80,7 +107,13 @@ impl Dispatcher {
         let mut report = DispatchReport::default();
         let lease = Duration::seconds(self.settings.dispatch_lease_seconds as i64);
         while keep_going() {
-            let rows = storage::outbox::claim_due(&self.db, self.clock.now(), lease, self.settings.dispatch_batch_size)
+            // While the relay is away, one email at a time probes it.
+            let limit = match self.relay_away() {
+                Some(away) if self.clock.now() < away.probe_at => break,
+                Some(_) => 1,
+                None => self.settings.dispatch_batch_size,
+            };
+            let rows = storage::outbox::claim_due(&self.db, self.clock.now(), lease, limit)
                 .await
                 .context("cannot claim due emails")?;
             if rows.is_empty() {
@@ -115,7 +148,7 @@ impl Dispatcher {
                 match outcome {
                     Outcome::Sent(_) => report.sent += 1,
                     Outcome::Skipped => report.skipped += 1,
-                    Outcome::Retried => report.retried += 1,
+                    Outcome::Retried | Outcome::Waiting => report.retried += 1,
                     Outcome::Failed => report.failed += 1,
                 }
             }
@@ -170,38 +203,100 @@ impl Dispatcher {
         if row.lease_until.is_none_or(|until| until - self.clock.now() < margin) {
             return Outcome::Retried;
         }
+        // A sibling of this batch found the relay away: do not knock again.
+        if let Some(away) = self.relay_away() {
+            return self.wait_for_relay(row, away, "the SMTP relay is unreachable").await;
+        }
         match self.prepare(row, batch).await {
             Err(err) => {
                 // Usually the database: worth retrying. A rendering bug ends
-                // up failed after the last attempt, with its cause shown.
+                // up failed once the email is too old, with its cause shown.
                 tracing::error!(outbox_id = row.id, kind = %row.kind, error = format!("{err:#}"), "cannot prepare email");
-                let error = format!("{err:#}");
-                if row.attempts >= self.settings.dispatch_max_attempts as i32 {
-                    Self::record(storage::outbox::mark_failed(&self.db, row, &error).await, Outcome::Failed)
-                } else {
-                    let retry_at = self.clock.now() + backoff(row.attempts);
-                    Self::record(storage::outbox::mark_retry(&self.db, row, &error, retry_at).await, Outcome::Retried)
-                }
+                self.retry_or_give_up(row, &format!("{err:#}")).await
             }
             Ok(Prepared::Skip(why)) => {
                 Self::record(storage::outbox::mark_skipped(&self.db, row, why).await, Outcome::Skipped)
             }
             Ok(Prepared::Send(message)) => match self.mailer.send(*message).await {
-                Ok(()) => Outcome::Sent(row.id),
+                Ok(()) => {
+                    self.relay_reached();
+                    Outcome::Sent(row.id)
+                }
                 Err(SendError::Permanent(error)) => {
+                    self.relay_reached();
                     tracing::warn!(outbox_id = row.id, recipient = %row.recipient, %error, "email refused for good");
                     Self::record(storage::outbox::mark_failed(&self.db, row, &error).await, Outcome::Failed)
                 }
-                Err(SendError::Temporary(error)) if row.attempts >= self.settings.dispatch_max_attempts as i32 => {
-                    tracing::warn!(outbox_id = row.id, %error, attempts = row.attempts, "email failed too many times");
-                    Self::record(storage::outbox::mark_failed(&self.db, row, &error).await, Outcome::Failed)
-                }
                 Err(SendError::Temporary(error)) => {
-                    let retry_at = self.clock.now() + backoff(row.attempts);
-                    tracing::info!(outbox_id = row.id, %error, %retry_at, "email will be retried");
-                    Self::record(storage::outbox::mark_retry(&self.db, row, &error, retry_at).await, Outcome::Retried)
+                    self.relay_reached();
+                    self.retry_or_give_up(row, &error).await
+                }
+                Err(SendError::RelayUnavailable(error)) => {
+                    let away = self.relay_lost(&error);
+                    self.wait_for_relay(row, away, &error).await
                 }
             },
+        }
+    }
+
+    /// A temporary failure of this email: again after a backoff, or failed
+    /// once it has waited longer than `dispatch_max_age_hours`.
+    async fn retry_or_give_up(&self, row: &OutboxRow, error: &str) -> Outcome {
+        let now = self.clock.now();
+        if self.too_old(row, now) {
+            tracing::warn!(outbox_id = row.id, %error, attempts = row.attempts, "email given up: too old to send");
+            return Self::record(storage::outbox::mark_failed(&self.db, row, error).await, Outcome::Failed);
+        }
+        let retry_at = now + backoff(row.attempts, row.id);
+        tracing::debug!(outbox_id = row.id, %error, %retry_at, "email will be retried");
+        Self::record(storage::outbox::mark_retry(&self.db, row, error, retry_at).await, Outcome::Retried)
+    }
+
+    /// Back to the queue untried, due when the relay is next probed; failed
+    /// only if it is too old by now.
+    async fn wait_for_relay(&self, row: &OutboxRow, away: Away, error: &str) -> Outcome {
+        if self.too_old(row, self.clock.now()) {
+            tracing::warn!(outbox_id = row.id, %error, "email given up: the relay stayed away too long");
+            return Self::record(storage::outbox::mark_failed(&self.db, row, error).await, Outcome::Failed);
+        }
+        Self::record(storage::outbox::mark_waiting(&self.db, row, error, away.probe_at).await, Outcome::Waiting)
+    }
+
+    fn too_old(&self, row: &OutboxRow, now: DateTime<Utc>) -> bool {
+        now - row.created_at > Duration::hours(i64::from(self.settings.dispatch_max_age_hours))
+    }
+
+    fn relay_away(&self) -> Option<Away> {
+        self.relay.lock().ok().and_then(|relay| relay.away)
+    }
+
+    /// The relay could not be reached: the queue pauses until the next
+    /// probe. Logged when it goes away, not for every email.
+    fn relay_lost(&self, error: &str) -> Away {
+        let now = self.clock.now();
+        let Ok(mut relay) = self.relay.lock() else {
+            return Away { since: now, probe_at: now + probe_delay(1), probes: 1 };
+        };
+        let away = match relay.away {
+            // Several emails of one batch may find out at once: one probe counts.
+            Some(away) if away.probe_at > now => away,
+            Some(away) => Away { probe_at: now + probe_delay(away.probes + 1), probes: away.probes + 1, ..away },
+            None => {
+                tracing::warn!(%error, "the SMTP relay cannot be reached; the queue waits and probes it");
+                Away { since: now, probe_at: now + probe_delay(1), probes: 1 }
+            }
+        };
+        relay.away = Some(away);
+        away
+    }
+
+    /// The relay answered: the queue drains again.
+    fn relay_reached(&self) {
+        if let Ok(mut relay) = self.relay.lock()
+            && let Some(away) = relay.away.take()
+        {
+            let minutes = (self.clock.now() - away.since).num_minutes();
+            tracing::warn!(minutes, "the SMTP relay is reachable again; the queue drains");
         }
     }
 
@@ -295,19 +390,30 @@ fn send(message: anyhow::Result<lettre::Message>) -> anyhow::Result<Prepared> {
     Ok(Prepared::Send(Box::new(message?)))
 }
 
-/// 5 s, 10 s, 20 s, … doubling up to an hour.
-fn backoff(attempts: i32) -> Duration {
+/// 5 s, 10 s, 20 s, … doubling up to an hour, stretched by up to 30 % by
+/// the row's id: emails that failed together do not all come back at the
+/// same second.
+fn backoff(attempts: i32, id: i64) -> Duration {
     let exponent = attempts.clamp(1, 20) - 1;
-    Duration::seconds((5_i64 << exponent).min(3600))
+    let base = (5_i64 << exponent).min(3600);
+    Duration::seconds(base + base * id.rem_euclid(31) / 100)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{backoff, probe_delay};
 
     #[test]
-    fn backoff_doubles_up_to_an_hour() {
-        let seconds: Vec<i64> = (1..=12).map(|a| backoff(a).num_seconds()).collect();
+    fn backoff_doubles_up_to_an_hour_with_jitter() {
+        let seconds: Vec<i64> = (1..=12).map(|a| backoff(a, 0).num_seconds()).collect();
         assert_eq!(seconds, [5, 10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600, 3600]);
+        assert_eq!(backoff(12, 30).num_seconds(), 3600 + 1080);
+        assert_ne!(backoff(4, 1), backoff(4, 2));
+    }
+
+    #[test]
+    fn an_away_relay_is_probed_at_least_every_five_minutes() {
+        let seconds: Vec<i64> = (1..=9).map(|p| probe_delay(p).num_seconds()).collect();
+        assert_eq!(seconds, [5, 10, 20, 40, 80, 160, 300, 300, 300]);
     }
 }

@@ -26,7 +26,10 @@ pub enum Mailer {
 /// Why a message did not leave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendError {
-    /// Worth retrying: a 4xx reply, a refused or dropped connection, a timeout.
+    /// The relay could not be reached at all (refused, unreachable, no
+    /// greeting in time): nothing about this message; the queue waits.
+    RelayUnavailable(String),
+    /// Worth retrying later: a 4xx reply, a connection dropped mid-way.
     Temporary(String),
     /// Not worth retrying: a 5xx reply (unknown mailbox, rejected content).
     Permanent(String),
@@ -119,7 +122,7 @@ impl PlainSmtp {
     }
 
     async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
-        let temporary = |e: &dyn std::fmt::Display| SendError::Temporary(format!("Connection error: {e}"));
+        let temporary = |e: &dyn std::fmt::Display| SendError::RelayUnavailable(format!("Connection error: {e}"));
         let stream = tokio::time::timeout(
             self.timeout,
             tokio::net::TcpStream::connect((self.address.0.as_str(), self.address.1)),
@@ -130,7 +133,7 @@ impl PlainSmtp {
         stream.set_nodelay(true).map_err(|e| temporary(&e))?;
         let mut connection = AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello)
             .await
-            .map_err(|e| classify(&e))?;
+            .map_err(|e| if e.is_permanent() { classify(&e) } else { SendError::RelayUnavailable(e.to_string()) })?;
         if let Some(credentials) = &self.credentials {
             connection.auth(&[Mechanism::Plain, Mechanism::Login], credentials).await.map_err(|e| classify(&e))?;
         }
@@ -190,5 +193,12 @@ impl PlainSmtp {
 
 fn classify(err: &lettre::transport::smtp::Error) -> SendError {
     let text = err.to_string();
-    if err.is_permanent() { SendError::Permanent(text) } else { SendError::Temporary(text) }
+    if err.is_permanent() {
+        SendError::Permanent(text)
+    } else if !err.is_response() && text.contains("Connection error") {
+        // lettre's pool could not open a connection at all.
+        SendError::RelayUnavailable(text)
+    } else {
+        SendError::Temporary(text)
+    }
 }

@@ -279,6 +279,29 @@ pub async fn mark_retry(
     finish(db, claim, OutboxStatus::Pending, Some(error), Some(retry_at)).await
 }
 
+/// Returns a claimed email to the queue untried (the relay was away), with
+/// the attempt its claim counted given back: waiting for the relay is not a
+/// failure of this email.
+pub async fn mark_waiting(
+    db: &DatabaseConnection,
+    claim: &outbox::Model,
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> Result<bool> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::val(OutboxStatus::Pending.as_str()))
+        .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
+        .col_expr(outbox::Column::LastError, Expr::val(error.chars().take(1000).collect::<String>()))
+        .col_expr(outbox::Column::DueAt, Expr::val(retry_at))
+        .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).sub(1))
+        .filter(outbox::Column::Id.eq(claim.id))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
+        .filter(outbox::Column::LeaseUntil.eq(claim.lease_until))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// Records the outcome of a claim; `false` means the claim was no longer
 /// ours (its lease ran out and the row went back to the queue), in which
 /// case the row is left to whoever holds it now.

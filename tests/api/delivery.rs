@@ -1,15 +1,16 @@
 //! Delivery against a real relay's habits: connections it closes while they
-//! sit in the pool must cost no email an attempt.
+//! sit in the pool, and hours when it cannot be reached at all, cost no
+//! email an attempt and lose none; the queue gives up only after its
+//! lifetime, as an MTA does.
 
-use std::time::Duration;
-
+use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::spawn_app_with_mail;
+use crate::helpers::{spawn_app_with_mail, spawn_app_with_mail_on_demand};
 use crate::mailbox::MailServer;
 
-const WAIT: Duration = Duration::from_secs(20);
+const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 #[tokio::test]
 async fn a_pooled_connection_the_server_closed_is_replaced_without_costing_an_attempt() {
@@ -32,4 +33,63 @@ async fn a_pooled_connection_the_server_closed_is_replaced_without_costing_an_at
     assert_eq!(email["status"], "sent", "{guest}");
     assert_eq!(email["attempts"], 1, "the stale connection cost no attempt: {guest}");
     app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
+}
+
+/// A published event with `count` guests, whose invitations are queued.
+async fn invitations_queued(app: &crate::helpers::TestApp, count: usize) -> String {
+    let event_id = app.create_published_event(json!({})).await;
+    let guests: Vec<_> = (0..count).map(|i| json!({ "email": format!("g{i}@example.org") })).collect();
+    app.post(&format!("/api/v1/events/{event_id}/guests/bulk"), json!({ "guests": guests }))
+        .await
+        .expect(StatusCode::OK);
+    event_id
+}
+
+#[tokio::test]
+async fn a_relay_away_for_hours_loses_nothing_and_costs_no_attempt() {
+    let mut server = MailServer::start().await;
+    server.stop();
+    let app = spawn_app_with_mail_on_demand(&server).await;
+    let event_id = invitations_queued(&app, 5).await;
+
+    // Away all morning: far past the old budget of 8 attempts (~10 minutes).
+    let start = Utc::now();
+    for hours in [0, 1, 2, 4, 6] {
+        app.run_due_work_at(start + Duration::hours(hours)).await;
+    }
+    for guest in app.guests(&event_id).await {
+        let email = &guest["emails"][0];
+        assert_eq!(email["status"], "pending", "{guest}");
+        assert_eq!(email["attempts"], 0, "waiting for the relay is no attempt: {guest}");
+        assert!(email["error"].as_str().unwrap_or_default().contains("Connection"), "{guest}");
+    }
+    assert!(server.messages().is_empty());
+
+    // Back after lunch: everything leaves, each on its first counted attempt.
+    server.resume().await;
+    app.run_due_work_at(start + Duration::hours(6) + Duration::minutes(5)).await;
+    assert_eq!(server.messages().len(), 5);
+    for guest in app.guests(&event_id).await {
+        assert_eq!(guest["emails"][0]["status"], "sent", "{guest}");
+        assert_eq!(guest["emails"][0]["attempts"], 1, "{guest}");
+    }
+}
+
+#[tokio::test]
+async fn an_email_the_relay_never_took_is_given_up_after_the_queue_lifetime() {
+    let mut server = MailServer::start().await;
+    server.stop();
+    let app = spawn_app_with_mail_on_demand(&server).await;
+    let event_id = invitations_queued(&app, 1).await;
+    let start = Utc::now();
+    app.run_due_work_at(start).await;
+    app.run_due_work_at(start + Duration::hours(119)).await;
+    assert_eq!(app.guests(&event_id).await[0]["emails"][0]["status"], "pending");
+    // Five days on (CONVIVE_DISPATCH_MAX_AGE_HOURS), as postfix would.
+    app.run_due_work_at(start + Duration::hours(121)).await;
+    let guest = &app.guests(&event_id).await[0];
+    assert_eq!(guest["emails"][0]["status"], "failed", "{guest}");
+    server.resume().await;
+    app.run_due_work_at(start + Duration::hours(122)).await;
+    assert!(server.messages().is_empty(), "a failed email stays failed");
 }
