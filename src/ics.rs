@@ -230,11 +230,25 @@ fn text(value: &str) -> String {
         .collect()
 }
 
-/// A parameter value, always quoted (`CN="Doe, Jane"`): RFC 5545 allows no
-/// `"` inside, nor control characters, so those are dropped.
+/// A parameter value, always quoted (`CN="Doe, Jane"`), encoded per RFC 6868:
+/// `^` as `^^`, `"` as `^'`, a line break as `^n`. Backslashes are dropped:
+/// RFC 5545 gives them no meaning in a parameter, but libical reads one as
+/// an escape, and a name ending in `\` would swallow the closing quote.
+/// Other control characters are dropped.
 fn quoted(value: &str) -> String {
-    let clean: String = value.chars().filter(|c| *c != '"' && !c.is_control()).collect();
-    format!("\"{}\"", clean.trim())
+    let text = value.replace("\r\n", "\n").replace('\r', "\n");
+    let mut encoded = String::with_capacity(text.len() + 2);
+    for c in text.trim().chars() {
+        match c {
+            '^' => encoded.push_str("^^"),
+            '"' => encoded.push_str("^'"),
+            '\n' => encoded.push_str("^n"),
+            '\\' => {}
+            c if c.is_control() => {}
+            c => encoded.push(c),
+        }
+    }
+    format!("\"{}\"", encoded.trim())
 }
 
 #[cfg(test)]
@@ -298,7 +312,7 @@ mod tests {
             "DTEND:20301203T090000Z\r\n",
             "DTSTAMP:20301101T100000Z\r\n",
             "STATUS:CONFIRMED\r\n",
-            "ORGANIZER;CN=\"Anne the boss Martin\":mailto:anne@example.org\r\n",
+            "ORGANIZER;CN=\"Anne ^'the boss^' Martin\":mailto:anne@example.org\r\n",
         ] {
             assert!(ics.contains(expected), "missing {expected:?} in\n{ics}");
         }

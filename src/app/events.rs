@@ -69,6 +69,10 @@ pub async fn list(app: &App, organiser_id: Uuid, limit: u64, offset: u64) -> Res
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(AppError::field("limit", format!("must be between 1 and {MAX_PAGE}")));
     }
+    // The databases count rows in signed 64-bit integers.
+    if i64::try_from(offset).is_err() {
+        return Err(AppError::field("offset", format!("must be between 0 and {}", i64::MAX)));
+    }
     let events = storage::events::list(&app.db, organiser_id, limit, offset).await?;
     let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
     let mut counts = storage::events::counts(&*app.db, &ids).await?;

@@ -28,7 +28,15 @@ impl EmailAddress {
         if !parsed.domain().contains('.') || parsed.domain().ends_with('.') {
             return Err(format!("'{value}' is not a valid email address"));
         }
-        Ok(Self(value.to_lowercase()))
+        let value = value.to_lowercase();
+        // Only what the mail transport can write in an envelope: RFC 5322
+        // allows quoted local parts ("a b"@example.org) that no SMTP library
+        // here sends, and an address accepted but never deliverable would
+        // wait in the queue and fail days later.
+        if value.contains('"') || value.parse::<lettre::Address>().is_err() {
+            return Err(format!("'{value}' is not an address Convive can send to"));
+        }
+        Ok(Self(value))
     }
 
     /// Wraps an address read back from our own database, which only ever
@@ -49,7 +57,7 @@ impl fmt::Display for EmailAddress {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::EmailAddress;
     use proptest::prelude::*;
 
@@ -61,6 +69,27 @@ mod tests {
             ("a+tag@sub.example.fr", "a+tag@sub.example.fr"),
         ] {
             assert_eq!(EmailAddress::parse(raw).unwrap().as_str(), expected, "{raw}");
+        }
+    }
+
+    /// Addresses and whether Convive takes them. The mail tests check that
+    /// the transport sends every address taken here (one table for both).
+    pub(crate) const DELIVERABILITY: &[(&str, bool)] = &[
+        ("anne@example.org", true),
+        ("a+tag@sub.example.fr", true),
+        ("o'brien@example.ie", true),
+        ("zoé@exemple.fr", true),
+        ("anne@exemple-été.fr", true),
+        ("\"a b\"@example.org", false),
+        ("\"anne\"@example.org", false),
+        ("anne@[127.0.0.1]", false),
+        ("anne@localhost", false),
+    ];
+
+    #[test]
+    fn the_domain_takes_exactly_the_table() {
+        for (raw, taken) in DELIVERABILITY {
+            assert_eq!(EmailAddress::parse(raw).is_ok(), *taken, "{raw}");
         }
     }
 

@@ -199,8 +199,10 @@ impl EventPatchRequest {
 #[into_params(parameter_in = Query)]
 pub struct Page {
     /// At most this many events (1 to 200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
     /// Skip this many events (default 0).
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     offset: Option<u64>,
 }
 

@@ -14,7 +14,9 @@ use crate::error::{ErrorBody, Result};
 use crate::storage::organisers::{Notifications, Organiser};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(me, set_preferences))
+    // Two paths, so one `routes!` each: together they would mount both
+    // handlers on both paths.
+    OpenApiRouter::new().routes(routes!(me)).routes(routes!(set_preferences))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

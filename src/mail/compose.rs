@@ -239,6 +239,23 @@ fn mailbox(name: &str, address: &str) -> anyhow::Result<Mailbox> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every address the domain takes can be written as a recipient: the
+    /// same table as `domain::email_address`'s tests.
+    #[test]
+    fn every_address_the_domain_takes_can_be_sent_to() {
+        for (raw, _) in crate::domain::email_address::tests::DELIVERABILITY {
+            if let Ok(address) = crate::domain::email_address::EmailAddress::parse(raw) {
+                let to = mailbox("Anne", address.as_str()).unwrap_or_else(|e| panic!("{raw}: {e:#}"));
+                let message = lettre::Message::builder()
+                    .from(mailbox("Convive", "convive@example.org").unwrap())
+                    .to(to)
+                    .subject("test")
+                    .body(String::from("test"));
+                assert!(message.is_ok(), "{raw}: {message:?}");
+            }
+        }
+    }
     use crate::domain::email_address::EmailAddress;
     use crate::domain::event::{EventDetails, EventFields, EventStatus};
     use crate::storage::organisers::Notifications;

@@ -93,3 +93,17 @@ async fn an_email_the_relay_never_took_is_given_up_after_the_queue_lifetime() {
     app.run_due_work_at(start + Duration::hours(122)).await;
     assert!(server.messages().is_empty(), "a failed email stays failed");
 }
+
+#[tokio::test]
+async fn an_address_no_relay_takes_is_refused_at_the_door() {
+    let app = crate::helpers::spawn_app().await;
+    let event_id = app.create_event(json!({})).await["id"].as_str().unwrap().to_owned();
+    for email in ["\"a b\"@example.org", "\"anne\"@example.org"] {
+        let refused = app.post(&format!("/api/v1/events/{event_id}/guests"), json!({ "email": email })).await;
+        let body = refused.expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["fields"]["email"].is_string(), "{email}: {body}");
+    }
+    app.post(&format!("/api/v1/events/{event_id}/guests"), json!({ "email": "o'brien@example.ie" }))
+        .await
+        .expect(StatusCode::CREATED);
+}

@@ -147,3 +147,22 @@ async fn an_oversized_body_is_a_413() {
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(reply.body["error"], "payload_too_large");
 }
+
+#[tokio::test]
+async fn paging_beyond_what_a_database_counts_is_refused_not_a_crash() {
+    let app = spawn_app().await;
+    let body =
+        app.get("/api/v1/events?offset=9223372036854775808").await.expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["offset"].is_string(), "{body}");
+    app.get("/api/v1/events?offset=9223372036854775807").await.expect(StatusCode::OK);
+    app.get("/api/v1/events?limit=201").await.expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_profile_and_the_preferences_each_answer_only_their_own_method() {
+    let app = spawn_app().await;
+    app.get("/api/v1/me").await.expect(StatusCode::OK);
+    app.put("/api/v1/me", json!({ "notifications": "off" })).await.expect_error(StatusCode::METHOD_NOT_ALLOWED);
+    app.get("/api/v1/me/preferences").await.expect_error(StatusCode::METHOD_NOT_ALLOWED);
+    app.put("/api/v1/me/preferences", json!({ "notifications": "off" })).await.expect(StatusCode::OK);
+}
