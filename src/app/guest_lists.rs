@@ -118,12 +118,8 @@ async fn import_rows(
 pub async fn export(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Event, Vec<ExportRow>)> {
     let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
     let guests = storage::guests::list(&app.db, event.id).await?;
-    let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
-    let mut unsubscribed: HashSet<String> = HashSet::new();
-    // Bounded lookups: one `IN (…)` per chunk stays under SQLite's variable limit.
-    for chunk in emails.chunks(IMPORT_CHUNK_ROWS) {
-        unsubscribed.extend(storage::unsubscribes::among(&*app.db, organiser_id, chunk).await?);
-    }
+    let unsubscribed: HashSet<String> =
+        storage::unsubscribes::among_guests_of(&*app.db, organiser_id, event.id).await?.into_iter().collect();
     let rows = guests
         .into_iter()
         .map(|(guest, waitlist_position)| {

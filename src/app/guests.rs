@@ -186,12 +186,10 @@ pub struct GuestRecord {
 pub async fn list(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Event, Vec<GuestRecord>)> {
     let event = owned_event(app, organiser_id, event_id).await?;
     let guests = storage::guests::list(&app.db, event.id).await?;
-    let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
-    let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
     let unsubscribed: HashSet<String> =
-        storage::unsubscribes::among(&*app.db, organiser_id, &emails).await?.into_iter().collect();
+        storage::unsubscribes::among_guests_of(&*app.db, organiser_id, event.id).await?.into_iter().collect();
     let mut mail: HashMap<Uuid, Vec<outbox_rows::Model>> = HashMap::new();
-    for row in storage::outbox::for_guests(&app.db, &ids).await? {
+    for row in storage::outbox::for_guests_of(&app.db, event.id).await? {
         if let Some(guest_id) = row.guest_id {
             mail.entry(guest_id).or_default().push(row);
         }

@@ -347,12 +347,12 @@ pub async fn reclaim_expired_leases(db: &DatabaseConnection, now: DateTime<Utc>)
 
 /// Every email queued for these guests, oldest first, for the organiser's
 /// view of delivery.
-pub async fn for_guests(db: &DatabaseConnection, guest_ids: &[Uuid]) -> Result<Vec<outbox::Model>> {
-    if guest_ids.is_empty() {
-        return Ok(Vec::new());
-    }
+pub async fn for_guests_of(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<outbox::Model>> {
+    // By event, not by a list of guest ids: a list binds one parameter per
+    // guest, and the databases refuse more than 32,766 (SQLite) or 65,535.
     let rows = outbox::Entity::find()
-        .filter(outbox::Column::GuestId.is_in(guest_ids.iter().copied()))
+        .filter(outbox::Column::EventId.eq(event_id))
+        .filter(outbox::Column::GuestId.is_not_null())
         .order_by_asc(outbox::Column::Id)
         .all(db)
         .await?;

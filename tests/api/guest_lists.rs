@@ -397,3 +397,34 @@ async fn the_terminal_works_against_a_running_server_with_its_url_and_key() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("404"));
     assert!(!output.status.success());
 }
+
+/// More guests than either database takes parameters in one statement
+/// (32,766 on SQLite, 65,535 on PostgreSQL): the list and the export must
+/// not bind one parameter per guest.
+#[tokio::test]
+async fn seventy_thousand_guests_are_listed_and_exported() {
+    const GUESTS: usize = 70_000;
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("guests.csv");
+    let mut csv = String::from("name,email\n");
+    for i in 0..GUESTS {
+        writeln!(csv, "Guest {i},guest{i}@example.org").unwrap();
+    }
+    std::fs::write(&file, csv).unwrap();
+    let output = run(locally(&app, &["guests", "import", "--event", &event_id, file.to_str().unwrap()])).await;
+    assert!(succeeded(&output).starts_with(&format!("added: {GUESTS}\n")));
+
+    let listed = app.get(&format!("/api/v1/events/{event_id}/guests")).await.expect(StatusCode::OK);
+    assert_eq!(listed["guests"].as_array().unwrap().len(), GUESTS);
+    let export = app
+        .client
+        .get(format!("{}/api/v1/events/{event_id}/guests.csv", app.address))
+        .bearer_auth(&app.api_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    assert_eq!(export.text().await.unwrap().lines().count(), GUESTS + 1);
+}
