@@ -162,7 +162,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings(serve_args)?;
     // Logs go to stderr so that commands printing a result (an API key) keep
     // stdout clean for scripts.
-    telemetry::init(&settings.log, settings.log_format, std::io::stderr);
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    telemetry::init(&settings.log, settings.log_format, std::io::stderr, colours);
     match cli.command {
         None | Some(Command::Serve(_)) => {
             let parts = serve_args.map(ServeArgs::parts).unwrap_or_default();

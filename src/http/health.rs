@@ -26,14 +26,22 @@ async fn healthz() -> Json<Health> {
     Json(Health { status: "ok" })
 }
 
-/// The process can serve: its database answers.
+/// How long readiness waits for the database: a load balancer asks often and
+/// wants an answer, not a request that hangs with the database.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The process can serve: its database answers, within two seconds.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, body = Health), (status = 503, description = "The database is unreachable", body = Health)))]
 async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(Health { status: "ok" })),
-        Err(err) => {
+    match tokio::time::timeout(READY_WITHIN, state.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, Json(Health { status: "ok" })),
+        Ok(Err(err)) => {
             tracing::warn!(error = %err, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "database unreachable" }))
+        }
+        Err(_) => {
+            tracing::warn!("readiness check failed: the database did not answer in time");
             (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "database unreachable" }))
         }
     }

@@ -90,7 +90,9 @@ pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
         .max_connections(pool_size)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+        // Shorter than the 30 s request timeout, so that a request finds out
+        // the database is gone and answers, rather than timing out itself.
+        .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)

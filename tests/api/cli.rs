@@ -40,8 +40,12 @@ fn a_bad_setting_is_reported_without_starting() {
 #[tokio::test]
 async fn an_organiser_created_from_the_terminal_can_use_her_key_against_the_served_api() {
     let database = test_database().await;
-    let migrate = convive().args(["migrate", "--database-url", &database.url]).output().unwrap();
-    assert!(migrate.status.success(), "{}", String::from_utf8_lossy(&migrate.stderr));
+    let migrate =
+        convive().args(["migrate", "--database-url", &database.url]).env("CONVIVE_LOG", "info").output().unwrap();
+    let logs = String::from_utf8_lossy(&migrate.stderr);
+    assert!(migrate.status.success(), "{logs}");
+    // Its logs went to a pipe, not a terminal: words, no colour codes.
+    assert!(logs.contains("migrations applied") && !logs.contains('\u{1b}'), "{logs:?}");
 
     let created = convive()
         .args(["organiser", "create", "--name", "Anne", "--email", "anne@example.org"])

@@ -82,7 +82,13 @@ pub async fn spawn_app() -> TestApp {
 pub fn init_tracing() {
     TRACING.call_once(|| {
         if std::env::var("TEST_LOG").is_ok() {
-            convive::telemetry::init("info,convive=debug", convive::config::LogFormat::Pretty, std::io::stdout);
+            let colours = std::io::IsTerminal::is_terminal(&std::io::stdout());
+            convive::telemetry::init(
+                "info,convive=debug",
+                convive::config::LogFormat::Pretty,
+                std::io::stdout,
+                colours,
+            );
         }
     });
 }

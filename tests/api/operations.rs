@@ -53,3 +53,22 @@ async fn every_response_carries_a_request_id() {
     let response = app.client.get(format!("{}/healthz", app.address)).send().await.unwrap();
     assert!(response.headers().get("x-request-id").is_some());
 }
+
+/// With its database gone, the service says so to its load balancer at once.
+/// On PostgreSQL only: a SQLite file cannot be taken away from under an
+/// open connection.
+#[tokio::test]
+async fn without_its_database_the_service_is_not_ready_within_two_seconds() {
+    use sea_orm::{ConnectionTrait, Database};
+    if !crate::helpers::backend_is_postgres() {
+        return;
+    }
+    let app = spawn_app().await;
+    let name = app.database_url().rsplit('/').next().unwrap().to_owned();
+    let admin = Database::connect(format!("{}/postgres", crate::helpers::postgres_server_url())).await.unwrap();
+    admin.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).await.unwrap();
+    let asked = std::time::Instant::now();
+    let body = app.request(reqwest::Method::GET, "/readyz", None, None).await.expect(StatusCode::SERVICE_UNAVAILABLE);
+    assert!(asked.elapsed() < std::time::Duration::from_secs(3), "{:?}", asked.elapsed());
+    assert_eq!(body["status"], "database unreachable");
+}

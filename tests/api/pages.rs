@@ -104,6 +104,8 @@ async fn a_form_without_a_valid_token_or_from_another_site_is_refused() {
         (vec![("answer", "yes"), ("csrf", "forged")], vec![]),
         (vec![("answer", "yes"), ("csrf", others_csrf.as_str())], vec![]),
         (vec![("answer", "yes"), ("csrf", csrf.as_str())], vec![("sec-fetch-site", "cross-site")]),
+        // A browser without Fetch Metadata: its Origin names another site.
+        (vec![("answer", "yes"), ("csrf", csrf.as_str())], vec![("origin", "https://evil.example")]),
     ] {
         let refused = app.submit_with(&path, &fields, &headers).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{fields:?} {headers:?}");
@@ -114,6 +116,11 @@ async fn a_form_without_a_valid_token_or_from_another_site_is_refused() {
     let accepted =
         app.submit_with(&path, &[("answer", "yes"), ("csrf", &csrf)], &[("sec-fetch-site", "same-origin")]).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+    let host = app.address.trim_start_matches("http://");
+    let same_origin = app.address.clone();
+    let accepted =
+        app.submit_with(&path, &[("answer", "no"), ("csrf", &csrf)], &[("origin", &same_origin), ("host", host)]).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "an Origin naming this host is ours");
 }
 
 #[tokio::test]

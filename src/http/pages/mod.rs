@@ -118,9 +118,19 @@ pub fn browser_language(headers: &HeaderMap) -> Language {
 /// send `Sec-Fetch-Site` on every request; tools that do not are judged by
 /// the form token alone.
 pub fn check_same_site(headers: &HeaderMap) -> Result<(), PageError> {
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    let header = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    match header("sec-fetch-site") {
         Some("cross-site") => Err(PageError::forbidden()),
-        _ => Ok(()),
+        Some(_) => Ok(()),
+        // Browsers without Fetch Metadata still send Origin on a POST: it
+        // must name this host.
+        None => match (header("origin"), header("host")) {
+            (Some(origin), Some(host)) if origin != "null" => {
+                let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+                if authority.eq_ignore_ascii_case(host) { Ok(()) } else { Err(PageError::forbidden()) }
+            }
+            _ => Ok(()),
+        },
     }
 }
 
