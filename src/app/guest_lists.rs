@@ -7,18 +7,22 @@ use std::collections::hash_map::{Entry, HashMap};
 
 use uuid::Uuid;
 
-use super::{App, AppError, Result};
+use chrono::{DateTime, Utc};
+
+use super::{App, AppError, Result, Work};
 use crate::domain::event::Event;
 use crate::domain::guest::NewGuest;
 use crate::domain::guest_list::{self, ExportRow, ImportReport, ListRow};
 use crate::storage;
 
-/// Rows written per transaction. On SQLite a write transaction blocks every
-/// other writer (guests answering meanwhile), so a large list is added in
-/// short transactions rather than one long one; a failure part-way leaves
-/// the chunks before it added, and importing again reports them as
-/// duplicates.
+/// Rows written between two reports of progress.
 pub const IMPORT_CHUNK_ROWS: usize = 1000;
+
+/// The most rows one import takes. The whole list is written in one
+/// transaction, so that a failure, a timeout or a crash part-way leaves
+/// nothing of it; on SQLite that transaction holds the only writer's place
+/// (guests answering wait for it), which this bound keeps to seconds.
+pub const MAX_IMPORT_ROWS: usize = 100_000;
 
 /// A list as it arrived.
 #[derive(Debug, Clone, Copy)]
@@ -50,8 +54,9 @@ pub fn read(source: ListSource<'_>) -> Result<(Vec<ListRow>, ImportReport)> {
 }
 
 /// Reads the list and invites its valid rows into the organiser's event,
-/// [`IMPORT_CHUNK_ROWS`] at a time; `on_chunk` hears how many rows each
-/// finished chunk held. An address listed twice is added once.
+/// all or nothing: in one transaction, committed once every row is written.
+/// `on_chunk` hears (rows done, rows in all) every [`IMPORT_CHUNK_ROWS`]
+/// rows. An address listed twice is added once.
 pub async fn import(
     app: &App,
     organiser_id: Uuid,
@@ -59,19 +64,33 @@ pub async fn import(
     source: ListSource<'_>,
     on_chunk: impl FnMut(usize, usize),
 ) -> Result<ImportReport> {
-    let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
     let (rows, mut report) = read(source)?;
-    import_rows(app, &event, &rows, &mut report, on_chunk).await?;
+    if rows.len() > MAX_IMPORT_ROWS {
+        return Err(AppError::field(
+            "body",
+            format!("the list holds {} guests; import at most {MAX_IMPORT_ROWS} at a time", rows.len()),
+        ));
+    }
+    let now = app.now();
+    let mut work = app.begin().await?;
+    // Under the event's lock, as every writer of guests: a publish
+    // committing meanwhile sees all of these guests, or none.
+    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    import_rows(&mut work, app, &event, &rows, &mut report, now, on_chunk).await?;
+    work.commit(app).await?;
     Ok(report)
 }
 
 /// Invites the valid `rows` and records what became of each in `report`.
 /// `on_chunk` hears (rows done, rows in all) after each chunk.
 async fn import_rows(
+    work: &mut Work,
     app: &App,
     event: &Event,
     rows: &[ListRow],
     report: &mut ImportReport,
+    now: DateTime<Utc>,
     mut on_chunk: impl FnMut(usize, usize),
 ) -> Result<()> {
     // Address -> the line that first listed it.
@@ -95,7 +114,7 @@ async fn import_rows(
             };
             repeated_from.push(earlier);
         }
-        let mut added = super::guests::invite_many(app, event.organiser_id, event.id, &to_add).await?.into_iter();
+        let mut added = super::guests::insert_guests(work, event, &to_add, app, now).await?.into_iter();
         for ((row, guest), earlier) in chunk.iter().zip(parsed).zip(repeated_from) {
             match guest {
                 Err(reasons) => report.record_invalid(row, reasons),

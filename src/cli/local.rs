@@ -78,27 +78,23 @@ impl LocalTarget {
         }
     }
 
-    /// Reads the whole file, then adds it a chunk (one transaction) at a
-    /// time, moving the bar after each.
+    /// Reads the whole file, then adds it in one transaction, moving the bar
+    /// as rows are written: nothing is kept unless every row is.
     pub async fn import(&self, event_id: Uuid, csv: &[u8], progress: &ProgressBar) -> anyhow::Result<ImportReport> {
         let on_chunk = |done: usize, total: usize| {
             progress.set_length(total as u64);
             progress.set_position(done as u64);
+            tracing::debug!(done, total, "import in progress, not committed yet");
         };
-        app::guest_lists::import(&self.app, self.organiser.id, event_id, ListSource::Csv(csv), on_chunk)
-            .await
-            .map_err(|err| match err {
+        app::guest_lists::import(&self.app, self.organiser.id, event_id, ListSource::Csv(csv), on_chunk).await.map_err(
+            |err| match err {
                 app::AppError::NotFound(_) => anyhow::anyhow!(self.no_such_event(event_id)),
                 app::AppError::Invalid(fields) => {
                     anyhow::anyhow!(fields.into_values().collect::<Vec<_>>().join("; "))
                 }
-                other if progress.position() > 0 => anyhow::Error::new(other).context(format!(
-                    "the import stopped after {} of {} rows (those are added; importing again reports them as duplicates)",
-                    progress.position(),
-                    progress.length().unwrap_or_default()
-                )),
-                other => other.into(),
-            })
+                other => anyhow::Error::new(other).context("the import failed; none of its guests were added"),
+            },
+        )
     }
 
     pub async fn export(&self, event_id: Uuid) -> anyhow::Result<Vec<u8>> {

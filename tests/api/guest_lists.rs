@@ -428,3 +428,47 @@ async fn seventy_thousand_guests_are_listed_and_exported() {
     assert_eq!(export.status(), StatusCode::OK);
     assert_eq!(export.text().await.unwrap().lines().count(), GUESTS + 1);
 }
+
+/// An import is all or nothing: killed while it writes, it leaves no guest.
+#[tokio::test]
+async fn an_import_killed_part_way_leaves_no_guest() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("guests.csv");
+    let mut csv = String::from("name,email\n");
+    for i in 0..30_000 {
+        writeln!(csv, "Guest {i},guest{i}@example.org").unwrap();
+    }
+    std::fs::write(&file, csv).unwrap();
+    let mut command = locally(&app, &["guests", "import", "--event", &event_id, file.to_str().unwrap()]);
+    command.env("CONVIVE_LOG", "warn,convive=debug").stderr(std::process::Stdio::piped());
+    let mut child = tokio::process::Command::from(command).spawn().unwrap();
+    // Once rows are written (and not yet committed), the process dies.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line.contains("import in progress") {
+            break;
+        }
+    }
+    child.kill().await.unwrap();
+    assert!(app.guests(&event_id).await.is_empty(), "a killed import keeps nothing");
+
+    // The same file, run to the end, adds everyone.
+    let output = run(locally(&app, &["guests", "import", "--event", &event_id, file.to_str().unwrap()])).await;
+    assert!(succeeded(&output).starts_with("added: 30000\n"));
+}
+
+#[tokio::test]
+async fn a_list_longer_than_one_import_takes_is_refused_whole() {
+    let app = spawn_app().await;
+    let event_id = event_id(&app).await;
+    let mut text = String::new();
+    for i in 0..100_001 {
+        writeln!(text, "g{i}@example.org").unwrap();
+    }
+    let body = import(&app, &event_id, "text/plain", text).await.expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["body"].as_str().unwrap().contains("100000"), "{body}");
+    assert!(app.guests(&event_id).await.is_empty());
+}
