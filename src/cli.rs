@@ -50,6 +50,16 @@ enum Command {
     /// Guest lists to and from spreadsheets (in the local database, or on a server with `--url`).
     #[command(subcommand)]
     Guests(GuestsCommand),
+    /// The mail queue (in the local database).
+    #[command(subcommand)]
+    Emails(EmailsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum EmailsCommand {
+    /// Queue again every email that failed, on every event (after a relay
+    /// outage longer than the queue's lifetime, say); prints how many.
+    ResendFailed,
 }
 
 #[derive(Debug, Default, Args)]
@@ -215,6 +225,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{link}");
             Ok(())
         }
+        Some(Command::Emails(EmailsCommand::ResendFailed)) => {
+            let app = local_app(&settings, connect_and_migrate(&settings).await?).await?;
+            let requeued = crate::app::mail_queue::resend_all_failed(&app).await?;
+            eprintln!("Queued again; they leave with the server's next dispatch:");
+            println!("{requeued}");
+            Ok(())
+        }
         Some(Command::Events(EventsCommand::List { target })) => {
             tasks::list_events(&target.open(&settings).await?).await
         }
@@ -227,16 +244,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The application on the local database, for commands that act on it.
+pub(crate) async fn local_app(settings: &Settings, db: crate::storage::Db) -> anyhow::Result<crate::app::App> {
+    let key = crate::startup::link_key(settings, &db).await?;
+    // Mail queued here leaves when the server's dispatcher next looks: the
+    // bell has no listener in this process.
+    let bell = std::sync::Arc::new(tokio::sync::Notify::new());
+    Ok(crate::app::App::new(db, std::sync::Arc::new(settings.clone()), Clock::system(), key, bell))
+}
+
 /// A new sign-in link for the organiser with this address.
 async fn login_link(
     settings: &Settings,
     db: crate::storage::Db,
     email: &EmailAddress,
 ) -> anyhow::Result<(organisers::Organiser, String)> {
-    let key = crate::startup::link_key(settings, &db).await?;
-    // Nothing queues mail here: the bell has no listener.
-    let bell = std::sync::Arc::new(tokio::sync::Notify::new());
-    let app = crate::app::App::new(db, std::sync::Arc::new(settings.clone()), Clock::system(), key, bell);
+    let app = local_app(settings, db).await?;
     let (organiser, token) = crate::app::sign_in::new_link_token(&app, email).await.map_err(|err| match err {
         crate::app::AppError::NotFound(_) => anyhow::anyhow!("no organiser has the email {email}"),
         other => other.into(),

@@ -10,6 +10,7 @@ pub mod events;
 pub mod feeds;
 pub mod guest_lists;
 pub mod guests;
+pub mod mail_queue;
 pub mod organisers;
 pub mod registrations;
 pub mod schedule;

@@ -8,11 +8,10 @@ use uuid::Uuid;
 use super::target::EventLine;
 use crate::app::guest_lists::ListSource;
 use crate::app::{self, App};
-use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::guest_list::{self, ImportReport};
-use crate::startup::{connect_and_migrate, link_key};
+use crate::startup::connect_and_migrate;
 use crate::storage::organisers::{self, Organiser};
 
 pub struct LocalTarget {
@@ -43,11 +42,7 @@ impl LocalTarget {
                 }
             }
         };
-        let link_key = link_key(settings, &db).await?;
-        // Mail queued here leaves when the server's dispatcher next looks:
-        // nobody listens to this bell.
-        let bell = std::sync::Arc::new(tokio::sync::Notify::new());
-        let app = App::new(db, std::sync::Arc::new(settings.clone()), Clock::system(), link_key, bell);
+        let app = super::local_app(settings, db).await?;
         Ok(Self { app, organiser })
     }
 

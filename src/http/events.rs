@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_event))
         .routes(routes!(event_summary))
         .routes(routes!(answer_history))
+        .routes(routes!(resend_failed_emails))
 }
 
 /// A new event. Times are RFC 3339 instants (`2026-12-03T07:30:00Z`) or local
@@ -356,4 +357,27 @@ async fn answer_history(
 ) -> Result<Json<AnswerHistory>> {
     let changes = app::answers::history(&state, organiser.id, event_id).await?;
     Ok(Json(AnswerHistory { changes: changes.into_iter().map(Into::into).collect() }))
+}
+
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct Requeued {
+    /// Emails queued again.
+    requeued: u64,
+}
+
+/// Send again every email of the event that failed (refused by the relay,
+/// or not taken before the queue's lifetime ran out): each starts afresh.
+#[utoipa::path(post, path = "/events/{event_id}/emails/resend-failed", tag = "events", security(("api_key" = [])),
+    params(("event_id" = Uuid, Path, description = "The event")),
+    responses(
+        (status = 200, description = "How many emails were queued again", body = Requeued),
+        (status = 404, description = "No such event of yours", body = ErrorBody),
+    ))]
+async fn resend_failed_emails(
+    state: axum::extract::State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(event_id): Path<Uuid>,
+) -> Result<Json<Requeued>> {
+    let requeued = app::mail_queue::resend_failed(&state, organiser.id, event_id).await?;
+    Ok(Json(Requeued { requeued }))
 }

@@ -264,6 +264,22 @@ pub async fn mark_skipped(db: &DatabaseConnection, claim: &outbox::Model, why: &
     finish(db, claim, OutboxStatus::Skipped, Some(why), None).await
 }
 
+/// Puts failed emails back in the queue, due at once, with a fresh lifetime
+/// and no attempts: of one event when `event_id` is given, else every one.
+/// Returns how many.
+pub async fn requeue_failed(conn: &impl ConnectionTrait, event_id: Option<Uuid>, now: DateTime<Utc>) -> Result<u64> {
+    let mut update = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::val(OutboxStatus::Pending.as_str()))
+        .col_expr(outbox::Column::DueAt, Expr::val(now))
+        .col_expr(outbox::Column::CreatedAt, Expr::val(now))
+        .col_expr(outbox::Column::Attempts, Expr::val(0))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Failed));
+    if let Some(event_id) = event_id {
+        update = update.filter(outbox::Column::EventId.eq(event_id));
+    }
+    Ok(update.exec(conn).await?.rows_affected)
+}
+
 /// A permanent failure (5xx): stop and show it to the organiser.
 pub async fn mark_failed(db: &DatabaseConnection, claim: &outbox::Model, error: &str) -> Result<bool> {
     finish(db, claim, OutboxStatus::Failed, Some(error), None).await

@@ -7,7 +7,10 @@ use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{spawn_app_with_mail, spawn_app_with_mail_on_demand};
+use crate::dashboard::{sign_in_with, terminal_login_link};
+use crate::helpers::{
+    ON_DEMAND, send_mail_to, spawn_app_with_mail, spawn_app_with_mail_on_demand, spawn_app_with_parts,
+};
 use crate::mailbox::MailServer;
 
 const WAIT: std::time::Duration = std::time::Duration::from_secs(20);
@@ -76,22 +79,54 @@ async fn a_relay_away_for_hours_loses_nothing_and_costs_no_attempt() {
 }
 
 #[tokio::test]
-async fn an_email_the_relay_never_took_is_given_up_after_the_queue_lifetime() {
+async fn an_email_the_relay_never_took_is_given_up_after_the_queue_lifetime_and_can_be_sent_again() {
     let mut server = MailServer::start().await;
     server.stop();
-    let app = spawn_app_with_mail_on_demand(&server).await;
-    let event_id = invitations_queued(&app, 1).await;
+    // The app's clock is the test's: the queue's lifetime is days.
     let start = Utc::now();
+    let now = std::sync::Arc::new(std::sync::Mutex::new(start));
+    let clock = {
+        let now = std::sync::Arc::clone(&now);
+        convive::clock::Clock::from_fn(move || *now.lock().unwrap())
+    };
+    let app = spawn_app_with_parts(clock, ON_DEMAND, |settings| send_mail_to(settings, &server)).await;
+    let event_id = invitations_queued(&app, 1).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
     app.run_due_work_at(start).await;
     app.run_due_work_at(start + Duration::hours(119)).await;
     assert_eq!(app.guests(&event_id).await[0]["emails"][0]["status"], "pending");
     // Five days on (CONVIVE_DISPATCH_MAX_AGE_HOURS), as postfix would.
-    app.run_due_work_at(start + Duration::hours(121)).await;
+    let later = start + Duration::hours(121);
+    *now.lock().unwrap() = later;
+    app.run_due_work_at(later).await;
     let guest = &app.guests(&event_id).await[0];
     assert_eq!(guest["emails"][0]["status"], "failed", "{guest}");
     server.resume().await;
-    app.run_due_work_at(start + Duration::hours(122)).await;
+    app.run_due_work_at(later + Duration::hours(1)).await;
     assert!(server.messages().is_empty(), "a failed email stays failed");
+
+    // The organiser sees it on her event's page and sends it again.
+    let page_path = format!("/dashboard/events/{event_id}");
+    let page = anne.get(&page_path).await;
+    assert!(page.html.contains("id=\"failed-emails\""), "{}", page.html);
+    let resent = anne.submit(&page_path, &format!("{page_path}/emails/resend-failed"), &[]).await;
+    assert_eq!(resent.status, StatusCode::OK, "{}", resent.html);
+    assert!(resent.html.contains("id=\"flash\"") && !resent.html.contains("id=\"failed-emails\""));
+    app.run_due_work_at(later + Duration::hours(1)).await;
+    assert_eq!(server.messages().len(), 1);
+    assert_eq!(app.guests(&event_id).await[0]["emails"][0]["status"], "sent");
+
+    // Through the API, and for the operator from the terminal: nothing
+    // failed is left, so nothing goes again.
+    let body = app.post(&format!("/api/v1/events/{event_id}/emails/resend-failed"), json!({})).await;
+    assert_eq!(body.expect(StatusCode::OK)["requeued"], 0);
+    let output = crate::cli::convive()
+        .args(["emails", "resend-failed"])
+        .env("CONVIVE_DATABASE_URL", app.database_url())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
 }
 
 #[tokio::test]

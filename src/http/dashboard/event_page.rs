@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/events/{event_id}/guests/{guest_id}/resend", post(resend))
         .route("/dashboard/events/{event_id}/guests/{guest_id}/remove", post(remove))
         .route("/dashboard/events/{event_id}/guests.csv", get(export))
+        .route("/dashboard/events/{event_id}/emails/resend-failed", post(resend_failed))
 }
 
 #[derive(Serialize)]
@@ -81,6 +82,7 @@ struct EventUrls {
     import: String,
     preview: String,
     guests_base: String,
+    resend_failed: String,
 }
 
 #[derive(Serialize)]
@@ -108,6 +110,9 @@ struct EventPage {
     urls: EventUrls,
     import_report: Option<ImportReportView>,
     flash: Option<String>,
+    /// Guests whose latest email failed, with the sentence that says so.
+    failed_emails: usize,
+    failed_emails_text: String,
 }
 
 /// The event page, optionally with the report of an import just made.
@@ -121,7 +126,7 @@ pub async fn event_page(
 ) -> Result<Response, PageError> {
     let counts = app::events::counts(state, event).await?;
     let (_, records) = app::guests::list(state, session.organiser.id, event.id).await?;
-    let guests = records
+    let guests: Vec<GuestRow> = records
         .into_iter()
         .map(GuestView::from)
         .map(|view| GuestRow {
@@ -142,6 +147,7 @@ pub async fn event_page(
             }),
         })
         .collect();
+    let failed_emails = guests.iter().filter(|g| g.email_status.as_ref().is_some_and(|e| e.status == "failed")).count();
     let base = event_url(event.id);
     let details = &event.details;
     let page = EventPage {
@@ -175,9 +181,12 @@ pub async fn event_page(
             import: format!("{base}/guests/import"),
             preview: format!("{base}/preview"),
             guests_base: format!("{base}/guests"),
+            resend_failed: format!("{base}/emails/resend-failed"),
         },
         import_report,
         flash,
+        failed_emails,
+        failed_emails_text: counted(session, failed_emails, "d_failed_emails"),
     };
     Ok(session.page("dashboard/event.html", status, &page))
 }
@@ -252,6 +261,25 @@ async fn resend(
         }
         Err(err) => Err(PageError::from(err).in_language(session.language)),
     }
+}
+
+/// "1 e-mail", "3 e-mails": the `_one` or `_other` form of a sentence.
+fn counted(session: &OrganiserSession, n: usize, key: &str) -> String {
+    let form = if n == 1 { "one" } else { "other" };
+    word(session.language, &format!("{key}_{form}")).replace("{n}", &n.to_string())
+}
+
+/// Sends again the emails of this event that failed, and says how many.
+async fn resend_failed(
+    State(state): State<AppState>,
+    OwnedEvent { session, event }: OwnedEvent,
+    _: CheckedForm<ActionForm>,
+) -> Result<Response, PageError> {
+    let requeued = app::mail_queue::resend_failed(&state, session.organiser.id, event.id)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let flash = Some(counted(&session, requeued as usize, "d_resent"));
+    event_page(&state, &session, &event, StatusCode::OK, None, flash).await
 }
 
 async fn remove(
