@@ -172,6 +172,54 @@ pub async fn roster(app: &App, event: &Event) -> Result<Vec<(Guest, Option<u32>)
     Ok(storage::guests::list(&app.db, event.id).await?)
 }
 
+/// Guests shown on one page of the organiser's list.
+pub const PAGE_SIZE: u64 = 100;
+
+/// One page of her guest list, with how many match and how many of the
+/// event's emails failed.
+#[derive(Debug, Clone)]
+pub struct GuestPage {
+    pub records: Vec<GuestRecord>,
+    /// Guests matching the search, on every page.
+    pub matching: u64,
+    /// 1-based, within 1..=pages.
+    pub page: u64,
+    pub pages: u64,
+    pub failed_emails: u64,
+}
+
+/// Page `page` (1-based; beyond the last gives the last) of her event's
+/// guests whose name or address holds `search`. Whatever the list's size,
+/// each query binds a bounded number of parameters.
+pub async fn page(app: &App, event: &Event, search: Option<&str>, page: u64) -> Result<GuestPage> {
+    let (_, matching) = storage::guests::page(&app.db, event.id, search, 0, 0).await?;
+    let pages = matching.div_ceil(PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let (guests, matching) =
+        storage::guests::page(&app.db, event.id, search, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
+    let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
+    let unsubscribed: HashSet<String> =
+        storage::unsubscribes::among(&*app.db, event.organiser_id, &emails).await?.into_iter().collect();
+    let mut mail: HashMap<Uuid, Vec<outbox_rows::Model>> = HashMap::new();
+    for row in storage::outbox::for_guests(&app.db, &ids).await? {
+        if let Some(guest_id) = row.guest_id {
+            mail.entry(guest_id).or_default().push(row);
+        }
+    }
+    let records = guests
+        .into_iter()
+        .map(|(guest, waitlist_position)| GuestRecord {
+            unsubscribed: unsubscribed.contains(guest.email.as_str()),
+            emails: mail.remove(&guest.id).unwrap_or_default(),
+            guest,
+            waitlist_position,
+        })
+        .collect();
+    let failed_emails = storage::outbox::count_failed(&app.db, event.id).await?;
+    Ok(GuestPage { records, matching, page, pages, failed_emails })
+}
+
 /// A guest as her organiser sees her: answer, waiting-list place, whether
 /// she unsubscribed, and her emails.
 #[derive(Debug, Clone)]

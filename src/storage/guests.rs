@@ -2,7 +2,7 @@
 
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -216,6 +216,52 @@ pub async fn list(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<(Guest,
             (g, position)
         })
         .collect())
+}
+
+/// One page of an event's guests in the order they were invited, those whose
+/// name or address holds `search` (any case), with each one's waiting-list
+/// place; and how many guests match in all. Bounded whatever the list's size.
+pub async fn page(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    search: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<(Guest, Option<u32>)>, u64)> {
+    let mut matching = guests::Entity::find().filter(guests::Column::EventId.eq(event_id));
+    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+        matching = matching.filter(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(guests::Column::Name))).like(pattern.clone()))
+                .add(guests::Column::Email.like(pattern)),
+        );
+    }
+    let total = matching.clone().count(db).await?;
+    if limit == 0 {
+        return Ok((Vec::new(), total));
+    }
+    let rows = matching
+        .order_by_asc(guests::Column::CreatedAt)
+        .order_by_asc(guests::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let guests = rows.into_iter().map(to_domain).collect::<anyhow::Result<Vec<_>>>()?;
+    // Places on the waiting list: its ids only, in order (one column, however long).
+    let waiting: Vec<Uuid> = guests::Entity::find()
+        .select_only()
+        .column(guests::Column::Id)
+        .filter(guests::Column::EventId.eq(event_id))
+        .filter(guests::Column::WaitlistedAt.is_not_null())
+        .order_by_asc(guests::Column::WaitlistedAt)
+        .order_by_asc(guests::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let position = |id: Uuid| waiting.iter().position(|w| *w == id).map(|i| i as u32 + 1);
+    Ok((guests.into_iter().map(|g| (position(g.id), g)).map(|(p, g)| (g, p)).collect(), total))
 }
 
 /// Her 1-based place on the waiting list, if she is on it.

@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -363,6 +363,27 @@ pub async fn reclaim_expired_leases(db: &DatabaseConnection, now: DateTime<Utc>)
 
 /// Every email queued for these guests, oldest first, for the organiser's
 /// view of delivery.
+/// The emails of these guests (a page of them: one parameter each), oldest first.
+pub async fn for_guests(db: &DatabaseConnection, guest_ids: &[Uuid]) -> Result<Vec<outbox::Model>> {
+    if guest_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::GuestId.is_in(guest_ids.iter().copied()))
+        .order_by_asc(outbox::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// How many emails of the event failed.
+pub async fn count_failed(db: &DatabaseConnection, event_id: Uuid) -> Result<u64> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::EventId.eq(event_id))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Failed))
+        .count(db)
+        .await?)
+}
+
 pub async fn for_guests_of(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<outbox::Model>> {
     // By event, not by a list of guest ids: a list binds one parameter per
     // guest, and the databases refuse more than 32,766 (SQLite) or 65,535.

@@ -10,6 +10,7 @@ use reqwest::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use serde_json::{Value, json};
 
 use crate::cli::convive;
+use crate::dashboard::{sign_in_with, terminal_login_link};
 use crate::helpers::{Reply, TestApp, spawn_app};
 
 /// POSTs a raw body with its content type, as the first organiser.
@@ -427,6 +428,21 @@ async fn seventy_thousand_guests_are_listed_and_exported() {
         .unwrap();
     assert_eq!(export.status(), StatusCode::OK);
     assert_eq!(export.text().await.unwrap().lines().count(), GUESTS + 1);
+
+    // Her pages stay light: a hundred guests at a time with a search, and
+    // the door's list shortened until she types a name.
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+    let page = anne.get(&format!("/dashboard/events/{event_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.len() < 1_000_000, "{} bytes", page.html.len());
+    assert_eq!(page.html.matches("@example.org</").count(), 100);
+    assert!(page.html.contains("Page 1 of 700"), "the pager says where she is");
+    let last = anne.get(&format!("/dashboard/events/{event_id}?page=700")).await;
+    assert!(last.html.contains("guest69999@example.org"));
+    let found = anne.get(&format!("/dashboard/events/{event_id}?q=GUEST12345%40")).await;
+    assert!(found.html.contains("guest12345@example.org") && !found.html.contains("guest12346@"));
+    let door = anne.get(&format!("/dashboard/events/{event_id}/check-in")).await;
+    assert!(door.html.len() < 1_000_000 && door.html.contains("id=\"more-guests\""));
 }
 
 /// An import is all or nothing: killed while it writes, it leaves no guest.

@@ -87,7 +87,12 @@ struct CheckInPage {
     flash: Option<String>,
     /// A mistake in the walk-in form, shown as an alert.
     flash_error: Option<String>,
+    /// Guests matching beyond those shown: the search narrows them down.
+    not_shown: usize,
 }
+
+/// Guests listed at once: enough for any door, light enough for a phone.
+const SHOWN_AT_ONCE: usize = 200;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Search {
@@ -136,6 +141,8 @@ async fn render_page(
         .collect();
     // Those expected first (a "yes"), then by name.
     guests.sort_by_key(|g| (g.answer != Some(Answer::Yes), folded(&g.name)));
+    let not_shown = guests.len().saturating_sub(SHOWN_AT_ONCE);
+    guests.truncate(SHOWN_AT_ONCE);
     let base = event_url(event.id);
     let page = CheckInPage {
         event: PageEvent {
@@ -155,6 +162,7 @@ async fn render_page(
         },
         flash: None,
         flash_error,
+        not_shown,
     };
     Ok(session.page("dashboard/check_in.html", status, &page))
 }

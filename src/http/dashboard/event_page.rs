@@ -3,7 +3,7 @@
 //! plus the guest list as a spreadsheet.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -83,6 +83,7 @@ struct EventUrls {
     preview: String,
     guests_base: String,
     resend_failed: String,
+    guests_list: String,
 }
 
 #[derive(Serialize)]
@@ -110,12 +111,35 @@ struct EventPage {
     urls: EventUrls,
     import_report: Option<ImportReportView>,
     flash: Option<String>,
-    /// Guests whose latest email failed, with the sentence that says so.
-    failed_emails: usize,
+    /// The event's emails that failed, with the sentence that says so.
+    failed_emails: u64,
     failed_emails_text: String,
+    listing: ListingView,
 }
 
-/// The event page, optionally with the report of an import just made.
+/// Which part of the guest list the page shows: a search and a page.
+#[derive(Debug, Default, Deserialize)]
+pub struct Listing {
+    #[serde(default)]
+    q: String,
+    page: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct ListingView {
+    q: String,
+    page: u64,
+    pages: u64,
+    /// Guests matching the search (all guests without one).
+    matching: u64,
+    /// "Page 2 of 700": empty when everything fits on one page.
+    position: String,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// The event page, optionally with the report of an import just made,
+/// showing the first page of its guests.
 pub async fn event_page(
     state: &AppState,
     session: &OrganiserSession,
@@ -124,9 +148,48 @@ pub async fn event_page(
     import_report: Option<ImportReportView>,
     flash: Option<String>,
 ) -> Result<Response, PageError> {
+    event_page_at(state, session, event, status, import_report, flash, &Listing::default()).await
+}
+
+/// The event page with the part of its guest list `listing` asks for.
+async fn event_page_at(
+    state: &AppState,
+    session: &OrganiserSession,
+    event: &Event,
+    status: StatusCode,
+    import_report: Option<ImportReportView>,
+    flash: Option<String>,
+    listing: &Listing,
+) -> Result<Response, PageError> {
     let counts = app::events::counts(state, event).await?;
-    let (_, records) = app::guests::list(state, session.organiser.id, event.id).await?;
-    let guests: Vec<GuestRow> = records
+    let search = Some(listing.q.as_str()).filter(|q| !q.trim().is_empty());
+    let shown = app::guests::page(state, event, search, listing.page.unwrap_or(1)).await?;
+    let base = event_url(event.id);
+    let page_url = |page: u64| {
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("q", listing.q.trim())
+            .append_pair("page", &page.to_string())
+            .finish();
+        format!("{base}?{query}#guests-section")
+    };
+    let listing_view = ListingView {
+        q: listing.q.trim().to_owned(),
+        page: shown.page,
+        pages: shown.pages,
+        matching: shown.matching,
+        position: if shown.pages > 1 {
+            word(session.language, "d_page_of")
+                .replace("{page}", &shown.page.to_string())
+                .replace("{pages}", &shown.pages.to_string())
+        } else {
+            String::new()
+        },
+        previous: (shown.page > 1).then(|| page_url(shown.page - 1)),
+        next: (shown.page < shown.pages).then(|| page_url(shown.page + 1)),
+    };
+    let failed_emails = shown.failed_emails;
+    let guests: Vec<GuestRow> = shown
+        .records
         .into_iter()
         .map(GuestView::from)
         .map(|view| GuestRow {
@@ -147,8 +210,6 @@ pub async fn event_page(
             }),
         })
         .collect();
-    let failed_emails = guests.iter().filter(|g| g.email_status.as_ref().is_some_and(|e| e.status == "failed")).count();
-    let base = event_url(event.id);
     let details = &event.details;
     let page = EventPage {
         event: EventSummary {
@@ -182,17 +243,23 @@ pub async fn event_page(
             preview: format!("{base}/preview"),
             guests_base: format!("{base}/guests"),
             resend_failed: format!("{base}/emails/resend-failed"),
+            guests_list: format!("{base}#guests-section"),
         },
         import_report,
         flash,
         failed_emails,
         failed_emails_text: counted(session, failed_emails, "d_failed_emails"),
+        listing: listing_view,
     };
     Ok(session.page("dashboard/event.html", status, &page))
 }
 
-async fn show(State(state): State<AppState>, OwnedEvent { session, event }: OwnedEvent) -> Result<Response, PageError> {
-    event_page(&state, &session, &event, StatusCode::OK, None, None).await
+async fn show(
+    State(state): State<AppState>,
+    OwnedEvent { session, event }: OwnedEvent,
+    Query(listing): Query<Listing>,
+) -> Result<Response, PageError> {
+    event_page_at(&state, &session, &event, StatusCode::OK, None, None, &listing).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -264,7 +331,7 @@ async fn resend(
 }
 
 /// "1 e-mail", "3 e-mails": the `_one` or `_other` form of a sentence.
-fn counted(session: &OrganiserSession, n: usize, key: &str) -> String {
+fn counted(session: &OrganiserSession, n: u64, key: &str) -> String {
     let form = if n == 1 { "one" } else { "other" };
     word(session.language, &format!("{key}_{form}")).replace("{n}", &n.to_string())
 }
@@ -278,7 +345,7 @@ async fn resend_failed(
     let requeued = app::mail_queue::resend_failed(&state, session.organiser.id, event.id)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
-    let flash = Some(counted(&session, requeued as usize, "d_resent"));
+    let flash = Some(counted(&session, requeued, "d_resent"));
     event_page(&state, &session, &event, StatusCode::OK, None, flash).await
 }
 
