@@ -201,21 +201,8 @@ pub async fn page(app: &App, event: &Event, search: Option<&str>, page: u64) -> 
     let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
     let unsubscribed: HashSet<String> =
         storage::unsubscribes::among(&*app.db, event.organiser_id, &emails).await?.into_iter().collect();
-    let mut mail: HashMap<Uuid, Vec<outbox_rows::Model>> = HashMap::new();
-    for row in storage::outbox::for_guests(&app.db, &ids).await? {
-        if let Some(guest_id) = row.guest_id {
-            mail.entry(guest_id).or_default().push(row);
-        }
-    }
-    let records = guests
-        .into_iter()
-        .map(|(guest, waitlist_position)| GuestRecord {
-            unsubscribed: unsubscribed.contains(guest.email.as_str()),
-            emails: mail.remove(&guest.id).unwrap_or_default(),
-            guest,
-            waitlist_position,
-        })
-        .collect();
+    let emails = storage::outbox::for_guests(&app.db, &ids).await?;
+    let records = records(guests, &unsubscribed, emails);
     let failed_emails = storage::outbox::count_failed(&app.db, event.id).await?;
     Ok(GuestPage { records, matching, page, pages, failed_emails })
 }
@@ -236,13 +223,24 @@ pub async fn list(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Even
     let guests = storage::guests::list(&app.db, event.id).await?;
     let unsubscribed: HashSet<String> =
         storage::unsubscribes::among_guests_of(&*app.db, organiser_id, event.id).await?.into_iter().collect();
+    let emails = storage::outbox::for_guests_of(&app.db, event.id).await?;
+    Ok((event, records(guests, &unsubscribed, emails)))
+}
+
+/// Guests with what her organiser sees of each: whether she unsubscribed,
+/// and her emails (`emails` may hold other guests' too).
+fn records(
+    guests: Vec<(Guest, Option<u32>)>,
+    unsubscribed: &HashSet<String>,
+    emails: Vec<outbox_rows::Model>,
+) -> Vec<GuestRecord> {
     let mut mail: HashMap<Uuid, Vec<outbox_rows::Model>> = HashMap::new();
-    for row in storage::outbox::for_guests_of(&app.db, event.id).await? {
+    for row in emails {
         if let Some(guest_id) = row.guest_id {
             mail.entry(guest_id).or_default().push(row);
         }
     }
-    let records = guests
+    guests
         .into_iter()
         .map(|(guest, waitlist_position)| GuestRecord {
             unsubscribed: unsubscribed.contains(guest.email.as_str()),
@@ -250,6 +248,5 @@ pub async fn list(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Even
             guest,
             waitlist_position,
         })
-        .collect();
-    Ok((event, records))
+        .collect()
 }
