@@ -66,7 +66,8 @@ pub struct Settings {
     /// `CONVIVE_DISPATCH_BATCH_SIZE`: emails claimed at once.
     pub dispatch_batch_size: u64,
     /// `CONVIVE_DISPATCH_LEASE_SECONDS`: how long a claimed email is held
-    /// before another process may take it over.
+    /// before another process may take it over. On SQLite, a process started
+    /// when no other sends mail takes back at once what a dead one held.
     pub dispatch_lease_seconds: u64,
     /// `CONVIVE_DISPATCH_MAX_AGE_HOURS`: how long an email that fails for a
     /// temporary reason (or waits for an unreachable relay) keeps being

@@ -20,7 +20,7 @@ use crate::http;
 use crate::mail::dispatch::{DispatchReport, Dispatcher};
 use crate::mail::transport::Mailer;
 use crate::scheduler;
-use crate::storage::{self, Db};
+use crate::storage::{self, Db, outbox};
 
 /// Which parts a process runs. `serve` runs all three; several processes on
 /// one PostgreSQL may split them (`--no-scheduler`, `--no-dispatcher`,
@@ -42,6 +42,8 @@ pub struct Application {
     listener: Option<TcpListener>,
     state: App,
     parts: Parts,
+    /// This process's standing as a dispatcher, when it runs one.
+    claimant: Option<outbox::Claimant>,
 }
 
 impl Application {
@@ -53,6 +55,17 @@ impl Application {
     pub async fn build_with(settings: Settings, clock: Clock, parts: Parts) -> anyhow::Result<Self> {
         let db = connect_and_migrate(&settings).await?;
         let link_key = link_key(&settings, &db).await?;
+        // Before serving: mail a crashed run left half-sent is back in the
+        // queue by the time this process says it is ready.
+        let claimant = if parts.dispatcher {
+            let (claimant, returned) = outbox::become_claimant(&db).await.context("cannot register the dispatcher")?;
+            if returned > 0 {
+                tracing::info!(returned, "emails a previous run was sending when it stopped are back in the queue");
+            }
+            Some(claimant)
+        } else {
+            None
+        };
         let listener = if parts.http {
             Some(
                 TcpListener::bind(settings.bind)
@@ -63,7 +76,7 @@ impl Application {
             None
         };
         let state = App::new(db, Arc::new(settings), clock, link_key, Arc::new(Notify::new()));
-        Ok(Self { listener, state, parts })
+        Ok(Self { listener, state, parts, claimant })
     }
 
     /// # Panics
@@ -91,10 +104,11 @@ impl Application {
         let grace = Duration::from_secs(state.settings.shutdown_grace_seconds);
         let (stopping_tx, stopping_rx) = watch::channel(false);
 
-        let dispatcher = if self.parts.dispatcher {
+        let dispatcher = if let Some(claimant) = self.claimant {
             let mailer = Mailer::from_settings(&state.settings)?;
             let dispatcher = Dispatcher::new(
                 state.db.clone(),
+                claimant,
                 mailer,
                 Arc::clone(&state.settings),
                 state.link_key.clone(),
