@@ -27,6 +27,12 @@ pub struct Settings {
     /// `CONVIVE_SHUTDOWN_GRACE_SECONDS`: how long in-flight requests and
     /// emails may take to finish after SIGTERM or Ctrl-C.
     pub shutdown_grace_seconds: u64,
+    /// `CONVIVE_HTTP_HEADER_TIMEOUT_SECONDS`: how long a client may take to
+    /// send a request's headers, counted from when its connection opens or
+    /// its previous response was sent; the connection is closed after that.
+    /// So it also bounds how long an idle keep-alive connection stays open,
+    /// and a client trickling its headers (slowloris) cannot hold one.
+    pub http_header_timeout_seconds: u64,
     /// `CONVIVE_SECRET_KEY`: 32 bytes, URL-safe base64, from which invitation
     /// and unsubscribe links are derived. When unset, one is generated and
     /// kept in the database.
@@ -60,7 +66,8 @@ pub struct Settings {
     /// `CONVIVE_DISPATCH_BATCH_SIZE`: emails claimed at once.
     pub dispatch_batch_size: u64,
     /// `CONVIVE_DISPATCH_LEASE_SECONDS`: how long a claimed email is held
-    /// before another process may take it over.
+    /// before another process may take it over. On SQLite, a process started
+    /// when no other sends mail takes back at once what a dead one held.
     pub dispatch_lease_seconds: u64,
     /// `CONVIVE_DISPATCH_MAX_AGE_HOURS`: how long an email that fails for a
     /// temporary reason (or waits for an unreachable relay) keeps being
@@ -104,6 +111,7 @@ struct Defaults {
     log_format: LogFormat,
     log: &'static str,
     shutdown_grace_seconds: u64,
+    http_header_timeout_seconds: u64,
     mail_from: &'static str,
     smtp_security: SmtpSecurity,
     smtp_timeout_seconds: u64,
@@ -127,6 +135,10 @@ const DEFAULTS: Defaults = Defaults {
     log_format: LogFormat::Pretty,
     log: "info",
     shutdown_grace_seconds: 20,
+    // Enough for a slow mobile link to send a request's headers, and for a
+    // browser to reuse its connection for the next click; apache waits 5 s
+    // for the next request, nginx 60 s for a request's headers.
+    http_header_timeout_seconds: 10,
     mail_from: "Convive <convive@localhost>",
     smtp_security: SmtpSecurity::Starttls,
     smtp_timeout_seconds: 30,
@@ -188,6 +200,9 @@ impl Settings {
         self.mail_from.parse::<lettre::message::Mailbox>().map_err(|e| anyhow::anyhow!("mail_from: {e}"))?;
         if self.scheduler_interval_seconds == 0 || self.scheduler_interval_seconds > 3600 {
             anyhow::bail!("scheduler_interval_seconds must be between 1 and 3600");
+        }
+        if self.http_header_timeout_seconds == 0 || self.http_header_timeout_seconds > 3600 {
+            anyhow::bail!("http_header_timeout_seconds must be between 1 and 3600");
         }
         if self.digest_hour_utc > 23 {
             anyhow::bail!("digest_hour_utc must be between 0 and 23");

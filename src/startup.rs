@@ -20,7 +20,7 @@ use crate::http;
 use crate::mail::dispatch::{DispatchReport, Dispatcher};
 use crate::mail::transport::Mailer;
 use crate::scheduler;
-use crate::storage::{self, Db};
+use crate::storage::{self, Db, outbox};
 
 /// Which parts a process runs. `serve` runs all three; several processes on
 /// one PostgreSQL may split them (`--no-scheduler`, `--no-dispatcher`,
@@ -42,6 +42,8 @@ pub struct Application {
     listener: Option<TcpListener>,
     state: App,
     parts: Parts,
+    /// This process's standing as a dispatcher, when it runs one.
+    claimant: Option<outbox::Claimant>,
 }
 
 impl Application {
@@ -53,6 +55,17 @@ impl Application {
     pub async fn build_with(settings: Settings, clock: Clock, parts: Parts) -> anyhow::Result<Self> {
         let db = connect_and_migrate(&settings).await?;
         let link_key = link_key(&settings, &db).await?;
+        // Before serving: mail a crashed run left half-sent is back in the
+        // queue by the time this process says it is ready.
+        let claimant = if parts.dispatcher {
+            let (claimant, returned) = outbox::become_claimant(&db).await.context("cannot register the dispatcher")?;
+            if returned > 0 {
+                tracing::info!(returned, "emails a previous run was sending when it stopped are back in the queue");
+            }
+            Some(claimant)
+        } else {
+            None
+        };
         let listener = if parts.http {
             Some(
                 TcpListener::bind(settings.bind)
@@ -63,7 +76,7 @@ impl Application {
             None
         };
         let state = App::new(db, Arc::new(settings), clock, link_key, Arc::new(Notify::new()));
-        Ok(Self { listener, state, parts })
+        Ok(Self { listener, state, parts, claimant })
     }
 
     /// # Panics
@@ -91,10 +104,11 @@ impl Application {
         let grace = Duration::from_secs(state.settings.shutdown_grace_seconds);
         let (stopping_tx, stopping_rx) = watch::channel(false);
 
-        let dispatcher = if self.parts.dispatcher {
+        let dispatcher = if let Some(claimant) = self.claimant {
             let mailer = Mailer::from_settings(&state.settings)?;
             let dispatcher = Dispatcher::new(
                 state.db.clone(),
+                claimant,
                 mailer,
                 Arc::clone(&state.settings),
                 state.link_key.clone(),
@@ -124,15 +138,9 @@ impl Application {
         let server = match self.listener {
             Some(listener) => {
                 tracing::info!(address = %listener.local_addr()?, "convive is listening");
-                let mut stopping = stopping_rx.clone();
-                let server = axum::serve(
-                    listener,
-                    http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-                )
-                .with_graceful_shutdown(async move {
-                    let _ = stopping.wait_for(|stopping| *stopping).await;
-                });
-                Some(tokio::spawn(async move { server.await }))
+                let header_timeout = Duration::from_secs(state.settings.http_header_timeout_seconds);
+                let router = http::router(state);
+                Some(tokio::spawn(serve(listener, router, header_timeout, stopping_rx.clone())))
             }
             None => None,
         };
@@ -147,7 +155,7 @@ impl Application {
         let mut dispatcher = dispatcher;
         let finish = async {
             if let Some(server) = server.as_mut() {
-                server.await.context("the server task failed")?.context("the server failed")?;
+                server.await.context("the server task failed")?;
             }
             if let Some(dispatcher) = dispatcher.as_mut() {
                 dispatcher.await.context("the dispatcher task failed")?;
@@ -173,6 +181,56 @@ impl Application {
         tracing::info!("stopped");
         outcome
     }
+}
+
+/// Serves HTTP/1.1 on `listener` until `stopping`, then stops accepting and
+/// waits for the connections: idle ones close at once, requests in flight
+/// finish (as `axum::serve` with graceful shutdown, which this replaces
+/// because it sets no timer and so no header-read timeout).
+///
+/// A client must send each request's headers within `header_timeout` of
+/// the connection opening or of the previous response; hyper closes the
+/// connection otherwise. That bounds both a slowloris client and an idle
+/// keep-alive connection. Reading the body and answering are bounded by
+/// the router's request timeout.
+async fn serve(
+    mut listener: TcpListener,
+    router: axum::Router,
+    header_timeout: Duration,
+    mut stopping: watch::Receiver<bool>,
+) {
+    use axum::extract::ConnectInfo;
+    use axum::serve::Listener;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt as _;
+
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout).keep_alive(true);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let (stream, peer) = tokio::select! {
+            // `accept` retries (and logs) failures itself, as `axum::serve`.
+            accepted = Listener::accept(&mut listener) => accepted,
+            _ = stopping.wait_for(|stopping| *stopping) => break,
+        };
+        // What `into_make_service_with_connect_info` did: the peer address,
+        // for the rate limiter.
+        let service = router.clone().map_request(move |mut request: axum::http::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            request.map(axum::body::Body::new)
+        });
+        let connection =
+            graceful.watch(builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)));
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                // A header timeout, a client gone mid-request…: the client's doing.
+                tracing::debug!(%peer, error = %err, "connection closed");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Drains the outbox whenever woken (mail queued by this process, or the

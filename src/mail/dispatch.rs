@@ -55,6 +55,8 @@ enum Prepared {
 
 pub struct Dispatcher {
     db: Db,
+    /// Held while this dispatcher may claim rows.
+    _claimant: storage::outbox::Claimant,
     mailer: Mailer,
     composer: Composer,
     settings: Arc<Settings>,
@@ -94,11 +96,28 @@ struct Batch {
 }
 
 impl Dispatcher {
+    /// A dispatcher claiming as `claimant` (`storage::outbox::become_claimant`).
+    ///
     /// # Errors
     /// When `mail_from` is not an address.
-    pub fn new(db: Db, mailer: Mailer, settings: Arc<Settings>, key: SecretKey, clock: Clock) -> anyhow::Result<Self> {
+    pub fn new(
+        db: Db,
+        claimant: storage::outbox::Claimant,
+        mailer: Mailer,
+        settings: Arc<Settings>,
+        key: SecretKey,
+        clock: Clock,
+    ) -> anyhow::Result<Self> {
         let composer = Composer::new(Arc::clone(&settings), key, clock.clone())?;
-        Ok(Self { db, mailer, composer, settings, clock, relay: std::sync::Mutex::new(Relay::default()) })
+        Ok(Self {
+            db,
+            _claimant: claimant,
+            mailer,
+            composer,
+            settings,
+            clock,
+            relay: std::sync::Mutex::new(Relay::default()),
+        })
     }
 
     /// Sends everything due now, batch after batch, until nothing is left or

@@ -2,9 +2,14 @@
 //! for calendar emails, the `text/calendar; method=…` part iMIP readers look
 //! for) inside `multipart/mixed` with the same object attached as
 //! `invite.ics`; a stable Message-ID; and one-click unsubscribe headers
-//! (RFC 8058).
+//! (RFC 8058). Text from organisers and guests (titles, names) reaches the
+//! headers encoded so that no client can read it as header syntax.
+
+use std::fmt::Write as _;
 
 use anyhow::Context;
+use email_encoding::headers::writer::EmailWriter;
+use email_encoding::headers::{quoted_string, rfc2047};
 use lettre::Message;
 use lettre::message::header::{ContentDisposition, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -30,12 +35,12 @@ pub struct Envelope {
 pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method, &str)>) -> anyhow::Result<Message> {
     let mut builder = Message::builder()
         .from(envelope.from.clone())
-        .to(envelope.to.clone())
-        .subject(rendered.subject.clone())
+        .raw_header(mailbox_header("To", &envelope.to)?)
+        .raw_header(text_header("Subject", &rendered.subject)?)
         .message_id(Some(envelope.message_id.clone()))
         .raw_header(HeaderValue::new(header("X-Convive-Kind")?, envelope.kind.to_owned()));
     if let Some(reply_to) = &envelope.reply_to {
-        builder = builder.reply_to(reply_to.clone());
+        builder = builder.raw_header(mailbox_header("Reply-To", reply_to)?);
     }
     if let Some((mailto, https)) = &envelope.unsubscribe {
         builder = builder
@@ -64,4 +69,178 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
 
 fn header(name: &'static str) -> anyhow::Result<HeaderName> {
     HeaderName::new_from_ascii(name.to_owned()).map_err(|e| anyhow::anyhow!("bad header name {name}: {e}"))
+}
+
+/// Whether a word of user text must be written as an RFC 2047 encoded-word.
+/// lettre encodes only what is not ASCII; but ASCII text holding `=?` (say a
+/// title `=?utf-8?b?QmNjOiBldmls…?=`) would then be an encoded-word itself,
+/// which mail clients decode and display as whatever it says ("Bcc: evil…").
+/// Encoding such a word keeps it text: what clients decode is the literal.
+fn must_encode(word: &str) -> bool {
+    word.contains("=?") || !word.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+}
+
+/// An unstructured header (Subject) as lettre writes it, words of plain
+/// ASCII as they are and runs of others encoded, folded, except that
+/// `must_encode` decides which words need it.
+fn text_header(name: &'static str, value: &str) -> anyhow::Result<HeaderValue> {
+    let name = header(name)?;
+    let mut encoded = String::with_capacity(value.len());
+    {
+        let mut writer = EmailWriter::new(&mut encoded, name.len() + ": ".len(), 0, false);
+        let mut pending = String::new();
+        for word in value.split_inclusive(' ') {
+            if must_encode(word) {
+                pending.push_str(word);
+            } else {
+                fold_before(&mut writer, &pending)?;
+                write_encoded(&mut writer, &pending)?;
+                pending.clear();
+                writer.folding().write_str(word)?;
+            }
+        }
+        fold_before(&mut writer, &pending)?;
+        write_encoded(&mut writer, &pending)?;
+    }
+    Ok(HeaderValue::dangerous_new_pre_encoded(name, value.to_owned(), encoded))
+}
+
+/// Writes `words` as encoded-words, keeping the spaces that end them as
+/// folding white space (between an encoded-word and a plain word a space
+/// is text; between two encoded-words it would be dropped, so a run of
+/// words to encode is encoded as one).
+fn write_encoded(writer: &mut EmailWriter<'_>, words: &str) -> std::fmt::Result {
+    let text = words.trim_end_matches(' ');
+    if !text.is_empty() {
+        rfc2047::encode(text, writer)?;
+    }
+    for _ in text.len()..words.len() {
+        writer.space();
+    }
+    Ok(())
+}
+
+/// A one-mailbox address header (To, Reply-To) as lettre writes it, except
+/// for a display name holding `=?`. Quoting would not do for that one: an
+/// encoded-word in a quoted string should not be decoded, but Thunderbird
+/// and Python's `email` decode it anyway. It is written word by word as
+/// the Subject is (`write_phrase`). The raw value is lettre's, which lettre
+/// parses back for the envelope.
+fn mailbox_header(name: &'static str, mailbox: &Mailbox) -> anyhow::Result<HeaderValue> {
+    let name = header(name)?;
+    let mut encoded = String::new();
+    {
+        let mut writer = EmailWriter::new(&mut encoded, name.len() + ": ".len(), 0, false);
+        if let Some(display) = &mailbox.name {
+            if display.contains("=?") {
+                write_phrase(&mut writer, display)?;
+            } else {
+                quoted_string::encode(display, &mut writer)?;
+            }
+            writer.space();
+            // Folded before the address if the line is full.
+            writer.folding().write_str(&format!("<{}>", mailbox.email))?;
+        } else {
+            writer.write_str(mailbox.email.as_ref())?;
+        }
+    }
+    Ok(HeaderValue::dangerous_new_pre_encoded(name, mailbox.to_string(), encoded))
+}
+
+/// A display name word by word: atoms as they are, runs of other words
+/// (holding `=?`, not ASCII, or with characters an atom cannot hold) as
+/// encoded-words. No quoted strings: decoders disagree on the space between
+/// a quoted string and an encoded-word, not on atoms.
+fn write_phrase(writer: &mut EmailWriter<'_>, display: &str) -> std::fmt::Result {
+    let is_atom = |word: &str| {
+        let bare = word.trim_end_matches(' ');
+        !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b))
+    };
+    let mut pending = String::new();
+    for word in display.split_inclusive(' ') {
+        if must_encode(word) || !is_atom(word) {
+            pending.push_str(word);
+        } else {
+            fold_before(writer, &pending)?;
+            write_encoded(writer, &pending)?;
+            pending.clear();
+            writer.folding().write_str(word)?;
+        }
+    }
+    fold_before(writer, &pending)?;
+    write_encoded(writer, &pending)
+}
+
+/// Folds the line before `words` are encoded if they would then fit in one
+/// encoded-word but do not on this line: decoders should join adjacent
+/// encoded-words, but some do not (Python's modern parser puts a space
+/// between them in a display name). Only where a space is pending, which
+/// becomes the folding white space.
+fn fold_before(writer: &mut EmailWriter<'_>, words: &str) -> std::fmt::Result {
+    // Lines of at most 76 characters, as lettre's encoder keeps them.
+    const MAX_LINE: usize = 76;
+    let text = words.trim_end_matches(' ');
+    let one_word_from = |column: usize| column + "=?utf-8?b??=".len() + text.len().div_ceil(3) * 4 + "\r\n".len();
+    let spaces = writer.projected_line_len() - writer.line_len();
+    if !text.is_empty()
+        && spaces > 0
+        && one_word_from(writer.projected_line_len()) > MAX_LINE
+        && one_word_from(spaces) <= MAX_LINE
+    {
+        writer.new_line()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use lettre::message::header::{Header, Subject, To};
+
+    use super::*;
+
+    /// (Subject, To display name) as mail-parser decodes them.
+    fn decoded(subject: &str, name: &str) -> (String, String) {
+        let message = Message::builder()
+            .from("Convive <convive@example.org>".parse().unwrap())
+            .raw_header(
+                mailbox_header("To", &Mailbox::new(Some(name.to_owned()), "jane@example.org".parse().unwrap()))
+                    .unwrap(),
+            )
+            .raw_header(text_header("Subject", subject).unwrap())
+            .body(String::from("body"))
+            .unwrap();
+        let raw = message.formatted();
+        assert!(raw.split(|b| *b == b'\n').all(|line| line.len() <= 998), "{}", String::from_utf8_lossy(&raw));
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        let to = parsed.to().and_then(|to| to.first()).and_then(|to| to.name()).unwrap_or_default().to_owned();
+        (parsed.subject().unwrap_or_default().to_owned(), to)
+    }
+
+    #[test]
+    fn user_text_comes_back_literally_from_a_decoder() {
+        let hostile = "=?utf-8?b?QmNjOiBldmlsQGV4YW1wbGUub3Jn?=";
+        for text in [
+            hostile.to_owned(),
+            format!("Invitation: {hostile}, Friday"),
+            format!("{hostile} {hostile}"),
+            "Before=?x?q?y?=after and =?".to_owned(),
+            format!("Café {hostile} déjà vu, \"quoted\" <b>"),
+            format!("A long title that goes on and on, {}", hostile.repeat(4)),
+            "Doe, Jane =?".to_owned(),
+        ] {
+            assert_eq!(decoded(&text, &text), (text.clone(), text.clone()));
+        }
+    }
+
+    #[test]
+    fn text_without_an_encoded_word_is_written_as_lettre_writes_it() {
+        for text in ["Invitation: Café des Victoires, 3 December", "Plain ASCII, with \"quotes\" <b>", "Doe, Jane"] {
+            assert_eq!(text_header("Subject", text).unwrap(), Subject::from(text.to_owned()).display());
+            let mailbox = Mailbox::new(Some(text.to_owned()), "jane@example.org".parse().unwrap());
+            assert_eq!(
+                mailbox_header("To", &mailbox).unwrap(),
+                To::from(lettre::message::Mailboxes::from(mailbox)).display()
+            );
+        }
+    }
 }

@@ -1,12 +1,13 @@
 //! The outbox: queueing emails inside business transactions, and claiming,
 //! completing or retrying them in the dispatcher.
 
+use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -345,6 +346,97 @@ async fn finish(
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// This process's standing as a claimant of outbox rows (a dispatcher),
+/// held for as long as it may claim. On SQLite it is a shared lock on a file
+/// beside the database (`<database>-dispatchers.lock`), which the operating
+/// system lets go of when the process ends, however it ends: a process that
+/// can take the lock exclusively knows that no other claimant is alive.
+#[derive(Debug)]
+pub struct Claimant {
+    _lock: Option<std::fs::File>,
+}
+
+/// Makes this process a claimant (see [`Claimant`]). On SQLite, if no other
+/// claimant is alive, rows still `sending` were claimed by a process that
+/// has died (a crash, SIGKILL, a stop past the grace period): they go back
+/// to the queue at once rather than after the rest of their lease, at most
+/// `dispatch_lease_seconds`. Returns the claimant and how many came back.
+///
+/// On PostgreSQL, claimants may run on other machines, and nothing here can
+/// tell a dead one from a slow one: leases alone return their rows.
+///
+/// # Errors
+/// When the database cannot be read or written, or the lock file cannot be
+/// opened (it sits beside the database, where SQLite keeps its `-wal` and
+/// `-shm` files too).
+pub async fn become_claimant(db: &Db) -> Result<(Claimant, u64)> {
+    use std::fs::{OpenOptions, TryLockError};
+
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok((Claimant { _lock: None }, 0));
+    }
+    let main = db
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Sqlite,
+            "SELECT file FROM pragma_database_list WHERE name = 'main'",
+        ))
+        .await?
+        .map(|row| row.try_get::<String>("", "file"))
+        .transpose()?
+        .unwrap_or_default();
+    if main.is_empty() {
+        // An in-memory database: no other process can see it.
+        return Ok((Claimant { _lock: None }, return_abandoned_claims(db).await?));
+    }
+    let path = std::path::PathBuf::from(format!("{main}-dispatchers.lock"));
+    let open_path = path.clone();
+    let (lock, alone) = lock_file(&path, move || {
+        let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&open_path)?;
+        match file.try_lock() {
+            Ok(()) => Ok((file, true)),
+            Err(TryLockError::WouldBlock) => Ok((file, false)),
+            Err(TryLockError::Error(err)) => Err(err),
+        }
+    })
+    .await?;
+    // Holding the lock exclusively, no other process is claiming or can
+    // start to: every `sending` row is a dead process's.
+    let returned = if alone { return_abandoned_claims(db).await? } else { 0 };
+    // Then share it with claimants to come. Between unlock and lock_shared
+    // another newcomer may take it exclusively and return what is
+    // `sending`: nothing of ours yet, we claim only once this returns.
+    let lock = lock_file(&path, move || {
+        if alone {
+            lock.unlock()?;
+        }
+        lock.lock_shared()?;
+        Ok(lock)
+    })
+    .await?;
+    Ok((Claimant { _lock: Some(lock) }, returned))
+}
+
+/// Runs a file-locking step, which may wait for another process, off the
+/// async threads.
+async fn lock_file<T: Send + 'static>(
+    path: &std::path::Path,
+    step: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> Result<T> {
+    let outcome = tokio::task::spawn_blocking(step).await.context("the file-locking task failed")?;
+    Ok(outcome.with_context(|| format!("cannot lock {}", path.display()))?)
+}
+
+/// Every row `sending` back to the queue (only when no claimant is alive).
+async fn return_abandoned_claims(db: &DatabaseConnection) -> Result<u64> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::val(OutboxStatus::Pending.as_str()))
+        .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// Returns rows whose lease ran out (their process died mid-send) to the

@@ -268,8 +268,10 @@ impl TestApp {
     /// `dispatch_due` claims batch after batch until none is due at `now`.
     async fn dispatch_emails_due_at(&self, now: DateTime<Utc>) -> DispatchReport {
         let mailer = Mailer::from_settings(&self.settings).expect("the mail transport builds");
+        let (claimant, _) = convive::storage::outbox::become_claimant(&self.db).await.expect("a dispatcher may claim");
         let dispatcher = Dispatcher::new(
             self.db.clone(),
+            claimant,
             mailer,
             Arc::clone(&self.settings),
             self.link_key.clone(),

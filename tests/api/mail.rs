@@ -2,14 +2,14 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::helpers::{
     ON_DEMAND, send_mail_to, spawn_app_with_mail, spawn_app_with_mail_and, spawn_app_with_mail_on_demand,
     spawn_app_with_parts,
 };
-use crate::mailbox::{MailServer, PARSERS, parse_ics};
+use crate::mailbox::{MailServer, PARSERS, decode_headers, parse_ics};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -391,4 +391,54 @@ async fn the_organisers_own_words_open_the_email_they_were_written_for() {
         .await
         .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error["fields"]["words.reminder"].is_string(), "{error}");
+}
+
+#[tokio::test]
+async fn text_that_looks_like_an_encoded_word_reaches_the_headers_as_text() {
+    // Each decodes, if taken for header syntax, to "Bcc: evil@example.org".
+    let title = "=?utf-8?b?QmNjOiBldmlsQGV4YW1wbGUub3Jn?=";
+    let guest_name = "=?utf-8?q?Bcc=3A_evil=40example=2Eorg?= Jane";
+    let organiser_name = "Anne =?UTF-8?B?QmNjOiBldmlsQGV4YW1wbGUub3Jn?=";
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
+    let key = app.create_organiser(organiser_name, "anne.b@example.org").await;
+    let mut event = crate::helpers::cafe_des_victoires();
+    crate::helpers::merge(&mut event, json!({ "title": title, "language": "en" }));
+    let event = app.request(Method::POST, "/api/v1/events", Some(&key), Some(event)).await.expect(StatusCode::CREATED);
+    let event_id = event["id"].as_str().unwrap();
+    let guest = json!({ "email": "jane@example.org", "name": guest_name });
+    app.request(Method::POST, &format!("/api/v1/events/{event_id}/guests"), Some(&key), Some(guest))
+        .await
+        .expect(StatusCode::CREATED);
+    app.request(Method::POST, &format!("/api/v1/events/{event_id}/publish"), Some(&key), Some(json!({})))
+        .await
+        .expect(StatusCode::OK);
+    app.dispatch_all_pending_emails().await;
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    let invitation = &messages[0];
+    let expected_subject = format!("Invitation: {title}, ");
+
+    // mail-parser, a lenient decoder, reads back the literal text.
+    assert!(invitation.subject().starts_with(&expected_subject), "{}", invitation.subject());
+    assert_eq!(invitation.mailbox("To"), (guest_name.to_owned(), "jane@example.org".to_owned()));
+    assert_eq!(invitation.mailbox("Reply-To"), (organiser_name.to_owned(), "anne.b@example.org".to_owned()));
+
+    // So do both of Python's decoders.
+    let python = decode_headers(&invitation.raw);
+    for decoder in ["email_header", "policy_default"] {
+        let subject = python[decoder]["subject"].as_str().unwrap();
+        assert!(subject.starts_with(&expected_subject), "{decoder}: {subject}");
+    }
+    assert_eq!(python["policy_default"]["to"], json!({ "name": guest_name, "address": "jane@example.org" }));
+    assert_eq!(
+        python["policy_default"]["reply_to"],
+        json!({ "name": organiser_name, "address": "anne.b@example.org" })
+    );
+    for header in ["to_text", "reply_to_text"] {
+        let text = python["email_header"][header].as_str().unwrap();
+        assert!(!text.contains("Bcc:"), "{header}: {text}");
+    }
+    // And the SMTP envelope still went to her alone.
+    assert_eq!(invitation.rcpt_tos, ["jane@example.org"]);
 }

@@ -132,6 +132,15 @@ impl Received {
         self.parsed().subject().unwrap_or_default().to_owned()
     }
 
+    /// The display name and address of the first mailbox of an address
+    /// header (To, Reply-To), as mail-parser decodes them.
+    pub fn mailbox(&self, header: &str) -> (String, String) {
+        let message = self.parsed();
+        let value = message.header(header).unwrap_or_else(|| panic!("no {header} header"));
+        let address = value.as_address().and_then(|a| a.first()).unwrap_or_else(|| panic!("{header}: {value:?}"));
+        (address.name().unwrap_or_default().to_owned(), address.address().unwrap_or_default().to_owned())
+    }
+
     pub fn text(&self) -> String {
         self.parsed().body_text(0).map(std::borrow::Cow::into_owned).unwrap_or_default()
     }
@@ -177,6 +186,23 @@ impl Received {
         let start = text.find(prefix).unwrap_or_else(|| panic!("no link starting with {prefix} in:\n{text}"));
         text[start..].split(|c: char| c.is_whitespace() || c == '>' || c == ')').next().unwrap().to_owned()
     }
+}
+
+/// The subject and address headers of a raw message as Python's standard
+/// decoders read them (`tests/tools/mail_headers.py`): what a client shows.
+pub fn decode_headers(raw: &str) -> serde_json::Value {
+    use std::io::Write;
+    let mut child = Command::new("python3")
+        .arg(tool("mail_headers.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 is installed");
+    child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "Python could not read the headers:\n{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 /// The independent parsers `parse_ics` runs.

@@ -6,6 +6,7 @@ mod browser;
 mod calendar;
 mod check_in;
 mod cli;
+mod connections;
 mod dashboard;
 mod delivery;
 mod errors;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use convive::storage::entities::outbox;
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, Database, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Database, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use crate::helpers::{backend_is_postgres, test_database};
@@ -24,6 +24,17 @@ struct Process {
 
 impl Process {
     async fn start(database_url: &str, smtp_port: u16, secret_key: &str, mail_dir: &std::path::Path) -> Self {
+        Self::start_with(database_url, smtp_port, secret_key, mail_dir, &[]).await
+    }
+
+    /// With `settings` (`CONVIVE_*` variables) over the ones above.
+    async fn start_with(
+        database_url: &str,
+        smtp_port: u16,
+        secret_key: &str,
+        mail_dir: &std::path::Path,
+        settings: &[(&str, &str)],
+    ) -> Self {
         let port = free_port();
         let mut command = Command::new(env!("CARGO_BIN_EXE_convive"));
         for (key, _) in std::env::vars() {
@@ -44,6 +55,7 @@ impl Process {
             .env("CONVIVE_DISPATCH_LEASE_SECONDS", "3")
             .env("CONVIVE_MAIL_DIR", mail_dir)
             .env("CONVIVE_LOG", "warn")
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -202,4 +214,66 @@ async fn a_process_killed_mid_send_loses_no_email_after_a_restart() {
     // At most the batch that was in flight when the process died goes twice.
     eprintln!("killed after {before_restart} of {guests} sent; duplicates after restart: {duplicates}");
     assert!(duplicates <= 50, "{duplicates} duplicates, more than one batch in flight");
+}
+
+/// The rows being sent, by id, with their leases.
+async fn rows_being_sent(database_url: &str) -> Vec<(i64, Option<chrono::DateTime<chrono::Utc>>)> {
+    let db = Database::connect(database_url).await.expect("the test database is reachable");
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::Status.eq("sending"))
+        .order_by_asc(outbox::Column::Id)
+        .all(&db)
+        .await
+        .expect("the outbox can be read");
+    db.close().await.ok();
+    rows.into_iter().map(|row| (row.id, row.lease_until)).collect()
+}
+
+#[tokio::test]
+async fn claims_of_a_live_process_are_left_alone_and_on_sqlite_a_dead_ones_come_back_at_restart() {
+    let database = test_database().await;
+    let server = MailServer::start().await;
+    let key = convive::domain::token::SecretKey::generate().to_base64();
+    // A relay that accepts connections and never greets: the first process
+    // claims a batch and sits on it, mid-send, as long as the test needs.
+    let silent_relay = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_port = silent_relay.local_addr().unwrap().port();
+    // Leases far longer than the test waits: nothing here comes back by one.
+    let long = [("CONVIVE_DISPATCH_LEASE_SECONDS", "3600"), ("CONVIVE_SMTP_TIMEOUT_SECONDS", "3600")];
+    let mut stuck = Process::start_with(&database.url, silent_port, &key, database.scratch.path(), &long).await;
+    let guests = 80;
+    publish_event_with_guests(&stuck.base, &database.url, guests).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let claimed = loop {
+        let claimed = rows_being_sent(&database.url).await;
+        if claimed.len() == 50 {
+            break claimed;
+        }
+        assert!(Instant::now() < deadline, "the first process claimed {} rows, not a batch of 50", claimed.len());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+
+    // A second process, while the first lives, sends the rest and leaves
+    // the first one's claims alone, on either database.
+    let mut second = Process::start_with(&database.url, server.port, &key, database.scratch.path(), &long).await;
+    server.wait_for(guests - 50, Duration::from_mins(1)).await;
+    assert_eq!(rows_being_sent(&database.url).await, claimed, "the live process's claims were taken");
+    second.stop().await;
+
+    // The first one dies mid-send; a process started after it...
+    stuck.kill();
+    let mut restarted = Process::start_with(&database.url, server.port, &key, database.scratch.path(), &long).await;
+    if backend_is_postgres() {
+        // ...on PostgreSQL cannot tell it from a slow process on another
+        // machine: its claims wait out their lease.
+        assert_eq!(rows_being_sent(&database.url).await, claimed);
+    } else {
+        // ...on SQLite is the only one: they go out at once, not in an hour.
+        server.wait_for(guests, Duration::from_mins(1)).await;
+        wait_until_the_outbox_is_settled(&database.url, Duration::from_secs(30)).await;
+        let counts = count_per_recipient(&server);
+        assert_eq!(counts.len(), guests, "every guest got her invitation");
+        assert!(counts.values().all(|n| *n == 1), "none twice: the silent relay took nothing");
+    }
+    restarted.stop().await;
 }
