@@ -29,27 +29,26 @@ cleanup() {
 trap cleanup EXIT
 
 # Only this script's settings: none of the caller's CONVIVE_* variables.
-run_convive() {
-    local unset=()
-    while IFS= read -r name; do unset+=(-u "$name"); done < <(env | sed -n 's/^\(CONVIVE_[A-Za-z0-9_]*\)=.*/\1/p')
-    env "${unset[@]}" \
-        CONVIVE_DATABASE_URL="sqlite://$scratch/convive.db?mode=rwc" \
-        CONVIVE_MAIL_DIR="$scratch/mail" \
-        CONVIVE_LOG="${CONVIVE_CONTRACT_LOG:-warn}" \
-        "$@"
-}
+# `env` execs the binary, so a background one's `$!` is the server itself.
+convive=(env)
+while IFS= read -r name; do convive+=(-u "$name"); done < <(env | sed -n 's/^\(CONVIVE_[A-Za-z0-9_]*\)=.*/\1/p')
+convive+=(
+    CONVIVE_DATABASE_URL="sqlite://$scratch/convive.db?mode=rwc"
+    CONVIVE_MAIL_DIR="$scratch/mail"
+    CONVIVE_LOG="${CONVIVE_CONTRACT_LOG:-warn}"
+)
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
 
 # Anne's key is the one Schemathesis uses; Bea's event is out of its reach.
-anne="$(run_convive "$binary" organiser create --name Anne --email anne@example.org 2>/dev/null)"
-bea="$(run_convive "$binary" organiser create --name Bea --email bea@example.org 2>/dev/null)"
+anne="$("${convive[@]}" "$binary" organiser create --name Anne --email anne@example.org)"
+bea="$("${convive[@]}" "$binary" organiser create --name Bea --email bea@example.org)"
 
 # No rate limit: at its default rate it would answer most requests to the
 # token routes with 429 (documented, and tested in tests/api/pages.rs), and
 # the handlers behind it would go untested. Mail is written as files, soon.
-run_convive CONVIVE_BIND="127.0.0.1:$port" CONVIVE_PUBLIC_URL="$base" CONVIVE_RATE_LIMIT_PER_MINUTE=0 \
+"${convive[@]}" CONVIVE_BIND="127.0.0.1:$port" CONVIVE_PUBLIC_URL="$base" CONVIVE_RATE_LIMIT_PER_MINUTE=0 \
     CONVIVE_SCHEDULER_INTERVAL_SECONDS=1 "$binary" serve >"$scratch/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do

@@ -282,8 +282,14 @@ pub fn answer_schema(limit: i64, limit_words: &str) -> RefOr<Schema> {
         .property("comment", Ref::from_schema_name(Text::<MAX_COMMENT_CHARS>::name()))
         .additional_properties(Some(AdditionalProperties::FreeForm(false)));
     let within_limit = AnyOfBuilder::new()
-        .item(ObjectBuilder::new().property("answer", ObjectBuilder::new().enum_values(Some(["no"]))))
-        .item(ObjectBuilder::new().property("companions", ObjectBuilder::new().maximum(Some(limit))));
+        .item(
+            ObjectBuilder::new()
+                .property("answer", ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["no"]))),
+        )
+        .item(ObjectBuilder::new().property(
+            "companions",
+            ObjectBuilder::new().schema_type(Type::Integer).format(Some(int64())).maximum(Some(limit)),
+        ));
     AllOfBuilder::new().item(fields).item(within_limit).into()
 }
 
