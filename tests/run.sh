@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: the whole suite on SQLite, then again on PostgreSQL.
+# The test command: the whole suite on SQLite, the API against its OpenAPI
+# document (tests/api_contract.sh), then the suite again on PostgreSQL.
 # Needs a PostgreSQL server on 127.0.0.1:5432 (user postgres, trust auth, or
 # set CONVIVE_TEST_POSTGRES_URL); starts the local cluster if it is down, and
 # installs the Python and Node test tools (tests/tools/) if missing; needs
@@ -34,10 +35,11 @@ drop_test_databases() {
 
 # The mail tests run a real SMTP server (aiosmtpd) and parse calendar text
 # with three independent parsers (Python icalendar and vobject, and ical.js
-# under Node); the browser tests drive Chromium with playwright-core.
+# under Node); the browser tests drive Chromium with playwright-core; the
+# contract test runs Schemathesis.
 ensure_test_tools() {
-    if ! python3 -c "import aiosmtpd, icalendar, vobject" 2>/dev/null; then
-        echo "installing the Python test tools (aiosmtpd, icalendar, vobject)" >&2
+    if ! python3 -c "import aiosmtpd, icalendar, vobject, schemathesis" 2>/dev/null || ! command -v st >/dev/null; then
+        echo "installing the Python test tools (aiosmtpd, icalendar, vobject, schemathesis)" >&2
         python3 -m pip install --quiet -r tests/tools/requirements.txt
     fi
     if [ ! -d tests/tools/node_modules/ical.js ] || [ ! -d tests/tools/node_modules/playwright-core ]; then
@@ -56,6 +58,10 @@ drop_test_databases
 
 echo "== tests on SQLite" >&2
 cargo test --workspace --locked
+
+# The binary the suite just built, against its document (about a minute).
+echo "== the API against its OpenAPI document" >&2
+bash tests/api_contract.sh "${CARGO_TARGET_DIR:-target}/debug/convive"
 
 echo "== tests on PostgreSQL" >&2
 CONVIVE_TEST_BACKEND=postgres cargo test --locked --test api

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::plan::ReminderPlan;
-use super::text::{bounded, web_url};
+use super::text::{Text, WHITESPACE, bounded, web_url};
 use super::{FieldErrors, Validator};
 
 /// The languages emails and pages are written in.
@@ -108,9 +108,13 @@ pub struct EventDetails {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Words {
+    #[schema(value_type = Text<{ MAX_WORDS_CHARS }>)]
     pub invitation: String,
+    #[schema(value_type = Text<{ MAX_WORDS_CHARS }>)]
     pub nudge: String,
+    #[schema(value_type = Text<{ MAX_WORDS_CHARS }>)]
     pub reminder: String,
+    #[schema(value_type = Text<{ MAX_WORDS_CHARS }>)]
     pub thank_you: String,
 }
 
@@ -333,6 +337,60 @@ fn optional<T>(
     }
 }
 
+/// The schema of what [`parse_time_zone`] accepts: one of the IANA zone
+/// names this build knows, for the OpenAPI document.
+pub struct TimeZoneName;
+
+impl utoipa::PartialSchema for TimeZoneName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("An IANA time zone name."))
+            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|zone| zone.name())))
+            .examples([serde_json::json!("Europe/Paris")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TimeZoneName {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "TimeZone".into()
+    }
+}
+
+/// The pattern of what [`parse_instant`] accepts: every spelling chrono
+/// takes (one-digit months, a space for the `T`, any number of year digits,
+/// a leap second), and a few it then refuses (the 30th of February, a time
+/// the clocks skip).
+fn event_time_pattern() -> String {
+    format!(
+        concat!(
+            r"^[{ws}]*[+-]?[0-9]+-(0?[1-9]|1[0-2])-(0?[1-9]|[12][0-9]|3[01])[Tt ]([01]?[0-9]|2[0-3]):[0-5]?[0-9]",
+            r"(:([0-5]?[0-9]|60)(\.[0-9]+)?)?([Zz]|[+-][0-9]{{2}}:?[0-9]{{2}})?[{ws}]*$",
+        ),
+        ws = WHITESPACE
+    )
+}
+
+/// The schema of what [`parse_instant`] accepts, for the OpenAPI document.
+pub struct EventTime;
+
+impl utoipa::PartialSchema for EventTime {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "An RFC 3339 instant (`2026-12-03T07:30:00Z`, `2026-12-03T08:30:00+01:00`) or a wall-clock \
+                 time in the event's `time_zone` (`2026-12-03T08:30`, seconds optional).",
+            ))
+            .pattern(Some(event_time_pattern()))
+            .examples([serde_json::json!("2026-12-03T08:30")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EventTime {}
+
 /// An IANA zone name such as `Europe/Paris`.
 pub fn parse_time_zone(raw: &str) -> Result<Tz, String> {
     raw.trim().parse::<Tz>().map_err(|_| format!("'{raw}' is not an IANA time zone; use a name such as 'Europe/Paris'"))
@@ -395,6 +453,40 @@ mod tests {
         // The repeated autumn hour resolves to its first occurrence (+02:00).
         let ambiguous = parse_instant("2026-10-25T02:30", tz).unwrap();
         assert_eq!(ambiguous.to_rfc3339(), "2026-10-25T00:30:00+00:00");
+    }
+
+    proptest::proptest! {
+        /// Every time the rules take, the document's pattern admits.
+        #[test]
+        fn the_event_time_pattern_admits_every_time_taken(
+            date in (0u32..10_000, 0u32..14, 0u32..34),
+            time in (0u32..26, 0u32..62, proptest::option::of(0u32..62)),
+            padded in proptest::bool::ANY,
+            separator in proptest::sample::select(vec!["T", "t", " "]),
+            zone in proptest::sample::select(vec!["", "Z", "z", "+02:00", "-0530", "+24:00"]),
+        ) {
+            let ((year, month, day), (hour, minute, second)) = (date, time);
+            let two = |n: u32| if padded { format!("{n:02}") } else { n.to_string() };
+            let second = second.map(|s| format!(":{}", two(s))).unwrap_or_default();
+            let raw = format!(
+                "{year:04}-{}-{}{separator}{}:{}{second}{zone}", two(month), two(day), two(hour), two(minute)
+            );
+            let tz: Tz = "Europe/Paris".parse().unwrap();
+            if parse_instant(&raw, tz).is_ok() {
+                let pattern = regex::Regex::new(&event_time_pattern()).unwrap();
+                proptest::prop_assert!(pattern.is_match(&raw), "{raw:?} is taken but not admitted");
+            }
+        }
+    }
+
+    #[test]
+    fn the_event_time_pattern_admits_the_documented_forms() {
+        let pattern = regex::Regex::new(&event_time_pattern()).unwrap();
+        for raw in ["2026-12-03T08:30", "2026-12-03 08:30:15", " 2026-12-03T07:30:00Z ", "2026-12-03T08:30:00.5+01:00"]
+        {
+            assert!(parse_instant(raw, Tz::UTC).is_ok(), "{raw}");
+            assert!(pattern.is_match(raw), "{raw}");
+        }
     }
 
     #[test]

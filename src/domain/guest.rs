@@ -35,6 +35,22 @@ impl NewGuest {
     }
 }
 
+/// The schema of a guest's language as [`NewGuest::parse`] takes it, for the
+/// OpenAPI document: `fr`, `en`, or empty for the event's.
+pub struct GuestLanguage;
+
+impl utoipa::PartialSchema for GuestLanguage {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("`fr` or `en`; empty (or `null`, or omitted) means the event's language."))
+            .enum_values(Some(["fr", "en", ""]))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for GuestLanguage {}
+
 /// A stored guest and her invitation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Guest {

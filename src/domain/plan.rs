@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Validator;
 use super::event::Schedule;
+use super::text::WHITESPACE;
 
 /// A non-negative duration with second precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -76,6 +77,35 @@ impl Offset {
             return Err(format!("'{raw}' is more than a year"));
         }
         Ok(Self(total))
+    }
+}
+
+/// The shape of what [`Offset::parse`] takes.
+fn offset_pattern() -> String {
+    format!(
+        r"^[{WHITESPACE}]*[Pp]([0-9]+[Ww])?([0-9]+[Dd])?([Tt]([0-9]+[Hh])?([0-9]+[Mm])?([0-9]+[Ss])?)?[{WHITESPACE}]*$"
+    )
+}
+
+/// An offset as a client writes it, for the OpenAPI document. The pattern
+/// has the shape [`Offset::parse`] takes; a year at most is said in words.
+impl utoipa::PartialSchema for Offset {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "An ISO 8601 duration in weeks, days, hours, minutes and seconds (`P7D`, `PT2H`, `P1DT30M`), \
+                 at most a year; months and years have no fixed length and are refused.",
+            ))
+            .pattern(Some(offset_pattern()))
+            .examples([serde_json::json!("P7D")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Offset {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
     }
 }
 
@@ -239,6 +269,17 @@ impl ReminderPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Every offset the rules take, the document's pattern admits.
+        #[test]
+        fn the_offset_pattern_admits_every_offset_taken(raw in "[ PpTtWwDdHhMmSsYy0-9]{0,12}") {
+            if Offset::parse(&raw).is_ok() {
+                let pattern = regex::Regex::new(&offset_pattern()).unwrap();
+                proptest::prop_assert!(pattern.is_match(&raw), "{raw:?} is taken but not admitted");
+            }
+        }
+    }
 
     #[test]
     fn offsets_parse_and_print_canonically() {

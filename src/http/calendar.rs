@@ -53,7 +53,7 @@ pub struct FeedLinks {
 
 /// Your calendar feed: every event of yours, kept up to date.
 #[utoipa::path(get, path = "/me/feed", tag = "organiser", security(("api_key" = [])),
-    responses((status = 200, body = FeedLinks), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "Your feed's links", body = FeedLinks)))]
 async fn my_feed(
     State(state): State<AppState>,
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
@@ -151,7 +151,10 @@ async fn public_event(
 
 /// An organiser's events as iCalendar, by the secret link from `/api/v1/me/feed`.
 #[utoipa::path(get, path = "/feeds/{file}", tag = "calendar",
-    params(("file" = String, Path, description = "`<token>.ics` from the feed link")),
+    params(
+        ("file" = String, Path, description = "`<token>.ics` from the feed link"),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the text you have, or `*`"),
+    ),
     responses(
         (status = 200, description = "The feed", content_type = "text/calendar"),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
@@ -182,7 +185,10 @@ async fn organiser_feed(
 /// "yes" appears, a change of mind removes the event, a cancellation shows
 /// as cancelled.
 #[utoipa::path(get, path = "/feeds/guests/{file}", tag = "calendar",
-    params(("file" = String, Path, description = "`<token>.ics` from the feed link")),
+    params(
+        ("file" = String, Path, description = "`<token>.ics` from the feed link"),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the text you have, or `*`"),
+    ),
     responses(
         (status = 200, description = "The feed", content_type = "text/calendar"),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match"),

@@ -10,10 +10,13 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::extract::{AuthenticatedOrganiser, Json, Path};
+use super::extract::{AuthenticatedOrganiser, Integer, Json, Path};
 use super::views::GuestView;
 use crate::app;
 use crate::app::check_in::{WalkIn, WalkInInput};
+use crate::domain::email_address::EmailAddress;
+use crate::domain::guest::GuestLanguage;
+use crate::domain::text::Line;
 use crate::error::{ErrorBody, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -25,7 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct CheckInRequest {
     /// Companions who came in with her; default: those she announced.
-    companions: Option<i64>,
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 100)]
+    companions: Option<Integer>,
 }
 
 /// Check a guest in. Tapping again keeps her first arrival time.
@@ -43,7 +47,8 @@ async fn check_in(
     Path((event_id, guest_id)): Path<(Uuid, Uuid)>,
     Json(request): Json<CheckInRequest>,
 ) -> Result<Json<GuestView>> {
-    let guest = app::check_in::check_in(&state, organiser.id, event_id, guest_id, request.companions).await?;
+    let guest =
+        app::check_in::check_in(&state, organiser.id, event_id, guest_id, request.companions.map(i64::from)).await?;
     Ok(Json(GuestView::new(guest, None)))
 }
 
@@ -65,11 +70,14 @@ async fn undo_check_in(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WalkInRequest {
+    #[schema(value_type = Line<1, 200>)]
     name: String,
+    #[schema(value_type = EmailAddress)]
     email: String,
     /// Companions who came with her (default 0).
-    companions: Option<i64>,
-    /// `fr` or `en`; default the event's.
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 100)]
+    companions: Option<Integer>,
+    #[schema(value_type = Option<GuestLanguage>)]
     language: Option<String>,
 }
 
@@ -94,7 +102,7 @@ async fn add_walk_in(
     let input = WalkInInput {
         name: request.name,
         email: request.email,
-        companions: request.companions,
+        companions: request.companions.map(i64::from),
         language: request.language,
     };
     let (guest, walk_in) = app::check_in::walk_in(&state, organiser.id, event_id, &input).await?;

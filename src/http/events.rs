@@ -8,10 +8,14 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::extract::{AuthenticatedOrganiser, Json, Path, Query};
+use super::extract::{AuthenticatedOrganiser, Integer, Json, Path, Query};
 use super::views::{AnswerChangeView, EventView, SummaryView};
 use crate::app;
-use crate::domain::event::{EventDetails, EventFields, EventStatus, PlanFields, Words};
+use crate::domain::event::{
+    EventDetails, EventFields, EventStatus, EventTime, Language, PlanFields, TimeZoneName, Words,
+};
+use crate::domain::plan::Offset;
+use crate::domain::text::{Line, Text, WebLink};
 use crate::error::{ErrorBody, Result};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -30,33 +34,42 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEventRequest {
-    #[schema(example = "Café des Victoires")]
+    #[schema(value_type = Line<1, 200>, example = "Café des Victoires")]
     title: String,
     #[serde(default)]
+    #[schema(value_type = Text<5000>)]
     description: String,
-    #[schema(example = "Café des Victoires")]
+    #[schema(value_type = Line<1, 200>, example = "Café des Victoires")]
     venue_name: String,
     #[serde(default)]
-    #[schema(example = "6 place des Victoires, 75002 Paris")]
+    #[schema(value_type = Text<500>, example = "6 place des Victoires, 75002 Paris")]
     venue_address: String,
+    #[schema(value_type = Option<WebLink>)]
     venue_map_url: Option<String>,
-    #[schema(example = "2026-12-03T08:30")]
+    #[schema(value_type = EventTime, example = "2026-12-03T08:30")]
     starts_at: String,
-    #[schema(example = "2026-12-03T10:00")]
+    /// After `starts_at`.
+    #[schema(value_type = EventTime, example = "2026-12-03T10:00")]
     ends_at: String,
-    #[schema(example = "Europe/Paris")]
+    #[schema(value_type = TimeZoneName, example = "Europe/Paris")]
     time_zone: String,
-    /// When answers close; omitted means when the event starts.
+    /// When answers close, not after `starts_at`; omitted means the plan's
+    /// `answers_close` before the start.
+    #[schema(value_type = Option<EventTime>)]
     rsvp_deadline: Option<String>,
     /// Seats including companions; omitted or `null` is unlimited.
-    capacity: Option<i64>,
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 100_000)]
+    capacity: Option<Integer>,
     /// Companions each guest may bring (default 0).
     #[serde(default)]
-    companions_allowed: i64,
-    /// `fr` or `en` (default `en`).
+    #[schema(value_type = i64, minimum = 0, maximum = 20)]
+    companions_allowed: Integer,
+    /// Default `en`.
     #[serde(default = "default_language")]
+    #[schema(value_type = Language)]
     language: String,
     /// The photo album or follow-up page sent after the event.
+    #[schema(value_type = Option<WebLink>)]
     follow_up_url: Option<String>,
     /// When the automatic emails go out; every part has a default.
     plan: Option<PlanRequest>,
@@ -76,18 +89,20 @@ pub struct NewEventRequest {
 #[allow(clippy::option_option)]
 pub struct PlanRequest {
     /// Nudges to those who have not answered, before the start (default `["P7D", "P3D"]`).
+    #[schema(value_type = Option<Vec<Offset>>, max_items = 10)]
     nudges: Option<Vec<String>>,
     /// Whether nudges also go to "maybe" answers (default true).
     nudge_maybes: Option<bool>,
     /// Answers close this long before the start unless `rsvp_deadline` is set (default `P2D`).
+    #[schema(value_type = Option<Offset>)]
     answers_close: Option<String>,
     /// The practical reminder to those coming, before the start (default `P1D`; `null` for none).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Offset>)]
     reminder: Option<Option<String>>,
     /// The thank-you, after the end (default `PT2H`; `null` for none).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Offset>)]
     follow_up: Option<Option<String>>,
 }
 
@@ -119,8 +134,8 @@ impl From<NewEventRequest> for EventFields {
             ends_at: r.ends_at,
             time_zone: r.time_zone,
             rsvp_deadline: r.rsvp_deadline,
-            capacity: r.capacity,
-            companions_allowed: r.companions_allowed,
+            capacity: r.capacity.map(i64::from),
+            companions_allowed: r.companions_allowed.into(),
             language: r.language,
             follow_up_url: r.follow_up_url,
             plan: r.plan.unwrap_or_default().apply_to(PlanFields::default()),
@@ -137,26 +152,36 @@ impl From<NewEventRequest> for EventFields {
 // `Option<Option<T>>` is exactly JSON's absent / null / value for a patch.
 #[allow(clippy::option_option)]
 pub struct EventPatchRequest {
+    #[schema(value_type = Option<Line<1, 200>>)]
     title: Option<String>,
+    #[schema(value_type = Option<Text<5000>>)]
     description: Option<String>,
+    #[schema(value_type = Option<Line<1, 200>>)]
     venue_name: Option<String>,
+    #[schema(value_type = Option<Text<500>>)]
     venue_address: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<WebLink>)]
     venue_map_url: Option<Option<String>>,
+    #[schema(value_type = Option<EventTime>)]
     starts_at: Option<String>,
+    #[schema(value_type = Option<EventTime>)]
     ends_at: Option<String>,
+    #[schema(value_type = Option<TimeZoneName>)]
     time_zone: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<EventTime>)]
     rsvp_deadline: Option<Option<String>>,
+    /// `null` makes it unlimited.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>)]
-    capacity: Option<Option<i64>>,
-    companions_allowed: Option<i64>,
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 100_000)]
+    capacity: Option<Option<Integer>>,
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 20)]
+    companions_allowed: Option<Integer>,
+    #[schema(value_type = Option<Language>)]
     language: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<WebLink>)]
     follow_up_url: Option<Option<String>>,
     plan: Option<PlanRequest>,
     open_registration: Option<bool>,
@@ -185,8 +210,10 @@ impl EventPatchRequest {
             ends_at: self.ends_at.unwrap_or_else(|| instant(current.schedule.ends_at)),
             time_zone: self.time_zone.unwrap_or_else(|| current.schedule.time_zone.name().to_owned()),
             rsvp_deadline: self.rsvp_deadline.unwrap_or_else(|| current.schedule.rsvp_deadline.map(instant)),
-            capacity: self.capacity.unwrap_or_else(|| current.capacity.map(i64::from)),
-            companions_allowed: self.companions_allowed.unwrap_or_else(|| i64::from(current.companions_allowed)),
+            capacity: self.capacity.map_or_else(|| current.capacity.map(i64::from), |c| c.map(i64::from)),
+            companions_allowed: self
+                .companions_allowed
+                .map_or_else(|| i64::from(current.companions_allowed), i64::from),
             language: self.language.unwrap_or_else(|| current.language.as_str().to_owned()),
             follow_up_url: self.follow_up_url.unwrap_or_else(|| current.follow_up_url.clone()),
             plan: self.plan.unwrap_or_default().apply_to(PlanFields::from(&current.plan)),
@@ -219,7 +246,6 @@ pub struct EventList {
     request_body = NewEventRequest,
     responses(
         (status = 201, description = "Created", body = EventView),
-        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ))]
 async fn create_event(
@@ -235,7 +261,7 @@ async fn create_event(
 #[utoipa::path(get, path = "/events", tag = "events", security(("api_key" = [])), params(Page),
     responses(
         (status = 200, description = "Your events", body = EventList),
-        (status = 401, description = "Missing or invalid API key", body = ErrorBody),
+        (status = 422, description = "`limit` or `offset` out of range", body = ErrorBody),
     ))]
 async fn list_events(
     state: axum::extract::State<AppState>,

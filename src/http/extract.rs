@@ -49,6 +49,55 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+/// An integer in a JSON body, as JSON Schema (and so the OpenAPI document)
+/// reads one: any number without a fractional part, `3.0` as well as `3`.
+/// serde alone refuses `3.0` for an `i64`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Integer(pub i64);
+
+impl From<Integer> for i64 {
+    fn from(value: Integer) -> Self {
+        value.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Integer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, Unexpected};
+
+        struct Visitor;
+
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Integer;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an integer")
+            }
+
+            fn visit_i64<E: Error>(self, value: i64) -> Result<Integer, E> {
+                Ok(Integer(value))
+            }
+
+            fn visit_u64<E: Error>(self, value: u64) -> Result<Integer, E> {
+                i64::try_from(value).map(Integer).map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
+            }
+
+            // Exact comparisons: a whole number is exactly representable, and 2^63 is the first one out of range.
+            #[allow(clippy::float_cmp)]
+            fn visit_f64<E: Error>(self, value: f64) -> Result<Integer, E> {
+                const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+                if value.fract() == 0.0 && (-LIMIT..LIMIT).contains(&value) {
+                    Ok(Integer(value as i64))
+                } else {
+                    Err(E::invalid_value(Unexpected::Float(value), &self))
+                }
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// serde reports a missing field at the parent's path ("."), naming it only
 /// in the message; report it under its own name instead.
 fn field_error(path: &str, message: &str) -> FieldErrors {
@@ -127,6 +176,19 @@ impl FromRequestParts<AppState> for AuthenticatedOrganiser {
 #[cfg(test)]
 mod tests {
     use super::field_error;
+
+    #[test]
+    fn integers_are_read_as_json_schema_reads_them() {
+        let read = |json: &str| serde_json::from_str::<super::Integer>(json).map(|n| n.0).ok();
+        assert_eq!(read("3"), Some(3));
+        assert_eq!(read("-3"), Some(-3));
+        assert_eq!(read("3.0"), Some(3));
+        assert_eq!(read("1e2"), Some(100));
+        assert_eq!(read("-9223372036854775808"), Some(i64::MIN));
+        for refused in ["3.5", "\"3\"", "null", "true", "9223372036854775808", "1e19", "[]"] {
+            assert_eq!(read(refused), None, "{refused}");
+        }
+    }
 
     #[test]
     fn missing_fields_are_reported_under_their_name() {

@@ -3,20 +3,26 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{
+    AdditionalProperties, AllOfBuilder, AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::extract::{AuthenticatedOrganiser, Json, Path};
+use super::extract::{AuthenticatedOrganiser, Integer, Json, Path};
 use super::views::GuestView;
 use crate::app;
 use crate::app::answers::{AnswerInput, Answerer};
 use crate::app::guests::RowOutcome;
 use crate::domain::FieldErrors;
-use crate::domain::answer::Answer;
-use crate::domain::guest::{Guest, NewGuest};
+use crate::domain::answer::{Answer, MAX_COMMENT_CHARS, MAX_COMPANIONS_BY_ORGANISER};
+use crate::domain::email_address::EmailAddress;
+use crate::domain::guest::{Guest, GuestLanguage, NewGuest};
+use crate::domain::text::{Line, Text};
 use crate::domain::token::InvitationToken;
 use crate::error::{ApiError, ErrorBody, Result};
 
@@ -31,11 +37,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGuestRequest {
-    #[schema(example = "anne.martin@example.org")]
+    #[schema(value_type = EmailAddress)]
     email: String,
-    #[schema(example = "Anne Martin")]
+    #[schema(value_type = Option<Line<0, 200>>, example = "Anne Martin")]
     name: Option<String>,
-    /// `fr` or `en`; omitted means the event's language.
+    #[schema(value_type = Option<GuestLanguage>)]
     language: Option<String>,
 }
 
@@ -43,6 +49,30 @@ impl TryFrom<&NewGuestRequest> for NewGuest {
     type Error = FieldErrors;
 
     fn try_from(r: &NewGuestRequest) -> Result<Self, FieldErrors> {
+        NewGuest::parse(&r.email, r.name.as_deref(), r.language.as_deref())
+    }
+}
+
+/// One row of a bulk invitation: the fields of a single one, checked row
+/// by row, so a row the rules refuse is reported in its result rather than
+/// refusing the request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuestRow {
+    /// Checked as in a single invitation.
+    #[schema(example = "anne.martin@example.org")]
+    email: String,
+    /// Checked as in a single invitation.
+    #[schema(example = "Anne Martin")]
+    name: Option<String>,
+    /// Checked as in a single invitation.
+    language: Option<String>,
+}
+
+impl TryFrom<&GuestRow> for NewGuest {
+    type Error = FieldErrors;
+
+    fn try_from(r: &GuestRow) -> Result<Self, FieldErrors> {
         NewGuest::parse(&r.email, r.name.as_deref(), r.language.as_deref())
     }
 }
@@ -90,8 +120,8 @@ async fn add_guest(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGuestsRequest {
-    /// Up to 1000 guests.
-    guests: Vec<NewGuestRequest>,
+    #[schema(min_items = 1, max_items = 1000)]
+    guests: Vec<GuestRow>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -132,7 +162,7 @@ pub struct BulkReport {
     responses(
         (status = 200, description = "One result per row", body = BulkReport),
         (status = 404, description = "No such event of yours", body = ErrorBody),
-        (status = 422, description = "Too many or no rows", body = ErrorBody),
+        (status = 422, description = "Too many or no rows, or a row that is not an object with an `email`", body = ErrorBody),
     ))]
 async fn add_guests(
     State(state): State<AppState>,
@@ -196,13 +226,14 @@ async fn remove_guest(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// An answer. Companions are ignored for "no".
-#[derive(Debug, Deserialize, ToSchema)]
+/// An answer. Companions are ignored for "no". Documented as
+/// [`OrganiserAnswer`] or `invitations::GuestAnswer`, whose limits differ.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerRequest {
     pub answer: Answer,
     #[serde(default)]
-    pub companions: i64,
+    pub companions: Integer,
     #[serde(default)]
     pub comment: String,
 }
@@ -212,7 +243,7 @@ pub struct AnswerRequest {
 /// still apply.
 #[utoipa::path(put, path = "/events/{event_id}/guests/{guest_id}/answer", tag = "answers", security(("api_key" = [])),
     params(("event_id" = Uuid, Path, description = "The event"), ("guest_id" = Uuid, Path, description = "The guest")),
-    request_body = AnswerRequest,
+    request_body = OrganiserAnswer,
     responses(
         (status = 200, description = "The guest with her new answer", body = GuestView),
         (status = 404, description = "No such event or guest of yours", body = ErrorBody),
@@ -226,7 +257,64 @@ async fn set_answer(
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<GuestView>> {
     let answerer = Answerer::Organiser { organiser_id: organiser.id, event_id, guest_id };
-    let input = AnswerInput { answer: request.answer, companions: request.companions, comment: request.comment };
+    let input = AnswerInput { answer: request.answer, companions: request.companions.into(), comment: request.comment };
     let outcome = app::answers::answer(&state, answerer, &input).await?;
     Ok(Json(GuestView::new(outcome.guest, outcome.waitlist_position)))
+}
+
+/// The schema of an answer whose companions are bounded by `limit` unless
+/// it is a "no" (whose companions are ignored, but must not be negative).
+pub fn answer_schema(limit: i64, limit_words: &str) -> RefOr<Schema> {
+    let fields = ObjectBuilder::new()
+        .description(Some(format!(
+            "An answer. `companions` (default 0) are at most {limit_words}, and ignored for \"no\"."
+        )))
+        .property("answer", Ref::from_schema_name(Answer::name()))
+        .required("answer")
+        .property(
+            "companions",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(int64()))
+                .minimum(Some(0))
+                .maximum(Some(i64::MAX)),
+        )
+        .property("comment", Ref::from_schema_name(Text::<MAX_COMMENT_CHARS>::name()))
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    let within_limit = AnyOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .property("answer", ObjectBuilder::new().schema_type(Type::String).enum_values(Some(["no"]))),
+        )
+        .item(ObjectBuilder::new().property(
+            "companions",
+            ObjectBuilder::new().schema_type(Type::Integer).format(Some(int64())).maximum(Some(limit)),
+        ));
+    AllOfBuilder::new().item(fields).item(within_limit).into()
+}
+
+fn int64() -> SchemaFormat {
+    SchemaFormat::KnownFormat(KnownFormat::Int64)
+}
+
+/// The schemas an answer refers to.
+pub fn answer_schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+    schemas.push((Answer::name().into_owned(), Answer::schema()));
+    schemas.push((Text::<MAX_COMMENT_CHARS>::name().into_owned(), Text::<MAX_COMMENT_CHARS>::schema()));
+}
+
+/// The organiser's answer for a guest: up to 100 companions, whatever the
+/// event allows its guests. Only a schema: the body is an [`AnswerRequest`].
+pub struct OrganiserAnswer;
+
+impl PartialSchema for OrganiserAnswer {
+    fn schema() -> RefOr<Schema> {
+        answer_schema(MAX_COMPANIONS_BY_ORGANISER, &format!("{MAX_COMPANIONS_BY_ORGANISER}"))
+    }
+}
+
+impl ToSchema for OrganiserAnswer {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        answer_schemas(schemas);
+    }
 }

@@ -2,17 +2,19 @@
 
 use axum::extract::State;
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::Schema;
+use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
 use super::extract::{Json, Path};
-use super::guests::AnswerRequest;
+use super::guests::{AnswerRequest, answer_schema, answer_schemas};
 use super::views::{ReplyView, VenueView, When};
 use crate::app;
 use crate::app::answers::{AnswerInput, Answerer};
-use crate::domain::event::{Event, EventStatus, Language};
+use crate::domain::event::{Event, EventStatus, Language, MAX_COMPANIONS_ALLOWED};
 use crate::domain::guest::Guest;
 use crate::error::{ErrorBody, Result};
 
@@ -21,6 +23,23 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(read_invitation))
         .routes(routes!(answer_invitation))
         .routes(routes!(invitation_calendar))
+}
+
+/// A guest's own answer: her companions are bounded by the event's
+/// `companions_allowed`, itself at most 20. Only a schema: the body is an
+/// [`AnswerRequest`].
+pub struct GuestAnswer;
+
+impl PartialSchema for GuestAnswer {
+    fn schema() -> RefOr<Schema> {
+        answer_schema(MAX_COMPANIONS_ALLOWED, "the event's `companions_allowed`")
+    }
+}
+
+impl ToSchema for GuestAnswer {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        answer_schemas(schemas);
+    }
 }
 
 /// What a guest sees of the event: no counts, no other guests.
@@ -100,7 +119,7 @@ async fn read_invitation(State(state): State<AppState>, Path(token): Path<String
 /// Answer your invitation, or change your answer, until the deadline.
 #[utoipa::path(put, path = "/invitations/{token}/answer", tag = "invitations",
     params(("token" = String, Path, description = "The token from your personal link")),
-    request_body = AnswerRequest,
+    request_body = GuestAnswer,
     responses(
         (status = 200, description = "Your invitation with your answer", body = InvitationView),
         (status = 404, description = "No such invitation", body = ErrorBody),
@@ -113,16 +132,20 @@ async fn answer_invitation(
     Path(token): Path<String>,
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<InvitationView>> {
-    let input = AnswerInput { answer: request.answer, companions: request.companions, comment: request.comment };
+    let input = AnswerInput { answer: request.answer, companions: request.companions.into(), comment: request.comment };
     let outcome = app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await?;
     Ok(Json(invitation_view(outcome.event, outcome.guest, outcome.waitlist_position, state.now())))
 }
 
 /// Your invitation as a calendar file, with your answer in it.
 #[utoipa::path(get, path = "/invitations/{token}/calendar.ics", tag = "invitations",
-    params(("token" = String, Path, description = "The token from your personal link")),
+    params(
+        ("token" = String, Path, description = "The token from your personal link"),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the text you have, or `*`"),
+    ),
     responses(
         (status = 200, description = "The event, as iCalendar", content_type = "text/calendar"),
+        (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
         (status = 404, description = "No such invitation", body = ErrorBody),
     ))]
 async fn invitation_calendar(

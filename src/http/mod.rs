@@ -9,6 +9,7 @@ pub mod guest_lists;
 pub mod guests;
 pub mod health;
 pub mod invitations;
+pub mod openapi;
 pub mod organiser;
 pub mod pages;
 pub mod rate_limit;
@@ -24,7 +25,6 @@ use axum::http::{Request, StatusCode};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_scalar::{Scalar, Servable};
@@ -35,38 +35,16 @@ use rate_limit::RateLimit;
 /// What every handler can reach: the application layer's context.
 pub type AppState = crate::app::App;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "Convive", description = "Events, invitations and RSVPs for small recurring events."),
-    modifiers(&BearerApiKey),
-    tags(
-        (name = "events", description = "An organiser's events"),
-        (name = "guests", description = "Who is invited"),
-        (name = "answers", description = "Answers set by the organiser, and their history"),
-        (name = "check-in", description = "Checking guests in at the door, walk-ins included"),
-        (name = "invitations", description = "A guest's own invitation, reached with her token"),
-        (name = "organiser", description = "Your account and preferences"),
-        (name = "unsubscribe", description = "One-click unsubscribe links from emails"),
-        (name = "calendar", description = "Subscribable calendar feeds"),
-        (name = "operations", description = "Probes"),
-    )
-)]
-struct ApiDoc;
-
-struct BearerApiKey;
-
-impl Modify for BearerApiKey {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        let mut scheme = Http::new(HttpAuthScheme::Bearer);
-        scheme.description = Some("An API key from `convive organiser create`".to_owned());
-        components.add_security_scheme("api_key", SecurityScheme::Http(scheme));
-    }
-}
-
 /// The whole OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router(&RateLimit::off()).split_for_parts().1
+    documented_api(&RateLimit::off()).1
+}
+
+/// The documented routes, and their document with the answers they share.
+fn documented_api(limit: &RateLimit) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut document) = api_router(limit).split_for_parts();
+    openapi::SharedResponses.modify(&mut document);
+    (router, document)
 }
 
 /// The documented routes. Those reached with a secret token (a guest's
@@ -80,7 +58,7 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
         .merge(limit.api(invitations::router()))
         .merge(organiser::router())
         .merge(calendar::api_router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(health::router())
         .merge(limit.api(unsubscribe::router()))
@@ -106,7 +84,7 @@ const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     let limit = RateLimit::new(&state.settings);
     limit.spawn_cleanup();
-    let (router, openapi) = api_router(&limit).split_for_parts();
+    let (router, openapi) = documented_api(&limit);
     let openapi = Arc::new(openapi);
     let document = {
         let openapi = Arc::clone(&openapi);

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json};
 use crate::app;
-use crate::error::{ErrorBody, Result};
+use crate::error::Result;
 use crate::storage::organisers::{Notifications, Organiser};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -36,7 +36,7 @@ impl From<Organiser> for OrganiserView {
 
 /// Who the API key belongs to.
 #[utoipa::path(get, path = "/me", tag = "organiser", security(("api_key" = [])),
-    responses((status = 200, body = OrganiserView), (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "You", body = OrganiserView)))]
 async fn me(AuthenticatedOrganiser(organiser): AuthenticatedOrganiser) -> Json<OrganiserView> {
     Json(organiser.into())
 }
@@ -52,7 +52,7 @@ pub struct PreferencesRequest {
 /// Choose how you hear about answers.
 #[utoipa::path(put, path = "/me/preferences", tag = "organiser", security(("api_key" = [])),
     request_body = PreferencesRequest,
-    responses((status = 200, body = OrganiserView), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "You, with your new preferences", body = OrganiserView)))]
 async fn set_preferences(
     State(state): State<AppState>,
     AuthenticatedOrganiser(mut organiser): AuthenticatedOrganiser,

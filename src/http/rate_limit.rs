@@ -100,11 +100,13 @@ impl RateLimit {
         }
     }
 
-    /// API routes and feeds answer with the JSON error shape.
+    /// API routes and feeds answer with the JSON error shape, and their
+    /// documentation says they may.
     pub fn api<S: Clone + Send + Sync + 'static>(
         &self,
-        router: utoipa_axum::router::OpenApiRouter<S>,
+        mut router: utoipa_axum::router::OpenApiRouter<S>,
     ) -> utoipa_axum::router::OpenApiRouter<S> {
+        super::openapi::rate_limited(router.get_openapi_mut());
         match &self.config {
             None => router,
             Some(config) => router.layer(

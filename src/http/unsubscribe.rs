@@ -13,7 +13,7 @@ use super::AppState;
 use super::extract::Path;
 use super::pages::render;
 use crate::app;
-use crate::error::Result;
+use crate::error::{ErrorBody, Result};
 use crate::links::path;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -31,7 +31,7 @@ struct UnsubscribePage {
 #[utoipa::path(get, path = "/unsubscribe/{token}", tag = "unsubscribe",
     params(("token" = String, Path, description = "The token from the email's unsubscribe link")),
     responses((status = 200, description = "A page with a button that unsubscribes", content_type = "text/html"),
-              (status = 404, description = "No such link")))]
+              (status = 404, description = "No such link", body = ErrorBody)))]
 async fn confirm_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
     let link = app::unsubscribes::link(&state, &token).await?;
     let page =
@@ -43,7 +43,7 @@ async fn confirm_page(State(state): State<AppState>, Path(token): Path<String>) 
 #[utoipa::path(post, path = "/unsubscribe/{token}", tag = "unsubscribe",
     params(("token" = String, Path, description = "The token from the email's unsubscribe link")),
     responses((status = 200, description = "Unsubscribed", content_type = "text/html"),
-              (status = 404, description = "No such link")))]
+              (status = 404, description = "No such link", body = ErrorBody)))]
 async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
     let link = app::unsubscribes::unsubscribe(&state, &token).await?;
     tracing::info!(organiser_id = %link.organiser.id, "a guest unsubscribed");
