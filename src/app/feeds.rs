@@ -2,7 +2,7 @@
 //! to, each behind its own secret link.
 
 use super::{App, AppError, Result};
-use crate::domain::event::Event;
+use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::token::{verify_feed_token, verify_guest_feed_token};
 use crate::storage::organisers::Organiser;
@@ -33,6 +33,8 @@ pub async fn organiser_feed(app: &App, token: &str) -> Result<(Organiser, Vec<Ev
 /// the organiser.
 pub struct GuestFeed {
     pub guest: Guest,
+    /// The language to name the feed in: hers, else her invitation's event's.
+    pub language: Language,
     pub accepted: Vec<(Guest, Event, Organiser)>,
 }
 
@@ -40,7 +42,9 @@ pub async fn guest_feed(app: &App, token: &str) -> Result<GuestFeed> {
     let not_found = || AppError::NotFound(Missing::Feed);
     let guest_id = verify_guest_feed_token(&app.link_key, token).ok_or_else(not_found)?;
     let guest = storage::guests::find_many(&app.db, &[guest_id]).await?.pop().ok_or_else(not_found)?;
-    let organiser_id = storage::events::find_by_id(&*app.db, guest.event_id).await?.organiser_id;
+    let invited_to = storage::events::find_by_id(&*app.db, guest.event_id).await?;
+    let organiser_id = invited_to.organiser_id;
+    let language = guest.language.unwrap_or(invited_to.details.language);
     let accepted = storage::guests::accepted_by(&app.db, &guest.email, organiser_id).await?;
     let organisers = storage::organisers::find_many(&*app.db, accepted.iter().map(|(_, e)| e.organiser_id)).await?;
     let accepted = accepted
@@ -50,5 +54,5 @@ pub async fn guest_feed(app: &App, token: &str) -> Result<GuestFeed> {
             Some((guest, event, organiser))
         })
         .collect();
-    Ok(GuestFeed { guest, accepted })
+    Ok(GuestFeed { guest, language, accepted })
 }

@@ -208,7 +208,7 @@ async fn guest_feed(State(state): State<AppState>, Path(file): Path<String>, hea
             attendee: Some(Attendee::of(guest)),
         })
         .collect();
-    let name = match feed.guest.language.unwrap_or(Language::En) {
+    let name = match feed.language {
         Language::Fr => "Mes événements",
         Language::En => "My events",
     };

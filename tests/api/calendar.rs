@@ -137,7 +137,9 @@ async fn a_guests_copy_and_her_feed_follow_her_answers_and_every_change_of_the_e
     let start = page.find("/feeds/guests/").expect("the feed link is on her page");
     let feed = page[start..].split('"').next().unwrap().to_owned();
     assert!(page.contains(&format!("webcal://127.0.0.1:8080{feed}")));
-    let (etag, parsed, _) = calendar(&app, &feed).await;
+    let (etag, parsed, text) = calendar(&app, &feed).await;
+    // Named in her language, which is her invitation's (French) here.
+    assert!(text.contains("X-WR-CALNAME:Mes événements"), "{text}");
     for parser in PARSERS {
         let events = parsed[parser]["events"].as_array().unwrap();
         let uids: Vec<&str> = events.iter().map(|e| e["uid"].as_str().unwrap()).collect();
