@@ -192,11 +192,15 @@ pub struct GuestPage {
 /// guests whose name or address holds `search`. Whatever the list's size,
 /// each query binds a bounded number of parameters.
 pub async fn page(app: &App, event: &Event, search: Option<&str>, page: u64) -> Result<GuestPage> {
-    let (_, matching) = storage::guests::page(&app.db, event.id, search, 0, 0).await?;
+    let fetch = |page: u64| storage::guests::page(&app.db, event.id, search, (page - 1) * PAGE_SIZE, PAGE_SIZE);
+    let mut page = page.max(1);
+    let (mut guests, matching) = fetch(page).await?;
     let pages = matching.div_ceil(PAGE_SIZE).max(1);
-    let page = page.clamp(1, pages);
-    let (guests, matching) =
-        storage::guests::page(&app.db, event.id, search, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    // A page past the end (the list shrank, or a hand-typed link): the last one.
+    if page > pages {
+        page = pages;
+        guests = fetch(page).await?.0;
+    }
     let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
     let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
     let unsubscribed: HashSet<String> =

@@ -238,9 +238,6 @@ pub async fn page(
         );
     }
     let total = matching.clone().count(db).await?;
-    if limit == 0 {
-        return Ok((Vec::new(), total));
-    }
     let rows = matching
         .order_by_asc(guests::Column::CreatedAt)
         .order_by_asc(guests::Column::Id)
@@ -260,8 +257,18 @@ pub async fn page(
         .into_tuple()
         .all(db)
         .await?;
-    let position = |id: Uuid| waiting.iter().position(|w| *w == id).map(|i| i as u32 + 1);
-    Ok((guests.into_iter().map(|g| (position(g.id), g)).map(|(p, g)| (g, p)).collect(), total))
+    let positions: std::collections::HashMap<Uuid, u32> =
+        waiting.into_iter().enumerate().map(|(i, id)| (id, i as u32 + 1)).collect();
+    Ok((
+        guests
+            .into_iter()
+            .map(|g| {
+                let position = positions.get(&g.id).copied();
+                (g, position)
+            })
+            .collect(),
+        total,
+    ))
 }
 
 /// Her 1-based place on the waiting list, if she is on it.

@@ -7,7 +7,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement, UpdateMany,
 };
 use uuid::Uuid;
 
@@ -305,18 +305,9 @@ pub async fn mark_waiting(
     error: &str,
     retry_at: DateTime<Utc>,
 ) -> Result<bool> {
-    let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::val(OutboxStatus::Pending.as_str()))
-        .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
-        .col_expr(outbox::Column::LastError, Expr::val(error.chars().take(1000).collect::<String>()))
-        .col_expr(outbox::Column::DueAt, Expr::val(retry_at))
-        .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).sub(1))
-        .filter(outbox::Column::Id.eq(claim.id))
-        .filter(outbox::Column::Status.eq(OutboxStatus::Sending))
-        .filter(outbox::Column::LeaseUntil.eq(claim.lease_until))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
+    let update = finishing(OutboxStatus::Pending, Some(error), Some(retry_at))
+        .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).sub(1));
+    finish_with(db, claim, update).await
 }
 
 /// Records the outcome of a claim; `false` means the claim was no longer
@@ -329,6 +320,12 @@ async fn finish(
     error: Option<&str>,
     due_at: Option<DateTime<Utc>>,
 ) -> Result<bool> {
+    finish_with(db, claim, finishing(status, error, due_at)).await
+}
+
+/// The update that ends a claim: its new status, the lease dropped, the
+/// error kept (bounded), and a new due time if given.
+fn finishing(status: OutboxStatus, error: Option<&str>, due_at: Option<DateTime<Utc>>) -> UpdateMany<outbox::Entity> {
     let mut update = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::val(status.as_str()))
         .col_expr(outbox::Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
@@ -336,9 +333,17 @@ async fn finish(
     if let Some(due_at) = due_at {
         update = update.col_expr(outbox::Column::DueAt, Expr::val(due_at));
     }
-    // Only the claim this process still holds: the lease it was given is its
-    // token. If the lease ran out and the row was claimed again, the new
-    // holder decides.
+    update
+}
+
+/// Applies `update` to the claim only if this process still holds it: the
+/// lease it was given is its token. If the lease ran out and the row was
+/// claimed again, the new holder decides.
+async fn finish_with(
+    db: &DatabaseConnection,
+    claim: &outbox::Model,
+    update: UpdateMany<outbox::Entity>,
+) -> Result<bool> {
     let result = update
         .filter(outbox::Column::Id.eq(claim.id))
         .filter(outbox::Column::Status.eq(OutboxStatus::Sending))

@@ -285,17 +285,23 @@ fn remotely(app: &TestApp, args: &[&str]) -> std::process::Command {
     command
 }
 
+/// A spreadsheet of `count` guests, `Guest 0,guest0@example.org` onwards.
+fn numbered_guests(count: usize) -> String {
+    let mut csv = String::from("Name,Email\n");
+    for i in 0..count {
+        writeln!(csv, "Guest {i},guest{i}@example.org").unwrap();
+    }
+    csv
+}
+
 #[tokio::test]
 async fn the_terminal_imports_ten_thousand_rows_into_the_local_database() {
     let app = spawn_app().await;
     let event_id = event_id(&app).await;
     let folder = tempfile::tempdir().unwrap();
-    let file = folder.path().join("guests.csv");
-    let mut csv = String::from("Name,Email\n");
-    for i in 0..10_000 {
-        writeln!(csv, "Guest {i},guest{i}@example.org").unwrap();
-    }
+    let mut csv = numbered_guests(10_000);
     csv.push_str("Nobody,nobody-at-example.org\nGuest 0 again,GUEST0@example.org\n");
+    let file = folder.path().join("guests.csv");
     std::fs::write(&file, csv).unwrap();
 
     let output = run(locally(&app, &["guests", "import", "--event", &event_id, file.to_str().unwrap()])).await;
@@ -409,11 +415,7 @@ async fn seventy_thousand_guests_are_listed_and_exported() {
     let event_id = event_id(&app).await;
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("guests.csv");
-    let mut csv = String::from("name,email\n");
-    for i in 0..GUESTS {
-        writeln!(csv, "Guest {i},guest{i}@example.org").unwrap();
-    }
-    std::fs::write(&file, csv).unwrap();
+    std::fs::write(&file, numbered_guests(GUESTS)).unwrap();
     let output = run(locally(&app, &["guests", "import", "--event", &event_id, file.to_str().unwrap()])).await;
     assert!(succeeded(&output).starts_with(&format!("added: {GUESTS}\n")));
 
@@ -453,11 +455,7 @@ async fn an_import_killed_part_way_leaves_no_guest() {
     let event_id = event_id(&app).await;
     let folder = tempfile::tempdir().unwrap();
     let file = folder.path().join("guests.csv");
-    let mut csv = String::from("name,email\n");
-    for i in 0..30_000 {
-        writeln!(csv, "Guest {i},guest{i}@example.org").unwrap();
-    }
-    std::fs::write(&file, csv).unwrap();
+    std::fs::write(&file, numbered_guests(30_000)).unwrap();
     let mut command = locally(&app, &["guests", "import", "--event", &event_id, file.to_str().unwrap()]);
     command.env("CONVIVE_LOG", "warn,convive=debug").stderr(std::process::Stdio::piped());
     let mut child = tokio::process::Command::from(command).spawn().unwrap();
