@@ -96,12 +96,13 @@ fn convive() -> Command {
 }
 
 /// A sign-in link printed by `convive organiser login-link`, as a path.
-pub fn terminal_login_link(app: &TestApp, email: &str) -> String {
-    let output = convive()
-        .args(["organiser", "login-link", "--email", email])
-        .env("CONVIVE_DATABASE_URL", app.database_url())
-        .output()
-        .unwrap();
+/// Awaited, not blocking: the app runs on this test's runtime, and a
+/// transaction it holds open must be able to finish while the command waits
+/// for the write lock.
+pub async fn terminal_login_link(app: &TestApp, email: &str) -> String {
+    let mut command = convive();
+    command.args(["organiser", "login-link", "--email", email]).env("CONVIVE_DATABASE_URL", app.database_url());
+    let output = tokio::process::Command::from(command).output().await.unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let link = String::from_utf8(output.stdout).unwrap().trim().to_owned();
     assert!(link.starts_with("http://127.0.0.1:8080/login/"), "{link}");
@@ -179,7 +180,7 @@ async fn an_expired_sign_in_link_is_refused() {
         })
     };
     let app = crate::helpers::spawn_app_with(clock, |_| {}).await;
-    let link = terminal_login_link(&app, "anne@example.org");
+    let link = terminal_login_link(&app, "anne@example.org").await;
     // The app's clock moves 16 minutes on: the link was for 15.
     offset.store(16 * 60, Ordering::SeqCst);
     let anonymous = Browser { app: &app, cookie: String::new() };
@@ -192,8 +193,8 @@ async fn a_session_reaches_only_her_own_events_and_forms_need_their_token() {
     let anne_event = app.create_published_event(json!({})).await;
     let (anne_guest, _) = app.invite(&anne_event, "jane@example.org").await;
     app.create_organiser("Bea", "bea@example.org").await;
-    let bea = sign_in_with(&app, &terminal_login_link(&app, "bea@example.org")).await;
-    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+    let bea = sign_in_with(&app, &terminal_login_link(&app, "bea@example.org").await).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await;
 
     let base = format!("/dashboard/events/{anne_event}");
     for path in [
@@ -234,7 +235,7 @@ async fn a_session_reaches_only_her_own_events_and_forms_need_their_token() {
 #[tokio::test]
 async fn the_whole_workflow_runs_from_the_dashboard() {
     let app = spawn_app().await;
-    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await;
 
     // Create, with a mistake first.
     let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
@@ -336,7 +337,7 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
 #[tokio::test]
 async fn api_keys_are_created_and_revoked_from_the_dashboard() {
     let app = spawn_app().await;
-    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await;
     let created = anne.submit("/dashboard/keys", "/dashboard/keys", &[("label", "my script")]).await;
     assert_eq!(created.status, StatusCode::OK);
     let start = created.html.find("cvk_").expect("the new key is shown once");

@@ -91,7 +91,7 @@ async fn an_email_the_relay_never_took_is_given_up_after_the_queue_lifetime_and_
     };
     let app = spawn_app_with_parts(clock, ON_DEMAND, |settings| send_mail_to(settings, &server)).await;
     let event_id = invitations_queued(&app, 1).await;
-    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await;
     app.run_due_work_at(start).await;
     app.run_due_work_at(start + Duration::hours(119)).await;
     assert_eq!(app.guests(&event_id).await[0]["emails"][0]["status"], "pending");
@@ -120,11 +120,9 @@ async fn an_email_the_relay_never_took_is_given_up_after_the_queue_lifetime_and_
     // failed is left, so nothing goes again.
     let body = app.post(&format!("/api/v1/events/{event_id}/emails/resend-failed"), json!({})).await;
     assert_eq!(body.expect(StatusCode::OK)["requeued"], 0);
-    let output = crate::cli::convive()
-        .args(["emails", "resend-failed"])
-        .env("CONVIVE_DATABASE_URL", app.database_url())
-        .output()
-        .unwrap();
+    let mut command = crate::cli::convive();
+    command.args(["emails", "resend-failed"]).env("CONVIVE_DATABASE_URL", app.database_url());
+    let output = tokio::process::Command::from(command).output().await.unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "0");
 }

@@ -433,7 +433,7 @@ async fn seventy_thousand_guests_are_listed_and_exported() {
 
     // Her pages stay light: a hundred guests at a time with a search, and
     // the door's list shortened until she types a name.
-    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await;
     let page = anne.get(&format!("/dashboard/events/{event_id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.html.len() < 1_000_000, "{} bytes", page.html.len());

@@ -80,7 +80,7 @@ async fn a_walk_in_with_too_many_companions_is_refused_by_the_api_and_the_dashbo
     let body = refused.expect_error(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"]["companions"].is_string(), "{body}");
 
-    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await;
     let check_in = format!("/dashboard/events/{event_id}/check-in");
     let walk_ins = format!("/dashboard/events/{event_id}/walk-ins");
     let fields = [("name", "Carl"), ("email", "carl@example.org"), ("companions", "101")];
@@ -102,7 +102,7 @@ async fn a_walk_in_with_too_many_companions_is_refused_by_the_api_and_the_dashbo
 async fn the_dashboard_reads_a_pasted_list_as_the_api_does() {
     let app = spawn_app().await;
     let event_id = app.create_event(json!({})).await["id"].as_str().unwrap().to_owned();
-    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org")).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await;
     let event_page = format!("/dashboard/events/{event_id}");
     let import = format!("/dashboard/events/{event_id}/guests/import");
 
