@@ -108,6 +108,7 @@ fn resource_name(missing: Missing) -> &'static str {
         Missing::ApiKey => "API key",
         Missing::UnsubscribeLink => "unsubscribe link",
         Missing::Feed => "feed",
+        Missing::ImportJob => "import",
     }
 }
 

@@ -1,14 +1,93 @@
 //! Check-in at the door: tapping guests in (and out again), and walk-ins,
 //! who become guests of the event with no invitation sent (they are here).
 
+use std::collections::BinaryHeap;
+
 use uuid::Uuid;
 
 use super::{App, AppError, Happening, Result};
 use crate::domain::FieldErrors;
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
-use crate::domain::guest::{Guest, NewGuest};
+use crate::domain::event::Event;
+use crate::domain::guest::{Guest, ListPosition, NewGuest};
+use crate::domain::text::folded;
 use crate::storage::check_in::Arrival;
 use crate::storage::{self};
+
+/// Guests read per query while the door's list is drawn up.
+const DOOR_CHUNK_ROWS: u64 = 1000;
+
+/// The door's list: the event's guests whose name or address holds
+/// `search` (any case, any accent), those expected first (a "yes"), then by
+/// name; the first `shown` of them, and how many more match. Reads the
+/// list a chunk at a time, so its memory is the same for 30 guests or
+/// 100,000.
+pub async fn door_list(app: &App, event: &Event, search: &str, shown: usize) -> Result<(Vec<Guest>, usize)> {
+    let needle = folded(search.trim());
+    // The best `shown` so far, worst on top, so that each better one
+    // replaces it.
+    let mut best: BinaryHeap<DoorOrder> = BinaryHeap::with_capacity(shown + 1);
+    let mut matching = 0;
+    let mut after = None;
+    loop {
+        let chunk = storage::guests::after(&app.db, event.id, after, DOOR_CHUNK_ROWS).await?;
+        let full = chunk.len() as u64 == DOOR_CHUNK_ROWS;
+        after = chunk.last().map(|(guest, _)| ListPosition::after(guest));
+        for (guest, _) in chunk {
+            let name = folded(&guest.name);
+            if !needle.is_empty() && !name.contains(&needle) && !guest.email.as_str().contains(&needle) {
+                continue;
+            }
+            matching += 1;
+            best.push(DoorOrder {
+                expected: guest.reply.as_ref().is_some_and(|r| r.answer == Answer::Yes),
+                name,
+                guest,
+            });
+            if best.len() > shown {
+                best.pop();
+            }
+        }
+        if !full {
+            break;
+        }
+    }
+    let not_shown = matching - best.len();
+    Ok((best.into_sorted_vec().into_iter().map(|entry| entry.guest).collect(), not_shown))
+}
+
+/// A guest's place in the door's list.
+struct DoorOrder {
+    expected: bool,
+    name: String,
+    guest: Guest,
+}
+
+impl DoorOrder {
+    fn key(&self) -> (bool, &str, Uuid) {
+        (!self.expected, &self.name, self.guest.id)
+    }
+}
+
+impl PartialEq for DoorOrder {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for DoorOrder {}
+
+impl PartialOrd for DoorOrder {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DoorOrder {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
 
 /// Companions who came in with a guest, as a door received them: `None`
 /// means those she announced (none for a walk-in).

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::collections::hash_map::{Entry, HashMap};
+use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
@@ -11,8 +12,8 @@ use chrono::{DateTime, Utc};
 
 use super::{App, AppError, Result, Work};
 use crate::domain::event::Event;
-use crate::domain::guest::NewGuest;
-use crate::domain::guest_list::{self, ExportRow, ImportReport, ListRow};
+use crate::domain::guest::{ListPosition, NewGuest};
+use crate::domain::guest_list::{self, ExportRow, ImportJob, ImportJobState, ImportReport, ListRow};
 use crate::storage;
 
 /// Rows written between two reports of progress.
@@ -65,19 +66,127 @@ pub async fn import(
     on_chunk: impl FnMut(usize, usize),
 ) -> Result<ImportReport> {
     storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
-    let (rows, mut report) = read(source)?;
+    let (rows, report) = read_within_bounds(source)?;
+    write_list(app, organiser_id, event_id, &rows, report, None, on_chunk).await
+}
+
+/// Lists longer than this are imported in the background from the
+/// dashboard: the page follows the import instead of waiting for it.
+pub const BACKGROUND_IMPORT_ROWS: usize = 2_000;
+
+/// How long a background import can take at most (the row cap bounds it):
+/// one still marked running after this died with its process.
+const IMPORT_JOB_LIFETIME_MINUTES: i64 = 15;
+
+/// A short list, imported at once; or a long one, started in the background.
+#[derive(Debug)]
+pub enum ImportStart {
+    Done(ImportReport),
+    Started(Uuid),
+}
+
+/// As [`import`], but a list longer than [`BACKGROUND_IMPORT_ROWS`] is
+/// written by a background task: its job (see [`import_job`]) says how far
+/// it got and, in the end, what became of each row. Still all or nothing:
+/// the job is marked done in the transaction that writes its guests.
+pub async fn start_import(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    source: ListSource<'_>,
+) -> Result<ImportStart> {
+    storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    let (rows, report) = read_within_bounds(source)?;
+    if rows.len() <= BACKGROUND_IMPORT_ROWS {
+        let report = write_list(app, organiser_id, event_id, &rows, report, None, |_, _| {}).await?;
+        return Ok(ImportStart::Done(report));
+    }
+    let job = storage::imports::start(&*app.db, organiser_id, event_id, rows.len(), app.now()).await?;
+    app.imports.set(job, 0);
+    let app = app.clone();
+    tokio::spawn(async move {
+        let progress = app.imports.clone();
+        let written =
+            write_list(&app, organiser_id, event_id, &rows, report, Some(job), |done, _| progress.set(job, done)).await;
+        if let Err(err) = written {
+            tracing::warn!(%job, error = %err, "a background import failed; none of its guests were added");
+            if let Err(err) = storage::imports::fail(&*app.db, job, &err.to_string(), app.now()).await {
+                tracing::error!(%job, error = %err, "cannot record that an import failed");
+            }
+        }
+        app.imports.forget(job);
+    });
+    Ok(ImportStart::Started(job))
+}
+
+/// The organiser's background import, and the rows written so far when this
+/// process runs it.
+pub async fn import_job(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    job_id: Uuid,
+) -> Result<(ImportJob, Option<usize>)> {
+    let mut job = storage::imports::find(&*app.db, organiser_id, event_id, job_id).await?;
+    let done = app.imports.get(job.id);
+    if let ImportJobState::Running { started_at } = job.state
+        && done.is_none()
+        && app.now() - started_at > chrono::Duration::minutes(IMPORT_JOB_LIFETIME_MINUTES)
+    {
+        job.state = ImportJobState::Failed("interrupted: its process stopped before it finished".to_owned());
+    }
+    Ok((job, done))
+}
+
+/// Rows written so far by each background import of this process.
+#[derive(Debug, Clone, Default)]
+pub struct Progress(Arc<Mutex<HashMap<Uuid, usize>>>);
+
+impl Progress {
+    fn set(&self, job: Uuid, done: usize) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(job, done);
+    }
+
+    fn get(&self, job: Uuid) -> Option<usize> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&job).copied()
+    }
+
+    fn forget(&self, job: Uuid) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&job);
+    }
+}
+
+/// [`read`], refusing a list longer than [`MAX_IMPORT_ROWS`].
+fn read_within_bounds(source: ListSource<'_>) -> Result<(Vec<ListRow>, ImportReport)> {
+    let (rows, report) = read(source)?;
     if rows.len() > MAX_IMPORT_ROWS {
         return Err(AppError::field(
             "body",
             format!("the list holds {} guests; import at most {MAX_IMPORT_ROWS} at a time", rows.len()),
         ));
     }
+    Ok((rows, report))
+}
+
+/// Writes the rows in one transaction, with the job's end if there is one.
+async fn write_list(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    rows: &[ListRow],
+    mut report: ImportReport,
+    job: Option<Uuid>,
+    on_chunk: impl FnMut(usize, usize),
+) -> Result<ImportReport> {
     let now = app.now();
     let mut work = app.begin().await?;
     // Under the event's lock, as every writer of guests: a publish
     // committing meanwhile sees all of these guests, or none.
     let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
-    import_rows(&mut work, app, &event, &rows, &mut report, now, on_chunk).await?;
+    import_rows(&mut work, app, &event, rows, &mut report, now, on_chunk).await?;
+    if let Some(job) = job {
+        storage::imports::finish(&*work, job, &report, app.now()).await?;
+    }
     work.commit(app).await?;
     Ok(report)
 }
@@ -131,20 +240,41 @@ async fn import_rows(
     Ok(())
 }
 
-/// Every guest of the organiser's event, in the order they were invited,
-/// with her waiting-list place and whether she unsubscribed from the
-/// organiser's mail: the rows of an export.
-pub async fn export(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Event, Vec<ExportRow>)> {
+/// Guests read per query while an export is written: its memory stays the
+/// same whatever the list's size.
+pub const EXPORT_CHUNK_ROWS: u64 = 1000;
+
+/// The organiser's event and its guests, in the order they were invited,
+/// each with her waiting-list place and whether she unsubscribed from the
+/// organiser's mail: the rows of an export, read a chunk at a time as the
+/// stream is polled.
+pub async fn export(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+) -> Result<(Event, impl futures::Stream<Item = Result<Vec<ExportRow>>> + Send + 'static)> {
     let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
-    let guests = storage::guests::list(&app.db, event.id).await?;
-    let unsubscribed: HashSet<String> =
-        storage::unsubscribes::among_guests_of(&*app.db, organiser_id, event.id).await?.into_iter().collect();
-    let rows = guests
-        .into_iter()
-        .map(|(guest, waitlist_position)| {
-            let unsubscribed = unsubscribed.contains(guest.email.as_str());
-            ExportRow { guest, waitlist_position, unsubscribed }
-        })
-        .collect();
-    Ok((event, rows))
+    let (app, event_id) = (app.clone(), event.id);
+    // `None` once the last chunk is out; `Some(None)` before the first.
+    let chunks = futures::stream::try_unfold(Some(None), move |after| {
+        let app = app.clone();
+        async move {
+            let Some(after) = after else { return Ok(None) };
+            let guests = storage::guests::after(&app.db, event_id, after, EXPORT_CHUNK_ROWS).await?;
+            let Some((last, _)) = guests.last() else { return Ok(None) };
+            let next = (guests.len() as u64 == EXPORT_CHUNK_ROWS).then_some(Some(ListPosition::after(last)));
+            let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
+            let unsubscribed: HashSet<String> =
+                storage::unsubscribes::among(&*app.db, organiser_id, &emails).await?.into_iter().collect();
+            let rows = guests
+                .into_iter()
+                .map(|(guest, waitlist_position)| {
+                    let unsubscribed = unsubscribed.contains(guest.email.as_str());
+                    ExportRow { guest, waitlist_position, unsubscribed }
+                })
+                .collect();
+            Ok(Some((rows, next)))
+        }
+    });
+    Ok((event, chunks))
 }

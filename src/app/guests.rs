@@ -8,8 +8,8 @@ use uuid::Uuid;
 use super::{App, AppError, Happening, Result, Work};
 use crate::domain::FieldErrors;
 use crate::domain::answer::Reply;
-use crate::domain::event::{Event, EventStatus};
-use crate::domain::guest::{Guest, NewGuest};
+use crate::domain::event::{Event, EventStatus, Language};
+use crate::domain::guest::{Guest, ListPosition, NewGuest};
 use crate::domain::mail::{MailKind, OutboxSlot};
 use crate::domain::token::InvitationToken;
 use crate::storage::entities::outbox as outbox_rows;
@@ -166,10 +166,18 @@ pub async fn resend_invitation(app: &App, organiser_id: Uuid, event_id: Uuid, gu
     work.commit(app).await
 }
 
-/// The guests of an event already found, in the order they were invited,
-/// each with her waiting-list place: the light list the door uses.
-pub async fn roster(app: &App, event: &Event) -> Result<Vec<(Guest, Option<u32>)>> {
-    Ok(storage::guests::list(&app.db, event.id).await?)
+/// The languages her guests will read the event's emails in: theirs, else
+/// the event's, each once, in a stable order.
+pub async fn languages(app: &App, event: &Event) -> Result<Vec<Language>> {
+    let mut languages: Vec<Language> = storage::guests::languages(&app.db, event.id)
+        .await?
+        .into_iter()
+        .map(|chosen| chosen.unwrap_or(event.details.language))
+        .chain([event.details.language])
+        .collect();
+    languages.sort_by_key(|l| l.as_str());
+    languages.dedup();
+    Ok(languages)
 }
 
 /// Guests shown on one page of the organiser's list.
@@ -221,14 +229,34 @@ pub struct GuestRecord {
     pub emails: Vec<outbox_rows::Model>,
 }
 
-/// Every guest of the organiser's event, in the order they were invited.
-pub async fn list(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Event, Vec<GuestRecord>)> {
+/// The most guests one page of the API's list holds.
+pub const MAX_LIST_PAGE: u64 = 1000;
+
+/// Up to `limit` guests of the organiser's event invited after `after`, in
+/// the order they were invited, and where the next page starts if there may
+/// be one.
+pub async fn list(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    after: Option<ListPosition>,
+    limit: u64,
+) -> Result<(Vec<GuestRecord>, Option<ListPosition>)> {
+    if !(1..=MAX_LIST_PAGE).contains(&limit) {
+        return Err(AppError::field("limit", format!("must be between 1 and {MAX_LIST_PAGE}")));
+    }
     let event = owned_event(app, organiser_id, event_id).await?;
-    let guests = storage::guests::list(&app.db, event.id).await?;
+    let guests = storage::guests::after(&app.db, event.id, after, limit).await?;
+    let next = match guests.last() {
+        Some((last, _)) if guests.len() as u64 == limit => Some(ListPosition::after(last)),
+        _ => None,
+    };
+    let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
+    let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
     let unsubscribed: HashSet<String> =
-        storage::unsubscribes::among_guests_of(&*app.db, organiser_id, event.id).await?.into_iter().collect();
-    let emails = storage::outbox::for_guests_of(&app.db, event.id).await?;
-    Ok((event, records(guests, &unsubscribed, emails)))
+        storage::unsubscribes::among(&*app.db, organiser_id, &emails).await?.into_iter().collect();
+    let emails = storage::outbox::for_guests(&app.db, &ids).await?;
+    Ok((records(guests, &unsubscribed, emails), next))
 }
 
 /// Guests with what her organiser sees of each: whether she unsubscribed,

@@ -44,11 +44,13 @@ pub struct App {
     /// Derives invitation, unsubscribe and form tokens.
     pub link_key: SecretKey,
     mail_waker: Arc<Notify>,
+    /// Rows written so far by the background imports this process runs.
+    pub(crate) imports: guest_lists::Progress,
 }
 
 impl App {
     pub fn new(db: Db, settings: Arc<Settings>, clock: Clock, link_key: SecretKey, mail_waker: Arc<Notify>) -> Self {
-        Self { db, settings, clock, link_key, mail_waker }
+        Self { db, settings, clock, link_key, mail_waker, imports: guest_lists::Progress::default() }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -2,6 +2,7 @@
 //! layer the HTTP API and the dashboard use.
 
 use anyhow::Context;
+use futures::StreamExt;
 use indicatif::ProgressBar;
 use uuid::Uuid;
 
@@ -10,7 +11,8 @@ use crate::app::guest_lists::ListSource;
 use crate::app::{self, App};
 use crate::config::Settings;
 use crate::domain::email_address::EmailAddress;
-use crate::domain::guest_list::{self, ImportReport};
+use crate::domain::event::Language;
+use crate::domain::guest_list::{CsvStyle, ImportReport};
 use crate::startup::connect_and_migrate;
 use crate::storage::organisers::{self, Organiser};
 
@@ -93,9 +95,16 @@ impl LocalTarget {
     }
 
     pub async fn export(&self, event_id: Uuid) -> anyhow::Result<Vec<u8>> {
-        let (_, rows) = app::guest_lists::export(&self.app, self.organiser.id, event_id)
+        let (event, chunks) = app::guest_lists::export(&self.app, self.organiser.id, event_id)
             .await
             .with_context(|| self.no_such_event(event_id))?;
-        Ok(guest_list::export_csv(&rows))
+        // The API's default: English, commas.
+        let style = CsvStyle::new(Language::En, event.details.schedule.time_zone);
+        let mut file = style.head();
+        let mut chunks = std::pin::pin!(chunks);
+        while let Some(rows) = chunks.next().await {
+            file.extend(style.lines(&rows?));
+        }
+        Ok(file)
     }
 }

@@ -93,6 +93,22 @@ impl Guest {
     }
 }
 
+/// Where a page of the list ends: the last guest's place in the order they
+/// were invited. The next page starts after it, whatever was added or
+/// removed meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPosition {
+    pub created_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+impl ListPosition {
+    /// Just after this guest.
+    pub fn after(guest: &Guest) -> Self {
+        Self { created_at: guest.created_at, id: guest.id }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,12 @@ pub fn bounded(raw: &str, min: usize, max: usize, multiline: bool) -> Result<Str
     Ok(value.to_owned())
 }
 
+/// Lower case without accents, for searching: "zoe" finds "Zoé".
+pub fn folded(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
+}
+
 /// An absolute `http` or `https` URL, such as a map link or a photo album.
 pub fn web_url(raw: &str) -> Result<String, String> {
     let value = raw.trim();

@@ -1,18 +1,23 @@
 //! Organiser API: guest lists in and out of spreadsheets. Import a CSV file
 //! or a pasted list with a report per row; export the guest list as CSV.
 
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use futures::{Stream, StreamExt};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::extract::{AuthenticatedOrganiser, Json, Path, RawBody};
+use super::extract::{AuthenticatedOrganiser, Json, Path, Query, RawBody};
 use crate::app;
 use crate::app::guest_lists::ListSource;
-use crate::domain::guest_list::{self, ImportReport};
+use crate::domain::event::{Event, Language};
+use crate::domain::guest::GuestLanguage;
+use crate::domain::guest_list::{self, CsvStyle, ExportRow, ImportReport};
 use crate::error::{ApiError, ErrorBody, Result};
 
 /// Largest import: 10,000 rows of a typical spreadsheet fit with room to
@@ -82,31 +87,63 @@ async fn import_guests(
     Ok(Json(report))
 }
 
+#[derive(Debug, serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `fr`: `;`-separated, French headings and values, as French Excel
+    /// opens it; `en` (the default): commas.
+    #[param(value_type = Option<GuestLanguage>)]
+    language: Option<String>,
+}
+
 /// The guest list as CSV for a spreadsheet: UTF-8 with a byte-order mark,
-/// `,`-separated, with the columns `name,email,language,answer,companions,
-/// comment,waitlist_position,checked_in,walk_in,unsubscribed`. Cells that a
-/// spreadsheet would run as formulas start with `'`.
+/// with the columns name, email, language, answer, companions, comment,
+/// waiting-list place, check-in time (local to the event), walk-in and
+/// unsubscribed, headed in the chosen language. Cells that a spreadsheet
+/// would run as formulas start with `'`. Streamed: any size of list.
 #[utoipa::path(get, path = "/events/{event_id}/guests.csv", tag = "guests", security(("api_key" = [])),
-    params(("event_id" = Uuid, Path, description = "The event")),
+    params(("event_id" = Uuid, Path, description = "The event"), ExportQuery),
     responses(
         (status = 200, description = "The guests, in the order they were invited", content_type = "text/csv", body = String),
         (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 422, description = "`language` is neither `fr` nor `en`", body = ErrorBody),
     ))]
 async fn export_guests(
     State(state): State<AppState>,
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
+    Query(query): Query<ExportQuery>,
 ) -> Result<Response> {
-    let (event, rows) = app::guest_lists::export(&state, organiser.id, event_id).await?;
+    let language = match query.language.as_deref() {
+        Some(raw) => Language::parse(raw).map_err(|message| ApiError::field("language", message))?,
+        None => Language::En,
+    };
+    let (event, chunks) = app::guest_lists::export(&state, organiser.id, event_id).await?;
+    Ok(csv_download(&event, chunks, language))
+}
+
+/// The file download of an export, written as its chunks are read. A
+/// failure part-way ends the body early, which the client sees as a broken
+/// download rather than a short list.
+pub(crate) fn csv_download(
+    event: &Event,
+    chunks: impl Stream<Item = std::result::Result<Vec<ExportRow>, app::AppError>> + Send + 'static,
+    language: Language,
+) -> Response {
+    let style = CsvStyle::new(language, event.details.schedule.time_zone);
+    let head = futures::stream::once(std::future::ready(Ok(style.head())));
+    let lines = chunks.map(move |rows| {
+        rows.map(|rows| style.lines(&rows)).inspect_err(|err| tracing::error!(error = %err, "export stopped part-way"))
+    });
     let disposition = format!("attachment; filename=\"{}\"", guest_list::export_file_name(&event.details.title));
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
             // Names and addresses: no shared cache keeps a copy.
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
-        guest_list::export_csv(&rows),
+        Body::from_stream(head.chain(lines)),
     )
-        .into_response())
+        .into_response()
 }

@@ -2,18 +2,20 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{
     AdditionalProperties, AllOfBuilder, AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
 };
 use utoipa::openapi::{Ref, RefOr};
-use utoipa::{PartialSchema, ToSchema};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AppState;
-use super::extract::{AuthenticatedOrganiser, Integer, Json, Path};
+use super::extract::{AuthenticatedOrganiser, Integer, Json, Path, Query};
 use super::views::GuestView;
 use crate::app;
 use crate::app::answers::{AnswerInput, Answerer};
@@ -21,7 +23,7 @@ use crate::app::guests::RowOutcome;
 use crate::domain::FieldErrors;
 use crate::domain::answer::{Answer, MAX_COMMENT_CHARS, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::email_address::EmailAddress;
-use crate::domain::guest::{Guest, GuestLanguage, NewGuest};
+use crate::domain::guest::{Guest, GuestLanguage, ListPosition, NewGuest};
 use crate::domain::text::{Line, Text};
 use crate::domain::token::InvitationToken;
 use crate::error::{ApiError, ErrorBody, Result};
@@ -192,22 +194,59 @@ async fn add_guests(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GuestList {
     guests: Vec<GuestView>,
+    /// Pass as `after` for the next page; `null` on the last.
+    #[schema(example = "MTc4MDAwMDAwMDAwMDAwMDAwMC4wMTkzZjJhNC03YjFjLTc0YjQtOTljOC0yYjU5NWRiNzFmNmE")]
+    next: Option<String>,
 }
 
-/// Every guest of the event with her answer and waiting-list place.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GuestPageQuery {
+    /// At most this many guests (1 to 1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u64>,
+    /// The `next` of the previous page; without it, the list starts at the
+    /// first guest invited.
+    #[param(max_length = 200)]
+    after: Option<String>,
+}
+
+/// `next` and `after`: where a page ended, opaque to clients, so that the
+/// order can change without breaking them.
+fn cursor(position: ListPosition) -> String {
+    let nanos = position.created_at.timestamp_nanos_opt().unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(format!("{nanos}.{}", position.id))
+}
+
+fn position(cursor: &str) -> Result<ListPosition> {
+    let refused = || ApiError::field("after", "is not the `next` of a page of this list");
+    let text =
+        URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|bytes| String::from_utf8(bytes).ok()).ok_or_else(refused)?;
+    let (nanos, id) = text.split_once('.').ok_or_else(refused)?;
+    let created_at = nanos.parse::<i64>().map(chrono::DateTime::from_timestamp_nanos).map_err(|_| refused())?;
+    let id = id.parse::<Uuid>().map_err(|_| refused())?;
+    Ok(ListPosition { created_at, id })
+}
+
+/// The event's guests with their answers and waiting-list places, a page at
+/// a time, in the order they were invited.
 #[utoipa::path(get, path = "/events/{event_id}/guests", tag = "guests", security(("api_key" = [])),
-    params(("event_id" = Uuid, Path, description = "The event")),
+    params(("event_id" = Uuid, Path, description = "The event"), GuestPageQuery),
     responses(
-        (status = 200, description = "The guests, in the order they were invited", body = GuestList),
+        (status = 200, description = "A page of guests, in the order they were invited", body = GuestList),
         (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 422, description = "`limit` out of range, or `after` not a `next` of this list", body = ErrorBody),
     ))]
 async fn list_guests(
     State(state): State<AppState>,
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
+    Query(page): Query<GuestPageQuery>,
 ) -> Result<Json<GuestList>> {
-    let (_, records) = app::guests::list(&state, organiser.id, event_id).await?;
-    Ok(Json(GuestList { guests: records.into_iter().map(GuestView::from).collect() }))
+    let after = page.after.as_deref().map(position).transpose()?;
+    let limit = page.limit.unwrap_or(100);
+    let (records, next) = app::guests::list(&state, organiser.id, event_id, after, limit).await?;
+    Ok(Json(GuestList { guests: records.into_iter().map(GuestView::from).collect(), next: next.map(cursor) }))
 }
 
 /// Remove a guest; whoever her seats make room for is seated from the waiting list.

@@ -19,6 +19,7 @@ pub enum Missing {
     ApiKey,
     UnsubscribeLink,
     Feed,
+    ImportJob,
 }
 
 /// A unique constraint a write ran into, by the rule it keeps.

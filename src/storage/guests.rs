@@ -15,7 +15,7 @@ use crate::domain::answer::{Answer, Reply};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::event::EventStatus;
 use crate::domain::event::{Event, Language};
-use crate::domain::guest::{Guest, NewGuest};
+use crate::domain::guest::{Guest, ListPosition, NewGuest};
 use crate::domain::token::{InvitationToken, SecretKey, new_salt};
 
 /// [`crate::domain::guest::holds_seats`] in SQL: a "yes" not waiting for a
@@ -245,8 +245,43 @@ pub async fn page(
         .limit(limit)
         .all(db)
         .await?;
+    Ok((with_places(db, event_id, rows).await?, total))
+}
+
+/// Up to `limit` guests of the event invited after `after` (from the
+/// start without it), in the order they were invited, with their
+/// waiting-list places: a page that costs the same at the end of a long
+/// list as at its start.
+pub async fn after(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    after: Option<ListPosition>,
+    limit: u64,
+) -> Result<Vec<(Guest, Option<u32>)>> {
+    let mut query = guests::Entity::find().filter(guests::Column::EventId.eq(event_id));
+    if let Some(ListPosition { created_at, id }) = after {
+        query = query.filter(
+            Condition::any()
+                .add(guests::Column::CreatedAt.gt(created_at))
+                .add(Condition::all().add(guests::Column::CreatedAt.eq(created_at)).add(guests::Column::Id.gt(id))),
+        );
+    }
+    let rows =
+        query.order_by_asc(guests::Column::CreatedAt).order_by_asc(guests::Column::Id).limit(limit).all(db).await?;
+    with_places(db, event_id, rows).await
+}
+
+/// The rows as guests, each with her place on the waiting list, read as its
+/// ids only, in order (one column, however long).
+async fn with_places(
+    db: &DatabaseConnection,
+    event_id: Uuid,
+    rows: Vec<guests::Model>,
+) -> Result<Vec<(Guest, Option<u32>)>> {
     let guests = rows.into_iter().map(to_domain).collect::<anyhow::Result<Vec<_>>>()?;
-    // Places on the waiting list: its ids only, in order (one column, however long).
+    if !guests.iter().any(Guest::is_waiting) {
+        return Ok(guests.into_iter().map(|g| (g, None)).collect());
+    }
     let waiting: Vec<Uuid> = guests::Entity::find()
         .select_only()
         .column(guests::Column::Id)
@@ -259,16 +294,31 @@ pub async fn page(
         .await?;
     let positions: std::collections::HashMap<Uuid, u32> =
         waiting.into_iter().enumerate().map(|(i, id)| (id, i as u32 + 1)).collect();
-    Ok((
-        guests
-            .into_iter()
-            .map(|g| {
-                let position = positions.get(&g.id).copied();
-                (g, position)
-            })
-            .collect(),
-        total,
-    ))
+    Ok(guests
+        .into_iter()
+        .map(|g| {
+            let position = positions.get(&g.id).copied();
+            (g, position)
+        })
+        .collect())
+}
+
+/// The languages the event's guests chose (`None` for those who chose
+/// none), each once.
+pub async fn languages(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<Option<Language>>> {
+    let chosen: Vec<Option<String>> = guests::Entity::find()
+        .select_only()
+        .column(guests::Column::Language)
+        .distinct()
+        .filter(guests::Column::EventId.eq(event_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(chosen
+        .into_iter()
+        .map(|raw| raw.as_deref().map(Language::parse).transpose())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|e| anyhow!(e))?)
 }
 
 /// Her 1-based place on the waiting list, if she is on it.

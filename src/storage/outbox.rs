@@ -481,18 +481,6 @@ pub async fn count_failed(db: &DatabaseConnection, event_id: Uuid) -> Result<u64
         .await?)
 }
 
-pub async fn for_guests_of(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<outbox::Model>> {
-    // By event, not by a list of guest ids: a list binds one parameter per
-    // guest, and the databases refuse more than 32,766 (SQLite) or 65,535.
-    let rows = outbox::Entity::find()
-        .filter(outbox::Column::EventId.eq(event_id))
-        .filter(outbox::Column::GuestId.is_not_null())
-        .order_by_asc(outbox::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows)
-}
-
 /// When each email of these kinds was sent for the event (the nudges, for
 /// the results chart), oldest first.
 pub async fn sent_times(db: &DatabaseConnection, event_id: Uuid, kinds: &[MailKind]) -> Result<Vec<DateTime<Utc>>> {

@@ -32,24 +32,6 @@ pub async fn contains(conn: &impl ConnectionTrait, organiser_id: Uuid, email: &s
 }
 
 /// Which of these addresses unsubscribed from the organiser.
-/// The addresses of an event's guests that unsubscribed from its
-/// organiser, in one query however many guests there are.
-pub async fn among_guests_of(conn: &impl ConnectionTrait, organiser_id: Uuid, event_id: Uuid) -> Result<Vec<String>> {
-    let guest_addresses = sea_orm::sea_query::Query::select()
-        .column(super::entities::guests::Column::Email)
-        .from(super::entities::guests::Entity)
-        .and_where(super::entities::guests::Column::EventId.eq(event_id))
-        .to_owned();
-    Ok(unsubscribes::Entity::find()
-        .filter(unsubscribes::Column::OrganiserId.eq(organiser_id))
-        .filter(unsubscribes::Column::Email.in_subquery(guest_addresses))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|row| row.email)
-        .collect())
-}
-
 pub async fn among(conn: &impl ConnectionTrait, organiser_id: Uuid, emails: &[String]) -> Result<Vec<String>> {
     if emails.is_empty() {
         return Ok(Vec::new());

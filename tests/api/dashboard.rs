@@ -288,11 +288,16 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
     assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.html);
     assert_eq!(app.guest(&event_id, "jane@example.org").await["reply"]["answer"], "yes");
 
-    // The guest list as a spreadsheet file, from the page's link.
+    // The guest list as a spreadsheet file, from the page's link, in her
+    // language (English here).
     let export = anne.get(&format!("{event_path}/guests.csv")).await;
     assert_eq!(export.status, StatusCode::OK);
     assert!(export.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
-    assert!(export.html.starts_with('\u{feff}') && export.html.contains("jane@example.org"), "{}", export.html);
+    assert!(
+        export.html.starts_with("\u{feff}Name,Email,") && export.html.contains("jane@example.org"),
+        "{}",
+        export.html
+    );
 
     // Preview: each step, in the event's language.
     let preview = anne.get(&format!("{event_path}/preview")).await;

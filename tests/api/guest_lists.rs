@@ -234,14 +234,17 @@ async fn the_export_opens_in_a_spreadsheet_without_running_anything() {
     let records: Vec<&str> = text.split_terminator("\r\n").collect();
     assert_eq!(
         records[0],
-        "name,email,language,answer,companions,comment,waitlist_position,checked_in,walk_in,unsubscribed"
+        "Name,Email,Language,Answer,Companions,Comment,Waiting list,Checked in,Walk-in,Unsubscribed"
     );
     let anne = records[1];
     let defused = "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",anne@example.org,fr,yes,1,\
                    \"Vegetarian, please\nand thanks\",,";
     assert!(anne.starts_with(defused), "{anne}");
+    // When she came, at the event's place (the Café is in Paris).
     let checked_in = anne[defused.len()..].strip_suffix(",no,no").unwrap();
-    assert!(chrono::DateTime::parse_from_rfc3339(checked_in).is_ok(), "{checked_in}");
+    let paris_now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
+    let came = chrono::NaiveDateTime::parse_from_str(checked_in, "%Y-%m-%d %H:%M").unwrap();
+    assert!((paris_now.naive_local() - came).num_minutes().abs() <= 2, "{checked_in}");
     assert_eq!(records[2], "bob@example.org,bob@example.org,,,,,,,no,yes");
     assert!(
         records[3].starts_with("Carla,carla@example.org,,,,,,20") && records[3].ends_with(",yes,no"),
@@ -249,6 +252,33 @@ async fn the_export_opens_in_a_spreadsheet_without_running_anything() {
         records[3]
     );
     assert_eq!(records.len(), 4);
+
+    // In French, as French Excel splits it: `;`, French words, French dates.
+    let french = app
+        .client
+        .get(format!("{}/api/v1/events/{event_id}/guests.csv?language=fr", app.address))
+        .bearer_auth(&app.api_key)
+        .send()
+        .await
+        .unwrap();
+    let french = french.text().await.unwrap();
+    let lines: Vec<&str> = french.trim_start_matches('\u{feff}').split_terminator("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "Nom;E-mail;Langue;Réponse;Accompagnants;Commentaire;Liste d'attente;Arrivée;Sans invitation;Désinscrit"
+    );
+    assert!(lines[1].contains(";anne@example.org;fr;oui;1;") && lines[1].ends_with(";non;non"), "{}", lines[1]);
+    assert!(lines[1].contains(&paris_now.format(";%d/%m/%Y ").to_string()), "{}", lines[1]);
+    assert_eq!(lines[2], "bob@example.org;bob@example.org;;;;;;;non;oui");
+    let unknown = app
+        .request(
+            reqwest::Method::GET,
+            &format!("/api/v1/events/{event_id}/guests.csv?language=de"),
+            Some(&app.api_key),
+            None,
+        )
+        .await;
+    unknown.expect(StatusCode::UNPROCESSABLE_ENTITY);
 
     // What was exported comes back as it was: nobody new, every name intact.
     let report = import(&app, &event_id, "text/csv", bytes.to_vec()).await.expect(StatusCode::OK);
@@ -323,7 +353,7 @@ async fn the_terminal_imports_ten_thousand_rows_into_the_local_database() {
     // Then out again, to standard output and to a file.
     let exported = run(locally(&app, &["guests", "export", "--event", &event_id])).await;
     assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
-    assert!(exported.stdout.starts_with(b"\xEF\xBB\xBFname,email,language,answer,"));
+    assert!(exported.stdout.starts_with(b"\xEF\xBB\xBFName,Email,Language,Answer,"));
     assert_eq!(exported.stdout.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count(), 10_001);
     let copy = folder.path().join("copy.csv");
     let to_file =
@@ -419,8 +449,11 @@ async fn seventy_thousand_guests_are_listed_and_exported() {
     let output = run(locally(&app, &["guests", "import", "--event", &event_id, file.to_str().unwrap()])).await;
     assert!(succeeded(&output).starts_with(&format!("added: {GUESTS}\n")));
 
-    let listed = app.get(&format!("/api/v1/events/{event_id}/guests")).await.expect(StatusCode::OK);
-    assert_eq!(listed["guests"].as_array().unwrap().len(), GUESTS);
+    // A thousand at a time, each page from where the last one ended.
+    let first = app.get(&format!("/api/v1/events/{event_id}/guests?limit=1000")).await.expect(StatusCode::OK);
+    assert_eq!(first["guests"].as_array().unwrap().len(), 1000);
+    assert_eq!(first["guests"][0]["email"], "guest0@example.org");
+    assert_eq!(app.guests(&event_id).await.len(), GUESTS);
     let export = app
         .client
         .get(format!("{}/api/v1/events/{event_id}/guests.csv", app.address))

@@ -1,5 +1,5 @@
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::spawn_app;
 
@@ -111,4 +111,42 @@ async fn removing_a_guest_who_said_yes_to_an_event_without_capacity_works() {
     app.answer(&token, json!({ "answer": "yes", "companions": 2 })).await.expect(StatusCode::OK);
     app.delete(&format!("/api/v1/events/{event_id}/guests/{guest_id}")).await.expect(StatusCode::NO_CONTENT);
     assert_eq!(app.summary(&event_id).await["seats_taken"], 0);
+}
+
+/// The list comes a page at a time: each page starts where the last ended,
+/// even when guests are removed or added in between.
+#[tokio::test]
+async fn the_guest_list_is_read_a_page_at_a_time() {
+    let app = spawn_app().await;
+    let event_id = app.create_event(json!({})).await["id"].as_str().unwrap().to_owned();
+    for n in 0..5 {
+        app.invite(&event_id, &format!("guest{n}@example.org")).await;
+    }
+    let page = |query: String| {
+        let app = &app;
+        let event_id = &event_id;
+        async move { app.get(&format!("/api/v1/events/{event_id}/guests?{query}")).await }
+    };
+    let emails = |body: &Value| -> Vec<String> {
+        body["guests"].as_array().unwrap().iter().map(|g| g["email"].as_str().unwrap().to_owned()).collect()
+    };
+    let first = page("limit=2".into()).await.expect(StatusCode::OK);
+    assert_eq!(emails(&first), ["guest0@example.org", "guest1@example.org"]);
+    let next = first["next"].as_str().unwrap().to_owned();
+
+    // guest2 leaves, guest5 arrives: the next page neither skips nor repeats.
+    let guest2 = app.guest(&event_id, "guest2@example.org").await["id"].as_str().unwrap().to_owned();
+    app.delete(&format!("/api/v1/events/{event_id}/guests/{guest2}")).await.expect(StatusCode::NO_CONTENT);
+    app.invite(&event_id, "guest5@example.org").await;
+    let second = page(format!("limit=2&after={next}")).await.expect(StatusCode::OK);
+    assert_eq!(emails(&second), ["guest3@example.org", "guest4@example.org"]);
+    let last = page(format!("limit=2&after={}", second["next"].as_str().unwrap())).await.expect(StatusCode::OK);
+    assert_eq!(emails(&last), ["guest5@example.org"]);
+    assert!(last["next"].is_null(), "the last page says so");
+    assert_eq!(page(String::new()).await.expect(StatusCode::OK)["guests"].as_array().unwrap().len(), 5);
+
+    for query in ["limit=0", "limit=1001", "after=not-a-cursor", "after=bm9wZQ"] {
+        let refused = page(query.to_owned()).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused["fields"].as_object().is_some_and(|f| f.len() == 1), "{query}: {refused}");
+    }
 }

@@ -385,9 +385,18 @@ impl TestApp {
         self.get(&format!("/api/v1/events/{event_id}/summary")).await.expect(StatusCode::OK)
     }
 
+    /// Every guest of the event, page after page, as an API client reads them.
     pub async fn guests(&self, event_id: &str) -> Vec<Value> {
-        let body = self.get(&format!("/api/v1/events/{event_id}/guests")).await.expect(StatusCode::OK);
-        body["guests"].as_array().unwrap().clone()
+        let mut guests = Vec::new();
+        let mut path = format!("/api/v1/events/{event_id}/guests?limit=1000");
+        loop {
+            let body = self.get(&path).await.expect(StatusCode::OK);
+            guests.extend(body["guests"].as_array().unwrap().iter().cloned());
+            match body["next"].as_str() {
+                Some(next) => path = format!("/api/v1/events/{event_id}/guests?limit=1000&after={next}"),
+                None => return guests,
+            }
+        }
     }
 
     /// The guest with this email, from the organiser's list.

@@ -130,3 +130,45 @@ async fn the_dashboard_reads_a_pasted_list_as_the_api_does() {
     assert_eq!(api.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.guests(&event_id).await.len(), 2);
 }
+
+/// A long list is imported in the background: the page follows it, and its
+/// guests appear all together with the report, or not at all.
+#[tokio::test]
+async fn a_long_list_is_imported_in_the_background_and_followed_on_a_page() {
+    let app = spawn_app().await;
+    let event_id = app.create_event(json!({})).await["id"].as_str().unwrap().to_owned();
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await;
+    let event_page = format!("/dashboard/events/{event_id}");
+    let import = format!("/dashboard/events/{event_id}/guests/import");
+    let rows = (0..2_500).map(|n| format!("Invitée {n};guest{n}@example.org\n"));
+    let file: String =
+        std::iter::once("Nom;E-mail\n".to_owned()).chain(rows).chain(["Refusée;nope\n".to_owned()]).collect();
+
+    let started = anne.upload(&event_page, &import, &[("file", file.as_bytes(), Some("liste.csv"))]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.html);
+    let job_page = started.headers["location"].to_str().unwrap().to_owned();
+    assert!(job_page.starts_with(&format!("/dashboard/events/{event_id}/imports/")), "{job_page}");
+
+    // The page refreshes itself while the import runs, then shows the report.
+    let mut followed = 0;
+    let report = loop {
+        let page = anne.get(&job_page).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        if !page.html.contains("id=\"import-progress\"") {
+            break page;
+        }
+        assert!(page.html.contains("http-equiv=\"refresh\"") && page.html.contains("<progress"), "{}", page.html);
+        assert!(app.guests(&event_id).await.is_empty(), "nothing shows before the end");
+        followed += 1;
+        assert!(followed < 10_000, "the import never ended");
+    };
+    assert!(report.html.contains("id=\"import-report\""), "{}", report.html);
+    assert!(report.decoded().contains("2500"), "the report counts the guests added");
+    assert!(report.html.contains("nope"), "and lists the row it refused");
+    assert_eq!(app.guests(&event_id).await.len(), 2_500);
+
+    // Another organiser cannot follow it.
+    app.create_organiser("Bea", "bea@example.org").await;
+    let bea = sign_in_with(&app, &terminal_login_link(&app, "bea@example.org").await).await;
+    assert_eq!(bea.get(&job_page).await.status, StatusCode::NOT_FOUND);
+}

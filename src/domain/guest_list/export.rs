@@ -2,10 +2,12 @@
 
 use std::borrow::Cow;
 
-use chrono::SecondsFormat;
+use chrono_tz::Tz;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use crate::domain::answer::Answer;
+use crate::domain::event::Language;
 use crate::domain::guest::Guest;
 
 /// One guest of the exported list.
@@ -16,54 +18,134 @@ pub struct ExportRow {
     pub unsubscribed: bool,
 }
 
-pub const EXPORT_HEADER: [&str; 10] = [
-    "name",
-    "email",
-    "language",
-    "answer",
-    "companions",
-    "comment",
-    "waitlist_position",
-    "checked_in",
-    "walk_in",
-    "unsubscribed",
-];
-
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The guest list as CSV for a spreadsheet: UTF-8 with a byte-order mark (so
-/// Excel does not take it for Windows-1252), `,` and CRLF, and cells that a
-/// spreadsheet would run as formulas defused. `checked_in` is the UTC time
-/// she was checked in at the door; `walk_in` and `unsubscribed` are yes/no.
-pub fn export_csv(rows: &[ExportRow]) -> Vec<u8> {
-    let mut out = UTF8_BOM.to_vec();
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
-    let records = std::iter::once(EXPORT_HEADER.map(str::to_owned).to_vec()).chain(rows.iter().map(export_cells));
-    let written: Result<(), csv::Error> = records
-        .map(|cells| cells.iter().map(|cell| neutralise(cell).into_owned()).collect::<Vec<_>>())
-        .try_for_each(|cells| writer.write_record(&cells))
-        .and_then(|()| writer.flush().map_err(csv::Error::from));
-    // Only I/O can fail here, and writing to memory does not.
-    debug_assert!(written.is_ok(), "writing CSV to memory failed: {written:?}");
-    drop(writer);
-    out
+/// How the list is written for the organiser's spreadsheet: in French,
+/// `;`-separated (what French Excel splits on) with French headings and
+/// values; in English, commas. Times are local to the event.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvStyle {
+    pub language: Language,
+    pub time_zone: Tz,
 }
 
-fn export_cells(row: &ExportRow) -> Vec<String> {
-    let guest = &row.guest;
-    let yes_no = |flag: bool| if flag { "yes" } else { "no" }.to_owned();
-    vec![
-        guest.name.clone(),
-        guest.email.to_string(),
-        guest.language.map(|l| l.as_str().to_owned()).unwrap_or_default(),
-        guest.reply.as_ref().map(|r| r.answer.as_str().to_owned()).unwrap_or_default(),
-        guest.reply.as_ref().map(|r| r.companions.to_string()).unwrap_or_default(),
-        guest.reply.as_ref().map(|r| r.comment.clone()).unwrap_or_default(),
-        row.waitlist_position.map(|p| p.to_string()).unwrap_or_default(),
-        guest.checked_in_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)).unwrap_or_default(),
-        yes_no(guest.walk_in),
-        yes_no(row.unsubscribed),
-    ]
+impl CsvStyle {
+    pub fn new(language: Language, time_zone: Tz) -> Self {
+        Self { language, time_zone }
+    }
+
+    /// The headings, in this style's language.
+    pub fn headings(self) -> [&'static str; 10] {
+        match self.language {
+            Language::Fr => [
+                "Nom",
+                "E-mail",
+                "Langue",
+                "Réponse",
+                "Accompagnants",
+                "Commentaire",
+                "Liste d'attente",
+                "Arrivée",
+                "Sans invitation",
+                "Désinscrit",
+            ],
+            Language::En => [
+                "Name",
+                "Email",
+                "Language",
+                "Answer",
+                "Companions",
+                "Comment",
+                "Waiting list",
+                "Checked in",
+                "Walk-in",
+                "Unsubscribed",
+            ],
+        }
+    }
+
+    fn delimiter(self) -> u8 {
+        match self.language {
+            Language::Fr => b';',
+            Language::En => b',',
+        }
+    }
+
+    /// The start of the file: a byte-order mark (so that Excel does not take
+    /// it for Windows-1252) and the headings.
+    pub fn head(self) -> Vec<u8> {
+        let mut out = UTF8_BOM.to_vec();
+        self.write(&mut out, std::iter::once(self.headings().map(str::to_owned).to_vec()));
+        out
+    }
+
+    /// These guests' lines, to follow the head or earlier lines.
+    pub fn lines(self, rows: &[ExportRow]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(rows.len() * 96);
+        self.write(&mut out, rows.iter().map(|row| self.cells(row)));
+        out
+    }
+
+    /// The whole file for these guests.
+    pub fn file(self, rows: &[ExportRow]) -> Vec<u8> {
+        let mut out = self.head();
+        out.extend(self.lines(rows));
+        out
+    }
+
+    fn write(self, out: &mut Vec<u8>, records: impl Iterator<Item = Vec<String>>) {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(self.delimiter())
+            .terminator(csv::Terminator::CRLF)
+            .has_headers(false)
+            .from_writer(out);
+        let written: Result<(), csv::Error> = records
+            .map(|cells| cells.iter().map(|cell| neutralise(cell).into_owned()).collect::<Vec<_>>())
+            .try_for_each(|cells| writer.write_record(&cells))
+            .and_then(|()| writer.flush().map_err(csv::Error::from));
+        // Only I/O can fail here, and writing to memory does not.
+        debug_assert!(written.is_ok(), "writing CSV to memory failed: {written:?}");
+    }
+
+    fn cells(self, row: &ExportRow) -> Vec<String> {
+        let guest = &row.guest;
+        let french = self.language == Language::Fr;
+        let yes_no = |flag: bool| {
+            match (flag, french) {
+                (true, true) => "oui",
+                (false, true) => "non",
+                (true, false) => "yes",
+                (false, false) => "no",
+            }
+            .to_owned()
+        };
+        let answer = |answer: Answer| {
+            match (answer, french) {
+                (Answer::Yes, true) => "oui",
+                (Answer::No, true) => "non",
+                (Answer::Maybe, true) => "peut-être",
+                (other, false) => other.as_str(),
+            }
+            .to_owned()
+        };
+        // A date and time each spreadsheet reads as one in its own locale.
+        let time_format = if french { "%d/%m/%Y %H:%M" } else { "%Y-%m-%d %H:%M" };
+        vec![
+            guest.name.clone(),
+            guest.email.to_string(),
+            guest.language.map(|l| l.as_str().to_owned()).unwrap_or_default(),
+            guest.reply.as_ref().map(|r| answer(r.answer)).unwrap_or_default(),
+            guest.reply.as_ref().map(|r| r.companions.to_string()).unwrap_or_default(),
+            guest.reply.as_ref().map(|r| r.comment.clone()).unwrap_or_default(),
+            row.waitlist_position.map(|p| p.to_string()).unwrap_or_default(),
+            guest
+                .checked_in_at
+                .map(|at| at.with_timezone(&self.time_zone).format(time_format).to_string())
+                .unwrap_or_default(),
+            yes_no(guest.walk_in),
+            yes_no(row.unsubscribed),
+        ]
+    }
 }
 
 /// Characters that make a spreadsheet read a cell as a formula (OWASP "CSV
@@ -143,12 +225,19 @@ mod tests {
             ExportRow { guest: anne, waitlist_position: Some(2), unsubscribed: false },
             ExportRow { guest: guest("-1+1", "bob@example.org"), waitlist_position: None, unsubscribed: true },
         ];
-        let bytes = export_csv(&rows);
-        let text = std::str::from_utf8(&bytes).unwrap();
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        let french = CsvStyle::new(Language::Fr, paris).file(&rows);
         assert_eq!(
-            text,
-            "\u{feff}name,email,language,answer,companions,comment,waitlist_position,checked_in,walk_in,unsubscribed\r\n\
-             \"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",anne@example.org,fr,yes,1,\"Gluten-free, please\nmerci\",2,2027-01-15T08:00:00Z,no,no\r\n\
+            std::str::from_utf8(&french).unwrap(),
+            "\u{feff}Nom;E-mail;Langue;Réponse;Accompagnants;Commentaire;Liste d'attente;Arrivée;Sans invitation;Désinscrit\r\n\
+             \"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\";anne@example.org;fr;oui;1;\"Gluten-free, please\nmerci\";2;15/01/2027 09:00;non;non\r\n\
+             '-1+1;bob@example.org;;;;;;;non;oui\r\n"
+        );
+        let english = CsvStyle::new(Language::En, paris).file(&rows);
+        assert_eq!(
+            std::str::from_utf8(&english).unwrap(),
+            "\u{feff}Name,Email,Language,Answer,Companions,Comment,Waiting list,Checked in,Walk-in,Unsubscribed\r\n\
+             \"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",anne@example.org,fr,yes,1,\"Gluten-free, please\nmerci\",2,2027-01-15 09:00,no,no\r\n\
              '-1+1,bob@example.org,,,,,,,no,yes\r\n"
         );
     }
@@ -192,9 +281,11 @@ mod tests {
                 .iter()
                 .map(|(name, email)| ExportRow { guest: guest(name, email), waitlist_position: None, unsubscribed: false })
                 .collect();
-            let parsed = parse_csv(&export_csv(&rows)).unwrap();
-            let back: Vec<(String, String)> = parsed.rows.into_iter().map(|r| (r.name, r.email)).collect();
-            prop_assert_eq!(back, people);
+            for language in [Language::Fr, Language::En] {
+                let parsed = parse_csv(&CsvStyle::new(language, Tz::UTC).file(&rows)).unwrap();
+                let back: Vec<(String, String)> = parsed.rows.into_iter().map(|r| (r.name, r.email)).collect();
+                prop_assert_eq!(back, people.clone());
+            }
         }
     }
 }

@@ -3,15 +3,18 @@
 //! list written back as CSV for a spreadsheet. Pure: bytes in, rows out.
 //!
 //! One file per concern: [`pasted`] lists, [`csv`] files, the [`report`] of
-//! an import, and the [`export`] back to a spreadsheet.
+//! an import (and the [`job`] of one in the background), and the [`export`]
+//! back to a spreadsheet.
 
 mod csv;
 mod export;
+mod job;
 mod pasted;
 mod report;
 
 pub use self::csv::{Columns, CsvError, CsvLayout, ParsedCsv, TextEncoding, decode, parse_csv};
-pub use self::export::{EXPORT_HEADER, ExportRow, export_csv, export_file_name};
+pub use self::export::{CsvStyle, ExportRow, export_file_name};
+pub use self::job::{ImportJob, ImportJobState};
 pub use self::pasted::parse_pasted;
 pub use self::report::{ImportReport, ImportStatus, ImportedRow};
 

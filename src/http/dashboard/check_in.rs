@@ -100,22 +100,6 @@ pub struct Search {
     q: String,
 }
 
-/// Lower-case without accents, so "zoe" finds "Zoé".
-fn folded(text: &str) -> String {
-    text.to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            other => other,
-        })
-        .collect()
-}
-
 async fn render_page(
     state: &AppState,
     session: &OrganiserSession,
@@ -124,11 +108,10 @@ async fn render_page(
     status: StatusCode,
     flash_error: Option<String>,
 ) -> Result<Response, PageError> {
-    let needle = folded(query.trim());
-    let mut guests: Vec<GuestRow> = app::guests::roster(state, event)
-        .await?
+    let (guests, not_shown) = app::check_in::door_list(state, event, query, SHOWN_AT_ONCE).await?;
+    let guests = guests
         .into_iter()
-        .map(|(guest, _)| GuestRow {
+        .map(|guest| GuestRow {
             id: guest.id,
             answer: guest.reply.as_ref().map(|r| r.answer),
             companions: guest.reply.as_ref().map_or(0, |r| r.companions),
@@ -137,12 +120,7 @@ async fn render_page(
             name: guest.name,
             email: guest.email.to_string(),
         })
-        .filter(|g| needle.is_empty() || folded(&g.name).contains(&needle) || g.email.contains(&needle))
         .collect();
-    // Those expected first (a "yes"), then by name.
-    guests.sort_by_key(|g| (g.answer != Some(Answer::Yes), folded(&g.name)));
-    let not_shown = guests.len().saturating_sub(SHOWN_AT_ONCE);
-    guests.truncate(SHOWN_AT_ONCE);
     let base = event_url(event.id);
     let page = CheckInPage {
         event: PageEvent {

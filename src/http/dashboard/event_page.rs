@@ -363,25 +363,15 @@ async fn remove(
 }
 
 /// The guest list with answers and check-ins, as a CSV a spreadsheet opens
-/// cleanly (the same file as the API's `guests.csv`).
+/// cleanly, in her language (the API's `guests.csv`).
 async fn export(
     State(state): State<AppState>,
     session: OrganiserSession,
     Path(event_id): Path<String>,
 ) -> Result<Response, PageError> {
-    use axum::response::IntoResponse;
     let id = id_of(&event_id, session.language)?;
-    let (event, rows) = app::guest_lists::export(&state, session.organiser.id, id)
+    let (event, chunks) = app::guest_lists::export(&state, session.organiser.id, id)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
-    let file = crate::domain::guest_list::export_file_name(&event.details.title);
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-            (axum::http::header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        crate::domain::guest_list::export_csv(&rows),
-    )
-        .into_response())
+    Ok(crate::http::guest_lists::csv_download(&event, chunks, session.language))
 }

@@ -1,18 +1,23 @@
 //! Adding guests from the event page: a pasted list, or a CSV file from a
 //! spreadsheet (separator, columns and encoding detected), with the report
-//! of what became of each row shown on the page that answers.
+//! of what became of each row shown on the page that answers; a long list
+//! is imported in the background, with a page that follows it.
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::post;
+use axum::routing::{get, post};
+use serde::Serialize;
+use uuid::Uuid;
 
 use super::event_page::{ImportReportView, ImportRowView, event_page};
+use super::events::event_url;
 use super::extract::OwnedEvent;
-use crate::app::guest_lists::ListSource;
+use super::see_other;
+use crate::app::guest_lists::{ImportStart, ListSource};
 use crate::app::{self, AppError};
-use crate::domain::guest_list::ImportStatus;
+use crate::domain::guest_list::{ImportJobState, ImportReport, ImportStatus};
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 
@@ -23,6 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/dashboard/events/{event_id}/guests/import", post(import))
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES))
+        .route("/dashboard/events/{event_id}/imports/{job_id}", get(job_page))
 }
 
 /// The form's parts: its token, the pasted list, the file.
@@ -57,8 +63,11 @@ async fn import(
     let upload = read(multipart).await.map_err(|_| PageError::bad_request().in_language(session.language))?;
     session.check_form(&headers, &upload.csrf)?;
     let source = if upload.file.is_empty() { ListSource::Pasted(&upload.list) } else { ListSource::Csv(&upload.file) };
-    let report = match app::guest_lists::import(&state, session.organiser.id, event.id, source, |_, _| {}).await {
-        Ok(report) => report,
+    match app::guest_lists::start_import(&state, session.organiser.id, event.id, source).await {
+        Ok(ImportStart::Done(report)) => {
+            event_page(&state, &session, &event, StatusCode::OK, Some(report_view(report)), None).await
+        }
+        Ok(ImportStart::Started(job)) => Ok(see_other(&job_url(event.id, job))),
         Err(AppError::Invalid(fields)) => {
             // A list with no guests, or a file that is no spreadsheet.
             let nothing = upload.file.is_empty() && upload.list.iter().all(u8::is_ascii_whitespace);
@@ -68,17 +77,70 @@ async fn import(
                 fields.into_values().next().unwrap_or_default()
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return event_page(&state, &session, &event, status, None, Some(message)).await;
+            event_page(&state, &session, &event, status, None, Some(message)).await
         }
-        Err(err) => return Err(PageError::from(err).in_language(session.language)),
-    };
-    let view = ImportReportView {
+        Err(err) => Err(PageError::from(err).in_language(session.language)),
+    }
+}
+
+fn job_url(event_id: Uuid, job: Uuid) -> String {
+    format!("{}/imports/{job}", event_url(event_id))
+}
+
+#[derive(Serialize)]
+struct ProgressPage {
+    title: String,
+    rows: usize,
+    /// Rows written so far, when this process runs the import.
+    done: Option<usize>,
+    percent: usize,
+    back: String,
+}
+
+/// A background import as it stands: its progress while it runs (the page
+/// refreshes itself), then the event page with its report, or why nothing
+/// was added.
+async fn job_page(
+    State(state): State<AppState>,
+    OwnedEvent { session, event }: OwnedEvent,
+    Path((_, job_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let job_id = job_id.parse::<Uuid>().map_err(|_| PageError::not_found().in_language(session.language))?;
+    let (job, done) = app::guest_lists::import_job(&state, session.organiser.id, event.id, job_id)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    match job.state {
+        ImportJobState::Running { .. } => {
+            let page = ProgressPage {
+                title: event.details.title.clone(),
+                rows: job.rows,
+                done,
+                percent: done.map_or(0, |done| done * 100 / job.rows.max(1)),
+                back: event_url(event.id),
+            };
+            Ok(session.page("dashboard/import_progress.html", StatusCode::OK, &page))
+        }
+        ImportJobState::Done(report) => {
+            event_page(&state, &session, &event, StatusCode::OK, Some(report_view(report)), None).await
+        }
+        ImportJobState::Failed(why) => {
+            tracing::info!(job = %job.id, %why, "showing a failed import");
+            let message = word(session.language, "d_import_failed");
+            event_page(&state, &session, &event, StatusCode::OK, None, Some(message)).await
+        }
+    }
+}
+
+fn report_view(report: ImportReport) -> ImportReportView {
+    ImportReportView {
         added: report.added as u64,
         duplicates: report.duplicates as u64,
         invalid: report.invalid as u64,
+        // Only what needs her eye: the rows added are counted, not listed.
         rows: report
             .rows
             .into_iter()
+            .filter(|row| row.status != ImportStatus::Added)
             .map(|row| ImportRowView {
                 line: row.line,
                 email: row.email,
@@ -96,6 +158,5 @@ async fn import(
                     .join("; "),
             })
             .collect(),
-    };
-    event_page(&state, &session, &event, StatusCode::OK, Some(view), None).await
+    }
 }

@@ -10,7 +10,6 @@ use serde::Serialize;
 use super::events::event_url;
 use super::extract::OwnedEvent;
 use crate::app::{self, AppError};
-use crate::domain::event::Language;
 use crate::domain::mail::MailKind;
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
@@ -47,12 +46,7 @@ async fn preview(
     State(state): State<AppState>,
     OwnedEvent { session, event }: OwnedEvent,
 ) -> Result<Response, PageError> {
-    let guests = app::guests::roster(&state, &event).await?;
-    let mut languages: Vec<Language> =
-        guests.iter().map(|(g, _)| g.language.unwrap_or(event.details.language)).collect();
-    languages.push(event.details.language);
-    languages.sort_by_key(|l| l.as_str());
-    languages.dedup();
+    let languages = app::guests::languages(&state, &event).await?;
     let mut emails = Vec::new();
     // Loaded once for the page's dozen renders.
     let templates = crate::mail::templates::Templates::embedded();

@@ -4,6 +4,7 @@ pub mod answer_changes;
 pub mod api_keys;
 pub mod events;
 pub mod guests;
+pub mod import_jobs;
 pub mod instance_secrets;
 pub mod login_links;
 pub mod organisers;
