@@ -6,6 +6,7 @@ pub mod entities;
 pub mod error;
 pub mod events;
 pub mod guests;
+pub mod instance;
 pub mod organisers;
 pub mod outbox;
 pub mod plan_slots;
