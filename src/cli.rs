@@ -8,6 +8,7 @@ mod tasks;
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use uuid::Uuid;
 
@@ -247,10 +248,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// The application on the local database, for commands that act on it.
 pub(crate) async fn local_app(settings: &Settings, db: crate::storage::Db) -> anyhow::Result<crate::app::App> {
     let key = crate::startup::link_key(settings, &db).await?;
+    let mut settings = settings.clone();
+    // Links printed here must be the server's: unless this command was told
+    // the public URL, use the one the server recorded when it started (it
+    // may run elsewhere, with its URL in a file this command never read).
+    if !settings.public_url_configured
+        && let Some(recorded) = crate::storage::instance::recorded_public_url(&*db).await?
+    {
+        settings.public_url = recorded.parse().with_context(|| format!("the recorded public URL {recorded}"))?;
+    }
     // Mail queued here leaves when the server's dispatcher next looks: the
     // bell has no listener in this process.
     let bell = std::sync::Arc::new(tokio::sync::Notify::new());
-    Ok(crate::app::App::new(db, std::sync::Arc::new(settings.clone()), Clock::system(), key, bell))
+    Ok(crate::app::App::new(db, std::sync::Arc::new(settings), Clock::system(), key, bell))
 }
 
 /// A new sign-in link for the organiser with this address.

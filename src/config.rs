@@ -1,7 +1,7 @@
 //! Settings: defaults in code, then an optional TOML file, then `CONVIVE_*`
 //! environment variables, then command-line flags. A bare start needs none.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
@@ -19,7 +19,14 @@ pub struct Settings {
     /// `CONVIVE_DATABASE_POOL_SIZE`: connections kept open to the database.
     pub database_pool_size: u32,
     /// `CONVIVE_PUBLIC_URL`: the address guests reach, used to build links.
+    /// When unset, the address the server listens on (`bind`), as a browser
+    /// on the same machine reaches it.
     pub public_url: url::Url,
+    /// Whether `public_url` was set (file, environment or flag) rather than
+    /// derived from `bind`. A command that prints links and was not told
+    /// the URL uses the one the server recorded in the database instead.
+    #[serde(skip)]
+    pub public_url_configured: bool,
     /// `CONVIVE_LOG_FORMAT`: `pretty` for people, `json` for log collectors.
     pub log_format: LogFormat,
     /// `CONVIVE_LOG`: a `tracing` filter such as `info` or `convive=debug,info`.
@@ -107,7 +114,6 @@ struct Defaults {
     bind: &'static str,
     database_url: &'static str,
     database_pool_size: u32,
-    public_url: &'static str,
     log_format: LogFormat,
     log: &'static str,
     shutdown_grace_seconds: u64,
@@ -131,7 +137,6 @@ const DEFAULTS: Defaults = Defaults {
     bind: "127.0.0.1:8080",
     database_url: "sqlite://convive.db?mode=rwc",
     database_pool_size: 8,
-    public_url: "http://127.0.0.1:8080",
     log_format: LogFormat::Pretty,
     log: "info",
     shutdown_grace_seconds: 20,
@@ -154,6 +159,31 @@ const DEFAULTS: Defaults = Defaults {
     rate_limit_burst: 30,
     trust_forwarded_for: false,
 };
+
+/// `figment` with a public URL: the configured one, else the one derived
+/// from the address the server listens on.
+fn with_public_url(figment: Figment) -> Figment {
+    if figment.contains("public_url") {
+        return figment;
+    }
+    match figment.extract_inner::<SocketAddr>("bind") {
+        Ok(bind) => figment.merge(("public_url", public_url_for(bind))),
+        // An invalid `bind` is reported by the extraction that follows.
+        Err(_) => figment,
+    }
+}
+
+/// Where a browser on this machine reaches a server bound to `bind`: an
+/// unspecified address (`0.0.0.0`) is reached at the loopback one.
+pub fn public_url_for(bind: SocketAddr) -> String {
+    let host = match bind.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => Ipv4Addr::LOCALHOST.to_string(),
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) if ip.is_unspecified() => format!("[{}]", Ipv6Addr::LOCALHOST),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+    };
+    format!("http://{host}:{}", bind.port())
+}
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "convive.toml";
@@ -180,7 +210,10 @@ impl Settings {
         for (key, value) in overrides {
             figment = figment.merge((*key, value.as_str()));
         }
-        let settings: Self = figment.extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        let public_url_configured = figment.contains("public_url");
+        let mut settings: Self =
+            with_public_url(figment).extract().map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        settings.public_url_configured = public_url_configured;
         settings.validate()?;
         Ok(settings)
     }
@@ -218,10 +251,44 @@ impl Settings {
 
     /// Defaults only, ignoring files and the environment: for tests.
     pub fn defaults() -> anyhow::Result<Self> {
-        Figment::from(Serialized::defaults(DEFAULTS)).extract().map_err(|e| anyhow::anyhow!("invalid defaults: {e}"))
+        with_public_url(Figment::from(Serialized::defaults(DEFAULTS)))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid defaults: {e}"))
     }
 
     pub fn is_postgres(&self) -> bool {
         self.database_url.expose_secret().starts_with("postgres")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_public_url_follows_the_bound_address_unless_configured() {
+        let settings = Settings::defaults().unwrap();
+        assert_eq!(settings.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert!(!settings.public_url_configured);
+
+        let settings = Settings::load(None, &[("bind", "0.0.0.0:9000".to_owned())]).unwrap();
+        assert_eq!(settings.public_url.as_str(), "http://127.0.0.1:9000/");
+        assert!(!settings.public_url_configured);
+
+        let overrides = [("bind", "[::]:9000".to_owned()), ("public_url", "https://rsvp.example.org".to_owned())];
+        let settings = Settings::load(None, &overrides).unwrap();
+        assert_eq!(settings.public_url.as_str(), "https://rsvp.example.org/");
+        assert!(settings.public_url_configured);
+    }
+
+    #[test]
+    fn a_public_url_in_the_file_counts_as_configured() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("convive.toml");
+        std::fs::write(&file, "public_url = \"https://rsvp.example.org\"\nbind = \"127.0.0.1:9001\"\n").unwrap();
+        let settings = Settings::load(Some(&file), &[]).unwrap();
+        assert_eq!(settings.public_url.as_str(), "https://rsvp.example.org/");
+        assert!(settings.public_url_configured);
+        assert_eq!(public_url_for("[::1]:80".parse().unwrap()), "http://[::1]:80");
     }
 }

@@ -161,6 +161,8 @@ impl From<AppError> for ApiError {
             AppError::LinkSpent { link: OneTimeLink::SignIn, .. } => {
                 Self::gone("login_link_used", "this sign-in link was already used or has expired")
             }
+            AppError::WrongSetupCode => Self::field("code", "this is not the setup code printed in the server's log"),
+            AppError::SetupDone => Self::NotFound("setup"),
             AppError::Internal(err) => Self::Internal(err),
         }
     }

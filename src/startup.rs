@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::domain::token::SecretKey;
+use crate::domain::token::{SecretKey, SetupCode};
 use crate::http;
 use crate::mail::dispatch::{DispatchReport, Dispatcher};
 use crate::mail::transport::Mailer;
@@ -44,6 +44,9 @@ pub struct Application {
     parts: Parts,
     /// This process's standing as a dispatcher, when it runs one.
     claimant: Option<outbox::Claimant>,
+    /// The code this process printed for the first-run setup page, if the
+    /// instance had no organiser when it started.
+    setup_code: Option<SetupCode>,
 }
 
 impl Application {
@@ -76,7 +79,13 @@ impl Application {
             None
         };
         let state = App::new(db, Arc::new(settings), clock, link_key, Arc::new(Notify::new()));
-        Ok(Self { listener, state, parts, claimant })
+        let setup_code = if parts.http { announce(&state).await? } else { None };
+        Ok(Self { listener, state, parts, claimant, setup_code })
+    }
+
+    /// The setup code this process printed, while the instance has no organiser.
+    pub fn setup_code(&self) -> Option<&str> {
+        self.setup_code.as_ref().map(SetupCode::as_str)
     }
 
     /// # Panics
@@ -256,6 +265,30 @@ async fn run_dispatcher(
             _ = stopping.wait_for(|stopping| *stopping) => return,
         }
     }
+}
+
+/// What a serving process tells the others and the operator: it records its
+/// public URL (for the command line's links) and, while no organiser
+/// exists, prints a setup code for the first-run page.
+async fn announce(state: &App) -> anyhow::Result<Option<SetupCode>> {
+    let public_url = state.settings.public_url.as_str().trim_end_matches('/');
+    storage::instance::record_public_url(&*state.db, public_url).await?;
+    if !state.settings.public_url_configured && state.settings.bind.ip().is_unspecified() {
+        tracing::warn!(
+            public_url,
+            "listening on every address, but CONVIVE_PUBLIC_URL is not set: links in emails point to this machine alone"
+        );
+    }
+    let code = crate::app::setup::issue_code(state).await.context("cannot issue a setup code")?;
+    if let Some(code) = &code {
+        let code = code.as_str();
+        tracing::warn!(
+            setup_code = code,
+            "no organiser yet: open {public_url}/setup?code={code} to create the first one (setup code {code}; \
+             it works once, until an organiser exists)"
+        );
+    }
+    Ok(code)
 }
 
 /// The configured secret key, or the one kept in the database.

@@ -12,6 +12,7 @@ mod m20261123_000007_open_registration;
 mod m20261123_000008_add_check_in;
 mod m20261123_000009_organiser_sign_in;
 mod m20261123_000010_add_event_words;
+mod m20261202_000011_first_run;
 mod m20261202_000012_import_jobs;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_add_check_in::Migration),
             Box::new(m20261123_000009_organiser_sign_in::Migration),
             Box::new(m20261123_000010_add_event_words::Migration),
+            Box::new(m20261202_000011_first_run::Migration),
             Box::new(m20261202_000012_import_jobs::Migration),
         ]
     }

@@ -5,6 +5,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 
 use crate::m20261123_000001_create_organisers::Organisers;
 use crate::m20261123_000002_create_events::Events;
+use crate::one_of;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -21,7 +22,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(ImportJobs::EventId))
                     .col(
                         string_len(ImportJobs::Status, 16)
-                            .check(Expr::col(ImportJobs::Status).is_in(["running", "done", "failed"])),
+                            .check(one_of(ImportJobs::Status, &["running", "done", "failed"])),
                     )
                     .col(integer(ImportJobs::Rows))
                     .col(text_null(ImportJobs::Report))

@@ -38,6 +38,12 @@ pub enum AppError {
     /// A one-time link (registration confirmation, sign-in) already used or expired.
     #[error("the {link:?} link was used already or has expired")]
     LinkSpent { link: OneTimeLink, expired: bool },
+    /// The setup code is not one the server printed.
+    #[error("the setup code is wrong")]
+    WrongSetupCode,
+    /// An organiser exists: the first-run setup is over.
+    #[error("this instance is set up already")]
+    SetupDone,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

@@ -14,6 +14,7 @@ pub mod mail_queue;
 pub mod organisers;
 pub mod registrations;
 pub mod schedule;
+pub mod setup;
 pub mod sign_in;
 pub mod unsubscribes;
 
@@ -93,6 +94,7 @@ pub enum Happening {
     Unsubscribed { organiser: Uuid },
     SignInLinkSent { organiser: Uuid },
     SignedIn { organiser: Uuid },
+    FirstOrganiserCreated { organiser: Uuid },
 }
 
 /// One write transaction and what it did. Dropped without

@@ -218,6 +218,52 @@ impl ApiKey {
     }
 }
 
+/// The one-time code that guards the first-run setup page, printed in the
+/// server's log while no organiser exists. Twelve characters from an
+/// alphabet without look-alikes (no 0/O, 1/I/L, U), shown in groups of four
+/// (`ABCD-EFGH-JKMN`): about 59 bits, typed by hand from a terminal.
+#[derive(Clone)]
+pub struct SetupCode(String);
+
+impl SetupCode {
+    const ALPHABET: &'static [u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
+    const LENGTH: usize = 12;
+
+    pub fn generate() -> Self {
+        use rand::Rng;
+        let mut rng = rand::rng();
+        let mut code = String::with_capacity(Self::LENGTH + 2);
+        for i in 0..Self::LENGTH {
+            if i > 0 && i % 4 == 0 {
+                code.push('-');
+            }
+            code.push(char::from(Self::ALPHABET[rng.random_range(0..Self::ALPHABET.len())]));
+        }
+        Self(code)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> String {
+        Self::hash_of_presented(&self.0)
+    }
+
+    /// The hash of a code as typed: case, spaces and dashes do not matter.
+    pub fn hash_of_presented(raw: &str) -> String {
+        let normalised: String =
+            raw.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect();
+        hash_secret(&normalised)
+    }
+}
+
+impl std::fmt::Debug for SetupCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SetupCode(***)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +319,16 @@ mod tests {
         assert!(key.as_str().starts_with("cvk_"));
         assert_eq!(ApiKey::hash_of_presented(key.as_str()), Some(key.hash()));
         assert_eq!(ApiKey::hash_of_presented(&key.as_str()[4..]), None);
+    }
+
+    #[test]
+    fn a_setup_code_is_recognised_however_it_is_typed() {
+        let code = SetupCode::generate();
+        assert_eq!(code.as_str().len(), 14, "{}", code.as_str());
+        assert_eq!(code.as_str().matches('-').count(), 2);
+        let typed = format!(" {} ", code.as_str().to_lowercase().replace('-', " "));
+        assert_eq!(SetupCode::hash_of_presented(&typed), code.hash());
+        assert_ne!(SetupCode::hash_of_presented("ABCD-EFGH-JKMN"), SetupCode::generate().hash());
+        assert_ne!(code.as_str(), SetupCode::generate().as_str());
     }
 }

@@ -27,7 +27,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_scalar::{Scalar, Servable};
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::error::ApiError;
 use rate_limit::RateLimit;
@@ -74,8 +74,10 @@ fn pages_router(limit: &RateLimit) -> Router<AppState> {
                 .merge(pages::open_event::router())
                 .merge(calendar::files_router()),
         )
-        // The dashboard's sign-in pages take an address or a one-time link.
+        // The dashboard's sign-in pages take an address or a one-time link,
+        // and the first run's setup page a code.
         .merge(limit.pages(dashboard::login::router()))
+        .merge(limit.pages(dashboard::setup::router()))
 }
 
 /// Largest request body: a bulk guest list of 1000 rows fits with room to spare.
@@ -92,7 +94,10 @@ pub fn router(state: AppState) -> Router {
     };
     router
         .route("/api/openapi.json", axum::routing::get(document))
-        .merge(Scalar::with_url("/api/docs", openapi.as_ref().clone()))
+        // The API reference, served from the binary: it works offline.
+        .merge(SwaggerUi::new("/api/docs").config(
+            Config::new(["/api/openapi.json"]).use_base_layout().validator_url("none").try_it_out_enabled(true),
+        ))
         .merge(pages_router(&limit))
         .merge(dashboard::router())
         .fallback(|| async { ApiError::NotFound("route") })
@@ -101,6 +106,8 @@ pub fn router(state: AppState) -> Router {
         // Enforced by the extractors, so an oversized body gets the JSON error shape.
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        // Browsers get error pages, API clients the JSON shape.
+        .layer(axum::middleware::from_fn(pages::html_errors))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -7,6 +7,7 @@ pub mod error;
 pub mod events;
 pub mod guests;
 pub mod imports;
+pub mod instance;
 pub mod organisers;
 pub mod outbox;
 pub mod plan_slots;

@@ -74,6 +74,19 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<(Organiser, ApiKey), StorageError> {
     let tx = super::begin_write(db).await.context("cannot start a transaction")?;
+    let organiser = insert(&*tx, name, email, now).await?;
+    let key = insert_api_key(&*tx, organiser.id, "first key", now).await?;
+    tx.commit().await.context("cannot commit the new organiser")?;
+    Ok((organiser, key))
+}
+
+/// Inserts an organiser, without an API key, in the caller's transaction.
+pub async fn insert(
+    conn: &impl sea_orm::ConnectionTrait,
+    name: &str,
+    email: &EmailAddress,
+    now: DateTime<Utc>,
+) -> Result<Organiser, StorageError> {
     let id = Uuid::now_v7();
     let inserted = organisers::Entity::insert(organisers::ActiveModel {
         id: Set(id),
@@ -82,7 +95,7 @@ pub async fn create(
         created_at: Set(now),
         notifications: Set(Notifications::Each),
     })
-    .exec(&*tx)
+    .exec_without_returning(conn)
     .await;
     if let Err(err) = inserted {
         return Err(if super::is_unique_violation(&err) {
@@ -91,9 +104,20 @@ pub async fn create(
             anyhow::Error::new(err).context("cannot insert the organiser").into()
         });
     }
-    let key = insert_api_key(&*tx, id, "first key", now).await?;
-    tx.commit().await.context("cannot commit the new organiser")?;
-    Ok((Organiser { id, name: name.to_owned(), email: email.clone(), notifications: Notifications::Each }, key))
+    Ok(Organiser { id, name: name.to_owned(), email: email.clone(), notifications: Notifications::Each })
+}
+
+/// Whether any organiser exists (the instance has been set up).
+pub async fn any(conn: &impl sea_orm::ConnectionTrait) -> anyhow::Result<bool> {
+    Ok(organisers::Entity::find()
+        .select_only()
+        .column(organisers::Column::Id)
+        .limit(1)
+        .into_tuple::<Uuid>()
+        .one(conn)
+        .await
+        .context("cannot look for organisers")?
+        .is_some())
 }
 
 async fn insert_api_key(

@@ -193,3 +193,53 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     let summary = app.summary(&event_id).await;
     assert_eq!((summary["invited"].as_u64(), summary["came"].as_u64()), (Some(47), Some(3)), "{summary}");
 }
+
+/// The first run, in French, on a desktop and on a phone: `/` leads to the
+/// setup page, a wrong code is refused in words, the right one opens her
+/// dashboard.
+#[tokio::test]
+async fn the_first_organiser_sets_convive_up_in_a_browser_on_a_desktop_and_on_a_phone() {
+    for (width, height, mobile) in [(1280, 800, false), (360, 740, true)] {
+        let app = crate::helpers::spawn_fresh_app_with(reachable_at_its_links).await;
+        let shots = concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots");
+        std::fs::create_dir_all(shots).unwrap();
+        let result = browser(
+            "setup",
+            &json!({
+                "url": format!("{}/", app.address), "code": app.setup_code.as_deref().unwrap(),
+                "name": "Camille Rousseau", "email": "camille@example.org",
+                "screenshots": shots, "prefix": format!("{width}-"), "locale": "fr-FR",
+                "width": width, "height": height, "mobile": mobile,
+            }),
+        )
+        .await;
+        assert_eq!(result["setup_path"], "/setup", "{result}");
+        assert_eq!(result["wrong"]["status"], 422, "{result}");
+        let error = result["wrong"]["error"].as_str().unwrap_or_default();
+        assert!(error.contains("Ce code ne correspond pas"), "{result}");
+        assert_eq!(result["wrong"]["name_kept"], "Camille Rousseau", "{result}");
+        assert_eq!(result["landed_at"], "/dashboard", "{result}");
+        assert_eq!(result["status"], 200, "{result}");
+        assert!(result["text"].as_str().unwrap().contains("Mes événements"), "her dashboard: {result}");
+        assert_eq!(result["horizontal_overflow"], false, "the page fits {width} px: {result}");
+    }
+}
+
+/// The API reference renders with every request to another host refused,
+/// as on a machine without internet.
+#[tokio::test]
+async fn the_api_reference_renders_offline_in_a_browser() {
+    let app = crate::helpers::spawn_app_with(convive::clock::Clock::system(), reachable_at_its_links).await;
+    let result = browser(
+        "docs",
+        &json!({
+            "url": format!("{}/api/docs", app.address),
+            "width": 1280, "height": 900, "screenshot": screenshot("api-docs-1280"),
+        }),
+    )
+    .await;
+    assert_eq!(result["outside"], json!([]), "requests to other hosts: {result}");
+    assert!(result["operations"].as_u64().unwrap() > 20, "{result}");
+    let requests = result["requests"].as_array().unwrap();
+    assert!(requests.iter().any(|r| r.as_str().unwrap().ends_with("/api/openapi.json")), "{result}");
+}

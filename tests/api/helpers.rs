@@ -56,8 +56,12 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: convive::storage::Db,
-    /// The first organiser's API key, used by the helpers.
+    /// The first organiser's API key, used by the helpers (empty in a fresh
+    /// install, see `spawn_fresh_app`).
     pub api_key: String,
+    /// The setup code the app printed when it started, if it had no organiser
+    /// then (every app does: `spawn_app` creates its organiser afterwards).
+    pub setup_code: Option<String>,
     /// What the app was built with, for running its background work from
     /// the test (`run_due_work_at`, `dispatch_all_pending_emails`).
     settings: Arc<Settings>,
@@ -106,6 +110,17 @@ pub async fn spawn_app_with(clock: Clock, configure: impl FnOnce(&mut Settings))
 /// The app running only `parts` (see `ON_DEMAND`); the scheduler and the
 /// dispatcher, when they run, tick every second.
 pub async fn spawn_app_with_parts(clock: Clock, parts: Parts, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut test_app = start(clock, parts, configure).await;
+    test_app.api_key = test_app.create_organiser("Anne Organiser", "anne@example.org").await;
+    test_app
+}
+
+/// A fresh install: no organiser yet, as after a first `cargo run`.
+pub async fn spawn_fresh_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    start(Clock::system(), Parts::default(), configure).await
+}
+
+async fn start(clock: Clock, parts: Parts, configure: impl FnOnce(&mut Settings)) -> TestApp {
     init_tracing();
     let database = test_database().await;
     let mut settings = Settings::defaults().expect("defaults are valid");
@@ -121,20 +136,20 @@ pub async fn spawn_app_with_parts(clock: Clock, parts: Parts, configure: impl Fn
     let app = Application::build_with((*settings).clone(), clock.clone(), parts).await.expect("the application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
+    let setup_code = app.setup_code().map(str::to_owned);
     let link_key = convive::startup::link_key(&settings, &db).await.expect("the app's link key");
     tokio::spawn(app.run_until(std::future::pending()));
-    let mut test_app = TestApp {
+    TestApp {
         address,
         client: reqwest::Client::new(),
         db,
         api_key: String::new(),
+        setup_code,
         settings,
         clock,
         link_key,
         database,
-    };
-    test_app.api_key = test_app.create_organiser("Anne Organiser", "anne@example.org").await;
-    test_app
+    }
 }
 
 /// An app whose mail goes to `server` over SMTP.
@@ -405,7 +420,7 @@ impl TestApp {
     }
 }
 
-fn no_redirects() -> reqwest::Client {
+pub fn no_redirects() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 

@@ -21,4 +21,5 @@ mod pages;
 mod processes;
 mod registration;
 mod rules;
+mod setup;
 mod tenancy;

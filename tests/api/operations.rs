@@ -47,6 +47,64 @@ async fn the_openapi_document_describes_every_route_and_the_docs_page_is_served(
     assert!(page.text().await.unwrap().contains("<html"));
 }
 
+/// `/api/docs` works on a machine without internet: the page and every
+/// file it loads come from the server itself, and none of them names
+/// another host.
+#[tokio::test]
+async fn the_api_reference_is_served_whole_by_the_server_itself() {
+    let app = spawn_app().await;
+    let page = app.client.get(format!("{}/api/docs", app.address)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let base = page.url().clone();
+    let html = page.text().await.unwrap();
+    let references = attribute_values(&html, &["src", "href"]);
+    let extension =
+        |reference: &str| std::path::Path::new(reference).extension().map(std::ffi::OsStr::to_ascii_lowercase);
+    assert!(references.iter().any(|r| extension(r).is_some_and(|e| e == "js")), "the viewer is a script: {html}");
+    assert!(!html.contains("http://") && !html.contains("https://"), "another host is named: {html}");
+
+    let mut fetched = Vec::new();
+    for reference in &references {
+        assert!(!reference.starts_with("//") && !reference.contains("://"), "{reference} is not the server's");
+        let url = base.join(reference).unwrap();
+        assert_eq!(url.origin(), base.origin(), "{reference}");
+        let response = app.client.get(url.clone()).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let body = response.text().await.unwrap();
+        assert!(!body.is_empty(), "{url} is empty");
+        if extension(reference).is_some_and(|e| e == "css") {
+            // Images in the styles are inline (data:) or the server's own.
+            for image in body.split("url(").skip(1) {
+                let target = image.trim_start_matches(['"', '\'']);
+                assert!(target.starts_with("data:") || !target.contains("://"), "{url}: url({target:.60}");
+            }
+        }
+        fetched.push((reference.clone(), body));
+    }
+
+    // The script that starts the viewer points it at our own document.
+    let (_, initializer) = fetched.iter().find(|(r, _)| r.contains("initializer")).expect("a starting script");
+    assert!(initializer.contains("\"/api/openapi.json\""), "{initializer}");
+    assert!(!initializer.contains("http://") && !initializer.contains("https://"), "{initializer}");
+    assert!(initializer.contains("\"validatorUrl\": \"none\""), "no online validator badge: {initializer}");
+    let document = app.client.get(format!("{}/api/openapi.json", app.address)).send().await.unwrap();
+    assert_eq!(document.status(), StatusCode::OK);
+}
+
+/// The values of these attributes in an HTML page, in order.
+fn attribute_values(html: &str, names: &[&str]) -> Vec<String> {
+    let mut values = Vec::new();
+    for name in names {
+        for quote in ['"', '\''] {
+            let marker = format!(" {name}={quote}");
+            for part in html.split(&marker).skip(1) {
+                values.push(part.split(quote).next().unwrap().to_owned());
+            }
+        }
+    }
+    values
+}
+
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
     let app = spawn_app().await;

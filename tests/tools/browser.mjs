@@ -15,6 +15,16 @@
 //            prints {status, title, text, lang, horizontal_overflow, inner_width}.
 //   register {url, name, email}
 //            registers on a public event page; prints {status, text, url, redirects}.
+//   setup    {url, code, name, email, screenshots?: directory, prefix?: string}
+//            the first run: from the home page of a fresh install to the
+//            dashboard, through a wrong code first; prints {setup_path,
+//            wrong, landed_at, status, text, horizontal_overflow}.
+//   docs     {url}
+//            the API reference as a machine without internet shows it:
+//            requests to any other origin are refused and listed; prints
+//            {operations, title, requests, outside, horizontal_overflow}.
+//
+// `locale` (optional, e.g. "fr-FR") sets the browser's language.
 //
 // On success: one JSON object on stdout, exit 0. On any failure: the reason
 // on stderr, a full-page screenshot of where it stopped (path on stderr:
@@ -298,7 +308,79 @@ async function organiser(page, args) {
   };
 }
 
-const SCENARIOS = { answer, visit, register, organiser };
+/**
+ * The first run: `/` of a fresh install leads to the setup page; a wrong
+ * code is refused (the page says why), then the right one creates her
+ * account and lands on her dashboard. Screenshots: <prefix>setup,
+ * <prefix>setup-wrong-code, <prefix>setup-done.
+ */
+async function setup(page, args) {
+  for (const key of ["url", "code", "name", "email"]) requireString(args, key);
+  const shot = async (name) => {
+    if (args.screenshots) {
+      await page.screenshot({ path: join(args.screenshots, `${args.prefix ?? ""}${name}.png`), fullPage: true });
+    }
+  };
+  await open(page, args.url);
+  const setup_path = new URL(page.url()).pathname;
+  await shot("setup");
+
+  await fill(page, 'form#setup-form input[name="code"]', "ABCD-EFGH-JKMN");
+  await fill(page, 'form#setup-form input[name="name"]', args.name);
+  await fill(page, 'form#setup-form input[name="email"]', args.email);
+  const refused = await submit(page, "form#setup-form");
+  const wrong = {
+    status: refused.status(),
+    error: await textOf(page, "#code-error"),
+    name_kept: await valueOf(page, 'input[name="name"]'),
+  };
+  await shot("setup-wrong-code");
+
+  await fill(page, 'form#setup-form input[name="code"]', args.code);
+  const landed = await submit(page, "form#setup-form");
+  const state = await pageState(page);
+  await shot("setup-done");
+  return {
+    setup_path,
+    wrong,
+    landed_at: new URL(page.url()).pathname,
+    status: landed.status(),
+    text: await page.locator("body").innerText(),
+    horizontal_overflow: state.horizontal_overflow,
+  };
+}
+
+/**
+ * The API reference with no internet: every request to another origin is
+ * aborted and listed; waits until the viewer shows the operations.
+ */
+async function docs(page, args) {
+  requireString(args, "url");
+  const origin = new URL(args.url).origin;
+  const requests = [];
+  const outside = [];
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin) {
+      requests.push(url);
+      return route.continue();
+    }
+    outside.push(url);
+    return route.abort();
+  });
+  await open(page, args.url);
+  await page.locator(".opblock").first().waitFor();
+  const state = await pageState(page);
+  return {
+    operations: await page.locator(".opblock").count(),
+    title: state.title,
+    requests,
+    outside,
+    horizontal_overflow: state.horizontal_overflow,
+  };
+}
+
+const SCENARIOS = { answer, visit, register, organiser, setup, docs };
 
 // ---------------------------------------------------------------------------
 // Running one scenario
@@ -372,6 +454,7 @@ async function main() {
       viewport: { width: args.width, height: args.height },
       isMobile: Boolean(args.mobile),
       hasTouch: Boolean(args.mobile),
+      ...(args.locale ? { locale: args.locale } : {}),
     });
     page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);

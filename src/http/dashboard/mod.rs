@@ -14,6 +14,7 @@ pub mod keys;
 pub mod login;
 pub mod preview;
 pub mod results;
+pub mod setup;
 
 use axum::Router;
 use axum::extract::FromRequestParts;

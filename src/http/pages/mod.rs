@@ -134,6 +134,57 @@ pub fn check_same_site(headers: &HeaderMap) -> Result<(), PageError> {
     }
 }
 
+/// Whether the client would rather read HTML than JSON: a browser that
+/// navigates asks for `text/html` first; `curl` (`*/*`), scripts and the
+/// API's clients do not, and keep the JSON shape.
+pub fn prefers_html(headers: &HeaderMap) -> bool {
+    let accept = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+    let quality = |wanted: &[&str]| {
+        accept
+            .split(',')
+            .filter_map(|range| {
+                let mut parts = range.split(';');
+                let media = parts.next()?.trim().to_ascii_lowercase();
+                let q = parts
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                wanted.contains(&media.as_str()).then_some(q)
+            })
+            .fold(0.0_f32, f32::max)
+    };
+    let html = quality(&["text/html", "application/xhtml+xml"]);
+    html > 0.0 && html >= quality(&["application/json"])
+}
+
+/// Middleware: an error answered in the API's JSON shape (or with no body,
+/// as a timeout) becomes an error page, in her language, when a browser
+/// asked. Headers that tell what to do next (`Allow`, `Retry-After`,
+/// `WWW-Authenticate`) are kept.
+pub async fn html_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let wants_html = prefers_html(request.headers());
+    let language = browser_language(request.headers());
+    let response = next.run(request).await;
+    let status = response.status();
+    if !wants_html || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let json_or_empty = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|content_type| content_type.starts_with("application/json"));
+    if !json_or_empty {
+        return response;
+    }
+    let mut page = PageError::for_status(status).in_language(language).into_response();
+    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+        if let Some(value) = response.headers().get(&name) {
+            page.headers_mut().insert(name, value.clone());
+        }
+    }
+    page
+}
+
 /// What a page shows of an event.
 #[derive(Debug, Serialize)]
 pub struct PageEvent {
@@ -178,6 +229,21 @@ impl PageError {
         Self { status: StatusCode::TOO_MANY_REQUESTS, kind: "too_many", language: Language::En }
     }
 
+    /// The page a browser gets for a response of the API's with this status
+    /// (see [`html_errors`]): the status is kept, the words are the page's.
+    pub fn for_status(status: StatusCode) -> Self {
+        let kind = match status {
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => "not_found",
+            StatusCode::UNAUTHORIZED => "unauthorized",
+            StatusCode::FORBIDDEN => "forbidden",
+            StatusCode::GONE => "gone",
+            StatusCode::TOO_MANY_REQUESTS => "too_many",
+            status if status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT => "internal",
+            _ => "bad_request",
+        };
+        Self { status, kind, language: Language::En }
+    }
+
     #[must_use]
     pub fn in_language(mut self, language: Language) -> Self {
         self.language = language;
@@ -205,7 +271,7 @@ impl From<ApiError> for PageError {
 impl From<AppError> for PageError {
     fn from(err: AppError) -> Self {
         match err {
-            AppError::NotFound(_) => Self::not_found(),
+            AppError::NotFound(_) | AppError::SetupDone => Self::not_found(),
             AppError::AnswersClosed { .. }
             | AppError::EventCancelled
             | AppError::RegistrationClosed
@@ -239,6 +305,8 @@ struct ErrorPage {
     status: u16,
     heading: String,
     message: String,
+    /// Where to go instead, when there is somewhere: (path, label).
+    next: Option<(&'static str, String)>,
 }
 
 impl IntoResponse for PageError {
@@ -247,6 +315,8 @@ impl IntoResponse for PageError {
             status: self.status.as_u16(),
             heading: PAGES.word(self.language, &format!("error_{}_heading", self.kind)),
             message: PAGES.word(self.language, &format!("error_{}_message", self.kind)),
+            // An organiser who opened an API address in her browser wants the dashboard.
+            next: (self.kind == "unauthorized").then(|| ("/", PAGES.word(self.language, "error_unauthorized_next"))),
         };
         match PAGES.render("error.html", self.language, &page) {
             Ok(html) => (self.status, page_headers(), Html(html)).into_response(),
@@ -283,10 +353,29 @@ mod tests {
     }
 
     #[test]
+    fn browsers_get_html_and_api_clients_json() {
+        let wants = |accept: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, accept.parse().unwrap());
+            prefers_html(&headers)
+        };
+        assert!(wants("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), "Chromium");
+        assert!(wants("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"), "Firefox");
+        assert!(!wants("*/*"), "curl");
+        assert!(!wants("application/json"));
+        assert!(!wants("application/json, text/html;q=0.5"));
+        assert!(!wants("text/html;q=0"));
+        assert!(!prefers_html(&HeaderMap::new()), "no Accept at all");
+    }
+
+    #[test]
     fn every_error_page_renders_in_both_languages() {
         for language in [Language::Fr, Language::En] {
+            let statuses = [400, 401, 403, 404, 405, 408, 409, 410, 413, 415, 422, 429, 500, 503];
             for error in
                 [PageError::not_found(), PageError::forbidden(), PageError::gone(), PageError::too_many_requests()]
+                    .into_iter()
+                    .chain(statuses.map(|s| PageError::for_status(StatusCode::from_u16(s).unwrap())))
             {
                 let kind = error.kind;
                 let response = error.in_language(language).into_response();
