@@ -92,8 +92,17 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
         Channel::Guest => event.details.companions_allowed,
         _ => MAX_COMPANIONS_BY_ORGANISER as u32,
     };
-    let reply =
+    let mut reply =
         Reply::parse(input.answer, input.companions, &input.comment, companion_limit).map_err(AppError::Invalid)?;
+    // Her page keeps her comment in the box: sent back unchanged with
+    // another answer, it was written for the old one ("Avec plaisir, je
+    // viens" on a decline), so the change starts without it.
+    if let Some(before) = &guest.reply
+        && before.answer != reply.answer
+        && before.comment == reply.comment
+    {
+        reply.comment.clear();
+    }
     may_answer(channel, &event, now)?;
 
     let mut moves_seats =
@@ -222,7 +231,22 @@ pub(crate) async fn settle_seats(
         storage::answers::seat(&**work, guest.id, now).await?;
         if let Some(reply) = &guest.reply {
             seats_taken += reply.party_size();
-            storage::answers::log_change(&**work, event.id, guest.id, reply, false, Channel::WaitingList, now).await?;
+            let change =
+                storage::answers::log_change(&**work, event.id, guest.id, reply, false, Channel::WaitingList, now)
+                    .await?;
+            if event.status == EventStatus::Published {
+                let note = AnswerNote {
+                    guest_name: guest.name.clone(),
+                    guest_email: guest.email.to_string(),
+                    answer: reply.answer.as_str().to_owned(),
+                    previous_answer: None,
+                    companions: reply.companions,
+                    comment: String::new(),
+                    waitlisted: false,
+                    promoted: true,
+                };
+                queue_note(work, event, &note, change, now).await?;
+            }
         }
     }
     storage::answers::store_seats_taken(&**work, event, seats_taken).await?;
@@ -259,12 +283,6 @@ async fn note_for_organiser(
     if channel != Channel::Guest || !(changed_mind || new_comment) {
         return Ok(());
     }
-    let Some(organiser) = storage::organisers::find_many(&**work, [event.organiser_id]).await?.pop() else {
-        return Ok(());
-    };
-    if organiser.notifications != Notifications::Each {
-        return Ok(());
-    }
     let note = AnswerNote {
         guest_name: before.name.clone(),
         guest_email: before.email.to_string(),
@@ -273,8 +291,21 @@ async fn note_for_organiser(
         companions: reply.companions,
         comment: reply.comment.clone(),
         waitlisted,
+        promoted: false,
     };
-    let payload = serde_json::to_value(&note).map_err(anyhow::Error::from)?;
+    queue_note(work, event, &note, change, now).await
+}
+
+/// Queues a note to the organiser about one change, if she wants a note
+/// for each.
+async fn queue_note(work: &mut Work, event: &Event, note: &AnswerNote, change: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let Some(organiser) = storage::organisers::find_many(&**work, [event.organiser_id]).await?.pop() else {
+        return Ok(());
+    };
+    if organiser.notifications != Notifications::Each {
+        return Ok(());
+    }
+    let payload = serde_json::to_value(note).map_err(anyhow::Error::from)?;
     let queued = storage::outbox::enqueue_for_organiser(
         &**work,
         event,

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
+use super::answers::{AnswerInput, Answerer};
 use super::{App, AppError, Happening, OneTimeLink, Result};
+use crate::domain::answer::Answer;
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{Guest, NewGuest};
 use crate::domain::mail::OutboxSlot;
@@ -108,14 +110,28 @@ pub async fn confirm(app: &App, id: Uuid) -> Result<(Guest, InvitationToken)> {
         language: registration.language,
     };
     let added = super::guests::insert_guests(&mut work, &event, std::slice::from_ref(&person), app, now).await?;
-    let (guest, token) = if let Some(added) = added.into_iter().next().flatten() {
-        added
+    let (guest, token, newly_added) = if let Some((guest, token)) = added.into_iter().next().flatten() {
+        (guest, token, true)
     } else {
         let guest = storage::guests::find_by_address(&*work, event.id, &registration.email).await?;
         let token = InvitationToken::derive(&app.link_key, guest.id, &guest.token_salt);
-        (guest, token)
+        (guest, token, false)
     };
     work.happened(Happening::RegistrationConfirmed { event: event.id, guest: guest.id });
     work.commit(app).await?;
-    Ok((guest, token))
+    if !newly_added {
+        // Already a guest (invited, or confirmed twice): her answer is hers.
+        return Ok((guest, token));
+    }
+    // Registering is saying "I'm coming": recorded by the same rules as an
+    // answer from her page, so that a full event puts her on the waiting
+    // list. Should it fail, she is a guest who can still answer herself.
+    let coming = AnswerInput { answer: Answer::Yes, companions: 0, comment: String::new() };
+    match super::answers::answer(app, Answerer::Guest { token: token.as_str() }, &coming).await {
+        Ok(outcome) => Ok((outcome.guest, token)),
+        Err(err) => {
+            tracing::warn!(guest_id = %guest.id, error = %err, "a confirmed registration could not be recorded as a yes");
+            Ok((guest, token))
+        }
+    }
 }

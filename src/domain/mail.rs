@@ -172,6 +172,10 @@ pub struct AnswerNote {
     pub companions: u32,
     pub comment: String,
     pub waitlisted: bool,
+    /// Seated from the waiting list, not a change of her own. Absent from
+    /// notes queued before it existed.
+    #[serde(default)]
+    pub promoted: bool,
 }
 
 #[cfg(test)]

@@ -31,6 +31,17 @@ pub fn bounded(raw: &str, min: usize, max: usize, multiline: bool) -> Result<Str
     Ok(value.to_owned())
 }
 
+/// A French word that elides before a vowel sound, then the name: "d'Anne",
+/// "qu'Élodie", "de Bob". A silent h elides too ("d'Hélène"); a y does not.
+pub fn elided(word: &str, name: &str) -> String {
+    let first = folded(name.chars().next().map(String::from).as_deref().unwrap_or(""));
+    let elides = matches!(first.as_str(), "a" | "e" | "i" | "o" | "u" | "h");
+    match word.strip_suffix('e') {
+        Some(stem) if elides => format!("{stem}'{name}"),
+        _ => format!("{word} {name}"),
+    }
+}
+
 /// Lower case without accents, for searching: "zoe" finds "Zoé".
 pub fn folded(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -153,6 +164,17 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn french_words_elide_before_a_vowel_sound() {
+        assert_eq!(elided("de", "Anne"), "d'Anne");
+        assert_eq!(elided("que", "Élodie Martin"), "qu'Élodie Martin");
+        assert_eq!(elided("de", "Hélène"), "d'Hélène");
+        assert_eq!(elided("de", "Bob"), "de Bob");
+        assert_eq!(elided("de", "Yann"), "de Yann");
+        assert_eq!(elided("de", ""), "de ");
+        assert_eq!(folded("Zoé ÉLISE"), "zoe elise");
+    }
 
     #[test]
     fn bounded_text_is_trimmed_and_counted_in_characters() {

@@ -123,6 +123,13 @@ pub struct GuestMail {
     pub waitlist_position: Option<u32>,
     /// The organiser's own words opening this email, if she wrote any.
     pub words: Option<String>,
+    /// She came without an invitation: the footer says why she hears from
+    /// the organiser without claiming she was invited.
+    pub walk_in: bool,
+    /// When the event starts, seen from the moment the email is written, in
+    /// the event's zone: `today`, `tomorrow` or `later` (a reminder says
+    /// "aujourd'hui", "demain" or the date, whichever is true).
+    pub day: &'static str,
 }
 
 impl GuestMail {
@@ -147,7 +154,23 @@ impl GuestMail {
             }),
             waitlist_position,
             words: None,
+            walk_in: guest.walk_in,
+            day: "later",
         }
+    }
+
+    /// With the event's day as seen at `now`.
+    #[must_use]
+    pub fn written_at(mut self, now: DateTime<Utc>, event: &Event) -> Self {
+        let zone = &event.details.schedule.time_zone;
+        let today = now.with_timezone(zone).date_naive();
+        let starts = event.details.schedule.starts_at.with_timezone(zone).date_naive();
+        self.day = match (starts - today).num_days() {
+            0 => "today",
+            1 => "tomorrow",
+            _ => "later",
+        };
+        self
     }
 
     /// With the organiser's words for this kind of email.

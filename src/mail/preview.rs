@@ -38,6 +38,10 @@ pub fn render(
         walk_in: false,
     };
     let organiser = PersonContext { name: organiser.name.clone(), email: organiser.email.to_string() };
-    let context = GuestMail::new(event, &guest, organiser, links, None).with_words_for(kind, event);
+    // Written when the plan would send it: a reminder says "demain" the day before.
+    let reminder = event.details.plan.reminder.map_or(chrono::Duration::days(1), crate::domain::plan::Offset::duration);
+    let context = GuestMail::new(event, &guest, organiser, links, None)
+        .with_words_for(kind, event)
+        .written_at(event.details.schedule.starts_at - reminder, event);
     templates.render(kind, language, &context)
 }

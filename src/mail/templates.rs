@@ -33,6 +33,7 @@ impl Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         minijinja_embed::load_templates!(&mut env);
+        env.add_filter("elided", |name: String, word: String| crate::domain::text::elided(&word, &name));
         Self { env }
     }
 
@@ -95,6 +96,8 @@ mod tests {
             "reply": Some(reply),
             "waitlist_position": position,
             "words": "Chers amis <b>&</b> voisins,\nà jeudi !",
+            "walk_in": false,
+            "day": "tomorrow",
         })
     }
 
@@ -120,6 +123,7 @@ mod tests {
                             companions: 0,
                             comment: "Désolé <3".into(),
                             waitlisted: false,
+                            promoted: false,
                         }),
                         changes: Some(vec![DigestChange {
                             guest_name: "<i>Ben</i>".into(),

@@ -278,3 +278,27 @@ async fn setting_a_capacity_on_an_unlimited_event_counts_the_guests_already_comi
     let bob_reply = app.answer(&bob, json!({ "answer": "yes", "companions": 1 })).await.expect(StatusCode::OK);
     assert_eq!(bob_reply["waitlist_position"], 1, "Anne's two seats count once a capacity is set");
 }
+
+/// Her earlier comment was written for her earlier answer: a change of
+/// answer starts without it, on the page from an email button and in what
+/// is recorded when the page sends it back unchanged.
+#[tokio::test]
+async fn a_change_of_answer_starts_from_an_empty_comment() {
+    let app = spawn_app().await;
+    let event_id = app.create_published_event(json!({})).await;
+    let (_, token) = app.invite(&event_id, "anne@example.org").await;
+    app.answer(&token, json!({ "answer": "yes", "comment": "Avec plaisir, je viens" })).await.expect(StatusCode::OK);
+
+    let same = app.page(&format!("/i/{token}")).await;
+    assert!(same.html.contains(">Avec plaisir, je viens</textarea>"), "{}", same.html);
+    let declining = app.page(&format!("/i/{token}?answer=no")).await;
+    assert!(declining.html.contains("rows=\"4\"></textarea>"), "{}", declining.html);
+
+    let sent_back = json!({ "answer": "no", "comment": "Avec plaisir, je viens" });
+    app.answer(&token, sent_back).await.expect(StatusCode::OK);
+    let anne = app.guest(&event_id, "anne@example.org").await;
+    assert_eq!((anne["reply"]["answer"].as_str(), anne["reply"]["comment"].as_str()), (Some("no"), Some("")));
+    // A new comment with the new answer is hers.
+    app.answer(&token, json!({ "answer": "maybe", "comment": "Peut-être en retard" })).await.expect(StatusCode::OK);
+    assert_eq!(app.guest(&event_id, "anne@example.org").await["reply"]["comment"], "Peut-être en retard");
+}

@@ -173,4 +173,8 @@ async fn the_follow_up_goes_by_check_in_once_anyone_was_checked_in() {
     assert_eq!(got, expected, "{} messages", messages.len());
     let thanks = messages.iter().find(|m| m.recipient() == "walkin@example.org").unwrap();
     assert!(thanks.text().contains("https://photos.example.org/album"));
+    // She came without an invitation, and the email does not claim one.
+    assert!(thanks.text().contains("parce que vous avez participé à") && !thanks.text().contains("vous invite"));
+    let invited = messages.iter().find(|m| m.recipient() == "came@example.org" && m.kind() == "thank_you").unwrap();
+    assert!(invited.text().contains("vous invite"), "{}", invited.text());
 }

@@ -442,3 +442,45 @@ async fn text_that_looks_like_an_encoded_word_reaches_the_headers_as_text() {
     // And the SMTP envelope still went to her alone.
     assert_eq!(invitation.rcpt_tos, ["jane@example.org"]);
 }
+
+/// The reminder says "aujourd'hui", "demain" or the date, whichever is true
+/// in the event's zone when it is written; the organiser's words for it
+/// open it.
+#[tokio::test]
+async fn a_reminder_says_which_day_it_really_is() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
+    let start = chrono::DateTime::parse_from_rfc3339("2030-06-12T10:00:00+02:00").unwrap().to_utc();
+    for (reminder, email) in
+        [("PT3H", "same-day@example.org"), ("P1D", "day-before@example.org"), ("P3D", "days@example.org")]
+    {
+        let event_id = app
+            .create_published_event(json!({
+                "starts_at": "2030-06-12T10:00", "ends_at": "2030-06-12T11:00", "time_zone": "Europe/Paris",
+                "rsvp_deadline": null,
+                "plan": { "nudges": [], "answers_close": "PT1H", "reminder": reminder, "follow_up": null },
+                "words": { "reminder": "Pensez au badge !" },
+            }))
+            .await;
+        let (_, token) = app.invite(&event_id, email).await;
+        app.answer(&token, json!({ "answer": "yes" })).await.expect(StatusCode::OK);
+    }
+    app.run_due_work_at(start - chrono::Duration::days(4)).await;
+    for at in [start - chrono::Duration::days(3), start - chrono::Duration::days(1), start - chrono::Duration::hours(3)]
+    {
+        app.run_due_work_at(at + chrono::Duration::minutes(1)).await;
+    }
+    let reminders: Vec<_> = server.messages().into_iter().filter(|m| m.kind() == "reminder").collect();
+    assert_eq!(reminders.len(), 3);
+    let subject = |email: &str| reminders.iter().find(|m| m.recipient() == email).expect(email).subject();
+    assert!(subject("same-day@example.org").contains("aujourd'hui à 10:00"), "{}", subject("same-day@example.org"));
+    assert!(subject("day-before@example.org").contains("demain à 10:00"));
+    assert!(
+        subject("days@example.org").contains("le mercredi 12 juin 2030 à 10:00"),
+        "{}",
+        subject("days@example.org")
+    );
+    for reminder in &reminders {
+        assert!(reminder.text().contains("Pensez au badge !"), "her words open it: {}", reminder.text());
+    }
+}

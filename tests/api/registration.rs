@@ -65,6 +65,8 @@ async fn a_registration_counts_only_once_confirmed_and_the_link_works_once() {
     assert_eq!(guests.len(), 1);
     assert_eq!(guests[0]["email"], "zoe@example.org");
     assert_eq!(guests[0]["name"], "Zoé <i>Martin</i>");
+    assert_eq!(guests[0]["reply"]["answer"], "yes", "registering is saying she comes");
+    assert_eq!(app.summary(&event_id).await["yes"], 1);
     // As any guest added to a published event, she gets her invitation.
     let messages = server.wait_for(2, WAIT).await;
     assert!(messages.iter().any(|m| m.kind() == "invitation" && m.recipient() == "zoe@example.org"));
@@ -74,6 +76,27 @@ async fn a_registration_counts_only_once_confirmed_and_the_link_works_once() {
     assert_eq!(again.status, StatusCode::GONE, "{}", again.html);
     assert_eq!(app.page(&confirm).await.status, StatusCode::GONE);
     assert_eq!(app.guests(&event_id).await.len(), 1);
+}
+
+/// A full event takes a registration on its waiting list, and her page says so.
+#[tokio::test]
+async fn a_registration_to_a_full_event_waits_for_a_seat() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event_id =
+        app.create_published_event(json!({ "open_registration": true, "language": "en", "capacity": 1 })).await;
+    let (_, token) = app.invite(&event_id, "anne@example.org").await;
+    app.answer(&token, json!({ "answer": "yes" })).await.expect(StatusCode::OK);
+
+    register(&app, &event_id, "Zoé", "zoe@example.org").await;
+    let confirm = confirmation_path(&server, 2, "zoe@example.org").await;
+    let page = app.page(&confirm).await;
+    let confirmed = app.submit(&confirm, &[("csrf", &page.csrf())]).await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.html);
+    let zoe = app.guest(&event_id, "zoe@example.org").await;
+    assert_eq!((zoe["reply"]["answer"].as_str(), zoe["waitlist_position"].as_u64()), (Some("yes"), Some(1)), "{zoe}");
+    let her_page = app.page(confirmed.headers["location"].to_str().unwrap()).await;
+    assert!(her_page.html.to_lowercase().contains("waiting list"), "{}", her_page.html);
 }
 
 #[tokio::test]

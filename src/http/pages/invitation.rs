@@ -100,9 +100,12 @@ fn page(
     let language = language_of(&guest, event);
     let closed = event.guest_may_answer(state.clock.now()).err();
     let feed = state.links().guest_feed(&guest_feed_token(&state.link_key, guest.id));
+    // From an email button for another answer than hers, the form starts
+    // afresh: her old comment was written for her old answer.
+    let same_answer = guest.reply.as_ref().is_some_and(|r| shown.selected.is_none_or(|s| s == r.answer));
     let form = shown.form.unwrap_or_else(|| FormValues {
         companions: guest.reply.as_ref().map_or(0, |r| r.companions).to_string(),
-        comment: guest.reply.as_ref().map(|r| r.comment.clone()).unwrap_or_default(),
+        comment: guest.reply.as_ref().filter(|_| same_answer).map(|r| r.comment.clone()).unwrap_or_default(),
     });
     InvitationPage {
         event: PageEvent::new(event, language),
