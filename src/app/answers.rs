@@ -54,6 +54,12 @@ pub async fn invitation(app: &App, token: &str) -> Result<(Guest, Event)> {
     Ok(storage::guests::find_by_token(&*app.db, &hash).await?)
 }
 
+/// The name of the organiser who invites to `event`, as her guests see it.
+pub async fn host_name(app: &App, event: &Event) -> Result<String> {
+    let organiser = storage::organisers::find_many(&*app.db, [event.organiser_id]).await?.pop();
+    Ok(organiser.map(|o| o.name).unwrap_or_default())
+}
+
 /// Her 1-based place on the waiting list, if she is on it.
 pub async fn waitlist_position(app: &App, guest: &Guest) -> Result<Option<u32>> {
     Ok(storage::guests::waitlist_position(&*app.db, guest).await?)

@@ -62,6 +62,15 @@ impl Composer {
         &self.sender
     }
 
+    /// The sender's address under the organiser's name, as guests know her:
+    /// "Camille Rousseau via Convive". Replies go to her (Reply-To).
+    fn on_behalf_of(&self, organiser: &Organiser) -> Mailbox {
+        let service = self.sender.name.as_deref().unwrap_or("Convive");
+        let name = organiser.name.trim();
+        let name = if name.is_empty() { service.to_owned() } else { format!("{name} via {service}") };
+        Mailbox::new(Some(name), self.sender.email.clone())
+    }
+
     /// A guest's email of this kind (invitation, nudge, reminder, update…),
     /// with her links, an unsubscribe header and, for the kinds that carry
     /// one, the event as a calendar object with her ATTENDEE line.
@@ -95,7 +104,7 @@ impl Composer {
             (method, text)
         });
         let envelope = Envelope {
-            from: self.sender.clone(),
+            from: self.on_behalf_of(organiser),
             to: mailbox(&guest.name, guest.email.as_str())?,
             reply_to: Some(mailbox(&organiser.name, organiser.email.as_str())?),
             message_id,
@@ -156,7 +165,7 @@ impl Composer {
         };
         let rendered = self.templates.render(MailKind::RegistrationConfirm, language, &context)?;
         let envelope = Envelope {
-            from: self.sender.clone(),
+            from: self.on_behalf_of(organiser),
             to: mailbox(&registration.name, registration.email.as_str())?,
             reply_to: Some(mailbox(&organiser.name, organiser.email.as_str())?),
             message_id,

@@ -34,7 +34,8 @@ pub struct Envelope {
 /// Only on a malformed header value, which validated inputs never produce.
 pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method, &str)>) -> anyhow::Result<Message> {
     let mut builder = Message::builder()
-        .from(envelope.from.clone())
+        // The From name carries the organiser's name ("Anne via Convive").
+        .raw_header(mailbox_header("From", &envelope.from)?)
         .raw_header(mailbox_header("To", &envelope.to)?)
         .raw_header(text_header("Subject", &rendered.subject)?)
         .message_id(Some(envelope.message_id.clone()))

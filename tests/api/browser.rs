@@ -88,11 +88,16 @@ async fn a_guest_answers_from_her_email_in_a_browser_on_a_desktop_and_on_a_phone
                 "url": yes_link, "answer": "yes", "companions": 1, "comment": "J'apporte des croissants 🥐",
                 "width": width, "height": height, "mobile": mobile,
                 "screenshot": screenshot(&format!("invitation-{width}")),
+                "first_screen": screenshot(&format!("invitation-{width}-first-screen")),
             }),
         )
         .await;
         let before = &result["before"];
         assert_eq!(before["checked"], "yes", "the emailed answer is ticked: {result}");
+        // Her answer, ticked, and its button on the first screen, with who invites her.
+        let bottom = before["confirm_bottom"].as_f64().expect("the confirm button");
+        assert!(bottom <= f64::from(height), "the confirm button ends at {bottom} px of {height}: {result}");
+        assert!(before["host"].as_str().unwrap_or_default().contains("Anne Organiser"), "{result}");
         assert_eq!(before["horizontal_overflow"], false, "the page fits {width} px: {result}");
         let after = &result["after"];
         assert_eq!(after["status"], 200, "{result}");

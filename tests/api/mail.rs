@@ -377,9 +377,10 @@ async fn the_organisers_own_words_open_the_email_they_were_written_for() {
 
     let messages = server.wait_for(1, WAIT).await;
     let text = messages[0].text().replace("\r\n", "\n");
-    let greeting = text.find("Hello").expect("a greeting");
-    let words = text.find("Dear friends <b>&</b> neighbours,\nsee you Thursday!").expect("her words, as typed");
-    assert!(greeting < words && words < text.find("invites you").unwrap(), "her words open the message:\n{text}");
+    // Her words open it in place of the greeting: no "Hello jane" before "Dear friends".
+    assert!(text.starts_with("Dear friends <b>&</b> neighbours,\nsee you Thursday!"), "her words, as typed:\n{text}");
+    assert!(!text.contains("Hello"), "{text}");
+    assert!(text.find("Dear friends").unwrap() < text.find("invites you").unwrap());
     assert!(!text.contains("Still thinking?"), "the nudge's words stay in the nudge");
     let html = messages[0].html();
     assert!(html.contains("Dear friends &lt;b&gt;&amp;&lt;&#x2f;b&gt; neighbours"), "{html}");
@@ -423,6 +424,9 @@ async fn text_that_looks_like_an_encoded_word_reaches_the_headers_as_text() {
     assert!(invitation.subject().starts_with(&expected_subject), "{}", invitation.subject());
     assert_eq!(invitation.mailbox("To"), (guest_name.to_owned(), "jane@example.org".to_owned()));
     assert_eq!(invitation.mailbox("Reply-To"), (organiser_name.to_owned(), "anne.b@example.org".to_owned()));
+    // From: her name, via the service's address.
+    let from = invitation.mailbox("From");
+    assert_eq!(from.0, format!("{organiser_name} via Convive"));
 
     // So do both of Python's decoders.
     let python = decode_headers(&invitation.raw);
@@ -435,7 +439,8 @@ async fn text_that_looks_like_an_encoded_word_reaches_the_headers_as_text() {
         python["policy_default"]["reply_to"],
         json!({ "name": organiser_name, "address": "anne.b@example.org" })
     );
-    for header in ["to_text", "reply_to_text"] {
+    assert_eq!(python["policy_default"]["from"]["name"], json!(format!("{organiser_name} via Convive")));
+    for header in ["from_text", "to_text", "reply_to_text"] {
         let text = python["email_header"][header].as_str().unwrap();
         assert!(!text.contains("Bcc:"), "{header}: {text}");
     }

@@ -316,14 +316,16 @@ async fn the_server_prints_a_setup_code_only_while_there_is_no_organiser() {
     let done = post_setup(&base, &code).await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     assert_eq!(done.headers()["location"], "/dashboard");
-    assert!(stop_with_sigterm(&mut first).await.success());
+    let stopped = stop_with_sigterm(&mut first).await;
+    assert!(stopped.success(), "{stopped:?}");
 
     // Started again with an organiser: no code, and `/` signs in.
     let (log, mut second) = until_listening(serve(&database.url, port)).await;
     assert!(!log.contains("setup code") && !log.contains("?code="), "no setup code once an organiser exists:\n{log}");
     let home = client.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(home.headers()["location"], "/login");
-    assert!(stop_with_sigterm(&mut second).await.success());
+    let stopped = stop_with_sigterm(&mut second).await;
+    assert!(stopped.success(), "{stopped:?}");
 }
 
 #[tokio::test]
@@ -406,6 +408,8 @@ async fn the_code_any_process_printed_works_on_every_process_of_one_database() {
             .unwrap();
         assert!(refused.status().is_client_error(), "{port}: {}", refused.status());
     }
-    assert!(stop_with_sigterm(&mut first).await.success());
-    assert!(stop_with_sigterm(&mut second).await.success());
+    let stopped = stop_with_sigterm(&mut first).await;
+    assert!(stopped.success(), "{stopped:?}");
+    let stopped = stop_with_sigterm(&mut second).await;
+    assert!(stopped.success(), "{stopped:?}");
 }

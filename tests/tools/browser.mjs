@@ -161,6 +161,12 @@ async function answer(page, args) {
 
   await open(page, args.url);
   const before = await pageState(page);
+  // Where the confirm button ends on the first screen, before any scroll:
+  // from an email button on a phone it must be visible at once.
+  const button = await page.locator("form#answer-form button[type=submit]").first().boundingBox();
+  before.confirm_bottom = button ? Math.ceil(button.y + button.height) : null;
+  before.host = await textOf(page, "#host");
+  if (args.first_screen) await page.screenshot({ path: args.first_screen, fullPage: false });
 
   // The label, as a person clicks it (its text is translated, its `for` is not).
   const label = page.locator(`label[for="answer-${args.answer}"]`);
@@ -168,6 +174,11 @@ async function answer(page, args) {
   await label.first().click();
   if (!(await page.locator(`#answer-${args.answer}`).isChecked())) {
     throw new ScenarioError(`clicking label[for="answer-${args.answer}"] did not check #answer-${args.answer}`);
+  }
+  // From an email button, companions and comment wait behind "add…".
+  const more = page.locator("details#more-answer");
+  if ((args.companions != null || args.comment != null) && (await more.count()) > 0) {
+    await more.locator("summary").click();
   }
   if (args.companions != null) await fill(page, 'input[name="companions"]', args.companions);
   if (args.comment != null) await fill(page, 'textarea[name="comment"]', args.comment);

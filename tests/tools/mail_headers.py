@@ -7,9 +7,9 @@ tests check what a mail client would display rather than the encoded text:
 - "policy_default": `email` with `policy.default`, the modern parser, which
   decodes encoded-words leniently (also inside quoted display names).
 
-Each gives "subject", and for "to" and "reply_to" the display name and the
-address (the legacy decoder gives the whole decoded header as "to_text" and
-"reply_to_text" instead).
+Each gives "subject", and for "from", "to" and "reply_to" the display name
+and the address (the legacy decoder gives the whole decoded header as
+"from_text", "to_text" and "reply_to_text" instead).
 """
 
 import email
@@ -42,11 +42,13 @@ def main():
                 "email_header": {
                     "subject": legacy(compat["Subject"]),
                     "to_text": legacy(compat["To"]),
+                    "from_text": legacy(compat["From"]),
                     "reply_to_text": legacy(compat["Reply-To"]) if compat["Reply-To"] else None,
                 },
                 "policy_default": {
                     "subject": str(modern["Subject"]),
                     "to": address("To"),
+                    "from": address("From"),
                     "reply_to": address("Reply-To"),
                 },
             }

@@ -63,6 +63,8 @@ struct ReplyValues {
 struct InvitationPage {
     event: PageEvent,
     guest_name: String,
+    /// Who invites her: the organiser's name.
+    host: String,
     reply: Option<ReplyValues>,
     selected: Option<&'static str>,
     waitlist_position: Option<u32>,
@@ -78,6 +80,7 @@ struct InvitationPage {
 
 /// What a page needs besides the guest and her event.
 struct Shown {
+    host: String,
     selected: Option<Answer>,
     saved: bool,
     error: Option<String>,
@@ -110,6 +113,7 @@ fn page(
     InvitationPage {
         event: PageEvent::new(event, language),
         guest_name: guest.name,
+        host: shown.host,
         selected: shown.selected.or(guest.reply.as_ref().map(|r| r.answer)).map(Answer::as_str),
         reply: guest.reply.map(|r| ReplyValues {
             answer: r.answer.as_str(),
@@ -137,14 +141,15 @@ fn page(
     }
 }
 
-async fn find(state: &AppState, token: &str, headers: &HeaderMap) -> Result<(String, Guest, Event), PageError> {
+/// The token's hash, the guest, her event and its organiser's name.
+async fn find(state: &AppState, token: &str, headers: &HeaderMap) -> Result<(String, Guest, Event, String), PageError> {
     let not_found = || PageError::not_found().in_language(super::browser_language(headers));
     // The hash signs the form; the token itself never goes into a page.
     let hash = InvitationToken::hash_of_presented(token).ok_or_else(not_found)?;
-    let (guest, event) = app::answers::invitation(state, token)
-        .await
-        .map_err(|err| PageError::from(err).in_language(super::browser_language(headers)))?;
-    Ok((hash, guest, event))
+    let failed = |err| PageError::from(err).in_language(super::browser_language(headers));
+    let (guest, event) = app::answers::invitation(state, token).await.map_err(failed)?;
+    let host = app::answers::host_name(state, &event).await.map_err(failed)?;
+    Ok((hash, guest, event, host))
 }
 
 /// Her page. Changes nothing, whatever the query says.
@@ -154,7 +159,7 @@ async fn show(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let (hash, guest, event) = find(&state, &token, &headers).await?;
+    let (hash, guest, event, host) = find(&state, &token, &headers).await?;
     let mut selected = None;
     let mut saved = false;
     for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
@@ -168,7 +173,7 @@ async fn show(
     let position =
         app::answers::waitlist_position(&state, &guest).await.map_err(|e| PageError::from(e).in_language(language))?;
     let context =
-        page(&state, &token, &hash, guest, &event, position, Shown { selected, saved, error: None, form: None });
+        page(&state, &token, &hash, guest, &event, position, Shown { host, selected, saved, error: None, form: None });
     Ok(render("invitation.html", language, StatusCode::OK, &context))
 }
 
@@ -180,7 +185,7 @@ async fn answer(
     headers: HeaderMap,
     form: Result<Form<AnswerForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, PageError> {
-    let (hash, guest, event) = find(&state, &token, &headers).await?;
+    let (hash, guest, event, host) = find(&state, &token, &headers).await?;
     let language = language_of(&guest, &event);
     check_same_site(&headers).map_err(|e| e.in_language(language))?;
     let Ok(Form(form)) = form else { return Err(PageError::bad_request().in_language(language)) };
@@ -198,7 +203,7 @@ async fn answer(
             guest,
             &event,
             position,
-            Shown { selected, saved: false, error: Some(message), form: Some(values) },
+            Shown { host: host.clone(), selected, saved: false, error: Some(message), form: Some(values) },
         );
         Ok(render("invitation.html", language, status, &context))
     };
