@@ -71,7 +71,8 @@ status=0
     ${CONVIVE_CONTRACT_ARGS:-}) || status=$?
 echo "schemathesis: exit $status after $((SECONDS - started)) s" >&2
 if [ "$status" -ne 0 ]; then
-    echo "--- server log (warnings and errors)" >&2
+    echo "--- server log: panics, then the last lines" >&2
+    grep -A3 "panicked" "$scratch/server.log" | head -n 40 >&2 || true
     tail -n 50 "$scratch/server.log" >&2
 fi
 exit "$status"

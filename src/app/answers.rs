@@ -146,11 +146,18 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
     may_answer(channel, &event, now)?;
     guest = storage::guests::find_in_event(&*work, event.id, guest.id).await?;
     let held_before = if guest.is_seated() { party_of(&guest) } else { 0 };
+    // The counter is kept only while there is a capacity; without one it
+    // may lag (and is not used). With one it should never be below her own
+    // seats: should it be, count again rather than go wrong.
+    if event.details.capacity.is_some() && event.seats_taken < held_before {
+        tracing::warn!(event = %event.id, counter = event.seats_taken, "the seat counter lagged; counting again");
+        event.seats_taken = storage::guests::recount_seats(&*work, event.id).await?;
+    }
 
     let placement = if reply.answer == Answer::Yes {
         let context = SeatContext {
             capacity: event.details.capacity,
-            taken_by_others: event.seats_taken - held_before,
+            taken_by_others: event.seats_taken.saturating_sub(held_before),
             currently_seated: guest.is_seated(),
             someone_waiting_ahead: storage::answers::someone_waiting_ahead(&*work, &guest).await?,
         };
@@ -180,7 +187,7 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
     // The counter is kept while there is a capacity (and recounted when one is set).
     if event.details.capacity.is_some() {
         let held_after = if updated.is_seated() { reply.party_size() } else { 0 };
-        let seats_taken = event.seats_taken - held_before + held_after;
+        let seats_taken = event.seats_taken.saturating_sub(held_before) + held_after;
         // Only freed seats, or a place freed at the head of the queue, can
         // let someone in from the waiting list.
         if held_after < held_before || (guest.is_waiting() && !updated.is_waiting()) {

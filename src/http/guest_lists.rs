@@ -16,7 +16,6 @@ use super::extract::{AuthenticatedOrganiser, Json, Path, Query, RawBody};
 use crate::app;
 use crate::app::guest_lists::ListSource;
 use crate::domain::event::{Event, Language};
-use crate::domain::guest::GuestLanguage;
 use crate::domain::guest_list::{self, CsvStyle, ExportRow, ImportReport};
 use crate::error::{ApiError, ErrorBody, Result};
 
@@ -92,7 +91,7 @@ async fn import_guests(
 pub struct ExportQuery {
     /// `fr`: `;`-separated, French headings and values, as French Excel
     /// opens it; `en` (the default): commas.
-    #[param(value_type = Option<GuestLanguage>)]
+    #[param(value_type = Option<Language>)]
     language: Option<String>,
 }
 

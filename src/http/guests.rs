@@ -2,8 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{
     AdditionalProperties, AllOfBuilder, AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
@@ -195,9 +193,17 @@ async fn add_guests(
 pub struct GuestList {
     guests: Vec<GuestView>,
     /// Pass as `after` for the next page; `null` on the last.
-    #[schema(example = "MTc4MDAwMDAwMDAwMDAwMDAwMC4wMTkzZjJhNC03YjFjLTc0YjQtOTljOC0yYjU5NWRiNzFmNmE")]
+    #[schema(
+        pattern = r"^[0-8]?[0-9]{1,18}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        example = "1796891400000000000.0193f2a4-7b1c-74b4-99c8-2b595db71f6a"
+    )]
     next: Option<String>,
 }
+
+/// Where a page ends: the last guest's invitation time (nanoseconds since
+/// 1970) and id. Any such position is a place in the order they were
+/// invited, so any value of this form is a valid `after`.
+const CURSOR_PATTERN: &str = r"^[0-8]?[0-9]{1,18}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -207,23 +213,28 @@ pub struct GuestPageQuery {
     limit: Option<u64>,
     /// The `next` of the previous page; without it, the list starts at the
     /// first guest invited.
-    #[param(max_length = 200)]
+    #[param(pattern = r"^[0-8]?[0-9]{1,18}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     after: Option<String>,
 }
 
-/// `next` and `after`: where a page ended, opaque to clients, so that the
-/// order can change without breaking them.
 fn cursor(position: ListPosition) -> String {
-    let nanos = position.created_at.timestamp_nanos_opt().unwrap_or_default();
-    URL_SAFE_NO_PAD.encode(format!("{nanos}.{}", position.id))
+    let nanos = position.created_at.timestamp_nanos_opt().unwrap_or_default().max(0);
+    format!("{nanos}.{}", position.id.hyphenated())
 }
 
 fn position(cursor: &str) -> Result<ListPosition> {
-    let refused = || ApiError::field("after", "is not the `next` of a page of this list");
-    let text =
-        URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|bytes| String::from_utf8(bytes).ok()).ok_or_else(refused)?;
-    let (nanos, id) = text.split_once('.').ok_or_else(refused)?;
-    let created_at = nanos.parse::<i64>().map(chrono::DateTime::from_timestamp_nanos).map_err(|_| refused())?;
+    let refused = || ApiError::field("after", format!("must be the `next` of a page (of the form {CURSOR_PATTERN})"));
+    let (nanos, id) = cursor.split_once('.').ok_or_else(refused)?;
+    // Up to 19 digits, the first below 9: always within an i64.
+    let well_formed = (1..=19).contains(&nanos.len())
+        && nanos.bytes().all(|b| b.is_ascii_digit())
+        && (nanos.len() < 19 || nanos.as_bytes()[0] <= b'8')
+        && id.len() == 36
+        && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || b == b'-');
+    if !well_formed {
+        return Err(refused());
+    }
+    let created_at = chrono::DateTime::from_timestamp_nanos(nanos.parse::<i64>().map_err(|_| refused())?);
     let id = id.parse::<Uuid>().map_err(|_| refused())?;
     Ok(ListPosition { created_at, id })
 }

@@ -302,3 +302,25 @@ async fn a_change_of_answer_starts_from_an_empty_comment() {
     app.answer(&token, json!({ "answer": "maybe", "comment": "Peut-être en retard" })).await.expect(StatusCode::OK);
     assert_eq!(app.guest(&event_id, "anne@example.org").await["reply"]["comment"], "Peut-être en retard");
 }
+
+/// Without a capacity the seat counter is not kept: a "yes" changing her
+/// mind on such an event, or after a capacity came and went, never trips on it.
+#[tokio::test]
+async fn changes_of_mind_on_an_event_without_capacity_never_trip_on_the_seat_counter() {
+    let app = spawn_app().await;
+    let event_id = app.create_published_event(json!({ "capacity": null, "companions_allowed": 5 })).await;
+    let (guest_id, token) = app.invite(&event_id, "anne@example.org").await;
+    app.answer(&token, json!({ "answer": "yes", "companions": 3 })).await.expect(StatusCode::OK);
+    app.answer(&token, json!({ "answer": "yes", "companions": 1 })).await.expect(StatusCode::OK);
+    app.answer(&token, json!({ "answer": "maybe" })).await.expect(StatusCode::OK);
+    app.answer(&token, json!({ "answer": "yes", "companions": 2 })).await.expect(StatusCode::OK);
+    // A capacity set, then taken away, then her answer changes again.
+    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "capacity": 10 })).await.expect(StatusCode::OK);
+    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "capacity": null })).await.expect(StatusCode::OK);
+    let path = format!("/api/v1/events/{event_id}/guests/{guest_id}/answer");
+    app.put(&path, json!({ "answer": "yes", "companions": 37 })).await.expect(StatusCode::OK);
+    app.put(&path, json!({ "answer": "no" })).await.expect(StatusCode::OK);
+    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "capacity": 2 })).await.expect(StatusCode::OK);
+    app.answer(&token, json!({ "answer": "yes", "companions": 1 })).await.expect(StatusCode::OK);
+    assert_eq!(app.summary(&event_id).await["seats_left"], 0);
+}
