@@ -84,6 +84,9 @@ fn may_answer(channel: Channel, event: &Event, now: DateTime<Utc>) -> Result<()>
         event
             .guest_may_answer(now)
             .map_err(|closed| AppError::AnswersClosed { closed, time_zone: event.details.schedule.time_zone })?;
+    } else if event.status == EventStatus::Cancelled {
+        // A cancelled event is read-only, for the organiser too.
+        return Err(AppError::EventCancelled);
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{App, AppError, Happening, Result};
 use crate::domain::FieldErrors;
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
-use crate::domain::event::Event;
+use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{Guest, ListPosition, NewGuest};
 use crate::domain::text::folded;
 use crate::storage::check_in::Arrival;
@@ -177,6 +177,10 @@ pub async fn walk_in(app: &App, organiser_id: Uuid, event_id: Uuid, input: &Walk
     let now = app.now();
     let mut work = app.begin().await?;
     let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    // A cancelled event is read-only: nobody joins its list at the door.
+    if event.status == EventStatus::Cancelled {
+        return Err(AppError::EventCancelled);
+    }
     let added = storage::guests::insert_unless_invited(&*work, event.id, &person, &app.link_key, now).await?;
     let arrival = Arrival::ByAddress(&person.email);
     storage::check_in::mark_arrived(&*work, event.id, arrival, companions.unwrap_or(0), now).await?;

@@ -85,6 +85,68 @@ pub async fn list(app: &App, organiser_id: Uuid, limit: u64, offset: u64) -> Res
         .collect())
 }
 
+/// An event after a change, and how many guests the change emails (an
+/// update, invitations, a cancellation): what the organiser is told after.
+#[derive(Debug)]
+pub struct Changed {
+    pub event: Event,
+    pub told: u64,
+}
+
+/// Who an update of time or place goes to: everyone still concerned, that
+/// is every guest but those who declined (walk-ins included).
+fn update_audience() -> Audience {
+    Audience::NotDeclined
+}
+
+/// The email a change of status sends, and to whom: publishing a draft
+/// invites every guest; cancelling a published event tells everyone still
+/// concerned. Cancelling a draft sends nothing.
+fn status_mail(from: EventStatus, to: EventStatus) -> Option<(MailKind, Audience)> {
+    match (from, to) {
+        (EventStatus::Draft, EventStatus::Published) => Some((MailKind::Invitation, Audience::Everyone)),
+        (EventStatus::Published, EventStatus::Cancelled) => Some((MailKind::Cancellation, Audience::NotDeclined)),
+        _ => None,
+    }
+}
+
+/// How many guests changing `event` to `target` would email, counted as
+/// [`change_status`] will send, so the organiser can be asked first. A
+/// cancelled event changes no more.
+pub async fn status_change_reach(app: &App, event: &Event, target: EventStatus) -> Result<u64> {
+    if event.status == EventStatus::Cancelled {
+        return Err(AppError::EventCancelled);
+    }
+    if event.status == target {
+        return Ok(0);
+    }
+    match status_mail(event.status, target) {
+        Some((_, audience)) => Ok(storage::outbox::count_recipients(&*app.db, event, &audience).await?),
+        None => Ok(0),
+    }
+}
+
+/// What saving new details would send: the number of guests an update
+/// would reach (0 when the change sends nothing), counted as [`change`]
+/// will send. Invalid fields are refused as `change` refuses them.
+pub async fn change_reach(
+    app: &App,
+    organiser_id: Uuid,
+    event_id: Uuid,
+    fields: impl FnOnce(&EventDetails) -> EventFields,
+) -> Result<u64> {
+    let current = get(app, organiser_id, event_id).await?;
+    if current.status == EventStatus::Cancelled {
+        return Err(AppError::EventCancelled);
+    }
+    let details = EventDetails::try_from(fields(&current.details)).map_err(AppError::Invalid)?;
+    if current.status == EventStatus::Published && current.details.calendar_changed(&details) {
+        Ok(storage::outbox::count_recipients(&*app.db, &current, &update_audience()).await?)
+    } else {
+        Ok(0)
+    }
+}
+
 /// Changes an event's details (`fields` builds the new ones from the
 /// current), with what follows: seats recounted for a new capacity, an update
 /// to guests when time or place moved, the reminder plan laid out again.
@@ -93,7 +155,7 @@ pub async fn change(
     organiser_id: Uuid,
     event_id: Uuid,
     fields: impl FnOnce(&EventDetails) -> EventFields,
-) -> Result<Event> {
+) -> Result<Changed> {
     let now = app.now();
     let mut work = app.begin().await?;
     let current = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
@@ -107,22 +169,25 @@ pub async fn change(
         super::answers::settle_seats(&mut work, &event, seats_taken, now).await?;
     }
     let calendar_changed = current.details.calendar_changed(&event.details);
+    let mut told = 0;
     if event.status == EventStatus::Published {
         if calendar_changed {
             // Everyone still concerned learns of it, and her calendar entry
             // moves: same UID, the higher SEQUENCE is the slot.
             let slot = OutboxSlot::Sequence(event.sequence);
+            let audience = update_audience();
             let queued = storage::outbox::enqueue_for_guests(
                 &*work,
                 &event,
                 MailKind::Update,
                 &slot,
-                Audience::NotDeclined,
+                audience.clone(),
                 now,
                 now,
             )
             .await?;
             work.queued(queued);
+            told = storage::outbox::count_recipients(&*work, &event, &audience).await?;
         }
         if current.details.schedule != event.details.schedule || current.details.plan != event.details.plan {
             storage::plan_slots::replan(&*work, &event, now).await?;
@@ -130,69 +195,55 @@ pub async fn change(
     }
     work.happened(Happening::EventChanged { event: event.id, calendar_changed });
     work.commit(app).await?;
-    Ok(event)
+    Ok(Changed { event, told })
 }
 
 /// Publishes a draft (sending its invitations and laying out its plan), or
 /// cancels an event (telling everyone still concerned). Doing either twice
 /// is harmless; a cancelled event stays cancelled.
-pub async fn change_status(app: &App, organiser_id: Uuid, event_id: Uuid, target: EventStatus) -> Result<Event> {
+pub async fn change_status(app: &App, organiser_id: Uuid, event_id: Uuid, target: EventStatus) -> Result<Changed> {
     let mut work = app.begin().await?;
     let current = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
-    let event = match (current.status, target) {
-        (from, to) if from == to => current,
+    let changed = match (current.status, target) {
+        (from, to) if from == to => Changed { event: current, told: 0 },
         (EventStatus::Cancelled, _) => return Err(AppError::EventCancelled),
         (from, to) => {
             let now = app.now();
             let event = storage::events::set_status(&*work, &current, to, now).await?;
-            queue_status_mail(&mut work, &event, from, now).await?;
-            event
+            let told = queue_status_mail(&mut work, &event, from, now).await?;
+            Changed { event, told }
         }
     };
     work.commit(app).await?;
-    Ok(event)
+    Ok(changed)
 }
 
 /// Publishing sends the invitations and lays out the reminder plan;
 /// cancelling a published event drops what is queued and tells everyone
-/// still concerned, with a calendar cancellation.
-async fn queue_status_mail(work: &mut Work, event: &Event, from: EventStatus, now: DateTime<Utc>) -> Result<()> {
+/// still concerned, with a calendar cancellation. Returns how many guests
+/// the email reaches.
+async fn queue_status_mail(work: &mut Work, event: &Event, from: EventStatus, now: DateTime<Utc>) -> Result<u64> {
+    if (from, event.status) == (EventStatus::Published, EventStatus::Cancelled) {
+        storage::plan_slots::clear(&**work, event.id).await?;
+        storage::outbox::skip_pending_for_event(&**work, event.id, MailKind::Cancellation).await?;
+    }
+    let mut told = 0;
+    if let Some((kind, audience)) = status_mail(from, event.status) {
+        let queued =
+            storage::outbox::enqueue_for_guests(&**work, event, kind, &OutboxSlot::Once, audience.clone(), now, now)
+                .await?;
+        work.queued(queued);
+        told = storage::outbox::count_recipients(&**work, event, &audience).await?;
+    }
     match (from, event.status) {
         (EventStatus::Draft, EventStatus::Published) => {
-            let queued = storage::outbox::enqueue_for_guests(
-                &**work,
-                event,
-                MailKind::Invitation,
-                &OutboxSlot::Once,
-                Audience::Everyone,
-                now,
-                now,
-            )
-            .await?;
-            work.queued(queued);
             storage::plan_slots::replan(&**work, event, now).await?;
             work.happened(Happening::EventPublished { event: event.id });
-        }
-        (EventStatus::Published, EventStatus::Cancelled) => {
-            storage::plan_slots::clear(&**work, event.id).await?;
-            storage::outbox::skip_pending_for_event(&**work, event.id, MailKind::Cancellation).await?;
-            let queued = storage::outbox::enqueue_for_guests(
-                &**work,
-                event,
-                MailKind::Cancellation,
-                &OutboxSlot::Once,
-                Audience::NotDeclined,
-                now,
-                now,
-            )
-            .await?;
-            work.queued(queued);
-            work.happened(Happening::EventCancelled { event: event.id });
         }
         (_, EventStatus::Cancelled) => work.happened(Happening::EventCancelled { event: event.id }),
         _ => {}
     }
-    Ok(())
+    Ok(told)
 }
 
 /// How answers came in for one of her events: the counts, every change of

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use chrono::{DateTime, Utc};
 
 use super::{App, AppError, Result, Work};
-use crate::domain::event::Event;
+use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{ListPosition, NewGuest};
 use crate::domain::guest_list::{self, ExportRow, ImportJob, ImportJobState, ImportReport, ListRow};
 use crate::storage;
@@ -65,9 +65,15 @@ pub async fn import(
     source: ListSource<'_>,
     on_chunk: impl FnMut(usize, usize),
 ) -> Result<ImportReport> {
-    storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    refuse_cancelled(&storage::events::find_owned(&*app.db, organiser_id, event_id).await?)?;
     let (rows, report) = read_within_bounds(source)?;
     write_list(app, organiser_id, event_id, &rows, report, None, on_chunk).await
+}
+
+/// A cancelled event's list is read-only: refused before the file is read
+/// (the write refuses it too, should the event be cancelled meanwhile).
+fn refuse_cancelled(event: &Event) -> Result<()> {
+    if event.status == EventStatus::Cancelled { Err(AppError::EventCancelled) } else { Ok(()) }
 }
 
 /// Lists longer than this are imported in the background from the
@@ -95,7 +101,7 @@ pub async fn start_import(
     event_id: Uuid,
     source: ListSource<'_>,
 ) -> Result<ImportStart> {
-    storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    refuse_cancelled(&storage::events::find_owned(&*app.db, organiser_id, event_id).await?)?;
     let (rows, report) = read_within_bounds(source)?;
     if rows.len() <= BACKGROUND_IMPORT_ROWS {
         let report = write_list(app, organiser_id, event_id, &rows, report, None, |_, _| {}).await?;

@@ -98,6 +98,10 @@ pub(crate) async fn insert_guests(
     app: &App,
     now: DateTime<Utc>,
 ) -> Result<Vec<Option<(Guest, InvitationToken)>>> {
+    // A cancelled event is read-only: nobody joins its list any more.
+    if event.status == EventStatus::Cancelled {
+        return Err(AppError::EventCancelled);
+    }
     let mut results = Vec::with_capacity(new_guests.len());
     for guest in new_guests {
         results.push(storage::guests::insert_unless_invited(&**work, event.id, guest, &app.link_key, now).await?);
@@ -123,11 +127,14 @@ pub(crate) async fn insert_guests(
 }
 
 /// Removes a guest, then seats whoever her departure makes room for (and
-/// tells them at once).
-pub async fn remove(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<()> {
+/// tells them at once). The list of a cancelled event stays as it was.
+pub async fn remove(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<Guest> {
     let now = app.now();
     let mut work = app.begin().await?;
     let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    if event.status == EventStatus::Cancelled {
+        return Err(AppError::EventCancelled);
+    }
     let guest = storage::guests::find_in_event(&*work, event.id, guest_id).await?;
     storage::guests::delete(&*work, event.id, guest.id).await?;
     // The seat counter is kept only while the event has a capacity.
@@ -136,13 +143,19 @@ pub async fn remove(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uui
         super::answers::settle_seats(&mut work, &event, event.seats_taken.saturating_sub(held), now).await?;
     }
     work.happened(Happening::GuestRemoved { event: event.id, guest: guest.id });
-    work.commit(app).await
+    work.commit(app).await?;
+    Ok(guest)
+}
+
+/// One guest of an event already found (hers): to name her before acting.
+pub async fn one(app: &App, event: &Event, guest_id: Uuid) -> Result<Guest> {
+    Ok(storage::guests::find_in_event(&*app.db, event.id, guest_id).await?)
 }
 
 /// Sends a guest her invitation again (a lost email, a corrected address).
 /// Only a published event sends invitations; each resend is an email of
 /// its own, however many came before.
-pub async fn resend_invitation(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<()> {
+pub async fn resend_invitation(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<Guest> {
     let now = app.now();
     let mut work = app.begin().await?;
     let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
@@ -163,7 +176,8 @@ pub async fn resend_invitation(app: &App, organiser_id: Uuid, event_id: Uuid, gu
     )
     .await?;
     work.queued(queued);
-    work.commit(app).await
+    work.commit(app).await?;
+    Ok(guest)
 }
 
 /// The languages her guests will read the event's emails in: theirs, else

@@ -91,6 +91,7 @@ pub struct WalkInRequest {
         (status = 201, description = "Added and checked in", body = GuestView),
         (status = 200, description = "Already a guest: checked in", body = GuestView),
         (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 409, description = "The event is cancelled", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ))]
 async fn add_walk_in(

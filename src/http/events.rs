@@ -307,7 +307,7 @@ async fn update_event(
     Path(event_id): Path<Uuid>,
     Json(patch): Json<EventPatchRequest>,
 ) -> Result<Json<EventView>> {
-    let event = app::events::change(&state, organiser.id, event_id, |current| patch.apply_to(current)).await?;
+    let event = app::events::change(&state, organiser.id, event_id, |current| patch.apply_to(current)).await?.event;
     Ok(Json(EventView::new(event, None)))
 }
 
@@ -325,7 +325,7 @@ async fn publish_event(
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<EventView>> {
     Ok(Json(EventView::new(
-        app::events::change_status(&state, organiser.id, event_id, EventStatus::Published).await?,
+        app::events::change_status(&state, organiser.id, event_id, EventStatus::Published).await?.event,
         None,
     )))
 }
@@ -343,7 +343,7 @@ async fn cancel_event(
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<EventView>> {
     Ok(Json(EventView::new(
-        app::events::change_status(&state, organiser.id, event_id, EventStatus::Cancelled).await?,
+        app::events::change_status(&state, organiser.id, event_id, EventStatus::Cancelled).await?.event,
         None,
     )))
 }

@@ -67,6 +67,7 @@ impl ListFormat {
     responses(
         (status = 200, description = "One result per row", body = ImportReport),
         (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 409, description = "The event is cancelled", body = ErrorBody),
         (status = 413, description = "Larger than 8 MiB", body = ErrorBody),
         (status = 415, description = "Neither `text/csv` nor `text/plain`", body = ErrorBody),
         (status = 422, description = "No email column, or no rows", body = ErrorBody),

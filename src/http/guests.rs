@@ -103,7 +103,7 @@ fn invited(state: &AppState, guest: Guest, token: &InvitationToken) -> InvitedGu
     responses(
         (status = 201, description = "Invited", body = InvitedGuest),
         (status = 404, description = "No such event of yours", body = ErrorBody),
-        (status = 409, description = "This address is already invited", body = ErrorBody),
+        (status = 409, description = "This address is already invited, or the event is cancelled", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ))]
 async fn add_guest(
@@ -162,6 +162,7 @@ pub struct BulkReport {
     responses(
         (status = 200, description = "One result per row", body = BulkReport),
         (status = 404, description = "No such event of yours", body = ErrorBody),
+        (status = 409, description = "The event is cancelled", body = ErrorBody),
         (status = 422, description = "Too many or no rows, or a row that is not an object with an `email`", body = ErrorBody),
     ))]
 async fn add_guests(
@@ -266,6 +267,7 @@ async fn list_guests(
     responses(
         (status = 204, description = "Removed"),
         (status = 404, description = "No such event or guest of yours", body = ErrorBody),
+        (status = 409, description = "The event is cancelled", body = ErrorBody),
     ))]
 async fn remove_guest(
     State(state): State<AppState>,
@@ -297,7 +299,7 @@ pub struct AnswerRequest {
     responses(
         (status = 200, description = "The guest with her new answer", body = GuestView),
         (status = 404, description = "No such event or guest of yours", body = ErrorBody),
-        (status = 409, description = "Not enough seats for a seated guest's larger party", body = ErrorBody),
+        (status = 409, description = "Not enough seats for a seated guest's larger party, or the event is cancelled", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ))]
 async fn set_answer(

@@ -237,7 +237,8 @@ pub struct Counts {
     pub came_people: u64,
     /// Guests added at the door.
     pub walk_ins: u64,
-    /// Seated "yes" answers not checked in.
+    /// Seated "yes" answers not checked in: those still expected at the
+    /// door, and the no-shows once it has closed.
     pub seated_not_came: u64,
 }
 

@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::outbox::OutboxStatus;
-use super::entities::{guests, outbox};
+use super::entities::{guests, outbox, unsubscribes};
 use super::error::Result;
 use super::{Db, begin_write};
 use crate::domain::answer::Answer;
@@ -94,6 +94,31 @@ pub async fn enqueue_for_guests(
         .to_owned();
     let result = conn.execute(&insert).await?;
     Ok(result.rows_affected())
+}
+
+/// How many guests of `event` an email to `audience` would reach: those
+/// [`enqueue_for_guests`] picks, less those who unsubscribed from the
+/// organiser's emails (the dispatcher skips them). What the dashboard says
+/// before an action that sends, so it must pick exactly as the queue does.
+pub async fn count_recipients(conn: &impl ConnectionTrait, event: &Event, audience: &Audience) -> Result<u64> {
+    let unsubscribed = Query::select()
+        .column(unsubscribes::Column::Email)
+        .from(unsubscribes::Entity)
+        .and_where(unsubscribes::Column::OrganiserId.eq(event.organiser_id))
+        .to_owned();
+    let mut select = Query::select();
+    select
+        .expr(Expr::cust("COUNT(*)"))
+        .from(guests::Entity)
+        .and_where(guests::Column::EventId.eq(event.id))
+        .and_where(Expr::col((guests::Entity, guests::Column::Email)).not_in_subquery(unsubscribed));
+    audience_filter(&mut select, audience);
+    let row = conn.query_one(&select).await?;
+    let count: i64 = match row {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(u64::try_from(count).unwrap_or_default())
 }
 
 fn audience_filter(select: &mut SelectStatement, audience: &Audience) {

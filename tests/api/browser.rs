@@ -115,10 +115,12 @@ async fn a_guest_answers_from_her_email_in_a_browser_on_a_desktop_and_on_a_phone
     }
 }
 
-/// The organiser's side, in a browser: sign in from the link in the email
-/// she received, create the event, import a CSV of 50 rows (some bad),
-/// publish, record two answers phoned in, then on a phone check those two
-/// guests and a walk-in in, and read the results.
+/// The organiser's side, in a browser and in French: sign in from the link
+/// in the email she received, create the event, import a CSV of 50 rows
+/// (some bad), publish after the page that says how many invitations will
+/// leave, record two answers phoned in, then on a phone check those two
+/// guests and a walk-in in, remove a guest (asked first), read the results
+/// and open the cancellation's question without cancelling.
 #[tokio::test]
 async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     let server = MailServer::start().await;
@@ -166,9 +168,10 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
             "phoned": [{ "name": "Zélie Marchand", "answer": "yes" }, { "name": "Bruno Lefèvre", "answer": "yes" }],
             "check_in": ["Zélie Marchand", "Bruno Lefèvre"],
             "walk_in": { "name": "Paul Passant", "email": "paul@example.org" },
+            "remove": "Numéro 45",
             "phone": { "width": 360, "height": 740 },
             "screenshots": shots,
-            "width": 1280, "height": 900,
+            "width": 1280, "height": 900, "locale": "fr-FR",
         }),
     )
     .await;
@@ -181,10 +184,22 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     assert_eq!(not_added, [(49, "invalid"), (50, "invalid"), (51, "duplicate")], "{result}");
     assert!(result["import_counts"].as_str().unwrap().contains("47"), "{result}");
     assert_eq!(result["guests_listed"], 47, "{result}");
+    assert_eq!(result["publish_reach"], "Publier enverra 47\u{a0}invitations, tout de suite.", "{result}");
+    assert_eq!(result["publish_flash"], "L'événement est publié\u{a0}: 47\u{a0}invitations sont en route.", "{result}");
     assert_eq!(result["status_after_publish"], "published", "{result}");
+    assert_eq!(result["remove"]["question"], "Retirer Invité Numéro 45 de la liste\u{a0}?", "{result}");
+    assert_eq!(result["remove"]["flash"], "Invité Numéro 45 ne fait plus partie de la liste.", "{result}");
+    assert_eq!(result["remove"]["overflow"], false, "the question fits a phone: {result}");
+    // Everyone but the one removed would be told, the walk-in included.
+    assert_eq!(
+        result["cancel_reach"],
+        "47\u{a0}invités recevront l'annulation, avec de quoi retirer l'événement de leur agenda.",
+        "{result}"
+    );
+    assert_eq!(result["cancel_kept"], "Publié", "{result}");
     assert_eq!(result["counts"], json!({ "came": "3", "people": "3", "walk_ins": "1" }), "{result}");
     assert_eq!(result["phone_overflow"], false, "the check-in page fits a phone");
-    assert_eq!(result["results"]["invited"], "47", "{result}");
+    assert_eq!(result["results"]["invited"], "46", "one removed: {result}");
     assert_eq!(result["results"]["came"], "3", "{result}");
     assert_eq!(result["results"]["walk-ins"], "1", "{result}");
     assert_eq!(result["results"]["answered"], "2", "the two who phoned: {result}");
@@ -196,7 +211,7 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     let event_id = events["events"][0]["id"].as_str().unwrap().to_owned();
     assert_eq!(events["events"][0]["status"], "published");
     let summary = app.summary(&event_id).await;
-    assert_eq!((summary["invited"].as_u64(), summary["came"].as_u64()), (Some(47), Some(3)), "{summary}");
+    assert_eq!((summary["invited"].as_u64(), summary["came"].as_u64()), (Some(46), Some(3)), "{summary}");
 }
 
 /// The first run, in French, on a desktop and on a phone: `/` leads to the

@@ -14,19 +14,46 @@ use crate::mailbox::MailServer;
 pub struct Browser<'a> {
     app: &'a TestApp,
     cookie: String,
+    /// Sent as `Accept-Language` when set: the dashboard speaks it.
+    language: Option<&'static str>,
 }
 
 impl Browser<'_> {
+    /// The same browser, set to French.
+    pub fn in_french(self) -> Self {
+        Self { language: Some("fr-FR,fr;q=0.9"), ..self }
+    }
+
+    fn with_language(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self.language {
+            Some(language) => request.header("accept-language", language),
+            None => request,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Page {
-        let response =
-            client().get(format!("{}{path}", self.app.address)).header("cookie", &self.cookie).send().await.unwrap();
-        page(response).await
+        let request = client().get(format!("{}{path}", self.app.address)).header("cookie", &self.cookie);
+        page(self.with_language(request).send().await.unwrap()).await
+    }
+
+    /// Follows a 303 as a browser would: GETs its `Location` with the
+    /// cookies it set (the message the action left for the next page).
+    pub async fn follow(&self, answer: &Page) -> Page {
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.html);
+        let location = answer.headers["location"].to_str().unwrap();
+        let mut cookie = self.cookie.clone();
+        for set in answer.headers.get_all("set-cookie") {
+            let pair = set.to_str().unwrap().split(';').next().unwrap();
+            cookie = format!("{cookie}; {pair}");
+        }
+        let request = client().get(format!("{}{location}", self.app.address)).header("cookie", cookie);
+        page(self.with_language(request).send().await.unwrap()).await
     }
 
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-        let response = client()
-            .post(format!("{}{path}", self.app.address))
+        let response = self
+            .with_language(client().post(format!("{}{path}", self.app.address)))
             .header("cookie", &self.cookie)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body)
@@ -111,7 +138,7 @@ pub async fn terminal_login_link(app: &TestApp, email: &str) -> String {
 
 /// Opens the link's page, presses its button, and keeps the cookie.
 pub async fn sign_in_with<'a>(app: &'a TestApp, link: &str) -> Browser<'a> {
-    let anonymous = Browser { app, cookie: String::new() };
+    let anonymous = Browser { app, cookie: String::new(), language: None };
     let page = anonymous.get(link).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
     let signed_in = anonymous.post(link, &[("csrf", &page.csrf())]).await;
@@ -119,14 +146,14 @@ pub async fn sign_in_with<'a>(app: &'a TestApp, link: &str) -> Browser<'a> {
     assert_eq!(signed_in.headers["location"], "/dashboard");
     let cookie = signed_in.headers["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    Browser { app, cookie: cookie.split(';').next().unwrap().to_owned() }
+    Browser { app, cookie: cookie.split(';').next().unwrap().to_owned(), language: None }
 }
 
 #[tokio::test]
 async fn an_organiser_signs_in_with_the_link_she_received_once_only() {
     let server = MailServer::start().await;
     let app = spawn_app_with_mail_on_demand(&server).await;
-    let anonymous = Browser { app: &app, cookie: String::new() };
+    let anonymous = Browser { app: &app, cookie: String::new(), language: None };
 
     // Signed out, the dashboard sends her to the sign-in page.
     let dashboard = anonymous.get("/dashboard").await;
@@ -183,7 +210,7 @@ async fn an_expired_sign_in_link_is_refused() {
     let link = terminal_login_link(&app, "anne@example.org").await;
     // The app's clock moves 16 minutes on: the link was for 15.
     offset.store(16 * 60, Ordering::SeqCst);
-    let anonymous = Browser { app: &app, cookie: String::new() };
+    let anonymous = Browser { app: &app, cookie: String::new(), language: None };
     assert_eq!(anonymous.get(&link).await.status, StatusCode::GONE);
 }
 
@@ -204,6 +231,8 @@ async fn a_session_reaches_only_her_own_events_and_forms_need_their_token() {
         format!("{base}/results"),
         format!("{base}/preview"),
         format!("{base}/check-in/counts.json"),
+        format!("{base}/cancel"),
+        format!("{base}/guests/{anne_guest}/remove"),
     ] {
         assert_eq!(bea.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(anne.get(&path).await.status, StatusCode::OK, "{path}");
@@ -317,7 +346,8 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
         .await;
     assert_eq!(walk_in.status, StatusCode::SEE_OTHER, "{}", walk_in.html);
     let counts: serde_json::Value = serde_json::from_str(&anne.get(&format!("{door}/counts.json")).await.html).unwrap();
-    assert_eq!(counts, json!({ "came": 2, "came_people": 3, "walk_ins": 1, "expected": 1 }));
+    // Jane, the one "yes", came: nobody is still expected.
+    assert_eq!(counts, json!({ "came": 2, "came_people": 3, "walk_ins": 1, "expected": 0 }));
     let search = anne.get(&format!("{door}?q=zoe")).await;
     assert!(search.decoded().contains("zoe@example.org") && !search.decoded().contains("ben@example.org"));
 
@@ -328,7 +358,13 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
 
     // Edit, then cancel.
     fields[0] = ("title", "Café des Victoires, moved");
-    let edited = anne.submit(&format!("{event_path}/edit"), &format!("{event_path}/edit"), &fields).await;
+    // A new title moves calendar entries: she is asked first, then confirms.
+    let asked = anne.submit(&format!("{event_path}/edit"), &format!("{event_path}/edit"), &fields).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.html);
+    assert!(asked.html.contains("id=\"confirm-form\""), "{}", asked.html);
+    let mut confirmed = fields.clone();
+    confirmed.push(("step", "confirm"));
+    let edited = anne.submit(&format!("{event_path}/edit"), &format!("{event_path}/edit"), &confirmed).await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.html);
     assert_eq!(
         app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK)["title"],

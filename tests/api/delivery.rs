@@ -117,7 +117,9 @@ async fn an_email_the_relay_never_took_is_given_up_after_the_queue_lifetime_and_
     let page = anne.get(&page_path).await;
     assert!(page.html.contains("id=\"failed-emails\""), "{}", page.html);
     let resent = anne.submit(&page_path, &format!("{page_path}/emails/resend-failed"), &[]).await;
+    let resent = anne.follow(&resent).await;
     assert_eq!(resent.status, StatusCode::OK, "{}", resent.html);
+    assert!(resent.decoded().contains("1 email is back in the sending queue."), "{}", resent.html);
     assert!(resent.html.contains("id=\"flash\"") && !resent.html.contains("id=\"failed-emails\""));
     app.run_due_work_at(later + Duration::hours(1)).await;
     assert_eq!(server.messages().len(), 1);

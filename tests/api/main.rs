@@ -8,6 +8,7 @@ mod check_in;
 mod cli;
 mod connections;
 mod dashboard;
+mod dashboard_confirm;
 mod delivery;
 mod errors;
 mod events;

@@ -231,16 +231,22 @@ async function register(page, args) {
 
 /**
  * An organiser's whole morning: signs in from the emailed link, creates the
- * event, imports a CSV, publishes; then, on a phone, checks guests in at the
- * door (and a walk-in) and reads the results page.
+ * event, imports a CSV, publishes (through the page that asks first); then,
+ * on a phone, checks guests in at the door (and a walk-in), removes a guest
+ * (asked first), reads the results page, and opens the cancellation's
+ * question without cancelling.
  * Args: {login_url, event: {field: value}, csv_path, check_in: [names], walk_in: {name, email},
- *        phone: {width, height}, screenshots: directory}
+ *        remove: name (optional), phone: {width, height}, screenshots: directory}
  */
 async function organiser(page, args) {
   requireString(args, "login_url");
   requireString(args, "csv_path");
   const shot = async (name) => {
     if (args.screenshots) await page.screenshot({ path: join(args.screenshots, `${name}.png`), fullPage: true });
+  };
+  // What she sees first, without scrolling: where the message after an action is.
+  const firstScreen = async (name) => {
+    if (args.screenshots) await page.screenshot({ path: join(args.screenshots, `${name}.png`) });
   };
 
   await open(page, args.login_url);
@@ -273,7 +279,14 @@ async function organiser(page, args) {
   );
   const guests_listed = await page.locator("#guests tbody tr").count();
 
+  // "Publier" asks first, saying how many invitations will leave; the
+  // event page then says what left.
   await submit(page, "form#publish-form");
+  await shot("publish-confirm");
+  const publish_reach = await textOf(page, "#confirm-reach");
+  await submit(page, "form#confirm-form");
+  await firstScreen("event-published");
+  const publish_flash = await textOf(page, "#flash");
   const status_after_publish = await textOf(page, "#publish-form") === null ? "published" : "draft";
 
   // Answers the organiser records for guests who phoned.
@@ -307,15 +320,38 @@ async function organiser(page, args) {
   };
   const phone_overflow = (await pageState(page)).horizontal_overflow;
 
+  // On the phone too: removing a guest names her first, then says she is gone.
+  let remove = null;
+  if (args.remove) {
+    await open(page, event_url);
+    await submit(page, `#guests tbody tr:has-text("${args.remove}") form[action$="/remove"]`);
+    await shot("remove-confirm-phone");
+    const question = await textOf(page, "#confirm-question");
+    const confirm_overflow = (await pageState(page)).horizontal_overflow;
+    await submit(page, "form#confirm-form");
+    await firstScreen("removed-phone");
+    remove = { question, overflow: confirm_overflow, flash: await textOf(page, "#flash") };
+  }
+
   await open(page, `${event_url}/results`);
   await shot("results-phone");
   const results = {};
   for (const id of ["invited", "answered", "came", "walk-ins", "no-shows"]) results[id] = await textOf(page, `#res-${id}`);
   const chart = await page.locator("figure svg polyline").count();
 
+  // Cancelling asks first, saying how many guests would be told; she keeps it.
+  await open(page, `${event_url}/cancel`);
+  await shot("cancel-confirm-phone");
+  const cancel_reach = await textOf(page, "#confirm-reach");
+  const kept = page.waitForResponse((r) => r.request().isNavigationRequest() && r.status() === 200);
+  await page.locator("#confirm-back").first().click();
+  await kept;
+  await page.waitForLoadState("load");
+  const cancel_kept = await textOf(page, "#event-status");
+
   return {
-    signed_in_at, event_url, plan, import_counts, report, guests_listed, status_after_publish,
-    counts, phone_overflow, results, chart,
+    signed_in_at, event_url, plan, import_counts, report, guests_listed, publish_reach, publish_flash,
+    status_after_publish, counts, phone_overflow, remove, results, chart, cancel_reach, cancel_kept,
   };
 }
 

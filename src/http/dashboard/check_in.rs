@@ -36,7 +36,7 @@ struct Counts {
     came: u64,
     came_people: u64,
     walk_ins: u64,
-    /// Seated "yes" answers (those expected) plus walk-ins.
+    /// Those still expected: seated "yes" answers not checked in yet.
     expected: u64,
 }
 
@@ -46,7 +46,7 @@ async fn counts_of(state: &AppState, event: &Event) -> Result<Counts, PageError>
         came: counts.came,
         came_people: counts.came_people,
         walk_ins: counts.walk_ins,
-        expected: counts.yes - counts.waiting,
+        expected: counts.seated_not_came,
     })
 }
 

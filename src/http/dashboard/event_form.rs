@@ -64,6 +64,10 @@ pub struct EventForm {
     words_reminder: String,
     #[serde(default)]
     words_thank_you: String,
+    /// Where she is in saving a change that emails guests: empty at first,
+    /// `confirm` from the confirmation, `back` to return to the form.
+    #[serde(default, skip_serializing)]
+    step: String,
 }
 
 fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
@@ -121,7 +125,26 @@ impl EventForm {
             words_nudge: details.words.nudge.clone(),
             words_reminder: details.words.reminder.clone(),
             words_thank_you: details.words.thank_you.clone(),
+            step: String::new(),
         }
+    }
+
+    pub fn step(&self) -> &str {
+        self.step.as_str()
+    }
+
+    /// Her fields as hidden inputs, for the confirmation to post them back
+    /// unchanged (a ticked box as "on", an unticked one left out).
+    pub fn hidden_fields(&self) -> Vec<(String, String)> {
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(self) else { return Vec::new() };
+        fields
+            .into_iter()
+            .filter_map(|(name, value)| match value {
+                serde_json::Value::String(text) => Some((name, text)),
+                serde_json::Value::Bool(true) => Some((name, "on".to_owned())),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The raw fields for the domain's validation; numbers that are not

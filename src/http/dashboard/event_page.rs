@@ -9,14 +9,16 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
+use super::confirm::{self, Confirmation, counted};
 use super::event_form::plan_sentence;
 use super::events::event_url;
 use super::extract::{CheckedForm, OwnedEvent};
-use super::{ActionForm, OrganiserSession, id_of, see_other};
+use super::{ActionForm, OrganiserSession, id_of, see_other_saying};
 use crate::app::answers::{AnswerInput, Answerer};
 use crate::app::{self, AppError};
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::Event;
+use crate::domain::guest::Guest;
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::http::views::GuestView;
@@ -27,7 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/events/{event_id}", get(show))
         .route("/dashboard/events/{event_id}/guests/{guest_id}/answer", post(set_answer))
         .route("/dashboard/events/{event_id}/guests/{guest_id}/resend", post(resend))
-        .route("/dashboard/events/{event_id}/guests/{guest_id}/remove", post(remove))
+        .route("/dashboard/events/{event_id}/guests/{guest_id}/remove", get(confirm_remove).post(remove))
         .route("/dashboard/events/{event_id}/guests.csv", get(export))
         .route("/dashboard/events/{event_id}/emails/resend-failed", post(resend_failed))
 }
@@ -111,6 +113,8 @@ struct EventPage {
     urls: EventUrls,
     import_report: Option<ImportReportView>,
     flash: Option<String>,
+    /// Show the message by the guest list (see [`Listing::at`]).
+    flash_near_guests: bool,
     /// The event's emails that failed, with the sentence that says so.
     failed_emails: u64,
     failed_emails_text: String,
@@ -123,6 +127,10 @@ pub struct Listing {
     #[serde(default)]
     q: String,
     page: Option<u64>,
+    /// `guests` after an action on a guest: the message is shown by the
+    /// list, where she lands, rather than at the top of the page.
+    #[serde(default)]
+    at: String,
 }
 
 #[derive(Serialize)]
@@ -162,6 +170,7 @@ async fn event_page_at(
     listing: &Listing,
 ) -> Result<Response, PageError> {
     let counts = app::events::counts(state, event).await?;
+    let flash = flash.or_else(|| session.flash.clone());
     let search = Some(listing.q.as_str()).filter(|q| !q.trim().is_empty());
     let shown = app::guests::page(state, event, search, listing.page.unwrap_or(1)).await?;
     let base = event_url(event.id);
@@ -247,6 +256,7 @@ async fn event_page_at(
         },
         import_report,
         flash,
+        flash_near_guests: listing.at == "guests",
         failed_emails,
         failed_emails_text: counted(session, failed_emails, "d_failed_emails"),
         listing: listing_view,
@@ -299,7 +309,10 @@ async fn set_answer(
     let refused =
         |key: &str| Some(word(session.language, key).replace("{n}", &MAX_COMPANIONS_BY_ORGANISER.to_string()));
     match app::answers::answer(&state, answerer, &input).await {
-        Ok(_) => Ok(see_other(&format!("{}#guests", event_url(event.id)))),
+        Ok(outcome) => {
+            let said = word(session.language, "d_flash_answer_set").replace("{name}", &label(&outcome.guest));
+            Ok(see_other_saying(&state, &guests_of(&event), &said))
+        }
         Err(AppError::Invalid(_)) => {
             let flash = refused("d_error_companions");
             event_page(&state, &session, &event, StatusCode::UNPROCESSABLE_ENTITY, None, flash).await
@@ -321,7 +334,10 @@ async fn resend(
 ) -> Result<Response, PageError> {
     let guest_id = id_of(&guest_id, session.language)?;
     match app::guests::resend_invitation(&state, session.organiser.id, event.id, guest_id).await {
-        Ok(()) => Ok(see_other(&format!("{}#guests", event_url(event.id)))),
+        Ok(guest) => {
+            let said = word(session.language, "d_flash_resent").replace("{name}", &label(&guest));
+            Ok(see_other_saying(&state, &guests_of(&event), &said))
+        }
         Err(AppError::NotPublished) => {
             let flash = Some(word(session.language, "d_error_resend_not_published"));
             event_page(&state, &session, &event, StatusCode::CONFLICT, None, flash).await
@@ -330,10 +346,14 @@ async fn resend(
     }
 }
 
-/// "1 e-mail", "3 e-mails": the `_one` or `_other` form of a sentence.
-fn counted(session: &OrganiserSession, n: u64, key: &str) -> String {
-    let form = if n == 1 { "one" } else { "other" };
-    word(session.language, &format!("{key}_{form}")).replace("{n}", &n.to_string())
+/// How a guest is named to the organiser: her name, else her address.
+fn label(guest: &Guest) -> String {
+    if guest.name.trim().is_empty() { guest.email.to_string() } else { guest.name.clone() }
+}
+
+/// The event page, at its guest list, with the message there.
+fn guests_of(event: &Event) -> String {
+    format!("{}?at=guests#guests-section", event_url(event.id))
 }
 
 /// Sends again the emails of this event that failed, and says how many.
@@ -345,8 +365,43 @@ async fn resend_failed(
     let requeued = app::mail_queue::resend_failed(&state, session.organiser.id, event.id)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
-    let flash = Some(counted(&session, requeued, "d_resent"));
-    event_page(&state, &session, &event, StatusCode::OK, None, flash).await
+    Ok(see_other_saying(&state, &event_url(event.id), &counted(&session, requeued, "d_resent")))
+}
+
+/// Asks before removing a guest, naming her and saying what goes with her.
+async fn confirm_remove(
+    State(state): State<AppState>,
+    OwnedEvent { session, event }: OwnedEvent,
+    Path((_, guest_id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let guest_id = id_of(&guest_id, session.language)?;
+    if event.status == crate::domain::event::EventStatus::Cancelled {
+        return Err(PageError::from(AppError::EventCancelled).in_language(session.language));
+    }
+    let guest = app::guests::one(&state, &event, guest_id)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let name = label(&guest);
+    let base = event_url(event.id);
+    let mut details = vec![word(session.language, "d_confirm_remove_detail")];
+    if guest.checked_in_at.is_some() {
+        details.push(word(session.language, "d_confirm_remove_arrived"));
+    }
+    Ok(confirm::page(
+        &session,
+        &Confirmation {
+            question: word(session.language, "d_confirm_remove_question").replace("{name}", &name),
+            reach: word(session.language, "d_confirm_remove_reach").replace("{name}", &name),
+            details,
+            action: format!("{base}/guests/{}/remove", guest.id),
+            fields: Vec::new(),
+            button: word(session.language, "d_confirm_remove_button").replace("{name}", &name),
+            danger: true,
+            back_url: guests_of(&event),
+            back_label: word(session.language, "d_back_to_event"),
+            back_to_form: None,
+        },
+    ))
 }
 
 async fn remove(
@@ -356,10 +411,11 @@ async fn remove(
     _: CheckedForm<ActionForm>,
 ) -> Result<Response, PageError> {
     let guest_id = id_of(&guest_id, session.language)?;
-    app::guests::remove(&state, session.organiser.id, event.id, guest_id)
+    let removed = app::guests::remove(&state, session.organiser.id, event.id, guest_id)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
-    Ok(see_other(&format!("{}#guests", event_url(event.id))))
+    let said = word(session.language, "d_flash_removed").replace("{name}", &label(&removed));
+    Ok(see_other_saying(&state, &guests_of(&event), &said))
 }
 
 /// The guest list with answers and check-ins, as a CSV a spreadsheet opens

@@ -1,5 +1,7 @@
 //! Her events: the list (upcoming first, with counts), creating and editing
-//! one, publishing and cancelling.
+//! one, publishing and cancelling: each of these that emails guests asks
+//! first, saying whom it reaches, and each ends with a message saying what
+//! it did.
 
 use std::collections::BTreeMap;
 
@@ -7,16 +9,17 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Serialize;
 
-use super::event_form::{EventForm, form_page};
+use super::confirm::{self, Confirmation, counted};
+use super::event_form::{EventForm, form_page, plan_sentence};
 use super::extract::{CheckedForm, OwnedEvent};
-use super::{ActionForm, OrganiserSession, see_other};
+use super::{ActionForm, OrganiserSession, see_other_saying};
 use crate::app::{self, AppError};
-use crate::domain::event::EventStatus;
+use crate::domain::event::{Event, EventStatus};
 use crate::http::AppState;
-use crate::http::pages::PageError;
+use crate::http::pages::{PageError, word};
 use crate::mail::context::{local_date, local_time};
 
 pub fn router() -> Router<AppState> {
@@ -24,8 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(list))
         .route("/dashboard/events/new", get(new_form).post(create))
         .route("/dashboard/events/{event_id}/edit", get(edit_form).post(update))
-        .route("/dashboard/events/{event_id}/publish", post(publish))
-        .route("/dashboard/events/{event_id}/cancel", post(cancel))
+        .route("/dashboard/events/{event_id}/publish", get(confirm_publish).post(publish))
+        .route("/dashboard/events/{event_id}/cancel", get(confirm_cancel).post(cancel))
 }
 
 pub fn event_url(event_id: uuid::Uuid) -> String {
@@ -91,7 +94,7 @@ async fn create(
     CheckedForm(form): CheckedForm<EventForm>,
 ) -> Result<Response, PageError> {
     match app::events::create(&state, session.organiser.id, form.fields()).await {
-        Ok(event) => Ok(see_other(&event_url(event.id))),
+        Ok(event) => Ok(see_other_saying(&state, &event_url(event.id), &word(session.language, "d_flash_created"))),
         Err(AppError::Invalid(errors)) => {
             Ok(form_page(&session, StatusCode::UNPROCESSABLE_ENTITY, "new", &form, errors, None))
         }
@@ -100,21 +103,132 @@ async fn create(
 }
 
 async fn edit_form(OwnedEvent { session, event }: OwnedEvent) -> Result<Response, PageError> {
+    // A cancelled event changes no more: no form that could only be refused.
+    if event.status == EventStatus::Cancelled {
+        return Err(PageError::from(AppError::EventCancelled).in_language(session.language));
+    }
     Ok(form_page(&session, StatusCode::OK, "edit", &EventForm::of(&event), BTreeMap::new(), Some(&event)))
 }
 
+/// Saves her changes. A change that emails guests (a new time or place on a
+/// published event) is saved only once she has seen whom it reaches; the
+/// confirmation carries her fields and posts them back with `step=confirm`.
 async fn update(
     State(state): State<AppState>,
     OwnedEvent { session, event }: OwnedEvent,
     CheckedForm(form): CheckedForm<EventForm>,
 ) -> Result<Response, PageError> {
+    let refused = |err: AppError| PageError::from(err).in_language(session.language);
+    match form.step() {
+        "back" => return Ok(form_page(&session, StatusCode::OK, "edit", &form, BTreeMap::new(), Some(&event))),
+        "confirm" => {}
+        _ => match app::events::change_reach(&state, session.organiser.id, event.id, |_| form.fields()).await {
+            Ok(0) => {}
+            Ok(reach) => return Ok(confirm_change(&session, &event, &form, reach)),
+            Err(AppError::Invalid(fields)) => {
+                return Ok(form_page(&session, StatusCode::UNPROCESSABLE_ENTITY, "edit", &form, fields, Some(&event)));
+            }
+            Err(err) => return Err(refused(err)),
+        },
+    }
     match app::events::change(&state, session.organiser.id, event.id, |_| form.fields()).await {
-        Ok(event) => Ok(see_other(&event_url(event.id))),
+        Ok(changed) => {
+            let said = counted(&session, changed.told, "d_flash_saved");
+            Ok(see_other_saying(&state, &event_url(event.id), &said))
+        }
         Err(AppError::Invalid(fields)) => {
             Ok(form_page(&session, StatusCode::UNPROCESSABLE_ENTITY, "edit", &form, fields, Some(&event)))
         }
-        Err(err) => Err(PageError::from(err).in_language(session.language)),
+        Err(err) => Err(refused(err)),
     }
+}
+
+fn confirm_change(session: &OrganiserSession, event: &Event, form: &EventForm, reach: u64) -> Response {
+    let base = event_url(event.id);
+    confirm::page(
+        session,
+        &Confirmation {
+            question: word(session.language, "d_confirm_change_question"),
+            reach: counted(session, reach, "d_confirm_change_reach"),
+            details: vec![word(session.language, "d_confirm_change_detail")],
+            action: format!("{base}/edit"),
+            fields: form.hidden_fields(),
+            button: counted(session, reach, "d_confirm_change_button"),
+            danger: false,
+            back_url: base,
+            back_label: word(session.language, "d_back_to_event"),
+            back_to_form: Some(word(session.language, "d_confirm_change_back")),
+        },
+    )
+}
+
+/// Asks before publishing, saying how many invitations leave at once.
+async fn confirm_publish(
+    State(state): State<AppState>,
+    OwnedEvent { session, event }: OwnedEvent,
+) -> Result<Response, PageError> {
+    let reach = app::events::status_change_reach(&state, &event, EventStatus::Published)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let base = event_url(event.id);
+    let mut details = Vec::new();
+    let plan = plan_sentence(&event, session.language);
+    if !plan.is_empty() {
+        details.push(format!(
+            "{}{}{plan}",
+            word(session.language, "d_plan_what_guests_get"),
+            word(session.language, "d_colon")
+        ));
+    }
+    details.push(word(session.language, "d_confirm_publish_later"));
+    Ok(confirm::page(
+        &session,
+        &Confirmation {
+            question: word(session.language, "d_confirm_publish_question").replace("{title}", &event.details.title),
+            reach: counted(&session, reach, "d_confirm_publish_reach"),
+            details,
+            action: format!("{base}/publish"),
+            fields: Vec::new(),
+            button: counted(&session, reach, "d_confirm_publish_button"),
+            danger: false,
+            back_url: base,
+            back_label: word(session.language, "d_confirm_publish_back"),
+            back_to_form: None,
+        },
+    ))
+}
+
+/// Asks before cancelling, saying how many guests are told.
+async fn confirm_cancel(
+    State(state): State<AppState>,
+    OwnedEvent { session, event }: OwnedEvent,
+) -> Result<Response, PageError> {
+    let reach = app::events::status_change_reach(&state, &event, EventStatus::Cancelled)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let base = event_url(event.id);
+    let mut details = vec![word(session.language, "d_confirm_cancel_detail")];
+    let reach_key = if event.status == EventStatus::Draft {
+        "d_confirm_cancel_draft_reach"
+    } else {
+        details.push(word(session.language, "d_confirm_cancel_declined"));
+        "d_confirm_cancel_reach"
+    };
+    Ok(confirm::page(
+        &session,
+        &Confirmation {
+            question: word(session.language, "d_confirm_cancel_question").replace("{title}", &event.details.title),
+            reach: counted(&session, reach, reach_key),
+            details,
+            action: format!("{base}/cancel"),
+            fields: Vec::new(),
+            button: counted(&session, reach, "d_confirm_cancel_button"),
+            danger: true,
+            back_url: base,
+            back_label: word(session.language, "d_confirm_cancel_back"),
+            back_to_form: None,
+        },
+    ))
 }
 
 async fn publish(
@@ -122,7 +236,7 @@ async fn publish(
     owned: OwnedEvent,
     _: CheckedForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    status_change(&state, owned, EventStatus::Published).await
+    status_change(&state, owned, EventStatus::Published, "d_flash_published").await
 }
 
 async fn cancel(
@@ -130,16 +244,24 @@ async fn cancel(
     owned: OwnedEvent,
     _: CheckedForm<ActionForm>,
 ) -> Result<Response, PageError> {
-    status_change(&state, owned, EventStatus::Cancelled).await
+    status_change(&state, owned, EventStatus::Cancelled, "d_flash_cancelled").await
 }
 
+/// Changes the status, then says what left: "published: 8 invitations are
+/// on their way". Done already (a second tab), it says so without a count.
 async fn status_change(
     state: &AppState,
     OwnedEvent { session, event }: OwnedEvent,
     target: EventStatus,
+    said: &str,
 ) -> Result<Response, PageError> {
-    app::events::change_status(state, session.organiser.id, event.id, target)
+    let changed = app::events::change_status(state, session.organiser.id, event.id, target)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
-    Ok(see_other(&event_url(event.id)))
+    let message = if event.status == target {
+        word(session.language, &format!("{said}_already"))
+    } else {
+        counted(&session, changed.told, said)
+    };
+    Ok(see_other_saying(state, &event_url(event.id), &message))
 }

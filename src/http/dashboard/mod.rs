@@ -5,6 +5,7 @@
 //! type, live counts) from `/static/check-in.js`.
 
 pub mod check_in;
+pub mod confirm;
 pub mod event_form;
 pub mod event_page;
 pub mod events;
@@ -60,6 +61,8 @@ pub struct OrganiserSession {
     /// The anti-forgery token of her session's forms.
     pub csrf: String,
     pub language: Language,
+    /// The message the action before left for this page (see [`see_other_saying`]).
+    pub flash: Option<String>,
 }
 
 impl OrganiserSession {
@@ -69,9 +72,15 @@ impl OrganiserSession {
         if same_secret(&self.csrf, presented) { Ok(()) } else { Err(PageError::forbidden().in_language(self.language)) }
     }
 
-    /// A dashboard page, with what every page needs around `content`.
+    /// A dashboard page, with what every page needs around `content`. A
+    /// message left by the action before is spent: shown once, then gone.
     pub fn page(&self, template: &str, status: StatusCode, content: &impl Serialize) -> Response {
-        render(template, self.language, status, &Frame::new(Some(&self.organiser.name), &self.csrf, content))
+        let mut response =
+            render(template, self.language, status, &Frame::new(Some(&self.organiser.name), &self.csrf, content));
+        if self.flash.is_some() {
+            response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static(CLEAR_FLASH_COOKIE));
+        }
+        response
     }
 }
 
@@ -104,14 +113,7 @@ impl<'a, T: Serialize> Frame<'a, T> {
 }
 
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
+    cookie(headers, SESSION_COOKIE).map(str::to_owned)
 }
 
 /// The `Set-Cookie` value for a session: HTTP-only, `SameSite=Lax` (so the
@@ -135,6 +137,45 @@ pub fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
 
+/// The cookie that carries what an action did to the page after it.
+const FLASH_COOKIE: &str = "convive_flash";
+const CLEAR_FLASH_COOKIE: &str = "convive_flash=; HttpOnly; SameSite=Lax; Path=/dashboard; Max-Age=0";
+
+/// A 303 to `to` that leaves `message` ("The event is published: 8
+/// invitations are on their way") for the page there to show once. The
+/// message is written here, from what the action did, never from the
+/// request: a link cannot make the dashboard say something else.
+pub fn see_other_saying(state: &AppState, to: &str, message: &str) -> Response {
+    let mut response = see_other(to);
+    let secure = if state.settings.public_url.scheme() == "https" { "; Secure" } else { "" };
+    let value: String = url::form_urlencoded::byte_serialize(message.as_bytes()).collect();
+    if let Ok(cookie) = HeaderValue::from_str(&format!(
+        "{FLASH_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/dashboard; Max-Age=120{secure}"
+    )) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(found, _)| *found == name)
+        .map(|(_, value)| value)
+}
+
+/// The message an action left, if any.
+fn flash_of(headers: &HeaderMap) -> Option<String> {
+    let raw = cookie(headers, FLASH_COOKIE).filter(|raw| !raw.is_empty())?;
+    let message: String =
+        url::form_urlencoded::parse(format!("m={raw}").as_bytes()).map(|(_, value)| value.into_owned()).collect();
+    (!message.trim().is_empty()).then_some(message)
+}
+
 impl FromRequestParts<AppState> for OrganiserSession {
     type Rejection = Response;
 
@@ -148,7 +189,7 @@ impl FromRequestParts<AppState> for OrganiserSession {
         match app::sign_in::session(state, &token).await {
             Ok(Some((session_id, organiser))) => {
                 let csrf = form_token(&state.link_key, "session", &session_id.to_string());
-                let session = Self { organiser, csrf, language };
+                let session = Self { organiser, csrf, language, flash: flash_of(&parts.headers) };
                 parts.extensions.insert(session.clone());
                 Ok(session)
             }
