@@ -223,12 +223,7 @@ pub async fn page(app: &App, event: &Event, search: Option<&str>, page: u64) -> 
         page = pages;
         guests = fetch(page).await?.0;
     }
-    let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
-    let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
-    let unsubscribed: HashSet<String> =
-        storage::unsubscribes::among(&*app.db, event.organiser_id, &emails).await?.into_iter().collect();
-    let emails = storage::outbox::for_guests(&app.db, &ids).await?;
-    let records = records(guests, &unsubscribed, emails);
+    let records = records(app, event.organiser_id, guests).await?;
     let failed_emails = storage::outbox::count_failed(&app.db, event.id).await?;
     Ok(GuestPage { records, matching, page, pages, failed_emails })
 }
@@ -265,28 +260,23 @@ pub async fn list(
         Some((last, _)) if guests.len() as u64 == limit => Some(ListPosition::after(last)),
         _ => None,
     };
+    Ok((records(app, organiser_id, guests).await?, next))
+}
+
+/// A page of guests with what her organiser sees of each: whether she
+/// unsubscribed, and her emails (two queries, bounded by the page).
+async fn records(app: &App, organiser_id: Uuid, guests: Vec<(Guest, Option<u32>)>) -> Result<Vec<GuestRecord>> {
     let ids: Vec<Uuid> = guests.iter().map(|(g, _)| g.id).collect();
     let emails: Vec<String> = guests.iter().map(|(g, _)| g.email.to_string()).collect();
     let unsubscribed: HashSet<String> =
         storage::unsubscribes::among(&*app.db, organiser_id, &emails).await?.into_iter().collect();
-    let emails = storage::outbox::for_guests(&app.db, &ids).await?;
-    Ok((records(guests, &unsubscribed, emails), next))
-}
-
-/// Guests with what her organiser sees of each: whether she unsubscribed,
-/// and her emails (`emails` may hold other guests' too).
-fn records(
-    guests: Vec<(Guest, Option<u32>)>,
-    unsubscribed: &HashSet<String>,
-    emails: Vec<outbox_rows::Model>,
-) -> Vec<GuestRecord> {
     let mut mail: HashMap<Uuid, Vec<outbox_rows::Model>> = HashMap::new();
-    for row in emails {
+    for row in storage::outbox::for_guests(&app.db, &ids).await? {
         if let Some(guest_id) = row.guest_id {
             mail.entry(guest_id).or_default().push(row);
         }
     }
-    guests
+    Ok(guests
         .into_iter()
         .map(|(guest, waitlist_position)| GuestRecord {
             unsubscribed: unsubscribed.contains(guest.email.as_str()),
@@ -294,5 +284,5 @@ fn records(
             guest,
             waitlist_position,
         })
-        .collect()
+        .collect())
 }

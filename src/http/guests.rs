@@ -204,6 +204,7 @@ pub struct GuestList {
 /// Where a page ends: the last guest's invitation time (nanoseconds since
 /// 1970) and id. Any such position is a place in the order they were
 /// invited, so any value of this form is a valid `after`.
+// The same as the two `pattern`s above and below: utoipa takes only literals there.
 const CURSOR_PATTERN: &str = r"^[0-8]?[0-9]{1,18}\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
 #[derive(Debug, Deserialize, IntoParams)]
