@@ -16,7 +16,8 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// `CONVIVE_DATABASE_URL`: `sqlite://FILE?mode=rwc` or `postgres://user:pass@host/db`.
     pub database_url: SecretString,
-    /// `CONVIVE_DATABASE_POOL_SIZE`: connections kept open to the database.
+    /// `CONVIVE_DATABASE_POOL_SIZE`: connections kept open for reading (and,
+    /// on PostgreSQL, writing); SQLite adds one connection for the writer.
     pub database_pool_size: u32,
     /// `CONVIVE_PUBLIC_URL`: the address guests reach, used to build links.
     /// When unset, the address the server listens on (`bind`), as a browser
@@ -136,7 +137,7 @@ struct Defaults {
 const DEFAULTS: Defaults = Defaults {
     bind: "127.0.0.1:8080",
     database_url: "sqlite://convive.db?mode=rwc",
-    database_pool_size: 8,
+    database_pool_size: 4,
     log_format: LogFormat::Pretty,
     log: "info",
     shutdown_grace_seconds: 20,

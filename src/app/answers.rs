@@ -116,7 +116,11 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
 
     let mut moves_seats =
         event.details.capacity.is_some() && (reply.answer == Answer::Yes || guest.is_seated() || guest.is_waiting());
-    if !moves_seats && reply.answer == Answer::Yes {
+    // On SQLite the transaction took the database's write lock before
+    // reading her and her event: both are current, and nothing can change
+    // them until it ends. Elsewhere they are read again under the event's lock.
+    let mut read_under_lock = app.db.writes_are_serialised();
+    if !moves_seats && reply.answer == Answer::Yes && !read_under_lock {
         // A "yes" on an event without a capacity: make sure none is being set
         // right now, or the recount that comes with it would miss this seat.
         event = storage::events::lock_shared(&*work, event.id).await?;
@@ -140,14 +144,17 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
         // lock deadlocks with a change that holds the event and promotes her.
         work.rollback().await?;
         work = app.begin().await?;
+        read_under_lock = false;
     }
 
-    // Serialise seat changes for this event, then re-read the guest: a
-    // concurrent change of her own answer may have committed meanwhile.
-    event = storage::events::lock(&*work, event.id).await?;
-    // Read again under the lock: the event may have closed or been cancelled since.
-    may_answer(channel, &event, now)?;
-    guest = storage::guests::find_in_event(&*work, event.id, guest.id).await?;
+    if !read_under_lock {
+        // Serialise seat changes for this event, then re-read the guest: a
+        // concurrent change of her own answer may have committed meanwhile.
+        event = storage::events::lock(&*work, event.id).await?;
+        // Read again under the lock: the event may have closed or been cancelled since.
+        may_answer(channel, &event, now)?;
+        guest = storage::guests::find_in_event(&*work, event.id, guest.id).await?;
+    }
     let held_before = if guest.is_seated() { party_of(&guest) } else { 0 };
     // The counter is kept only while there is a capacity; without one it
     // may lag (and is not used). With one it should never be below her own

@@ -10,6 +10,7 @@ pub mod events;
 pub mod feeds;
 pub mod guest_lists;
 pub mod guests;
+pub mod key_cache;
 pub mod mail_queue;
 pub mod organisers;
 pub mod registrations;
@@ -47,11 +48,21 @@ pub struct App {
     mail_waker: Arc<Notify>,
     /// Rows written so far by the background imports this process runs.
     pub(crate) imports: guest_lists::Progress,
+    /// Who recently presented API keys belong to.
+    pub(crate) keys: Arc<key_cache::KeyCache>,
 }
 
 impl App {
     pub fn new(db: Db, settings: Arc<Settings>, clock: Clock, link_key: SecretKey, mail_waker: Arc<Notify>) -> Self {
-        Self { db, settings, clock, link_key, mail_waker, imports: guest_lists::Progress::default() }
+        Self {
+            db,
+            settings,
+            clock,
+            link_key,
+            mail_waker,
+            imports: guest_lists::Progress::default(),
+            keys: Arc::default(),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

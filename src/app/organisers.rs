@@ -15,7 +15,14 @@ pub const MAX_KEY_LABEL: usize = 100;
 /// The organiser a presented API key belongs to, if it is hers and live.
 pub async fn authenticate(app: &App, presented: &str) -> Result<Option<Organiser>> {
     let Some(hash) = ApiKey::hash_of_presented(presented) else { return Ok(None) };
-    Ok(organisers::find_by_key_hash(&app.db, &hash).await?)
+    if let Some(organiser) = app.keys.get(&hash) {
+        return Ok(Some(organiser));
+    }
+    let found = organisers::find_by_key_hash(&app.db, &hash).await?;
+    if let Some(organiser) = &found {
+        app.keys.remember(hash, organiser.clone());
+    }
+    Ok(found)
 }
 
 /// Her API keys, oldest first (never the keys themselves).
@@ -35,6 +42,7 @@ pub async fn create_api_key(app: &App, organiser_id: Uuid, label: &str, default_
 /// not found.
 pub async fn revoke_api_key(app: &App, organiser_id: Uuid, key_id: Uuid) -> Result<()> {
     if organisers::revoke_api_key(&app.db, organiser_id, key_id, app.now()).await? {
+        app.keys.forget_organiser(organiser_id);
         Ok(())
     } else {
         Err(AppError::NotFound(Missing::ApiKey))
@@ -43,5 +51,7 @@ pub async fn revoke_api_key(app: &App, organiser_id: Uuid, key_id: Uuid) -> Resu
 
 /// How she hears about answers from now on.
 pub async fn set_notifications(app: &App, organiser_id: Uuid, notifications: Notifications) -> Result<()> {
-    Ok(storage::organisers::set_notifications(&app.db, organiser_id, notifications).await?)
+    storage::organisers::set_notifications(&app.db, organiser_id, notifications).await?;
+    app.keys.forget_organiser(organiser_id);
+    Ok(())
 }

@@ -18,6 +18,7 @@ pub mod unsubscribes;
 
 use std::ops::Deref;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -31,15 +32,20 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use error::{Constraint, Missing, Result, StorageError};
 
-/// The connection pool, plus, on SQLite, the turn every writer of this
-/// process waits for. SQLite has one writer at a time anyway; queueing them
-/// here, in order, beats letting them collide inside SQLite, whose busy
-/// handler backs off with sleeps of up to 100 ms. Reads go straight to the
-/// pool (through `Deref`).
+/// The connection pool, plus, on SQLite, the one connection that writes and
+/// the turn every writer of this process waits for. SQLite has one writer
+/// at a time anyway; queueing them here, in order, beats letting them
+/// collide inside SQLite, whose busy handler backs off with sleeps of up to
+/// 100 ms. Reads go straight to the pool (through `Deref`), which on SQLite
+/// stays small: sqlx runs each SQLite connection on its own thread, and
+/// more threads than cores spend the CPU handing work between them.
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// SQLite's writing connection; PostgreSQL writes through the pool.
+    writer: Option<DatabaseConnection>,
     writer_turn: Option<Arc<Mutex<()>>>,
+    statements: Arc<AtomicU64>,
 }
 
 impl Deref for Db {
@@ -65,8 +71,24 @@ impl Deref for WriteTransaction {
 }
 
 impl Db {
+    /// Statements run through this pool since it opened (transaction
+    /// control not included): what the hot paths' budgets are counted in.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Whether a write transaction ([`begin_write`]) holds the whole
+    /// database from its first statement (SQLite), so what it reads cannot
+    /// change under it; PostgreSQL locks rows instead.
+    pub fn writes_are_serialised(&self) -> bool {
+        self.writer_turn.is_some()
+    }
+
     /// Closes the pool, waiting for connections in use to come back.
     pub async fn close(self) -> Result<(), DbErr> {
+        if let Some(writer) = self.writer {
+            writer.close().await?;
+        }
         self.conn.close().await
     }
 }
@@ -84,12 +106,24 @@ impl WriteTransaction {
 
 /// Opens the pool. On SQLite: WAL so readers never wait for the writer,
 /// `synchronous=NORMAL` (durable across process crashes, which is what WAL
-/// promises), a busy timeout so writers queue instead of failing, and a real
-/// pool rather than sea-orm's default of one connection.
+/// promises), a busy timeout so writers queue instead of failing, a pool of
+/// `pool_size` readers and one more connection for the writer.
 pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
+    let statements = Arc::new(AtomicU64::new(0));
+    let conn = open(url, pool_size, &statements).await?;
+    let (writer, writer_turn) = if conn.get_database_backend() == DatabaseBackend::Sqlite {
+        (Some(open(url, 1, &statements).await?), Some(Arc::new(Mutex::new(()))))
+    } else {
+        (None, None)
+    };
+    Ok(Db { conn, writer, writer_turn, statements })
+}
+
+/// One pool of up to `size` connections, counting its statements.
+async fn open(url: &str, size: u32, statements: &Arc<AtomicU64>) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(pool_size)
+        .max_connections(size)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         // Shorter than the 30 s request timeout, so that a request finds out
@@ -103,10 +137,13 @@ pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
                 .foreign_keys(true)
                 .create_if_missing(true)
         });
-    let conn =
+    let mut conn =
         Database::connect(options).await.with_context(|| format!("cannot open the database at {}", redact(url)))?;
-    let writer_turn = (conn.get_database_backend() == DatabaseBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
-    Ok(Db { conn, writer_turn })
+    let counter = Arc::clone(statements);
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok(conn)
 }
 
 /// Applies every pending migration.
@@ -125,7 +162,9 @@ pub async fn begin_write(db: &Db) -> Result<WriteTransaction, DbErr> {
         None => None,
     };
     let tx = db
-        .conn
+        .writer
+        .as_ref()
+        .unwrap_or(&db.conn)
         .begin_with_options(TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()

@@ -3,6 +3,7 @@
 //! `CONVIVE_TEST_BACKEND=postgres`) and talks HTTP to it.
 mod answers;
 mod browser;
+mod budgets;
 mod calendar;
 mod check_in;
 mod cli;

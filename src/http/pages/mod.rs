@@ -34,6 +34,9 @@ static PAGES: LazyLock<Pages> = LazyLock::new(Pages::embedded);
 struct Pages {
     env: Environment<'static>,
     strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// Each language's words as one template value, built once: made for
+    /// every page, this map of hundreds of words was most of a page's cost.
+    words: BTreeMap<String, Value>,
 }
 
 impl Pages {
@@ -51,11 +54,12 @@ impl Pages {
         for (language, words) in dashboard {
             strings.entry(language).or_default().extend(words);
         }
-        Self { env, strings }
+        let words = strings.iter().map(|(language, table)| (language.clone(), Value::from(Serde(table)))).collect();
+        Self { env, strings, words }
     }
 
     fn render(&self, template: &str, language: Language, context: &impl Serialize) -> anyhow::Result<String> {
-        let words = self.strings.get(language.as_str()).map(|t| Value::from(Serde(t))).unwrap_or_default();
+        let words = self.words.get(language.as_str()).cloned().unwrap_or_default();
         let context = minijinja::context! { lang => language.as_str(), t => words, ..Value::from(Serde(context)) };
         Ok(self.env.get_template(template)?.render(context)?)
     }

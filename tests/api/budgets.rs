@@ -1,0 +1,60 @@
+//! Statement budgets of the hot paths: how many statements the database runs
+//! for one request (transaction control not counted). A count, not a time,
+//! so it holds on any machine; `bench/run.sh` measures the time.
+
+use std::future::Future;
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{ON_DEMAND, TestApp, backend_is_postgres, spawn_app_with_parts};
+use convive::clock::Clock;
+
+/// The statements `request` made the server run. Nothing else runs in the
+/// background of an `ON_DEMAND` app.
+async fn statements_of<F: Future>(app: &TestApp, request: F) -> u64 {
+    let before = app.db.statements_run();
+    request.await;
+    app.db.statements_run() - before
+}
+
+#[tokio::test]
+async fn the_hot_paths_keep_to_their_statement_budgets() {
+    let app = spawn_app_with_parts(Clock::system(), ON_DEMAND, |_| {}).await;
+    let event_id = app.create_published_event(json!({ "capacity": 30, "companions_allowed": 2 })).await;
+    let (_, token) = app.invite(&event_id, "sophie@example.org").await;
+    let (_, other) = app.invite(&event_id, "marc@example.org").await;
+    app.answer(&other, json!({ "answer": "yes" })).await.expect(StatusCode::OK);
+    let event_path = format!("/api/v1/events/{event_id}");
+    // The key is looked up once, then remembered.
+    app.get(&event_path).await.expect(StatusCode::OK);
+
+    let mut spent = Vec::new();
+    let read = statements_of(&app, async { app.get(&event_path).await.expect(StatusCode::OK) }).await;
+    spent.push(("GET event", read, 1));
+    let page = statements_of(&app, async { assert_eq!(app.page(&format!("/i/{token}")).await.status, 200) }).await;
+    spent.push(("guest page", page, 2));
+    let ics = statements_of(&app, async {
+        app.request(Method::GET, &format!("/i/{token}/calendar.ics"), None, None).await.expect(StatusCode::OK);
+    })
+    .await;
+    spent.push(("guest .ics", ics, 2));
+    let first =
+        statements_of(&app, async { app.answer(&token, json!({ "answer": "maybe" })).await.expect(StatusCode::OK) })
+            .await;
+    spent.push(("first answer, no seat", first, 3));
+    let seated = statements_of(&app, async {
+        app.answer(&token, json!({ "answer": "yes", "companions": 1 })).await.expect(StatusCode::OK)
+    })
+    .await;
+    // SQLite's write transaction holds the database from its first read, so
+    // she and her event are not read again under a lock as on PostgreSQL.
+    let again = if backend_is_postgres() { 2 } else { 0 };
+    spent.push(("answer taking seats", seated, 7 + again));
+    let freed =
+        statements_of(&app, async { app.answer(&token, json!({ "answer": "no" })).await.expect(StatusCode::OK) }).await;
+    spent.push(("answer freeing seats", freed, 7 + again));
+
+    let over: Vec<_> = spent.iter().filter(|(_, used, budget)| used > budget).collect();
+    assert!(over.is_empty(), "over budget (path, statements, budget): {over:?}; all: {spent:?}");
+}
