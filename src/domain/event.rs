@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::plan::ReminderPlan;
+use super::plan::{PlanChoice, ReminderPlan};
 use super::text::{Text, WHITESPACE, bounded, web_url};
 use super::{FieldErrors, Validator};
 
@@ -209,9 +209,23 @@ pub struct EventFields {
     pub companions_allowed: i64,
     pub language: String,
     pub follow_up_url: Option<String>,
-    pub plan: PlanFields,
+    pub plan: PlanInput,
     pub open_registration: bool,
     pub words: Words,
+}
+
+/// The reminder plan as a door received it: ISO 8601 offsets from the API,
+/// or the dashboard's preset and steps. Both are read by the plan's rules.
+#[derive(Debug, Clone)]
+pub enum PlanInput {
+    Iso(PlanFields),
+    Choice(PlanChoice),
+}
+
+impl Default for PlanInput {
+    fn default() -> Self {
+        Self::Iso(PlanFields::default())
+    }
 }
 
 /// Raw reminder-plan fields: ISO 8601 offsets.
@@ -272,14 +286,17 @@ impl TryFrom<EventFields> for EventDetails {
             None
         };
 
-        let plan = ReminderPlan::parse(
-            &mut v,
-            &fields.plan.nudges,
-            fields.plan.nudge_maybes,
-            &fields.plan.answers_close,
-            fields.plan.reminder.as_deref(),
-            fields.plan.follow_up.as_deref(),
-        );
+        let plan = match &fields.plan {
+            PlanInput::Iso(plan) => ReminderPlan::parse(
+                &mut v,
+                &plan.nudges,
+                plan.nudge_maybes,
+                &plan.answers_close,
+                plan.reminder.as_deref(),
+                plan.follow_up.as_deref(),
+            ),
+            PlanInput::Choice(choice) => ReminderPlan::choose(&mut v, choice),
+        };
         let words = fields.words.validate(&mut v);
         let time_zone = v.check("time_zone", parse_time_zone(&fields.time_zone));
         let schedule = time_zone.and_then(|tz| {

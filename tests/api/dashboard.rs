@@ -279,10 +279,19 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
         ("language", "en"),
         ("capacity", "30"),
         ("companions_allowed", "1"),
-        ("nudges", "P7D, P3D"),
-        ("answers_close", "P2D"),
-        ("reminder", "P1D"),
-        ("follow_up", "PT2H30M"),
+        ("plan_preset", "custom"),
+        ("nudge_amount_0", "7"),
+        ("nudge_unit_0", "days"),
+        ("nudge_amount_1", "3"),
+        ("nudge_unit_1", "days"),
+        ("nudge_amount_2", ""),
+        ("nudge_unit_2", "days"),
+        ("close_amount", "2"),
+        ("close_unit", "days"),
+        ("reminder_amount", "1"),
+        ("reminder_unit", "days"),
+        ("follow_up_amount", "150"),
+        ("follow_up_unit", "minutes"),
         ("nudge_maybes", "on"),
     ];
     let wrong = anne.submit("/dashboard/events/new", "/dashboard/events/new", &fields).await;
@@ -299,7 +308,7 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
     assert!(
         page.decoded().contains(
-            "Nudges on 5 and 9 March, answers close on 10 March, reminder on 11 March, thank-you on 12 March at 12:30."
+            "nudges on 5 and 9 March, answers close on 10 March, reminder on 11 March, thank-you on 12 March at 12:30."
         ),
         "{}",
         page.decoded()

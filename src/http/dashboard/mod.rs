@@ -16,6 +16,7 @@ pub mod login;
 pub mod preview;
 pub mod results;
 pub mod setup;
+pub mod time_zones;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
