@@ -137,14 +137,28 @@ pub async fn remove(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uui
     }
     let guest = storage::guests::find_in_event(&*work, event.id, guest_id).await?;
     storage::guests::delete(&*work, event.id, guest.id).await?;
-    // The seat counter is kept only while the event has a capacity.
-    if event.details.capacity.is_some() && (guest.is_seated() || guest.is_waiting()) {
-        let held = if guest.is_seated() { guest.reply.as_ref().map_or(0, Reply::party_size) } else { 0 };
+    if let Some(held) = seats_held(&event, &guest) {
         super::answers::settle_seats(&mut work, &event, event.seats_taken.saturating_sub(held), now).await?;
     }
     work.happened(Happening::GuestRemoved { event: event.id, guest: guest.id });
     work.commit(app).await?;
     Ok(guest)
+}
+
+/// The seats a guest holds, when her leaving settles the seats again: the
+/// seat counter is kept only while the event has a capacity.
+fn seats_held(event: &Event, guest: &Guest) -> Option<u32> {
+    (event.details.capacity.is_some() && (guest.is_seated() || guest.is_waiting()))
+        .then(|| if guest.is_seated() { guest.reply.as_ref().map_or(0, Reply::party_size) } else { 0 })
+}
+
+/// Who would get a seat from the waiting list if this guest were removed,
+/// in the list's order: to say so before she confirms.
+pub async fn promoted_if_removed(app: &App, event: &Event, guest: &Guest) -> Result<Vec<Guest>> {
+    let Some(held) = seats_held(event, guest).filter(|held| *held > 0) else { return Ok(Vec::new()) };
+    let waiting = storage::answers::waiting_list(&*app.db, event.id).await?;
+    let promoted = super::answers::promotable(event, event.seats_taken.saturating_sub(held), &waiting);
+    Ok(waiting.into_iter().filter(|g| promoted.contains(&g.id)).collect())
 }
 
 /// One guest of an event already found (hers): to name her before acting.

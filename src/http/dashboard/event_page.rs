@@ -113,6 +113,8 @@ struct EventPage {
     urls: EventUrls,
     import_report: Option<ImportReportView>,
     flash: Option<String>,
+    /// What went wrong with what she just did, shown as an error.
+    flash_error: Option<String>,
     /// Show the message by the guest list (see [`Listing::at`]).
     flash_near_guests: bool,
     /// The event's emails that failed, with the sentence that says so.
@@ -146,17 +148,18 @@ struct ListingView {
     next: Option<String>,
 }
 
-/// The event page, optionally with the report of an import just made,
-/// showing the first page of its guests.
+/// The event page, optionally with the report of an import just made or
+/// what went wrong with her last action (shown as an error), showing the
+/// first page of its guests.
 pub async fn event_page(
     state: &AppState,
     session: &OrganiserSession,
     event: &Event,
     status: StatusCode,
     import_report: Option<ImportReportView>,
-    flash: Option<String>,
+    error: Option<String>,
 ) -> Result<Response, PageError> {
-    event_page_at(state, session, event, status, import_report, flash, &Listing::default()).await
+    event_page_at(state, session, event, status, import_report, error, &Listing::default()).await
 }
 
 /// The event page with the part of its guest list `listing` asks for.
@@ -166,11 +169,11 @@ async fn event_page_at(
     event: &Event,
     status: StatusCode,
     import_report: Option<ImportReportView>,
-    flash: Option<String>,
+    error: Option<String>,
     listing: &Listing,
 ) -> Result<Response, PageError> {
     let counts = app::events::counts(state, event).await?;
-    let flash = flash.or_else(|| session.flash.clone());
+    let flash = session.flash.clone();
     let search = Some(listing.q.as_str()).filter(|q| !q.trim().is_empty());
     let shown = app::guests::page(state, event, search, listing.page.unwrap_or(1)).await?;
     let base = event_url(event.id);
@@ -256,6 +259,7 @@ async fn event_page_at(
         },
         import_report,
         flash,
+        flash_error: error,
         flash_near_guests: listing.at == "guests",
         failed_emails,
         failed_emails_text: counted(session, failed_emails, "d_failed_emails"),
@@ -347,8 +351,17 @@ async fn resend(
 }
 
 /// How a guest is named to the organiser: her name, else her address.
-fn label(guest: &Guest) -> String {
+pub fn label(guest: &Guest) -> String {
     if guest.name.trim().is_empty() { guest.email.to_string() } else { guest.name.clone() }
+}
+
+/// "Zélie, Bruno et Paul": names as a sentence lists them.
+fn joined(names: &[String], language: crate::domain::event::Language) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{}{last}", rest.join(", "), word(language, "d_and")),
+    }
 }
 
 /// The event page, at its guest list, with the message there.
@@ -386,6 +399,19 @@ async fn confirm_remove(
     let mut details = vec![word(session.language, "d_confirm_remove_detail")];
     if guest.checked_in_at.is_some() {
         details.push(word(session.language, "d_confirm_remove_arrived"));
+    }
+    // Her seat goes to the waiting list: say to whom.
+    let promoted = app::guests::promoted_if_removed(&state, &event, &guest)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    if !promoted.is_empty() {
+        let names: Vec<String> = promoted.iter().map(label).collect();
+        let number = if names.len() == 1 { "one" } else { "other" };
+        let key = format!("d_confirm_remove_promoted_{number}");
+        details.push(word(session.language, &key).replace("{names}", &joined(&names, session.language)));
+        if event.status == crate::domain::event::EventStatus::Published {
+            details.push(word(session.language, &format!("d_confirm_remove_promoted_mail_{number}")));
+        }
     }
     Ok(confirm::page(
         &session,
