@@ -406,11 +406,11 @@ async fn confirm_remove(
         .map_err(|e| PageError::from(e).in_language(session.language))?;
     if !promoted.is_empty() {
         let names: Vec<String> = promoted.iter().map(label).collect();
-        let number = if names.len() == 1 { "one" } else { "other" };
-        let key = format!("d_confirm_remove_promoted_{number}");
-        details.push(word(session.language, &key).replace("{names}", &joined(&names, session.language)));
+        let n = || crate::i18n::Arg::from(names.len());
+        let names = crate::i18n::Arg::Text(joined(&names, session.language));
+        details.push(crate::i18n::text(session.language, "d_confirm_remove_promoted", &[("n", n()), ("names", names)]));
         if event.status == crate::domain::event::EventStatus::Published {
-            details.push(word(session.language, &format!("d_confirm_remove_promoted_mail_{number}")));
+            details.push(crate::i18n::text(session.language, "d_confirm_remove_promoted_mail", &[("n", n())]));
         }
     }
     Ok(confirm::page(
