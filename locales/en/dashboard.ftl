@@ -504,3 +504,26 @@ d_confirm_remove_promoted_mail =
         [one] An email tells them at once.
        *[other] An email tells each of them at once.
     }
+
+## The guest list: search and filter by answer, actions in a menu, her personal link
+d_guests_search_form = Search the guest list
+d_guests_filter_label = Answer
+d_filter_all = All
+d_filter_yes = Yes
+d_filter_no = No
+d_filter_maybe = Maybe
+d_filter_none = Not answered
+d_filter_waiting = Waiting list
+d_guests_show = Show
+d_guests_matching =
+    { $n ->
+        [0] Nobody matches.
+        [one] { $n } guest matches.
+       *[other] { $n } guests match.
+    }
+d_row_actions = Actions
+d_for_name = for { $name }
+d_personal_link = Their personal link
+d_personal_link_hint = The one in their emails: whoever has it can answer for them. Pass it on to the guest only.
+d_copy_link = Copy their personal link
+d_link_copied = Link copied

@@ -517,3 +517,26 @@ d_confirm_remove_promoted_mail =
         [one] Un e-mail le lui annonce aussitôt.
        *[other] Un e-mail le leur annonce aussitôt.
     }
+
+## The guest list: search and filter by answer, actions in a menu, her personal link
+d_guests_search_form = Chercher dans la liste des invités
+d_guests_filter_label = Réponse
+d_filter_all = Toutes
+d_filter_yes = Oui
+d_filter_no = Non
+d_filter_maybe = Peut-être
+d_filter_none = Sans réponse
+d_filter_waiting = Liste d'attente
+d_guests_show = Afficher
+d_guests_matching =
+    { $n ->
+        [0] Personne ne correspond.
+        [one] { $n } invité correspond.
+       *[other] { $n } invités correspondent.
+    }
+d_row_actions = Actions
+d_for_name = pour { $name }
+d_personal_link = Son lien personnel
+d_personal_link_hint = Celui de ses e-mails : quiconque l'a peut répondre à sa place. Ne le transmettez qu'à la personne invitée.
+d_copy_link = Copier son lien personnel
+d_link_copied = Lien copié

@@ -9,7 +9,7 @@ use super::{App, AppError, Happening, Result, Work};
 use crate::domain::FieldErrors;
 use crate::domain::answer::Reply;
 use crate::domain::event::{Event, EventStatus, Language};
-use crate::domain::guest::{Guest, ListPosition, NewGuest};
+use crate::domain::guest::{AnswerFilter, Guest, ListPosition, NewGuest};
 use crate::domain::mail::{MailKind, OutboxSlot};
 use crate::domain::token::InvitationToken;
 use crate::storage::entities::outbox as outbox_rows;
@@ -161,6 +161,12 @@ pub async fn promoted_if_removed(app: &App, event: &Event, guest: &Guest) -> Res
     Ok(waiting.into_iter().filter(|g| promoted.contains(&g.id)).collect())
 }
 
+/// A guest's personal invitation link, rebuilt as her emails carry it:
+/// her token is derived from the instance key and her salt, never stored.
+pub fn invitation_link(app: &App, guest: &Guest) -> String {
+    app.links().invitation(InvitationToken::derive(&app.link_key, guest.id, &guest.token_salt).as_str())
+}
+
 /// One guest of an event already found (hers): to name her before acting.
 pub async fn one(app: &App, event: &Event, guest_id: Uuid) -> Result<Guest> {
     Ok(storage::guests::find_in_event(&*app.db, event.id, guest_id).await?)
@@ -227,8 +233,14 @@ pub struct GuestPage {
 /// Page `page` (1-based; beyond the last gives the last) of her event's
 /// guests whose name or address holds `search`. Whatever the list's size,
 /// each query binds a bounded number of parameters.
-pub async fn page(app: &App, event: &Event, search: Option<&str>, page: u64) -> Result<GuestPage> {
-    let fetch = |page: u64| storage::guests::page(&app.db, event.id, search, (page - 1) * PAGE_SIZE, PAGE_SIZE);
+pub async fn page(
+    app: &App,
+    event: &Event,
+    search: Option<&str>,
+    filter: AnswerFilter,
+    page: u64,
+) -> Result<GuestPage> {
+    let fetch = |page: u64| storage::guests::page(&app.db, event.id, search, filter, (page - 1) * PAGE_SIZE, PAGE_SIZE);
     let mut page = page.max(1);
     let (mut guests, matching) = fetch(page).await?;
     let pages = matching.div_ceil(PAGE_SIZE).max(1);

@@ -75,6 +75,41 @@ pub struct Guest {
     pub walk_in: bool,
 }
 
+/// Which guests a list shows, by their answer: the organiser's filter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AnswerFilter {
+    #[default]
+    All,
+    /// A "yes" holding her seats.
+    Yes,
+    No,
+    Maybe,
+    /// Invited and not answered yet (walk-ins were never asked).
+    NotAnswered,
+    /// A "yes" waiting for a seat.
+    Waiting,
+}
+
+impl AnswerFilter {
+    pub const ALL: [Self; 6] = [Self::All, Self::Yes, Self::No, Self::Maybe, Self::NotAnswered, Self::Waiting];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::Maybe => "maybe",
+            Self::NotAnswered => "none",
+            Self::Waiting => "waiting",
+        }
+    }
+
+    /// Anything else is every guest.
+    pub fn parse(raw: &str) -> Self {
+        Self::ALL.into_iter().find(|filter| filter.as_str() == raw.trim()).unwrap_or_default()
+    }
+}
+
 /// The one definition of "seated": a "yes" not waiting for a seat. Guests
 /// in memory ([`Guest::is_seated`]), the counts and the outbox's audiences
 /// (in SQL, `storage::guests::seated_condition`) all follow it.

@@ -15,6 +15,7 @@ use crate::domain::answer::{Answer, Reply};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::event::EventStatus;
 use crate::domain::event::{Event, Language};
+use crate::domain::guest::AnswerFilter;
 use crate::domain::guest::{Guest, ListPosition, NewGuest};
 use crate::domain::token::{InvitationToken, SecretKey, new_salt};
 
@@ -225,10 +226,22 @@ pub async fn page(
     db: &DatabaseConnection,
     event_id: Uuid,
     search: Option<&str>,
+    filter: AnswerFilter,
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<(Guest, Option<u32>)>, u64)> {
     let mut matching = guests::Entity::find().filter(guests::Column::EventId.eq(event_id));
+    let answer = |answer: Answer| guests::Column::Answer.eq(answer.as_str());
+    matching = match filter {
+        AnswerFilter::All => matching,
+        AnswerFilter::Yes => matching.filter(answer(Answer::Yes)).filter(guests::Column::WaitlistedAt.is_null()),
+        AnswerFilter::No => matching.filter(answer(Answer::No)),
+        AnswerFilter::Maybe => matching.filter(answer(Answer::Maybe)),
+        AnswerFilter::NotAnswered => {
+            matching.filter(guests::Column::Answer.is_null()).filter(guests::Column::WalkIn.eq(false))
+        }
+        AnswerFilter::Waiting => matching.filter(guests::Column::WaitlistedAt.is_not_null()),
+    };
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
         matching = matching.filter(

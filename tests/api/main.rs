@@ -9,6 +9,7 @@ mod cli;
 mod connections;
 mod dashboard;
 mod dashboard_confirm;
+mod dashboard_guests;
 mod dashboard_messages;
 mod dashboard_plan;
 mod delivery;

@@ -293,6 +293,8 @@ async function organiser(page, args) {
   for (const { name, answer } of args.phoned ?? []) {
     const row = page.locator("#guests tbody tr", { hasText: name });
     if ((await row.count()) !== 1) throw new ScenarioError(`the guest list shows ${await row.count()} rows for ${name}`);
+    // A row's actions are in its menu.
+    await row.locator("details.row-menu > summary").click();
     await row.locator('select[name="answer"]').selectOption(answer);
     await submit(page, `#guests tbody tr:has-text("${name}") form[action$="/answer"]`);
   }
@@ -324,6 +326,7 @@ async function organiser(page, args) {
   let remove = null;
   if (args.remove) {
     await open(page, event_url);
+    await page.locator(`#guests tbody tr:has-text("${args.remove}") details.row-menu > summary`).click();
     await submit(page, `#guests tbody tr:has-text("${args.remove}") form[action$="/remove"]`);
     await shot("remove-confirm-phone");
     const question = await textOf(page, "#confirm-question");

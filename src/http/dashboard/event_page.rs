@@ -18,7 +18,7 @@ use crate::app::answers::{AnswerInput, Answerer};
 use crate::app::{self, AppError};
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::Event;
-use crate::domain::guest::Guest;
+use crate::domain::guest::{AnswerFilter, Guest};
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::http::views::GuestView;
@@ -71,6 +71,33 @@ struct GuestRow {
     walk_in: bool,
     unsubscribed: bool,
     email_status: Option<EmailStatus>,
+    /// Her personal invitation link, for the organiser to pass on.
+    link: String,
+}
+
+impl GuestRow {
+    fn of(state: &AppState, record: app::guests::GuestRecord) -> Self {
+        let link = app::guests::invitation_link(state, &record.guest);
+        let view = GuestView::from(record);
+        Self {
+            link,
+            id: view.id,
+            name: view.name,
+            email: view.email,
+            answer: view.reply.as_ref().map(|r| r.answer),
+            companions: view.reply.as_ref().map_or(0, |r| r.companions),
+            comment: view.reply.map(|r| r.comment).unwrap_or_default(),
+            waitlist_position: view.waitlist_position,
+            checked_in: view.checked_in_at.is_some(),
+            walk_in: view.walk_in,
+            unsubscribed: view.unsubscribed,
+            email_status: view.emails.last().map(|e| EmailStatus {
+                kind: e.kind.clone(),
+                status: e.status.clone(),
+                error: e.error.clone(),
+            }),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -128,6 +155,9 @@ struct EventPage {
 pub struct Listing {
     #[serde(default)]
     q: String,
+    /// Guests by answer (see [`AnswerFilter`]); every guest without one.
+    #[serde(default)]
+    answer: String,
     page: Option<u64>,
     /// `guests` after an action on a guest: the message is shown by the
     /// list, where she lands, rather than at the top of the page.
@@ -138,6 +168,9 @@ pub struct Listing {
 #[derive(Serialize)]
 struct ListingView {
     q: String,
+    /// The answer filter, and every filter she can pick.
+    answer: &'static str,
+    answers: [&'static str; 6],
     page: u64,
     pages: u64,
     /// Guests matching the search (all guests without one).
@@ -175,17 +208,21 @@ async fn event_page_at(
     let counts = app::events::counts(state, event).await?;
     let flash = session.flash.clone();
     let search = Some(listing.q.as_str()).filter(|q| !q.trim().is_empty());
-    let shown = app::guests::page(state, event, search, listing.page.unwrap_or(1)).await?;
+    let filter = AnswerFilter::parse(&listing.answer);
+    let shown = app::guests::page(state, event, search, filter, listing.page.unwrap_or(1)).await?;
     let base = event_url(event.id);
     let page_url = |page: u64| {
         let query: String = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("q", listing.q.trim())
+            .append_pair("answer", filter.as_str())
             .append_pair("page", &page.to_string())
             .finish();
         format!("{base}?{query}#guests-section")
     };
     let listing_view = ListingView {
         q: listing.q.trim().to_owned(),
+        answer: filter.as_str(),
+        answers: AnswerFilter::ALL.map(AnswerFilter::as_str),
         page: shown.page,
         pages: shown.pages,
         matching: shown.matching,
@@ -200,28 +237,7 @@ async fn event_page_at(
         next: (shown.page < shown.pages).then(|| page_url(shown.page + 1)),
     };
     let failed_emails = shown.failed_emails;
-    let guests: Vec<GuestRow> = shown
-        .records
-        .into_iter()
-        .map(GuestView::from)
-        .map(|view| GuestRow {
-            id: view.id,
-            name: view.name,
-            email: view.email,
-            answer: view.reply.as_ref().map(|r| r.answer),
-            companions: view.reply.as_ref().map_or(0, |r| r.companions),
-            comment: view.reply.map(|r| r.comment).unwrap_or_default(),
-            waitlist_position: view.waitlist_position,
-            checked_in: view.checked_in_at.is_some(),
-            walk_in: view.walk_in,
-            unsubscribed: view.unsubscribed,
-            email_status: view.emails.last().map(|e| EmailStatus {
-                kind: e.kind.clone(),
-                status: e.status.clone(),
-                error: e.error.clone(),
-            }),
-        })
-        .collect();
+    let guests: Vec<GuestRow> = shown.records.into_iter().map(|record| GuestRow::of(state, record)).collect();
     let details = &event.details;
     let page = EventPage {
         event: EventSummary {
