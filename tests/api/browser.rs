@@ -204,7 +204,10 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     assert_eq!(result["results"]["walk-ins"], "1", "{result}");
     assert_eq!(result["results"]["answered"], "2", "the two who phoned: {result}");
     assert_eq!(result["results"]["no-shows"], "0", "both came: {result}");
-    assert_eq!(result["chart"], 3, "one line per answer: {result}");
+    // One day of answers is one bar, dated in French ("3 déc."), not ISO.
+    assert_eq!(result["chart"]["bars"], 1, "{result}");
+    let dates = result["chart"]["dates"].as_array().unwrap();
+    assert!(!dates.is_empty() && dates.iter().all(|d| !d.as_str().unwrap().contains('-')), "{result}");
 
     // What the browser did is what the service holds.
     let events = app.get("/api/v1/events").await.expect(StatusCode::OK);

@@ -363,7 +363,7 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
     // Results: the figures and a chart drawn by the server.
     let results = anne.get(&format!("{event_path}/results")).await;
     assert_eq!(results.status, StatusCode::OK);
-    assert!(results.html.contains("<svg") && results.html.contains("<polyline"), "{}", results.html);
+    chart_reads_well(&results);
 
     // Edit, then cancel.
     fields[0] = ("title", "Café des Victoires, moved");
@@ -411,4 +411,19 @@ async fn api_keys_are_created_and_revoked_from_the_dashboard() {
         }
     }
     assert!(revoke.is_some() && revoked_new);
+}
+
+/// The results of the workflow above: bars, a legend of its own beside the
+/// chart rather than over it, dates as words (not ISO), and the headcount
+/// with companions (Jane and her one companion).
+fn chart_reads_well(results: &Page) {
+    assert!(results.html.contains("<svg") && results.html.contains("<rect"), "{}", results.html);
+    // A legend of its own, beside the chart rather than over it; dates as words, not ISO.
+    assert!(results.html.contains("id=\"chart-legend\""), "{}", results.html);
+    let chart = &results.html[results.html.find("<svg").unwrap()..results.html.find("</svg>").unwrap()];
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
+    assert!(!chart.contains(&today.format("%Y-%m-%d").to_string()), "{chart}");
+    assert!(chart.contains(&today.format("%-d %b").to_string()), "in English here: {chart}");
+    // The headcount counts companions: Jane and her one companion.
+    assert!(results.html.contains("id=\"res-people\">2<"), "{}", results.html);
 }

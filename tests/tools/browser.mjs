@@ -340,7 +340,10 @@ async function organiser(page, args) {
   await shot("results-phone");
   const results = {};
   for (const id of ["invited", "answered", "came", "walk-ins", "no-shows"]) results[id] = await textOf(page, `#res-${id}`);
-  const chart = await page.locator("figure svg polyline").count();
+  const chart = {
+    bars: await page.locator("figure svg rect").count(),
+    dates: await page.locator("figure svg text[text-anchor]:not([text-anchor=end])").allInnerTexts(),
+  };
 
   // Cancelling asks first, saying how many guests would be told; she keeps it.
   await open(page, `${event_url}/cancel`);
