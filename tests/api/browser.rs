@@ -176,7 +176,18 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     )
     .await;
 
+    std::fs::write(format!("{shots}/journey.json"), format!("{result:#}")).unwrap();
     assert_eq!(result["signed_in_at"], "/dashboard", "{result}");
+    // axe-core on every screen of the journey, at 1280 px and at 360 px
+    // (screenshots of each in target/screenshots/journey-*-{1280,360}.png).
+    let audited = result["axe"].as_object().expect("the audits");
+    assert_eq!(audited.len(), 17, "{result}");
+    let failing: serde_json::Map<String, Value> = audited
+        .iter()
+        .filter(|(_, found)| found.as_array().is_some_and(|v| !v.is_empty()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    assert!(failing.is_empty(), "axe-core violations:\n{:#}", Value::Object(failing));
     let report = result["report"].as_array().unwrap();
     let mut not_added: Vec<(u64, &str)> =
         report.iter().map(|r| (r["line"].as_u64().unwrap(), r["status"].as_str().unwrap())).collect();
