@@ -527,4 +527,5 @@ d_personal_link = Their personal link
 d_personal_link_hint = The one in their emails: whoever has it can answer for them. Pass it on to the guest only.
 d_copy_link = Copy their personal link
 d_link_copied = Link copied
-d_count_people = People expected, companions included
+d_count_people = People expected
+d_count_people_note = People expected: the “yes” answers holding a seat, and their companions.

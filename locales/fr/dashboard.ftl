@@ -540,4 +540,5 @@ d_personal_link = Son lien personnel
 d_personal_link_hint = Celui de ses e-mails : quiconque l'a peut répondre à sa place. Ne le transmettez qu'à la personne invitée.
 d_copy_link = Copier son lien personnel
 d_link_copied = Lien copié
-d_count_people = Personnes attendues, accompagnants compris
+d_count_people = Personnes attendues
+d_count_people_note = Personnes attendues : les « oui » qui ont une place, et leurs accompagnants.

@@ -352,7 +352,10 @@ async function organiser(page, args) {
   // The guest menu opened, with her link, then the form to change the event.
   await page.locator("#guests tbody tr details.row-menu > summary").first().click();
   await check("journey-08-guest-menu");
+  // Her own plan: its steps show once she picks it.
   await open(page, `${event_url}/edit`);
+  await page.locator('label[for="plan_preset-custom"]').click();
+  if (!(await page.locator("#nudge_amount_0").isVisible())) throw new ScenarioError("the plan's steps stay hidden");
   await check("journey-09-edit-form");
   await open(page, `${event_url}/preview`);
   await check("journey-10-email-preview");

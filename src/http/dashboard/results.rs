@@ -93,10 +93,10 @@ pub fn days(
 /// phone shrinks it; one day reads as one bar, sixty as sixty thin ones.
 /// The legend is the page's, in HTML, where it wraps instead of overlapping.
 pub fn chart_svg(days: &[Day], labels: &ChartLabels) -> String {
-    const W: f64 = 400.0;
-    const H: f64 = 220.0;
-    const LEFT: f64 = 34.0;
-    const RIGHT: f64 = 8.0;
+    const W: f64 = 320.0;
+    const H: f64 = 200.0;
+    const LEFT: f64 = 30.0;
+    const RIGHT: f64 = 6.0;
     const TOP: f64 = 10.0;
     const BOTTOM: f64 = 26.0;
     const AXIS: &str = "#5c4d42";
@@ -106,12 +106,12 @@ pub fn chart_svg(days: &[Day], labels: &ChartLabels) -> String {
     // At most 400 days: exact in an f64.
     let count = f64::from(u32::try_from(days.len().max(1)).unwrap_or(u32::MAX));
     let slot = (W - LEFT - RIGHT) / count;
-    let bar = (slot * 0.7).min(36.0);
+    let bar = (slot * 0.7).min(32.0);
     let centre = |i: usize| LEFT + slot * (f64::from(u32::try_from(i).unwrap_or(u32::MAX)) + 0.5);
     let y = |n: u32| TOP + (H - TOP - BOTTOM) * (1.0 - f64::from(n) / f64::from(top));
     let base = H - BOTTOM;
     let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title" font-family="system-ui, sans-serif" font-size="12"><title id="chart-title">{}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title" font-family="system-ui, sans-serif" font-size="13"><title id="chart-title">{}</title>"#,
         escape(&labels.title)
     );
     // Grid lines and their values.
@@ -380,7 +380,7 @@ mod tests {
         assert_eq!(svg.matches("text-anchor=\"start\"").count() + svg.matches("text-anchor=\"middle\"").count(), 3);
         assert!(svg.contains(">1 janv.<"), "{svg}");
         for x in svg.split(" x=\"").skip(1).map(|rest| rest.split('"').next().unwrap().parse::<f64>().unwrap()) {
-            assert!((0.0..=400.0).contains(&x), "{x} is outside the chart");
+            assert!((0.0..=320.0).contains(&x), "{x} is outside the chart");
         }
     }
 
