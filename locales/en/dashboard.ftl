@@ -172,6 +172,13 @@ d_import_failed = The import did not finish: no guest from the list was added. Y
 d_import_added = { $n } added
 d_import_duplicates = { $n } already on the list
 d_import_invalid = { $n } not valid
+# The column of an imported row that a reason is about.
+d_import_field =
+    { $field ->
+        [name] Name
+        [language] Language
+       *[other] { $field }
+    }
 d_import_not_added = Lines not added
 d_import_status_added = Added
 d_import_status_duplicate = Already invited

@@ -178,6 +178,13 @@ d_import_invalid = { $n } { $n ->
         [one] invalide
        *[other] invalides
     }
+# The column of an imported row that a reason is about.
+d_import_field =
+    { $field ->
+        [name] Nom
+        [language] Langue
+       *[other] { $field }
+    }
 d_import_not_added = Lignes non ajoutées
 d_import_status_added = Ajouté
 d_import_status_duplicate = Déjà invité

@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Validator;
 use super::event::Schedule;
+use super::problem::{Problem, code};
 use super::text::WHITESPACE;
 
 /// A non-negative duration with second precision.
@@ -36,8 +37,11 @@ impl Offset {
 
     /// # Errors
     /// A message naming what is wrong, for the person who typed it.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let invalid = || format!("'{raw}' is not an ISO 8601 duration such as P7D, PT2H or P1DT30M");
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let invalid = || {
+            let message = format!("'{raw}' is not an ISO 8601 duration such as P7D, PT2H or P1DT30M");
+            Problem::new(code::INVALID_DURATION, message).with("value", raw)
+        };
         let text = raw.trim().to_ascii_uppercase();
         let rest = text.strip_prefix('P').ok_or_else(invalid)?;
         if rest.is_empty() || rest == "T" || rest.ends_with('T') {
@@ -56,7 +60,8 @@ impl Offset {
                         (true, 'M') => (4, 60),
                         (true, 'S') => (5, 1),
                         (false, 'Y' | 'M') => {
-                            return Err(format!("'{raw}': months and years have no fixed length; use weeks or days"));
+                            let message = format!("'{raw}': months and years have no fixed length; use weeks or days");
+                            return Err(Problem::new(code::INVALID_DURATION, message).with("value", raw));
                         }
                         _ => return Err(invalid()),
                     };
@@ -74,7 +79,7 @@ impl Offset {
             return Err(invalid());
         }
         if total > MAX_OFFSET_SECONDS {
-            return Err(format!("'{raw}' is more than a year"));
+            return Err(Problem::new(code::INVALID_DURATION, format!("'{raw}' is more than a year")).with("value", raw));
         }
         Ok(Self(total))
     }
@@ -209,7 +214,7 @@ impl ReminderPlan {
         follow_up: Option<&str>,
     ) -> Option<Self> {
         if nudges.len() > 10 {
-            v.add("plan.nudges", "at most 10 nudges");
+            v.add("plan.nudges", Problem::new(code::TOO_MANY_NUDGES, "at most 10 nudges").with("max", 10));
             return None;
         }
         let mut parsed = Vec::with_capacity(nudges.len());

@@ -143,6 +143,7 @@ pub struct RowResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     guest: Option<InvitedGuest>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, String>>)]
     errors: Option<FieldErrors>,
 }
 

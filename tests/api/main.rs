@@ -24,3 +24,4 @@ mod registration;
 mod rules;
 mod setup;
 mod tenancy;
+mod words;

@@ -470,9 +470,9 @@ mod tests {
         );
         let errors: Vec<FieldErrors> = parsed.rows.iter().filter_map(|r| r.to_new_guest().err()).collect();
         assert_eq!(errors.len(), 3);
-        assert!(errors[0]["language"].contains("'de' is not a supported language"), "{errors:?}");
-        assert!(errors[1]["email"].contains("is not a valid email address"), "{errors:?}");
-        assert_eq!(errors[2]["email"], "must not be empty");
+        assert!(errors[0]["language"].message().contains("'de' is not a supported language"), "{errors:?}");
+        assert!(errors[1]["email"].message().contains("is not a valid email address"), "{errors:?}");
+        assert_eq!(errors[2]["email"].message(), "must not be empty");
     }
 
     #[test]

@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use super::OrganiserSession;
 use super::events::event_url;
+use crate::domain::FieldErrors;
 use crate::domain::event::{Event, EventFields, Language, PlanFields, Words};
 use crate::domain::plan::SlotKind;
+use crate::i18n;
 use crate::mail::context::local_time;
 
 /// The event form's fields, as typed (and shown again with errors).
@@ -204,7 +206,7 @@ pub fn form_page(
     status: StatusCode,
     mode: &'static str,
     form: &EventForm,
-    errors: BTreeMap<String, String>,
+    errors: FieldErrors,
     event: Option<&Event>,
 ) -> Response {
     let (form_action, cancel_url) = match event {
@@ -217,10 +219,10 @@ pub fn form_page(
         // Field names as the domain reports them (`plan.nudges[0]`) map onto the form's.
         field_errors: errors
             .into_iter()
-            .map(|(field, message)| {
+            .map(|(field, problem)| {
                 let field = field.trim_start_matches("plan.").replace("words.", "words_");
                 let field = field.split('[').next().unwrap_or_default().to_owned();
-                (field, message)
+                (field, i18n::problem(session.language, &problem))
             })
             .collect(),
         time_zones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).filter(|name| name.contains('/')).collect(),
