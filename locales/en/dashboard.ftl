@@ -291,6 +291,10 @@ d_chart_title = Answers over time
 d_chart_nudges = Nudges
 
 ## API keys
+# The label of the key `convive organiser create` makes, and of a key made
+# here without one.
+d_key_label_setup = Created at setup
+d_key_label_dashboard = Created from the dashboard
 d_keys_title = API keys
 d_keys_intro = A key lets a script or another tool use the Convive API on your behalf. Revoke it as soon as it is no longer needed.
 d_new_key_heading = Your new key

@@ -97,3 +97,30 @@ async fn the_api_keeps_its_english_sentences_and_adds_stable_codes() {
     assert_eq!(error["fields"]["ends_at"], "must be after starts_at");
     assert_eq!(error["field_codes"]["ends_at"], json!({ "code": "ends_before_start" }));
 }
+
+/// `convive organiser create` in a terminal speaking `lang`; the label of
+/// the key it made, as her dashboard lists it.
+async fn first_key_label(app: &TestApp, email: &str, lang: &str) -> String {
+    let mut command = crate::cli::convive();
+    command
+        .args(["organiser", "create", "--name", "Camille", "--email", email])
+        .env("CONVIVE_DATABASE_URL", app.database_url())
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang);
+    let created = tokio::process::Command::from(command).output().await.unwrap();
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let camille = sign_in_with(app, &terminal_login_link(app, email).await).await;
+    let keys = camille.get("/dashboard/keys").await;
+    assert_eq!(keys.status, StatusCode::OK, "{}", keys.html);
+    keys.decoded()
+}
+
+#[tokio::test]
+async fn the_first_key_is_named_in_the_terminals_language() {
+    let app = spawn_app().await;
+    let french = first_key_label(&app, "camille@example.org", "fr_FR.UTF-8").await;
+    assert!(french.contains("Clé créée à l'installation"), "{french}");
+    let english = first_key_label(&app, "dave@example.org", "C.UTF-8").await;
+    assert!(english.contains("Created at setup") && !english.contains("first key"), "{english}");
+}
