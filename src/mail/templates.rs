@@ -98,6 +98,10 @@ mod tests {
             "words": "Chers amis <b>&</b> voisins,\nà jeudi !",
             "walk_in": false,
             "day": "tomorrow",
+            "change": {
+                "time": { "before": "8 h 30 – 10 h 00", "after": "8 h 45 – 10 h 15" },
+                "venue": { "before": "<i>Ben</i>'s café", "after": "Café de la Paix" },
+            },
         })
     }
 

@@ -489,3 +489,53 @@ async fn a_reminder_says_which_day_it_really_is() {
         assert!(reminder.text().contains("Pensez au badge !"), "her words open it: {}", reminder.text());
     }
 }
+
+/// Moves the event's start by a quarter of an hour and its place; the
+/// update each guest then receives.
+async fn update_after_moving(language: &str) -> crate::mailbox::Received {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event_id = app.create_published_event(json!({ "language": language })).await;
+    app.invite(&event_id, "sophie@example.org").await;
+    server.wait_for(1, WAIT).await;
+    let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let moved = json!({
+        "starts_at": format!("{year}-12-03T08:45"),
+        "ends_at": format!("{year}-12-03T10:15"),
+        "venue_name": "Café de la Paix",
+    });
+    app.patch(&format!("/api/v1/events/{event_id}"), moved).await.expect(StatusCode::OK);
+    let messages = server.wait_for(2, WAIT).await;
+    messages.into_iter().find(|m| m.kind() == "update").expect("an update was sent")
+}
+
+#[tokio::test]
+async fn an_update_says_what_changed_in_french() {
+    let update = update_after_moving("fr").await;
+    let text = update.text();
+    assert!(
+        text.contains("horaire\u{a0}: 8\u{a0}h\u{a0}30 – 10\u{a0}h\u{a0}00 → 8\u{a0}h\u{a0}45 – 10\u{a0}h\u{a0}15"),
+        "{text}"
+    );
+    assert!(text.contains("lieu\u{a0}: Café de la Paix, 6 place des Victoires, 75002 Paris, au lieu de Café des Victoires, 6 place des Victoires, 75002 Paris"), "{text}");
+    let html = update.html();
+    assert!(
+        html.contains(
+            "<s>8\u{a0}h\u{a0}30 – 10\u{a0}h\u{a0}00</s> → <strong>8\u{a0}h\u{a0}45 – 10\u{a0}h\u{a0}15</strong>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("au lieu de <s>Café des Victoires"), "{html}");
+}
+
+#[tokio::test]
+async fn an_update_says_what_changed_in_english() {
+    let update = update_after_moving("en").await;
+    let text = update.text();
+    assert!(text.contains("time: 08:30 – 10:00 → 08:45 – 10:15"), "{text}");
+    assert!(
+        text.contains("place: Café de la Paix, 6 place des Victoires, 75002 Paris, instead of Café des Victoires"),
+        "{text}"
+    );
+    assert!(update.html().contains("<s>08:30 – 10:00</s> → <strong>08:45 – 10:15</strong>"), "{}", update.html());
+}
