@@ -310,6 +310,7 @@ mod tests {
             event_id: event.id,
             email: EmailAddress::from_stored("jane@example.org".into()),
             name: "Jane".into(),
+            first_name: String::new(),
             language: None,
             reply: None,
             answered_at: None,

@@ -133,6 +133,9 @@ pub struct GuestMail {
     pub day: &'static str,
     /// For an update: what changed, old and new.
     pub change: Option<ChangeContext>,
+    /// What the greeting calls her: her first name when known, else her
+    /// name (empty: a greeting without a name).
+    pub greeting_name: String,
 }
 
 /// What an update changed, each part only when it did.
@@ -214,6 +217,7 @@ impl GuestMail {
             walk_in: guest.walk_in,
             day: "later",
             change: None,
+            greeting_name: if guest.first_name.is_empty() { guest.name.clone() } else { guest.first_name.clone() },
         }
     }
 

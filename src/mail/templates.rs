@@ -98,6 +98,7 @@ mod tests {
             "words": "Chers amis <b>&</b> voisins,\nà jeudi !",
             "walk_in": false,
             "day": "tomorrow",
+            "greeting_name": "<script>Ben & Jerry's</script>",
             "change": {
                 "time": { "before": "8 h 30 – 10 h 00", "after": "8 h 45 – 10 h 15" },
                 "venue": { "before": "<i>Ben</i>'s café", "after": "Café de la Paix" },

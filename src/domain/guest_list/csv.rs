@@ -206,7 +206,8 @@ fn row_of(record: &Record, columns: &Columns) -> ListRow {
         None => join_nonempty(vec![cell(columns.first_name).to_owned(), cell(columns.last_name).to_owned()], " "),
     };
     let language = Some(cell(columns.language)).filter(|l| !l.is_empty()).map(str::to_owned);
-    ListRow { line: record.line, email: cell(Some(columns.email)).to_owned(), name, language }
+    let first_name = cell(columns.first_name).trim().to_owned();
+    ListRow { line: record.line, email: cell(Some(columns.email)).to_owned(), name, first_name, language }
 }
 
 fn looks_like_email(cell: &str) -> bool {
@@ -399,7 +400,8 @@ mod tests {
         assert_eq!(
             parsed.rows,
             vec![
-                test_row(2, "anne@example.org", "Anne Martin", Some("fr")),
+                // The first name is kept apart too, for the greeting.
+                ListRow { first_name: "Anne".to_owned(), ..test_row(2, "anne@example.org", "Anne Martin", Some("fr")) },
                 test_row(3, "bob@example.org", "Roy", Some("EN"))
             ]
         );
