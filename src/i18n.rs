@@ -23,6 +23,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
 
 use crate::domain::event::Language;
+use crate::domain::problem::{self, Problem};
 
 /// The catalogue's files, per language: adding a file means adding it here
 /// (a unit test checks that every file in `locales/` is listed).
@@ -31,6 +32,7 @@ macro_rules! catalogue_files {
         &[
             ("pages.ftl", include_str!(concat!("../locales/", $lang, "/pages.ftl"))),
             ("dashboard.ftl", include_str!(concat!("../locales/", $lang, "/dashboard.ftl"))),
+            ("errors.ftl", include_str!(concat!("../locales/", $lang, "/errors.ftl"))),
         ]
     };
 }
@@ -239,6 +241,24 @@ pub fn words(language: Language) -> &'static BTreeMap<String, String> {
     &CATALOGUE.of(language).words
 }
 
+/// A field's problem in the reader's words: the catalogue's `err_<code>`
+/// with the problem's parameters (numbers as numbers, for plurals), or its
+/// English sentence when its code is the generic one.
+pub fn problem(language: Language, problem: &Problem) -> String {
+    let id = format!("err_{}", problem.code());
+    if problem.code() == problem::code::INVALID || !has(language, &id) {
+        return problem.message().to_owned();
+    }
+    let args: Vec<(&str, Arg)> = problem
+        .params()
+        .iter()
+        .map(|(name, value)| {
+            (name.as_str(), value.parse::<i64>().map_or_else(|_| Arg::Text(value.clone()), Arg::Number))
+        })
+        .collect();
+    text(language, &id, &args)
+}
+
 /// Whether the catalogue has message `id` in `language`.
 pub fn has(language: Language, id: &str) -> bool {
     CATALOGUE.of(language).bundle.has_message(id)
@@ -255,8 +275,8 @@ pub fn add_to(env: &mut minijinja::Environment<'_>) {
 #[allow(clippy::needless_pass_by_value)]
 fn tr(state: &minijinja::State, id: &str, kwargs: minijinja::value::Kwargs) -> Result<String, minijinja::Error> {
     let lang = state.lookup("lang").and_then(|lang| lang.as_str().map(str::to_owned)).unwrap_or_default();
-    let language =
-        Language::parse(&lang).map_err(|err| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, err))?;
+    let language = Language::parse(&lang)
+        .map_err(|err| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, err.to_string()))?;
     let mut args = Vec::new();
     for name in kwargs.args() {
         let value: minijinja::Value = kwargs.get(name)?;

@@ -172,6 +172,13 @@ d_import_failed = The import did not finish: no guest from the list was added. Y
 d_import_added = { $n } added
 d_import_duplicates = { $n } already on the list
 d_import_invalid = { $n } not valid
+# The column of an imported row that a reason is about.
+d_import_field =
+    { $field ->
+        [name] Name
+        [language] Language
+       *[other] { $field }
+    }
 d_import_not_added = Lines not added
 d_import_status_added = Added
 d_import_status_duplicate = Already invited
@@ -284,6 +291,10 @@ d_chart_title = Answers over time
 d_chart_nudges = Nudges
 
 ## API keys
+# The label of the key `convive organiser create` makes, and of a key made
+# here without one.
+d_key_label_setup = Created at setup
+d_key_label_dashboard = Created from the dashboard
 d_keys_title = API keys
 d_keys_intro = A key lets a script or another tool use the Convive API on your behalf. Revoke it as soon as it is no longer needed.
 d_new_key_heading = Your new key

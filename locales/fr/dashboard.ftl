@@ -178,6 +178,13 @@ d_import_invalid = { $n } { $n ->
         [one] invalide
        *[other] invalides
     }
+# The column of an imported row that a reason is about.
+d_import_field =
+    { $field ->
+        [name] Nom
+        [language] Langue
+       *[other] { $field }
+    }
 d_import_not_added = Lignes non ajoutées
 d_import_status_added = Ajouté
 d_import_status_duplicate = Déjà invité
@@ -297,6 +304,10 @@ d_chart_title = Réponses au fil du temps
 d_chart_nudges = Relances
 
 ## API keys
+# The label of the key `convive organiser create` makes, and of a key made
+# here without one.
+d_key_label_setup = Clé créée à l'installation
+d_key_label_dashboard = Clé créée depuis le tableau de bord
 d_keys_title = Clés d'API
 d_keys_intro = Une clé permet à un script ou à un autre outil d'utiliser l'API de Convive en votre nom. Révoquez-la dès qu'elle ne sert plus.
 d_new_key_heading = Votre nouvelle clé

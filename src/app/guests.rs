@@ -39,7 +39,8 @@ pub async fn invite(
 /// What became of one row of a list of guests to invite.
 #[derive(Debug)]
 pub enum RowOutcome {
-    Added(Guest, InvitationToken),
+    /// Boxed: a guest is large beside the other outcomes.
+    Added(Box<Guest>, InvitationToken),
     /// Already invited, or listed earlier in the same batch.
     Duplicate,
     Invalid(FieldErrors),
@@ -63,7 +64,7 @@ pub async fn invite_rows(
         .map(|row| match row {
             Err(errors) => RowOutcome::Invalid(errors),
             Ok(_) => match added.next().flatten() {
-                Some((guest, token)) => RowOutcome::Added(guest, token),
+                Some((guest, token)) => RowOutcome::Added(Box::new(guest), token),
                 None => RowOutcome::Duplicate,
             },
         })

@@ -12,6 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Validator;
 use super::event::Schedule;
+use super::problem::{Problem, code};
 use super::text::WHITESPACE;
 
 /// A non-negative duration with second precision.
@@ -39,8 +40,11 @@ impl Offset {
 
     /// # Errors
     /// A message naming what is wrong, for the person who typed it.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let invalid = || format!("'{raw}' is not an ISO 8601 duration such as P7D, PT2H or P1DT30M");
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let invalid = || {
+            let message = format!("'{raw}' is not an ISO 8601 duration such as P7D, PT2H or P1DT30M");
+            Problem::new(code::INVALID_DURATION, message).with("value", raw)
+        };
         let text = raw.trim().to_ascii_uppercase();
         let rest = text.strip_prefix('P').ok_or_else(invalid)?;
         if rest.is_empty() || rest == "T" || rest.ends_with('T') {
@@ -59,7 +63,8 @@ impl Offset {
                         (true, 'M') => (4, 60),
                         (true, 'S') => (5, 1),
                         (false, 'Y' | 'M') => {
-                            return Err(format!("'{raw}': months and years have no fixed length; use weeks or days"));
+                            let message = format!("'{raw}': months and years have no fixed length; use weeks or days");
+                            return Err(Problem::new(code::INVALID_DURATION, message).with("value", raw));
                         }
                         _ => return Err(invalid()),
                     };
@@ -77,7 +82,7 @@ impl Offset {
             return Err(invalid());
         }
         if total > MAX_OFFSET_SECONDS {
-            return Err(format!("'{raw}' is more than a year"));
+            return Err(Problem::new(code::INVALID_DURATION, format!("'{raw}' is more than a year")).with("value", raw));
         }
         Ok(Self(total))
     }
@@ -365,7 +370,10 @@ impl ReminderPlan {
         follow_up: Option<&str>,
     ) -> Option<Self> {
         if nudges.len() > MAX_NUDGES {
-            v.add("plan.nudges", format!("at most {MAX_NUDGES} nudges"));
+            v.add(
+                "plan.nudges",
+                Problem::new(code::TOO_MANY_NUDGES, format!("at most {MAX_NUDGES} nudges")).with("max", MAX_NUDGES),
+            );
             return None;
         }
         let mut parsed = Vec::with_capacity(nudges.len());
@@ -398,7 +406,10 @@ impl ReminderPlan {
         let nudges: Vec<(usize, &StepFields)> =
             choice.nudges.iter().enumerate().filter(|(_, step)| !step.is_blank()).collect();
         if nudges.len() > MAX_NUDGES {
-            v.add("plan.nudges", format!("at most {MAX_NUDGES} nudges"));
+            v.add(
+                "plan.nudges",
+                Problem::new(code::TOO_MANY_NUDGES, format!("at most {MAX_NUDGES} nudges")).with("max", MAX_NUDGES),
+            );
             return None;
         }
         let mut parsed = Vec::with_capacity(nudges.len());
@@ -412,7 +423,7 @@ impl ReminderPlan {
         parsed.sort_unstable_by(|a, b| b.cmp(a));
         parsed.dedup();
         let answers_close = if choice.answers_close.is_blank() {
-            v.add("plan.answers_close", "is required");
+            v.add("plan.answers_close", Problem::new(code::REQUIRED, "is required"));
             None
         } else {
             v.check("plan.answers_close", choice.answers_close.offset())

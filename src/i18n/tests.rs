@@ -92,3 +92,24 @@ fn a_missing_message_shows_its_id() {
     assert_eq!(text(Language::Fr, "no_such_message", &[]), "no_such_message");
     assert!(!has(Language::En, "no_such_message"));
 }
+
+#[test]
+fn every_problem_code_is_worded_in_both_languages() {
+    for code in crate::domain::problem::code::ALL {
+        for language in [Language::Fr, Language::En] {
+            assert!(has(language, &format!("err_{code}")), "err_{code} in {}", language.as_str());
+        }
+    }
+}
+
+#[test]
+fn problems_are_worded_with_their_parameters() {
+    use crate::domain::problem::{Problem, code};
+    let bad = Problem::new(code::INVALID_EMAIL, "'nope' is not a valid email address").with("value", "nope");
+    assert_eq!(problem(Language::Fr, &bad), "«\u{a0}nope\u{a0}» n'est pas une adresse e-mail valide.");
+    assert_eq!(problem(Language::En, &bad), "“nope” is not a valid email address.");
+    let companions = Problem::new(code::COMPANIONS_RANGE, "at most 1 companion(s) per guest").with("max", 1);
+    assert_eq!(problem(Language::Fr, &companions), "1\u{a0}accompagnant au maximum.");
+    let other = Problem::from("must be between 1 and 100");
+    assert_eq!(problem(Language::Fr, &other), "must be between 1 and 100");
+}

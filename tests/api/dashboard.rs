@@ -82,8 +82,8 @@ impl Browser<'_> {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        let response = client()
-            .post(format!("{}{path}", self.app.address))
+        let response = self
+            .with_language(client().post(format!("{}{path}", self.app.address)))
             .header("cookie", &self.cookie)
             .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
             .body(body)
@@ -296,7 +296,7 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
     ];
     let wrong = anne.submit("/dashboard/events/new", "/dashboard/events/new", &fields).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong.html);
-    assert!(wrong.decoded().contains("must be after starts_at"), "{}", wrong.html);
+    assert!(wrong.decoded().contains("The end must be after the start."), "{}", wrong.html);
     fields[3] = ("ends_at", ends.as_str());
     let created = anne.submit("/dashboard/events/new", "/dashboard/events/new", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);

@@ -27,3 +27,4 @@ mod registration;
 mod rules;
 mod setup;
 mod tenancy;
+mod words;

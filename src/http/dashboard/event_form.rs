@@ -11,9 +11,12 @@ use serde::{Deserialize, Serialize};
 use super::OrganiserSession;
 use super::events::event_url;
 use super::time_zones::{ZoneGroup, zone_groups};
+use crate::domain::FieldErrors;
 use crate::domain::event::{Event, EventFields, Language, PlanInput, Words};
 use crate::domain::plan::{MAX_NUDGES, PlanChoice, PlanPreset, ReminderPlan, SlotKind, StepFields, StepUnit};
+use crate::domain::problem::code;
 use crate::http::pages::word;
+use crate::i18n;
 use crate::mail::context::local_time;
 
 /// The event form's fields, as typed (and shown again with errors).
@@ -321,18 +324,22 @@ impl PlanView {
 }
 
 /// The domain's field names (`plan.nudges[2]`, `words.nudge`) as the
-/// form's, and the plan's messages in her language.
-fn form_errors(errors: BTreeMap<String, String>, language: Language) -> BTreeMap<String, String> {
+/// form's, each problem in her language; the plan's in the form's terms
+/// (steps of a number and a unit, not ISO 8601).
+fn form_errors(errors: FieldErrors, language: Language) -> BTreeMap<String, String> {
     errors
         .into_iter()
-        .map(|(field, message)| {
+        .map(|(field, problem)| {
             let Some(plan_field) = field.strip_prefix("plan.") else {
-                return (field.replace("words.", "words_"), message);
+                return (field.replace("words.", "words_"), i18n::problem(language, &problem));
             };
             let (name, key) = match plan_field {
                 "preset" => ("plan_preset".to_owned(), "d_err_preset"),
                 "nudges" => ("nudge_amount_0".to_owned(), "d_err_too_many_nudges"),
-                "answers_close" => ("close_amount".to_owned(), "d_err_step_required"),
+                "answers_close" if problem.code() == code::REQUIRED => {
+                    ("close_amount".to_owned(), "d_err_step_required")
+                }
+                "answers_close" => ("close_amount".to_owned(), "d_err_step"),
                 "reminder" => ("reminder_amount".to_owned(), "d_err_step"),
                 "follow_up" => ("follow_up_amount".to_owned(), "d_err_step"),
                 nudge => {
@@ -340,8 +347,6 @@ fn form_errors(errors: BTreeMap<String, String>, language: Language) -> BTreeMap
                     (format!("nudge_amount_{i}"), "d_err_step")
                 }
             };
-            // A close of answers she typed wrong, rather than left blank.
-            let key = if key == "d_err_step_required" && message != "is required" { "d_err_step" } else { key };
             (name, word(language, key))
         })
         .collect()
@@ -352,7 +357,7 @@ pub fn form_page(
     status: StatusCode,
     mode: &'static str,
     form: &EventForm,
-    errors: BTreeMap<String, String>,
+    errors: FieldErrors,
     event: Option<&Event>,
 ) -> Response {
     let (form_action, cancel_url) = match event {
