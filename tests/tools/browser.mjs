@@ -19,6 +19,12 @@
 //            the first run: from the home page of a fresh install to the
 //            dashboard, through a wrong code first; prints {setup_path,
 //            wrong, landed_at, status, text, horizontal_overflow}.
+//   organiser {login_url, event, csv_path, phoned, check_in, walk_in, remove, phone: {width, height},
+//            screenshots}
+//            the organiser's journey in the dashboard (see `organiser` below);
+//            runs axe-core on each of its screens at `width` and at the
+//            phone's width, saving <screenshots>/journey-NN-<screen>-<width>.png,
+//            and prints what it saw, with `axe`: {screen: [violations]}.
 //   docs     {url}
 //            the API reference as a machine without internet shows it:
 //            requests to any other origin are refused and listed; prints

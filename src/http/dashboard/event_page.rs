@@ -13,6 +13,7 @@ use super::confirm::{self, Confirmation, counted};
 use super::event_form::plan_sentence;
 use super::events::event_url;
 use super::extract::{CheckedForm, OwnedEvent};
+use super::time_zones::zone_label;
 use super::{ActionForm, OrganiserSession, id_of, see_other_saying};
 use crate::app::answers::{AnswerInput, Answerer};
 use crate::app::{self, AppError};
@@ -247,7 +248,7 @@ async fn event_page_at(
             date_local: local_date(details.schedule.starts_at, event, session.language),
             start_time_local: local_time(details.schedule.starts_at, event),
             end_time_local: local_time(details.schedule.ends_at, event),
-            time_zone: details.schedule.time_zone.name().to_owned(),
+            time_zone: zone_label(session.language, details.schedule.time_zone, details.schedule.starts_at),
             venue_name: details.venue.name.clone(),
             venue_address: details.venue.address.clone(),
             public_url: details.open_registration.then(|| state.links().public_event(event.id)),

@@ -274,7 +274,11 @@ async fn page(
             title: event.details.title.clone(),
             date_local: local_date(event.details.schedule.starts_at, &event, session.language),
             start_time_local: local_time(event.details.schedule.starts_at, &event),
-            time_zone: event.details.schedule.time_zone.name().to_owned(),
+            time_zone: super::time_zones::zone_label(
+                session.language,
+                event.details.schedule.time_zone,
+                event.details.schedule.starts_at,
+            ),
         },
         summary: ResultsSummary {
             invited: counts.invited,

@@ -84,6 +84,16 @@ fn city_of(name: &str) -> String {
     }
 }
 
+/// A zone as the lists show it, at the moment `at`: "Paris (UTC+1)",
+/// "Bruxelles (UTC+2)", "Kolkata (UTC+5:30)".
+pub fn zone_label(language: Language, zone: Tz, at: DateTime<Utc>) -> String {
+    let city = COMMON
+        .iter()
+        .find(|(name, _)| *name == zone.name())
+        .map_or_else(|| city_of(zone.name()), |(_, key)| word(language, key));
+    format!("{city} ({})", offset_label(zone.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc()))
+}
+
 /// Every zone, grouped for a `<select>`: the common ones, then each region.
 /// Offsets are those of `starts_at` (her form's local start) in each zone,
 /// or of `now` when she has not given one. A selected zone the list does
@@ -139,6 +149,17 @@ mod tests {
         let new_york: Tz = "America/New_York".parse().unwrap();
         assert_eq!(offset_label(offset_at(new_york, at("2030-01-10T08:30"))), "UTC\u{2212}5");
         assert_eq!(offset_label(0), "UTC");
+    }
+
+    #[test]
+    fn an_event_zone_reads_as_its_city_and_its_offset_that_day() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        let june = "2030-06-10T06:30:00Z".parse().unwrap();
+        assert_eq!(zone_label(Language::Fr, paris, june), "Paris (UTC+2)");
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        assert_eq!(zone_label(Language::En, kolkata, june), "Kolkata (UTC+5:30)");
+        let brussels: Tz = "Europe/Brussels".parse().unwrap();
+        assert_eq!(zone_label(Language::Fr, brussels, june), "Bruxelles (UTC+2)");
     }
 
     #[test]
