@@ -15,7 +15,9 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::email_address::EmailAddress;
+use crate::domain::event::Language;
 use crate::domain::text::bounded;
+use crate::i18n;
 use crate::startup::{Application, Parts, connect_and_migrate};
 use crate::storage::organisers;
 use crate::storage::{Constraint, StorageError};
@@ -189,7 +191,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let name = bounded(&name, 1, 200, false).map_err(|e| anyhow::anyhow!("--name {e}"))?;
             let email = EmailAddress::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let db = connect_and_migrate(&settings).await?;
-            match organisers::create(&db, &name, &email, chrono::Utc::now()).await {
+            // The key's label is read on her dashboard: in the terminal's language.
+            let label = i18n::word(terminal_language(), "d_key_label_setup");
+            match organisers::create(&db, &name, &email, &label, chrono::Utc::now()).await {
                 Ok((organiser, key)) => {
                     eprintln!("Created organiser {} <{}> ({}).", organiser.name, organiser.email, organiser.id);
                     eprintln!("Her API key follows; it is shown only this once:");
@@ -275,4 +279,14 @@ async fn login_link(
         other => other.into(),
     })?;
     Ok((organiser, app.links().login(&token)))
+}
+
+/// The language the terminal speaks (`LC_ALL`, `LC_MESSAGES`, then `LANG`,
+/// as gettext reads them): French for `fr_*`, else English.
+fn terminal_language() -> Language {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .unwrap_or_default();
+    if locale.to_ascii_lowercase().starts_with("fr") { Language::Fr } else { Language::En }
 }

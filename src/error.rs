@@ -1,6 +1,8 @@
 //! The outcomes a client can get, and the one JSON shape they all share:
 //! `{ "error": code, "message": text, "fields": { name: problem } }`.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -8,8 +10,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::error::{AppError, OneTimeLink};
-use crate::domain::FieldErrors;
 use crate::domain::event::AnswersClosed;
+use crate::domain::problem::{self, ProblemCode};
+use crate::domain::{FieldErrors, Problem};
 use crate::storage::{Missing, StorageError};
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
@@ -52,8 +55,14 @@ pub struct ErrorBody {
     pub error: String,
     /// A sentence for a person.
     pub message: String,
+    /// What is wrong with each field, in English.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<BTreeMap<String, String>>)]
     pub fields: Option<FieldErrors>,
+    /// The same problems as stable codes with their parameters, for a
+    /// client that words them itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_codes: Option<BTreeMap<String, ProblemCode>>,
 }
 
 impl ApiError {
@@ -61,8 +70,8 @@ impl ApiError {
         Self::Validation { fields }
     }
 
-    pub fn field(name: &str, message: impl Into<String>) -> Self {
-        Self::Validation { fields: FieldErrors::from([(name.to_owned(), message.into())]) }
+    pub fn field(name: &str, problem: impl Into<Problem>) -> Self {
+        Self::Validation { fields: FieldErrors::from([(name.to_owned(), problem.into())]) }
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
@@ -180,6 +189,10 @@ impl IntoResponse for ApiError {
             Json(ErrorBody {
                 error: code.to_owned(),
                 message: self.to_string(),
+                field_codes: match &self {
+                    Self::Validation { fields } => Some(problem::codes(fields)),
+                    _ => None,
+                },
                 fields: match self {
                     Self::Validation { fields } => Some(fields),
                     _ => None,

@@ -15,6 +15,8 @@ pub mod domain;
 pub mod error;
 /// Axum routers: organiser API, guest API, probes, OpenAPI.
 pub mod http;
+/// The message catalogue: every word a person reads, in French and English.
+pub mod i18n;
 /// Calendar output (VCALENDAR text).
 pub mod ics;
 /// Every URL the service gives out.

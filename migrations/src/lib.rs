@@ -14,6 +14,7 @@ mod m20261123_000009_organiser_sign_in;
 mod m20261123_000010_add_event_words;
 mod m20261202_000011_first_run;
 mod m20261202_000012_import_jobs;
+mod m20261205_000013_guest_first_name;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_add_event_words::Migration),
             Box::new(m20261202_000011_first_run::Migration),
             Box::new(m20261202_000012_import_jobs::Migration),
+            Box::new(m20261205_000013_guest_first_name::Migration),
         ]
     }
 }

@@ -227,6 +227,13 @@ fn party_of(guest: &Guest) -> u32 {
     guest.reply.as_ref().map_or(0, Reply::party_size)
 }
 
+/// The guests of the waiting list (in its order) that `seats_taken` leaves
+/// room for: those promoted when the seats are settled.
+pub(crate) fn promotable(event: &Event, seats_taken: u32, waiting: &[Guest]) -> Vec<Uuid> {
+    let parties: Vec<(Uuid, u32)> = waiting.iter().map(|g| (g.id, party_of(g).max(1))).collect();
+    seating::promotions(event.details.capacity, seats_taken, &parties)
+}
+
 /// What settling the seats did.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Settled {
@@ -247,8 +254,7 @@ pub(crate) async fn settle_seats(
     now: DateTime<Utc>,
 ) -> Result<Settled> {
     let waiting = storage::answers::waiting_list(&**work, event.id).await?;
-    let parties: Vec<(Uuid, u32)> = waiting.iter().map(|g| (g.id, party_of(g).max(1))).collect();
-    let promoted = seating::promotions(event.details.capacity, seats_taken, &parties);
+    let promoted = promotable(event, seats_taken, &waiting);
     let mut seats_taken = seats_taken;
     for guest in waiting.iter().filter(|g| promoted.contains(&g.id)) {
         storage::answers::seat(&**work, guest.id, now).await?;

@@ -10,6 +10,7 @@ use crate::domain::FieldErrors;
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{Guest, ListPosition, NewGuest};
+use crate::domain::problem::{Problem, code};
 use crate::domain::text::folded;
 use crate::storage::check_in::Arrival;
 use crate::storage::{self};
@@ -95,10 +96,11 @@ fn companions(raw: Option<i64>) -> Result<Option<u32>, FieldErrors> {
     match raw {
         None => Ok(None),
         Some(n) if (0..=MAX_COMPANIONS_BY_ORGANISER).contains(&n) => Ok(Some(n as u32)),
-        Some(_) => Err(FieldErrors::from([(
-            "companions".to_owned(),
-            format!("must be between 0 and {MAX_COMPANIONS_BY_ORGANISER}"),
-        )])),
+        Some(_) => {
+            let message = format!("must be between 0 and {MAX_COMPANIONS_BY_ORGANISER}");
+            let problem = Problem::new(code::COMPANIONS_RANGE, message).with("max", MAX_COMPANIONS_BY_ORGANISER);
+            Err(FieldErrors::from([("companions".to_owned(), problem)]))
+        }
     }
 }
 
@@ -159,7 +161,7 @@ pub async fn walk_in(app: &App, organiser_id: Uuid, event_id: Uuid, input: &Walk
     let companions = self::companions(input.companions);
     let mut errors = FieldErrors::new();
     if input.name.trim().is_empty() {
-        errors.insert("name".to_owned(), "is required for a walk-in".to_owned());
+        errors.insert("name".to_owned(), Problem::new(code::REQUIRED, "is required for a walk-in"));
     }
     let person = match parsed {
         Ok(person) => Some(person),

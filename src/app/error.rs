@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::FieldErrors;
 use crate::domain::event::AnswersClosed;
+use crate::domain::{FieldErrors, Problem};
 use crate::storage::{Missing, StorageError};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -56,8 +56,8 @@ pub enum OneTimeLink {
 }
 
 impl AppError {
-    pub fn field(name: &str, message: impl Into<String>) -> Self {
-        Self::Invalid(FieldErrors::from([(name.to_owned(), message.into())]))
+    pub fn field(name: &str, problem: impl Into<Problem>) -> Self {
+        Self::Invalid(FieldErrors::from([(name.to_owned(), problem.into())]))
     }
 
     /// When answers closed, if that is why.

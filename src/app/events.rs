@@ -1,12 +1,13 @@
 //! An organiser's events: creating, changing, publishing and cancelling
 //! them, with the emails and reminder plan each change brings.
 
+use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{App, AppError, Happening, Result, Work};
 use crate::domain::event::{Event, EventDetails, EventFields, EventStatus};
-use crate::domain::mail::{MailKind, OutboxSlot};
+use crate::domain::mail::{MailKind, OutboxSlot, Previous, UpdatePayload};
 use crate::storage::events::Counts;
 use crate::storage::outbox::Audience;
 use crate::storage::{self};
@@ -176,12 +177,15 @@ pub async fn change(
             // moves: same UID, the higher SEQUENCE is the slot.
             let slot = OutboxSlot::Sequence(event.sequence);
             let audience = update_audience();
-            let queued = storage::outbox::enqueue_for_guests(
+            // What it was, so the email can say what changed.
+            let payload = UpdatePayload { previous: Some(Previous::of(&current.details)) };
+            let payload = serde_json::to_value(&payload).context("an update's payload is JSON")?;
+            let queued = storage::outbox::enqueue_for_guests_with(
                 &*work,
                 &event,
-                MailKind::Update,
-                &slot,
+                (MailKind::Update, &slot),
                 audience.clone(),
+                &payload,
                 now,
                 now,
             )

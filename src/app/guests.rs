@@ -9,7 +9,7 @@ use super::{App, AppError, Happening, Result, Work};
 use crate::domain::FieldErrors;
 use crate::domain::answer::Reply;
 use crate::domain::event::{Event, EventStatus, Language};
-use crate::domain::guest::{Guest, ListPosition, NewGuest};
+use crate::domain::guest::{AnswerFilter, Guest, ListPosition, NewGuest};
 use crate::domain::mail::{MailKind, OutboxSlot};
 use crate::domain::token::InvitationToken;
 use crate::storage::entities::outbox as outbox_rows;
@@ -39,7 +39,8 @@ pub async fn invite(
 /// What became of one row of a list of guests to invite.
 #[derive(Debug)]
 pub enum RowOutcome {
-    Added(Guest, InvitationToken),
+    /// Boxed: a guest is large beside the other outcomes.
+    Added(Box<Guest>, InvitationToken),
     /// Already invited, or listed earlier in the same batch.
     Duplicate,
     Invalid(FieldErrors),
@@ -63,7 +64,7 @@ pub async fn invite_rows(
         .map(|row| match row {
             Err(errors) => RowOutcome::Invalid(errors),
             Ok(_) => match added.next().flatten() {
-                Some((guest, token)) => RowOutcome::Added(guest, token),
+                Some((guest, token)) => RowOutcome::Added(Box::new(guest), token),
                 None => RowOutcome::Duplicate,
             },
         })
@@ -137,14 +138,34 @@ pub async fn remove(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uui
     }
     let guest = storage::guests::find_in_event(&*work, event.id, guest_id).await?;
     storage::guests::delete(&*work, event.id, guest.id).await?;
-    // The seat counter is kept only while the event has a capacity.
-    if event.details.capacity.is_some() && (guest.is_seated() || guest.is_waiting()) {
-        let held = if guest.is_seated() { guest.reply.as_ref().map_or(0, Reply::party_size) } else { 0 };
+    if let Some(held) = seats_held(&event, &guest) {
         super::answers::settle_seats(&mut work, &event, event.seats_taken.saturating_sub(held), now).await?;
     }
     work.happened(Happening::GuestRemoved { event: event.id, guest: guest.id });
     work.commit(app).await?;
     Ok(guest)
+}
+
+/// The seats a guest holds, when her leaving settles the seats again: the
+/// seat counter is kept only while the event has a capacity.
+fn seats_held(event: &Event, guest: &Guest) -> Option<u32> {
+    (event.details.capacity.is_some() && (guest.is_seated() || guest.is_waiting()))
+        .then(|| if guest.is_seated() { guest.reply.as_ref().map_or(0, Reply::party_size) } else { 0 })
+}
+
+/// Who would get a seat from the waiting list if this guest were removed,
+/// in the list's order: to say so before she confirms.
+pub async fn promoted_if_removed(app: &App, event: &Event, guest: &Guest) -> Result<Vec<Guest>> {
+    let Some(held) = seats_held(event, guest).filter(|held| *held > 0) else { return Ok(Vec::new()) };
+    let waiting = storage::answers::waiting_list(&*app.db, event.id).await?;
+    let promoted = super::answers::promotable(event, event.seats_taken.saturating_sub(held), &waiting);
+    Ok(waiting.into_iter().filter(|g| promoted.contains(&g.id)).collect())
+}
+
+/// A guest's personal invitation link, rebuilt as her emails carry it:
+/// her token is derived from the instance key and her salt, never stored.
+pub fn invitation_link(app: &App, guest: &Guest) -> String {
+    app.links().invitation(InvitationToken::derive(&app.link_key, guest.id, &guest.token_salt).as_str())
 }
 
 /// One guest of an event already found (hers): to name her before acting.
@@ -213,8 +234,14 @@ pub struct GuestPage {
 /// Page `page` (1-based; beyond the last gives the last) of her event's
 /// guests whose name or address holds `search`. Whatever the list's size,
 /// each query binds a bounded number of parameters.
-pub async fn page(app: &App, event: &Event, search: Option<&str>, page: u64) -> Result<GuestPage> {
-    let fetch = |page: u64| storage::guests::page(&app.db, event.id, search, (page - 1) * PAGE_SIZE, PAGE_SIZE);
+pub async fn page(
+    app: &App,
+    event: &Event,
+    search: Option<&str>,
+    filter: AnswerFilter,
+    page: u64,
+) -> Result<GuestPage> {
+    let fetch = |page: u64| storage::guests::page(&app.db, event.id, search, filter, (page - 1) * PAGE_SIZE, PAGE_SIZE);
     let mut page = page.max(1);
     let (mut guests, matching) = fetch(page).await?;
     let pages = matching.div_ceil(PAGE_SIZE).max(1);

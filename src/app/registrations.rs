@@ -107,6 +107,7 @@ pub async fn confirm(app: &App, id: Uuid) -> Result<(Guest, InvitationToken)> {
     let person = NewGuest {
         email: registration.email.clone(),
         name: registration.name.clone(),
+        first_name: String::new(),
         language: registration.language,
     };
     let added = super::guests::insert_guests(&mut work, &event, std::slice::from_ref(&person), app, now).await?;

@@ -87,7 +87,7 @@ impl LocalTarget {
             |err| match err {
                 app::AppError::NotFound(_) => anyhow::anyhow!(self.no_such_event(event_id)),
                 app::AppError::Invalid(fields) => {
-                    anyhow::anyhow!(fields.into_values().collect::<Vec<_>>().join("; "))
+                    anyhow::anyhow!(fields.into_values().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))
                 }
                 other => anyhow::Error::new(other).context("the import failed; none of its guests were added"),
             },

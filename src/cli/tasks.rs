@@ -103,6 +103,8 @@ pub async fn export_guests(target: &Target, event_id: Uuid, output: Option<&Path
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
     use crate::domain::FieldErrors;
     use crate::domain::guest_list::{ImportedRow, TextEncoding};
 
@@ -120,13 +122,15 @@ mod tests {
                 name: "Anne".to_owned(),
                 status: ImportStatus::Added,
                 reasons: FieldErrors::new(),
+                reason_codes: BTreeMap::new(),
             },
             ImportedRow {
                 line: 3,
                 email: "nope".to_owned(),
                 name: String::new(),
                 status: ImportStatus::Invalid,
-                reasons: FieldErrors::from([("email".to_owned(), "'nope' is not a valid email address".to_owned())]),
+                reasons: FieldErrors::from([("email".to_owned(), "'nope' is not a valid email address".into())]),
+                reason_codes: BTreeMap::new(),
             },
         ];
         let mut out = Vec::new();

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::problem::{Problem, code};
 use super::text::bounded;
 use super::{FieldErrors, Validator};
 
@@ -82,14 +83,16 @@ impl Reply {
         let mut v = Validator::default();
         let comment = v.check("comment", bounded(comment, 0, MAX_COMMENT_CHARS, true));
         if companions < 0 {
-            v.add("companions", "must not be negative");
+            let message = "must not be negative";
+            v.add("companions", Problem::new(code::COMPANIONS_RANGE, message).with("max", companion_limit));
         } else if answer != Answer::No && companions > i64::from(companion_limit) {
             v.add(
                 "companions",
                 if companion_limit == 0 {
-                    "this event does not allow companions".to_owned()
+                    Problem::new(code::NO_COMPANIONS, "this event does not allow companions")
                 } else {
-                    format!("at most {companion_limit} companion(s) per guest")
+                    Problem::new(code::COMPANIONS_RANGE, format!("at most {companion_limit} companion(s) per guest"))
+                        .with("max", companion_limit)
                 },
             );
         }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::problem::{Problem, code};
+
 /// Addresses are compared case-insensitively: nobody expects `Anne@Example.org`
 /// and `anne@example.org` to be two guests.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10,23 +12,27 @@ pub struct EmailAddress(String);
 impl EmailAddress {
     /// # Errors
     /// A message fit for the person who typed the address.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
         let value = raw.trim();
         if value.is_empty() {
-            return Err("must not be empty".to_owned());
+            return Err(Problem::new(code::REQUIRED, "must not be empty"));
         }
         if value.len() > MAX_ADDRESS_BYTES {
-            return Err(format!("must be at most {MAX_ADDRESS_BYTES} characters"));
+            return Err(Problem::new(code::TOO_LONG, format!("must be at most {MAX_ADDRESS_BYTES} characters"))
+                .with("max", MAX_ADDRESS_BYTES));
         }
+        let invalid = || {
+            Problem::new(code::INVALID_EMAIL, format!("'{value}' is not a valid email address")).with("value", value)
+        };
         // The crate implements RFC 5321/5322 syntax; we additionally require a
         // dotted domain, since a bare host name is never a real guest's address.
         let parsed = email_address::EmailAddress::parse_with_options(
             value,
             email_address::Options::default().without_display_text().without_domain_literal(),
         )
-        .map_err(|_| format!("'{value}' is not a valid email address"))?;
+        .map_err(|_| invalid())?;
         if !parsed.domain().contains('.') || parsed.domain().ends_with('.') {
-            return Err(format!("'{value}' is not a valid email address"));
+            return Err(invalid());
         }
         let value = value.to_lowercase();
         // Only what the mail transport can write in an envelope: RFC 5322
@@ -34,7 +40,11 @@ impl EmailAddress {
         // here sends, and an address accepted but never deliverable would
         // wait in the queue and fail days later.
         if value.contains('"') || value.parse::<lettre::Address>().is_err() {
-            return Err(format!("'{value}' is not an address Convive can send to"));
+            return Err(Problem::new(
+                code::UNDELIVERABLE_EMAIL,
+                format!("'{value}' is not an address Convive can send to"),
+            )
+            .with("value", value));
         }
         Ok(Self(value))
     }

@@ -5,7 +5,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::plan::ReminderPlan;
+use super::plan::{PlanChoice, ReminderPlan};
+use super::problem::{Problem, code};
 use super::text::{Text, WHITESPACE, bounded, web_url};
 use super::{FieldErrors, Validator};
 
@@ -25,11 +26,15 @@ impl Language {
         }
     }
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
         match raw.trim().to_ascii_lowercase().as_str() {
             "fr" => Ok(Self::Fr),
             "en" => Ok(Self::En),
-            _ => Err(format!("'{raw}' is not a supported language; use 'fr' or 'en'")),
+            _ => Err(Problem::new(
+                code::INVALID_LANGUAGE,
+                format!("'{raw}' is not a supported language; use 'fr' or 'en'"),
+            )
+            .with("value", raw)),
         }
     }
 }
@@ -209,9 +214,23 @@ pub struct EventFields {
     pub companions_allowed: i64,
     pub language: String,
     pub follow_up_url: Option<String>,
-    pub plan: PlanFields,
+    pub plan: PlanInput,
     pub open_registration: bool,
     pub words: Words,
+}
+
+/// The reminder plan as a door received it: ISO 8601 offsets from the API,
+/// or the dashboard's preset and steps. Both are read by the plan's rules.
+#[derive(Debug, Clone)]
+pub enum PlanInput {
+    Iso(PlanFields),
+    Choice(PlanChoice),
+}
+
+impl Default for PlanInput {
+    fn default() -> Self {
+        Self::Iso(PlanFields::default())
+    }
 }
 
 /// Raw reminder-plan fields: ISO 8601 offsets.
@@ -261,25 +280,33 @@ impl TryFrom<EventFields> for EventDetails {
             None => Some(None),
             Some(n) if (1..=MAX_CAPACITY).contains(&n) => Some(Some(n as u32)),
             Some(_) => {
-                v.add("capacity", format!("must be between 1 and {MAX_CAPACITY}, or null for unlimited"));
+                let message = format!("must be between 1 and {MAX_CAPACITY}, or null for unlimited");
+                v.add("capacity", Problem::new(code::CAPACITY_RANGE, message).with("max", MAX_CAPACITY));
                 None
             }
         };
         let companions_allowed = if (0..=MAX_COMPANIONS_ALLOWED).contains(&fields.companions_allowed) {
             Some(fields.companions_allowed as u32)
         } else {
-            v.add("companions_allowed", format!("must be between 0 and {MAX_COMPANIONS_ALLOWED}"));
+            let message = format!("must be between 0 and {MAX_COMPANIONS_ALLOWED}");
+            v.add(
+                "companions_allowed",
+                Problem::new(code::COMPANIONS_RANGE, message).with("max", MAX_COMPANIONS_ALLOWED),
+            );
             None
         };
 
-        let plan = ReminderPlan::parse(
-            &mut v,
-            &fields.plan.nudges,
-            fields.plan.nudge_maybes,
-            &fields.plan.answers_close,
-            fields.plan.reminder.as_deref(),
-            fields.plan.follow_up.as_deref(),
-        );
+        let plan = match &fields.plan {
+            PlanInput::Iso(plan) => ReminderPlan::parse(
+                &mut v,
+                &plan.nudges,
+                plan.nudge_maybes,
+                &plan.answers_close,
+                plan.reminder.as_deref(),
+                plan.follow_up.as_deref(),
+            ),
+            PlanInput::Choice(choice) => ReminderPlan::choose(&mut v, choice),
+        };
         let words = fields.words.validate(&mut v);
         let time_zone = v.check("time_zone", parse_time_zone(&fields.time_zone));
         let schedule = time_zone.and_then(|tz| {
@@ -289,10 +316,10 @@ impl TryFrom<EventFields> for EventDetails {
                 optional(&mut v, "rsvp_deadline", fields.rsvp_deadline.as_deref(), |raw| parse_instant(raw, tz));
             let (starts_at, ends_at, rsvp_deadline) = (starts_at?, ends_at?, deadline?);
             if ends_at <= starts_at {
-                v.add("ends_at", "must be after starts_at");
+                v.add("ends_at", Problem::new(code::ENDS_BEFORE_START, "must be after starts_at"));
             }
             if rsvp_deadline.is_some_and(|deadline| deadline > starts_at) {
-                v.add("rsvp_deadline", "must not be after starts_at");
+                v.add("rsvp_deadline", Problem::new(code::DEADLINE_AFTER_START, "must not be after starts_at"));
             }
             Some(Schedule { starts_at, ends_at, time_zone: tz, rsvp_deadline })
         });
@@ -301,7 +328,7 @@ impl TryFrom<EventFields> for EventDetails {
             return Err(v.finish().unwrap_err());
         }
         // Every `Option` below is `Some` because the validator is empty.
-        let missing = || FieldErrors::from([("event".to_owned(), "is incomplete".to_owned())]);
+        let missing = || FieldErrors::from([("event".to_owned(), "is incomplete".into())]);
         Ok(Self {
             title: title.ok_or_else(missing)?,
             description: description.ok_or_else(missing)?,
@@ -329,7 +356,7 @@ fn optional<T>(
     v: &mut Validator,
     field: &str,
     raw: Option<&str>,
-    parse: impl FnOnce(&str) -> Result<T, String>,
+    parse: impl FnOnce(&str) -> Result<T, Problem>,
 ) -> Option<Option<T>> {
     match raw.map(str::trim) {
         None | Some("") => Some(None),
@@ -392,12 +419,15 @@ impl utoipa::PartialSchema for EventTime {
 impl utoipa::ToSchema for EventTime {}
 
 /// An IANA zone name such as `Europe/Paris`.
-pub fn parse_time_zone(raw: &str) -> Result<Tz, String> {
-    raw.trim().parse::<Tz>().map_err(|_| format!("'{raw}' is not an IANA time zone; use a name such as 'Europe/Paris'"))
+pub fn parse_time_zone(raw: &str) -> Result<Tz, Problem> {
+    raw.trim().parse::<Tz>().map_err(|_| {
+        let message = format!("'{raw}' is not an IANA time zone; use a name such as 'Europe/Paris'");
+        Problem::new(code::INVALID_TIME_ZONE, message).with("value", raw)
+    })
 }
 
 /// An RFC 3339 instant, or a local wall-clock time read in `tz`.
-pub fn parse_instant(raw: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+pub fn parse_instant(raw: &str, tz: Tz) -> Result<DateTime<Utc>, Problem> {
     let raw = raw.trim();
     if let Ok(instant) = DateTime::parse_from_rfc3339(raw) {
         return Ok(instant.with_timezone(&Utc));
@@ -406,13 +436,19 @@ pub fn parse_instant(raw: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
         .ok_or_else(|| {
-            format!("'{raw}' is not a date and time; use '2026-12-03T08:30' (local) or '2026-12-03T07:30:00Z'")
+            let message =
+                format!("'{raw}' is not a date and time; use '2026-12-03T08:30' (local) or '2026-12-03T07:30:00Z'");
+            Problem::new(code::INVALID_DATETIME, message).with("value", raw)
         })?;
     match tz.from_local_datetime(&local) {
         LocalResult::Single(instant) => Ok(instant.with_timezone(&Utc)),
         // In the autumn hour that happens twice, take the first, as calendars do.
         LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
-        LocalResult::None => Err(format!("{local} does not exist in {tz} (the clocks skip it)")),
+        LocalResult::None => {
+            Err(Problem::new(code::SKIPPED_TIME, format!("{local} does not exist in {tz} (the clocks skip it)"))
+                .with("value", local.format("%Y-%m-%d %H:%M"))
+                .with("zone", tz))
+        }
     }
 }
 

@@ -15,21 +15,36 @@ pub struct NewGuest {
     pub email: EmailAddress,
     /// May be empty: a pasted list often has only addresses.
     pub name: String,
+    /// What emails greet her by ("Bonjour Sophie,"); empty when her list
+    /// did not say: nobody guesses a first name from a full name.
+    pub first_name: String,
     /// `None` means the event's language.
     pub language: Option<Language>,
 }
 
 impl NewGuest {
     pub fn parse(email: &str, name: Option<&str>, language: Option<&str>) -> Result<Self, FieldErrors> {
+        Self::parse_with_first_name(email, name, None, language)
+    }
+
+    pub fn parse_with_first_name(
+        email: &str,
+        name: Option<&str>,
+        first_name: Option<&str>,
+        language: Option<&str>,
+    ) -> Result<Self, FieldErrors> {
         let mut v = Validator::default();
         let email = v.check("email", EmailAddress::parse(email));
         let name = v.check("name", bounded(name.unwrap_or_default(), 0, 200, false));
+        let first_name = v.check("first_name", bounded(first_name.unwrap_or_default(), 0, 100, false));
         let language = match language.map(str::trim) {
             None | Some("") => Some(None),
             Some(raw) => v.check("language", Language::parse(raw)).map(Some),
         };
-        match (email, name, language) {
-            (Some(email), Some(name), Some(language)) => Ok(Self { email, name, language }),
+        match (email, name, first_name, language) {
+            (Some(email), Some(name), Some(first_name), Some(language)) => {
+                Ok(Self { email, name, first_name, language })
+            }
             _ => Err(v.finish().err().unwrap_or_default()),
         }
     }
@@ -58,6 +73,8 @@ pub struct Guest {
     pub event_id: Uuid,
     pub email: EmailAddress,
     pub name: String,
+    /// Empty when unknown.
+    pub first_name: String,
     pub language: Option<Language>,
     /// `None` until she (or the organiser for her) answers.
     pub reply: Option<Reply>,
@@ -73,6 +90,41 @@ pub struct Guest {
     pub checked_in_companions: u32,
     /// Added at the door rather than invited.
     pub walk_in: bool,
+}
+
+/// Which guests a list shows, by their answer: the organiser's filter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AnswerFilter {
+    #[default]
+    All,
+    /// A "yes" holding her seats.
+    Yes,
+    No,
+    Maybe,
+    /// Invited and not answered yet (walk-ins were never asked).
+    NotAnswered,
+    /// A "yes" waiting for a seat.
+    Waiting,
+}
+
+impl AnswerFilter {
+    pub const ALL: [Self; 6] = [Self::All, Self::Yes, Self::No, Self::Maybe, Self::NotAnswered, Self::Waiting];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::Maybe => "maybe",
+            Self::NotAnswered => "none",
+            Self::Waiting => "waiting",
+        }
+    }
+
+    /// Anything else is every guest.
+    pub fn parse(raw: &str) -> Self {
+        Self::ALL.into_iter().find(|filter| filter.as_str() == raw.trim()).unwrap_or_default()
+    }
 }
 
 /// The one definition of "seated": a "yes" not waiting for a seat. Guests

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::answer::Answer;
-use super::event::{Event, EventStatus};
+use super::event::{Event, EventDetails, EventStatus};
 use super::guest::Guest;
 
 /// Every kind of automatic email; the name is also its template folder.
@@ -159,6 +159,35 @@ impl MailKind {
 /// came, "sorry we missed you" to the others who said yes) follow this rule.
 pub fn attended(guest: &Guest, check_in_used: bool) -> bool {
     if check_in_used { guest.checked_in_at.is_some() } else { guest.is_seated() }
+}
+
+/// What an update replaces: stored as the update's payload when it is
+/// queued, so the email can say what changed ("8 h 30 → 8 h 45") even if
+/// the event changes again before it leaves.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Previous {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub venue_name: String,
+    pub venue_address: String,
+}
+
+impl Previous {
+    pub fn of(details: &EventDetails) -> Self {
+        Self {
+            starts_at: details.schedule.starts_at,
+            ends_at: details.schedule.ends_at,
+            venue_name: details.venue.name.clone(),
+            venue_address: details.venue.address.clone(),
+        }
+    }
+}
+
+/// An update's payload. Updates queued before it existed hold `{}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UpdatePayload {
+    #[serde(default)]
+    pub previous: Option<Previous>,
 }
 
 /// One guest's answer, told to the organiser; stored as the note's payload

@@ -7,14 +7,17 @@ pub mod guest;
 pub mod guest_list;
 pub mod mail;
 pub mod plan;
+pub mod problem;
 pub mod seating;
 pub mod text;
 pub mod token;
 
 use std::collections::BTreeMap;
 
-/// Field name -> what is wrong with it, in words a person can act on.
-pub type FieldErrors = BTreeMap<String, String>;
+pub use problem::Problem;
+
+/// Field name -> what is wrong with it: a code each door puts in words.
+pub type FieldErrors = BTreeMap<String, Problem>;
 
 /// Collects per-field problems so a request gets all of them at once rather
 /// than one per round trip.
@@ -25,18 +28,18 @@ pub struct Validator {
 
 impl Validator {
     /// Keeps the value, or records the message under `field`.
-    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+    pub fn check<T, E: Into<Problem>>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
-            Err(message) => {
-                self.errors.entry(field.to_owned()).or_insert(message);
+            Err(problem) => {
+                self.errors.entry(field.to_owned()).or_insert(problem.into());
                 None
             }
         }
     }
 
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.entry(field.to_owned()).or_insert_with(|| message.into());
+    pub fn add(&mut self, field: &str, problem: impl Into<Problem>) {
+        self.errors.entry(field.to_owned()).or_insert_with(|| problem.into());
     }
 
     pub fn is_empty(&self) -> bool {

@@ -12,11 +12,15 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Validator;
 use super::event::Schedule;
+use super::problem::{Problem, code};
 use super::text::WHITESPACE;
 
 /// A non-negative duration with second precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Offset(i64);
+
+/// Most nudges a plan holds.
+pub const MAX_NUDGES: usize = 10;
 
 /// A year is as far ahead as a plan may reach.
 const MAX_OFFSET_SECONDS: i64 = 366 * 24 * 3600;
@@ -36,8 +40,11 @@ impl Offset {
 
     /// # Errors
     /// A message naming what is wrong, for the person who typed it.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let invalid = || format!("'{raw}' is not an ISO 8601 duration such as P7D, PT2H or P1DT30M");
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        let invalid = || {
+            let message = format!("'{raw}' is not an ISO 8601 duration such as P7D, PT2H or P1DT30M");
+            Problem::new(code::INVALID_DURATION, message).with("value", raw)
+        };
         let text = raw.trim().to_ascii_uppercase();
         let rest = text.strip_prefix('P').ok_or_else(invalid)?;
         if rest.is_empty() || rest == "T" || rest.ends_with('T') {
@@ -56,7 +63,8 @@ impl Offset {
                         (true, 'M') => (4, 60),
                         (true, 'S') => (5, 1),
                         (false, 'Y' | 'M') => {
-                            return Err(format!("'{raw}': months and years have no fixed length; use weeks or days"));
+                            let message = format!("'{raw}': months and years have no fixed length; use weeks or days");
+                            return Err(Problem::new(code::INVALID_DURATION, message).with("value", raw));
                         }
                         _ => return Err(invalid()),
                     };
@@ -74,7 +82,7 @@ impl Offset {
             return Err(invalid());
         }
         if total > MAX_OFFSET_SECONDS {
-            return Err(format!("'{raw}' is more than a year"));
+            return Err(Problem::new(code::INVALID_DURATION, format!("'{raw}' is more than a year")).with("value", raw));
         }
         Ok(Self(total))
     }
@@ -162,6 +170,159 @@ impl Default for ReminderPlan {
     }
 }
 
+/// A unit of one step of a plan, as the dashboard offers them: "7 days",
+/// "2 hours". Seconds are there only for plans made through the API at
+/// second precision, so that the form shows them as they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepUnit {
+    Days,
+    Hours,
+    Minutes,
+    Seconds,
+}
+
+impl StepUnit {
+    pub const ALL: [Self; 4] = [Self::Days, Self::Hours, Self::Minutes, Self::Seconds];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Days => "days",
+            Self::Hours => "hours",
+            Self::Minutes => "minutes",
+            Self::Seconds => "seconds",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|unit| unit.as_str() == raw.trim())
+    }
+
+    const fn seconds(self) -> i64 {
+        match self {
+            Self::Days => 86_400,
+            Self::Hours => 3_600,
+            Self::Minutes => 60,
+            Self::Seconds => 1,
+        }
+    }
+}
+
+/// One step of a plan as a person writes it: a whole number and a unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepFields {
+    pub amount: String,
+    pub unit: String,
+}
+
+impl StepFields {
+    pub fn new(amount: impl Into<String>, unit: StepUnit) -> Self {
+        Self { amount: amount.into(), unit: unit.as_str().to_owned() }
+    }
+
+    /// The step of an offset, in the largest unit that divides it exactly.
+    pub fn of(offset: Offset) -> Self {
+        let unit = StepUnit::ALL
+            .into_iter()
+            .find(|unit| offset.0 % unit.seconds() == 0 && (offset.0 > 0 || *unit == StepUnit::Days))
+            .unwrap_or(StepUnit::Seconds);
+        Self::new((offset.0 / unit.seconds()).to_string(), unit)
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.amount.trim().is_empty()
+    }
+
+    /// # Errors
+    /// A message naming what is wrong, for the person who typed it.
+    pub fn offset(&self) -> Result<Offset, String> {
+        let unit =
+            StepUnit::parse(&self.unit).ok_or_else(|| format!("'{}' is not a unit: days or hours", self.unit))?;
+        let amount = self.amount.trim();
+        let number: i64 = amount
+            .parse()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| format!("'{amount}' is not a whole number of {}", unit.as_str()))?;
+        let total = number.checked_mul(unit.seconds()).filter(|total| *total <= MAX_OFFSET_SECONDS);
+        total.map(Offset).ok_or_else(|| format!("'{amount} {}' is more than a year", unit.as_str()))
+    }
+}
+
+/// The plans an organiser picks from instead of writing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanPreset {
+    /// The default plan: nudges 7 and 3 days before, answers close 2 days
+    /// before, the reminder the day before, the thank-you 2 hours after.
+    Usual,
+    /// As usual, with a single nudge 3 days before.
+    OneNudge,
+    /// As usual, without nudges.
+    NoNudges,
+}
+
+impl PlanPreset {
+    pub const ALL: [Self; 3] = [Self::Usual, Self::OneNudge, Self::NoNudges];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Usual => "usual",
+            Self::OneNudge => "one_nudge",
+            Self::NoNudges => "no_nudges",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|preset| preset.as_str() == raw.trim())
+    }
+
+    /// The preset's plan; whether maybes are nudged is hers to say.
+    pub fn plan(self, nudge_maybes: bool) -> ReminderPlan {
+        let usual = ReminderPlan::default();
+        let nudges = match self {
+            Self::Usual => usual.nudges.clone(),
+            Self::OneNudge => vec![Offset(3 * 86_400)],
+            Self::NoNudges => Vec::new(),
+        };
+        ReminderPlan { nudges, nudge_maybes, ..usual }
+    }
+
+    /// The preset a plan follows, whatever it says of maybes.
+    pub fn of(plan: &ReminderPlan) -> Option<Self> {
+        Self::ALL.into_iter().find(|preset| preset.plan(plan.nudge_maybes) == *plan)
+    }
+}
+
+/// The plan as the dashboard asks for it: a preset, or `custom` and its
+/// steps (blank nudge steps are left out; a blank reminder or thank-you
+/// means none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanChoice {
+    pub preset: String,
+    pub nudges: Vec<StepFields>,
+    pub nudge_maybes: bool,
+    pub answers_close: StepFields,
+    pub reminder: StepFields,
+    pub follow_up: StepFields,
+}
+
+/// The value of `PlanChoice::preset` for a plan of her own.
+pub const CUSTOM_PLAN: &str = "custom";
+
+impl PlanChoice {
+    /// The choice that gives back `plan`: its preset, else its steps.
+    pub fn of(plan: &ReminderPlan) -> Self {
+        let step = |offset: Option<Offset>| offset.map(StepFields::of).unwrap_or_default();
+        Self {
+            preset: PlanPreset::of(plan).map_or(CUSTOM_PLAN, PlanPreset::as_str).to_owned(),
+            nudges: plan.nudges.iter().copied().map(StepFields::of).collect(),
+            nudge_maybes: plan.nudge_maybes,
+            answers_close: StepFields::of(plan.answers_close),
+            reminder: step(plan.reminder),
+            follow_up: step(plan.follow_up),
+        }
+    }
+}
+
 /// What a plan slot does when it comes due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SlotKind {
@@ -208,8 +369,11 @@ impl ReminderPlan {
         reminder: Option<&str>,
         follow_up: Option<&str>,
     ) -> Option<Self> {
-        if nudges.len() > 10 {
-            v.add("plan.nudges", "at most 10 nudges");
+        if nudges.len() > MAX_NUDGES {
+            v.add(
+                "plan.nudges",
+                Problem::new(code::TOO_MANY_NUDGES, format!("at most {MAX_NUDGES} nudges")).with("max", MAX_NUDGES),
+            );
             return None;
         }
         let mut parsed = Vec::with_capacity(nudges.len());
@@ -226,6 +390,56 @@ impl ReminderPlan {
         let reminder = optional(v, "plan.reminder", reminder)?;
         let follow_up = optional(v, "plan.follow_up", follow_up)?;
         Some(Self { nudges: parsed, nudge_maybes, answers_close, reminder, follow_up })
+    }
+
+    /// Reads her choice: a preset, or her own steps, recording problems
+    /// under the same `plan.*` fields as [`ReminderPlan::parse`].
+    pub fn choose(v: &mut Validator, choice: &PlanChoice) -> Option<Self> {
+        if let Some(preset) = PlanPreset::parse(&choice.preset) {
+            return Some(preset.plan(choice.nudge_maybes));
+        }
+        if choice.preset.trim() != CUSTOM_PLAN {
+            v.add("plan.preset", "must be one of usual, one_nudge, no_nudges or custom");
+            return None;
+        }
+        // Blank rows are left out; an error names the row she typed it in.
+        let nudges: Vec<(usize, &StepFields)> =
+            choice.nudges.iter().enumerate().filter(|(_, step)| !step.is_blank()).collect();
+        if nudges.len() > MAX_NUDGES {
+            v.add(
+                "plan.nudges",
+                Problem::new(code::TOO_MANY_NUDGES, format!("at most {MAX_NUDGES} nudges")).with("max", MAX_NUDGES),
+            );
+            return None;
+        }
+        let mut parsed = Vec::with_capacity(nudges.len());
+        let mut nudges_valid = true;
+        for (i, step) in nudges {
+            match v.check(&format!("plan.nudges[{i}]"), step.offset()) {
+                Some(offset) => parsed.push(offset),
+                None => nudges_valid = false,
+            }
+        }
+        parsed.sort_unstable_by(|a, b| b.cmp(a));
+        parsed.dedup();
+        let answers_close = if choice.answers_close.is_blank() {
+            v.add("plan.answers_close", Problem::new(code::REQUIRED, "is required"));
+            None
+        } else {
+            v.check("plan.answers_close", choice.answers_close.offset())
+        };
+        let optional = |v: &mut Validator, field: &str, step: &StepFields| {
+            if step.is_blank() { Some(None) } else { v.check(field, step.offset()).map(Some) }
+        };
+        let reminder = optional(v, "plan.reminder", &choice.reminder);
+        let follow_up = optional(v, "plan.follow_up", &choice.follow_up);
+        Some(Self {
+            nudges: nudges_valid.then_some(parsed)?,
+            nudge_maybes: choice.nudge_maybes,
+            answers_close: answers_close?,
+            reminder: reminder?,
+            follow_up: follow_up?,
+        })
     }
 
     /// When guests can no longer answer: the explicit deadline, else the
@@ -318,6 +532,72 @@ mod tests {
         ] {
             assert!(Offset::parse(raw).is_err(), "{raw:?} should be refused");
         }
+    }
+
+    fn step(amount: &str, unit: &str) -> StepFields {
+        StepFields { amount: amount.into(), unit: unit.into() }
+    }
+
+    #[test]
+    fn steps_read_as_whole_numbers_of_a_unit_and_print_in_the_largest_exact_one() {
+        for (amount, unit, seconds) in [("7", "days", 7 * 86_400), (" 36 ", "hours", 36 * 3_600), ("0", "days", 0)] {
+            assert_eq!(step(amount, unit).offset().map(Offset::as_seconds), Ok(seconds), "{amount} {unit}");
+        }
+        for (amount, unit) in
+            [("sept", "days"), ("-1", "days"), ("1.5", "days"), ("367", "days"), ("7", "months"), ("", "days")]
+        {
+            assert!(step(amount, unit).offset().is_err(), "{amount:?} {unit} should be refused");
+        }
+        for (seconds, amount, unit) in [
+            (7 * 86_400, "7", "days"),
+            (36 * 3_600, "36", "hours"),
+            (5_400, "90", "minutes"),
+            (30, "30", "seconds"),
+            (0, "0", "days"),
+        ] {
+            assert_eq!(StepFields::of(Offset(seconds)), step(amount, unit), "{seconds}");
+        }
+    }
+
+    #[test]
+    fn a_choice_is_a_preset_or_her_steps_and_each_plan_gives_its_choice_back() {
+        let mut v = Validator::default();
+        let usual = PlanChoice { preset: "usual".into(), nudge_maybes: true, ..PlanChoice::default() };
+        assert_eq!(ReminderPlan::choose(&mut v, &usual), Some(ReminderPlan::default()));
+        let own = PlanChoice {
+            preset: CUSTOM_PLAN.into(),
+            nudges: vec![step("3", "days"), step("", "days"), step("10", "days"), step("3", "days")],
+            answers_close: step("12", "hours"),
+            ..PlanChoice::default()
+        };
+        let plan = ReminderPlan::choose(&mut v, &own).unwrap();
+        assert!(v.is_empty());
+        assert_eq!(plan.nudges, [Offset(10 * 86_400), Offset(3 * 86_400)], "sorted, repeats dropped");
+        assert_eq!((plan.reminder, plan.follow_up, plan.answers_close), (None, None, Offset(12 * 3_600)));
+        for plan in [ReminderPlan::default(), PlanPreset::NoNudges.plan(false), plan] {
+            assert_eq!(ReminderPlan::choose(&mut v, &PlanChoice::of(&plan)), Some(plan));
+        }
+        assert_eq!(PlanChoice::of(&PlanPreset::OneNudge.plan(false)).preset, "one_nudge");
+    }
+
+    #[test]
+    fn a_wrong_step_is_named_by_its_row() {
+        let mut v = Validator::default();
+        let own = PlanChoice {
+            preset: CUSTOM_PLAN.into(),
+            nudges: vec![step("7", "days"), step("", "days"), step("x", "days")],
+            answers_close: step("", "days"),
+            ..PlanChoice::default()
+        };
+        assert_eq!(ReminderPlan::choose(&mut v, &own), None);
+        let errors = v.finish().unwrap_err();
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["plan.answers_close", "plan.nudges[2]"]);
+        let mut v = Validator::default();
+        assert_eq!(
+            ReminderPlan::choose(&mut v, &PlanChoice { preset: "weekly".into(), ..PlanChoice::default() }),
+            None
+        );
+        assert!(v.finish().unwrap_err().contains_key("plan.preset"));
     }
 
     fn schedule() -> Schedule {

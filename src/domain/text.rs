@@ -5,28 +5,32 @@
 
 use std::borrow::Cow;
 
+use super::problem::{Problem, code};
+
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::{PartialSchema, ToSchema};
 
 /// Trims `raw` and checks it holds between `min` and `max` characters and no
 /// control characters other than newlines and tabs (`multiline`) or none at all.
-pub fn bounded(raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, String> {
+pub fn bounded(raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, Problem> {
     let value = raw.trim();
     let length = value.chars().count();
     if length < min {
         return Err(if min == 1 {
-            "must not be empty".to_owned()
+            Problem::new(code::REQUIRED, "must not be empty")
         } else {
-            format!("must be at least {min} characters")
+            Problem::new(code::TOO_SHORT, format!("must be at least {min} characters")).with("min", min)
         });
     }
     if length > max {
-        return Err(format!("must be at most {max} characters (got {length})"));
+        return Err(
+            Problem::new(code::TOO_LONG, format!("must be at most {max} characters (got {length})")).with("max", max)
+        );
     }
     let allowed = |c: char| !c.is_control() || (multiline && (c == '\n' || c == '\t' || c == '\r'));
     if !value.chars().all(allowed) {
-        return Err("must not contain control characters".to_owned());
+        return Err(Problem::new(code::CONTROL_CHARACTERS, "must not contain control characters"));
     }
     Ok(value.to_owned())
 }
@@ -49,15 +53,17 @@ pub fn folded(text: &str) -> String {
 }
 
 /// An absolute `http` or `https` URL, such as a map link or a photo album.
-pub fn web_url(raw: &str) -> Result<String, String> {
+pub fn web_url(raw: &str) -> Result<String, Problem> {
     let value = raw.trim();
     if value.len() > MAX_URL_BYTES {
-        return Err(format!("must be at most {MAX_URL_BYTES} bytes"));
+        return Err(
+            Problem::new(code::TOO_LONG, format!("must be at most {MAX_URL_BYTES} bytes")).with("max", MAX_URL_BYTES)
+        );
     }
     match url::Url::parse(value) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(url.to_string()),
-        Ok(_) => Err("must be an http or https link".to_owned()),
-        Err(_) => Err("must be a valid link, such as https://example.org/album".to_owned()),
+        Ok(_) => Err(Problem::new(code::INVALID_URL, "must be an http or https link")),
+        Err(_) => Err(Problem::new(code::INVALID_URL, "must be a valid link, such as https://example.org/album")),
     }
 }
 

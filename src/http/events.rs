@@ -12,7 +12,7 @@ use super::extract::{AuthenticatedOrganiser, Integer, Json, Path, Query};
 use super::views::{AnswerChangeView, EventView, SummaryView};
 use crate::app;
 use crate::domain::event::{
-    EventDetails, EventFields, EventStatus, EventTime, Language, PlanFields, TimeZoneName, Words,
+    EventDetails, EventFields, EventStatus, EventTime, Language, PlanFields, PlanInput, TimeZoneName, Words,
 };
 use crate::domain::plan::Offset;
 use crate::domain::text::{Line, Text, WebLink};
@@ -138,7 +138,7 @@ impl From<NewEventRequest> for EventFields {
             companions_allowed: r.companions_allowed.into(),
             language: r.language,
             follow_up_url: r.follow_up_url,
-            plan: r.plan.unwrap_or_default().apply_to(PlanFields::default()),
+            plan: PlanInput::Iso(r.plan.unwrap_or_default().apply_to(PlanFields::default())),
             open_registration: r.open_registration,
             words: r.words,
         }
@@ -216,7 +216,7 @@ impl EventPatchRequest {
                 .map_or_else(|| i64::from(current.companions_allowed), i64::from),
             language: self.language.unwrap_or_else(|| current.language.as_str().to_owned()),
             follow_up_url: self.follow_up_url.unwrap_or_else(|| current.follow_up_url.clone()),
-            plan: self.plan.unwrap_or_default().apply_to(PlanFields::from(&current.plan)),
+            plan: PlanInput::Iso(self.plan.unwrap_or_default().apply_to(PlanFields::from(&current.plan))),
             open_registration: self.open_registration.unwrap_or(current.open_registration),
             words: self.words.unwrap_or_else(|| current.words.clone()),
         }

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 
 use super::AppState;
 use crate::domain::FieldErrors;
+use crate::domain::problem::{self, Problem};
 use crate::error::ApiError;
 use crate::storage::organisers::Organiser;
 
@@ -104,10 +105,10 @@ fn field_error(path: &str, message: &str) -> FieldErrors {
     let message = message.split(" at line ").next().unwrap_or(message).to_owned();
     if let Some(name) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
         let field = if path == "." { name.to_owned() } else { format!("{path}.{name}") };
-        return FieldErrors::from([(field, "is required".to_owned())]);
+        return FieldErrors::from([(field, Problem::new(problem::code::REQUIRED, "is required"))]);
     }
     let field = if path == "." { "body".to_owned() } else { path.to_owned() };
-    FieldErrors::from([(field, message)])
+    FieldErrors::from([(field, message.into())])
 }
 
 /// A body taken as it is (a CSV file, a pasted list). Too large a body gets
@@ -193,8 +194,11 @@ mod tests {
     #[test]
     fn missing_fields_are_reported_under_their_name() {
         let errors = field_error(".", "missing field `title` at line 1 column 2");
-        assert_eq!(errors.get("title").map(String::as_str), Some("is required"));
+        assert_eq!(errors.get("title").map(crate::domain::Problem::message), Some("is required"));
         let errors = field_error("capacity", "invalid type: string \"x\", expected i64 at line 1 column 20");
-        assert_eq!(errors.get("capacity").map(String::as_str), Some("invalid type: string \"x\", expected i64"));
+        assert_eq!(
+            errors.get("capacity").map(crate::domain::Problem::message),
+            Some("invalid type: string \"x\", expected i64")
+        );
     }
 }

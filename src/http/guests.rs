@@ -41,6 +41,10 @@ pub struct NewGuestRequest {
     email: String,
     #[schema(value_type = Option<Line<0, 200>>, example = "Anne Martin")]
     name: Option<String>,
+    /// What her emails greet her by ("Bonjour Anne,"); without it they greet
+    /// her by `name`.
+    #[schema(value_type = Option<Line<0, 100>>, example = "Anne")]
+    first_name: Option<String>,
     #[schema(value_type = Option<GuestLanguage>)]
     language: Option<String>,
 }
@@ -49,7 +53,7 @@ impl TryFrom<&NewGuestRequest> for NewGuest {
     type Error = FieldErrors;
 
     fn try_from(r: &NewGuestRequest) -> Result<Self, FieldErrors> {
-        NewGuest::parse(&r.email, r.name.as_deref(), r.language.as_deref())
+        NewGuest::parse_with_first_name(&r.email, r.name.as_deref(), r.first_name.as_deref(), r.language.as_deref())
     }
 }
 
@@ -66,6 +70,9 @@ pub struct GuestRow {
     #[schema(example = "Anne Martin")]
     name: Option<String>,
     /// Checked as in a single invitation.
+    #[schema(example = "Anne")]
+    first_name: Option<String>,
+    /// Checked as in a single invitation.
     language: Option<String>,
 }
 
@@ -73,7 +80,7 @@ impl TryFrom<&GuestRow> for NewGuest {
     type Error = FieldErrors;
 
     fn try_from(r: &GuestRow) -> Result<Self, FieldErrors> {
-        NewGuest::parse(&r.email, r.name.as_deref(), r.language.as_deref())
+        NewGuest::parse_with_first_name(&r.email, r.name.as_deref(), r.first_name.as_deref(), r.language.as_deref())
     }
 }
 
@@ -143,6 +150,7 @@ pub struct RowResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     guest: Option<InvitedGuest>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, String>>)]
     errors: Option<FieldErrors>,
 }
 
@@ -177,7 +185,7 @@ async fn add_guests(
     for (row, (raw, outcome)) in request.guests.iter().zip(outcomes).enumerate() {
         let (status, guest, errors) = match outcome {
             RowOutcome::Invalid(errors) => (RowStatus::Invalid, None, Some(errors)),
-            RowOutcome::Added(guest, token) => (RowStatus::Added, Some(invited(&state, guest, &token)), None),
+            RowOutcome::Added(guest, token) => (RowStatus::Added, Some(invited(&state, *guest, &token)), None),
             RowOutcome::Duplicate => (RowStatus::Duplicate, None, None),
         };
         match status {

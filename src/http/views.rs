@@ -224,6 +224,8 @@ pub struct GuestView {
     pub id: Uuid,
     pub email: String,
     pub name: String,
+    /// What her emails greet her by; empty when unknown.
+    pub first_name: String,
     /// `null` means the event's language.
     pub language: Option<Language>,
     /// `null` until she answers.
@@ -277,6 +279,7 @@ impl GuestView {
             id: guest.id,
             email: guest.email.to_string(),
             name: guest.name,
+            first_name: guest.first_name,
             language: guest.language,
             reply: guest.reply.map(ReplyView::from),
             answered_at: guest.answered_at,

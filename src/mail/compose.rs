@@ -21,7 +21,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
-use crate::domain::mail::MailKind;
+use crate::domain::mail::{MailKind, Previous};
 use crate::domain::token::{
     InvitationToken, SecretKey, guest_feed_token, login_token, registration_token, unsubscribe_token,
 };
@@ -72,6 +72,7 @@ impl Composer {
     }
 
     /// A guest's email of this kind (invitation, nudge, reminder, update…),
+    /// with what some kinds need beyond the event and the guest (`extra`),
     /// with her links, an unsubscribe header and, for the kinds that carry
     /// one, the event as a calendar object with her ATTENDEE line.
     pub fn guest(
@@ -81,13 +82,14 @@ impl Composer {
         event: &Event,
         guest: &Guest,
         organiser: &Organiser,
-        waitlist_position: Option<u32>,
+        extra: &GuestExtra,
     ) -> anyhow::Result<Message> {
         let token = InvitationToken::derive(&self.key, guest.id, &guest.token_salt);
         let unsubscribe = unsubscribe_token(&self.key, guest.id);
         let links = GuestLinks::new(&self.links, token.as_str(), &guest_feed_token(&self.key, guest.id), &unsubscribe);
-        let context = GuestMail::new(event, guest, person(organiser), links, waitlist_position)
+        let context = GuestMail::new(event, guest, person(organiser), links, extra.waitlist_position)
             .with_words_for(kind, event)
+            .with_change(extra.previous.as_ref(), event)
             .written_at(self.clock.now(), event);
         let language = guest.language.unwrap_or(event.details.language);
         let rendered = self.templates.render(kind, language, &context)?;
@@ -236,6 +238,14 @@ impl Composer {
     }
 }
 
+/// What a guest's email needs beyond the event and the guest: her place on
+/// the waiting list, what an update changed.
+#[derive(Debug, Default)]
+pub struct GuestExtra {
+    pub waitlist_position: Option<u32>,
+    pub previous: Option<Previous>,
+}
+
 fn person(organiser: &Organiser) -> PersonContext {
     PersonContext { name: organiser.name.clone(), email: organiser.email.to_string() }
 }
@@ -300,6 +310,7 @@ mod tests {
             event_id: event.id,
             email: EmailAddress::from_stored("jane@example.org".into()),
             name: "Jane".into(),
+            first_name: String::new(),
             language: None,
             reply: None,
             answered_at: None,
@@ -332,7 +343,9 @@ mod tests {
         };
         let (event, links) = (event(), Links::new(&settings.public_url));
         let guest = guest(&event);
-        let message = composer.guest("<id@x>".into(), MailKind::Invitation, &event, &guest, &organiser, None).unwrap();
+        let message = composer
+            .guest("<id@x>".into(), MailKind::Invitation, &event, &guest, &organiser, &GuestExtra::default())
+            .unwrap();
         let token = unsubscribe_token(&key, guest.id);
         let sender = composer.sender().email.to_string();
         let headers = headers(&message);

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::domain::answer::Answer;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
+use crate::domain::mail::Previous;
 use crate::links::{Links, webcal};
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,6 +131,65 @@ pub struct GuestMail {
     /// the event's zone: `today`, `tomorrow` or `later` (a reminder says
     /// "aujourd'hui", "demain" or the date, whichever is true).
     pub day: &'static str,
+    /// For an update: what changed, old and new.
+    pub change: Option<ChangeContext>,
+    /// What the greeting calls her: her first name when known, else her
+    /// name (empty: a greeting without a name).
+    pub greeting_name: String,
+}
+
+/// What an update changed, each part only when it did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeContext {
+    pub time: Option<Moved>,
+    pub venue: Option<Moved>,
+}
+
+/// What it was, and what it is now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Moved {
+    pub before: String,
+    pub after: String,
+}
+
+impl ChangeContext {
+    /// The change from `previous` to the event as it is; `None` when neither
+    /// the time nor the place moved (only the title did).
+    pub fn new(previous: &Previous, event: &Event, language: Language) -> Option<Self> {
+        let schedule = &event.details.schedule;
+        let time = (previous.starts_at != schedule.starts_at || previous.ends_at != schedule.ends_at).then(|| {
+            // The day only when it moved: "8 h 30 – 10 h 00 → 8 h 45 – 10 h 15".
+            let same_day =
+                local_date(previous.starts_at, event, language) == local_date(schedule.starts_at, event, language);
+            let when = |starts: DateTime<Utc>, ends: DateTime<Utc>| {
+                let hours = format!("{} – {}", clock_time(starts, event, language), clock_time(ends, event, language));
+                if same_day { hours } else { format!("{} {hours}", local_date(starts, event, language)) }
+            };
+            Moved {
+                before: when(previous.starts_at, previous.ends_at),
+                after: when(schedule.starts_at, schedule.ends_at),
+            }
+        });
+        let venue = &event.details.venue;
+        let place = |name: &str, address: &str| {
+            let address = address.trim().replace(['\r', '\n'], " ");
+            if address.is_empty() { name.to_owned() } else { format!("{name}, {address}") }
+        };
+        let venue = (previous.venue_name != venue.name || previous.venue_address != venue.address).then(|| Moved {
+            before: place(&previous.venue_name, &previous.venue_address),
+            after: place(&venue.name, &venue.address),
+        });
+        (time.is_some() || venue.is_some()).then_some(Self { time, venue })
+    }
+}
+
+/// A time of day as each language writes it: "8 h 30" / "08:30".
+fn clock_time(instant: DateTime<Utc>, event: &Event, language: Language) -> String {
+    let local = instant.with_timezone(&event.details.schedule.time_zone);
+    match language {
+        Language::Fr => local.format("%-H\u{a0}h\u{a0}%M").to_string(),
+        Language::En => local.format("%H:%M").to_string(),
+    }
 }
 
 impl GuestMail {
@@ -156,7 +216,17 @@ impl GuestMail {
             words: None,
             walk_in: guest.walk_in,
             day: "later",
+            change: None,
+            greeting_name: if guest.first_name.is_empty() { guest.name.clone() } else { guest.first_name.clone() },
         }
+    }
+
+    /// With what an update changed, from what the event was.
+    #[must_use]
+    pub fn with_change(mut self, previous: Option<&Previous>, event: &Event) -> Self {
+        let language = Language::parse(self.lang).unwrap_or(event.details.language);
+        self.change = previous.and_then(|previous| ChangeContext::new(previous, event, language));
+        self
     }
 
     /// With the event's day as seen at `now`.

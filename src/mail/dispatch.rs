@@ -15,7 +15,7 @@ use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::compose::Composer;
+use super::compose::{Composer, GuestExtra};
 use super::context::NoteContext;
 use super::digest;
 use super::transport::{Mailer, SendError};
@@ -23,7 +23,7 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
-use crate::domain::mail::MailKind;
+use crate::domain::mail::{MailKind, UpdatePayload};
 use crate::domain::token::SecretKey;
 use crate::storage::entities::outbox::Model as OutboxRow;
 use crate::storage::organisers::Organiser;
@@ -388,12 +388,15 @@ impl Dispatcher {
         if !kind.still_relevant(event, guest, batch.checked_in.contains(&event.id)) {
             return Ok(Prepared::Skip("no longer relevant"));
         }
-        let position = if kind == MailKind::Waitlisted {
-            storage::guests::waitlist_position(&*self.db, guest).await?
-        } else {
-            None
-        };
-        send(self.composer.guest(message_id, kind, event, guest, organiser, position))
+        let mut extra = GuestExtra::default();
+        if kind == MailKind::Waitlisted {
+            extra.waitlist_position = storage::guests::waitlist_position(&*self.db, guest).await?;
+        }
+        if kind == MailKind::Update {
+            let payload: UpdatePayload = serde_json::from_str(&row.payload).context("bad update payload")?;
+            extra.previous = payload.previous;
+        }
+        send(self.composer.guest(message_id, kind, event, guest, organiser, &extra))
     }
 
     /// Stable for the row: a retry or a resend after a crash carries the same

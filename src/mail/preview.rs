@@ -27,6 +27,7 @@ pub fn render(
         event_id: event.id,
         email: crate::domain::email_address::EmailAddress::from_stored("camille@example.org".to_owned()),
         name: "Camille Martin".to_owned(),
+        first_name: "Camille".to_owned(),
         language: Some(language),
         reply: None,
         answered_at: None,

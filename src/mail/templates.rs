@@ -98,6 +98,11 @@ mod tests {
             "words": "Chers amis <b>&</b> voisins,\nà jeudi !",
             "walk_in": false,
             "day": "tomorrow",
+            "greeting_name": "<script>Ben & Jerry's</script>",
+            "change": {
+                "time": { "before": "8 h 30 – 10 h 00", "after": "8 h 45 – 10 h 15" },
+                "venue": { "before": "<i>Ben</i>'s café", "after": "Café de la Paix" },
+            },
         })
     }
 
@@ -181,5 +186,36 @@ mod tests {
             assert!(rendered.text.contains("https://x/login/t") && rendered.text.contains("15"), "{}", rendered.text);
             assert!(!rendered.html.contains("<b>Anne") && rendered.html.contains("login&#x2f;t"), "{}", rendered.html);
         }
+    }
+
+    /// Every template and partial exists in French and in English, and every
+    /// email has its subject, text and HTML parts in both.
+    #[test]
+    fn every_email_part_exists_in_both_languages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("email-templates");
+        let mut checked = 0;
+        for folder in std::fs::read_dir(&root).unwrap() {
+            let folder = folder.unwrap().path();
+            let files: std::collections::BTreeSet<String> = std::fs::read_dir(&folder)
+                .unwrap()
+                .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+            if name != "_partials" {
+                for part in ["subject.fr.txt", "body.fr.txt", "body.fr.html"] {
+                    assert!(files.contains(part), "email-templates/{name}/{part} is missing");
+                }
+            }
+            for file in &files {
+                let other = match file.split('.').collect::<Vec<_>>().as_slice() {
+                    [part, "fr", ext] => format!("{part}.en.{ext}"),
+                    [part, "en", ext] => format!("{part}.fr.{ext}"),
+                    _ => panic!("email-templates/{name}/{file} is not <part>.<fr|en>.<ext>"),
+                };
+                assert!(files.contains(&other), "email-templates/{name}/{file} has no {other}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "only {checked} templates found");
     }
 }

@@ -15,6 +15,7 @@ use crate::domain::answer::{Answer, Reply};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::event::EventStatus;
 use crate::domain::event::{Event, Language};
+use crate::domain::guest::AnswerFilter;
 use crate::domain::guest::{Guest, ListPosition, NewGuest};
 use crate::domain::token::{InvitationToken, SecretKey, new_salt};
 
@@ -46,6 +47,7 @@ pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
         event_id: row.event_id,
         email: EmailAddress::from_stored(row.email),
         name: row.name,
+        first_name: row.first_name,
         language,
         reply,
         answered_at: row.answered_at,
@@ -72,6 +74,7 @@ fn new_row(
         event_id: Set(event_id),
         email: Set(guest.email.as_str().to_owned()),
         name: Set(guest.name.clone()),
+        first_name: Set(guest.first_name.clone()),
         language: Set(guest.language.map(|l| l.as_str().to_owned())),
         token_hash: Set(token.hash()),
         answer: Set(None),
@@ -114,6 +117,7 @@ pub async fn insert_unless_invited(
         event_id,
         email: guest.email.clone(),
         name: guest.name.clone(),
+        first_name: guest.first_name.clone(),
         language: guest.language,
         reply: None,
         answered_at: None,
@@ -225,10 +229,22 @@ pub async fn page(
     db: &DatabaseConnection,
     event_id: Uuid,
     search: Option<&str>,
+    filter: AnswerFilter,
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<(Guest, Option<u32>)>, u64)> {
     let mut matching = guests::Entity::find().filter(guests::Column::EventId.eq(event_id));
+    let answer = |answer: Answer| guests::Column::Answer.eq(answer.as_str());
+    matching = match filter {
+        AnswerFilter::All => matching,
+        AnswerFilter::Yes => matching.filter(answer(Answer::Yes)).filter(guests::Column::WaitlistedAt.is_null()),
+        AnswerFilter::No => matching.filter(answer(Answer::No)),
+        AnswerFilter::Maybe => matching.filter(answer(Answer::Maybe)),
+        AnswerFilter::NotAnswered => {
+            matching.filter(guests::Column::Answer.is_null()).filter(guests::Column::WalkIn.eq(false))
+        }
+        AnswerFilter::Waiting => matching.filter(guests::Column::WaitlistedAt.is_not_null()),
+    };
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
         matching = matching.filter(

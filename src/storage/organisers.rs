@@ -66,16 +66,18 @@ fn to_domain(row: organisers::Model) -> Organiser {
     }
 }
 
-/// Creates an organiser with a first API key, returned in clear exactly once.
+/// Creates an organiser with a first API key labelled `key_label`, the key
+/// returned in clear exactly once.
 pub async fn create(
     db: &super::Db,
     name: &str,
     email: &EmailAddress,
+    key_label: &str,
     now: DateTime<Utc>,
 ) -> Result<(Organiser, ApiKey), StorageError> {
     let tx = super::begin_write(db).await.context("cannot start a transaction")?;
     let organiser = insert(&*tx, name, email, now).await?;
-    let key = insert_api_key(&*tx, organiser.id, "first key", now).await?;
+    let key = insert_api_key(&*tx, organiser.id, key_label, now).await?;
     tx.commit().await.context("cannot commit the new organiser")?;
     Ok((organiser, key))
 }

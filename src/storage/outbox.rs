@@ -51,6 +51,21 @@ pub async fn enqueue_for_guests(
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<u64> {
+    let payload = serde_json::json!({});
+    enqueue_for_guests_with(conn, event, (kind, slot), audience, &payload, due_at, now).await
+}
+
+/// As [`enqueue_for_guests`], every row carrying `payload` (an update's
+/// previous details).
+pub async fn enqueue_for_guests_with(
+    conn: &impl ConnectionTrait,
+    event: &Event,
+    (kind, slot): (MailKind, &OutboxSlot),
+    audience: Audience,
+    payload: &serde_json::Value,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let mut select = Query::select();
     select
         .expr(Expr::val(event.id))
@@ -60,7 +75,7 @@ pub async fn enqueue_for_guests(
         .expr(Expr::val(kind.as_str()))
         .expr(Expr::val(slot.key()))
         .column((guests::Entity, guests::Column::Email))
-        .expr(Expr::val("{}"))
+        .expr(Expr::val(payload.to_string()))
         .expr(Expr::val(due_at))
         .expr(Expr::val(OutboxStatus::Pending.as_str()))
         .expr(Expr::val(0))

@@ -176,7 +176,18 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     )
     .await;
 
+    std::fs::write(format!("{shots}/journey.json"), format!("{result:#}")).unwrap();
     assert_eq!(result["signed_in_at"], "/dashboard", "{result}");
+    // axe-core on every screen of the journey, at 1280 px and at 360 px
+    // (screenshots of each in target/screenshots/journey-*-{1280,360}.png).
+    let audited = result["axe"].as_object().expect("the audits");
+    assert_eq!(audited.len(), 17, "{result}");
+    let failing: serde_json::Map<String, Value> = audited
+        .iter()
+        .filter(|(_, found)| found.as_array().is_some_and(|v| !v.is_empty()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    assert!(failing.is_empty(), "axe-core violations:\n{:#}", Value::Object(failing));
     let report = result["report"].as_array().unwrap();
     let mut not_added: Vec<(u64, &str)> =
         report.iter().map(|r| (r["line"].as_u64().unwrap(), r["status"].as_str().unwrap())).collect();
@@ -204,7 +215,10 @@ async fn an_organiser_runs_her_event_from_the_dashboard_in_a_browser() {
     assert_eq!(result["results"]["walk-ins"], "1", "{result}");
     assert_eq!(result["results"]["answered"], "2", "the two who phoned: {result}");
     assert_eq!(result["results"]["no-shows"], "0", "both came: {result}");
-    assert_eq!(result["chart"], 3, "one line per answer: {result}");
+    // One day of answers is one bar, dated in French ("3 déc."), not ISO.
+    assert_eq!(result["chart"]["bars"], 1, "{result}");
+    let dates = result["chart"]["dates"].as_array().unwrap();
+    assert!(!dates.is_empty() && dates.iter().all(|d| !d.as_str().unwrap().contains('-')), "{result}");
 
     // What the browser did is what the service holds.
     let events = app.get("/api/v1/events").await.expect(StatusCode::OK);

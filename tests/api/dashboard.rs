@@ -82,8 +82,8 @@ impl Browser<'_> {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        let response = client()
-            .post(format!("{}{path}", self.app.address))
+        let response = self
+            .with_language(client().post(format!("{}{path}", self.app.address)))
             .header("cookie", &self.cookie)
             .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
             .body(body)
@@ -279,15 +279,24 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
         ("language", "en"),
         ("capacity", "30"),
         ("companions_allowed", "1"),
-        ("nudges", "P7D, P3D"),
-        ("answers_close", "P2D"),
-        ("reminder", "P1D"),
-        ("follow_up", "PT2H30M"),
+        ("plan_preset", "custom"),
+        ("nudge_amount_0", "7"),
+        ("nudge_unit_0", "days"),
+        ("nudge_amount_1", "3"),
+        ("nudge_unit_1", "days"),
+        ("nudge_amount_2", ""),
+        ("nudge_unit_2", "days"),
+        ("close_amount", "2"),
+        ("close_unit", "days"),
+        ("reminder_amount", "1"),
+        ("reminder_unit", "days"),
+        ("follow_up_amount", "150"),
+        ("follow_up_unit", "minutes"),
         ("nudge_maybes", "on"),
     ];
     let wrong = anne.submit("/dashboard/events/new", "/dashboard/events/new", &fields).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong.html);
-    assert!(wrong.decoded().contains("must be after starts_at"), "{}", wrong.html);
+    assert!(wrong.decoded().contains("The end must be after the start."), "{}", wrong.html);
     fields[3] = ("ends_at", ends.as_str());
     let created = anne.submit("/dashboard/events/new", "/dashboard/events/new", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
@@ -299,7 +308,7 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
     assert!(
         page.decoded().contains(
-            "Nudges on 5 and 9 March, answers close on 10 March, reminder on 11 March, thank-you on 12 March at 12:30."
+            "nudges on 5 and 9 March, answers close on 10 March, reminder on 11 March, thank-you on 12 March at 12:30."
         ),
         "{}",
         page.decoded()
@@ -354,7 +363,7 @@ async fn the_whole_workflow_runs_from_the_dashboard() {
     // Results: the figures and a chart drawn by the server.
     let results = anne.get(&format!("{event_path}/results")).await;
     assert_eq!(results.status, StatusCode::OK);
-    assert!(results.html.contains("<svg") && results.html.contains("<polyline"), "{}", results.html);
+    chart_reads_well(&results);
 
     // Edit, then cancel.
     fields[0] = ("title", "Café des Victoires, moved");
@@ -402,4 +411,19 @@ async fn api_keys_are_created_and_revoked_from_the_dashboard() {
         }
     }
     assert!(revoke.is_some() && revoked_new);
+}
+
+/// The results of the workflow above: bars, a legend of its own beside the
+/// chart rather than over it, dates as words (not ISO), and the headcount
+/// with companions (Jane and her one companion).
+fn chart_reads_well(results: &Page) {
+    assert!(results.html.contains("<svg") && results.html.contains("<rect"), "{}", results.html);
+    // A legend of its own, beside the chart rather than over it; dates as words, not ISO.
+    assert!(results.html.contains("id=\"chart-legend\""), "{}", results.html);
+    let chart = &results.html[results.html.find("<svg").unwrap()..results.html.find("</svg>").unwrap()];
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
+    assert!(!chart.contains(&today.format("%Y-%m-%d").to_string()), "{chart}");
+    assert!(chart.contains(&today.format("%-d %b").to_string()), "in English here: {chart}");
+    // The headcount counts companions: Jane and her one companion.
+    assert!(results.html.contains("id=\"res-people\">2<"), "{}", results.html);
 }

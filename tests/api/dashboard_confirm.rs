@@ -186,8 +186,11 @@ fn form(starts: &str, description: &str) -> Vec<(&'static str, String)> {
         ("time_zone", "Europe/Paris".to_owned()),
         ("language", "fr".to_owned()),
         ("companions_allowed", "0".to_owned()),
-        ("nudges", "P7D".to_owned()),
-        ("answers_close", "P2D".to_owned()),
+        ("plan_preset", "custom".to_owned()),
+        ("nudge_amount_0", "7".to_owned()),
+        ("nudge_unit_0", "days".to_owned()),
+        ("close_amount", "2".to_owned()),
+        ("close_unit", "days".to_owned()),
     ]
 }
 

@@ -299,9 +299,10 @@ impl TestApp {
     /// Creates another organiser and returns her API key.
     pub async fn create_organiser(&self, name: &str, email: &str) -> String {
         let email = EmailAddress::parse(email).unwrap();
-        let (_, key) = convive::storage::organisers::create(&self.db, name, &email, chrono::Utc::now())
-            .await
-            .expect("organiser created");
+        let (_, key) =
+            convive::storage::organisers::create(&self.db, name, &email, "Created at setup", chrono::Utc::now())
+                .await
+                .expect("organiser created");
         key.as_str().to_owned()
     }
 

@@ -489,3 +489,105 @@ async fn a_reminder_says_which_day_it_really_is() {
         assert!(reminder.text().contains("Pensez au badge !"), "her words open it: {}", reminder.text());
     }
 }
+
+/// Moves the event's start by a quarter of an hour and its place; the
+/// update each guest then receives.
+async fn update_after_moving(language: &str) -> crate::mailbox::Received {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event_id = app.create_published_event(json!({ "language": language })).await;
+    app.invite(&event_id, "sophie@example.org").await;
+    server.wait_for(1, WAIT).await;
+    let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let moved = json!({
+        "starts_at": format!("{year}-12-03T08:45"),
+        "ends_at": format!("{year}-12-03T10:15"),
+        "venue_name": "Café de la Paix",
+    });
+    app.patch(&format!("/api/v1/events/{event_id}"), moved).await.expect(StatusCode::OK);
+    let messages = server.wait_for(2, WAIT).await;
+    messages.into_iter().find(|m| m.kind() == "update").expect("an update was sent")
+}
+
+#[tokio::test]
+async fn an_update_says_what_changed_in_french() {
+    let update = update_after_moving("fr").await;
+    let text = update.text();
+    assert!(
+        text.contains("horaire\u{a0}: 8\u{a0}h\u{a0}30 – 10\u{a0}h\u{a0}00 → 8\u{a0}h\u{a0}45 – 10\u{a0}h\u{a0}15"),
+        "{text}"
+    );
+    assert!(text.contains("lieu\u{a0}: Café de la Paix, 6 place des Victoires, 75002 Paris, au lieu de Café des Victoires, 6 place des Victoires, 75002 Paris"), "{text}");
+    let html = update.html();
+    assert!(
+        html.contains(
+            "<s>8\u{a0}h\u{a0}30 – 10\u{a0}h\u{a0}00</s> → <strong>8\u{a0}h\u{a0}45 – 10\u{a0}h\u{a0}15</strong>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("au lieu de <s>Café des Victoires"), "{html}");
+}
+
+#[tokio::test]
+async fn an_update_says_what_changed_in_english() {
+    let update = update_after_moving("en").await;
+    let text = update.text();
+    assert!(text.contains("time: 08:30 – 10:00 → 08:45 – 10:15"), "{text}");
+    assert!(
+        text.contains("place: Café de la Paix, 6 place des Victoires, 75002 Paris, instead of Café des Victoires"),
+        "{text}"
+    );
+    assert!(update.html().contains("<s>08:30 – 10:00</s> → <strong>08:45 – 10:15</strong>"), "{}", update.html());
+}
+
+/// The invitation a guest receives, by her address.
+fn invitation_to<'a>(messages: &'a [crate::mailbox::Received], email: &str) -> &'a crate::mailbox::Received {
+    messages.iter().find(|m| m.kind() == "invitation" && m.recipient() == email).expect("an invitation")
+}
+
+#[tokio::test]
+async fn a_guest_whose_first_name_is_known_is_greeted_by_it() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event_id = app.create_published_event(json!({})).await;
+    let guests = format!("/api/v1/events/{event_id}/guests");
+    let sophie = json!({ "email": "sophie@example.org", "name": "Sophie Lefèvre", "first_name": "Sophie" });
+    let sophie = app.post(&guests, sophie).await.expect(StatusCode::CREATED);
+    assert_eq!(sophie["first_name"], "Sophie", "{sophie}");
+    let marc = json!({ "email": "marc@example.org", "name": "Marc Dubois" });
+    assert_eq!(app.post(&guests, marc).await.expect(StatusCode::CREATED)["first_name"], "");
+
+    // From a spreadsheet with a "Prénom" column.
+    let csv = "Prénom;Nom;E-mail\nJeanne;Moreau;jeanne@example.org\n";
+    let imported = app
+        .client
+        .post(format!("{}/api/v1/events/{event_id}/guests/import", app.address))
+        .bearer_auth(&app.api_key)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), StatusCode::OK);
+    assert_eq!(app.guest(&event_id, "jeanne@example.org").await["first_name"], "Jeanne");
+
+    let messages = server.wait_for(3, WAIT).await;
+    let greeting = |email: &str| invitation_to(&messages, email).text();
+    assert!(greeting("sophie@example.org").starts_with("Bonjour Sophie,"), "{}", greeting("sophie@example.org"));
+    assert!(greeting("jeanne@example.org").starts_with("Bonjour Jeanne,"), "{}", greeting("jeanne@example.org"));
+    assert!(greeting("marc@example.org").starts_with("Bonjour Marc Dubois,"), "{}", greeting("marc@example.org"));
+    assert!(invitation_to(&messages, "sophie@example.org").html().contains("Bonjour Sophie,"));
+}
+
+#[tokio::test]
+async fn a_first_name_too_long_is_refused_with_a_code() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let event_id = app.create_event(json!({})).await["id"].as_str().unwrap().to_owned();
+    let guest = json!({ "email": "sophie@example.org", "first_name": "S".repeat(101) });
+    let error = app
+        .post(&format!("/api/v1/events/{event_id}/guests"), guest)
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error["field_codes"]["first_name"], json!({ "code": "too_long", "params": { "max": "100" } }));
+}

@@ -19,6 +19,12 @@
 //            the first run: from the home page of a fresh install to the
 //            dashboard, through a wrong code first; prints {setup_path,
 //            wrong, landed_at, status, text, horizontal_overflow}.
+//   organiser {login_url, event, csv_path, phoned, check_in, walk_in, remove, phone: {width, height},
+//            screenshots}
+//            the organiser's journey in the dashboard (see `organiser` below);
+//            runs axe-core on each of its screens at `width` and at the
+//            phone's width, saving <screenshots>/journey-NN-<screen>-<width>.png,
+//            and prints what it saw, with `axe`: {screen: [violations]}.
 //   docs     {url}
 //            the API reference as a machine without internet shows it:
 //            requests to any other origin are refused and listed; prints
@@ -35,8 +41,17 @@
 // one (`npm ci --prefix tests/tools` installs playwright-core only). Each run
 // has a fresh context, with its own temporary profile.
 
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/**
+ * axe-core's browser bundle, run in each page the journey audits. Evaluated
+ * through the DevTools protocol rather than added as a <script>, which the
+ * dashboard's Content-Security-Policy rightly refuses.
+ */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 // Imported here rather than with `import`, to say how to install it if missing.
 const { chromium } = await import("playwright-core").catch((error) => {
@@ -149,6 +164,34 @@ async function fill(page, selector, value) {
   await control.first().fill(String(value));
 }
 
+/**
+ * Audits the screen the page shows with axe-core at each of `widths`, and
+ * saves a full-page screenshot of it at each (`<name>-<width>.png` in
+ * `dir`); the viewport is put back afterwards. Returns the violations found,
+ * each as {width, id, impact, help, targets}.
+ */
+async function audit(page, name, widths, dir) {
+  const viewport = page.viewportSize();
+  const found = [];
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: viewport.height });
+    if ((await page.evaluate(() => typeof window.axe)) === "undefined") await page.evaluate(AXE_SOURCE);
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    for (const violation of result.violations) {
+      found.push({
+        width,
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        targets: violation.nodes.slice(0, 5).map((node) => node.target.join(" ")),
+      });
+    }
+    if (dir) await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize(viewport);
+  return found;
+}
+
 // ---------------------------------------------------------------------------
 // Scenarios: each takes the page and its arguments, returns what to print.
 
@@ -244,17 +287,26 @@ async function organiser(page, args) {
   const shot = async (name) => {
     if (args.screenshots) await page.screenshot({ path: join(args.screenshots, `${name}.png`), fullPage: true });
   };
+  // Every screen of the journey, audited and photographed at both widths.
+  const widths = [args.width, args.phone.width];
+  const axe = {};
+  const check = async (name) => {
+    axe[name] = await audit(page, name, widths, args.screenshots);
+  };
   // What she sees first, without scrolling: where the message after an action is.
   const firstScreen = async (name) => {
     if (args.screenshots) await page.screenshot({ path: join(args.screenshots, `${name}.png`) });
   };
 
   await open(page, args.login_url);
+  await check("journey-01-sign-in");
   await submit(page, "form#login-form");
   const signed_in_at = new URL(page.url()).pathname;
+  await check("journey-02-events-empty");
 
   await page.locator("#new-event").first().click();
   await page.waitForLoadState("load");
+  await check("journey-03-new-event-form");
   for (const [name, value] of Object.entries(args.event)) {
     const control = page.locator(`form#event-form [name="${name}"]`).first();
     if ((await control.count()) === 0) throw new ScenarioError(`no field ${name} in the event form`);
@@ -265,10 +317,12 @@ async function organiser(page, args) {
   await submit(page, "form#event-form");
   const event_url = page.url();
   const plan = await textOf(page, "body");
+  await check("journey-04-event-draft");
 
   await page.setInputFiles("#import-file", args.csv_path);
   await submit(page, "form#import-form");
   await shot("event-imported");
+  await check("journey-05-event-imported");
   const import_counts = await textOf(page, "#import-counts");
   const report = await page.locator("#import-report tbody tr").evaluateAll((rows) =>
     rows.map((row) => ({
@@ -283,9 +337,11 @@ async function organiser(page, args) {
   // event page then says what left.
   await submit(page, "form#publish-form");
   await shot("publish-confirm");
+  await check("journey-06-publish-confirm");
   const publish_reach = await textOf(page, "#confirm-reach");
   await submit(page, "form#confirm-form");
   await firstScreen("event-published");
+  await check("journey-07-event-published");
   const publish_flash = await textOf(page, "#flash");
   const status_after_publish = await textOf(page, "#publish-form") === null ? "published" : "draft";
 
@@ -293,9 +349,24 @@ async function organiser(page, args) {
   for (const { name, answer } of args.phoned ?? []) {
     const row = page.locator("#guests tbody tr", { hasText: name });
     if ((await row.count()) !== 1) throw new ScenarioError(`the guest list shows ${await row.count()} rows for ${name}`);
+    // A row's actions are in its menu.
+    await row.locator("details.row-menu > summary").click();
     await row.locator('select[name="answer"]').selectOption(answer);
     await submit(page, `#guests tbody tr:has-text("${name}") form[action$="/answer"]`);
   }
+
+  // The guest menu opened, with her link, then the form to change the event.
+  await page.locator("#guests tbody tr details.row-menu > summary").first().click();
+  await check("journey-08-guest-menu");
+  // Her own plan: its steps show once she picks it.
+  await open(page, `${event_url}/edit`);
+  await page.locator('label[for="plan_preset-custom"]').click();
+  if (!(await page.locator("#nudge_amount_0").isVisible())) throw new ScenarioError("the plan's steps stay hidden");
+  await check("journey-09-edit-form");
+  await open(page, `${event_url}/preview`);
+  await check("journey-10-email-preview");
+  await open(page, `${event_url}?answer=yes`);
+  await check("journey-11-guests-filtered");
 
   // At the door, on a phone.
   await page.setViewportSize({ width: args.phone.width, height: args.phone.height });
@@ -313,6 +384,7 @@ async function organiser(page, args) {
   await fill(page, '#walk-in-form [name="email"]', args.walk_in.email);
   await submit(page, "form#walk-in-form");
   await shot("check-in-phone");
+  await check("journey-12-check-in");
   const counts = {
     came: await textOf(page, "#count-came"),
     people: await textOf(page, "#count-people"),
@@ -324,32 +396,43 @@ async function organiser(page, args) {
   let remove = null;
   if (args.remove) {
     await open(page, event_url);
+    await page.locator(`#guests tbody tr:has-text("${args.remove}") details.row-menu > summary`).click();
     await submit(page, `#guests tbody tr:has-text("${args.remove}") form[action$="/remove"]`);
     await shot("remove-confirm-phone");
+    await check("journey-13-remove-confirm");
     const question = await textOf(page, "#confirm-question");
     const confirm_overflow = (await pageState(page)).horizontal_overflow;
     await submit(page, "form#confirm-form");
     await firstScreen("removed-phone");
+    await check("journey-14-removed");
     remove = { question, overflow: confirm_overflow, flash: await textOf(page, "#flash") };
   }
 
   await open(page, `${event_url}/results`);
   await shot("results-phone");
+  await check("journey-15-results");
   const results = {};
   for (const id of ["invited", "answered", "came", "walk-ins", "no-shows"]) results[id] = await textOf(page, `#res-${id}`);
-  const chart = await page.locator("figure svg polyline").count();
+  const chart = {
+    bars: await page.locator("figure svg rect").count(),
+    dates: await page.locator("figure svg text[text-anchor]:not([text-anchor=end])").allTextContents(),
+  };
 
   // Cancelling asks first, saying how many guests would be told; she keeps it.
   await open(page, `${event_url}/cancel`);
   await shot("cancel-confirm-phone");
+  await check("journey-16-cancel-confirm");
   const cancel_reach = await textOf(page, "#confirm-reach");
   const kept = page.waitForResponse((r) => r.request().isNavigationRequest() && r.status() === 200);
   await page.locator("#confirm-back").first().click();
   await kept;
   await page.waitForLoadState("load");
   const cancel_kept = await textOf(page, "#event-status");
+  await open(page, args.keys_url ?? new URL("/dashboard/keys", event_url).href);
+  await check("journey-17-api-keys");
 
   return {
+    axe,
     signed_in_at, event_url, plan, import_counts, report, guests_listed, publish_reach, publish_flash,
     status_after_publish, counts, phone_overflow, remove, results, chart, cancel_reach, cancel_kept,
   };

@@ -206,7 +206,8 @@ fn row_of(record: &Record, columns: &Columns) -> ListRow {
         None => join_nonempty(vec![cell(columns.first_name).to_owned(), cell(columns.last_name).to_owned()], " "),
     };
     let language = Some(cell(columns.language)).filter(|l| !l.is_empty()).map(str::to_owned);
-    ListRow { line: record.line, email: cell(Some(columns.email)).to_owned(), name, language }
+    let first_name = cell(columns.first_name).trim().to_owned();
+    ListRow { line: record.line, email: cell(Some(columns.email)).to_owned(), name, first_name, language }
 }
 
 fn looks_like_email(cell: &str) -> bool {
@@ -399,7 +400,8 @@ mod tests {
         assert_eq!(
             parsed.rows,
             vec![
-                test_row(2, "anne@example.org", "Anne Martin", Some("fr")),
+                // The first name is kept apart too, for the greeting.
+                ListRow { first_name: "Anne".to_owned(), ..test_row(2, "anne@example.org", "Anne Martin", Some("fr")) },
                 test_row(3, "bob@example.org", "Roy", Some("EN"))
             ]
         );
@@ -470,9 +472,9 @@ mod tests {
         );
         let errors: Vec<FieldErrors> = parsed.rows.iter().filter_map(|r| r.to_new_guest().err()).collect();
         assert_eq!(errors.len(), 3);
-        assert!(errors[0]["language"].contains("'de' is not a supported language"), "{errors:?}");
-        assert!(errors[1]["email"].contains("is not a valid email address"), "{errors:?}");
-        assert_eq!(errors[2]["email"], "must not be empty");
+        assert!(errors[0]["language"].message().contains("'de' is not a supported language"), "{errors:?}");
+        assert!(errors[1]["email"].message().contains("is not a valid email address"), "{errors:?}");
+        assert_eq!(errors[2]["email"].message(), "must not be empty");
     }
 
     #[test]

@@ -202,6 +202,7 @@ mod tests {
             event_id: uuid::Uuid::nil(),
             email: EmailAddress::from_stored(email.to_owned()),
             name: name.to_owned(),
+            first_name: String::new(),
             language: None,
             reply: None,
             answered_at: None,

@@ -28,17 +28,25 @@ pub struct ListRow {
     pub line: usize,
     pub email: String,
     pub name: String,
+    /// From a "Prénom" / "First name" column; empty when there is none.
+    pub first_name: String,
     pub language: Option<String>,
 }
 
 impl ListRow {
     /// The guest this row describes, or what is wrong with each field.
     pub fn to_new_guest(&self) -> Result<NewGuest, FieldErrors> {
-        NewGuest::parse(&self.email, Some(&self.name), self.language.as_deref())
+        NewGuest::parse_with_first_name(&self.email, Some(&self.name), Some(&self.first_name), self.language.as_deref())
     }
 }
 
 #[cfg(test)]
 pub(crate) fn test_row(line: usize, email: &str, name: &str, language: Option<&str>) -> ListRow {
-    ListRow { line, email: email.to_owned(), name: name.to_owned(), language: language.map(str::to_owned) }
+    ListRow {
+        line,
+        email: email.to_owned(),
+        name: name.to_owned(),
+        first_name: String::new(),
+        language: language.map(str::to_owned),
+    }
 }

@@ -15,7 +15,7 @@ pub fn parse_pasted(text: &str) -> Vec<ListRow> {
             continue;
         }
         for (name, email) in guests_on_line(line) {
-            rows.push(ListRow { line: index + 1, email, name, language: None });
+            rows.push(ListRow { line: index + 1, email, name, first_name: String::new(), language: None });
         }
     }
     rows

@@ -1,5 +1,7 @@
 //! The report of an import: what became of each row, and why.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -7,6 +9,7 @@ use super::ListRow;
 use super::csv::{Columns, CsvLayout, TextEncoding};
 use crate::domain::FieldErrors;
 use crate::domain::guest::NewGuest;
+use crate::domain::problem::{self, Problem, ProblemCode, code};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -26,8 +29,31 @@ pub struct ImportedRow {
     pub email: String,
     pub name: String,
     pub status: ImportStatus,
-    /// Why a row was not added, per field; empty for added rows.
+    /// Why a row was not added, per field, in English; empty for added rows.
+    #[schema(value_type = BTreeMap<String, String>)]
     pub reasons: FieldErrors,
+    /// The same reasons as stable codes with their parameters, for a reader's
+    /// own words. Absent from reports stored before codes existed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reason_codes: BTreeMap<String, ProblemCode>,
+}
+
+impl ImportedRow {
+    fn new(row: &ListRow, email: String, name: String, status: ImportStatus, reasons: FieldErrors) -> Self {
+        let reason_codes = problem::codes(&reasons);
+        Self { line: row.line, email, name, status, reasons, reason_codes }
+    }
+
+    /// Each reason with its code, as recorded (a stored report keeps the two apart).
+    pub fn problems(&self) -> FieldErrors {
+        self.reasons
+            .iter()
+            .map(|(field, reason)| {
+                let coded = self.reason_codes.get(field).cloned();
+                (field.clone(), Problem::joined(reason.message().to_owned(), coded))
+            })
+            .collect()
+    }
 }
 
 /// The outcome of importing a guest list, row by row.
@@ -80,30 +106,22 @@ impl ImportReport {
     pub fn record_duplicate(&mut self, row: &ListRow, guest: &NewGuest, earlier_line: Option<usize>) {
         self.duplicates += 1;
         let reason = match earlier_line {
-            Some(line) => format!("is listed earlier in this file (line {line})"),
-            None => "is already invited to this event".to_owned(),
+            Some(line) => {
+                let message = format!("is listed earlier in this file (line {line})");
+                Problem::new(code::LISTED_EARLIER, message).with("line", line)
+            }
+            None => Problem::new(code::ALREADY_INVITED, "is already invited to this event")
+                .with("email", guest.email.as_str()),
         };
         self.push(row, guest, ImportStatus::Duplicate, FieldErrors::from([("email".to_owned(), reason)]));
     }
 
     pub fn record_invalid(&mut self, row: &ListRow, reasons: FieldErrors) {
         self.invalid += 1;
-        self.rows.push(ImportedRow {
-            line: row.line,
-            email: row.email.clone(),
-            name: row.name.clone(),
-            status: ImportStatus::Invalid,
-            reasons,
-        });
+        self.rows.push(ImportedRow::new(row, row.email.clone(), row.name.clone(), ImportStatus::Invalid, reasons));
     }
 
     fn push(&mut self, row: &ListRow, guest: &NewGuest, status: ImportStatus, reasons: FieldErrors) {
-        self.rows.push(ImportedRow {
-            line: row.line,
-            email: guest.email.to_string(),
-            name: guest.name.clone(),
-            status,
-            reasons,
-        });
+        self.rows.push(ImportedRow::new(row, guest.email.to_string(), guest.name.clone(), status, reasons));
     }
 }

@@ -11,13 +11,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
+use super::event_page::label;
 use super::events::event_url;
 use super::extract::{CheckedForm, OwnedEvent};
-use super::{OrganiserSession, id_of, see_other};
+use super::{OrganiserSession, id_of, see_other_saying};
 use crate::app::check_in::WalkInInput;
 use crate::app::{self, AppError};
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::Event;
+use crate::domain::guest::Guest;
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::mail::context::{local_date, local_time};
@@ -138,7 +140,7 @@ async fn render_page(
             counts_json: format!("{base}/check-in/counts.json"),
             back: base,
         },
-        flash: None,
+        flash: session.flash.clone(),
         flash_error,
         not_shown,
     };
@@ -168,13 +170,19 @@ pub struct TapForm {
     q: String,
 }
 
-fn back_to(event: &Event, q: &str) -> Response {
+/// Back to the door's list (and her search), saying what the tap did.
+fn back_to(state: &AppState, event: &Event, q: &str, said: &str) -> Response {
     let mut url = format!("{}/check-in", event_url(event.id));
     if !q.is_empty() {
         url.push_str("?q=");
         url.push_str(&url::form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>());
     }
-    see_other(&url)
+    see_other_saying(state, &url, said)
+}
+
+/// "Arrivée de Zélie Marchand enregistrée.": who the tap was about.
+fn said(session: &OrganiserSession, key: &str, guest: &Guest) -> String {
+    word(session.language, key).replace("{name}", &label(guest))
 }
 
 async fn check_in(
@@ -184,10 +192,10 @@ async fn check_in(
     CheckedForm(form): CheckedForm<TapForm>,
 ) -> Result<Response, PageError> {
     let guest_id = id_of(&guest_id, session.language)?;
-    app::check_in::check_in(&state, session.organiser.id, event.id, guest_id, None)
+    let guest = app::check_in::check_in(&state, session.organiser.id, event.id, guest_id, None)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
-    Ok(back_to(&event, &form.q))
+    Ok(back_to(&state, &event, &form.q, &said(&session, "d_flash_checked_in", &guest)))
 }
 
 async fn undo(
@@ -197,10 +205,10 @@ async fn undo(
     CheckedForm(form): CheckedForm<TapForm>,
 ) -> Result<Response, PageError> {
     let guest_id = id_of(&guest_id, session.language)?;
-    app::check_in::undo(&state, session.organiser.id, event.id, guest_id)
+    let guest = app::check_in::undo(&state, session.organiser.id, event.id, guest_id)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;
-    Ok(back_to(&event, &form.q))
+    Ok(back_to(&state, &event, &form.q, &said(&session, "d_flash_undone", &guest)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -225,7 +233,7 @@ async fn walk_in(
     };
     let input = WalkInInput { name: form.name, email: form.email, companions, language: None };
     match app::check_in::walk_in(&state, session.organiser.id, event.id, &input).await {
-        Ok(_) => Ok(back_to(&event, "")),
+        Ok((guest, _)) => Ok(back_to(&state, &event, "", &said(&session, "d_flash_walk_in", &guest))),
         Err(AppError::Invalid(fields)) => {
             // The first problem, in the order of the form.
             let key = ["name", "email", "companions"].into_iter().find(|field| fields.contains_key(*field)).map_or(

@@ -8,7 +8,6 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::OrganiserSession;
-use crate::http::pages::word;
 
 /// What the confirmation page says and the form it carries.
 #[derive(Serialize)]
@@ -41,14 +40,8 @@ pub fn page(session: &OrganiserSession, confirmation: &Confirmation) -> Response
     session.page("dashboard/confirm.html", StatusCode::OK, &ConfirmPage { confirm: confirmation })
 }
 
-/// "no invitation", "1 invitation", "3 invitations": the `_zero` (when the
-/// catalogue has one), `_one` or `_other` form of a sentence, with `{n}`.
+/// "no invitation", "1 invitation", "3 invitations": a sentence that
+/// counts, its plural chosen by the catalogue.
 pub fn counted(session: &OrganiserSession, n: u64, key: &str) -> String {
-    let zero = format!("{key}_zero");
-    let chosen = match n {
-        0 if word(session.language, &zero) != zero => zero,
-        1 => format!("{key}_one"),
-        _ => format!("{key}_other"),
-    };
-    word(session.language, &chosen).replace("{n}", &n.to_string())
+    crate::i18n::text(session.language, key, &[("n", n.into())])
 }

@@ -10,8 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use super::OrganiserSession;
 use super::events::event_url;
-use crate::domain::event::{Event, EventFields, Language, PlanFields, Words};
-use crate::domain::plan::SlotKind;
+use super::time_zones::{ZoneGroup, zone_groups};
+use crate::domain::FieldErrors;
+use crate::domain::event::{Event, EventFields, Language, PlanInput, Words};
+use crate::domain::plan::{MAX_NUDGES, PlanChoice, PlanPreset, ReminderPlan, SlotKind, StepFields, StepUnit};
+use crate::domain::problem::code;
+use crate::http::pages::word;
+use crate::i18n;
 use crate::mail::context::local_time;
 
 /// The event form's fields, as typed (and shown again with errors).
@@ -43,14 +48,21 @@ pub struct EventForm {
     language: String,
     #[serde(default)]
     follow_up_url: String,
+    /// `usual`, `one_nudge`, `no_nudges` or `custom` (see [`PlanPreset`]).
     #[serde(default)]
-    nudges: String,
+    plan_preset: String,
     #[serde(default)]
-    answers_close: String,
+    close_amount: String,
     #[serde(default)]
-    reminder: String,
+    close_unit: String,
     #[serde(default)]
-    follow_up: String,
+    reminder_amount: String,
+    #[serde(default)]
+    reminder_unit: String,
+    #[serde(default)]
+    follow_up_amount: String,
+    #[serde(default)]
+    follow_up_unit: String,
     /// Checkboxes: present ("on") when ticked.
     #[serde(default, deserialize_with = "checkbox")]
     open_registration: bool,
@@ -68,11 +80,27 @@ pub struct EventForm {
     /// `confirm` from the confirmation, `back` to return to the form.
     #[serde(default, skip_serializing)]
     step: String,
+    /// The custom nudges, `nudge_amount_{i}` and `nudge_unit_{i}`, and
+    /// whatever else was posted (read for these names only).
+    #[serde(flatten, serialize_with = "nudge_fields_only")]
+    rest: BTreeMap<String, String>,
 }
 
 fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let raw = String::deserialize(d)?;
     Ok(matches!(raw.as_str(), "on" | "true" | "1" | "yes"))
+}
+
+/// Of what else was posted, only the custom nudges are hers to post back.
+fn nudge_fields_only<S: serde::Serializer>(rest: &BTreeMap<String, String>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(rest.iter().filter(|(name, _)| is_nudge_field(name)))
+}
+
+/// `nudge_amount_3`, `nudge_unit_0`: the names of the custom nudges' fields.
+fn is_nudge_field(name: &str) -> bool {
+    ["nudge_amount_", "nudge_unit_"]
+        .iter()
+        .any(|prefix| name.strip_prefix(prefix).and_then(|i| i.parse::<usize>().ok()).is_some_and(|i| i < MAX_NUDGES))
 }
 
 fn blank_to_none(raw: &str) -> Option<String> {
@@ -82,26 +110,21 @@ fn blank_to_none(raw: &str) -> Option<String> {
 
 impl EventForm {
     pub fn defaults(language: Language) -> Self {
-        let plan = PlanFields::default();
-        Self {
+        let mut form = Self {
             time_zone: "Europe/Paris".to_owned(),
             language: language.as_str().to_owned(),
             companions_allowed: "0".to_owned(),
-            nudges: plan.nudges.join(", "),
-            nudge_maybes: plan.nudge_maybes,
-            answers_close: plan.answers_close,
-            reminder: plan.reminder.unwrap_or_default(),
-            follow_up: plan.follow_up.unwrap_or_default(),
             ..Self::default()
-        }
+        };
+        form.set_plan(&PlanChoice::of(&ReminderPlan::default()));
+        form
     }
 
     pub fn of(event: &Event) -> Self {
         let details = &event.details;
         let zone = details.schedule.time_zone;
         let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string();
-        let plan = PlanFields::from(&details.plan);
-        Self {
+        let mut form = Self {
             title: details.title.clone(),
             description: details.description.clone(),
             venue_name: details.venue.name.clone(),
@@ -115,17 +138,52 @@ impl EventForm {
             companions_allowed: details.companions_allowed.to_string(),
             language: details.language.as_str().to_owned(),
             follow_up_url: details.follow_up_url.clone().unwrap_or_default(),
-            nudges: plan.nudges.join(", "),
-            nudge_maybes: plan.nudge_maybes,
-            answers_close: plan.answers_close,
-            reminder: plan.reminder.unwrap_or_default(),
-            follow_up: plan.follow_up.unwrap_or_default(),
             open_registration: details.open_registration,
             words_invitation: details.words.invitation.clone(),
             words_nudge: details.words.nudge.clone(),
             words_reminder: details.words.reminder.clone(),
             words_thank_you: details.words.thank_you.clone(),
-            step: String::new(),
+            ..Self::default()
+        };
+        form.set_plan(&PlanChoice::of(&details.plan));
+        form
+    }
+
+    /// Fills the plan's fields from a choice.
+    fn set_plan(&mut self, choice: &PlanChoice) {
+        self.plan_preset.clone_from(&choice.preset);
+        self.nudge_maybes = choice.nudge_maybes;
+        (self.close_amount, self.close_unit) = (choice.answers_close.amount.clone(), choice.answers_close.unit.clone());
+        (self.reminder_amount, self.reminder_unit) = (choice.reminder.amount.clone(), choice.reminder.unit.clone());
+        (self.follow_up_amount, self.follow_up_unit) = (choice.follow_up.amount.clone(), choice.follow_up.unit.clone());
+        self.rest.clear();
+        for (i, step) in choice.nudges.iter().enumerate() {
+            self.rest.insert(format!("nudge_amount_{i}"), step.amount.clone());
+            self.rest.insert(format!("nudge_unit_{i}"), step.unit.clone());
+        }
+    }
+
+    /// The custom nudges as posted, row by row (blank rows included, so
+    /// that an error names the row she typed it in).
+    fn nudge_steps(&self) -> Vec<StepFields> {
+        (0..MAX_NUDGES)
+            .map(|i| {
+                let get = |name: &str| self.rest.get(&format!("{name}_{i}")).cloned().unwrap_or_default();
+                StepFields { amount: get("nudge_amount"), unit: get("nudge_unit") }
+            })
+            .collect()
+    }
+
+    /// Her plan as she chose it, for the domain's rules to read.
+    fn plan_choice(&self) -> PlanChoice {
+        let step = |amount: &str, unit: &str| StepFields { amount: amount.to_owned(), unit: unit.to_owned() };
+        PlanChoice {
+            preset: self.plan_preset.clone(),
+            nudges: self.nudge_steps(),
+            nudge_maybes: self.nudge_maybes,
+            answers_close: step(&self.close_amount, &self.close_unit),
+            reminder: step(&self.reminder_amount, &self.reminder_unit),
+            follow_up: step(&self.follow_up_amount, &self.follow_up_unit),
         }
     }
 
@@ -165,18 +223,7 @@ impl EventForm {
             companions_allowed: blank_to_none(&self.companions_allowed).map_or(0, |raw| number(&raw)),
             language: self.language.clone(),
             follow_up_url: blank_to_none(&self.follow_up_url),
-            plan: PlanFields {
-                nudges: self
-                    .nudges
-                    .split([',', ' '])
-                    .filter(|n| !n.trim().is_empty())
-                    .map(|n| n.trim().to_owned())
-                    .collect(),
-                nudge_maybes: self.nudge_maybes,
-                answers_close: self.answers_close.trim().to_owned(),
-                reminder: blank_to_none(&self.reminder),
-                follow_up: blank_to_none(&self.follow_up),
-            },
+            plan: PlanInput::Choice(self.plan_choice()),
             open_registration: self.open_registration,
             words: Words {
                 invitation: self.words_invitation.clone(),
@@ -193,10 +240,116 @@ struct FormPage<'a> {
     mode: &'static str,
     form: &'a EventForm,
     field_errors: BTreeMap<String, String>,
-    time_zones: Vec<&'static str>,
+    time_zones: Vec<ZoneGroup>,
+    plan: PlanView,
     form_action: String,
     cancel_url: String,
     plan_sentence: Option<String>,
+}
+
+/// The plan's part of the form: the presets, then her own steps.
+#[derive(Serialize)]
+struct PlanView {
+    presets: Vec<PresetOption>,
+    custom: bool,
+    nudges: Vec<StepRow>,
+    close: StepRow,
+    reminder: StepRow,
+    follow_up: StepRow,
+}
+
+#[derive(Serialize)]
+struct PresetOption {
+    value: &'static str,
+    checked: bool,
+}
+
+/// One step: the names of its two fields, what she typed, and the units
+/// offered (days and hours; minutes or seconds only when a plan made
+/// through the API needs them).
+#[derive(Serialize)]
+struct StepRow {
+    number: usize,
+    amount_name: String,
+    unit_name: String,
+    amount: String,
+    unit: String,
+    units: Vec<&'static str>,
+}
+
+impl StepRow {
+    fn new(number: usize, name: &str, amount_name: String, step: &StepFields) -> Self {
+        let mut units = vec![StepUnit::Days.as_str(), StepUnit::Hours.as_str()];
+        if let Some(unit) = StepUnit::parse(&step.unit).filter(|u| !units.contains(&u.as_str())) {
+            units.push(unit.as_str());
+        }
+        let unit = if units.contains(&step.unit.as_str()) { step.unit.clone() } else { units[0].to_owned() };
+        Self {
+            number,
+            unit_name: format!(
+                "{name}_unit{}",
+                amount_name.strip_prefix(&format!("{name}_amount")).unwrap_or_default()
+            ),
+            amount_name,
+            amount: step.amount.clone(),
+            unit,
+            units,
+        }
+    }
+}
+
+impl PlanView {
+    fn of(form: &EventForm) -> Self {
+        let choice = form.plan_choice();
+        let preset = PlanPreset::parse(&form.plan_preset);
+        // Her rows, and a blank one after the last, three at least.
+        let used = choice.nudges.iter().rposition(|step| !step.is_blank()).map_or(0, |last| last + 1);
+        let rows = (used + 1).clamp(3, MAX_NUDGES);
+        Self {
+            presets: PlanPreset::ALL
+                .into_iter()
+                .map(|p| PresetOption { value: p.as_str(), checked: preset == Some(p) })
+                .collect(),
+            custom: preset.is_none(),
+            nudges: choice.nudges[..rows]
+                .iter()
+                .enumerate()
+                .map(|(i, step)| StepRow::new(i + 1, "nudge", format!("nudge_amount_{i}"), step))
+                .collect(),
+            close: StepRow::new(0, "close", "close_amount".to_owned(), &choice.answers_close),
+            reminder: StepRow::new(0, "reminder", "reminder_amount".to_owned(), &choice.reminder),
+            follow_up: StepRow::new(0, "follow_up", "follow_up_amount".to_owned(), &choice.follow_up),
+        }
+    }
+}
+
+/// The domain's field names (`plan.nudges[2]`, `words.nudge`) as the
+/// form's, each problem in her language; the plan's in the form's terms
+/// (steps of a number and a unit, not ISO 8601).
+fn form_errors(errors: FieldErrors, language: Language) -> BTreeMap<String, String> {
+    errors
+        .into_iter()
+        .map(|(field, problem)| {
+            let Some(plan_field) = field.strip_prefix("plan.") else {
+                return (field.replace("words.", "words_"), i18n::problem(language, &problem));
+            };
+            let (name, key) = match plan_field {
+                "preset" => ("plan_preset".to_owned(), "d_err_preset"),
+                "nudges" => ("nudge_amount_0".to_owned(), "d_err_too_many_nudges"),
+                "answers_close" if problem.code() == code::REQUIRED => {
+                    ("close_amount".to_owned(), "d_err_step_required")
+                }
+                "answers_close" => ("close_amount".to_owned(), "d_err_step"),
+                "reminder" => ("reminder_amount".to_owned(), "d_err_step"),
+                "follow_up" => ("follow_up_amount".to_owned(), "d_err_step"),
+                nudge => {
+                    let i = nudge.trim_start_matches("nudges[").trim_end_matches(']');
+                    (format!("nudge_amount_{i}"), "d_err_step")
+                }
+            };
+            (name, word(language, key))
+        })
+        .collect()
 }
 
 pub fn form_page(
@@ -204,7 +357,7 @@ pub fn form_page(
     status: StatusCode,
     mode: &'static str,
     form: &EventForm,
-    errors: BTreeMap<String, String>,
+    errors: FieldErrors,
     event: Option<&Event>,
 ) -> Response {
     let (form_action, cancel_url) = match event {
@@ -214,25 +367,25 @@ pub fn form_page(
     let page = FormPage {
         mode,
         form,
-        // Field names as the domain reports them (`plan.nudges[0]`) map onto the form's.
-        field_errors: errors
-            .into_iter()
-            .map(|(field, message)| {
-                let field = field.trim_start_matches("plan.").replace("words.", "words_");
-                let field = field.split('[').next().unwrap_or_default().to_owned();
-                (field, message)
-            })
-            .collect(),
-        time_zones: chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).filter(|name| name.contains('/')).collect(),
+        field_errors: form_errors(errors, session.language),
+        time_zones: zone_groups(session.language, &form.starts_at, Utc::now(), &form.time_zone),
+        plan: PlanView::of(form),
         form_action,
         cancel_url,
-        plan_sentence: event.map(|e| plan_sentence(e, session.language)),
+        plan_sentence: event.map(|e| capitalised(&plan_sentence(e, session.language))),
     };
     session.page("dashboard/event_form.html", status, &page)
 }
 
+/// The sentence with its first letter in upper case, to stand on its own.
+fn capitalised(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// "Nudges on 5 and 9 March, answers close on 10 March, reminder on 11
-/// March, thank-you on 12 March at 12:30": the plan in her words.
+/// March, thank-you on 12 March at 12:30": the plan in her words, in lower
+/// case to follow a colon.
 pub fn plan_sentence(event: &Event, language: Language) -> String {
     let details = &event.details;
     let slots = details.plan.slots(&details.schedule);
@@ -285,10 +438,8 @@ pub fn plan_sentence(event: &Event, language: Language) -> String {
             SlotKind::Nudge => {}
         }
     }
+    // It follows « Ce que recevront vos invités : », so it starts in lower case.
     let mut sentence = parts.join(", ");
-    if let Some(first) = sentence.get(..1) {
-        sentence = first.to_uppercase() + &sentence[1..];
-    }
     sentence.push('.');
     sentence
 }

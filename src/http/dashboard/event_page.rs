@@ -13,12 +13,13 @@ use super::confirm::{self, Confirmation, counted};
 use super::event_form::plan_sentence;
 use super::events::event_url;
 use super::extract::{CheckedForm, OwnedEvent};
+use super::time_zones::zone_label;
 use super::{ActionForm, OrganiserSession, id_of, see_other_saying};
 use crate::app::answers::{AnswerInput, Answerer};
 use crate::app::{self, AppError};
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::Event;
-use crate::domain::guest::Guest;
+use crate::domain::guest::{AnswerFilter, Guest};
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::http::views::GuestView;
@@ -71,6 +72,33 @@ struct GuestRow {
     walk_in: bool,
     unsubscribed: bool,
     email_status: Option<EmailStatus>,
+    /// Her personal invitation link, for the organiser to pass on.
+    link: String,
+}
+
+impl GuestRow {
+    fn of(state: &AppState, record: app::guests::GuestRecord) -> Self {
+        let link = app::guests::invitation_link(state, &record.guest);
+        let view = GuestView::from(record);
+        Self {
+            link,
+            id: view.id,
+            name: view.name,
+            email: view.email,
+            answer: view.reply.as_ref().map(|r| r.answer),
+            companions: view.reply.as_ref().map_or(0, |r| r.companions),
+            comment: view.reply.map(|r| r.comment).unwrap_or_default(),
+            waitlist_position: view.waitlist_position,
+            checked_in: view.checked_in_at.is_some(),
+            walk_in: view.walk_in,
+            unsubscribed: view.unsubscribed,
+            email_status: view.emails.last().map(|e| EmailStatus {
+                kind: e.kind.clone(),
+                status: e.status.clone(),
+                error: e.error.clone(),
+            }),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -113,6 +141,8 @@ struct EventPage {
     urls: EventUrls,
     import_report: Option<ImportReportView>,
     flash: Option<String>,
+    /// What went wrong with what she just did, shown as an error.
+    flash_error: Option<String>,
     /// Show the message by the guest list (see [`Listing::at`]).
     flash_near_guests: bool,
     /// The event's emails that failed, with the sentence that says so.
@@ -126,6 +156,9 @@ struct EventPage {
 pub struct Listing {
     #[serde(default)]
     q: String,
+    /// Guests by answer (see [`AnswerFilter`]); every guest without one.
+    #[serde(default)]
+    answer: String,
     page: Option<u64>,
     /// `guests` after an action on a guest: the message is shown by the
     /// list, where she lands, rather than at the top of the page.
@@ -136,6 +169,9 @@ pub struct Listing {
 #[derive(Serialize)]
 struct ListingView {
     q: String,
+    /// The answer filter, and every filter she can pick.
+    answer: &'static str,
+    answers: [&'static str; 6],
     page: u64,
     pages: u64,
     /// Guests matching the search (all guests without one).
@@ -146,17 +182,18 @@ struct ListingView {
     next: Option<String>,
 }
 
-/// The event page, optionally with the report of an import just made,
-/// showing the first page of its guests.
+/// The event page, optionally with the report of an import just made or
+/// what went wrong with her last action (shown as an error), showing the
+/// first page of its guests.
 pub async fn event_page(
     state: &AppState,
     session: &OrganiserSession,
     event: &Event,
     status: StatusCode,
     import_report: Option<ImportReportView>,
-    flash: Option<String>,
+    error: Option<String>,
 ) -> Result<Response, PageError> {
-    event_page_at(state, session, event, status, import_report, flash, &Listing::default()).await
+    event_page_at(state, session, event, status, import_report, error, &Listing::default()).await
 }
 
 /// The event page with the part of its guest list `listing` asks for.
@@ -166,23 +203,27 @@ async fn event_page_at(
     event: &Event,
     status: StatusCode,
     import_report: Option<ImportReportView>,
-    flash: Option<String>,
+    error: Option<String>,
     listing: &Listing,
 ) -> Result<Response, PageError> {
     let counts = app::events::counts(state, event).await?;
-    let flash = flash.or_else(|| session.flash.clone());
+    let flash = session.flash.clone();
     let search = Some(listing.q.as_str()).filter(|q| !q.trim().is_empty());
-    let shown = app::guests::page(state, event, search, listing.page.unwrap_or(1)).await?;
+    let filter = AnswerFilter::parse(&listing.answer);
+    let shown = app::guests::page(state, event, search, filter, listing.page.unwrap_or(1)).await?;
     let base = event_url(event.id);
     let page_url = |page: u64| {
         let query: String = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("q", listing.q.trim())
+            .append_pair("answer", filter.as_str())
             .append_pair("page", &page.to_string())
             .finish();
         format!("{base}?{query}#guests-section")
     };
     let listing_view = ListingView {
         q: listing.q.trim().to_owned(),
+        answer: filter.as_str(),
+        answers: AnswerFilter::ALL.map(AnswerFilter::as_str),
         page: shown.page,
         pages: shown.pages,
         matching: shown.matching,
@@ -197,28 +238,7 @@ async fn event_page_at(
         next: (shown.page < shown.pages).then(|| page_url(shown.page + 1)),
     };
     let failed_emails = shown.failed_emails;
-    let guests: Vec<GuestRow> = shown
-        .records
-        .into_iter()
-        .map(GuestView::from)
-        .map(|view| GuestRow {
-            id: view.id,
-            name: view.name,
-            email: view.email,
-            answer: view.reply.as_ref().map(|r| r.answer),
-            companions: view.reply.as_ref().map_or(0, |r| r.companions),
-            comment: view.reply.map(|r| r.comment).unwrap_or_default(),
-            waitlist_position: view.waitlist_position,
-            checked_in: view.checked_in_at.is_some(),
-            walk_in: view.walk_in,
-            unsubscribed: view.unsubscribed,
-            email_status: view.emails.last().map(|e| EmailStatus {
-                kind: e.kind.clone(),
-                status: e.status.clone(),
-                error: e.error.clone(),
-            }),
-        })
-        .collect();
+    let guests: Vec<GuestRow> = shown.records.into_iter().map(|record| GuestRow::of(state, record)).collect();
     let details = &event.details;
     let page = EventPage {
         event: EventSummary {
@@ -228,7 +248,7 @@ async fn event_page_at(
             date_local: local_date(details.schedule.starts_at, event, session.language),
             start_time_local: local_time(details.schedule.starts_at, event),
             end_time_local: local_time(details.schedule.ends_at, event),
-            time_zone: details.schedule.time_zone.name().to_owned(),
+            time_zone: zone_label(session.language, details.schedule.time_zone, details.schedule.starts_at),
             venue_name: details.venue.name.clone(),
             venue_address: details.venue.address.clone(),
             public_url: details.open_registration.then(|| state.links().public_event(event.id)),
@@ -256,6 +276,7 @@ async fn event_page_at(
         },
         import_report,
         flash,
+        flash_error: error,
         flash_near_guests: listing.at == "guests",
         failed_emails,
         failed_emails_text: counted(session, failed_emails, "d_failed_emails"),
@@ -347,8 +368,17 @@ async fn resend(
 }
 
 /// How a guest is named to the organiser: her name, else her address.
-fn label(guest: &Guest) -> String {
+pub fn label(guest: &Guest) -> String {
     if guest.name.trim().is_empty() { guest.email.to_string() } else { guest.name.clone() }
+}
+
+/// "Zélie, Bruno et Paul": names as a sentence lists them.
+fn joined(names: &[String], language: crate::domain::event::Language) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{}{last}", rest.join(", "), word(language, "d_and")),
+    }
 }
 
 /// The event page, at its guest list, with the message there.
@@ -386,6 +416,19 @@ async fn confirm_remove(
     let mut details = vec![word(session.language, "d_confirm_remove_detail")];
     if guest.checked_in_at.is_some() {
         details.push(word(session.language, "d_confirm_remove_arrived"));
+    }
+    // Her seat goes to the waiting list: say to whom.
+    let promoted = app::guests::promoted_if_removed(&state, &event, &guest)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    if !promoted.is_empty() {
+        let names: Vec<String> = promoted.iter().map(label).collect();
+        let n = || crate::i18n::Arg::from(names.len());
+        let names = crate::i18n::Arg::Text(joined(&names, session.language));
+        details.push(crate::i18n::text(session.language, "d_confirm_remove_promoted", &[("n", n()), ("names", names)]));
+        if event.status == crate::domain::event::EventStatus::Published {
+            details.push(crate::i18n::text(session.language, "d_confirm_remove_promoted_mail", &[("n", n())]));
+        }
     }
     Ok(confirm::page(
         &session,

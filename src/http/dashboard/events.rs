@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::confirm::{self, Confirmation, counted};
 use super::event_form::{EventForm, form_page, plan_sentence};
 use super::extract::{CheckedForm, OwnedEvent};
+use super::time_zones::zone_label;
 use super::{ActionForm, OrganiserSession, see_other_saying};
 use crate::app::{self, AppError};
 use crate::domain::event::{Event, EventStatus};
@@ -68,7 +69,7 @@ async fn list(State(state): State<AppState>, session: OrganiserSession) -> Resul
             status: event.status.as_str(),
             date_local: local_date(event.details.schedule.starts_at, event, session.language),
             start_time_local: local_time(event.details.schedule.starts_at, event),
-            time_zone: event.details.schedule.time_zone.name().to_owned(),
+            time_zone: zone_label(session.language, event.details.schedule.time_zone, event.details.schedule.starts_at),
             invited: c.invited,
             answered: c.answered,
             yes: c.yes,

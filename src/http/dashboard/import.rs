@@ -17,9 +17,11 @@ use super::extract::OwnedEvent;
 use super::see_other;
 use crate::app::guest_lists::{ImportStart, ListSource};
 use crate::app::{self, AppError};
+use crate::domain::event::Language;
 use crate::domain::guest_list::{ImportJobState, ImportReport, ImportStatus};
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
+use crate::i18n;
 
 /// Largest upload: 10,000 rows of a spreadsheet fit with room to spare.
 const UPLOAD_LIMIT_BYTES: usize = 8 * 1024 * 1024;
@@ -65,7 +67,8 @@ async fn import(
     let source = if upload.file.is_empty() { ListSource::Pasted(&upload.list) } else { ListSource::Csv(&upload.file) };
     match app::guest_lists::start_import(&state, session.organiser.id, event.id, source).await {
         Ok(ImportStart::Done(report)) => {
-            event_page(&state, &session, &event, StatusCode::OK, Some(report_view(report)), None).await
+            event_page(&state, &session, &event, StatusCode::OK, Some(report_view(report, session.language)), None)
+                .await
         }
         Ok(ImportStart::Started(job)) => Ok(see_other(&job_url(event.id, job))),
         Err(AppError::Invalid(fields)) => {
@@ -74,7 +77,7 @@ async fn import(
             let message = if nothing {
                 word(session.language, "d_error_import_empty")
             } else {
-                fields.into_values().next().unwrap_or_default()
+                fields.values().next().map(|problem| i18n::problem(session.language, problem)).unwrap_or_default()
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             event_page(&state, &session, &event, status, None, Some(message)).await
@@ -121,7 +124,8 @@ async fn job_page(
             Ok(session.page("dashboard/import_progress.html", StatusCode::OK, &page))
         }
         ImportJobState::Done(report) => {
-            event_page(&state, &session, &event, StatusCode::OK, Some(report_view(report)), None).await
+            event_page(&state, &session, &event, StatusCode::OK, Some(report_view(report, session.language)), None)
+                .await
         }
         ImportJobState::Failed(why) => {
             tracing::info!(job = %job.id, %why, "showing a failed import");
@@ -131,7 +135,7 @@ async fn job_page(
     }
 }
 
-fn report_view(report: ImportReport) -> ImportReportView {
+fn report_view(report: ImportReport, language: Language) -> ImportReportView {
     ImportReportView {
         added: report.added as u64,
         duplicates: report.duplicates as u64,
@@ -143,19 +147,28 @@ fn report_view(report: ImportReport) -> ImportReportView {
             .filter(|row| row.status != ImportStatus::Added)
             .map(|row| ImportRowView {
                 line: row.line,
-                email: row.email,
-                name: row.name,
+                email: row.email.clone(),
+                name: row.name.clone(),
                 status: match row.status {
                     ImportStatus::Added => "added",
                     ImportStatus::Duplicate => "duplicate",
                     ImportStatus::Invalid => "invalid",
                 },
+                // Her words for each reason; the address's own problems need no label.
                 reason: row
-                    .reasons
-                    .into_iter()
-                    .map(|(field, reason)| format!("{field}: {reason}"))
+                    .problems()
+                    .iter()
+                    .map(|(field, problem)| {
+                        let said = i18n::problem(language, problem);
+                        if field == "email" {
+                            said
+                        } else {
+                            let label = i18n::text(language, "d_import_field", &[("field", field.as_str().into())]);
+                            format!("{label}{}{said}", i18n::word(language, "d_colon"))
+                        }
+                    })
                     .collect::<Vec<_>>()
-                    .join("; "),
+                    .join(" "),
             })
             .collect(),
     }

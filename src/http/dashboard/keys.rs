@@ -75,9 +75,14 @@ async fn create(
 ) -> Result<Response, PageError> {
     // A label too long is cut rather than refused: it is only a reminder.
     let label: String = form.label.trim().chars().take(app::organisers::MAX_KEY_LABEL).collect();
-    let key = app::organisers::create_api_key(&state, session.organiser.id, &label, "dashboard")
-        .await
-        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let key = app::organisers::create_api_key(
+        &state,
+        session.organiser.id,
+        &label,
+        &crate::i18n::word(session.language, "d_key_label_dashboard"),
+    )
+    .await
+    .map_err(|e| PageError::from(e).in_language(session.language))?;
     render(&state, &session, Some(key.as_str().to_owned())).await
 }
 

@@ -16,6 +16,7 @@ pub mod login;
 pub mod preview;
 pub mod results;
 pub mod setup;
+pub mod time_zones;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(results::router())
         .merge(keys::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
+        .route("/static/dashboard.js", axum::routing::get(dashboard_script))
 }
 
 /// The form of the buttons that only act: nothing but the anti-forgery
@@ -208,6 +210,14 @@ pub fn verify_open_form(state: &AppState, purpose: &str, subject: &str, presente
 /// Parses a path id; anything else is an unknown page.
 pub fn id_of(raw: &str, language: Language) -> Result<Uuid, PageError> {
     Uuid::parse_str(raw).map_err(|_| PageError::not_found().in_language(language))
+}
+
+async fn dashboard_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../../static/dashboard.js"),
+    )
+        .into_response()
 }
 
 async fn check_in_script() -> Response {

@@ -17,7 +17,7 @@ use super::events::event_url;
 use super::{OrganiserSession, id_of};
 use crate::app;
 use crate::domain::answer::Answer;
-use crate::domain::event::Event;
+use crate::domain::event::{Event, Language};
 use crate::http::AppState;
 use crate::http::pages::PageError;
 use crate::mail::context::{local_date, local_time};
@@ -41,7 +41,13 @@ pub struct Day {
 
 /// Replays the answer history day by day (in the event's zone), from the
 /// first answer or nudge to the last.
-pub fn days(event: &Event, changes: &[(DateTime<Utc>, uuid::Uuid, Answer)], nudges: &[DateTime<Utc>]) -> Vec<Day> {
+pub fn days(
+    event: &Event,
+    changes: &[(DateTime<Utc>, uuid::Uuid, Answer)],
+    nudges: &[DateTime<Utc>],
+    language: Language,
+) -> Vec<Day> {
+    let locale = if language == Language::Fr { chrono::Locale::fr_FR } else { chrono::Locale::en_GB };
     let zone = event.details.schedule.time_zone;
     let date = |at: &DateTime<Utc>| at.with_timezone(&zone).date_naive();
     let (Some(first), Some(last)) = (
@@ -66,7 +72,8 @@ pub fn days(event: &Event, changes: &[(DateTime<Utc>, uuid::Uuid, Answer)], nudg
         let count = |answer: Answer| current.values().filter(|a| **a == answer).count() as u32;
         result.push(Day {
             date: day,
-            date_local: day.format("%Y-%m-%d").to_string(),
+            // "3 déc.", "3 Dec": short enough under a bar, read as a date.
+            date_local: day.format_localized("%-d %b", locale).to_string(),
             yes: count(Answer::Yes),
             maybe: count(Answer::Maybe),
             no: count(Answer::No),
@@ -80,105 +87,124 @@ pub fn days(event: &Event, changes: &[(DateTime<Utc>, uuid::Uuid, Answer)], nudg
     result
 }
 
-/// The chart: one line per answer, a dashed mark per day with nudges.
+/// The chart: one stacked bar per day of the answers standing at its end
+/// (yes at the bottom, then maybe, then no), and a dashed mark on the days
+/// nudges went out. Drawn narrow, so that its words stay legible when a
+/// phone shrinks it; one day reads as one bar, sixty as sixty thin ones.
+/// The legend is the page's, in HTML, where it wraps instead of overlapping.
 pub fn chart_svg(days: &[Day], labels: &ChartLabels) -> String {
-    const W: f64 = 640.0;
-    const H: f64 = 260.0;
-    const LEFT: f64 = 40.0;
-    const RIGHT: f64 = 16.0;
-    const TOP: f64 = 16.0;
-    const BOTTOM: f64 = 40.0;
-    let max = days.iter().map(|d| d.yes.max(d.maybe).max(d.no)).max().unwrap_or(0).max(1);
+    const W: f64 = 320.0;
+    const H: f64 = 200.0;
+    const LEFT: f64 = 30.0;
+    const RIGHT: f64 = 6.0;
+    const TOP: f64 = 10.0;
+    const BOTTOM: f64 = 26.0;
+    const AXIS: &str = "#5c4d42";
+    let total = |d: &Day| d.yes + d.maybe + d.no;
+    let step = tick_step(days.iter().map(total).max().unwrap_or(0));
+    let top = (days.iter().map(total).max().unwrap_or(0).div_ceil(step) * step).max(step);
     // At most 400 days: exact in an f64.
-    let span = f64::from(u32::try_from(days.len().max(2) - 1).unwrap_or(u32::MAX));
-    let x = |i: usize| LEFT + (W - LEFT - RIGHT) * f64::from(u32::try_from(i).unwrap_or(u32::MAX)) / span;
-    let y = |n: u32| TOP + (H - TOP - BOTTOM) * (1.0 - f64::from(n) / f64::from(max));
+    let count = f64::from(u32::try_from(days.len().max(1)).unwrap_or(u32::MAX));
+    let slot = (W - LEFT - RIGHT) / count;
+    let bar = (slot * 0.7).min(32.0);
+    let centre = |i: usize| LEFT + slot * (f64::from(u32::try_from(i).unwrap_or(u32::MAX)) + 0.5);
+    let y = |n: u32| TOP + (H - TOP - BOTTOM) * (1.0 - f64::from(n) / f64::from(top));
+    let base = H - BOTTOM;
     let mut svg = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title" style="width:100%;height:auto;max-width:{W}px"><title id="chart-title">{}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title" font-family="system-ui, sans-serif" font-size="13"><title id="chart-title">{}</title>"#,
         escape(&labels.title)
     );
-    // Axes and the top value.
-    let _ = write!(
-        svg,
-        r##"<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{b}" stroke="#6b7280"/><line x1="{LEFT}" y1="{b}" x2="{r}" y2="{b}" stroke="#6b7280"/><text x="{tx}" y="{ty}" font-size="11" text-anchor="end" fill="#374151">{max}</text><text x="{tx}" y="{b}" font-size="11" text-anchor="end" fill="#374151">0</text>"##,
-        b = H - BOTTOM,
-        r = W - RIGHT,
-        tx = LEFT - 6.0,
-        ty = TOP + 4.0,
-    );
+    // Grid lines and their values.
+    let mut value = 0;
+    while value <= top {
+        let _ = write!(
+            svg,
+            r#"<line x1="{LEFT}" y1="{v:.1}" x2="{r}" y2="{v:.1}" stroke="{stroke}"/><text x="{tx}" y="{ty:.1}" text-anchor="end" fill="{AXIS}">{value}</text>"#,
+            v = y(value),
+            r = W - RIGHT,
+            stroke = if value == 0 { AXIS } else { "#e7ddd0" },
+            tx = LEFT - 5.0,
+            ty = y(value) + 4.0,
+        );
+        value += step;
+    }
     for (i, day) in days.iter().enumerate() {
         if day.nudges > 0 {
             let _ = write!(
                 svg,
-                r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{b}" stroke="#b45309" stroke-dasharray="4 3"><title>{} {}: {}</title></line>"##,
-                escape(&labels.nudges),
+                r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{base}" stroke="#9a3412" stroke-width="1.5" stroke-dasharray="4 3"><title>{}{}{}</title></line>"##,
                 escape(&day.date_local),
-                day.nudges,
-                x = x(i),
-                b = H - BOTTOM,
+                escape(&labels.colon),
+                escape(&labels.nudges),
+                x = centre(i),
             );
         }
-    }
-    for (answer, colour, label) in [
-        (Answer::Yes, "#15803d", &labels.yes),
-        (Answer::Maybe, "#a16207", &labels.maybe),
-        (Answer::No, "#4b5563", &labels.no),
-    ] {
-        let value = |d: &Day| match answer {
-            Answer::Yes => d.yes,
-            Answer::Maybe => d.maybe,
-            Answer::No => d.no,
-        };
-        let points: Vec<String> =
-            days.iter().enumerate().map(|(i, d)| format!("{:.1},{:.1}", x(i), y(value(d)))).collect();
-        let _ = write!(
-            svg,
-            r#"<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{}"><title>{}</title></polyline>"#,
-            points.join(" "),
-            escape(label)
-        );
-        // A dot per day, so that a single day still shows.
-        for (i, d) in days.iter().enumerate() {
-            let _ = write!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" fill="{colour}"/>"#, x(i), y(value(d)));
+        let mut below = 0;
+        for (count, colour) in [(day.yes, COLOUR_YES), (day.maybe, COLOUR_MAYBE), (day.no, COLOUR_NO)] {
+            if count > 0 {
+                let _ = write!(
+                    svg,
+                    r#"<rect x="{x:.1}" y="{top:.1}" width="{bar:.1}" height="{h:.1}" fill="{colour}"/>"#,
+                    x = centre(i) - bar / 2.0,
+                    top = y(below + count),
+                    h = y(below) - y(below + count),
+                );
+            }
+            below += count;
         }
     }
-    // First and last dates under the axis, and a legend.
-    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+    // A few dates under the axis: the first and the last, two between.
+    for i in date_ticks(days.len()) {
+        let anchor = match i {
+            0 if days.len() > 1 => "start",
+            i if i + 1 == days.len() && i > 0 => "end",
+            _ => "middle",
+        };
+        let x = match anchor {
+            "start" => centre(i) - bar / 2.0,
+            "end" => centre(i) + bar / 2.0,
+            _ => centre(i),
+        };
         let _ = write!(
             svg,
-            r##"<text x="{LEFT}" y="{ly}" font-size="11" fill="#374151">{}</text><text x="{r}" y="{ly}" font-size="11" text-anchor="end" fill="#374151">{}</text>"##,
-            escape(&first.date_local),
-            escape(&last.date_local),
-            ly = H - BOTTOM + 14.0,
-            r = W - RIGHT,
+            r#"<text x="{x:.1}" y="{ly}" text-anchor="{anchor}" fill="{AXIS}">{}</text>"#,
+            escape(&days[i].date_local),
+            ly = base + 17.0,
         );
-    }
-    let mut lx = LEFT;
-    for (colour, label, dashed) in [
-        ("#15803d", &labels.yes, false),
-        ("#a16207", &labels.maybe, false),
-        ("#4b5563", &labels.no, false),
-        ("#b45309", &labels.nudges, true),
-    ] {
-        let dash = if dashed { r#" stroke-dasharray="4 3""# } else { "" };
-        let _ = write!(
-            svg,
-            r##"<line x1="{lx}" y1="{ly}" x2="{lx2}" y2="{ly}" stroke="{colour}" stroke-width="2.5"{dash}/><text x="{tx}" y="{ty}" font-size="11" fill="#374151">{}</text>"##,
-            escape(label),
-            ly = H - 8.0,
-            lx2 = lx + 18.0,
-            tx = lx + 22.0,
-            ty = H - 4.0,
-        );
-        lx += 130.0;
     }
     svg.push_str("</svg>");
     svg
 }
 
+/// The colours of the chart and of its legend on the page.
+pub const COLOUR_YES: &str = "#2f7a3d";
+pub const COLOUR_MAYBE: &str = "#b7791f";
+pub const COLOUR_NO: &str = "#8a8178";
+
+/// A round step between grid lines: at most four of them up to `max`.
+fn tick_step(max: u32) -> u32 {
+    [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000]
+        .into_iter()
+        .find(|step| max.div_ceil(*step) <= 4)
+        .unwrap_or(max.div_ceil(4).max(1))
+}
+
+/// Which days get a date under the axis: all of up to four, else the first,
+/// the last and two evenly between.
+fn date_ticks(days: usize) -> Vec<usize> {
+    if days <= 4 {
+        return (0..days).collect();
+    }
+    let mut ticks: Vec<usize> = (0..4).map(|k| k * (days - 1) / 3).collect();
+    ticks.dedup();
+    ticks
+}
+
 /// The chart's words, in her language.
 pub struct ChartLabels {
     pub title: String,
+    /// ": " in her language, between a date and what happened on it.
+    pub colon: String,
     pub yes: String,
     pub maybe: String,
     pub no: String,
@@ -207,11 +233,15 @@ struct ResultsSummary {
     came: u64,
     walk_ins: u64,
     no_shows: Option<u64>,
+    /// Seated "yes" answers with their companions: the people expected.
+    people: u64,
 }
 
 #[derive(Serialize)]
 struct ResultsPage {
     event: ResultsEvent,
+    /// The legend's colours, the chart's.
+    colours: [&'static str; 3],
     summary: ResultsSummary,
     chart_svg: String,
     chart_table: Vec<Day>,
@@ -229,10 +259,11 @@ async fn page(
             .await
             .map_err(|e| PageError::from(e).in_language(session.language))?;
     let changes: Vec<_> = history.iter().map(|c| (c.changed_at, c.guest_id, c.reply.answer)).collect();
-    let days = days(&event, &changes, &nudges_sent);
+    let days = days(&event, &changes, &nudges_sent, session.language);
     let word = |key: &str| crate::http::pages::word(session.language, key);
     let labels = ChartLabels {
         title: word("d_chart_title"),
+        colon: word("d_colon"),
         yes: word("answer_yes"),
         maybe: word("answer_maybe"),
         no: word("answer_no"),
@@ -243,7 +274,11 @@ async fn page(
             title: event.details.title.clone(),
             date_local: local_date(event.details.schedule.starts_at, &event, session.language),
             start_time_local: local_time(event.details.schedule.starts_at, &event),
-            time_zone: event.details.schedule.time_zone.name().to_owned(),
+            time_zone: super::time_zones::zone_label(
+                session.language,
+                event.details.schedule.time_zone,
+                event.details.schedule.starts_at,
+            ),
         },
         summary: ResultsSummary {
             invited: counts.invited,
@@ -254,7 +289,9 @@ async fn page(
             came: counts.came,
             walk_ins: counts.walk_ins,
             no_shows: (counts.came > 0).then_some(counts.seated_not_came),
+            people: counts.seats_taken,
         },
+        colours: [COLOUR_YES, COLOUR_MAYBE, COLOUR_NO],
         chart_svg: chart_svg(&days, &labels),
         chart_table: days,
         back_url: event_url(event.id),
@@ -265,6 +302,13 @@ async fn page(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grid_steps_are_round_and_dates_few() {
+        assert_eq!([0, 1, 4, 5, 9, 37, 180].map(tick_step), [1, 1, 1, 2, 5, 10, 50]);
+        assert_eq!(date_ticks(1), [0]);
+        assert_eq!(date_ticks(60), [0, 19, 39, 59]);
+    }
 
     fn event() -> Event {
         let details = crate::domain::event::EventDetails::try_from(crate::domain::event::EventFields {
@@ -299,11 +343,13 @@ mod tests {
             (at("2030-03-03T09:00:00Z"), b, Answer::No),
         ];
         let nudges = vec![at("2030-03-02T08:00:00Z"), at("2030-03-02T08:00:01Z")];
-        let days = days(&event(), &changes, &nudges);
+        let days = days(&event(), &changes, &nudges, Language::Fr);
         let summary: Vec<(u32, u32, u32, u32)> = days.iter().map(|d| (d.yes, d.maybe, d.no, d.nudges)).collect();
         assert_eq!(summary, [(1, 1, 0, 0), (1, 1, 0, 2), (1, 0, 1, 0)]);
+        assert_eq!(days.iter().map(|d| d.date_local.as_str()).collect::<Vec<_>>(), ["1 mars", "2 mars", "3 mars"]);
         let labels = ChartLabels {
             title: "<Answers>".into(),
+            colon: ": ".into(),
             yes: "Yes".into(),
             maybe: "Maybe".into(),
             no: "No".into(),
@@ -311,16 +357,48 @@ mod tests {
         };
         let svg = chart_svg(&days, &labels);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert_eq!(svg.matches("<polyline").count(), 3);
-        assert_eq!(svg.matches("stroke-dasharray").count(), 2, "one nudge day, and its legend");
+        assert_eq!(svg.matches("<rect").count(), 6, "yes and maybe, then yes and no");
+        assert_eq!(svg.matches("stroke-dasharray").count(), 1, "one nudge day");
         assert!(svg.contains("&lt;Answers&gt;") && !svg.contains("<Answers>"));
     }
 
     #[test]
+    fn sixty_days_read_as_sixty_bars_with_four_dates_inside_the_frame() {
+        let at = |day: u32| format!("2030-01-{:02}T09:00:00Z", day.min(31)).parse::<DateTime<Utc>>().unwrap();
+        let changes: Vec<_> =
+            (1..=31).map(|day| (at(day), uuid::Uuid::from_u128(u128::from(day)), Answer::Yes)).collect();
+        let mut days = days(&event(), &changes, &[at(5)], Language::Fr);
+        let more = days.clone();
+        days.extend(more.into_iter().take(29));
+        assert_eq!(days.len(), 60);
+        let labels = ChartLabels {
+            title: "t".into(),
+            colon: " : ".into(),
+            yes: "y".into(),
+            maybe: "m".into(),
+            no: "n".into(),
+            nudges: "r".into(),
+        };
+        let svg = chart_svg(&days, &labels);
+        assert_eq!(svg.matches("<rect").count(), 60);
+        assert_eq!(svg.matches("text-anchor=\"start\"").count() + svg.matches("text-anchor=\"middle\"").count(), 3);
+        assert!(svg.contains(">1 janv.<"), "{svg}");
+        for x in svg.split(" x=\"").skip(1).map(|rest| rest.split('"').next().unwrap().parse::<f64>().unwrap()) {
+            assert!((0.0..=320.0).contains(&x), "{x} is outside the chart");
+        }
+    }
+
+    #[test]
     fn no_history_draws_an_empty_chart() {
-        let labels =
-            ChartLabels { title: "t".into(), yes: "y".into(), maybe: "m".into(), no: "n".into(), nudges: "r".into() };
-        assert!(days(&event(), &[], &[]).is_empty());
+        let labels = ChartLabels {
+            title: "t".into(),
+            colon: ": ".into(),
+            yes: "y".into(),
+            maybe: "m".into(),
+            no: "n".into(),
+            nudges: "r".into(),
+        };
+        assert!(days(&event(), &[], &[], Language::En).is_empty());
         assert!(chart_svg(&[], &labels).ends_with("</svg>"));
     }
 }

@@ -5,13 +5,12 @@
 //!
 //! Templates live in `page-templates/`, compiled in like the emails and
 //! rendered by minijinja in strict mode with HTML autoescaping. Their words
-//! come from `page-templates/strings.toml`, one table per language with the
-//! same keys (a unit test checks), so a template is written once.
+//! come from the message catalogue (`locales/`, see [`crate::i18n`]), so a
+//! template is written once.
 
 pub mod invitation;
 pub mod open_event;
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use axum::http::{HeaderMap, StatusCode, header};
@@ -23,20 +22,21 @@ use serde::Serialize;
 use crate::app::AppError;
 use crate::domain::event::{Event, Language};
 use crate::error::ApiError;
+use crate::i18n;
 use crate::mail::context::EventContext;
 use crate::storage::StorageError;
 
-/// The page templates and their words. Built once: both are compiled into the
-/// binary and never change while it runs, so a shared static is as good as
-/// state, and lets an error become a page anywhere (`PageError`).
+/// The page templates. Built once: they are compiled into the binary and
+/// never change while it runs, so a shared static is as good as state, and
+/// lets an error become a page anywhere (`PageError`).
 static PAGES: LazyLock<Pages> = LazyLock::new(Pages::embedded);
 
 struct Pages {
     env: Environment<'static>,
-    strings: BTreeMap<String, BTreeMap<String, String>>,
     /// Each language's words as one template value, built once: made for
     /// every page, this map of hundreds of words was most of a page's cost.
-    words: BTreeMap<String, Value>,
+    words_fr: Value,
+    words_en: Value,
 }
 
 impl Pages {
@@ -44,28 +44,18 @@ impl Pages {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         minijinja_embed::load_templates!(&mut env, "pages");
-        // The guest pages' words and the dashboard's, one table per language.
-        let mut strings: BTreeMap<String, BTreeMap<String, String>> =
-            toml::from_str(include_str!("../../../page-templates/strings.toml"))
-                .expect("page-templates/strings.toml is checked by a unit test");
-        let dashboard: BTreeMap<String, BTreeMap<String, String>> =
-            toml::from_str(include_str!("../../../page-templates/dashboard/strings.toml"))
-                .expect("page-templates/dashboard/strings.toml is checked by a unit test");
-        for (language, words) in dashboard {
-            strings.entry(language).or_default().extend(words);
-        }
-        let words = strings.iter().map(|(language, table)| (language.clone(), Value::from(Serde(table)))).collect();
-        Self { env, strings, words }
+        i18n::add_to(&mut env);
+        let words = |language| Value::from(Serde(i18n::words(language)));
+        Self { env, words_fr: words(Language::Fr), words_en: words(Language::En) }
     }
 
     fn render(&self, template: &str, language: Language, context: &impl Serialize) -> anyhow::Result<String> {
-        let words = self.words.get(language.as_str()).cloned().unwrap_or_default();
+        let words = match language {
+            Language::Fr => self.words_fr.clone(),
+            Language::En => self.words_en.clone(),
+        };
         let context = minijinja::context! { lang => language.as_str(), t => words, ..Value::from(Serde(context)) };
         Ok(self.env.get_template(template)?.render(context)?)
-    }
-
-    fn word(&self, language: Language, key: &str) -> String {
-        self.strings.get(language.as_str()).and_then(|table| table.get(key)).cloned().unwrap_or_else(|| key.to_owned())
     }
 }
 
@@ -91,9 +81,10 @@ pub fn render(template: &str, language: Language, status: StatusCode, context: &
     }
 }
 
-/// One of the translated sentences, for messages built by handlers.
+/// One of the catalogue's sentences, for messages built by handlers; its
+/// variables are left as `{name}` (see [`i18n::word`]).
 pub fn word(language: Language, key: &str) -> String {
-    PAGES.word(language, key)
+    i18n::word(language, key)
 }
 
 fn page_headers() -> [(header::HeaderName, &'static str); 5] {
@@ -317,10 +308,10 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let page = ErrorPage {
             status: self.status.as_u16(),
-            heading: PAGES.word(self.language, &format!("error_{}_heading", self.kind)),
-            message: PAGES.word(self.language, &format!("error_{}_message", self.kind)),
+            heading: i18n::word(self.language, &format!("error_{}_heading", self.kind)),
+            message: i18n::word(self.language, &format!("error_{}_message", self.kind)),
             // An organiser who opened an API address in her browser wants the dashboard.
-            next: (self.kind == "unauthorized").then(|| ("/", PAGES.word(self.language, "error_unauthorized_next"))),
+            next: (self.kind == "unauthorized").then(|| ("/", i18n::word(self.language, "error_unauthorized_next"))),
         };
         match PAGES.render("error.html", self.language, &page) {
             Ok(html) => (self.status, page_headers(), Html(html)).into_response(),
@@ -336,15 +327,6 @@ impl IntoResponse for PageError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_language_has_the_same_words() {
-        let strings = &PAGES.strings;
-        let fr: Vec<_> = strings["fr"].keys().collect();
-        let en: Vec<_> = strings["en"].keys().collect();
-        assert_eq!(fr, en);
-        assert_eq!(strings.len(), 2);
-    }
 
     #[test]
     fn the_browser_language_picks_french_only_when_preferred() {
@@ -384,7 +366,7 @@ mod tests {
                 let kind = error.kind;
                 let response = error.in_language(language).into_response();
                 assert_ne!(response.status(), StatusCode::OK, "{kind}");
-                assert!(PAGES.strings[language.as_str()].contains_key(&format!("error_{kind}_heading")), "{kind}");
+                assert!(i18n::has(language, &format!("error_{kind}_heading")), "{kind}");
             }
         }
     }

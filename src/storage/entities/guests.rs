@@ -22,6 +22,7 @@ pub struct Model {
     pub checked_in_at: Option<DateTimeUtc>,
     pub checked_in_companions: i32,
     pub walk_in: bool,
+    pub first_name: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

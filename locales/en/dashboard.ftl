@@ -1,0 +1,542 @@
+### Words of the organiser's dashboard (page-templates/dashboard/), all prefixed
+### `d_` so that they never clash with the guest pages' words.
+###
+### Every message exists in fr and en with the same variables (a test checks).
+### Values are plain text: pages are HTML-escaped, so no markup here.
+### French typography: a no-break space (U+00A0) before : ; ! ? and inside « ».
+###
+### Messages named from a value, in templates and handlers (keep them complete):
+###   d_status_{draft,published,cancelled}      event status
+###   d_answer_{yes,no,maybe}                    a guest's answer
+###   d_mail_{kind}                              every MailKind::as_str(), with .gender
+###   d_mail_status_{pending,sending,sent,failed,skipped}
+###   d_import_status_{added,duplicate,invalid}
+###   d_language_{fr,en}
+### The `d_flash_*`, `d_err_*` and `d_chart_*` messages are for the handlers.
+
+d_site_name = Convive
+d_skip_to_content = Skip to content
+d_footer = Convive: your invitations, nudges and check-in in one place.
+d_colon = :{" "}
+d_optional = (optional)
+d_choose = Choose…
+d_back = Back
+d_back_to_event = Back to the event
+d_all_events = All my events
+
+## Navigation
+d_nav_label = Main menu
+d_nav_events = Events
+d_nav_keys = API keys
+d_signed_in_as = Signed in as
+d_sign_out = Sign out
+
+## Sign-in
+d_login_title = Sign in
+d_login_intro = Enter your email address: we will send you a sign-in link, no password needed.
+d_login_email_label = Your email address
+d_login_send = Email me a sign-in link
+d_login_send_again = Send another link
+d_login_sent = If an account exists for { $email }, a sign-in link is on its way; it works once, for 15 minutes.
+d_login_no_email = No email set up? Ask your administrator to run:
+d_login_confirm_title = Sign in to Convive
+d_login_confirm_intro = One last step: press the button to finish signing in.
+d_login_confirm_button = Sign in
+d_login_confirm_why = This step stops mail scanners, which open every link, from using yours.
+d_setup_title = Welcome to Convive
+d_setup_intro = Create the first organiser's account: yours. You will be signed in at once, ready to create your first event.
+d_setup_code_label = Setup code
+d_setup_code_hint = It is in the server's log, printed at startup (for example ABCD-EFGH-JKMN). It guards this page: without it, nobody else on the network can take over.
+d_setup_name_label = Your name
+d_setup_name_hint = As your guests will read it.
+d_setup_email_label = Your email address
+d_setup_email_hint = To sign in again later with a link, no password needed.
+d_setup_submit = Create my account
+d_setup_errors = The account was not created: fix what is marked below.
+d_setup_error_code = This code does not match. Copy the setup code shown in the server's log.
+d_setup_error_name = Please enter your name.
+
+## Events list
+d_events_title = My events
+d_events_caption = Your events, upcoming first
+d_new_event = New event
+d_events_empty_heading = No events yet
+d_events_empty = Create your first event: it stays a draft until you publish it, and nobody gets anything before then.
+d_col_event = Event
+d_col_date = Date
+d_col_status = Status
+d_col_invited = Invited
+d_col_answered = Answered
+d_col_yes = Yes
+d_col_maybe = Maybe
+d_col_no = No
+d_col_seats_left = Seats left
+d_unlimited = Unlimited
+d_of_capacity = of { $n }
+d_status_draft = Draft
+d_status_published = Published
+d_status_cancelled = Cancelled
+
+## Event form
+d_form_new_title = New event
+d_form_edit_title = Edit the event
+d_form_new_intro = The event stays a draft until you publish it: you can change everything until then.
+d_form_has_errors = The event was not saved. Please correct the following:
+d_form_create = Create the event
+d_form_save = Save changes
+d_form_back_without_saving = Back without saving
+d_fs_event = The event
+d_fs_where = The venue
+d_fs_when = The date
+d_fs_guests = The guests
+d_fs_plan = Nudges and reminders
+d_f_title = Title
+d_f_description = Description
+d_h_description = What guests will read in the invitation: programme, what to bring…
+d_f_venue_name = Venue name
+d_f_venue_address = Address
+d_f_venue_map_url = Map link
+d_h_venue_map_url = For example an OpenStreetMap or Google Maps link, starting with https://
+d_f_starts_at = Starts
+d_f_ends_at = Ends
+d_f_time_zone = Time zone
+d_h_time_zone = The city whose local time the times above are in; the offset shown is the one on the event's date.
+d_f_rsvp_deadline = Answer deadline
+d_h_rsvp_deadline = Leave empty to close answers at the time set in the plan below.
+d_f_capacity = Seats
+d_h_capacity = Empty: no limit. Once full, yeses go on a waiting list.
+d_f_companions_allowed = Companions per guest
+d_h_companions_allowed = 0 if everyone comes alone; 20 at most.
+d_f_language = Language of the emails and pages
+d_h_language = The one your guests will read everything in.
+d_language_fr = Français
+d_language_en = English
+d_f_open_registration = Open registration
+d_h_open_registration = Anyone with the public link can register, after confirming their email address.
+d_h_plan = Convive sends the automatic emails for you: nudging those who have not answered, closing answers, reminding those coming, thanking them afterwards.
+d_f_nudges = Nudges
+d_h_nudges = For those who have not answered. An empty line does not count; all empty, no nudge.
+d_f_nudge_maybes = Also nudge those who answered “maybe”
+d_f_answers_close = Answers close
+d_h_answers_close = After it, guests can no longer answer and nudges stop. Ignored if a deadline is set above.
+d_f_reminder = Practical reminder
+d_h_reminder = For those coming. Empty: no reminder.
+d_f_follow_up = Thank-you email
+d_h_follow_up = With the album link, if there is one. Empty: no message after the event.
+d_f_follow_up_url = Photo album or follow-up link
+d_h_follow_up_url = Included in the thank-you email. You can add it later.
+d_plan_what_guests_get = What your guests will get
+d_plan_after_save = The date of each email will show here once the event is saved.
+
+## One event
+d_time_range = { $start } to { $end }
+d_event_tools = Event actions
+d_edit = Edit
+d_preview_emails = Preview emails
+d_check_in = Check-in
+d_check_in_today = It's today: check guests in
+d_results = Results
+d_export_csv = Export CSV
+d_publish = Publish and send the invitations
+d_publish_hint = Every guest on the list gets their invitation; guests added later get theirs at once.
+d_cancel_event = Cancel the event and notify guests
+d_public_link = Registration link to share
+d_public_link_hint = Anyone with this link can register.
+d_at_a_glance = At a glance
+d_count_invited = Invited
+d_count_answered = Answered
+d_count_not_answered = Not answered
+d_count_yes = Yes
+d_count_maybe = Maybe
+d_count_no = No
+d_count_seats_left = Seats left
+d_count_waiting = Waiting list
+d_count_came = Came
+d_count_walk_ins = Walk-ins
+d_count_no_shows = No-shows
+
+## Adding guests
+d_add_guests = Add guests
+d_import_list_label = Paste a list
+d_import_list_hint = One person per line: “First Last <address@example.com>” or just the address.
+d_import_file_label = Or import a CSV file
+d_import_file_hint = With a header line; the separator and the columns (name, email, language) are detected.
+d_import_button = Add to the list
+d_import_published_note = The event is published: new guests get their invitation at once.
+d_import_result = Import result
+d_import_running_title = Import in progress
+d_import_running_count = { $done } of { $n } rows written…
+d_import_running_elsewhere = Importing { $n } rows…
+d_import_running_note = You can leave this page: the import goes on. The guests appear all together at the end, and this page then shows the result.
+d_import_failed = The import did not finish: no guest from the list was added. You can import it again.
+d_import_added = { $n } added
+d_import_duplicates = { $n } already on the list
+d_import_invalid = { $n } not valid
+# The column of an imported row that a reason is about.
+d_import_field =
+    { $field ->
+        [name] Name
+        [language] Language
+       *[other] { $field }
+    }
+d_import_not_added = Lines not added
+d_import_status_added = Added
+d_import_status_duplicate = Already invited
+d_import_status_invalid = Not valid
+d_col_line = Line
+d_col_email = Email
+d_col_reason = Reason
+
+## Guests table
+d_guests = Guests
+d_guests_caption = Guests, their answer, their last email and what you can do
+d_guests_empty = Nobody is invited yet. Add guests above.
+d_col_guest = Guest
+d_col_answer = Answer
+d_col_comment = Comment
+d_col_actions = Actions
+d_answer_none = No answer
+d_answer_yes = Yes
+d_answer_no = No
+d_answer_maybe = Maybe
+d_plus_one = +1 companion
+d_plus_n = +{ $n } companions
+d_waitlist_place = Waiting list, no. { $n }
+d_no_comment = No comment
+d_badge_arrived = Arrived
+d_badge_walk_in = Walk-in
+d_badge_unsubscribed = Unsubscribed
+d_mail_error = Sending error:
+d_mail_status_pending = { $kind }: queued
+d_mail_status_sending = { $kind }: sending
+d_mail_status_sent = { $kind }: sent
+d_mail_status_failed = { $kind }: failed
+d_mail_status_skipped = { $kind }: not sent
+d_mail_invitation = Invitation
+    .gender = neuter
+d_mail_nudge = Nudge
+    .gender = neuter
+d_mail_nudge_maybe = Nudge (maybe)
+    .gender = neuter
+d_mail_waitlisted = Waiting list
+    .gender = neuter
+d_mail_promoted = Seat freed up
+    .gender = neuter
+d_mail_reminder = Reminder
+    .gender = neuter
+d_mail_thank_you = Thank-you
+    .gender = neuter
+d_mail_missed_you = Sorry we missed you
+    .gender = neuter
+d_mail_update = Update
+    .gender = neuter
+d_mail_cancellation = Cancellation
+    .gender = neuter
+d_mail_organiser_note = Organiser note
+    .gender = neuter
+d_mail_organiser_digest = Organiser digest
+    .gender = neuter
+d_mail_registration_confirm = Registration confirmation
+    .gender = neuter
+d_set_answer_for = Answer for { $name }
+d_companions = Companions
+d_set = Set
+d_resend = Resend invitation
+d_to_name = to { $name }
+d_remove = Remove
+
+## Check-in
+d_checkin_title = Check-in
+d_checkin_counts_label = Arrival counts
+d_checkin_arrived = arrived
+d_checkin_people = people
+d_checkin_walk_ins = walk-ins
+# Beside the number of guests still expected.
+d_checkin_expected = { $n ->
+       *[other] expected
+    }
+d_checkin_search_label = Find a guest (name or email)
+d_checkin_search_button = Search
+d_checkin_results_for = { $n ->
+        [0] No result
+        [one] { $n } result
+       *[other] { $n } results
+    } for “{ $q }”.
+d_checkin_show_all = Show everyone
+d_checkin_no_match = Nobody matches. Add them as a walk-in below.
+d_checkin_none_found = Nobody matches “{ $q }”. Add them as a walk-in below.
+d_checkin_no_guests = Nobody is invited to this event yet.
+d_check_in_button = Check in
+d_undo = Undo
+d_undo_for = check-in of { $name }
+d_walk_in_heading = Someone not on the list?
+d_walk_in_intro = Add them: they become a guest of the event and are checked in at once.
+d_walk_in_name = Name
+d_walk_in_email = Email address
+d_walk_in_email_hint = To send them the thank-you email after the event.
+d_walk_in_companions = Companions
+d_walk_in_button = Add and check in
+
+## Results
+d_results_title = Results
+d_results_figures = The figures
+d_results_timeline = Answers over time
+d_results_no_answers = No answers yet.
+d_not_yet = Not known yet
+d_chart_caption = Answers over time, and the nudges sent
+d_chart_as_table = Show the same figures as a table
+d_chart_table_note = The same figures are in a table just after the chart.
+d_col_nudges = Nudges sent
+d_chart_title = Answers over time
+d_chart_nudges = Nudges
+
+## API keys
+# The label of the key `convive organiser create` makes, and of a key made
+# here without one.
+d_key_label_setup = Created at setup
+d_key_label_dashboard = Created from the dashboard
+d_keys_title = API keys
+d_keys_intro = A key lets a script or another tool use the Convive API on your behalf. Revoke it as soon as it is no longer needed.
+d_new_key_heading = Your new key
+d_new_key_warning = Copy it now: it will not be shown again.
+d_new_key_label = Key
+d_new_key_usage = Send it in the header
+d_create_key_heading = Create a key
+d_key_label = Key name
+d_key_label_hint = To recognise it later, for example “Club spreadsheet”.
+d_create_key = Create the key
+d_keys_caption = Your keys
+d_keys_empty = You have no keys yet.
+d_col_created = Created
+d_key_active = Active
+d_key_revoked = Revoked
+d_revoke = Revoke
+
+## Email preview
+d_preview_title = Email preview
+d_preview_intro = This is what your guests will receive, with examples in place of their name and personal link.
+d_preview_toc = The emails
+d_preview_none = No emails to show.
+d_subject = Subject
+d_preview_frame_title = { $step }, in { $language }: HTML version
+d_preview_text_version = Plain-text version
+
+## Flash messages, for the handlers
+d_flash_created = The event is created, as a draft.
+d_flash_saved =
+    { $n ->
+        [0] Changes saved; no email was sent.
+        [one] Changes saved: { $n } guest gets the update.
+       *[other] Changes saved: { $n } guests get the update.
+    }
+d_flash_published =
+    { $n ->
+        [0] The event is published. No invitation was sent: the guest list is empty.
+        [one] The event is published: { $n } invitation is on its way.
+       *[other] The event is published: { $n } invitations are on their way.
+    }
+d_flash_published_already = The event was already published: nothing was sent again.
+d_flash_cancelled =
+    { $n ->
+        [0] The event is cancelled; no email was sent.
+        [one] The event is cancelled: { $n } guest gets the cancellation.
+       *[other] The event is cancelled: { $n } guests get the cancellation.
+    }
+d_flash_cancelled_already = The event was already cancelled: nothing was sent.
+d_flash_answer_set = Answer for { $name } saved.
+d_flash_resent = Invitation sent again to { $name }.
+d_flash_removed = { $name } is removed from the list.
+d_flash_checked_in = { $name } is checked in.
+d_flash_undone = Check-in of { $name } undone.
+d_flash_walk_in = { $name } is added and checked in.
+d_flash_key_revoked = The key “{ $name }” is revoked.
+d_flash_signed_out = You are signed out.
+
+## Errors, for the handlers
+d_err_required = This field is required.
+d_err_too_long = Too long: { $n } characters at most.
+d_err_url = Enter a full web address, starting with https://
+d_err_email = Enter a valid email address, such as name@example.com.
+d_err_datetime = Enter a date and a time.
+d_err_time_zone = Choose a time zone from the list.
+d_err_language = Choose French or English.
+d_err_ends_before_start = The end must be after the start.
+d_err_deadline_after_start = The answer deadline must be before the start.
+d_err_capacity = Between 1 and 100,000, or empty for no limit.
+d_err_companions = Between 0 and 20.
+d_err_duration = Duration not understood: write for example P7D (7 days) or PT2H (2 hours).
+d_err_too_many_nudges = 10 nudges at most.
+d_err_not_enough_seats = There are not enough seats left.
+d_err_import_empty = Paste a list or choose a file.
+d_err_login_link = This sign-in link has already been used or has expired. Ask for a new one.
+
+d_fs_words = Your words at the top of each email
+d_h_words = Optional: a few lines of your own, opening the message; the rest of the email (date, place, buttons) stays the same.
+d_f_words_invitation = Invitation
+d_f_words_nudge = Nudge
+d_f_words_reminder = Reminder the day before
+d_f_words_thank_you = Thank-you
+d_error_walk_in_name = Enter the person's name.
+d_error_walk_in_email = Enter a valid email address, such as name@example.com.
+d_error_walk_in_companions = Companions must be between 0 and { $n }.
+d_error_not_enough_seats = There are not enough seats left for this guest and their companions: their answer is unchanged.
+d_failed_emails =
+    { $n ->
+        [one] { $n } email could not be sent (see the Status column).
+       *[other] { $n } emails could not be sent (see the Status column).
+    }
+d_resend_failed = Send them again
+d_guests_search_label = Find a guest (name or address)
+d_pages = Pages of the guest list
+d_page_of = Page { $page } of { $pages }
+d_page_previous = Previous
+d_page_next = Next
+d_checkin_more = List shortened ({ $n } more): type a name to find someone.
+d_resent =
+    { $n ->
+        [0] No email to send again.
+        [one] { $n } email is back in the sending queue.
+       *[other] { $n } emails are back in the sending queue.
+    }
+d_error_import_empty = The list is empty: paste one address per line, or choose a CSV file.
+d_error_companions = Companions must be between 0 and { $n }.
+d_error_resend_not_published = The event is not published: publish it first, and the invitation will go out by itself.
+
+## Asking first (an action that sends email or deletes)
+d_cancelled_read_only = This event is cancelled: it can no longer be changed, and its guest list stays as it is. Answers, results and the export are still here to read.
+d_confirm_publish_question = Publish “{ $title }”?
+d_confirm_publish_reach =
+    { $n ->
+        [0] Publishing sends no invitation: the guest list is empty.
+        [one] Publishing sends { $n } invitation, right away.
+       *[other] Publishing sends { $n } invitations, right away.
+    }
+d_confirm_publish_later = Guests you add afterwards get their invitation as soon as they are added.
+d_confirm_publish_button =
+    { $n ->
+        [0] Publish
+        [one] Publish and send the invitation
+       *[other] Publish and send the { $n } invitations
+    }
+d_confirm_publish_back = Not now
+d_confirm_cancel_question = Cancel “{ $title }”?
+d_confirm_cancel_reach =
+    { $n ->
+        [0] No email will be sent: no guest needs to be told.
+        [one] { $n } guest will get the cancellation, with what it takes to remove the event from their calendar.
+       *[other] { $n } guests will get the cancellation, with what it takes to remove the event from their calendar.
+    }
+d_confirm_cancel_draft_reach =
+    { $n ->
+        [0] The event was never published: no email will be sent.
+        [one] The event was never published: no email will be sent.
+       *[other] The event was never published: no email will be sent.
+    }
+d_confirm_cancel_detail = Once cancelled, the event can no longer be changed or published, and the planned nudges and reminders will not be sent.
+d_confirm_cancel_declined = Guests who answered “no” get nothing.
+d_confirm_cancel_button =
+    { $n ->
+        [0] Cancel the event
+        [one] Cancel and tell { $n } guest
+       *[other] Cancel and tell { $n } guests
+    }
+d_confirm_cancel_back = Keep the event
+d_confirm_change_question = Save and tell the guests?
+d_confirm_change_reach =
+    { $n ->
+        [0] No guest will get the update.
+        [one] { $n } guest will get the update, and their calendar entry will move.
+       *[other] { $n } guests will get the update, and their calendar entries will move.
+    }
+d_confirm_change_detail = You changed the title, date, time or place: every guest who did not answer “no” gets an email with the new details.
+d_confirm_change_button =
+    { $n ->
+        [0] Save the changes
+        [one] Save and tell { $n } guest
+       *[other] Save and tell { $n } guests
+    }
+d_confirm_change_back = Back to the form
+d_confirm_remove_question = Remove { $name } from the list?
+d_confirm_remove_reach = { $name } will get no more emails about this event, and their answer will be deleted.
+d_confirm_remove_detail = Their invitation link will stop working. You can invite them again later; they will get a new link.
+d_confirm_remove_arrived = Their arrival will no longer be counted.
+d_confirm_remove_button = Remove { $name }
+
+## The reminder plan's presets and steps, time zones by city, removals that free a seat
+d_f_plan_preset = The plan
+d_preset_usual = As usual
+d_preset_usual_hint = Nudges 7 and 3 days before for those who have not answered, answers close 2 days before, a reminder the day before for those coming, a thank-you 2 hours after the end.
+d_preset_one_nudge = A single nudge, 3 days before
+d_preset_one_nudge_hint = As usual, with one nudge instead of two.
+d_preset_no_nudges = No nudges
+d_preset_no_nudges_hint = Nobody is nudged; the reminder the day before and the thank-you go out as usual.
+d_preset_custom = Your own plan
+d_preset_custom_hint = Choose each nudge, the close of answers, the reminder and the thank-you yourself.
+d_f_nudge_n = Nudge { $n }
+d_step_unit = { $step }: unit
+d_unit_days = days
+d_unit_hours = hours
+d_unit_minutes = minutes
+d_unit_seconds = seconds
+d_step_before_start = before the start
+d_step_after_end = after the end
+d_err_step = Enter a whole number, for example 7 days or 2 hours; a year at most.
+d_err_step_required = Enter a delay, for example 2 days.
+d_err_preset = Choose one of the plans offered.
+d_region_common = Most used
+d_region_europe = Europe
+d_region_america = Americas
+d_region_africa = Africa
+d_region_asia = Asia
+d_region_oceania = Oceania and the Pacific
+d_region_indian = Indian Ocean
+d_region_atlantic = Atlantic
+d_region_polar = Polar regions
+d_city_paris = Paris
+d_city_brussels = Brussels
+d_city_geneva = Geneva
+d_city_luxembourg = Luxembourg
+d_city_montreal = Montreal
+d_city_london = London
+d_city_new_york = New York
+d_city_casablanca = Casablanca
+d_city_dakar = Dakar
+d_city_abidjan = Abidjan
+d_city_reunion = Réunion
+d_city_martinique = Martinique
+d_and = {" "}and{" "}
+d_confirm_remove_promoted =
+    { $n ->
+        [one] Their seat goes to { $names }, first on the waiting list.
+       *[other] Their seats go to { $names }, first on the waiting list.
+    }
+d_confirm_remove_promoted_mail =
+    { $n ->
+        [one] An email tells them at once.
+       *[other] An email tells each of them at once.
+    }
+
+## The guest list: search and filter by answer, actions in a menu, her personal link
+d_guests_search_form = Search the guest list
+d_guests_filter_label = Answer
+d_filter_all = All
+d_filter_yes = Yes
+d_filter_no = No
+d_filter_maybe = Maybe
+d_filter_none = Not answered
+d_filter_waiting = Waiting list
+d_guests_show = Show
+d_guests_matching =
+    { $n ->
+        [0] Nobody matches.
+        [one] { $n } guest matches.
+       *[other] { $n } guests match.
+    }
+d_row_actions = Actions
+d_for_name = for { $name }
+d_personal_link = Their personal link
+d_personal_link_hint = The one in their emails: whoever has it can answer for them. Pass it on to the guest only.
+d_copy_link = Copy their personal link
+d_link_copied = Link copied
+d_count_people = People expected
+d_count_people_note = People expected: the “yes” answers holding a seat, and their companions.

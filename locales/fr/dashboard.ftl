@@ -1,0 +1,555 @@
+### Words of the organiser's dashboard (page-templates/dashboard/), all prefixed
+### `d_` so that they never clash with the guest pages' words.
+###
+### Every message exists in fr and en with the same variables (a test checks).
+### Values are plain text: pages are HTML-escaped, so no markup here.
+### French typography: a no-break space (U+00A0) before : ; ! ? and inside « ».
+###
+### Messages named from a value, in templates and handlers (keep them complete):
+###   d_status_{draft,published,cancelled}      event status
+###   d_answer_{yes,no,maybe}                    a guest's answer
+###   d_mail_{kind}                              every MailKind::as_str(), with .gender
+###   d_mail_status_{pending,sending,sent,failed,skipped}
+###   d_import_status_{added,duplicate,invalid}
+###   d_language_{fr,en}
+### The `d_flash_*`, `d_err_*` and `d_chart_*` messages are for the handlers.
+
+d_site_name = Convive
+d_skip_to_content = Aller au contenu
+d_footer = Convive : vos invitations, relances et entrées, au même endroit.
+d_colon =  :{" "}
+d_optional = (facultatif)
+d_choose = Choisir…
+d_back = Retour
+d_back_to_event = Retour à l'événement
+d_all_events = Tous mes événements
+
+## Navigation
+d_nav_label = Menu principal
+d_nav_events = Événements
+d_nav_keys = Clés d'API
+d_signed_in_as = Compte connecté :
+d_sign_out = Se déconnecter
+
+## Sign-in
+d_login_title = Se connecter
+d_login_intro = Indiquez votre adresse e-mail : nous vous enverrons un lien de connexion, sans mot de passe.
+d_login_email_label = Votre adresse e-mail
+d_login_send = Recevoir un lien de connexion
+d_login_send_again = Renvoyer un lien
+d_login_sent = Si un compte existe pour { $email }, un lien de connexion est en route ; il ne sert qu'une fois, pendant 15 minutes.
+d_login_no_email = Pas d'e-mail configuré ? Demandez à votre administrateur de lancer :
+d_login_confirm_title = Se connecter à Convive
+d_login_confirm_intro = Un dernier geste : appuyez sur le bouton pour terminer la connexion.
+d_login_confirm_button = Se connecter
+d_login_confirm_why = Cette étape empêche les antivirus de messagerie, qui ouvrent tous les liens, d'utiliser le vôtre à votre place.
+d_setup_title = Bienvenue dans Convive
+d_setup_intro = Créez votre compte pour organiser vos événements. C'est le premier de cette installation ; la connexion est immédiate, et vous pourrez aussitôt créer votre premier événement.
+d_setup_code_label = Code d'installation
+d_setup_code_hint = Il figure dans le journal du serveur, au démarrage (par exemple ABCD-EFGH-JKMN). Il protège cette page : sans lui, personne d'autre sur le réseau ne peut prendre la main.
+d_setup_name_label = Votre nom
+d_setup_name_hint = Tel que vos invités le liront.
+d_setup_email_label = Votre adresse e-mail
+d_setup_email_hint = Pour vous reconnecter plus tard avec un lien, sans mot de passe.
+d_setup_submit = Créer mon compte
+d_setup_errors = Le compte n'a pas été créé : corrigez ce qui est signalé ci-dessous.
+d_setup_error_code = Ce code ne correspond pas. Recopiez le code d'installation affiché dans le journal du serveur.
+d_setup_error_name = Indiquez votre nom.
+
+## Events list
+d_events_title = Mes événements
+d_events_caption = Vos événements, les prochains d'abord
+d_new_event = Nouvel événement
+d_events_empty_heading = Aucun événement pour l'instant
+d_events_empty = Créez votre premier événement : il restera en brouillon jusqu'à ce que vous le publiiez, et personne ne reçoit rien avant.
+d_col_event = Événement
+d_col_date = Date
+d_col_status = État
+d_col_invited = Invités
+d_col_answered = Réponses
+d_col_yes = Oui
+d_col_maybe = Peut-être
+d_col_no = Non
+d_col_seats_left = Places restantes
+d_unlimited = Illimité
+d_of_capacity = sur { $n }
+d_status_draft = Brouillon
+d_status_published = Publié
+d_status_cancelled = Annulé
+
+## Event form
+d_form_new_title = Nouvel événement
+d_form_edit_title = Modifier l'événement
+d_form_new_intro = L'événement reste en brouillon jusqu'à sa publication : vous pourrez tout modifier d'ici là.
+d_form_has_errors = L'événement n'a pas été enregistré. Merci de corriger ce qui suit :
+d_form_create = Créer l'événement
+d_form_save = Enregistrer les modifications
+d_form_back_without_saving = Retour sans enregistrer
+d_fs_event = L'événement
+d_fs_where = Le lieu
+d_fs_when = La date
+d_fs_guests = Les invités
+d_fs_plan = Relances et rappels
+d_f_title = Titre
+d_f_description = Description
+d_h_description = Ce que les invités liront dans l'invitation : programme, ce qu'il faut apporter…
+d_f_venue_name = Nom du lieu
+d_f_venue_address = Adresse
+d_f_venue_map_url = Lien vers un plan
+d_h_venue_map_url = Par exemple un lien OpenStreetMap ou Google Maps, commençant par https://
+d_f_starts_at = Début
+d_f_ends_at = Fin
+d_f_time_zone = Fuseau horaire
+d_h_time_zone = La ville dont les heures ci-dessus sont l'heure locale ; le décalage indiqué est celui de la date de l'événement.
+d_f_rsvp_deadline = Date limite de réponse
+d_h_rsvp_deadline = Laissez vide pour clore les réponses au moment prévu dans les relances ci-dessous.
+d_f_capacity = Nombre de places
+d_h_capacity = Vide : sans limite. Au-delà, les « oui » vont sur liste d'attente.
+d_f_companions_allowed = Accompagnants par invité
+d_h_companions_allowed = 0 si chacun vient seul ; 20 au maximum.
+d_f_language = Langue des e-mails et des pages
+d_h_language = Celle dans laquelle vos invités liront tout.
+d_language_fr = Français
+d_language_en = English
+d_f_open_registration = Inscriptions ouvertes
+d_h_open_registration = Toute personne ayant le lien public peut s'inscrire, après avoir confirmé son adresse e-mail.
+d_h_plan = Convive envoie pour vous les e-mails automatiques : relancer ceux qui n'ont pas répondu, clore les réponses, rappeler l'événement à ceux qui viennent, remercier après.
+d_f_nudges = Relances
+d_h_nudges = Pour ceux qui n'ont pas répondu. Une ligne vide ne compte pas ; toutes vides, aucune relance.
+d_f_nudge_maybes = Relancer aussi ceux qui ont répondu « peut-être »
+d_f_answers_close = Clôture des réponses
+d_h_answers_close = Ensuite, les invités ne peuvent plus répondre et les relances s'arrêtent. Ignorée si une date limite est fixée plus haut.
+d_f_reminder = Rappel pratique
+d_h_reminder = Pour ceux qui viennent. Vide : pas de rappel.
+d_f_follow_up = Message de remerciement
+d_h_follow_up = Avec le lien de l'album, s'il y en a un. Vide : pas de message après l'événement.
+d_f_follow_up_url = Lien de l'album ou du compte rendu
+d_h_follow_up_url = Joint au message de remerciement. Vous pourrez l'ajouter plus tard.
+d_plan_what_guests_get = Ce que recevront vos invités
+d_plan_after_save = Les dates de chaque e-mail s'afficheront ici une fois l'événement enregistré.
+
+## One event
+d_time_range = de { $start } à { $end }
+d_event_tools = Actions sur l'événement
+d_edit = Modifier
+d_preview_emails = Aperçu des e-mails
+d_check_in = Accueil des invités
+d_check_in_today = C'est aujourd'hui : accueillir les invités
+d_results = Bilan
+d_export_csv = Exporter en CSV
+d_publish = Publier et envoyer les invitations
+d_publish_hint = Chaque invité de la liste reçoit son invitation ; ceux ajoutés ensuite recevront la leur aussitôt.
+d_cancel_event = Annuler l'événement et prévenir les invités
+d_public_link = Lien d'inscription à partager
+d_public_link_hint = Toute personne ayant ce lien peut s'inscrire.
+d_at_a_glance = En un coup d'œil
+d_count_invited = Invités
+d_count_answered = Ont répondu
+d_count_not_answered = Sans réponse
+d_count_yes = Oui
+d_count_maybe = Peut-être
+d_count_no = Non
+d_count_seats_left = Places restantes
+d_count_waiting = En attente
+d_count_came = Venus
+d_count_walk_ins = Sans invitation
+d_count_no_shows = Absents
+
+## Adding guests
+d_add_guests = Ajouter des invités
+d_import_list_label = Coller une liste
+d_import_list_hint = Une personne par ligne : « Prénom Nom <adresse@exemple.fr> » ou simplement l'adresse.
+d_import_file_label = Ou importer un fichier CSV
+d_import_file_hint = Avec une ligne d'en-tête ; le séparateur et les colonnes (nom, e-mail, langue) sont détectés.
+d_import_button = Ajouter à la liste
+d_import_published_note = L'événement est publié : les nouveaux invités reçoivent leur invitation aussitôt.
+d_import_result = Résultat de l'ajout
+d_import_running_title = Import en cours
+d_import_running_count = { $done } lignes sur { $n } écrites…
+d_import_running_elsewhere = { $n } lignes en cours d'import…
+d_import_running_note = Vous pouvez quitter cette page : l'import continue. Les invités apparaissent tous ensemble à la fin, et cette page affiche alors le résultat.
+d_import_failed = L'import n'a pas abouti : aucun invité de la liste n'a été ajouté. Vous pouvez la réimporter.
+d_import_added = { $n } { $n ->
+        [one] ajouté
+       *[other] ajoutés
+    }
+d_import_duplicates = { $n } déjà sur la liste
+d_import_invalid = { $n } { $n ->
+        [one] invalide
+       *[other] invalides
+    }
+# The column of an imported row that a reason is about.
+d_import_field =
+    { $field ->
+        [name] Nom
+        [language] Langue
+       *[other] { $field }
+    }
+d_import_not_added = Lignes non ajoutées
+d_import_status_added = Ajouté
+d_import_status_duplicate = Déjà invité
+d_import_status_invalid = Invalide
+d_col_line = Ligne
+d_col_email = E-mail
+d_col_reason = Raison
+
+## Guests table
+d_guests = Invités
+d_guests_caption = Invités, leur réponse, leur dernier e-mail et les actions possibles
+d_guests_empty = Personne n'est encore invité. Ajoutez des invités ci-dessus.
+d_col_guest = Invité
+d_col_answer = Réponse
+d_col_comment = Commentaire
+d_col_actions = Actions
+d_answer_none = Pas de réponse
+d_answer_yes = Oui
+d_answer_no = Non
+d_answer_maybe = Peut-être
+d_plus_one = +1 accompagnant
+d_plus_n = +{ $n } accompagnants
+d_waitlist_place = Liste d'attente, n° { $n }
+d_no_comment = Aucun commentaire
+d_badge_arrived = Sur place
+d_badge_walk_in = Sans invitation
+d_badge_unsubscribed = Désinscription
+d_mail_error = Erreur d'envoi :
+d_mail_status_pending = { $kind } : à envoyer
+d_mail_status_sending = { $kind } : en cours d'envoi
+d_mail_status_sent = { $kind } : { $gender ->
+        [feminine] envoyée
+       *[other] envoyé
+    }
+d_mail_status_failed = { $kind } : échec
+d_mail_status_skipped = { $kind } : { $gender ->
+        [feminine] pas envoyée
+       *[other] pas envoyé
+    }
+d_mail_invitation = Invitation
+    .gender = feminine
+d_mail_nudge = Relance
+    .gender = feminine
+d_mail_nudge_maybe = Relance (peut-être)
+    .gender = feminine
+d_mail_waitlisted = Liste d'attente
+    .gender = feminine
+d_mail_promoted = Place libérée
+    .gender = feminine
+d_mail_reminder = Rappel
+    .gender = masculine
+d_mail_thank_you = Remerciement
+    .gender = masculine
+d_mail_missed_you = Dommage de vous avoir manqué
+    .gender = masculine
+d_mail_update = Modification
+    .gender = feminine
+d_mail_cancellation = Annulation
+    .gender = feminine
+d_mail_organiser_note = Note pour l'organisation
+    .gender = feminine
+d_mail_organiser_digest = Résumé pour l'organisation
+    .gender = masculine
+d_mail_registration_confirm = Confirmation d'inscription
+    .gender = feminine
+d_set_answer_for = Réponse { ELIDED("de", $name) }
+d_companions = Accompagnants
+d_set = Valider
+d_resend = Renvoyer l'invitation
+d_to_name = à { $name }
+d_remove = Retirer
+
+## Check-in
+d_checkin_title = Accueil
+d_checkin_counts_label = Compteurs d'arrivées
+d_checkin_arrived = arrivés
+d_checkin_people = personnes
+d_checkin_walk_ins = sans invitation
+# Beside the number of guests still expected.
+d_checkin_expected = { $n ->
+        [one] attendu
+       *[other] attendus
+    }
+d_checkin_search_label = Chercher un invité (nom ou e-mail)
+d_checkin_search_button = Chercher
+d_checkin_results_for = { $n ->
+        [0] Aucun résultat
+        [one] { $n } résultat
+       *[other] { $n } résultats
+    } pour « { $q } ».
+d_checkin_show_all = Voir tout le monde
+d_checkin_no_match = Personne ne correspond. Ajoutez cette personne sans invitation, plus bas.
+d_checkin_none_found = Personne ne correspond à « { $q } ». Ajoutez cette personne sans invitation, plus bas.
+d_checkin_no_guests = Personne n'est encore invité à cet événement.
+d_check_in_button = Enregistrer l'arrivée
+d_undo = Annuler
+d_undo_for = l'arrivée { ELIDED("de", $name) }
+d_walk_in_heading = Quelqu'un qui n'est pas sur la liste ?
+d_walk_in_intro = Ajoutez cette personne : elle devient invitée de l'événement et son arrivée est enregistrée.
+d_walk_in_name = Nom
+d_walk_in_email = Adresse e-mail
+d_walk_in_email_hint = Pour lui envoyer le message de remerciement après l'événement.
+d_walk_in_companions = Accompagnants
+d_walk_in_button = Ajouter et enregistrer l'arrivée
+
+## Results
+d_results_title = Bilan
+d_results_figures = Les chiffres
+d_results_timeline = Les réponses au fil du temps
+d_results_no_answers = Aucune réponse pour l'instant.
+d_not_yet = Pas encore connu
+d_chart_caption = Les réponses au fil du temps, et les relances envoyées
+d_chart_as_table = Voir les mêmes chiffres sous forme de tableau
+d_chart_table_note = Les mêmes chiffres figurent dans un tableau juste après le graphique.
+d_col_nudges = Relances envoyées
+d_chart_title = Réponses au fil du temps
+d_chart_nudges = Relances
+
+## API keys
+# The label of the key `convive organiser create` makes, and of a key made
+# here without one.
+d_key_label_setup = Clé créée à l'installation
+d_key_label_dashboard = Clé créée depuis le tableau de bord
+d_keys_title = Clés d'API
+d_keys_intro = Une clé permet à un script ou à un autre outil d'utiliser l'API de Convive en votre nom. Révoquez-la dès qu'elle ne sert plus.
+d_new_key_heading = Votre nouvelle clé
+d_new_key_warning = Copiez-la maintenant : elle ne sera plus jamais affichée.
+d_new_key_label = Clé
+d_new_key_usage = Envoyez-la dans l'en-tête
+d_create_key_heading = Créer une clé
+d_key_label = Nom de la clé
+d_key_label_hint = Pour la reconnaître plus tard, par exemple « Tableur de l'association ».
+d_create_key = Créer la clé
+d_keys_caption = Vos clés
+d_keys_empty = Vous n'avez encore aucune clé.
+d_col_created = Créée le
+d_key_active = Active
+d_key_revoked = Révoquée
+d_revoke = Révoquer
+
+## Email preview
+d_preview_title = Aperçu des e-mails
+d_preview_intro = Voici ce que recevront vos invités, avec des exemples à la place de leur nom et de leur lien personnel.
+d_preview_toc = Les e-mails
+d_preview_none = Aucun e-mail à montrer.
+d_subject = Objet
+d_preview_frame_title = { $step }, en { $language } : version HTML
+d_preview_text_version = Version texte
+
+## Flash messages, for the handlers
+d_flash_created = L'événement est créé, en brouillon.
+d_flash_saved =
+    { $n ->
+        [0] Modifications enregistrées ; aucun e-mail n'est parti.
+        [one] Modifications enregistrées : { $n } personne reçoit la modification.
+       *[other] Modifications enregistrées : { $n } invités reçoivent la modification.
+    }
+d_flash_published =
+    { $n ->
+        [0] L'événement est publié. Aucune invitation n'est partie : la liste d'invités est vide.
+        [one] L'événement est publié : { $n } invitation est en route.
+       *[other] L'événement est publié : { $n } invitations sont en route.
+    }
+d_flash_published_already = L'événement était déjà publié : rien n'a été renvoyé.
+d_flash_cancelled =
+    { $n ->
+        [0] L'événement est annulé ; aucun e-mail n'est parti.
+        [one] L'événement est annulé : { $n } personne reçoit l'annulation.
+       *[other] L'événement est annulé : { $n } invités reçoivent l'annulation.
+    }
+d_flash_cancelled_already = L'événement était déjà annulé : rien n'a été envoyé.
+d_flash_answer_set = Réponse enregistrée pour { $name }.
+d_flash_resent = Invitation renvoyée à { $name }.
+d_flash_removed = { $name } ne fait plus partie de la liste.
+d_flash_checked_in = Arrivée { ELIDED("de", $name) } enregistrée.
+d_flash_undone = Arrivée { ELIDED("de", $name) } annulée.
+d_flash_walk_in = { $name } est sur la liste, et son arrivée est enregistrée.
+d_flash_key_revoked = La clé « { $name } » est révoquée.
+d_flash_signed_out = Déconnexion effectuée.
+
+## Errors, for the handlers
+d_err_required = Ce champ est obligatoire.
+d_err_too_long = Trop long : { $n } caractères au maximum.
+d_err_url = Indiquez une adresse web complète, commençant par https://
+d_err_email = Indiquez une adresse e-mail valide, par exemple nom@exemple.fr.
+d_err_datetime = Indiquez une date et une heure.
+d_err_time_zone = Choisissez un fuseau horaire dans la liste.
+d_err_language = Choisissez le français ou l'anglais.
+d_err_ends_before_start = La fin doit être après le début.
+d_err_deadline_after_start = La date limite de réponse doit être avant le début.
+d_err_capacity = Entre 1 et 100 000, ou vide pour sans limite.
+d_err_companions = Entre 0 et 20.
+d_err_duration = Durée non comprise : écrivez par exemple P7D (7 jours) ou PT2H (2 heures).
+d_err_too_many_nudges = 10 relances au maximum.
+d_err_not_enough_seats = Il ne reste pas assez de places.
+d_err_import_empty = Collez une liste ou choisissez un fichier.
+d_err_login_link = Ce lien de connexion a déjà servi ou a expiré. Demandez-en un nouveau.
+
+d_fs_words = Vos mots en tête de chaque e-mail
+d_h_words = Facultatif : quelques lignes à vous, en tête du message ; le reste de l'e-mail (date, lieu, boutons) ne change pas.
+d_f_words_invitation = Invitation
+d_f_words_nudge = Relance
+d_f_words_reminder = Rappel la veille
+d_f_words_thank_you = Remerciement
+d_error_walk_in_name = Indiquez le nom de la personne.
+d_error_walk_in_email = Indiquez une adresse e-mail valide, par exemple nom@exemple.fr.
+d_error_walk_in_companions = Le nombre d'accompagnants doit être compris entre 0 et { $n }.
+d_error_not_enough_seats = Il ne reste pas assez de places pour cet invité et ses accompagnants : sa réponse n'a pas changé.
+d_failed_emails =
+    { $n ->
+        [one] { $n } e-mail n'a pas pu partir (voir la colonne État).
+       *[other] { $n } e-mails n'ont pas pu partir (voir la colonne État).
+    }
+d_resend_failed = Les renvoyer
+d_guests_search_label = Chercher un invité (nom ou adresse)
+d_pages = Pages de la liste des invités
+d_page_of = Page { $page } sur { $pages }
+d_page_previous = Précédente
+d_page_next = Suivante
+d_checkin_more = Liste abrégée ({ $n } de plus) : tapez un nom pour trouver quelqu'un.
+d_resent =
+    { $n ->
+        [0] Aucun e-mail à renvoyer.
+        [one] { $n } e-mail est reparti dans la file d'envoi.
+       *[other] { $n } e-mails sont repartis dans la file d'envoi.
+    }
+d_error_import_empty = La liste est vide : collez une adresse par ligne, ou choisissez un fichier CSV.
+d_error_companions = Le nombre d'accompagnants doit être compris entre 0 et { $n }.
+d_error_resend_not_published = L'événement n'est pas publié : publiez-le d'abord, l'invitation partira alors d'elle-même.
+
+## Asking first (an action that sends email or deletes)
+d_cancelled_read_only = Cet événement est annulé : il ne peut plus être modifié, et la liste d'invités reste telle quelle. Les réponses, les résultats et l'export restent consultables.
+d_confirm_publish_question = Publier « { $title } » ?
+d_confirm_publish_reach =
+    { $n ->
+        [0] Publier n'enverra aucune invitation : la liste d'invités est vide.
+        [one] Publier enverra { $n } invitation, tout de suite.
+       *[other] Publier enverra { $n } invitations, tout de suite.
+    }
+d_confirm_publish_later = Les personnes que vous ajouterez ensuite recevront leur invitation dès leur ajout.
+d_confirm_publish_button =
+    { $n ->
+        [0] Publier
+        [one] Publier et envoyer l'invitation
+       *[other] Publier et envoyer les { $n } invitations
+    }
+d_confirm_publish_back = Ne pas publier pour l'instant
+d_confirm_cancel_question = Annuler « { $title } » ?
+d_confirm_cancel_reach =
+    { $n ->
+        [0] Aucun e-mail ne partira : aucun invité n'est à prévenir.
+        [one] { $n } personne recevra l'annulation, avec de quoi retirer l'événement de son agenda.
+       *[other] { $n } invités recevront l'annulation, avec de quoi retirer l'événement de leur agenda.
+    }
+d_confirm_cancel_draft_reach =
+    { $n ->
+        [0] L'événement n'a pas été publié : aucun e-mail ne partira.
+        [one] L'événement n'a pas été publié : aucun e-mail ne partira.
+       *[other] L'événement n'a pas été publié : aucun e-mail ne partira.
+    }
+d_confirm_cancel_detail = Une fois annulé, l'événement ne pourra plus être modifié ni publié, et les relances et rappels prévus ne partiront pas.
+d_confirm_cancel_declined = Les personnes qui ont répondu « non » ne reçoivent rien.
+d_confirm_cancel_button =
+    { $n ->
+        [0] Annuler l'événement
+        [one] Annuler et prévenir { $n } personne
+       *[other] Annuler et prévenir { $n } invités
+    }
+d_confirm_cancel_back = Garder l'événement
+d_confirm_change_question = Enregistrer et prévenir les invités ?
+d_confirm_change_reach =
+    { $n ->
+        [0] Aucun invité ne recevra la modification.
+        [one] { $n } personne recevra la modification, et son agenda sera mis à jour.
+       *[other] { $n } invités recevront la modification, et leur agenda sera mis à jour.
+    }
+d_confirm_change_detail = Vous avez changé le titre, la date, l'heure ou le lieu : chaque invité qui n'a pas répondu « non » reçoit un e-mail avec les nouvelles informations.
+d_confirm_change_button =
+    { $n ->
+        [0] Enregistrer les modifications
+        [one] Enregistrer et prévenir { $n } personne
+       *[other] Enregistrer et prévenir { $n } invités
+    }
+d_confirm_change_back = Revenir au formulaire
+d_confirm_remove_question = Retirer { $name } de la liste ?
+d_confirm_remove_reach = { $name } ne recevra plus aucun e-mail pour cet événement, et sa réponse sera effacée.
+d_confirm_remove_detail = Son lien d'invitation ne fonctionnera plus. Vous pourrez inviter de nouveau cette personne plus tard ; elle recevra un nouveau lien.
+d_confirm_remove_arrived = Son arrivée ne sera plus comptée.
+d_confirm_remove_button = Retirer { $name }
+
+## The reminder plan's presets and steps, time zones by city, removals that free a seat
+d_f_plan_preset = Le programme
+d_preset_usual = Comme d'habitude
+d_preset_usual_hint = Relances à J-7 et J-3 pour ceux qui n'ont pas répondu, réponses closes à J-2, rappel la veille pour ceux qui viennent, remerciement 2 heures après la fin.
+d_preset_one_nudge = Une seule relance, à J-3
+d_preset_one_nudge_hint = Comme d'habitude, avec une relance au lieu de deux.
+d_preset_no_nudges = Pas de relance
+d_preset_no_nudges_hint = Personne n'est relancé ; le rappel de la veille et le remerciement partent comme d'habitude.
+d_preset_custom = Sur mesure
+d_preset_custom_hint = Choisissez vous-même chaque relance, la clôture des réponses, le rappel et le remerciement.
+d_f_nudge_n = Relance { $n }
+d_step_unit = { $step } : unité
+d_unit_days = jours
+d_unit_hours = heures
+d_unit_minutes = minutes
+d_unit_seconds = secondes
+d_step_before_start = avant le début
+d_step_after_end = après la fin
+d_err_step = Indiquez un nombre entier, par exemple 7 jours ou 2 heures ; un an au plus.
+d_err_step_required = Indiquez un délai, par exemple 2 jours.
+d_err_preset = Choisissez l'un des programmes proposés.
+d_region_common = Les plus courants
+d_region_europe = Europe
+d_region_america = Amériques
+d_region_africa = Afrique
+d_region_asia = Asie
+d_region_oceania = Océanie et Pacifique
+d_region_indian = Océan Indien
+d_region_atlantic = Atlantique
+d_region_polar = Pôles
+d_city_paris = Paris
+d_city_brussels = Bruxelles
+d_city_geneva = Genève
+d_city_luxembourg = Luxembourg
+d_city_montreal = Montréal
+d_city_london = Londres
+d_city_new_york = New York
+d_city_casablanca = Casablanca
+d_city_dakar = Dakar
+d_city_abidjan = Abidjan
+d_city_reunion = La Réunion
+d_city_martinique = Martinique
+d_and = {" "}et{" "}
+d_confirm_remove_promoted =
+    { $n ->
+        [one] Sa place revient à { $names }, la première personne sur la liste d'attente.
+       *[other] Ses places reviennent à { $names }, les premières personnes sur la liste d'attente.
+    }
+d_confirm_remove_promoted_mail =
+    { $n ->
+        [one] Un e-mail le lui annonce aussitôt.
+       *[other] Un e-mail le leur annonce aussitôt.
+    }
+
+## The guest list: search and filter by answer, actions in a menu, her personal link
+d_guests_search_form = Chercher dans la liste des invités
+d_guests_filter_label = Réponse
+d_filter_all = Toutes
+d_filter_yes = Oui
+d_filter_no = Non
+d_filter_maybe = Peut-être
+d_filter_none = Sans réponse
+d_filter_waiting = Liste d'attente
+d_guests_show = Afficher
+d_guests_matching =
+    { $n ->
+        [0] Personne ne correspond.
+        [one] { $n } invité correspond.
+       *[other] { $n } invités correspondent.
+    }
+d_row_actions = Actions
+d_for_name = pour { $name }
+d_personal_link = Son lien personnel
+d_personal_link_hint = Celui de ses e-mails : quiconque l'a peut répondre à sa place. Ne le transmettez qu'à la personne invitée.
+d_copy_link = Copier son lien personnel
+d_link_copied = Lien copié
+d_count_people = Personnes attendues
+d_count_people_note = Personnes attendues : les « oui » qui ont une place, et leurs accompagnants.

@@ -1,0 +1,30 @@
+### What is wrong with a value, by the code the rules give it (see
+### src/domain/problem.rs): `err_<code>`, with the code's parameters.
+### Shown under a field or beside an imported row, so: short, and saying
+### what to do.
+
+err_required = Ce champ est obligatoire.
+err_too_short = Trop court : { $min } caractères au minimum.
+err_too_long = Trop long : { $max } caractères au maximum.
+err_control_characters = Retirez les caractères invisibles (tabulations, sauts de ligne).
+err_invalid_url = Indiquez une adresse web complète, commençant par https://
+err_invalid_email = « { $value } » n'est pas une adresse e-mail valide.
+err_undeliverable_email = Convive ne sait pas écrire à « { $value } » : vérifiez l'adresse.
+err_invalid_language = Choisissez le français ou l'anglais.
+err_capacity_range = Indiquez un nombre de places entre 1 et { $max }, ou rien pour ne pas limiter.
+err_companions_range =
+    { $max ->
+        [0] Aucun accompagnant possible.
+        [one] { $max } accompagnant au maximum.
+       *[other] { $max } accompagnants au maximum.
+    }
+err_no_companions = Cet événement n'accepte pas d'accompagnants.
+err_invalid_time_zone = « { $value } » n'est pas un fuseau horaire : choisissez-en un dans la liste.
+err_invalid_datetime = Indiquez une date et une heure, par exemple 03/12/2026 08:30.
+err_skipped_time = { $value } n'existe pas ({ $zone }) : c'est l'heure sautée au passage à l'heure d'été.
+err_ends_before_start = La fin doit être après le début.
+err_deadline_after_start = La date limite de réponse doit être avant le début.
+err_invalid_duration = « { $value } » n'est pas un délai compris : écrivez par exemple P7D (7 jours) ou PT2H (2 heures).
+err_too_many_nudges = { $max } relances au maximum.
+err_already_invited = { $email } fait déjà partie des invités.
+err_listed_earlier = Cette adresse figure déjà plus haut dans la liste (ligne { $line }).
