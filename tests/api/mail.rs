@@ -554,6 +554,8 @@ async fn a_guest_whose_first_name_is_known_is_greeted_by_it() {
     let sophie = json!({ "email": "sophie@example.org", "name": "Sophie Lefèvre", "first_name": "Sophie" });
     let sophie = app.post(&guests, sophie).await.expect(StatusCode::CREATED);
     assert_eq!(sophie["first_name"], "Sophie", "{sophie}");
+    let page = app.page(&format!("/i/{}", sophie["invitation_token"].as_str().unwrap())).await;
+    assert!(page.decoded().contains("Bonjour Sophie,"), "her page greets her as her emails do: {}", page.html);
     let marc = json!({ "email": "marc@example.org", "name": "Marc Dubois" });
     assert_eq!(app.post(&guests, marc).await.expect(StatusCode::CREATED)["first_name"], "");
 
