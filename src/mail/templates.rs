@@ -49,8 +49,10 @@ impl Templates {
                 .with_context(|| format!("cannot render {name}"))
         };
         let subject = part("subject.{lang}.txt")?;
-        // A subject is one line, whatever a title contained.
-        let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+        // A subject is one line, whatever a title contained; French no-break
+        // spaces ("Invitation : …") stay.
+        let breaks = |c: char| c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}';
+        let subject = subject.split(breaks).filter(|word| !word.is_empty()).collect::<Vec<_>>().join(" ");
         Ok(Rendered { subject, text: part("body.{lang}.txt")?, html: part("body.{lang}.html")? })
     }
 }
@@ -217,5 +219,53 @@ mod tests {
             }
         }
         assert!(checked > 50, "only {checked} templates found");
+    }
+
+    /// French email text puts a no-break space before `:` `;` `!` `?` `»`
+    /// and after `«`, as the catalogue does (template tags and HTML tags
+    /// aside: they are not text).
+    #[test]
+    fn french_emails_put_no_break_spaces_around_double_punctuation() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("email-templates");
+        for folder in std::fs::read_dir(&root).unwrap() {
+            for file in std::fs::read_dir(folder.unwrap().path()).unwrap() {
+                let path = file.unwrap().path();
+                if !path.to_string_lossy().contains(".fr.") {
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).unwrap();
+                let text = outside_tags(&source);
+                for bad in [" :", " ;", " !", " ?", " »", "« "] {
+                    assert!(!text.contains(bad), "{}: {bad:?} in {text}", path.display());
+                }
+            }
+        }
+    }
+
+    /// The template's text: without `{{ … }}`, `{% … %}`, `{# … #}` and `<…>`.
+    fn outside_tags(source: &str) -> String {
+        let mut text = String::new();
+        let mut rest = source;
+        while let Some(start) = rest.find(['{', '<']) {
+            text.push_str(&rest[..start]);
+            let close = match &rest[start..] {
+                tail if tail.starts_with("{{") => "}}",
+                tail if tail.starts_with("{%") => "%}",
+                tail if tail.starts_with("{#") => "#}",
+                tail if tail.starts_with('<') => ">",
+                _ => {
+                    text.push('{');
+                    rest = &rest[start + 1..];
+                    continue;
+                }
+            };
+            match rest[start..].find(close) {
+                Some(end) => rest = &rest[start + end + close.len()..],
+                None => return text,
+            }
+            text.push('\u{1}');
+        }
+        text.push_str(rest);
+        text
     }
 }

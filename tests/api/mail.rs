@@ -39,7 +39,7 @@ async fn publishing_sends_each_guest_an_invitation_in_her_language_with_a_calend
     let ben = messages.iter().find(|m| m.recipient() == "ben@example.org").expect("Ben got his");
 
     // Language: the guest's, else the event's (French here).
-    assert!(jane.subject().starts_with("Invitation : Café <b>des</b> Victoires"), "{}", jane.subject());
+    assert!(jane.subject().starts_with("Invitation\u{a0}: Café <b>des</b> Victoires"), "{}", jane.subject());
     assert!(jane.text().contains("Bonjour Doe, Jane"), "{}", jane.text());
     assert!(ben.subject().starts_with("Invitation: "), "{}", ben.subject());
     assert!(ben.text().contains("Hello <script>Ben & Jerry's</script>"), "plain text is not escaped: {}", ben.text());
@@ -554,6 +554,8 @@ async fn a_guest_whose_first_name_is_known_is_greeted_by_it() {
     let sophie = json!({ "email": "sophie@example.org", "name": "Sophie Lefèvre", "first_name": "Sophie" });
     let sophie = app.post(&guests, sophie).await.expect(StatusCode::CREATED);
     assert_eq!(sophie["first_name"], "Sophie", "{sophie}");
+    let page = app.page(&format!("/i/{}", sophie["invitation_token"].as_str().unwrap())).await;
+    assert!(page.decoded().contains("Bonjour Sophie,"), "her page greets her as her emails do: {}", page.html);
     let marc = json!({ "email": "marc@example.org", "name": "Marc Dubois" });
     assert_eq!(app.post(&guests, marc).await.expect(StatusCode::CREATED)["first_name"], "");
 

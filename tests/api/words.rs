@@ -124,3 +124,27 @@ async fn the_first_key_is_named_in_the_terminals_language() {
     let english = first_key_label(&app, "dave@example.org", "C.UTF-8").await;
     assert!(english.contains("Created at setup") && !english.contains("first key"), "{english}");
 }
+
+#[tokio::test]
+async fn the_plan_in_french_takes_the_plural_article_for_several_nudges() {
+    let app = spawn_app().await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await.in_french();
+    let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let (starts, ends) = (format!("{year}-03-12T08:30"), format!("{year}-03-12T10:00"));
+    let fields = [
+        ("title", "Café des Victoires"),
+        ("venue_name", "Café"),
+        ("starts_at", starts.as_str()),
+        ("ends_at", ends.as_str()),
+        ("time_zone", "Europe/Paris"),
+        ("language", "fr"),
+        ("capacity", "30"),
+        ("companions_allowed", "1"),
+        ("nudges", "P7D, P3D"),
+        ("answers_close", "P2D"),
+    ];
+    let created = anne.submit("/dashboard/events/new", "/dashboard/events/new", &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let page = anne.get(created.headers["location"].to_str().unwrap()).await.decoded();
+    assert!(page.contains("Relances les 5 et 9 mars"), "{page}");
+}

@@ -413,6 +413,8 @@ pub fn plan_sentence(event: &Event, language: Language) -> String {
         let last = if same_month { format!("{last} {}", month_of(&nudges[0])) } else { last };
         let joined = if items.is_empty() { last } else { format!("{}{and}{last}", items.join(", ")) };
         parts.push(match language {
+            // "relances les 3 et 7 décembre": several days take the plural article.
+            Language::Fr if nudges.len() > 1 => format!("relances les {joined}"),
             Language::Fr => format!("relances {on}{joined}"),
             Language::En => format!("nudges {on}{joined}"),
         });

@@ -112,7 +112,8 @@ fn page(
     });
     InvitationPage {
         event: PageEvent::new(event, language),
-        guest_name: guest.name,
+        // Greeted as her emails greet her: by her first name when known.
+        guest_name: if guest.first_name.is_empty() { guest.name } else { guest.first_name },
         host: shown.host,
         selected: shown.selected.or(guest.reply.as_ref().map(|r| r.answer)).map(Answer::as_str),
         reply: guest.reply.map(|r| ReplyValues {
