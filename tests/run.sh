@@ -42,7 +42,7 @@ ensure_test_tools() {
         echo "installing the Python test tools (aiosmtpd, icalendar, vobject, schemathesis)" >&2
         python3 -m pip install --quiet -r tests/tools/requirements.txt
     fi
-    if [ ! -d tests/tools/node_modules/ical.js ] || [ ! -d tests/tools/node_modules/playwright-core ]; then
+    if [ ! -d tests/tools/node_modules/ical.js ] || [ ! -d tests/tools/node_modules/playwright-core ] || [ ! -d tests/tools/node_modules/axe-core ]; then
         echo "installing the Node test tools (ical.js, playwright-core)" >&2
         npm ci --prefix tests/tools --no-audit --no-fund --loglevel=error
     fi

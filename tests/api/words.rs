@@ -140,11 +140,12 @@ async fn the_plan_in_french_takes_the_plural_article_for_several_nudges() {
         ("language", "fr"),
         ("capacity", "30"),
         ("companions_allowed", "1"),
-        ("nudges", "P7D, P3D"),
-        ("answers_close", "P2D"),
+        // The usual plan: nudges seven and three days before.
+        ("plan_preset", "usual"),
     ];
     let created = anne.submit("/dashboard/events/new", "/dashboard/events/new", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
     let page = anne.get(created.headers["location"].to_str().unwrap()).await.decoded();
-    assert!(page.contains("Relances les 5 et 9 mars"), "{page}");
+    // Lower case: the sentence follows « Ce que recevront vos invités : ».
+    assert!(page.contains("relances les 5 et 9 mars"), "{page}");
 }
