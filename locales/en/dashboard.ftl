@@ -376,6 +376,12 @@ d_f_words_invitation = Invitation
 d_f_words_nudge = Nudge
 d_f_words_reminder = Reminder the day before
 d_f_words_thank_you = Thank-you
+d_other_words_summary = { $language ->
+    [fr] Your words in French, for guests who read French
+   *[en] Your words in English, for guests who read English
+}
+d_h_other_words = Optional. Without them, these guests get the usual email in their language, without your words: they never read words written in another language than theirs.
+d_f_other_words = Other language
 d_error_walk_in_name = Enter the person's name.
 d_error_walk_in_email = Enter a valid email address, such as name@example.com.
 d_error_walk_in_companions = Companions must be between 0 and { $n }.

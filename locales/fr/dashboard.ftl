@@ -389,6 +389,12 @@ d_f_words_invitation = Invitation
 d_f_words_nudge = Relance
 d_f_words_reminder = Rappel la veille
 d_f_words_thank_you = Remerciement
+d_other_words_summary = { $language ->
+    [en] Vos mots en anglais, pour les invités qui lisent l'anglais
+   *[fr] Vos mots en français, pour les invités qui lisent le français
+}
+d_h_other_words = Facultatif. Sans eux, ces invités reçoivent l'e-mail habituel dans leur langue, sans vos mots : ils ne lisent jamais des mots écrits dans une autre langue que la leur.
+d_f_other_words = Autre langue
 d_error_walk_in_name = Indiquez le nom de la personne.
 d_error_walk_in_email = Indiquez une adresse e-mail valide, par exemple nom@exemple.fr.
 d_error_walk_in_companions = Le nombre d'accompagnants doit être compris entre 0 et { $n }.

@@ -1,5 +1,7 @@
 //! Events: what an organiser creates, and the rules that keep one coherent.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -11,7 +13,7 @@ use super::text::{Text, WHITESPACE, bounded, web_url};
 use super::{FieldErrors, Validator};
 
 /// The languages emails and pages are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Fr,
@@ -19,6 +21,8 @@ pub enum Language {
 }
 
 impl Language {
+    pub const ALL: [Self; 2] = [Self::Fr, Self::En];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Fr => "fr",
@@ -109,7 +113,8 @@ pub struct EventDetails {
 }
 
 /// The organiser's own words that open an email of the event; the templates
-/// stay the frame. Empty means none.
+/// stay the frame. Empty means none. They are written in the event's
+/// language; `translations` holds them for guests who read another one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Words {
@@ -121,14 +126,52 @@ pub struct Words {
     pub reminder: String,
     #[schema(value_type = Text<{ MAX_WORDS_CHARS }>)]
     pub thank_you: String,
+    /// The same words in another language than the event's, for the guests
+    /// who read that language (`{"en": {"invitation": "…"}}`). A guest
+    /// never reads words written for another language: without words in
+    /// hers, her emails open with the usual greeting.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[schema(value_type = TranslatedWords)]
+    pub translations: BTreeMap<Language, Wording>,
 }
 
-pub const MAX_WORDS_CHARS: usize = 2000;
+/// How `Words::translations` reads in the API's document: one optional set
+/// of words per language, keyed by its code.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+#[serde(deny_unknown_fields)]
+struct TranslatedWords {
+    fr: Option<Wording>,
+    en: Option<Wording>,
+}
 
-impl Words {
-    fn validate(self, v: &mut Validator) -> Option<Self> {
+/// Her words for each kind of email, in one language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Wording {
+    #[schema(value_type = Text<{ MAX_WORDS_CHARS }>)]
+    pub invitation: String,
+    #[schema(value_type = Text<{ MAX_WORDS_CHARS }>)]
+    pub nudge: String,
+    #[schema(value_type = Text<{ MAX_WORDS_CHARS }>)]
+    pub reminder: String,
+    #[schema(value_type = Text<{ MAX_WORDS_CHARS }>)]
+    pub thank_you: String,
+}
+
+/// The emails that can open with her words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordsFor {
+    Invitation,
+    Nudge,
+    Reminder,
+    ThankYou,
+}
+
+impl Wording {
+    fn validate(self, v: &mut Validator, prefix: &str) -> Option<Self> {
         let mut check =
-            |field: &str, text: String| v.check(&format!("words.{field}"), bounded(&text, 0, MAX_WORDS_CHARS, true));
+            |field: &str, text: String| v.check(&format!("{prefix}{field}"), bounded(&text, 0, MAX_WORDS_CHARS, true));
         Some(Self {
             invitation: check("invitation", self.invitation)?,
             nudge: check("nudge", self.nudge)?,
@@ -136,7 +179,72 @@ impl Words {
             thank_you: check("thank_you", self.thank_you)?,
         })
     }
+
+    fn get(&self, part: WordsFor) -> &str {
+        match part {
+            WordsFor::Invitation => &self.invitation,
+            WordsFor::Nudge => &self.nudge,
+            WordsFor::Reminder => &self.reminder,
+            WordsFor::ThankYou => &self.thank_you,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        [&self.invitation, &self.nudge, &self.reminder, &self.thank_you].iter().all(|t| t.trim().is_empty())
+    }
 }
+
+impl Words {
+    /// Her words for `part` as a guest reading `reader` sees them, for an
+    /// event written in `event_language`; `None` when she wrote none in
+    /// that language.
+    pub fn for_reader(&self, part: WordsFor, event_language: Language, reader: Language) -> Option<&str> {
+        let text = if reader == event_language {
+            match part {
+                WordsFor::Invitation => self.invitation.as_str(),
+                WordsFor::Nudge => self.nudge.as_str(),
+                WordsFor::Reminder => self.reminder.as_str(),
+                WordsFor::ThankYou => self.thank_you.as_str(),
+            }
+        } else {
+            self.translations.get(&reader)?.get(part)
+        };
+        Some(text.trim()).filter(|t| !t.is_empty())
+    }
+
+    fn validate(self, v: &mut Validator, event_language: Option<Language>) -> Option<Self> {
+        let main = Wording {
+            invitation: self.invitation,
+            nudge: self.nudge,
+            reminder: self.reminder,
+            thank_you: self.thank_you,
+        }
+        .validate(v, "words.")?;
+        let mut translations = BTreeMap::new();
+        for (language, wording) in self.translations {
+            if Some(language) == event_language {
+                v.add(
+                    &format!("words.translations.{}", language.as_str()),
+                    Problem::new(code::INVALID, "is the event's own language: write these words in `words` itself"),
+                );
+                continue;
+            }
+            let wording = wording.validate(v, &format!("words.translations.{}.", language.as_str()))?;
+            if !wording.is_empty() {
+                translations.insert(language, wording);
+            }
+        }
+        Some(Self {
+            invitation: main.invitation,
+            nudge: main.nudge,
+            reminder: main.reminder,
+            thank_you: main.thank_you,
+            translations,
+        })
+    }
+}
+
+pub const MAX_WORDS_CHARS: usize = 2000;
 
 impl EventDetails {
     /// The instant after which a guest can no longer answer.
@@ -307,7 +415,7 @@ impl TryFrom<EventFields> for EventDetails {
             ),
             PlanInput::Choice(choice) => ReminderPlan::choose(&mut v, choice),
         };
-        let words = fields.words.validate(&mut v);
+        let words = fields.words.validate(&mut v, language);
         let time_zone = v.check("time_zone", parse_time_zone(&fields.time_zone));
         let schedule = time_zone.and_then(|tz| {
             let starts_at = v.check("starts_at", parse_instant(&fields.starts_at, tz));

@@ -87,11 +87,11 @@ impl Composer {
         let token = InvitationToken::derive(&self.key, guest.id, &guest.token_salt);
         let unsubscribe = unsubscribe_token(&self.key, guest.id);
         let links = GuestLinks::new(&self.links, token.as_str(), &guest_feed_token(&self.key, guest.id), &unsubscribe);
+        let language = guest.language.unwrap_or(event.details.language);
         let context = GuestMail::new(event, guest, person(organiser), links, extra.waitlist_position)
-            .with_words_for(kind, event)
+            .with_words_for(kind, event, language)
             .with_change(extra.previous.as_ref(), event)
             .written_at(self.clock.now(), event);
-        let language = guest.language.unwrap_or(event.details.language);
         let rendered = self.templates.render(kind, language, &context)?;
         let calendar = kind.calendar_part().map(|part| {
             let method = ics::Method::from(part);

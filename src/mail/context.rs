@@ -245,17 +245,17 @@ impl GuestMail {
 
     /// With the organiser's words for this kind of email.
     #[must_use]
-    pub fn with_words_for(mut self, kind: crate::domain::mail::MailKind, event: &Event) -> Self {
+    pub fn with_words_for(mut self, kind: crate::domain::mail::MailKind, event: &Event, reader: Language) -> Self {
+        use crate::domain::event::WordsFor;
         use crate::domain::mail::MailKind;
-        let words = &event.details.words;
-        let text = match kind {
-            MailKind::Invitation => &words.invitation,
-            MailKind::Nudge | MailKind::NudgeMaybe => &words.nudge,
-            MailKind::Reminder => &words.reminder,
-            MailKind::ThankYou => &words.thank_you,
+        let part = match kind {
+            MailKind::Invitation => WordsFor::Invitation,
+            MailKind::Nudge | MailKind::NudgeMaybe => WordsFor::Nudge,
+            MailKind::Reminder => WordsFor::Reminder,
+            MailKind::ThankYou => WordsFor::ThankYou,
             _ => return self,
         };
-        self.words = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+        self.words = event.details.words.for_reader(part, event.details.language, reader).map(str::to_owned);
         self
     }
 }

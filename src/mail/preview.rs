@@ -42,7 +42,7 @@ pub fn render(
     // Written when the plan would send it: a reminder says "demain" the day before.
     let reminder = event.details.plan.reminder.map_or(chrono::Duration::days(1), crate::domain::plan::Offset::duration);
     let context = GuestMail::new(event, &guest, organiser, links, None)
-        .with_words_for(kind, event)
+        .with_words_for(kind, event, language)
         .written_at(event.details.schedule.starts_at - reminder, event);
     templates.render(kind, language, &context)
 }

@@ -22,6 +22,7 @@ mod helpers;
 mod mail;
 mod mailbox;
 mod operations;
+mod organiser_words;
 mod pages;
 mod processes;
 mod registration;

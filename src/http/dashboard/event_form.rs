@@ -12,7 +12,7 @@ use super::OrganiserSession;
 use super::events::event_url;
 use super::time_zones::{ZoneGroup, zone_groups};
 use crate::domain::FieldErrors;
-use crate::domain::event::{Event, EventFields, Language, PlanInput, Words};
+use crate::domain::event::{Event, EventFields, Language, PlanInput, Wording, Words};
 use crate::domain::plan::{MAX_NUDGES, PlanChoice, PlanPreset, ReminderPlan, SlotKind, StepFields, StepUnit};
 use crate::domain::problem::code;
 use crate::http::pages::word;
@@ -76,6 +76,15 @@ pub struct EventForm {
     words_reminder: String,
     #[serde(default)]
     words_thank_you: String,
+    /// Her words for guests who read the event's other language.
+    #[serde(default)]
+    other_words_invitation: String,
+    #[serde(default)]
+    other_words_nudge: String,
+    #[serde(default)]
+    other_words_reminder: String,
+    #[serde(default)]
+    other_words_thank_you: String,
     /// Where she is in saving a change that emails guests: empty at first,
     /// `confirm` from the confirmation, `back` to return to the form.
     #[serde(default, skip_serializing)]
@@ -145,6 +154,12 @@ impl EventForm {
             words_thank_you: details.words.thank_you.clone(),
             ..Self::default()
         };
+        if let Some(other) = details.words.translations.get(&other_language(details.language)) {
+            form.other_words_invitation.clone_from(&other.invitation);
+            form.other_words_nudge.clone_from(&other.nudge);
+            form.other_words_reminder.clone_from(&other.reminder);
+            form.other_words_thank_you.clone_from(&other.thank_you);
+        }
         form.set_plan(&PlanChoice::of(&details.plan));
         form
     }
@@ -230,9 +245,30 @@ impl EventForm {
                 nudge: self.words_nudge.clone(),
                 reminder: self.words_reminder.clone(),
                 thank_you: self.words_thank_you.clone(),
+                translations: self.translations(),
             },
         }
     }
+}
+
+impl EventForm {
+    /// Her words for the event's other language, keyed by that language
+    /// (none while the event's language is not yet a valid one).
+    fn translations(&self) -> BTreeMap<Language, Wording> {
+        let Ok(language) = Language::parse(&self.language) else { return BTreeMap::new() };
+        let wording = Wording {
+            invitation: self.other_words_invitation.clone(),
+            nudge: self.other_words_nudge.clone(),
+            reminder: self.other_words_reminder.clone(),
+            thank_you: self.other_words_thank_you.clone(),
+        };
+        BTreeMap::from([(other_language(language), wording)])
+    }
+}
+
+/// The language her guests may read besides the event's.
+fn other_language(language: Language) -> Language {
+    Language::ALL.into_iter().find(|other| *other != language).unwrap_or(language)
 }
 
 #[derive(Serialize)]
@@ -330,6 +366,10 @@ fn form_errors(errors: FieldErrors, language: Language) -> BTreeMap<String, Stri
     errors
         .into_iter()
         .map(|(field, problem)| {
+            if let Some(translated) = field.strip_prefix("words.translations.") {
+                let part = translated.rsplit('.').next().unwrap_or(translated);
+                return (format!("other_words_{part}"), i18n::problem(language, &problem));
+            }
             let Some(plan_field) = field.strip_prefix("plan.") else {
                 return (field.replace("words.", "words_"), i18n::problem(language, &problem));
             };
