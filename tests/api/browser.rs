@@ -64,12 +64,33 @@ async fn a_guest_answers_from_her_email_in_a_browser_on_a_desktop_and_on_a_phone
         .expect(StatusCode::CREATED);
     }
     let messages = server.wait_for(2, WAIT).await;
+    let event = app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
+    // The year of its start, which the date line names.
+    let start = event["starts_at"].to_string();
+    let year = start.split(|c: char| !c.is_ascii_digit()).find(|n| n.len() == 4).expect("a year").to_owned();
 
     for (email, width, height, mobile, confirmation) in [
         ("desk@example.org", 1280, 800, false, "Got it, you're coming!"),
         ("phone@example.org", 360, 740, true, "C'est noté, vous venez"),
     ] {
         let message = messages.iter().find(|m| m.recipient() == email).expect("her invitation");
+        // The email itself, as her mail app lays it out: the date and the
+        // answer buttons come before she has to scroll.
+        let laid_out = browser(
+            "email",
+            &json!({
+                "html": message.html(), "date": year, "width": width, "height": height, "mobile": mobile,
+                "screenshot": screenshot(&format!("invitation-email-{width}")),
+            }),
+        )
+        .await;
+        let (date, yes) =
+            (laid_out["date_bottom"].as_f64().unwrap_or(f64::MAX), laid_out["yes_bottom"].as_f64().unwrap_or(f64::MAX));
+        assert!(
+            date <= yes && yes <= f64::from(height),
+            "the date ends at {date} px, the yes button at {yes} px of {height}: {laid_out}"
+        );
+        assert_eq!(laid_out["horizontal_overflow"], false, "the email fits {width} px: {laid_out}");
         let yes_link = message.link(&format!("{}/i/", app.address));
         assert!(yes_link.ends_with("?answer=yes"), "the first link is the yes button: {yes_link}");
 

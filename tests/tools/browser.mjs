@@ -25,6 +25,10 @@
 //            runs axe-core on each of its screens at `width` and at the
 //            phone's width, saving <screenshots>/journey-NN-<screen>-<width>.png,
 //            and prints what it saw, with `axe`: {screen: [violations]}.
+//   email    {html}
+//            an email's HTML part as a mail app shows it at this width;
+//            prints {yes_bottom, date_bottom, horizontal_overflow}: where
+//            the "yes" button and the line naming `date` end, in CSS px.
 //   docs     {url}
 //            the API reference as a machine without internet shows it:
 //            requests to any other origin are refused and listed; prints
@@ -254,6 +258,21 @@ async function visit(page, args) {
     lang: state.lang,
     horizontal_overflow: state.horizontal_overflow,
     inner_width: state.inner_width,
+  };
+}
+
+/** An email's HTML, laid out at the viewport's width as a mail app would. */
+async function email(page, args) {
+  requireString(args, "html");
+  requireString(args, "date");
+  await page.setContent(args.html, { waitUntil: "load" });
+  const bottomOf = (locator) => locator.first().evaluate((el) => el.getBoundingClientRect().bottom);
+  const state = await pageState(page);
+  return {
+    yes_bottom: await bottomOf(page.locator('a[href*="answer=yes"]')),
+    // The first visible line naming the date (the preheader is hidden).
+    date_bottom: await bottomOf(page.getByText(args.date).filter({ visible: true })),
+    horizontal_overflow: state.horizontal_overflow,
   };
 }
 
@@ -510,7 +529,7 @@ async function docs(page, args) {
   };
 }
 
-const SCENARIOS = { answer, visit, register, organiser, setup, docs };
+const SCENARIOS = { answer, visit, register, organiser, setup, docs, email };
 
 // ---------------------------------------------------------------------------
 // Running one scenario
