@@ -167,12 +167,8 @@ fn inline_variables(inline: &ast::InlineExpression<&str>, names: &mut BTreeSet<S
         ast::InlineExpression::VariableReference { id } => {
             names.insert(id.name.to_owned());
         }
-        ast::InlineExpression::FunctionReference { arguments, .. } => {
-            for argument in arguments.positional.iter().chain(arguments.named.iter().map(|named| &named.value)) {
-                inline_variables(argument, names);
-            }
-        }
-        ast::InlineExpression::TermReference { arguments: Some(arguments), .. } => {
+        ast::InlineExpression::FunctionReference { arguments, .. }
+        | ast::InlineExpression::TermReference { arguments: Some(arguments), .. } => {
             for argument in arguments.positional.iter().chain(arguments.named.iter().map(|named| &named.value)) {
                 inline_variables(argument, names);
             }

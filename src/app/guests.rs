@@ -165,7 +165,7 @@ pub async fn promoted_if_removed(app: &App, event: &Event, guest: &Guest) -> Res
 /// A guest's personal invitation link, rebuilt as her emails carry it:
 /// her token is derived from the instance key and her salt, never stored.
 pub fn invitation_link(app: &App, guest: &Guest) -> String {
-    app.links().invitation(InvitationToken::derive(&app.link_key, guest.id, &guest.token_salt).as_str())
+    app.links().invitation(guest.invitation_token(&app.link_key).as_str())
 }
 
 /// One guest of an event already found (hers): to name her before acting.

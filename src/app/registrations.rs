@@ -115,7 +115,7 @@ pub async fn confirm(app: &App, id: Uuid) -> Result<(Guest, InvitationToken)> {
         (guest, token, true)
     } else {
         let guest = storage::guests::find_by_address(&*work, event.id, &registration.email).await?;
-        let token = InvitationToken::derive(&app.link_key, guest.id, &guest.token_salt);
+        let token = guest.invitation_token(&app.link_key);
         (guest, token, false)
     };
     work.happened(Happening::RegistrationConfirmed { event: event.id, guest: guest.id });

@@ -168,6 +168,19 @@ pub enum WordsFor {
     ThankYou,
 }
 
+impl WordsFor {
+    /// This part's text among a set of words, in their order: invitation,
+    /// nudge, reminder, thank-you.
+    fn of(self, [invitation, nudge, reminder, thank_you]: [&String; 4]) -> &str {
+        match self {
+            Self::Invitation => invitation,
+            Self::Nudge => nudge,
+            Self::Reminder => reminder,
+            Self::ThankYou => thank_you,
+        }
+    }
+}
+
 impl Wording {
     fn validate(self, v: &mut Validator, prefix: &str) -> Option<Self> {
         let mut check =
@@ -181,12 +194,7 @@ impl Wording {
     }
 
     fn get(&self, part: WordsFor) -> &str {
-        match part {
-            WordsFor::Invitation => &self.invitation,
-            WordsFor::Nudge => &self.nudge,
-            WordsFor::Reminder => &self.reminder,
-            WordsFor::ThankYou => &self.thank_you,
-        }
+        part.of([&self.invitation, &self.nudge, &self.reminder, &self.thank_you])
     }
 
     fn is_empty(&self) -> bool {
@@ -200,12 +208,7 @@ impl Words {
     /// that language.
     pub fn for_reader(&self, part: WordsFor, event_language: Language, reader: Language) -> Option<&str> {
         let text = if reader == event_language {
-            match part {
-                WordsFor::Invitation => self.invitation.as_str(),
-                WordsFor::Nudge => self.nudge.as_str(),
-                WordsFor::Reminder => self.reminder.as_str(),
-                WordsFor::ThankYou => self.thank_you.as_str(),
-            }
+            part.of([&self.invitation, &self.nudge, &self.reminder, &self.thank_you])
         } else {
             self.translations.get(&reader)?.get(part)
         };

@@ -7,6 +7,7 @@ use super::answer::Reply;
 use super::email_address::EmailAddress;
 use super::event::Language;
 use super::text::bounded;
+use super::token::{InvitationToken, SecretKey};
 use super::{FieldErrors, Validator};
 
 /// A guest to invite, validated.
@@ -142,6 +143,12 @@ impl Guest {
 
     pub fn is_waiting(&self) -> bool {
         self.waitlisted_at.is_some()
+    }
+
+    /// Her invitation token: derived from the instance's key and her salt,
+    /// never stored, so each email and page rebuilds the same one.
+    pub fn invitation_token(&self, key: &SecretKey) -> InvitationToken {
+        InvitationToken::derive(key, self.id, &self.token_salt)
     }
 }
 

@@ -22,9 +22,7 @@ use crate::config::Settings;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::mail::{MailKind, Previous};
-use crate::domain::token::{
-    InvitationToken, SecretKey, guest_feed_token, login_token, registration_token, unsubscribe_token,
-};
+use crate::domain::token::{SecretKey, guest_feed_token, login_token, registration_token, unsubscribe_token};
 use crate::ics::{self, Attendee, Organizer};
 use crate::links::{self, Links};
 use crate::storage::organisers::Organiser;
@@ -84,7 +82,7 @@ impl Composer {
         organiser: &Organiser,
         extra: &GuestExtra,
     ) -> anyhow::Result<Message> {
-        let token = InvitationToken::derive(&self.key, guest.id, &guest.token_salt);
+        let token = guest.invitation_token(&self.key);
         let unsubscribe = unsubscribe_token(&self.key, guest.id);
         let links = GuestLinks::new(&self.links, token.as_str(), &guest_feed_token(&self.key, guest.id), &unsubscribe);
         let language = guest.language.unwrap_or(event.details.language);
