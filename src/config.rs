@@ -92,6 +92,10 @@ pub struct Settings {
     /// `CONVIVE_TRUST_FORWARDED_FOR`: take the client address from
     /// `X-Forwarded-For` (behind a reverse proxy) rather than the connection.
     pub trust_forwarded_for: bool,
+    /// `CONVIVE_METRICS_TOKEN`: when set, `/metrics` answers only requests
+    /// that carry `Authorization: Bearer <token>`; when unset, anyone who
+    /// reaches the server may read it (it holds counts, never personal data).
+    pub metrics_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,6 +23,8 @@ pub mod ics;
 pub mod links;
 /// Templates, transports and the outbox dispatcher.
 pub mod mail;
+/// Prometheus metrics: one registry per application.
+pub mod metrics;
 /// The in-process clock that wakes due work.
 pub mod scheduler;
 /// Building and running the application.

@@ -102,6 +102,12 @@ impl Application {
         &self.state.db
     }
 
+    /// What this application's `/metrics` exports (the test harness runs
+    /// its dispatcher and scheduler against the same registry).
+    pub fn metrics(&self) -> Arc<crate::metrics::Metrics> {
+        Arc::clone(&self.state.metrics)
+    }
+
     /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests and
     /// emails finish within the configured grace period.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
@@ -122,6 +128,7 @@ impl Application {
                 Arc::clone(&state.settings),
                 state.link_key.clone(),
                 state.clock.clone(),
+                Arc::clone(&state.metrics),
             )?;
             let interval = Duration::from_secs(state.settings.scheduler_interval_seconds);
             Some(tokio::spawn(run_dispatcher(dispatcher, state.mail_waker(), interval, stopping_rx.clone())))
@@ -136,6 +143,7 @@ impl Application {
                     Duration::from_secs(state.settings.scheduler_interval_seconds),
                     state.settings.digest_hour_utc,
                     state.mail_waker(),
+                    Arc::clone(&state.metrics),
                 )
                 .await?,
             )

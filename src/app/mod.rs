@@ -12,6 +12,7 @@ pub mod guest_lists;
 pub mod guests;
 pub mod key_cache;
 pub mod mail_queue;
+pub mod monitoring;
 pub mod organisers;
 pub mod registrations;
 pub mod schedule;
@@ -34,6 +35,7 @@ use crate::config::Settings;
 use crate::domain::answer::Answer;
 use crate::domain::token::SecretKey;
 use crate::links::Links;
+use crate::metrics::Metrics;
 use crate::storage::{self, Db, WriteTransaction};
 
 /// What every operation can reach: the database, the clock, the settings,
@@ -50,6 +52,8 @@ pub struct App {
     pub(crate) imports: guest_lists::Progress,
     /// Who recently presented API keys belong to.
     pub(crate) keys: Arc<key_cache::KeyCache>,
+    /// What `/metrics` exports; the doors and workers record into it.
+    pub metrics: Arc<Metrics>,
 }
 
 impl App {
@@ -62,6 +66,7 @@ impl App {
             mail_waker,
             imports: guest_lists::Progress::default(),
             keys: Arc::default(),
+            metrics: Arc::default(),
         }
     }
 

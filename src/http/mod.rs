@@ -9,6 +9,7 @@ pub mod guest_lists;
 pub mod guests;
 pub mod health;
 pub mod invitations;
+pub mod metrics;
 pub mod openapi;
 pub mod organiser;
 pub mod pages;
@@ -100,8 +101,11 @@ pub fn router(state: AppState) -> Router {
         ))
         .merge(pages_router(&limit))
         .merge(dashboard::router())
+        .merge(metrics::router())
         .fallback(|| async { ApiError::NotFound("route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        // Around each route (and the fallback), where the matched route pattern is known.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
         .with_state(state)
         // Enforced by the extractors, so an oversized body gets the JSON error shape.
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))

@@ -25,6 +25,7 @@ use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::mail::{MailKind, UpdatePayload};
 use crate::domain::token::SecretKey;
+use crate::metrics::{MailOutcome, Metrics};
 use crate::storage::entities::outbox::Model as OutboxRow;
 use crate::storage::organisers::Organiser;
 use crate::storage::{self, Db};
@@ -62,6 +63,7 @@ pub struct Dispatcher {
     settings: Arc<Settings>,
     clock: Clock,
     relay: std::sync::Mutex<Relay>,
+    metrics: Arc<Metrics>,
 }
 
 /// What this process knows of the relay.
@@ -107,6 +109,7 @@ impl Dispatcher {
         settings: Arc<Settings>,
         key: SecretKey,
         clock: Clock,
+        metrics: Arc<Metrics>,
     ) -> anyhow::Result<Self> {
         let composer = Composer::new(Arc::clone(&settings), key, clock.clone())?;
         Ok(Self {
@@ -117,6 +120,7 @@ impl Dispatcher {
             settings,
             clock,
             relay: std::sync::Mutex::new(Relay::default()),
+            metrics,
         })
     }
 
@@ -141,8 +145,8 @@ impl Dispatcher {
             let claimed_lease = rows[0].lease_until;
             let batch = self.load(&rows).await.context("cannot load what the emails refer to")?;
             let batch = &batch;
-            let deliveries = rows.into_iter().map(|row| async move { self.deliver(&row, batch).await });
-            let outcomes: Vec<Outcome> = futures::stream::iter(deliveries)
+            let deliveries = rows.into_iter().map(|row| async move { (self.deliver(&row, batch).await, row.kind) });
+            let outcomes: Vec<(Outcome, String)> = futures::stream::iter(deliveries)
                 .buffer_unordered(self.settings.smtp_pool_size as usize)
                 .collect()
                 .await;
@@ -150,7 +154,7 @@ impl Dispatcher {
             // batch (they share the claim's lease): a crash before it can send
             // at most this batch again, never lose it.
             let sent: Vec<i64> =
-                outcomes.iter().filter_map(|o| if let Outcome::Sent(id) = o { Some(*id) } else { None }).collect();
+                outcomes.iter().filter_map(|(o, _)| if let Outcome::Sent(id) = o { Some(*id) } else { None }).collect();
             if let Some(lease) = claimed_lease {
                 let marked = storage::outbox::mark_sent_many(&self.db, &sent, lease, self.clock.now())
                     .await
@@ -163,13 +167,26 @@ impl Dispatcher {
                     );
                 }
             }
-            for outcome in outcomes {
-                match outcome {
-                    Outcome::Sent(_) => report.sent += 1,
-                    Outcome::Skipped => report.skipped += 1,
-                    Outcome::Retried | Outcome::Waiting => report.retried += 1,
-                    Outcome::Failed => report.failed += 1,
-                }
+            for (outcome, kind) in outcomes {
+                let counted = match outcome {
+                    Outcome::Sent(_) => {
+                        report.sent += 1;
+                        MailOutcome::sent
+                    }
+                    Outcome::Skipped => {
+                        report.skipped += 1;
+                        MailOutcome::skipped
+                    }
+                    Outcome::Retried | Outcome::Waiting => {
+                        report.retried += 1;
+                        MailOutcome::retried
+                    }
+                    Outcome::Failed => {
+                        report.failed += 1;
+                        MailOutcome::failed
+                    }
+                };
+                self.metrics.email(&kind, counted);
             }
         }
         Ok(report)

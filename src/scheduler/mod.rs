@@ -11,8 +11,24 @@ use anyhow::Context;
 use tokio::sync::Notify;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
+use chrono::{DateTime, Utc};
+
+use crate::app::schedule::JobReport;
 use crate::clock::Clock;
+use crate::metrics::Metrics;
 use crate::storage::Db;
+
+/// One pass of the scheduler at `now`: queues what is due, returns expired
+/// leases, and records how long that took in the metrics.
+///
+/// # Errors
+/// When the database cannot be read or written.
+pub async fn tick(db: &Db, now: DateTime<Utc>, digest_hour_utc: u32, metrics: &Metrics) -> anyhow::Result<JobReport> {
+    let started = std::time::Instant::now();
+    let report = crate::app::schedule::run_due(db, now, digest_hour_utc).await?;
+    metrics.tick(started.elapsed(), report.queued, report.leases_returned);
+    Ok(report)
+}
 
 /// Starts the scheduler; stop it with `shutdown()` on the returned handle.
 pub async fn start(
@@ -21,15 +37,16 @@ pub async fn start(
     interval: Duration,
     digest_hour_utc: u32,
     dispatcher_waker: Arc<Notify>,
+    metrics: Arc<Metrics>,
 ) -> anyhow::Result<JobScheduler> {
     let scheduler = JobScheduler::new().await.context("cannot create the scheduler")?;
     let job = Job::new_repeated_async(interval, move |_id, _scheduler| {
-        let (db, clock, waker) = (db.clone(), clock.clone(), Arc::clone(&dispatcher_waker));
+        let (db, clock, waker, metrics) =
+            (db.clone(), clock.clone(), Arc::clone(&dispatcher_waker), Arc::clone(&metrics));
         Box::pin(async move {
             // The crate drops a job's errors and panics silently: run the work
             // in its own task so a panic surfaces here, and log both.
-            let run =
-                tokio::spawn(async move { crate::app::schedule::run_due(&db, clock.now(), digest_hour_utc).await });
+            let run = tokio::spawn(async move { tick(&db, clock.now(), digest_hour_utc, &metrics).await });
             match run.await {
                 Ok(Ok(report)) if report.queued > 0 || report.leases_returned > 0 => {
                     tracing::info!(?report, "scheduler queued due emails");

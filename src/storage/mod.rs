@@ -84,6 +84,19 @@ impl Db {
         self.writer_turn.is_some()
     }
 
+    /// The reading pool's connections: (in use, idle).
+    pub fn pool_connections(&self) -> (u32, u32) {
+        let (size, idle) = if self.conn.get_database_backend() == DatabaseBackend::Sqlite {
+            let pool = self.conn.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        } else {
+            let pool = self.conn.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        };
+        let idle = u32::try_from(idle).unwrap_or(u32::MAX);
+        (size.saturating_sub(idle), idle)
+    }
+
     /// Closes the pool, waiting for connections in use to come back.
     pub async fn close(self) -> Result<(), DbErr> {
         if let Some(writer) = self.writer {

@@ -568,3 +568,20 @@ pub async fn enqueue_login_link(
     .exec_without_returning(conn)
     .await?)
 }
+
+/// Emails not yet sent (pending, being sent, or failed), counted by kind and
+/// status: what `/metrics` shows as the queue. Sent rows, the history, are
+/// left out so the count costs what is waiting, not what was ever sent.
+pub async fn waiting_by_kind_and_status(db: &DatabaseConnection) -> Result<Vec<(String, String, i64)>> {
+    Ok(outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Kind)
+        .column(outbox::Column::Status)
+        .column_as(Expr::col(outbox::Column::Id).count(), "rows")
+        .filter(outbox::Column::Status.is_in([OutboxStatus::Pending, OutboxStatus::Sending, OutboxStatus::Failed]))
+        .group_by(outbox::Column::Kind)
+        .group_by(outbox::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

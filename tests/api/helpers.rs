@@ -67,6 +67,8 @@ pub struct TestApp {
     settings: Arc<Settings>,
     clock: Clock,
     link_key: SecretKey,
+    /// The app's metrics, which the test's scheduler and dispatcher record into.
+    metrics: Arc<convive::metrics::Metrics>,
     /// Kept for its lifetime: the temporary folder goes with it.
     database: TestDatabase,
 }
@@ -138,6 +140,7 @@ async fn start(clock: Clock, parts: Parts, configure: impl FnOnce(&mut Settings)
     let db = app.db().clone();
     let setup_code = app.setup_code().map(str::to_owned);
     let link_key = convive::startup::link_key(&settings, &db).await.expect("the app's link key");
+    let metrics = app.metrics();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         address,
@@ -148,6 +151,7 @@ async fn start(clock: Clock, parts: Parts, configure: impl FnOnce(&mut Settings)
         settings,
         clock,
         link_key,
+        metrics,
         database,
     }
 }
@@ -267,7 +271,7 @@ impl TestApp {
     /// so `server.messages()` is complete. Mail that failed for the moment
     /// waits for its retry time, after `now`.
     pub async fn run_due_work_at(&self, now: DateTime<Utc>) -> (JobReport, DispatchReport) {
-        let queued = convive::app::schedule::run_due(&self.db, now, self.settings.digest_hour_utc)
+        let queued = convive::scheduler::tick(&self.db, now, self.settings.digest_hour_utc, &self.metrics)
             .await
             .expect("the scheduler's work runs");
         (queued, self.dispatch_emails_due_at(now).await)
@@ -291,6 +295,7 @@ impl TestApp {
             Arc::clone(&self.settings),
             self.link_key.clone(),
             Clock::fixed(now),
+            Arc::clone(&self.metrics),
         )
         .expect("the dispatcher builds");
         dispatcher.dispatch_due(&|| true).await.expect("the outbox drains")

@@ -21,6 +21,7 @@ mod guests;
 mod helpers;
 mod mail;
 mod mailbox;
+mod metrics;
 mod operations;
 mod organiser_words;
 mod pages;

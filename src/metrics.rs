@@ -1,0 +1,201 @@
+//! Prometheus metrics: what operators watch, in one registry per running
+//! application (never a global, so two apps in one test process keep their
+//! own counts). Doors and workers record into it; `/metrics` encodes it in
+//! the OpenMetrics text format, after refreshing the gauges that are read
+//! from the database at scrape time (see `app::monitoring`).
+//!
+//! `prometheus-client` rather than `metrics` + `metrics-exporter-prometheus`:
+//! the latter installs a process-wide recorder, the former gives a registry
+//! per value.
+
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+/// One HTTP request's labels: the route pattern (never the path, which may
+/// carry an invitation token), the method and the status code.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    pub route: String,
+    pub method: String,
+    pub status: u16,
+}
+
+/// A route pattern and method, for the latency histogram.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RouteLabels {
+    pub route: String,
+    pub method: String,
+}
+
+/// An email kind (`invitation`, `nudge`…) and what happened to it.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct MailLabels {
+    pub kind: String,
+    pub outcome: MailOutcome,
+}
+
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, prometheus_client::encoding::EncodeLabelValue)]
+#[allow(non_camel_case_types)]
+pub enum MailOutcome {
+    /// Accepted by the SMTP server.
+    sent,
+    /// Failed for good (a permanent error, or retried past the maximum age).
+    failed,
+    /// Failed for now; tried again later.
+    retried,
+    /// Not sent because it no longer applies (the guest left, the event is over).
+    skipped,
+}
+
+/// Outbox rows still to be sent, by kind and status.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutboxLabels {
+    pub kind: String,
+    pub status: String,
+}
+
+/// The connection pool's connections, by state.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PoolLabels {
+    pub state: &'static str,
+}
+
+/// Latency buckets, in seconds: from a cached read (under a millisecond) to
+/// the request timeout (30 s).
+fn latency_histogram() -> Histogram {
+    Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0])
+}
+
+/// Scheduler ticks take milliseconds unless much is due.
+fn tick_histogram() -> Histogram {
+    Histogram::new([0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0])
+}
+
+/// Every metric Convive exports. Cheap to record into from any task.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    request_duration: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    emails: Family<MailLabels, Counter>,
+    tick_duration: Histogram,
+    reminders_queued: Counter,
+    leases_returned: Counter,
+    /// Refreshed at scrape time.
+    outbox_rows: Family<OutboxLabels, Gauge>,
+    pool_connections: Family<PoolLabels, Gauge>,
+    scrape: std::sync::Mutex<()>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("convive");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by route pattern, method and status",
+            requests.clone(),
+        );
+        let request_duration = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        registry.register_with_unit(
+            "http_request_duration",
+            "Time to answer an HTTP request, by route pattern and method",
+            prometheus_client::registry::Unit::Seconds,
+            request_duration.clone(),
+        );
+        let emails = Family::<MailLabels, Counter>::default();
+        registry.register("emails", "Emails handled by the dispatcher, by kind and outcome", emails.clone());
+        let tick_duration = tick_histogram();
+        registry.register_with_unit(
+            "scheduler_tick_duration",
+            "Time the scheduler took to queue what was due",
+            prometheus_client::registry::Unit::Seconds,
+            tick_duration.clone(),
+        );
+        let reminders_queued = Counter::default();
+        registry.register(
+            "scheduler_emails_queued",
+            "Emails the scheduler queued because their time had come",
+            reminders_queued.clone(),
+        );
+        let leases_returned = Counter::default();
+        registry.register(
+            "scheduler_leases_returned",
+            "Claimed emails given back to the queue because their sender stopped",
+            leases_returned.clone(),
+        );
+        let outbox_rows = Family::<OutboxLabels, Gauge>::default();
+        registry.register("outbox_rows", "Emails waiting in the outbox, by kind and status", outbox_rows.clone());
+        let pool_connections = Family::<PoolLabels, Gauge>::default();
+        registry.register(
+            "database_connections",
+            "Database connections of the reading pool, by state (in_use, idle)",
+            pool_connections.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            request_duration,
+            emails,
+            tick_duration,
+            reminders_queued,
+            leases_returned,
+            outbox_rows,
+            pool_connections,
+            scrape: std::sync::Mutex::new(()),
+        }
+    }
+
+    /// One HTTP request answered.
+    pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
+        let (route, method) = (route.to_owned(), method.to_owned());
+        self.request_duration
+            .get_or_create(&RouteLabels { route: route.clone(), method: method.clone() })
+            .observe(took.as_secs_f64());
+        self.requests.get_or_create(&RequestLabels { route, method, status }).inc();
+    }
+
+    /// One email handled by the dispatcher.
+    pub fn email(&self, kind: &str, outcome: MailOutcome) {
+        self.emails.get_or_create(&MailLabels { kind: kind.to_owned(), outcome }).inc();
+    }
+
+    /// One scheduler tick.
+    pub fn tick(&self, took: Duration, queued: u64, leases_returned: u64) {
+        self.tick_duration.observe(took.as_secs_f64());
+        self.reminders_queued.inc_by(queued);
+        self.leases_returned.inc_by(leases_returned);
+    }
+
+    /// The registry in the OpenMetrics text format, with the gauges read
+    /// from the database just before: the outbox rows waiting, by kind and
+    /// status, and the pool's connections (in use, idle).
+    pub fn encode(&self, outbox_waiting: &[(String, String, i64)], pool: (u32, u32)) -> String {
+        // Two scrapes at once must not interleave clearing and setting.
+        let _scrape = self.scrape.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A kind with nothing left waiting must read 0, not its last count.
+        self.outbox_rows.clear();
+        for (kind, status, rows) in outbox_waiting {
+            self.outbox_rows.get_or_create(&OutboxLabels { kind: kind.clone(), status: status.clone() }).set(*rows);
+        }
+        self.pool_connections.get_or_create(&PoolLabels { state: "in_use" }).set(i64::from(pool.0));
+        self.pool_connections.get_or_create(&PoolLabels { state: "idle" }).set(i64::from(pool.1));
+        let mut text = String::with_capacity(16 * 1024);
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
+        text
+    }
+}
