@@ -84,6 +84,7 @@ pub struct Metrics {
     request_duration: Family<RouteLabels, Histogram, fn() -> Histogram>,
     emails: Family<MailLabels, Counter>,
     tick_duration: Histogram,
+    claim_duration: Histogram,
     reminders_queued: Counter,
     leases_returned: Counter,
     /// Refreshed at scrape time.
@@ -125,6 +126,13 @@ impl Metrics {
             prometheus_client::registry::Unit::Seconds,
             tick_duration.clone(),
         );
+        let claim_duration = tick_histogram();
+        registry.register_with_unit(
+            "dispatch_claim_duration",
+            "Time the dispatcher took to claim a batch of due emails",
+            prometheus_client::registry::Unit::Seconds,
+            claim_duration.clone(),
+        );
         let reminders_queued = Counter::default();
         registry.register(
             "scheduler_emails_queued",
@@ -151,6 +159,7 @@ impl Metrics {
             request_duration,
             emails,
             tick_duration,
+            claim_duration,
             reminders_queued,
             leases_returned,
             outbox_rows,
@@ -178,6 +187,11 @@ impl Metrics {
         self.tick_duration.observe(took.as_secs_f64());
         self.reminders_queued.inc_by(queued);
         self.leases_returned.inc_by(leases_returned);
+    }
+
+    /// One claim of due emails by the dispatcher.
+    pub fn claim(&self, took: Duration) {
+        self.claim_duration.observe(took.as_secs_f64());
     }
 
     /// The registry in the OpenMetrics text format, with the gauges read

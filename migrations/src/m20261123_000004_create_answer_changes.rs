@@ -65,7 +65,7 @@ impl MigrationTrait for Migration {
 }
 
 #[derive(DeriveIden)]
-enum AnswerChanges {
+pub(crate) enum AnswerChanges {
     Table,
     Id,
     EventId,

@@ -136,9 +136,11 @@ impl Dispatcher {
                 Some(_) => 1,
                 None => self.settings.dispatch_batch_size,
             };
+            let claiming = std::time::Instant::now();
             let rows = storage::outbox::claim_due(&self.db, self.clock.now(), lease, limit)
                 .await
                 .context("cannot claim due emails")?;
+            self.metrics.claim(claiming.elapsed());
             if rows.is_empty() {
                 break;
             }

@@ -142,14 +142,24 @@ async fn open(url: &str, size: u32, statements: &Arc<AtomicU64>) -> anyhow::Resu
         // Shorter than the 30 s request timeout, so that a request finds out
         // the database is gone and answers, rather than timing out itself.
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-                .create_if_missing(true)
-        });
+        .sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // A connection to a file cannot be dropped by a server or a
+        // firewall: pinging it at every checkout (sqlx's default) was a
+        // round trip to its thread before every statement, for nothing.
+        options.test_before_acquire(false);
+    } else {
+        // A PostgreSQL connection can be: ping only one idle long enough to
+        // have been cut, not the hot ones.
+        options.test_before_acquire_if_idle_for(Duration::from_secs(30));
+    }
+    options.map_sqlx_sqlite_opts(|opts| {
+        opts.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .create_if_missing(true)
+    });
     let mut conn =
         Database::connect(options).await.with_context(|| format!("cannot open the database at {}", redact(url)))?;
     let counter = Arc::clone(statements);
