@@ -39,9 +39,14 @@ use crate::metrics::Metrics;
 use crate::storage::{self, Db, WriteTransaction};
 
 /// What every operation can reach: the database, the clock, the settings,
-/// the key links derive from, and the dispatcher's bell.
+/// the key links derive from, and the dispatcher's bell. A handle: every
+/// request's extractors and layers clone it, so a clone is one reference
+/// count, not one per part.
 #[derive(Clone)]
-pub struct App {
+pub struct App(Arc<AppParts>);
+
+/// The parts of an [`App`], reached through it.
+pub struct AppParts {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub clock: Clock,
@@ -56,9 +61,17 @@ pub struct App {
     pub metrics: Arc<Metrics>,
 }
 
+impl Deref for App {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
 impl App {
     pub fn new(db: Db, settings: Arc<Settings>, clock: Clock, link_key: SecretKey, mail_waker: Arc<Notify>) -> Self {
-        Self {
+        Self(Arc::new(AppParts {
             db,
             settings,
             clock,
@@ -67,7 +80,7 @@ impl App {
             imports: guest_lists::Progress::default(),
             keys: Arc::default(),
             metrics: Arc::default(),
-        }
+        }))
     }
 
     pub fn now(&self) -> DateTime<Utc> {
