@@ -27,6 +27,7 @@ mod pages;
 mod processes;
 mod registration;
 mod rules;
+mod series;
 mod setup;
 mod tenancy;
 mod words;
