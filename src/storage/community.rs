@@ -277,3 +277,25 @@ pub async fn invite_into(
         .to_owned();
     Ok(conn.execute(&insert).await?.rows_affected())
 }
+
+/// Which of these (series, address) pairs left their series: their mail
+/// from it is not sent.
+pub async fn left_among(
+    conn: &impl ConnectionTrait,
+    series_ids: &[Uuid],
+    emails: &[String],
+) -> Result<Vec<(Uuid, String)>> {
+    if series_ids.is_empty() || emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(members::Entity::find()
+        .select_only()
+        .column(members::Column::SeriesId)
+        .column(members::Column::Email)
+        .filter(members::Column::SeriesId.is_in(series_ids.iter().copied()))
+        .filter(members::Column::Email.is_in(emails.iter().cloned()))
+        .filter(members::Column::Status.eq(MemberStatus::Left.as_str()))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}

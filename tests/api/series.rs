@@ -412,3 +412,70 @@ async fn assert_histories(app: &TestApp, series_id: &str) {
     assert_eq!(emma["joined_how"], "walk_in");
     assert!(emma["consented_at"].is_string());
 }
+
+#[tokio::test]
+async fn one_click_from_a_dates_nudge_leaves_the_series_and_nothing_more_comes_from_it() {
+    let server = crate::mailbox::MailServer::start().await;
+    let app = crate::helpers::spawn_app_with_mail_on_demand(&server).await;
+    let first = app.create_event(json!({})).await;
+    let first_id = id(&first);
+    let series = app.post("/api/v1/series", json!({ "name": "Café des Victoires", "first_date": first_id })).await;
+    let series_id = id(&series.expect(StatusCode::CREATED));
+    for email in ["anne@example.org", "david@example.org"] {
+        app.post(&format!("/api/v1/series/{series_id}/members"), json!({ "email": email }))
+            .await
+            .expect(StatusCode::CREATED);
+    }
+    app.post(&format!("/api/v1/events/{first_id}/publish"), json!({})).await.expect(StatusCode::OK);
+    assert_eq!(invite_community(&app, &first_id).await, 2);
+    app.dispatch_all_pending_emails().await;
+    // The first nudge, a week before.
+    let start = starts_at(&first);
+    app.run_due_work_at(start - Duration::days(7) + Duration::minutes(1)).await;
+    let messages = server.messages();
+    let nudge = messages.iter().find(|m| m.kind() == "nudge" && m.recipient() == "david@example.org").unwrap();
+    let header = nudge.header("List-Unsubscribe").unwrap();
+    let url = header.split(['<', '>']).find(|p| p.starts_with("http")).unwrap().to_owned();
+    let path = url.trim_start_matches("http://127.0.0.1:8080").to_owned();
+
+    // The page says what the link does, in the date's language, and offers more.
+    let page = app.page(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.decoded();
+    assert!(html.contains("Quitter «\u{a0}Café des Victoires\u{a0}»\u{a0}?"), "{html}");
+    assert!(html.contains("name=\"scope\" value=\"organiser\""), "{html}");
+
+    // RFC 8058's one-click POST: she leaves the series.
+    let done = app.submit(&path, &[("List-Unsubscribe", "One-Click")]).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.decoded().contains("vous avez quitté"), "{}", done.html);
+    let members = app.get(&format!("/api/v1/series/{series_id}/members")).await.expect(StatusCode::OK);
+    let david =
+        members["members"].as_array().unwrap().iter().find(|m| m["email"] == "david@example.org").unwrap().clone();
+    assert_eq!(david["status"], "left");
+    assert_eq!(
+        app.guest(&first_id, "david@example.org").await["unsubscribed"],
+        false,
+        "the organiser's other events still reach her"
+    );
+
+    // Not invited to the next date; the second nudge of this one reaches Anne only.
+    let second = app.post(&format!("/api/v1/series/{series_id}/dates"), json!({})).await.expect(StatusCode::CREATED);
+    app.post(&format!("/api/v1/events/{}/publish", id(&second)), json!({})).await.expect(StatusCode::OK);
+    assert_eq!(invite_community(&app, &id(&second)).await, 1);
+    let before = server.messages().len();
+    app.run_due_work_at(start - Duration::days(3) + Duration::minutes(1)).await;
+    let later: Vec<(String, String)> =
+        server.messages()[before..].iter().map(|m| (m.kind(), m.recipient().to_owned())).collect();
+    assert!(later.iter().all(|(_, to)| to != "david@example.org"), "{later:?}");
+    assert!(later.contains(&("nudge".to_owned(), "anne@example.org".to_owned())), "{later:?}");
+
+    // "Nothing more from this organiser", from the same page.
+    let anne =
+        server.messages().into_iter().find(|m| m.kind() == "nudge" && m.recipient() == "anne@example.org").unwrap();
+    let header = anne.header("List-Unsubscribe").unwrap();
+    let url = header.split(['<', '>']).find(|p| p.starts_with("http")).unwrap().to_owned();
+    let done = app.submit(url.trim_start_matches("http://127.0.0.1:8080"), &[("scope", "organiser")]).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert_eq!(app.guest(&first_id, "anne@example.org").await["unsubscribed"], true);
+}
