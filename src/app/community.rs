@@ -185,6 +185,14 @@ async fn queue_invitations(work: &mut Work, event: &Event, ids: Vec<Uuid>, now: 
     Ok(())
 }
 
+/// How many "invite the community" would add to `event` now.
+pub async fn invite_reach(app: &App, event: &Event) -> Result<u64> {
+    let Some(series_id) = event.series_id else {
+        return Err(AppError::field("event", "is not a date of a series"));
+    };
+    Ok(storage::community::to_invite(&*app.db, series_id, event).await?.len() as u64)
+}
+
 /// Someone met at a date joins its series' community, if the series says
 /// so: called in the transaction that adds her (at the door, or confirming
 /// a registration).

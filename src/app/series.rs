@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{App, AppError, Happening, Result};
+use crate::domain::community::JoinedHow;
 use crate::domain::event::{Event, parse_instant};
 use crate::domain::guest::NewGuest;
 use crate::domain::series::{Recurrence, Series, SeriesFields, SeriesSettings, moved};
@@ -16,6 +17,15 @@ use crate::storage::{self};
 /// Creates a series; `first_date`, if given, becomes its first date.
 pub async fn create(app: &App, organiser_id: Uuid, fields: SeriesFields, first_date: Option<Uuid>) -> Result<Series> {
     let settings = SeriesSettings::try_from(fields).map_err(AppError::Invalid)?;
+    // The first date's list is where the community starts: those already
+    // invited to it (or met at its door) are its first members.
+    let guests = match first_date {
+        Some(event_id) => {
+            let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+            storage::guests::list(&app.db, event.id).await?
+        }
+        None => Vec::new(),
+    };
     let now = app.now();
     let work = app.begin().await?;
     let series = storage::series::insert(&*work, organiser_id, &settings, now).await?;
@@ -25,6 +35,16 @@ pub async fn create(app: &App, organiser_id: Uuid, fields: SeriesFields, first_d
             return Err(AppError::field("first_date", "is already a date of a series"));
         }
         storage::events::set_series(&*work, event.id, Some(series.id)).await?;
+        for (guest, _) in guests {
+            let how = if guest.walk_in { JoinedHow::WalkIn } else { JoinedHow::Added };
+            let person = NewGuest {
+                email: guest.email,
+                name: guest.name,
+                first_name: guest.first_name,
+                language: guest.language,
+            };
+            storage::community::join(&*work, series.id, &person, how, guest.created_at).await?;
+        }
     }
     work.commit(app).await?;
     Ok(series)

@@ -91,8 +91,9 @@ pub async fn join(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let mut row = new_row(series_id, person, how, MemberStatus::Active, now);
-    // Coming in person, or confirming her address, is her consent.
-    row.consented_at = Set(Some(now));
+    // Coming in person, or confirming her address, is her consent; being on
+    // a guest list says nothing of it.
+    row.consented_at = Set(matches!(how, JoinedHow::WalkIn | JoinedHow::Registered).then_some(now));
     let inserted = members::Entity::insert(row)
         .on_conflict(OnConflict::columns([members::Column::SeriesId, members::Column::Email]).do_nothing().to_owned())
         .exec_without_returning(conn)
