@@ -608,3 +608,4 @@ d_confirm_invite_reach_draft =
        *[other] { $n } people join the list; invitations leave when you publish.
     }
 d_confirm_invite_left = Members who left the series, or asked for no more emails from you, are not invited.
+d_series_export = Download the community (CSV)

@@ -621,3 +621,4 @@ d_confirm_invite_reach_draft =
        *[other] { $n } personnes rejoignent la liste ; les invitations partiront à la publication.
     }
 d_confirm_invite_left = Les membres qui ont quitté la série, ou qui ne veulent plus de vos e-mails, ne sont pas invités.
+d_series_export = Télécharger la communauté (CSV)

@@ -11,9 +11,10 @@ use super::guest_lists::{ListSource, read};
 use super::{App, AppError, Happening, Result, Work};
 use crate::domain::attendance::{AtDate, Tally};
 use crate::domain::community::{JoinedHow, Member, MemberStatus, NewMember};
+use crate::domain::event::Language;
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::NewGuest;
-use crate::domain::guest_list::ImportReport;
+use crate::domain::guest_list::{self, ImportReport};
 use crate::domain::mail::{MailKind, OutboxSlot};
 use crate::domain::series::Series;
 use crate::domain::token::{InvitationToken, new_salt};
@@ -45,6 +46,19 @@ pub async fn list(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<(Ser
         })
         .collect();
     Ok((series, members))
+}
+
+/// The community as a spreadsheet in `language`, times on the wall clock of
+/// the series' latest date (UTC before it has one), with a file name.
+pub async fn export(app: &App, organiser_id: Uuid, series_id: Uuid, language: Language) -> Result<(String, Vec<u8>)> {
+    let (series, members) = list(app, organiser_id, series_id).await?;
+    let zone = storage::events::of_series(&*app.db, series.id)
+        .await?
+        .last()
+        .map_or(chrono_tz::UTC, |e| e.details.schedule.time_zone);
+    let rows: Vec<(Member, Tally)> = members.into_iter().map(|m| (m.member, m.tally)).collect();
+    let name = guest_list::export_file_name(&series.settings.name).replace("-guests.csv", "-community.csv");
+    Ok((name, guest_list::community_file(language, zone, &rows)))
 }
 
 fn tally<'a>(dates: impl Iterator<Item = &'a AtDate>, late: u32) -> Tally {

@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invite_community))
         .routes(routes!(list_members, add_member))
         .routes(routes!(get_member, update_member))
+        .routes(routes!(export_members))
 }
 
 /// A new series. `rule` suggests each next date: `weekly`, `every_n_weeks`
@@ -571,4 +572,45 @@ async fn import_members(
         }
     };
     Ok(Json(app::community::import(&state, organiser.id, series_id, source).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `fr`: `;`-separated, French headings and values; `en` (the default): commas.
+    #[param(value_type = Option<Language>)]
+    language: Option<String>,
+}
+
+/// The community as CSV for a spreadsheet, each member with her history
+/// (dates, invited, answered, yes, came, no-shows, late cancellations).
+/// Its name, first name, email and language columns import back as they are.
+#[utoipa::path(get, path = "/series/{series_id}/members.csv", tag = "series", security(("api_key" = [])),
+    params(("series_id" = Uuid, Path, description = "The series"), ExportQuery),
+    responses(
+        (status = 200, description = "The members, by address", content_type = "text/csv", body = String),
+        (status = 404, description = "No such series of yours", body = ErrorBody),
+        (status = 422, description = "`language` is neither `fr` nor `en`", body = ErrorBody),
+    ))]
+async fn export_members(
+    State(state): State<AppState>,
+    AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
+    Path(series_id): Path<Uuid>,
+    super::extract::Query(query): super::extract::Query<ExportQuery>,
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let language = match query.language.as_deref() {
+        Some(raw) => Language::parse(raw).map_err(|message| ApiError::field("language", message))?,
+        None => Language::En,
+    };
+    let (name, file) = app::community::export(&state, organiser.id, series_id, language).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        file,
+    )
+        .into_response())
 }

@@ -31,8 +31,13 @@ async fn a_series_page_is_hers_alone_and_inviting_the_community_asks_first() {
     assert!(html.contains("0 sur 1"), "a count, never a bare percentage: {html}");
     let series_path = created.headers["location"].to_str().unwrap().to_owned();
 
+    let csv = anne.get(&format!("{series_path}/community.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.html.contains("Nom;Prénom;E-mail") && csv.html.contains("zelie@example.org"), "{}", csv.html);
+
     // Another organiser reaches none of it.
     assert_eq!(bea.get(&series_path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(bea.get(&format!("{series_path}/community.csv")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(bea.get(&format!("/dashboard/events/{event}/invite-community")).await.status, StatusCode::NOT_FOUND);
     let refused = bea.submit("/dashboard/series", &format!("{series_path}/dates"), &[]).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);

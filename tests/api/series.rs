@@ -350,6 +350,7 @@ async fn another_organiser_cannot_reach_my_series_its_members_or_its_dates() {
         (Method::PATCH, s.clone(), Some(json!({ "name": "Mine now" }))),
         (Method::POST, format!("{s}/dates"), Some(json!({}))),
         (Method::GET, format!("{s}/members"), None),
+        (Method::GET, format!("{s}/members.csv"), None),
         (Method::POST, format!("{s}/members"), Some(json!({ "email": "spy@example.org" }))),
         (Method::GET, m.clone(), None),
         (Method::PATCH, m.clone(), Some(json!({ "status": "left" }))),
@@ -410,6 +411,20 @@ async fn assert_histories(app: &TestApp, series_id: &str) {
     }
     let emma = members.iter().find(|m| m["email"] == "emma@example.org").unwrap();
     assert_eq!(emma["joined_how"], "walk_in");
+    // The same table in the spreadsheet export, for French Excel.
+    let response = app
+        .client
+        .get(format!("{}/api/v1/series/{series_id}/members.csv?language=fr", app.address))
+        .bearer_auth(&app.api_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let csv = response.text().await.unwrap();
+    let bob = csv.lines().find(|l| l.contains("bob@example.org")).unwrap();
+    assert!(bob.ends_with(";3;3;3;2;0;1;1"), "{csv}");
+    let emma_line = csv.lines().find(|l| l.contains("emma@example.org")).unwrap();
+    assert!(emma_line.contains(";venu sans invitation;") && emma_line.ends_with(";3;2;2;1;1;1;0"), "{csv}");
     assert!(emma["consented_at"].is_string());
 }
 

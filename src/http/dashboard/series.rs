@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/series", get(list).post(create))
         .route("/dashboard/series/{series_id}", get(show))
         .route("/dashboard/series/{series_id}/dates", axum::routing::post(next_date))
+        .route("/dashboard/series/{series_id}/community.csv", get(export))
         .route("/dashboard/events/{event_id}/invite-community", get(confirm_invite).post(invite))
 }
 
@@ -150,6 +151,7 @@ struct SortLink {
 #[derive(Serialize)]
 struct SeriesPage {
     flash: Option<String>,
+    export_url: String,
     name: String,
     rule: String,
     dates: Vec<DateRow>,
@@ -216,6 +218,7 @@ async fn show(
     let (rule, ..) = series.settings.recurrence.parts();
     let page = SeriesPage {
         flash: session.flash.clone(),
+        export_url: format!("{base}/community.csv"),
         name: series.settings.name.clone(),
         rule: word(language, &format!("d_series_rule_is_{rule}")),
         dates: rows,
@@ -308,4 +311,26 @@ async fn invite(
         .map_err(|e| PageError::from(e).in_language(session.language))?;
     let back = event.series_id.map_or_else(|| event_url(event.id), series_url);
     Ok(see_other_saying(&state, &back, &counted(&session, added, "d_flash_community_invited")))
+}
+
+/// The community as a spreadsheet, in her language.
+async fn export(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    Path(series_id): Path<Uuid>,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let (name, file) = app::community::export(&state, session.organiser.id, series_id, session.language)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        file,
+    )
+        .into_response())
 }
