@@ -23,6 +23,7 @@ use crate::domain::event::{Event, Language};
 use crate::domain::guest::{GuestLanguage, NewGuest};
 use crate::domain::guest_list::ImportReport;
 use crate::domain::series::{Recurrence, Series, SeriesFields};
+use crate::domain::token::series_feed_token;
 use crate::error::{ApiError, ErrorBody, Result};
 use crate::storage::events::Counts;
 
@@ -379,11 +380,19 @@ pub struct MemberView {
     /// Her dates, earliest first (in her own page only).
     #[serde(skip_serializing_if = "Option::is_none")]
     dates: Option<Vec<MemberDateView>>,
+    /// Her calendar feed of the series' dates to come, with her answers:
+    /// the link to give her (`https://` and `webcal://`).
+    feed_url: String,
+    webcal_url: String,
 }
 
 impl MemberView {
-    fn new(member: Member, history: Tally) -> Self {
+    fn new(state: &AppState, member: Member, history: Tally) -> Self {
+        let feed_url = state.links().series_feed(&series_feed_token(&state.link_key, member.id));
+        let webcal_url = crate::links::webcal(&feed_url);
         Self {
+            feed_url,
+            webcal_url,
             id: member.id,
             email: member.email.to_string(),
             name: member.name,
@@ -434,7 +443,7 @@ async fn list_members(
     Path(series_id): Path<Uuid>,
 ) -> Result<Json<MemberList>> {
     let (_, members) = app::community::list(&state, organiser.id, series_id).await?;
-    let members = members.into_iter().map(|MemberWithHistory { member, tally }| MemberView::new(member, tally));
+    let members = members.into_iter().map(|MemberWithHistory { member, tally }| MemberView::new(&state, member, tally));
     Ok(Json(MemberList { members: members.collect() }))
 }
 
@@ -475,7 +484,7 @@ async fn add_member(
     let member = NewMember::parse(person, &r.tags, JoinedHow::Added, r.consented_at)
         .map_err(|fields| ApiError::Validation { fields })?;
     let member = app::community::add(&state, organiser.id, series_id, &member).await?;
-    Ok((StatusCode::CREATED, Json(MemberView::new(member, Tally::default()))))
+    Ok((StatusCode::CREATED, Json(MemberView::new(&state, member, Tally::default()))))
 }
 
 /// A member with what happened to her at each date.
@@ -493,7 +502,7 @@ async fn get_member(
     let series = app::series::get(&state, organiser.id, series_id).await?;
     let (member, tally, dates) = app::community::member(&state, organiser.id, series_id, member_id).await?;
     let late = series.settings.late_cancellation_hours;
-    let mut view = MemberView::new(member, tally);
+    let mut view = MemberView::new(&state, member, tally);
     view.dates = Some(dates.iter().map(|(event, at)| member_date(event, at, late)).collect());
     Ok(Json(view))
 }
@@ -533,7 +542,7 @@ async fn update_member(
     Json(patch): Json<MemberPatchRequest>,
 ) -> Result<Json<MemberView>> {
     let member = app::community::set_status(&state, organiser.id, series_id, member_id, patch.status).await?;
-    Ok(Json(MemberView::new(member, Tally::default())))
+    Ok(Json(MemberView::new(&state, member, Tally::default())))
 }
 
 /// Import members from a spreadsheet (`text/csv`) or a pasted list

@@ -300,3 +300,11 @@ pub async fn left_among(
         .all(conn)
         .await?)
 }
+
+/// A member by id alone (her feed link names her).
+pub async fn find_by_id(conn: &impl ConnectionTrait, member_id: Uuid) -> Result<Option<Member>> {
+    match members::Entity::find_by_id(member_id).one(conn).await? {
+        Some(row) => Ok(Some(to_domain(row)?)),
+        None => Ok(None),
+    }
+}

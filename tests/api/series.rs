@@ -494,3 +494,57 @@ async fn one_click_from_a_dates_nudge_leaves_the_series_and_nothing_more_comes_f
     assert_eq!(done.status, StatusCode::OK);
     assert_eq!(app.guest(&first_id, "anne@example.org").await["unsubscribed"], true);
 }
+
+#[tokio::test]
+async fn a_members_feed_has_the_dates_to_come_with_her_answers_in_three_parsers() {
+    use crate::mailbox::{PARSERS, parse_ics};
+    let app = spawn_app().await;
+    let first = app.create_published_event(json!({})).await;
+    let series = app.post("/api/v1/series", json!({ "name": "Café des Victoires", "first_date": first })).await;
+    let series_id = id(&series.expect(StatusCode::CREATED));
+    let anne = app
+        .post(
+            &format!("/api/v1/series/{series_id}/members"),
+            json!({ "email": "anne@example.org", "name": "Martin, Anne" }),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    assert_eq!(invite_community(&app, &first).await, 1);
+    let second =
+        id(&app.post(&format!("/api/v1/series/{series_id}/dates"), json!({})).await.expect(StatusCode::CREATED));
+    app.post(&format!("/api/v1/events/{second}/publish"), json!({})).await.expect(StatusCode::OK);
+    let third =
+        id(&app.post(&format!("/api/v1/series/{series_id}/dates"), json!({})).await.expect(StatusCode::CREATED));
+    app.post(&format!("/api/v1/events/{third}/publish"), json!({})).await.expect(StatusCode::OK);
+    invite_community(&app, &third).await;
+    set_answer(&app, &first, "anne@example.org", "yes").await;
+    set_answer(&app, &third, "anne@example.org", "no").await;
+    // A draft date is not in it yet.
+    app.post(&format!("/api/v1/series/{series_id}/dates"), json!({})).await.expect(StatusCode::CREATED);
+
+    let feed = anne["feed_url"].as_str().unwrap();
+    assert!(anne["webcal_url"].as_str().unwrap().starts_with("webcal://"));
+    let path = feed.trim_start_matches("http://127.0.0.1:8080");
+    let response = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("X-WR-CALNAME:Café des Victoires"), "{text}");
+    let parsed = parse_ics(&text);
+    for parser in PARSERS {
+        let events = parsed[parser]["events"].as_array().unwrap();
+        let uids: Vec<&str> = events.iter().map(|e| e["uid"].as_str().unwrap()).collect();
+        assert_eq!(
+            uids,
+            [format!("{first}@convive"), format!("{second}@convive"), format!("{third}@convive")],
+            "{parser}"
+        );
+        let partstats: Vec<Option<&str>> = events
+            .iter()
+            .map(|e| e["attendees"].as_array().and_then(|a| a.first()).and_then(|a| a["partstat"].as_str()))
+            .collect();
+        // Not on the second date's list: no ATTENDEE there.
+        assert_eq!(partstats, [Some("ACCEPTED"), None, Some("DECLINED")], "{parser}: {text}");
+    }
+    let forged = app.client.get(format!("{}/feeds/series/AAAA.BBBB.ics", app.address)).send().await.unwrap();
+    assert_eq!(forged.status(), StatusCode::NOT_FOUND);
+}
