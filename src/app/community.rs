@@ -22,6 +22,11 @@ use crate::storage::community::Fresh;
 use crate::storage::outbox::Audience;
 use crate::storage::{self};
 
+/// Members added per statement by "invite the community": each binds four
+/// values, and SQLite takes at most 32,766 per statement (PostgreSQL
+/// 65,535), so a community of up to 5,000 is one statement.
+const INVITE_CHUNK: usize = 5_000;
+
 /// Most rows one community import takes (all in one transaction).
 pub const MAX_IMPORT_ROWS: usize = 20_000;
 
@@ -173,10 +178,13 @@ pub async fn invite(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<u64
             Fresh { member_id, guest_id, salt, token_hash }
         })
         .collect();
-    let added = storage::community::invite_into(&*work, series_id, &event, &fresh, now).await?;
+    let mut added = 0;
+    for chunk in fresh.chunks(INVITE_CHUNK) {
+        added += storage::community::invite_into(&*work, series_id, &event, chunk, now).await?;
+        queue_invitations(&mut work, &event, chunk.iter().map(|f| f.guest_id).collect(), now).await?;
+    }
     if added > 0 {
         work.happened(Happening::GuestsInvited { event: event.id, count: added as usize });
-        queue_invitations(&mut work, &event, fresh.iter().map(|f| f.guest_id).collect(), now).await?;
     }
     work.commit(app).await?;
     Ok(added)
