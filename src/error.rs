@@ -118,6 +118,8 @@ fn resource_name(missing: Missing) -> &'static str {
         Missing::UnsubscribeLink => "unsubscribe link",
         Missing::Feed => "feed",
         Missing::ImportJob => "import",
+        Missing::Series => "series",
+        Missing::Member => "member",
     }
 }
 
@@ -136,6 +138,9 @@ impl From<AppError> for ApiError {
             AppError::Invalid(fields) => Self::Validation { fields },
             AppError::AlreadyInvited { email } => {
                 Self::conflict("guest_already_invited", format!("{email} is already invited to this event"))
+            }
+            AppError::AlreadyMember { email } => {
+                Self::conflict("member_already_in_community", format!("{email} is already in the community"))
             }
             AppError::AnswersClosed { closed, time_zone } => match closed {
                 AnswersClosed::NotPublished => {

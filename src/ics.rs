@@ -288,6 +288,7 @@ mod tests {
             sequence: 3,
             created_at: "2030-01-01T00:00:00Z".parse().unwrap(),
             updated_at: "2030-01-02T00:00:00Z".parse().unwrap(),
+            series_id: None,
         }
     }
 

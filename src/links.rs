@@ -38,6 +38,11 @@ pub mod path {
         format!("/feeds/guests/{token}.ics")
     }
 
+    /// A member's feed of her series' dates.
+    pub fn series_feed(token: &str) -> String {
+        format!("/feeds/series/{token}.ics")
+    }
+
     /// An organiser's feed of her events.
     pub fn organiser_feed(token: &str) -> String {
         format!("/feeds/{token}.ics")
@@ -108,6 +113,11 @@ impl Links {
     /// Her feed of the events she said yes to.
     pub fn guest_feed(&self, token: &str) -> String {
         self.absolute(&path::guest_feed(token))
+    }
+
+    /// A member's feed of her series' dates.
+    pub fn series_feed(&self, token: &str) -> String {
+        self.absolute(&path::series_feed(token))
     }
 
     /// An organiser's feed of her events.

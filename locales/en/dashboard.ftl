@@ -546,3 +546,66 @@ d_copy_link = Copy their personal link
 d_link_copied = Link copied
 d_count_people = People expected
 d_count_people_note = People expected: the “yes” answers holding a seat, and their companions.
+
+## Series
+d_nav_series = Series
+d_series_title = My series
+d_series_intro = A series groups the dates of an event that comes back, and the community invited to each: people met at the door join it for the next date.
+d_series_new = New series
+d_series_name = Name of the series
+d_series_first_date = Its first date
+d_series_rule = How often
+d_series_rule_monthly = Every month, on the same weekday
+d_series_rule_weekly = Every week
+d_series_rule_fortnightly = Every two weeks
+d_series_rule_is_monthly_nth_weekday = Every month, on the same weekday
+d_series_rule_is_weekly = Every week
+d_series_rule_is_every_n_weeks = Every few weeks
+d_series_create = Create the series
+d_series_needs_event = A series starts from one of your events, its first date: create that event first.
+d_series_dates = Dates
+d_series_next = Add the next date
+d_series_next_suggested = Next date suggested
+d_series_invite = Invite the community
+d_series_community = Community
+d_series_no_members = Nobody in the community yet. Import it from a spreadsheet, or let the people who come without an invitation join it.
+d_series_bar = { $came } came, of { $invited } on the list
+d_series_came_of = { $came } of { $dates }
+d_col_came = Came
+d_col_member = Member
+d_col_attendance = Attendance
+d_col_no_shows = No-shows
+d_col_late = Late cancellations
+d_col_joined = Joined
+d_sort_by = Sort by
+d_sort_name = name
+d_sort_came = who comes most
+d_sort_no_shows = no-shows
+d_member_left = left
+d_joined_imported = imported
+d_joined_added = added by you
+d_joined_registered = registered
+d_joined_walk_in = came without an invitation
+d_flash_series_created = The series is created.
+d_flash_date_added = The next date is ready, as a draft: check it, then publish it.
+d_flash_community_invited =
+    { $n ->
+        [0] Nobody more to invite: the whole community is on the list.
+        [one] { $n } person from the community is on the list.
+       *[other] { $n } people from the community are on the list.
+    }
+d_confirm_invite_question = Invite the community to “{ $title }”?
+d_confirm_invite_reach_published =
+    { $n ->
+        [0] Everyone in the community is already on the list.
+        [one] { $n } person joins the list and gets an invitation now.
+       *[other] { $n } people join the list and get an invitation now.
+    }
+d_confirm_invite_reach_draft =
+    { $n ->
+        [0] Everyone in the community is already on the list.
+        [one] { $n } person joins the list; invitations leave when you publish.
+       *[other] { $n } people join the list; invitations leave when you publish.
+    }
+d_confirm_invite_left = Members who left the series, or asked for no more emails from you, are not invited.
+d_series_export = Download the community (CSV)

@@ -96,6 +96,11 @@ unsubscribe_question = Stop receiving emails from { $organiser }?
 unsubscribe_explain = You will no longer get their invitations or reminders sent through Convive.
 unsubscribe_button = Yes, stop these emails
 unsubscribe_done = Done: { $organiser } will not email you through Convive any more.
+unsubscribe_series_question = Leave “{ $series }”?
+unsubscribe_series_explain = You will not be invited to its dates any more, and its emails stop. The answers you already gave stay.
+unsubscribe_series_button = Leave this series
+unsubscribe_or_organiser = Or receive nothing more from { $organiser } at all:
+unsubscribe_left_series = Done: you have left “{ $series }”, and its emails stop.
 
 ## Error pages (heading + message) and form errors, passed by the server
 error_not_found_heading = Link not found

@@ -559,3 +559,66 @@ d_copy_link = Copier son lien personnel
 d_link_copied = Lien copié
 d_count_people = Personnes attendues
 d_count_people_note = Personnes attendues : les « oui » qui ont une place, et leurs accompagnants.
+
+## Series
+d_nav_series = Séries
+d_series_title = Mes séries
+d_series_intro = Une série regroupe les rendez-vous d'un événement qui revient, et la communauté invitée à chacun : les personnes rencontrées à l'entrée la rejoignent pour la fois suivante.
+d_series_new = Nouvelle série
+d_series_name = Nom de la série
+d_series_first_date = Son premier rendez-vous
+d_series_rule = Rythme
+d_series_rule_monthly = Chaque mois, le même jour de la semaine
+d_series_rule_weekly = Chaque semaine
+d_series_rule_fortnightly = Toutes les deux semaines
+d_series_rule_is_monthly_nth_weekday = Chaque mois, le même jour de la semaine
+d_series_rule_is_weekly = Chaque semaine
+d_series_rule_is_every_n_weeks = Toutes les quelques semaines
+d_series_create = Créer la série
+d_series_needs_event = Une série part d'un de vos événements, son premier rendez-vous : créez d'abord cet événement.
+d_series_dates = Rendez-vous
+d_series_next = Ajouter le prochain rendez-vous
+d_series_next_suggested = Prochain rendez-vous suggéré
+d_series_invite = Inviter la communauté
+d_series_community = Communauté
+d_series_no_members = Personne dans la communauté pour l'instant. Importez-la depuis un tableur, ou laissez les personnes venues sans invitation la rejoindre.
+d_series_bar = { $came } venus sur { $invited } inscrits
+d_series_came_of = { $came } sur { $dates }
+d_col_came = Venus
+d_col_member = Membre
+d_col_attendance = Présence
+d_col_no_shows = Absences
+d_col_late = Annulations tardives
+d_col_joined = Arrivée
+d_sort_by = Trier par
+d_sort_name = nom
+d_sort_came = les plus assidus
+d_sort_no_shows = absences
+d_member_left = a quitté la série
+d_joined_imported = importé
+d_joined_added = ajouté par vous
+d_joined_registered = inscrit en ligne
+d_joined_walk_in = venu sans invitation
+d_flash_series_created = La série est créée.
+d_flash_date_added = Le prochain rendez-vous est prêt, en brouillon : vérifiez-le, puis publiez-le.
+d_flash_community_invited =
+    { $n ->
+        [0] Personne de plus à inviter : toute la communauté est sur la liste.
+        [one] { $n } personne de la communauté est sur la liste.
+       *[other] { $n } personnes de la communauté sont sur la liste.
+    }
+d_confirm_invite_question = Inviter la communauté à « { $title } » ?
+d_confirm_invite_reach_published =
+    { $n ->
+        [0] Toute la communauté est déjà sur la liste.
+        [one] { $n } personne rejoint la liste et reçoit son invitation maintenant.
+       *[other] { $n } personnes rejoignent la liste et reçoivent leur invitation maintenant.
+    }
+d_confirm_invite_reach_draft =
+    { $n ->
+        [0] Toute la communauté est déjà sur la liste.
+        [one] { $n } personne rejoint la liste ; les invitations partiront à la publication.
+       *[other] { $n } personnes rejoignent la liste ; les invitations partiront à la publication.
+    }
+d_confirm_invite_left = Les membres qui ont quitté la série, ou qui ne veulent plus de vos e-mails, ne sont pas invités.
+d_series_export = Télécharger la communauté (CSV)

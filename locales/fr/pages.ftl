@@ -96,6 +96,11 @@ unsubscribe_question = Ne plus recevoir d'e-mails { ELIDED("de", $organiser) } 
 unsubscribe_explain = Vous ne recevrez plus ses invitations ni ses rappels envoyés par Convive.
 unsubscribe_button = Oui, ne plus recevoir ses e-mails
 unsubscribe_done = C'est fait : { $organiser } ne vous écrira plus par Convive.
+unsubscribe_series_question = Quitter « { $series } » ?
+unsubscribe_series_explain = Vous ne serez plus invité·e à ses rendez-vous et ses e-mails s'arrêtent. Les réponses déjà données restent.
+unsubscribe_series_button = Quitter cette série
+unsubscribe_or_organiser = Ou ne plus rien recevoir { ELIDED("de", $organiser) } :
+unsubscribe_left_series = C'est fait : vous avez quitté « { $series } », ses e-mails s'arrêtent.
 
 ## Error pages (heading + message) and form errors, passed by the server
 error_not_found_heading = Lien introuvable

@@ -15,6 +15,7 @@ mod m20261123_000010_add_event_words;
 mod m20261202_000011_first_run;
 mod m20261202_000012_import_jobs;
 mod m20261205_000013_guest_first_name;
+mod m20261206_000020_create_series;
 mod m20261206_000040_answer_changes_by_time;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_first_run::Migration),
             Box::new(m20261202_000012_import_jobs::Migration),
             Box::new(m20261205_000013_guest_first_name::Migration),
+            Box::new(m20261206_000020_create_series::Migration),
             Box::new(m20261206_000040_answer_changes_by_time::Migration),
         ]
     }

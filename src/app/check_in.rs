@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::{App, AppError, Happening, Result};
 use crate::domain::FieldErrors;
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
+use crate::domain::community::JoinedHow;
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{Guest, ListPosition, NewGuest};
 use crate::domain::problem::{Problem, code};
@@ -188,6 +189,8 @@ pub async fn walk_in(app: &App, organiser_id: Uuid, event_id: Uuid, input: &Walk
     storage::check_in::mark_arrived(&*work, event.id, arrival, companions.unwrap_or(0), now).await?;
     let outcome = if added.is_some() {
         storage::check_in::mark_walk_in(&*work, event.id, &person.email).await?;
+        // Met at the door: invited to the series' next date.
+        super::community::join_from_date(&work, &event, &person, JoinedHow::WalkIn, now).await?;
         WalkIn::Added
     } else {
         WalkIn::AlreadyInvited

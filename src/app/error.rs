@@ -21,6 +21,8 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("{email} is already invited to this event")]
     AlreadyInvited { email: String },
+    #[error("{email} is already in the community")]
+    AlreadyMember { email: String },
     /// A guest may not answer now; `time_zone` is the event's, for saying when.
     #[error("answers are closed: {closed:?}")]
     AnswersClosed { closed: AnswersClosed, time_zone: Tz },

@@ -2,9 +2,11 @@
 //! to, each behind its own secret link.
 
 use super::{App, AppError, Result};
-use crate::domain::event::{Event, Language};
+use crate::domain::community::Member;
+use crate::domain::event::{Event, EventStatus, Language};
 use crate::domain::guest::Guest;
-use crate::domain::token::{verify_feed_token, verify_guest_feed_token};
+use crate::domain::series::Series;
+use crate::domain::token::{verify_feed_token, verify_guest_feed_token, verify_series_feed_token};
 use crate::storage::organisers::Organiser;
 use crate::storage::{self, Missing};
 
@@ -55,4 +57,38 @@ pub async fn guest_feed(app: &App, token: &str) -> Result<GuestFeed> {
         })
         .collect();
     Ok(GuestFeed { guest, language, accepted })
+}
+
+/// A member's feed: every date of her series still to come (drafts left
+/// out, cancelled ones shown as cancelled), each with her invitation to it
+/// if she has one, for her PARTSTAT.
+pub struct SeriesFeed {
+    pub member: Member,
+    pub series: Series,
+    pub organiser: Organiser,
+    pub dates: Vec<(Event, Option<Guest>)>,
+}
+
+pub async fn series_feed(app: &App, token: &str) -> Result<SeriesFeed> {
+    let not_found = || AppError::NotFound(Missing::Feed);
+    let member_id = verify_series_feed_token(&app.link_key, token).ok_or_else(not_found)?;
+    let member = storage::community::find_by_id(&*app.db, member_id).await?.ok_or_else(not_found)?;
+    let series = storage::series::find(&*app.db, member.series_id).await?;
+    let organiser =
+        storage::organisers::find_many(&*app.db, [series.organiser_id]).await?.pop().ok_or_else(not_found)?;
+    let now = app.now();
+    let mut dates = Vec::new();
+    // A series has a handful of dates to come: one look-up each.
+    for event in storage::events::of_series(&*app.db, series.id).await? {
+        if event.status == EventStatus::Draft || event.details.schedule.ends_at < now {
+            continue;
+        }
+        let guest = match storage::guests::find_by_address(&*app.db, event.id, &member.email).await {
+            Ok(guest) => Some(guest),
+            Err(err) if err.is_not_found() => None,
+            Err(err) => return Err(err.into()),
+        };
+        dates.push((event, guest));
+    }
+    Ok(SeriesFeed { member, series, organiser, dates })
 }

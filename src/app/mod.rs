@@ -5,6 +5,7 @@
 //! happened live in [`Work::commit`], so no door does them by hand.
 pub mod answers;
 pub mod check_in;
+pub mod community;
 pub mod error;
 pub mod events;
 pub mod feeds;
@@ -16,6 +17,7 @@ pub mod monitoring;
 pub mod organisers;
 pub mod registrations;
 pub mod schedule;
+pub mod series;
 pub mod setup;
 pub mod sign_in;
 pub mod unsubscribes;

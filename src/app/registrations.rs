@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::answers::{AnswerInput, Answerer};
 use super::{App, AppError, Happening, OneTimeLink, Result};
 use crate::domain::answer::Answer;
+use crate::domain::community::JoinedHow;
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{Guest, NewGuest};
 use crate::domain::mail::OutboxSlot;
@@ -118,6 +119,8 @@ pub async fn confirm(app: &App, id: Uuid) -> Result<(Guest, InvitationToken)> {
         let token = guest.invitation_token(&app.link_key);
         (guest, token, false)
     };
+    // Confirming her address is joining the series' community, if it has one.
+    super::community::join_from_date(&work, &event, &person, JoinedHow::Registered, now).await?;
     work.happened(Happening::RegistrationConfirmed { event: event.id, guest: guest.id });
     work.commit(app).await?;
     if !newly_added {

@@ -276,6 +276,8 @@ pub struct Event {
     pub seats_taken: u32,
     /// iCalendar SEQUENCE: how many times time, place or status changed.
     pub sequence: u32,
+    /// The series this event is a date of, if any.
+    pub series_id: Option<uuid::Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -1,6 +1,8 @@
 //! Pure types and rules: nothing here knows about HTTP or the database.
 //! Every value from outside becomes one of these types before it is used.
 pub mod answer;
+pub mod attendance;
+pub mod community;
 pub mod email_address;
 pub mod event;
 pub mod guest;
@@ -9,6 +11,7 @@ pub mod mail;
 pub mod plan;
 pub mod problem;
 pub mod seating;
+pub mod series;
 pub mod text;
 pub mod token;
 

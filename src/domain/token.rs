@@ -147,6 +147,16 @@ pub fn verify_guest_feed_token(key: &SecretKey, token: &str) -> Option<Uuid> {
     verify_signed_id_token(key, b"guest-feed", token)
 }
 
+/// The secret in a member's feed of her series' dates. It names her
+/// membership, so it works as long as she is in the community.
+pub fn series_feed_token(key: &SecretKey, member_id: Uuid) -> String {
+    signed_id_token(key, b"series-feed", member_id)
+}
+
+pub fn verify_series_feed_token(key: &SecretKey, token: &str) -> Option<Uuid> {
+    verify_signed_id_token(key, b"series-feed", token)
+}
+
 /// The token in the link that confirms an open registration.
 pub fn registration_token(key: &SecretKey, registration_id: Uuid) -> String {
     signed_id_token(key, b"registration", registration_id)

@@ -28,7 +28,7 @@ use crate::links::webcal;
 use crate::storage::organisers::Organiser;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(organiser_feed)).routes(routes!(guest_feed))
+    OpenApiRouter::new().routes(routes!(organiser_feed)).routes(routes!(guest_feed)).routes(routes!(series_feed))
 }
 
 /// The page-side files: a guest's copy and a public event's file.
@@ -215,5 +215,39 @@ async fn guest_feed(State(state): State<AppState>, Path(file): Path<String>, hea
     let body = ics::render_feed(name, &entries);
     // A change of her answer changes the text but not the events' times.
     let changed = feed.accepted.iter().flat_map(|(g, e, _)| [e.updated_at, g.answered_at.unwrap_or(e.updated_at)]);
+    Ok(calendar_response(&headers, body, latest(changed), None))
+}
+
+/// A member's feed of her series' dates to come, by the link the organiser
+/// gives her (`feed_url` of the member in the API): her PARTSTAT where she
+/// answered, no ATTENDEE where she is not on the list.
+#[utoipa::path(get, path = "/feeds/series/{file}", tag = "calendar",
+    params(
+        ("file" = String, Path, description = "`<token>.ics` from the feed link"),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the text you have, or `*`"),
+    ),
+    responses(
+        (status = 200, description = "The feed", content_type = "text/calendar"),
+        (status = 304, description = "Unchanged since the ETag given in If-None-Match"),
+        (status = 404, description = "No such feed", body = ErrorBody),
+    ))]
+async fn series_feed(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let feed = app::feeds::series_feed(&state, token).await?;
+    let reply_to = reply_address(&state, &feed.organiser);
+    let entries: Vec<FeedEntry<'_>> = feed
+        .dates
+        .iter()
+        .map(|(event, guest)| FeedEntry {
+            event,
+            organizer: Organizer { name: &feed.organiser.name, address: &reply_to },
+            attendee: guest.as_ref().map(Attendee::of),
+        })
+        .collect();
+    let body = ics::render_feed(&feed.series.settings.name, &entries);
+    let changed = feed
+        .dates
+        .iter()
+        .flat_map(|(e, g)| [e.updated_at, g.as_ref().and_then(|g| g.answered_at).unwrap_or(e.updated_at)]);
     Ok(calendar_response(&headers, body, latest(changed), None))
 }

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod organiser;
 pub mod pages;
 pub mod rate_limit;
+pub mod series;
 pub mod unsubscribe;
 pub mod views;
 
@@ -55,6 +56,7 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
         .merge(events::router())
         .merge(guests::router())
         .merge(guest_lists::router())
+        .merge(series::router())
         .merge(check_in::router())
         .merge(limit.api(invitations::router()))
         .merge(organiser::router())

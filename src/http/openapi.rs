@@ -31,6 +31,7 @@ use crate::error::ErrorBody;
         (name = "events", description = "An organiser's events"),
         (name = "guests", description = "Who is invited"),
         (name = "answers", description = "Answers set by the organiser, and their history"),
+        (name = "series", description = "Series of dates, their community, and who really comes"),
         (name = "check-in", description = "Checking guests in at the door, walk-ins included"),
         (name = "invitations", description = "A guest's own invitation, reached with her token"),
         (name = "organiser", description = "Your account and preferences"),

@@ -10,9 +10,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::extract::Path;
+use super::extract::{Path, RawBody};
 use super::pages::render;
 use crate::app;
+use crate::app::unsubscribes::{Scope, Stopped};
 use crate::error::{ErrorBody, Result};
 use crate::links::path;
 
@@ -23,8 +24,23 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Serialize)]
 struct UnsubscribePage {
     organiser_name: String,
+    /// For a date of a series: the link leaves it; the page also offers
+    /// nothing more from the organiser.
+    series_name: Option<String>,
     form_action: String,
-    done: bool,
+    /// `series` or `organiser` once done.
+    done: Option<&'static str>,
+}
+
+impl UnsubscribePage {
+    fn new(link: app::unsubscribes::UnsubscribeLink, token: &str, done: Option<&'static str>) -> Self {
+        Self {
+            organiser_name: link.organiser.name,
+            series_name: link.series.map(|s| s.settings.name),
+            form_action: path::unsubscribe(token),
+            done,
+        }
+    }
 }
 
 /// The confirmation page: changes nothing.
@@ -34,20 +50,35 @@ struct UnsubscribePage {
               (status = 404, description = "No such link", body = ErrorBody)))]
 async fn confirm_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
     let link = app::unsubscribes::link(&state, &token).await?;
-    let page =
-        UnsubscribePage { organiser_name: link.organiser.name, form_action: path::unsubscribe(&token), done: false };
-    Ok(render("unsubscribe.html", link.language, StatusCode::OK, &page))
+    let language = link.language;
+    Ok(render("unsubscribe.html", language, StatusCode::OK, &UnsubscribePage::new(link, &token, None)))
 }
 
-/// One-click unsubscribe: no session, no further question.
+/// One-click unsubscribe: no session, no further question. From a date of
+/// a series it leaves the series; the form field `scope=organiser` asks for
+/// nothing more from the organiser at all.
 #[utoipa::path(post, path = "/unsubscribe/{token}", tag = "unsubscribe",
     params(("token" = String, Path, description = "The token from the email's unsubscribe link")),
+    request_body(description = "`List-Unsubscribe=One-Click` (RFC 8058), or `scope=organiser` for nothing more from the organiser",
+        content(("application/x-www-form-urlencoded", example = "List-Unsubscribe=One-Click"))),
     responses((status = 200, description = "Unsubscribed", content_type = "text/html"),
               (status = 404, description = "No such link", body = ErrorBody)))]
-async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
-    let link = app::unsubscribes::unsubscribe(&state, &token).await?;
-    tracing::info!(organiser_id = %link.organiser.id, "a guest unsubscribed");
-    let page =
-        UnsubscribePage { organiser_name: link.organiser.name, form_action: path::unsubscribe(&token), done: true };
-    Ok(render("unsubscribe.html", link.language, StatusCode::OK, &page))
+async fn unsubscribe(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    RawBody(body): RawBody,
+) -> Result<Response> {
+    // Whatever else the body holds (RFC 8058's `List-Unsubscribe=One-Click`)
+    // means the link's own scope.
+    let organiser_wide =
+        url::form_urlencoded::parse(&body).any(|(name, value)| name == "scope" && value == "organiser");
+    let scope = if organiser_wide { Scope::Organiser } else { Scope::Link };
+    let (link, stopped) = app::unsubscribes::unsubscribe(&state, &token, scope).await?;
+    tracing::info!(organiser_id = %link.organiser.id, ?stopped, "a guest unsubscribed");
+    let done = match stopped {
+        Stopped::Series => "series",
+        Stopped::Organiser => "organiser",
+    };
+    let language = link.language;
+    Ok(render("unsubscribe.html", language, StatusCode::OK, &UnsubscribePage::new(link, &token, Some(done))))
 }

@@ -67,6 +67,8 @@ pub struct EventView {
     pub words: crate::domain::event::Words,
     /// iCalendar SEQUENCE, bumped on each change of time, place or status.
     pub sequence: u32,
+    /// The series this event is a date of, if any.
+    pub series_id: Option<Uuid>,
     /// Counts, in lists; one event's counts are at its `/summary`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<SummaryView>,
@@ -83,6 +85,7 @@ impl EventView {
         let details = event.details;
         Self {
             id: event.id,
+            series_id: event.series_id,
             title: details.title,
             description: details.description,
             venue: VenueView {

@@ -299,6 +299,7 @@ mod tests {
             sequence: 0,
             created_at: now,
             updated_at: now,
+            series_id: None,
         }
     }
 

@@ -93,6 +93,8 @@ struct Batch {
     organisers: HashMap<Uuid, Organiser>,
     guests: HashMap<Uuid, Guest>,
     unsubscribed: HashSet<(Uuid, String)>,
+    /// (series, address) of those who left a series: its dates' mail stops.
+    left_series: HashSet<(Uuid, String)>,
     /// Events where anyone was checked in: there, check-in says who came.
     checked_in: HashSet<Uuid>,
 }
@@ -229,9 +231,14 @@ impl Dispatcher {
                 unsubscribed.insert((organiser_id, email));
             }
         }
+        let series_ids: Vec<Uuid> = events.values().filter_map(|e| e.series_id).collect();
+        let recipients: Vec<String> =
+            rows.iter().filter(|r| r.guest_id.is_some()).map(|r| r.recipient.clone()).collect();
+        let left_series =
+            storage::community::left_among(&*self.db, &series_ids, &recipients).await?.into_iter().collect();
         let event_ids: Vec<Uuid> = events.keys().copied().collect();
         let checked_in = storage::check_in::events_with_check_ins(&*self.db, &event_ids).await?;
-        Ok(Batch { events, organisers, guests, unsubscribed, checked_in })
+        Ok(Batch { events, organisers, guests, unsubscribed, left_series, checked_in })
     }
 
     async fn deliver(&self, row: &OutboxRow, batch: &Batch) -> Outcome {
@@ -403,6 +410,9 @@ impl Dispatcher {
         };
         if batch.unsubscribed.contains(&(row.organiser_id, row.recipient.clone())) {
             return Ok(Prepared::Skip("unsubscribed"));
+        }
+        if event.series_id.is_some_and(|series| batch.left_series.contains(&(series, row.recipient.clone()))) {
+            return Ok(Prepared::Skip("left the series"));
         }
         if !kind.still_relevant(event, guest, batch.checked_in.contains(&event.id)) {
             return Ok(Prepared::Skip("no longer relevant"));

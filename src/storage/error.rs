@@ -20,6 +20,8 @@ pub enum Missing {
     UnsubscribeLink,
     Feed,
     ImportJob,
+    Series,
+    Member,
 }
 
 /// A unique constraint a write ran into, by the rule it keeps.

@@ -53,6 +53,7 @@ pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
         status,
         seats_taken: row.seats_taken as u32,
         sequence: row.sequence as u32,
+        series_id: row.series_id,
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
@@ -105,7 +106,19 @@ pub async fn insert(
     details: &EventDetails,
     now: DateTime<Utc>,
 ) -> Result<Event> {
+    insert_in_series(db, organiser_id, details, None, now).await
+}
+
+/// Inserts a draft, as a date of `series_id` if given.
+pub async fn insert_in_series(
+    db: &impl ConnectionTrait,
+    organiser_id: Uuid,
+    details: &EventDetails,
+    series_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Event> {
     let mut row = details_active_model(details);
+    row.series_id = Set(series_id);
     row.id = Set(Uuid::now_v7());
     row.organiser_id = Set(organiser_id);
     row.status = Set(EventStatus::Draft.as_str().to_owned());
@@ -165,6 +178,28 @@ pub async fn find_by_id(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<E
 /// Locks any event by id, for rules that already know whose it is.
 pub async fn lock(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<Event> {
     fetch(conn, event_id, None, true).await
+}
+
+/// The dates of a series, earliest first.
+pub async fn of_series(conn: &impl ConnectionTrait, series_id: Uuid) -> Result<Vec<Event>> {
+    events::Entity::find()
+        .filter(events::Column::SeriesId.eq(series_id))
+        .order_by_asc(events::Column::StartsAt)
+        .order_by_asc(events::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| to_domain(row).map_err(StorageError::from))
+        .collect()
+}
+
+/// Makes an event a date of `series_id` (or of none).
+pub async fn set_series(conn: &impl ConnectionTrait, event_id: Uuid, series_id: Option<Uuid>) -> Result<()> {
+    events::ActiveModel { id: Set(event_id), series_id: Set(series_id), ..Default::default() }
+        .update(conn)
+        .await
+        .context("cannot attach the event to its series")?;
+    Ok(())
 }
 
 pub async fn list(db: &DatabaseConnection, organiser_id: Uuid, limit: u64, offset: u64) -> Result<Vec<Event>> {

@@ -1,7 +1,9 @@
 //! Storage: sea-orm on SQLite (the embedded default) or PostgreSQL. Rows become
 //! domain values here and nowhere else.
 pub mod answers;
+pub mod attendance;
 pub mod check_in;
+pub mod community;
 pub mod entities;
 pub mod error;
 pub mod events;
@@ -13,6 +15,7 @@ pub mod outbox;
 pub mod plan_slots;
 pub mod registrations;
 pub mod secrets;
+pub mod series;
 pub mod sessions;
 pub mod unsubscribes;
 

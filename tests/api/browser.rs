@@ -298,3 +298,54 @@ async fn the_api_reference_renders_offline_in_a_browser() {
     let requests = result["requests"].as_array().unwrap();
     assert!(requests.iter().any(|r| r.as_str().unwrap().ends_with("/api/openapi.json")), "{result}");
 }
+
+/// The month to month of a series, in French, on a desktop and a phone:
+/// create the series, invite the community, a walk-in at the door, the
+/// next date, and who came (screenshots in target/screenshots/series-*).
+#[tokio::test]
+async fn an_organiser_runs_her_series_month_to_month_in_a_browser() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with(convive::clock::Clock::system(), |s| {
+        reachable_at_its_links(s);
+        s.smtp_host = Some("127.0.0.1".to_owned());
+        s.smtp_port = Some(server.port);
+        s.smtp_security = convive::config::SmtpSecurity::None;
+    })
+    .await;
+    let event_id = app.create_published_event(json!({})).await;
+    let login = app.page("/login").await;
+    app.submit("/login", &[("email", "anne@example.org"), ("csrf", &login.csrf())]).await;
+    let messages = server.wait_for(1, WAIT).await;
+    let login_url = messages[0].link(&format!("{}/login/", app.address));
+    let shots = concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots");
+    std::fs::create_dir_all(shots).unwrap();
+    // Her first date's list becomes the community when she makes it a series.
+    for email in ["zelie@example.org", "bruno@example.org", "chloe@example.org"] {
+        app.invite(&event_id, email).await;
+    }
+    let result = browser(
+        "series",
+        &json!({
+            "login_url": login_url, "event_id": event_id, "series_name": "Café des Victoires",
+            "walk_in": { "name": "Paul Passant", "email": "paul@example.org" },
+            "phone": { "width": 360, "height": 740 }, "screenshots": shots,
+            "width": 1280, "height": 900, "locale": "fr-FR",
+        }),
+    )
+    .await;
+    std::fs::write(format!("{shots}/series.json"), format!("{result:#}")).unwrap();
+    let failing: Vec<&Value> =
+        result["axe"].as_object().unwrap().values().filter(|v| v.as_array().is_some_and(|a| !a.is_empty())).collect();
+    assert!(failing.is_empty(), "axe-core violations: {:#}", result["axe"]);
+    assert_eq!(result["created_flash"], "La série est créée.", "{result}");
+    assert_eq!(result["invite_reach"], "Toute la communauté est déjà sur la liste.", "its own list: {result}");
+    // The next date: the three, and the walk-in met at the door.
+    assert_eq!(
+        result["next_reach"], "4\u{a0}personnes rejoignent la liste\u{a0}; les invitations partiront à la publication.",
+        "{result}"
+    );
+    assert_eq!(result["next_invite_flash"], "4\u{a0}personnes de la communauté sont sur la liste.", "{result}");
+    let paul = result["members"].as_array().unwrap().iter().find(|m| m["name"].as_str().unwrap().contains("Paul"));
+    assert_eq!(paul.unwrap()["attendance"], "1 sur 1", "{result}");
+    assert_eq!(result["phone_overflow"], false, "{result}");
+}

@@ -58,3 +58,38 @@ async fn the_hot_paths_keep_to_their_statement_budgets() {
     let over: Vec<_> = spent.iter().filter(|(_, used, budget)| used > budget).collect();
     assert!(over.is_empty(), "over budget (path, statements, budget): {over:?}; all: {spent:?}");
 }
+
+/// Invite-the-community is one set-based insert, whatever the community's
+/// size: the statements it runs for 30 members are those it runs for 3.
+#[tokio::test]
+async fn inviting_the_community_costs_the_same_statements_for_3_members_as_for_300() {
+    let app = spawn_app_with_parts(Clock::system(), ON_DEMAND, |_| {}).await;
+    let mut spent = Vec::new();
+    for size in [3, 300] {
+        let event_id = app.create_published_event(json!({ "capacity": null })).await;
+        let series = app
+            .post("/api/v1/series", json!({ "name": format!("Série {size}"), "first_date": event_id }))
+            .await
+            .expect(StatusCode::CREATED);
+        let list = (0..size).map(|i| format!("member{i}@example.org")).collect::<Vec<_>>().join("\n");
+        let response = app
+            .client
+            .post(format!("{}/api/v1/series/{}/members/import", app.address, series["id"].as_str().unwrap()))
+            .bearer_auth(&app.api_key)
+            .header("content-type", "text/plain")
+            .body(list)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let path = format!("/api/v1/events/{event_id}/invite-community");
+        let used = statements_of(&app, async {
+            assert_eq!(app.post(&path, json!({})).await.expect(StatusCode::OK)["added"], size);
+        })
+        .await;
+        spent.push(used);
+    }
+    // Lock the date, pick the members, insert them, queue their invitations.
+    assert_eq!(spent[0], spent[1], "statements for 3 and for 300 members: {spent:?}");
+    assert!(spent[1] <= 5, "{spent:?}");
+}

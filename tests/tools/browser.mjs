@@ -529,7 +529,79 @@ async function docs(page, args) {
   };
 }
 
-const SCENARIOS = { answer, visit, register, organiser, setup, docs, email };
+
+/**
+ * The organiser's month to month, on a desktop and on a phone: she makes a
+ * series of an event whose community is already imported, invites the
+ * community (asked first), checks a walk-in in at the door, adds the next
+ * date, invites the community to it (the walk-in among them), and reads
+ * who came. Args: {login_url, event_id, series_name, walk_in: {name, email},
+ * phone: {width, height}, screenshots}.
+ */
+async function series(page, args) {
+  requireString(args, "login_url");
+  requireString(args, "event_id");
+  const widths = [args.width, args.phone.width];
+  const axe = {};
+  const check = async (name) => {
+    axe[name] = await audit(page, name, widths, args.screenshots);
+  };
+  await open(page, args.login_url);
+  await submit(page, "form#login-form");
+  await page.locator('nav a[href="/dashboard/series"]').first().click();
+  await page.waitForLoadState("load");
+  await check("series-01-list");
+  await fill(page, "#series-name", args.series_name);
+  await page.locator("#series-first").selectOption(args.event_id);
+  await submit(page, "form#new-series-form");
+  const series_url = page.url();
+  const created_flash = await textOf(page, "#flash");
+  await check("series-02-page");
+
+  // Invite the community to the first date: asked first, with the count.
+  await page.locator(".series-date a.button").first().click();
+  await page.waitForLoadState("load");
+  const invite_reach = await textOf(page, "#confirm-reach");
+  await check("series-03-confirm-invite");
+  await submit(page, "form#confirm-form");
+  const invite_flash = await textOf(page, "#flash");
+
+  // At the door, on a phone: a walk-in.
+  await page.setViewportSize({ width: args.phone.width, height: args.phone.height });
+  const origin = new URL(page.url()).origin;
+  await open(page, `${origin}/dashboard/events/${args.event_id}/check-in`);
+  await fill(page, '#walk-in-form [name="name"]', args.walk_in.name);
+  await fill(page, '#walk-in-form [name="email"]', args.walk_in.email);
+  await submit(page, "form#walk-in-form");
+  await page.setViewportSize({ width: args.width, height: args.height });
+
+  // The next date, then the community invited to it.
+  await open(page, series_url);
+  await submit(page, "form#next-date-form");
+  const next_flash = await textOf(page, "#flash");
+  const next_event = new URL(page.url()).pathname;
+  await open(page, series_url);
+  await page.locator(".series-date a.button").last().click();
+  await page.waitForLoadState("load");
+  const next_reach = await textOf(page, "#confirm-reach");
+  await submit(page, "form#confirm-form");
+  const next_invite_flash = await textOf(page, "#flash");
+  await check("series-04-history");
+  const members = await page.locator("#members tbody tr").evaluateAll((rows) =>
+    rows.map((row) => ({
+      name: row.querySelector("th").innerText.trim(),
+      attendance: row.querySelector("td").innerText.trim(),
+    })),
+  );
+  await page.setViewportSize({ width: args.phone.width, height: args.phone.height });
+  const phone_overflow = (await pageState(page)).horizontal_overflow;
+  return {
+    created_flash, invite_reach, invite_flash, next_flash, next_event, next_reach, next_invite_flash,
+    members, phone_overflow, axe,
+  };
+}
+
+const SCENARIOS = { answer, visit, register, organiser, setup, docs, email, series };
 
 // ---------------------------------------------------------------------------
 // Running one scenario

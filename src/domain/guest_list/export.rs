@@ -93,7 +93,7 @@ impl CsvStyle {
         out
     }
 
-    fn write(self, out: &mut Vec<u8>, records: impl Iterator<Item = Vec<String>>) {
+    pub(super) fn write(self, out: &mut Vec<u8>, records: impl Iterator<Item = Vec<String>>) {
         let mut writer = csv::WriterBuilder::new()
             .delimiter(self.delimiter())
             .terminator(csv::Terminator::CRLF)

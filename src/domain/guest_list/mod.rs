@@ -6,12 +6,14 @@
 //! an import (and the [`job`] of one in the background), and the [`export`]
 //! back to a spreadsheet.
 
+mod community_export;
 mod csv;
 mod export;
 mod job;
 mod pasted;
 mod report;
 
+pub use self::community_export::community_file;
 pub use self::csv::{Columns, CsvError, CsvLayout, ParsedCsv, TextEncoding, decode, parse_csv};
 pub use self::export::{CsvStyle, ExportRow, export_file_name};
 pub use self::job::{ImportJob, ImportJobState};

@@ -116,6 +116,14 @@ impl ImportReport {
         self.push(row, guest, ImportStatus::Duplicate, FieldErrors::from([("email".to_owned(), reason)]));
     }
 
+    /// Already a member of the community (a community's import).
+    pub fn record_known_member(&mut self, row: &ListRow, guest: &NewGuest) {
+        self.duplicates += 1;
+        let reason =
+            Problem::new(code::ALREADY_MEMBER, "is already in the community").with("email", guest.email.as_str());
+        self.push(row, guest, ImportStatus::Duplicate, FieldErrors::from([("email".to_owned(), reason)]));
+    }
+
     pub fn record_invalid(&mut self, row: &ListRow, reasons: FieldErrors) {
         self.invalid += 1;
         self.rows.push(ImportedRow::new(row, row.email.clone(), row.name.clone(), ImportStatus::Invalid, reasons));

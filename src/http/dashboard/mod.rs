@@ -15,6 +15,7 @@ pub mod keys;
 pub mod login;
 pub mod preview;
 pub mod results;
+pub mod series;
 pub mod setup;
 pub mod time_zones;
 
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(import::router())
         .merge(check_in::router())
         .merge(results::router())
+        .merge(series::router())
         .merge(keys::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
         .route("/static/dashboard.js", axum::routing::get(dashboard_script))
@@ -99,6 +101,7 @@ pub struct Frame<'a, T: Serialize> {
 #[derive(Serialize)]
 struct Nav {
     events: &'static str,
+    series: &'static str,
     keys: &'static str,
     logout: &'static str,
 }
@@ -108,7 +111,7 @@ impl<'a, T: Serialize> Frame<'a, T> {
         Self {
             organiser_name,
             csrf,
-            nav: Nav { events: "/dashboard", keys: "/dashboard/keys", logout: "/logout" },
+            nav: Nav { events: "/dashboard", series: "/dashboard/series", keys: "/dashboard/keys", logout: "/logout" },
             content,
         }
     }

@@ -330,6 +330,7 @@ mod tests {
             sequence: 0,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            series_id: None,
         }
     }
 

@@ -31,6 +31,7 @@ pub struct Model {
     pub plan_follow_up: Option<String>,
     pub open_registration: bool,
     pub words: String,
+    pub series_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 //! behaviour lives in the sibling modules of `storage/`.
 pub mod answer_changes;
 pub mod api_keys;
+pub mod community_members;
 pub mod events;
 pub mod guests;
 pub mod import_jobs;
@@ -12,6 +13,7 @@ pub mod organisers;
 pub mod outbox;
 pub mod plan_slots;
 pub mod registrations;
+pub mod series;
 pub mod sessions;
 pub mod setup_codes;
 pub mod unsubscribes;

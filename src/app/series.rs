@@ -1,0 +1,163 @@
+//! Series: the dates of a recurring event. A series is created around a
+//! first date (an ordinary event of hers); each new date starts from the
+//! latest one's settings, its defaults, moved to the date the series' rule
+//! suggests. Any event, in a series or not, can also be duplicated.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{App, AppError, Happening, Result};
+use crate::domain::community::JoinedHow;
+use crate::domain::event::{Event, parse_instant};
+use crate::domain::guest::NewGuest;
+use crate::domain::series::{Recurrence, Series, SeriesFields, SeriesSettings, moved};
+use crate::storage::events::Counts;
+use crate::storage::{self};
+
+/// Creates a series; `first_date`, if given, becomes its first date.
+pub async fn create(app: &App, organiser_id: Uuid, fields: SeriesFields, first_date: Option<Uuid>) -> Result<Series> {
+    let settings = SeriesSettings::try_from(fields).map_err(AppError::Invalid)?;
+    // The first date's list is where the community starts: those already
+    // invited to it (or met at its door) are its first members.
+    let guests = match first_date {
+        Some(event_id) => {
+            let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+            storage::guests::list(&app.db, event.id).await?
+        }
+        None => Vec::new(),
+    };
+    let now = app.now();
+    let work = app.begin().await?;
+    let series = storage::series::insert(&*work, organiser_id, &settings, now).await?;
+    if let Some(event_id) = first_date {
+        let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+        if event.series_id.is_some() {
+            return Err(AppError::field("first_date", "is already a date of a series"));
+        }
+        storage::events::set_series(&*work, event.id, Some(series.id)).await?;
+        for (guest, _) in guests {
+            let how = if guest.walk_in { JoinedHow::WalkIn } else { JoinedHow::Added };
+            let person = NewGuest {
+                email: guest.email,
+                name: guest.name,
+                first_name: guest.first_name,
+                language: guest.language,
+            };
+            storage::community::join(&*work, series.id, &person, how, guest.created_at).await?;
+        }
+    }
+    work.commit(app).await?;
+    Ok(series)
+}
+
+pub async fn get(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<Series> {
+    Ok(storage::series::find_owned(&*app.db, organiser_id, series_id).await?)
+}
+
+/// A series with its dates, earliest first, each with its counts.
+pub async fn with_dates(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<(Series, Vec<(Event, Counts)>)> {
+    let series = get(app, organiser_id, series_id).await?;
+    let dates = storage::events::of_series(&*app.db, series.id).await?;
+    let ids: Vec<Uuid> = dates.iter().map(|e| e.id).collect();
+    let mut counts = storage::events::counts(&*app.db, &ids).await?;
+    let dates = dates
+        .into_iter()
+        .map(|event| {
+            let c = counts.remove(&event.id).unwrap_or_default();
+            (event, c)
+        })
+        .collect();
+    Ok((series, dates))
+}
+
+pub async fn list(app: &App, organiser_id: Uuid) -> Result<Vec<Series>> {
+    Ok(storage::series::list(&*app.db, organiser_id).await?)
+}
+
+/// Changes a series' settings (`fields` builds the new ones from the current).
+pub async fn change(
+    app: &App,
+    organiser_id: Uuid,
+    series_id: Uuid,
+    fields: impl FnOnce(&SeriesSettings) -> SeriesFields,
+) -> Result<Series> {
+    let work = app.begin().await?;
+    let current = storage::series::find_owned(&*work, organiser_id, series_id).await?;
+    let settings = SeriesSettings::try_from(fields(&current.settings)).map_err(AppError::Invalid)?;
+    let series = storage::series::update(&*work, current.id, &settings, app.now()).await?;
+    work.commit(app).await?;
+    Ok(series)
+}
+
+/// The form of a series' settings, from settings (for patches).
+pub fn fields_of(settings: &SeriesSettings) -> SeriesFields {
+    let (rule, every, nth) = settings.recurrence.parts();
+    SeriesFields {
+        name: settings.name.clone(),
+        rule: rule.to_owned(),
+        every: Some(i64::from(every)),
+        nth: nth.map(i64::from),
+        walk_ins_join: settings.walk_ins_join,
+        late_cancellation_hours: i64::from(settings.late_cancellation_hours),
+    }
+}
+
+/// How a copy of an event is made.
+#[derive(Debug, Clone, Default)]
+pub struct Copy {
+    /// When the copy starts: an RFC 3339 instant or a local time in the
+    /// event's zone; `None` is the date the rule suggests.
+    pub starts_at: Option<String>,
+    /// Whether its guests are invited to the copy too (afresh: no answers).
+    pub with_guests: bool,
+}
+
+/// Adds the next date of a series: a copy of its latest date, at the date
+/// the series' rule suggests unless `copy` says when.
+pub async fn next_date(app: &App, organiser_id: Uuid, series_id: Uuid, copy: Copy) -> Result<Event> {
+    let series = get(app, organiser_id, series_id).await?;
+    let latest = storage::events::of_series(&*app.db, series.id)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::field("series", "has no date yet: make one of your events its first date"))?;
+    copy_event(app, &latest, series.settings.recurrence, copy).await
+}
+
+/// "The same, next month": a draft copy of one of her events with all its
+/// settings, moved to `copy.starts_at` or to the date its series' rule (or,
+/// outside a series, the same weekday next month) suggests.
+pub async fn duplicate(app: &App, organiser_id: Uuid, event_id: Uuid, copy: Copy) -> Result<Event> {
+    let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    let recurrence = match event.series_id {
+        Some(series_id) => storage::series::find(&*app.db, series_id).await?.settings.recurrence,
+        None => Recurrence::MonthlyOn(None),
+    };
+    copy_event(app, &event, recurrence, copy).await
+}
+
+async fn copy_event(app: &App, source: &Event, recurrence: Recurrence, copy: Copy) -> Result<Event> {
+    let zone = source.details.schedule.time_zone;
+    let start: DateTime<Utc> = match copy.starts_at.as_deref() {
+        Some(raw) => parse_instant(raw, zone).map_err(|problem| AppError::field("starts_at", problem))?,
+        None => recurrence.next_start(source.details.schedule.starts_at, zone),
+    };
+    let mut details = source.details.clone();
+    details.schedule = moved(&source.details.schedule, start);
+    let guests = if copy.with_guests { storage::guests::list(&app.db, source.id).await? } else { Vec::new() };
+    let now = app.now();
+    let mut work = app.begin().await?;
+    let event = storage::events::insert_in_series(&*work, source.organiser_id, &details, source.series_id, now).await?;
+    let people: Vec<NewGuest> = guests
+        .into_iter()
+        .map(|(guest, _)| NewGuest {
+            email: guest.email,
+            name: guest.name,
+            first_name: guest.first_name,
+            language: guest.language,
+        })
+        .collect();
+    super::guests::insert_guests(&mut work, &event, &people, app, now).await?;
+    work.happened(Happening::EventCreated { event: event.id });
+    work.commit(app).await?;
+    Ok(event)
+}
