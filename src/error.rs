@@ -118,6 +118,8 @@ fn resource_name(missing: Missing) -> &'static str {
         Missing::UnsubscribeLink => "unsubscribe link",
         Missing::Feed => "feed",
         Missing::ImportJob => "import",
+        Missing::WebhookEndpoint => "webhook endpoint",
+        Missing::WebhookDelivery => "webhook delivery",
     }
 }
 
@@ -172,6 +174,9 @@ impl From<AppError> for ApiError {
             }
             AppError::WrongSetupCode => Self::field("code", "this is not the setup code printed in the server's log"),
             AppError::SetupDone => Self::NotFound("setup"),
+            AppError::EndpointDisabled => {
+                Self::conflict("webhook_endpoint_disabled", "enable the endpoint first; a disabled one sends nothing")
+            }
             AppError::Internal(err) => Self::Internal(err),
         }
     }

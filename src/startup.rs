@@ -21,6 +21,7 @@ use crate::mail::dispatch::{DispatchReport, Dispatcher};
 use crate::mail::transport::Mailer;
 use crate::scheduler;
 use crate::storage::{self, Db, outbox};
+use crate::webhooks::dispatch::{WebhookDispatcher, WebhookReport};
 
 /// Which parts a process runs. `serve` runs all three; several processes on
 /// one PostgreSQL may split them (`--no-scheduler`, `--no-dispatcher`,
@@ -123,8 +124,9 @@ impl Application {
                 state.link_key.clone(),
                 state.clock.clone(),
             )?;
+            let webhooks = WebhookDispatcher::new(state.db.clone(), Arc::clone(&state.settings), state.clock.clone())?;
             let interval = Duration::from_secs(state.settings.scheduler_interval_seconds);
-            Some(tokio::spawn(run_dispatcher(dispatcher, state.mail_waker(), interval, stopping_rx.clone())))
+            Some(tokio::spawn(run_dispatcher(dispatcher, webhooks, state.mail_waker(), interval, stopping_rx.clone())))
         } else {
             None
         };
@@ -242,11 +244,12 @@ async fn serve(
     graceful.shutdown().await;
 }
 
-/// Drains the outbox whenever woken (mail queued by this process, or the
-/// scheduler's tick) and at least every `interval`. A batch in progress is
-/// always finished before stopping.
+/// Drains the outbox and the webhook queue whenever woken (mail or webhooks
+/// queued by this process, or the scheduler's tick) and at least every
+/// `interval`. A batch in progress is always finished before stopping.
 async fn run_dispatcher(
     dispatcher: Dispatcher,
+    webhooks: WebhookDispatcher,
     waker: Arc<Notify>,
     interval: Duration,
     mut stopping: watch::Receiver<bool>,
@@ -258,6 +261,13 @@ async fn run_dispatcher(
             Ok(report) if report != DispatchReport::default() => tracing::info!(?report, "outbox drained"),
             Ok(_) => {}
             Err(err) => tracing::error!(error = format!("{err:#}"), "dispatch failed; retrying at the next tick"),
+        }
+        match webhooks.dispatch_due(&keep_going).await {
+            Ok(report) if report != WebhookReport::default() => tracing::info!(?report, "webhooks sent"),
+            Ok(_) => {}
+            Err(err) => {
+                tracing::error!(error = format!("{err:#}"), "webhook dispatch failed; retrying at the next tick");
+            }
         }
         tokio::select! {
             () = waker.notified() => {}

@@ -15,6 +15,7 @@ mod m20261123_000010_add_event_words;
 mod m20261202_000011_first_run;
 mod m20261202_000012_import_jobs;
 mod m20261205_000013_guest_first_name;
+mod m20261206_000030_create_webhooks;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_first_run::Migration),
             Box::new(m20261202_000012_import_jobs::Migration),
             Box::new(m20261205_000013_guest_first_name::Migration),
+            Box::new(m20261206_000030_create_webhooks::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ pub mod schedule;
 pub mod setup;
 pub mod sign_in;
 pub mod unsubscribes;
+pub mod webhooks;
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -102,7 +103,7 @@ pub enum Happening {
     WalkIn { event: Uuid, guest: Uuid },
     RegistrationRequested { event: Uuid },
     RegistrationConfirmed { event: Uuid, guest: Uuid },
-    Unsubscribed { organiser: Uuid },
+    Unsubscribed { organiser: Uuid, guest: Uuid, email: String },
     SignInLinkSent { organiser: Uuid },
     SignedIn { organiser: Uuid },
     FirstOrganiserCreated { organiser: Uuid },
@@ -134,11 +135,14 @@ impl Work {
         self.happened.push(happening);
     }
 
-    /// Commits, then rings the dispatcher if mail was queued (so it leaves
-    /// within seconds, not at the next tick) and records what happened.
+    /// Queues the webhooks of what happened in the same transaction, then
+    /// commits, then rings the dispatcher if mail or webhooks were queued
+    /// (so they leave within seconds, not at the next tick) and records
+    /// what happened.
     pub async fn commit(self, app: &App) -> Result<()> {
+        let hooks = webhooks::queue_happenings(&*self.tx, &self.happened, app.now()).await?;
         self.tx.commit().await?;
-        if self.mail_queued > 0 {
+        if self.mail_queued > 0 || hooks > 0 {
             app.mail_waker.notify_one();
         }
         for happening in self.happened {

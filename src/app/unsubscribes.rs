@@ -34,7 +34,11 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<UnsubscribeLink> {
     let link = link(app, token).await?;
     let mut work = app.begin().await?;
     storage::unsubscribes::add(&*work, link.organiser.id, link.guest.email.as_str(), app.now()).await?;
-    work.happened(Happening::Unsubscribed { organiser: link.organiser.id });
+    work.happened(Happening::Unsubscribed {
+        organiser: link.organiser.id,
+        guest: link.guest.id,
+        email: link.guest.email.to_string(),
+    });
     work.commit(app).await?;
     Ok(link)
 }

@@ -11,6 +11,7 @@ pub mod problem;
 pub mod seating;
 pub mod text;
 pub mod token;
+pub mod webhook;
 
 use std::collections::BTreeMap;
 

@@ -46,6 +46,8 @@ pub mod code {
     pub const ALREADY_INVITED: &str = "already_invited";
     /// `line`
     pub const LISTED_EARLIER: &str = "listed_earlier";
+    /// `value`
+    pub const INVALID_WEBHOOK_TYPE: &str = "invalid_webhook_type";
 
     /// Every code but [`INVALID`], for the test that the catalogue words each.
     pub const ALL: &[&str] = &[
@@ -69,6 +71,7 @@ pub mod code {
         TOO_MANY_NUDGES,
         ALREADY_INVITED,
         LISTED_EARLIER,
+        INVALID_WEBHOOK_TYPE,
     ];
 }
 

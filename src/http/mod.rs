@@ -15,6 +15,7 @@ pub mod pages;
 pub mod rate_limit;
 pub mod unsubscribe;
 pub mod views;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,7 +58,8 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
         .merge(check_in::router())
         .merge(limit.api(invitations::router()))
         .merge(organiser::router())
-        .merge(calendar::api_router());
+        .merge(calendar::api_router())
+        .merge(webhooks::router());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(health::router())

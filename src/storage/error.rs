@@ -20,6 +20,8 @@ pub enum Missing {
     UnsubscribeLink,
     Feed,
     ImportJob,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 /// A unique constraint a write ran into, by the rule it keeps.

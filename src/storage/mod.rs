@@ -15,6 +15,7 @@ pub mod registrations;
 pub mod secrets;
 pub mod sessions;
 pub mod unsubscribes;
+pub mod webhooks;
 
 use std::ops::Deref;
 use std::sync::Arc;

@@ -29,4 +29,5 @@ mod registration;
 mod rules;
 mod setup;
 mod tenancy;
+mod webhooks;
 mod words;

@@ -15,3 +15,5 @@ pub mod registrations;
 pub mod sessions;
 pub mod setup_codes;
 pub mod unsubscribes;
+pub mod webhook_deliveries;
+pub mod webhook_endpoints;
