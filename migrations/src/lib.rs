@@ -16,6 +16,7 @@ mod m20261202_000011_first_run;
 mod m20261202_000012_import_jobs;
 mod m20261205_000013_guest_first_name;
 mod m20261206_000030_create_webhooks;
+mod m20261206_000031_create_erasures;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_import_jobs::Migration),
             Box::new(m20261205_000013_guest_first_name::Migration),
             Box::new(m20261206_000030_create_webhooks::Migration),
+            Box::new(m20261206_000031_create_erasures::Migration),
         ]
     }
 }

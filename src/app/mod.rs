@@ -8,6 +8,7 @@ pub mod check_in;
 pub mod error;
 pub mod events;
 pub mod feeds;
+pub mod guest_data;
 pub mod guest_lists;
 pub mod guests;
 pub mod key_cache;

@@ -16,6 +16,8 @@ pub struct JobReport {
     pub slots: usize,
     pub queued: u64,
     pub leases_returned: u64,
+    /// Guest rows erased under their organiser's retention setting.
+    pub erased: u64,
 }
 
 /// Queues every reminder whose time has come and returns expired leases.
@@ -37,6 +39,8 @@ pub async fn run_due(db: &Db, now: DateTime<Utc>, digest_hour_utc: u32) -> anyho
         }
     }
     report.queued += queue_digests(db, now, digest_hour_utc).await?;
+    // Organisers who keep guests' data a set time: erase what is past it.
+    report.erased = crate::app::guest_data::apply_retention(db, now).await?;
     Ok(report)
 }
 

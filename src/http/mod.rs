@@ -5,6 +5,7 @@ pub mod check_in;
 pub mod dashboard;
 pub mod events;
 pub mod extract;
+pub mod guest_data;
 pub mod guest_lists;
 pub mod guests;
 pub mod health;
@@ -57,6 +58,8 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
         .merge(guest_lists::router())
         .merge(check_in::router())
         .merge(limit.api(invitations::router()))
+        .merge(limit.api(guest_data::guest_router()))
+        .merge(guest_data::organiser_router())
         .merge(organiser::router())
         .merge(calendar::api_router())
         .merge(webhooks::router());
@@ -73,6 +76,7 @@ fn pages_router(limit: &RateLimit) -> Router<AppState> {
         .pages(
             Router::new()
                 .merge(pages::invitation::router())
+                .merge(pages::my_data::router())
                 .merge(pages::open_event::router())
                 .merge(calendar::files_router()),
         )

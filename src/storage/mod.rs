@@ -5,6 +5,7 @@ pub mod check_in;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod guest_data;
 pub mod guests;
 pub mod imports;
 pub mod instance;

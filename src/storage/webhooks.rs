@@ -461,3 +461,24 @@ pub async fn forget(conn: &impl ConnectionTrait, organiser_id: Uuid, guest_ids: 
         .await?;
     Ok(result.rows_affected)
 }
+
+/// As [`forget`], for guest rows alone (the retention setting's erasure).
+pub async fn forget_guests(conn: &impl ConnectionTrait, guest_ids: &[Uuid]) -> Result<u64> {
+    if guest_ids.is_empty() {
+        return Ok(0);
+    }
+    let result = deliveries::Entity::update_many()
+        .col_expr(deliveries::Column::Payload, Expr::val(Option::<String>::None))
+        .col_expr(deliveries::Column::Data, Expr::val("{}"))
+        .col_expr(deliveries::Column::ResponseBody, Expr::val(Option::<String>::None))
+        .col_expr(
+            deliveries::Column::Status,
+            Expr::case(deliveries::Column::Status.eq(DeliveryStatus::Pending), DeliveryStatus::Skipped.as_str())
+                .finally(Expr::col(deliveries::Column::Status))
+                .into(),
+        )
+        .filter(deliveries::Column::GuestId.is_in(guest_ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -16,6 +16,7 @@ mod dashboard_plan;
 mod delivery;
 mod errors;
 mod events;
+mod guest_data;
 mod guest_lists;
 mod guests;
 mod helpers;

@@ -2,6 +2,7 @@
 //! behaviour lives in the sibling modules of `storage/`.
 pub mod answer_changes;
 pub mod api_keys;
+pub mod erasures;
 pub mod events;
 pub mod guests;
 pub mod import_jobs;
