@@ -13,6 +13,7 @@ mod dashboard_confirm;
 mod dashboard_guests;
 mod dashboard_messages;
 mod dashboard_plan;
+mod dashboard_webhooks;
 mod delivery;
 mod errors;
 mod events;

@@ -17,6 +17,7 @@ pub mod preview;
 pub mod results;
 pub mod setup;
 pub mod time_zones;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(check_in::router())
         .merge(results::router())
         .merge(keys::router())
+        .merge(webhooks::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
         .route("/static/dashboard.js", axum::routing::get(dashboard_script))
 }
@@ -100,6 +102,7 @@ pub struct Frame<'a, T: Serialize> {
 struct Nav {
     events: &'static str,
     keys: &'static str,
+    webhooks: &'static str,
     logout: &'static str,
 }
 
@@ -108,7 +111,12 @@ impl<'a, T: Serialize> Frame<'a, T> {
         Self {
             organiser_name,
             csrf,
-            nav: Nav { events: "/dashboard", keys: "/dashboard/keys", logout: "/logout" },
+            nav: Nav {
+                events: "/dashboard",
+                keys: "/dashboard/keys",
+                webhooks: "/dashboard/webhooks",
+                logout: "/logout",
+            },
             content,
         }
     }
