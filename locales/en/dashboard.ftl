@@ -313,6 +313,27 @@ d_key_active = Active
 d_key_revoked = Revoked
 d_revoke = Revoke
 
+## A guest's data (her row's menu)
+d_guest_data = Her data (JSON)
+d_guest_erase = Erase her data
+d_confirm_erase_question = Erase the data of { $name }?
+d_confirm_erase_reach = Her name, her address and her comments will be erased from all of your events, and her invitation link will stop working.
+d_confirm_erase_kept = Her answers and arrivals will still be counted, without her name, so your results stay right.
+d_confirm_erase_final = This cannot be undone: download her data first if you must give it to her.
+d_confirm_erase_button = Erase the data of { $name }
+d_flash_erased = Her data is erased.
+
+## Retention of guests' data
+d_retention_title = Keeping guests' data
+d_retention_intro = You can have your guests' personal data erased automatically some time after each event, as the principle of limited retention asks.
+d_retention_on = Erase guests' data after each event
+d_retention_days = Days after the event ends
+d_retention_days_hint = Between 1 and { $max } days.
+d_retention_what = Their names, addresses and comments are erased, and their links stop working. Answers and arrivals stay counted, without names, so your results stay right.
+d_retention_save = Save
+d_retention_saved_on = Saved: guests' data will be erased after each event.
+d_retention_saved_off = Saved: guests' data is kept.
+
 ## Webhooks
 d_hooks_title = Webhooks
 d_hooks_intro = A webhook tells another tool (your CRM, a Slack channel, a spreadsheet) as soon as a guest answers, arrives or unsubscribes, and when an event is published, changed or cancelled. Convive signs every delivery following the Standard Webhooks specification.

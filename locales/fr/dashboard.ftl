@@ -326,6 +326,27 @@ d_key_active = Active
 d_key_revoked = Révoquée
 d_revoke = Révoquer
 
+## A guest's data (her row's menu)
+d_guest_data = Ses données (JSON)
+d_guest_erase = Effacer ses données
+d_confirm_erase_question = Effacer les données de { $name } ?
+d_confirm_erase_reach = Son nom, son adresse et ses commentaires seront effacés de tous vos événements, et son lien d'invitation ne fonctionnera plus.
+d_confirm_erase_kept = Ses réponses et ses arrivées resteront comptées, sans son nom, pour que vos résultats restent justes.
+d_confirm_erase_final = C'est définitif : téléchargez d'abord ses données si vous devez les lui remettre.
+d_confirm_erase_button = Effacer les données de { $name }
+d_flash_erased = Ses données sont effacées.
+
+## Retention of guests' data
+d_retention_title = Conservation des données des invités
+d_retention_intro = Vous pouvez faire effacer automatiquement les données personnelles de vos invités quelque temps après chaque événement, comme le veut le principe de conservation limitée.
+d_retention_on = Effacer les données des invités après chaque événement
+d_retention_days = Nombre de jours après la fin de l'événement
+d_retention_days_hint = Entre 1 et { $max } jours.
+d_retention_what = Leurs noms, adresses et commentaires sont effacés, et leurs liens cessent de fonctionner. Les réponses et les arrivées restent comptées, sans nom, pour que vos résultats restent justes.
+d_retention_save = Enregistrer
+d_retention_saved_on = C'est enregistré : les données des invités seront effacées après chaque événement.
+d_retention_saved_off = C'est enregistré : les données des invités sont conservées.
+
 ## Webhooks
 d_hooks_title = Webhooks
 d_hooks_intro = Un webhook prévient un autre outil (votre CRM, un canal Slack, un tableur) dès qu'un invité répond, arrive ou se désinscrit, et quand un événement est publié, modifié ou annulé. Convive signe chaque envoi selon la norme Standard Webhooks.

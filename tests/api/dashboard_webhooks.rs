@@ -80,6 +80,7 @@ async fn an_organiser_adds_a_webhook_tests_it_and_reads_its_log_in_the_dashboard
             ("webhooks", "/dashboard/webhooks".to_owned(), true),
             ("webhook-log", base.clone(), true),
             ("forget-me", format!("/i/{token}/forget"), false),
+            ("retention", "/dashboard/retention".to_owned(), true),
             ("invitation-my-data", format!("/i/{token}"), false),
         ] {
             let cookies =

@@ -276,3 +276,48 @@ async fn the_retention_setting_erases_guests_the_chosen_days_after_the_event_end
     let (report, _) = app.run_due_work_at(ends_at + Duration::days(31)).await;
     assert_eq!(report.erased, 0, "once");
 }
+
+#[tokio::test]
+async fn from_her_row_on_the_event_page_the_organiser_downloads_or_erases_a_guests_data() {
+    use crate::dashboard::{sign_in_with, terminal_login_link};
+    let scene = scene().await;
+    let app = &scene.app;
+    let anne = sign_in_with(app, &terminal_login_link(app, "anne@example.org").await).await.in_french();
+    let base = format!("/dashboard/events/{}/guests/{}", scene.events[0], scene.guest);
+    let event_page = anne.get(&format!("/dashboard/events/{}", scene.events[0])).await;
+    assert!(event_page.decoded().contains(&format!("{base}/erase")), "her row offers it");
+
+    let file = anne.get(&format!("{base}/data.json")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    let data: Value = serde_json::from_str(&file.html).unwrap();
+    assert_eq!(data["email"], HER);
+
+    let ask = anne.get(&format!("{base}/erase")).await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.decoded().contains("Effacer les données de Sophie Kerbrat"), "{}", ask.html);
+    let before = summaries(app, &scene.events).await;
+    let done = anne.submit(&format!("{base}/erase"), &format!("{base}/erase"), &[]).await;
+    let back = anne.follow(&done).await;
+    assert!(back.decoded().contains("Ses données sont effacées."), "{}", back.html);
+    assert!(her_traces(app).await.is_empty());
+    assert_eq!(summaries(app, &scene.events).await, before);
+}
+
+#[tokio::test]
+async fn the_organiser_sets_how_long_guests_data_is_kept_from_the_dashboard() {
+    use crate::dashboard::{sign_in_with, terminal_login_link};
+    let app = crate::helpers::spawn_app().await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await.in_french();
+    let page = anne.get("/dashboard/retention").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.html.contains("id=\"retention-on\" value=\"on\" checked"), "off by default");
+    let refused = anne.submit("/dashboard/retention", "/dashboard/retention", &[("on", "on"), ("days", "0")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.decoded().contains("Une durée entre 1 et 3650 jours"), "{}", refused.html);
+    let saved = anne.submit("/dashboard/retention", "/dashboard/retention", &[("on", "on"), ("days", "60")]).await;
+    assert!(anne.follow(&saved).await.decoded().contains("C'est enregistré"));
+    assert_eq!(app.get("/api/v1/me/retention").await.expect(StatusCode::OK)["retention_days"], 60);
+    let off = anne.submit("/dashboard/retention", "/dashboard/retention", &[("days", "60")]).await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/api/v1/me/retention").await.expect(StatusCode::OK)["retention_days"], Value::Null);
+}

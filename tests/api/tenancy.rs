@@ -29,6 +29,8 @@ async fn another_organiser_cannot_reach_any_of_my_events_guests_or_answers() {
         (Method::POST, format!("{e}/guests"), Some(json!({ "email": "spy@example.org" }))),
         (Method::POST, format!("{e}/guests/bulk"), Some(json!({ "guests": [{ "email": "spy@example.org" }] }))),
         (Method::PUT, format!("{g}/answer"), Some(json!({ "answer": "no" }))),
+        (Method::GET, format!("{g}/data"), None),
+        (Method::POST, format!("{g}/erase"), Some(json!({ "confirm": true }))),
         (Method::DELETE, g.clone(), None),
     ];
     for (method, path, body) in attempts {

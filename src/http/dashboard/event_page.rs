@@ -382,7 +382,7 @@ fn joined(names: &[String], language: crate::domain::event::Language) -> String 
 }
 
 /// The event page, at its guest list, with the message there.
-fn guests_of(event: &Event) -> String {
+pub fn guests_of(event: &Event) -> String {
     format!("{}?at=guests#guests-section", event_url(event.id))
 }
 

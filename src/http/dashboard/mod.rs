@@ -10,11 +10,13 @@ pub mod event_form;
 pub mod event_page;
 pub mod events;
 pub mod extract;
+pub mod guest_data;
 pub mod import;
 pub mod keys;
 pub mod login;
 pub mod preview;
 pub mod results;
+pub mod retention;
 pub mod setup;
 pub mod time_zones;
 pub mod webhooks;
@@ -45,6 +47,8 @@ pub fn router() -> Router<AppState> {
         .merge(results::router())
         .merge(keys::router())
         .merge(webhooks::router())
+        .merge(guest_data::router())
+        .merge(retention::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
         .route("/static/dashboard.js", axum::routing::get(dashboard_script))
 }
