@@ -137,6 +137,8 @@ pub async fn count_recipients(conn: &impl ConnectionTrait, event: &Event, audien
 }
 
 fn audience_filter(select: &mut SelectStatement, audience: &Audience) {
+    // A guest whose data was erased is no one to write to.
+    select.and_where(Expr::col((guests::Entity, guests::Column::ErasedAt)).is_null());
     let answer = (guests::Entity, guests::Column::Answer);
     match audience {
         Audience::Everyone => {}

@@ -194,6 +194,14 @@ async fn after_forget_me_she_is_nowhere_in_the_database_the_counts_stand_and_not
     app.run_due_work_at(far).await;
     app.dispatch_webhooks_at(far).await;
     assert_eq!(sent_to_her(&scene.mail), mails_before, "no email reached her after the erasure");
+    let to_no_one: Vec<String> = scene
+        .mail
+        .messages()
+        .iter()
+        .map(|m| m.recipient().to_owned())
+        .filter(|r| r.ends_with("@erased.invalid"))
+        .collect();
+    assert!(to_no_one.is_empty(), "reminders went to the erased rows: {to_no_one:?}");
     let later = &scene.receiver.received()[hooks_before..];
     assert!(later.iter().all(|r| !r.to_string().contains(HER)), "nothing about her went out either: {later:#?}");
     // What was logged lost its payload.
