@@ -48,6 +48,9 @@ pub struct App {
     /// Derives invitation, unsubscribe and form tokens.
     pub link_key: SecretKey,
     mail_waker: Arc<Notify>,
+    /// The webhook dispatcher's bell, apart from mail's: a slow endpoint
+    /// must not hold emails back.
+    hook_waker: Arc<Notify>,
     /// Rows written so far by the background imports this process runs.
     pub(crate) imports: guest_lists::Progress,
     /// Who recently presented API keys belong to.
@@ -62,6 +65,7 @@ impl App {
             clock,
             link_key,
             mail_waker,
+            hook_waker: Arc::new(Notify::new()),
             imports: guest_lists::Progress::default(),
             keys: Arc::default(),
         }
@@ -79,6 +83,11 @@ impl App {
     /// The bell the dispatcher listens to.
     pub fn mail_waker(&self) -> Arc<Notify> {
         Arc::clone(&self.mail_waker)
+    }
+
+    /// The bell the webhook dispatcher listens to.
+    pub fn hook_waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.hook_waker)
     }
 
     /// Starts a unit of work that writes.
@@ -137,14 +146,16 @@ impl Work {
     }
 
     /// Queues the webhooks of what happened in the same transaction, then
-    /// commits, then rings the dispatcher if mail or webhooks were queued
-    /// (so they leave within seconds, not at the next tick) and records
-    /// what happened.
+    /// commits, then rings the dispatchers of what was queued (so it leaves
+    /// within seconds, not at the next tick) and records what happened.
     pub async fn commit(self, app: &App) -> Result<()> {
         let hooks = webhooks::queue_happenings(&*self.tx, &self.happened, app.now()).await?;
         self.tx.commit().await?;
-        if self.mail_queued > 0 || hooks > 0 {
+        if self.mail_queued > 0 {
             app.mail_waker.notify_one();
+        }
+        if hooks > 0 {
+            app.hook_waker.notify_one();
         }
         for happening in self.happened {
             tracing::debug!(?happening, "happened");

@@ -124,7 +124,7 @@ pub async fn send_test(app: &App, organiser_id: Uuid, id: Uuid) -> Result<Uuid> 
     }
     let message_id = storage::webhooks::enqueue_test(&*work, &endpoint, app.now()).await?;
     work.commit(app).await?;
-    app.mail_waker.notify_one();
+    app.hook_waker.notify_one();
     Ok(message_id)
 }
 
@@ -141,7 +141,7 @@ pub async fn resend(app: &App, organiser_id: Uuid, id: Uuid, message_id: Uuid) -
         return Err(AppError::NotFound(Missing::WebhookDelivery));
     }
     work.commit(app).await?;
-    app.mail_waker.notify_one();
+    app.hook_waker.notify_one();
     Ok(delivery)
 }
 

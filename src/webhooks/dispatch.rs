@@ -269,6 +269,9 @@ impl WebhookDispatcher {
         let addresses = self.resolve(&host, port).await?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy from the environment would connect on its own terms,
+            // past the addresses checked here.
+            .no_proxy()
             .timeout(TIMEOUT)
             .connect_timeout(TIMEOUT)
             .user_agent(concat!("Convive-Webhooks/", env!("CARGO_PKG_VERSION")))

@@ -400,3 +400,26 @@ async fn only_https_urls_are_accepted_unless_the_operator_allows_http() {
     app.delete(&format!("/api/v1/webhooks/{id}")).await.expect(StatusCode::NO_CONTENT);
     app.get(&format!("/api/v1/webhooks/{id}")).await.expect_error(StatusCode::NOT_FOUND);
 }
+
+/// The running app sends on its own: the happening rings the webhook
+/// dispatcher's bell, so the delivery leaves within moments, not at a tick.
+#[tokio::test]
+async fn a_running_app_sends_webhooks_without_being_driven() {
+    let app = crate::helpers::spawn_app_with(Clock::system(), |settings| {
+        reach_local_receivers(settings);
+        // A tick far away: only the bell can explain a prompt delivery.
+        settings.scheduler_interval_seconds = 3600;
+    })
+    .await;
+    let receiver = Receiver::start().await;
+    register(&app, &receiver, &["event.published"]).await;
+    app.create_published_event(json!({})).await;
+    let deadline = Instant::now() + StdDuration::from_secs(10);
+    while receiver.received().is_empty() {
+        assert!(Instant::now() < deadline, "no webhook arrived within 10 s");
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    let request = &receiver.received()[0];
+    assert_eq!(request["verified"], true, "{request:#}");
+    assert_eq!(body_of(request)["type"], "event.published");
+}
