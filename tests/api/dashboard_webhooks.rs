@@ -71,8 +71,21 @@ async fn an_organiser_adds_a_webhook_tests_it_and_reads_its_log_in_the_dashboard
     let enabled = anne.submit("/dashboard/webhooks", &format!("{base}/enable"), &[]).await;
     assert!(anne.follow(&enabled).await.html.contains("badge-active"));
 
+    // Deleting asks first, and offers disabling instead.
+    let ask = anne.get(&format!("{base}/delete")).await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.decoded().contains("désactivez-le plutôt"), "{}", ask.html);
+
     // Screens, desktop and phone: no sideways scrolling, French words.
     let cookie = anne.cookie().split_once('=').unwrap();
+    let deleted = anne.submit("/dashboard/webhooks", &format!("{base}/delete"), &[]).await;
+    assert!(anne.follow(&deleted).await.html.contains("id=\"no-hooks\""), "deleted, with its log");
+    let again = anne
+        .submit("/dashboard/webhooks", "/dashboard/webhooks", &[("url", &receiver.url()), ("types", "guest.answered")])
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    let list = app.get("/api/v1/webhooks").await.expect(StatusCode::OK);
+    let base = format!("/dashboard/webhooks/{}", list["endpoints"][0]["id"].as_str().unwrap());
     let event_id = app.create_published_event(json!({})).await;
     let (_, token) = app.invite(&event_id, "sophie@example.org").await;
     for width in [1280, 360] {
@@ -81,6 +94,7 @@ async fn an_organiser_adds_a_webhook_tests_it_and_reads_its_log_in_the_dashboard
             ("webhook-log", base.clone(), true),
             ("forget-me", format!("/i/{token}/forget"), false),
             ("retention", "/dashboard/retention".to_owned(), true),
+            ("webhook-delete", format!("{base}/delete"), true),
             ("invitation-my-data", format!("/i/{token}"), false),
         ] {
             let cookies =

@@ -442,6 +442,7 @@ async fn confirm_remove(
             danger: true,
             back_url: guests_of(&event),
             back_label: word(session.language, "d_back_to_event"),
+            back_top: None,
             back_to_form: None,
         },
     ))

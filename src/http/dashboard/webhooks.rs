@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/webhooks/{endpoint_id}/enable", post(enable))
         .route("/dashboard/webhooks/{endpoint_id}/disable", post(disable))
         .route("/dashboard/webhooks/{endpoint_id}/test", post(test))
-        .route("/dashboard/webhooks/{endpoint_id}/delete", post(delete))
+        .route("/dashboard/webhooks/{endpoint_id}/delete", get(confirm_delete).post(delete))
         .route("/dashboard/webhooks/{endpoint_id}/deliveries/{message_id}/resend", post(resend))
 }
 
@@ -189,6 +189,35 @@ async fn test(
         }
         Err(err) => Err(PageError::from(err).in_language(session.language)),
     }
+}
+
+/// Asks before removing an endpoint and its log, naming its address.
+async fn confirm_delete(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    Path(endpoint_id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = id_of(&endpoint_id, session.language)?;
+    let endpoint = app::webhooks::find(&state, session.organiser.id, id)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let say = |key: &str| i18n::word(session.language, key).replace("{url}", &endpoint.url);
+    Ok(super::confirm::page(
+        &session,
+        &super::confirm::Confirmation {
+            question: say("d_confirm_hook_delete_question"),
+            reach: say("d_confirm_hook_delete_reach"),
+            details: vec![say("d_confirm_hook_delete_instead")],
+            action: format!("{LIST}/{id}/delete"),
+            fields: Vec::new(),
+            button: say("d_confirm_hook_delete_button"),
+            danger: true,
+            back_url: LIST.to_owned(),
+            back_label: i18n::word(session.language, "d_hook_back"),
+            back_top: Some(i18n::word(session.language, "d_hook_back")),
+            back_to_form: None,
+        },
+    ))
 }
 
 async fn delete(
