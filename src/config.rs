@@ -96,6 +96,14 @@ pub struct Settings {
     /// that carry `Authorization: Bearer <token>`; when unset, anyone who
     /// reaches the server may read it (it holds counts, never personal data).
     pub metrics_token: Option<SecretString>,
+    /// `CONVIVE_WEBHOOK_ALLOW_HTTP`: accept `http://` webhook URLs (for a
+    /// receiver on a private network, or tests); HTTPS only by default.
+    pub webhook_allow_http: bool,
+    /// `CONVIVE_WEBHOOK_ALLOWED_NETWORKS`: comma-separated addresses or
+    /// CIDR ranges (`10.0.0.0/8, 127.0.0.1`) webhooks may reach although
+    /// they are loopback, private, link-local or metadata addresses, which
+    /// are refused otherwise. Empty by default.
+    pub webhook_allowed_networks: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +144,8 @@ struct Defaults {
     rate_limit_per_minute: u32,
     rate_limit_burst: u32,
     trust_forwarded_for: bool,
+    webhook_allow_http: bool,
+    webhook_allowed_networks: &'static str,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -163,6 +173,8 @@ const DEFAULTS: Defaults = Defaults {
     rate_limit_per_minute: 60,
     rate_limit_burst: 30,
     trust_forwarded_for: false,
+    webhook_allow_http: false,
+    webhook_allowed_networks: "",
 };
 
 /// `figment` with a public URL: the configured one, else the one derived
@@ -248,6 +260,8 @@ impl Settings {
         if self.rate_limit_per_minute > 0 && self.rate_limit_burst == 0 {
             anyhow::bail!("rate_limit_burst must be at least 1 when rate_limit_per_minute is set");
         }
+        crate::webhooks::address::parse_networks(&self.webhook_allowed_networks)
+            .map_err(|e| anyhow::anyhow!("webhook_allowed_networks: {e}"))?;
         if self.smtp_pool_size == 0 || self.dispatch_batch_size == 0 {
             anyhow::bail!("smtp_pool_size and dispatch_batch_size must be at least 1");
         }

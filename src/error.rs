@@ -120,6 +120,8 @@ fn resource_name(missing: Missing) -> &'static str {
         Missing::ImportJob => "import",
         Missing::Series => "series",
         Missing::Member => "member",
+        Missing::WebhookEndpoint => "webhook endpoint",
+        Missing::WebhookDelivery => "webhook delivery",
     }
 }
 
@@ -177,6 +179,9 @@ impl From<AppError> for ApiError {
             }
             AppError::WrongSetupCode => Self::field("code", "this is not the setup code printed in the server's log"),
             AppError::SetupDone => Self::NotFound("setup"),
+            AppError::EndpointDisabled => {
+                Self::conflict("webhook_endpoint_disabled", "enable the endpoint first; a disabled one sends nothing")
+            }
             AppError::Internal(err) => Self::Internal(err),
         }
     }

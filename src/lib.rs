@@ -33,3 +33,5 @@ pub mod startup;
 pub mod storage;
 /// Structured logging.
 pub mod telemetry;
+/// Webhook delivery: the dispatcher that signs and sends, and which addresses it may reach.
+pub mod webhooks;

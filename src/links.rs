@@ -77,6 +77,11 @@ pub mod path {
     pub fn dashboard_event(event_id: Uuid) -> String {
         format!("/dashboard/events/{event_id}")
     }
+
+    /// The organiser's webhooks in her dashboard.
+    pub fn dashboard_webhooks() -> String {
+        "/dashboard/webhooks".to_owned()
+    }
 }
 
 /// Absolute links into the service, built from the public base URL.
@@ -149,6 +154,11 @@ impl Links {
     /// when she has no session): where her emails about it lead.
     pub fn dashboard_event(&self, event_id: Uuid) -> String {
         self.absolute(&path::dashboard_event(event_id))
+    }
+
+    /// Her webhooks in the dashboard (the sign-in page first if need be).
+    pub fn dashboard_webhooks(&self) -> String {
+        self.absolute(&path::dashboard_webhooks())
     }
 }
 

@@ -21,6 +21,7 @@ use crate::mail::dispatch::{DispatchReport, Dispatcher};
 use crate::mail::transport::Mailer;
 use crate::scheduler;
 use crate::storage::{self, Db, outbox};
+use crate::webhooks::dispatch::{WebhookDispatcher, WebhookReport};
 
 /// Which parts a process runs. `serve` runs all three; several processes on
 /// one PostgreSQL may split them (`--no-scheduler`, `--no-dispatcher`,
@@ -135,6 +136,15 @@ impl Application {
         } else {
             None
         };
+        // Webhooks go out from every process that sends mail, in a loop of
+        // their own: an endpoint that takes its 10 s holds no email back.
+        let hooks = if dispatcher.is_some() {
+            let webhooks = WebhookDispatcher::new(state.db.clone(), Arc::clone(&state.settings), state.clock.clone())?;
+            let interval = Duration::from_secs(state.settings.scheduler_interval_seconds);
+            Some(tokio::spawn(run_webhooks(webhooks, state.hook_waker(), interval, stopping_rx.clone())))
+        } else {
+            None
+        };
         let mut scheduler = if self.parts.scheduler {
             Some(
                 scheduler::start(
@@ -170,12 +180,16 @@ impl Application {
         }
         let mut server = server;
         let mut dispatcher = dispatcher;
+        let mut hooks = hooks;
         let finish = async {
             if let Some(server) = server.as_mut() {
                 server.await.context("the server task failed")?;
             }
             if let Some(dispatcher) = dispatcher.as_mut() {
                 dispatcher.await.context("the dispatcher task failed")?;
+            }
+            if let Some(hooks) = hooks.as_mut() {
+                hooks.await.context("the webhook task failed")?;
             }
             anyhow::Ok(())
         };
@@ -185,10 +199,13 @@ impl Application {
             // Stop the tasks before closing the pool under them; emails they
             // held return to the queue when their leases run out.
             tracing::warn!("work did not finish within {grace:?}; stopping anyway (leases return unsent mail)");
-            for task in
-                [server.as_ref().map(JoinHandle::abort_handle), dispatcher.as_ref().map(JoinHandle::abort_handle)]
-                    .into_iter()
-                    .flatten()
+            for task in [
+                server.as_ref().map(JoinHandle::abort_handle),
+                dispatcher.as_ref().map(JoinHandle::abort_handle),
+                hooks.as_ref().map(JoinHandle::abort_handle),
+            ]
+            .into_iter()
+            .flatten()
             {
                 task.abort();
             }
@@ -266,6 +283,33 @@ async fn run_dispatcher(
             Ok(report) if report != DispatchReport::default() => tracing::info!(?report, "outbox drained"),
             Ok(_) => {}
             Err(err) => tracing::error!(error = format!("{err:#}"), "dispatch failed; retrying at the next tick"),
+        }
+        tokio::select! {
+            () = waker.notified() => {}
+            () = tokio::time::sleep(interval) => {}
+            _ = stopping.wait_for(|stopping| *stopping) => return,
+        }
+    }
+}
+
+/// Sends due webhooks whenever woken (webhooks queued by this process) and
+/// at least every `interval` (retries, other processes' rows). A batch in
+/// progress is finished before stopping.
+async fn run_webhooks(
+    webhooks: WebhookDispatcher,
+    waker: Arc<Notify>,
+    interval: Duration,
+    mut stopping: watch::Receiver<bool>,
+) {
+    loop {
+        let flag = stopping.clone();
+        let keep_going = move || !*flag.borrow();
+        match webhooks.dispatch_due(&keep_going).await {
+            Ok(report) if report != WebhookReport::default() => tracing::info!(?report, "webhooks sent"),
+            Ok(_) => {}
+            Err(err) => {
+                tracing::error!(error = format!("{err:#}"), "webhook dispatch failed; retrying at the next tick");
+            }
         }
         tokio::select! {
             () = waker.notified() => {}

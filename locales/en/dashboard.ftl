@@ -27,6 +27,7 @@ d_all_events = All my events
 ## Navigation
 d_nav_label = Main menu
 d_nav_events = Events
+d_nav_webhooks = Webhooks
 d_nav_keys = API keys
 d_signed_in_as = Signed in as
 d_sign_out = Sign out
@@ -311,6 +312,89 @@ d_col_created = Created
 d_key_active = Active
 d_key_revoked = Revoked
 d_revoke = Revoke
+
+## A guest's data (her row's menu)
+d_guest_data = Her data (JSON)
+d_guest_erase = Erase her data
+d_confirm_erase_question = Erase the data of { $name }?
+d_confirm_erase_reach = Her name, her address and her comments will be erased from all of your events, and her invitation link will stop working.
+d_confirm_erase_kept = Her answers and arrivals will still be counted, without her name, so your results stay right.
+d_confirm_erase_final = This cannot be undone: download her data first if you must give it to her.
+d_confirm_erase_button = Erase the data of { $name }
+d_flash_erased = Her data is erased.
+
+## Retention of guests' data
+d_retention_title = Keeping guests' data
+d_retention_intro = You can have your guests' personal data erased automatically some time after each event, as the principle of limited retention asks.
+d_retention_on = Erase guests' data after each event
+d_retention_days = Days after the event ends
+d_retention_days_hint = Between 1 and { $max } days.
+d_retention_what = Their names, addresses and comments are erased, and their links stop working. Answers and arrivals stay counted, without names, so your results stay right.
+d_retention_save = Save
+d_retention_saved_on = Saved: guests' data will be erased after each event.
+d_retention_saved_off = Saved: guests' data is kept.
+
+## Webhooks
+d_hooks_title = Webhooks
+d_hooks_intro = A webhook tells another tool (your CRM, a Slack channel, a spreadsheet) as soon as a guest answers, arrives or unsubscribes, and when an event is published, changed or cancelled. Convive signs every delivery following the Standard Webhooks specification.
+d_hook_create_heading = Add a webhook
+d_hook_url = Webhook address
+d_hook_url_hint = The address your tool gave you, starting with https://
+d_hook_types = What is sent
+d_hook_create = Add the webhook
+d_hook_secret_heading = This webhook's secret
+d_hook_secret_warning = Copy it now: it will never be shown again.
+d_hook_secret_label = Secret
+d_hook_secret_usage = Give it to your tool: it uses it to check that each delivery really comes from Convive.
+d_hooks_caption = Your webhooks
+d_hooks_empty = You have no webhook yet.
+d_hook_on = Active
+d_hook_off = Disabled
+d_hook_off_organiser = by you
+d_hook_off_gone = its address no longer exists (410)
+d_hook_off_failing = a day of failures
+d_hook_failing_since = failing since { $since }
+d_hook_log = Delivery log
+d_hook_test = Send a test event
+d_hook_disable = Disable
+d_hook_enable = Enable again
+d_hook_delete = Delete
+d_hook_enabled = The webhook is enabled again.
+d_hook_disabled = The webhook is disabled: nothing more is sent to it.
+d_hook_deleted = The webhook is deleted, with its log.
+d_hook_test_sent = The test event is on its way: its result shows here.
+d_hook_resent = The delivery is on its way again.
+d_hook_enable_first = Enable this webhook first: while disabled, it gets nothing.
+d_confirm_hook_delete_question = Delete this webhook?
+d_confirm_hook_delete_reach = Nothing more will be sent to { $url }, and its delivery log will be erased.
+d_confirm_hook_delete_instead = To stop it for a while without losing its log, disable it instead.
+d_confirm_hook_delete_button = Delete the webhook
+d_hook_back = Back to webhooks
+d_hook_log_title = Delivery log
+d_hook_log_intro = Deliveries of the last 30 days, newest first. A failed delivery is tried again after 5 seconds, 5 minutes, 30 minutes, 2 hours, 5 hours, then 10 hours twice.
+d_hook_log_caption = Deliveries
+d_hook_log_empty = Nothing has been sent to this webhook yet.
+d_hook_col_at = When
+d_hook_col_type = What
+d_hook_col_code = Response
+d_hook_col_duration = Duration
+d_hook_col_attempts = Attempts
+d_hook_resend = Send again
+d_hook_status_pending = Waiting
+d_hook_status_sending = Sending
+d_hook_status_delivered = Received
+d_hook_status_failed = Failed
+d_hook_status_skipped = Not sent
+d_hook_type_guest_answered = A guest answers or changes her mind
+d_hook_type_guest_promoted = A guest gets a seat from the waiting list
+d_hook_type_guest_checked_in = A guest arrives
+d_hook_type_guest_walked_in = Someone not invited arrives
+d_hook_type_registration_confirmed = A registration is confirmed
+d_hook_type_event_published = An event is published
+d_hook_type_event_changed = An event is changed
+d_hook_type_event_cancelled = An event is cancelled
+d_hook_type_guest_unsubscribed = Someone unsubscribes from your emails
+d_hook_type_webhook_test = Test event
 
 ## Email preview
 d_preview_title = Email preview

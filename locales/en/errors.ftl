@@ -29,3 +29,5 @@ err_too_many_nudges = { $max } nudges at most.
 err_already_invited = { $email } is already on the guest list.
 err_listed_earlier = This address is already listed higher up (line { $line }).
 err_already_member = { $email } is already in the community.
+err_retention_range = A number of days between 1 and { $max }.
+err_invalid_webhook_type = "{ $value }" is not an event type Convive sends.

@@ -90,6 +90,19 @@ confirm_intro = You are about to register for “{ $title }” with these detail
 confirm_button = Confirm my registration
 confirm_not_you = Not you? Just close this page: nothing is recorded without confirmation.
 
+## Her data (invitation page, forget-me page)
+data_heading = Your data
+data_explain = For { $host }, Convive keeps your name, your address, your answers and a list of the emails sent to you.
+data_download = Download my data (JSON file)
+forget_link = Forget me
+forget_heading = Erase my data
+forget_question = Erase everything { $host } keeps about you in Convive?
+forget_explain = Your name, your address and your comments will be erased from all of their invitations, and this link will stop working. Your answers will still be counted, without your name. Nothing not yet sent to you will go.
+forget_keep_a_copy = To keep a copy, download your data first.
+forget_button = Yes, erase my data
+forget_cancel = No, back to my invitation
+forget_done = Done: your data at { $host } has been erased. You will get no more emails about these invitations.
+
 ## Unsubscribe
 unsubscribe_heading = Unsubscribe
 unsubscribe_question = Stop receiving emails from { $organiser }?

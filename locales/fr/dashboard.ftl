@@ -27,6 +27,7 @@ d_all_events = Tous mes événements
 ## Navigation
 d_nav_label = Menu principal
 d_nav_events = Événements
+d_nav_webhooks = Webhooks
 d_nav_keys = Clés d'API
 d_signed_in_as = Compte connecté :
 d_sign_out = Se déconnecter
@@ -324,6 +325,89 @@ d_col_created = Créée le
 d_key_active = Active
 d_key_revoked = Révoquée
 d_revoke = Révoquer
+
+## A guest's data (her row's menu)
+d_guest_data = Ses données (JSON)
+d_guest_erase = Effacer ses données
+d_confirm_erase_question = Effacer les données de { $name } ?
+d_confirm_erase_reach = Son nom, son adresse et ses commentaires seront effacés de tous vos événements, et son lien d'invitation ne fonctionnera plus.
+d_confirm_erase_kept = Ses réponses et ses arrivées resteront comptées, sans son nom, pour que vos résultats restent justes.
+d_confirm_erase_final = C'est définitif : téléchargez d'abord ses données si vous devez les lui remettre.
+d_confirm_erase_button = Effacer les données de { $name }
+d_flash_erased = Ses données sont effacées.
+
+## Retention of guests' data
+d_retention_title = Conservation des données des invités
+d_retention_intro = Vous pouvez faire effacer automatiquement les données personnelles de vos invités quelque temps après chaque événement, comme le veut le principe de conservation limitée.
+d_retention_on = Effacer les données des invités après chaque événement
+d_retention_days = Nombre de jours après la fin de l'événement
+d_retention_days_hint = Entre 1 et { $max } jours.
+d_retention_what = Leurs noms, adresses et commentaires sont effacés, et leurs liens cessent de fonctionner. Les réponses et les arrivées restent comptées, sans nom, pour que vos résultats restent justes.
+d_retention_save = Enregistrer
+d_retention_saved_on = C'est enregistré : les données des invités seront effacées après chaque événement.
+d_retention_saved_off = C'est enregistré : les données des invités sont conservées.
+
+## Webhooks
+d_hooks_title = Webhooks
+d_hooks_intro = Un webhook prévient un autre outil (votre CRM, un canal Slack, un tableur) dès qu'un invité répond, arrive ou se désinscrit, et quand un événement est publié, modifié ou annulé. Convive signe chaque envoi selon la norme Standard Webhooks.
+d_hook_create_heading = Ajouter un webhook
+d_hook_url = Adresse du webhook
+d_hook_url_hint = L'adresse que votre outil vous a donnée, commençant par https://
+d_hook_types = Ce qui est envoyé
+d_hook_create = Ajouter le webhook
+d_hook_secret_heading = Le secret de ce webhook
+d_hook_secret_warning = Copiez-le maintenant : il ne sera plus jamais affiché.
+d_hook_secret_label = Secret
+d_hook_secret_usage = Donnez-le à votre outil : il s'en sert pour vérifier que chaque envoi vient bien de Convive.
+d_hooks_caption = Vos webhooks
+d_hooks_empty = Vous n'avez encore aucun webhook.
+d_hook_on = Actif
+d_hook_off = Désactivé
+d_hook_off_organiser = par vous
+d_hook_off_gone = son adresse n'existe plus (410)
+d_hook_off_failing = une journée d'échecs
+d_hook_failing_since = en échec depuis le { $since }
+d_hook_log = Journal des envois
+d_hook_test = Envoyer un événement de test
+d_hook_disable = Désactiver
+d_hook_enable = Réactiver
+d_hook_delete = Supprimer
+d_hook_enabled = Le webhook est réactivé.
+d_hook_disabled = Le webhook est désactivé : plus rien ne lui est envoyé.
+d_hook_deleted = Le webhook est supprimé, avec son journal.
+d_hook_test_sent = L'événement de test part à l'instant : son résultat s'affiche ici.
+d_hook_resent = L'envoi repart à l'instant.
+d_hook_enable_first = Réactivez d'abord ce webhook : désactivé, il ne reçoit rien.
+d_confirm_hook_delete_question = Supprimer ce webhook ?
+d_confirm_hook_delete_reach = Plus rien ne sera envoyé à { $url }, et son journal des envois sera effacé.
+d_confirm_hook_delete_instead = Pour l'arrêter un moment sans perdre son journal, désactivez-le plutôt.
+d_confirm_hook_delete_button = Supprimer le webhook
+d_hook_back = Retour aux webhooks
+d_hook_log_title = Journal des envois
+d_hook_log_intro = Les envois des 30 derniers jours, du plus récent au plus ancien. Un envoi en échec est retenté après 5 secondes, 5 minutes, 30 minutes, 2 heures, 5 heures, puis 10 heures deux fois.
+d_hook_log_caption = Envois
+d_hook_log_empty = Rien n'a encore été envoyé à ce webhook.
+d_hook_col_at = Quand
+d_hook_col_type = Quoi
+d_hook_col_code = Réponse
+d_hook_col_duration = Durée
+d_hook_col_attempts = Tentatives
+d_hook_resend = Renvoyer
+d_hook_status_pending = En attente
+d_hook_status_sending = En cours
+d_hook_status_delivered = Reçu
+d_hook_status_failed = Échec
+d_hook_status_skipped = Non envoyé
+d_hook_type_guest_answered = Un invité répond ou change d'avis
+d_hook_type_guest_promoted = Un invité passe de la liste d'attente à une place
+d_hook_type_guest_checked_in = Un invité arrive
+d_hook_type_guest_walked_in = Quelqu'un arrive sans être invité
+d_hook_type_registration_confirmed = Une inscription est confirmée
+d_hook_type_event_published = Un événement est publié
+d_hook_type_event_changed = Un événement est modifié
+d_hook_type_event_cancelled = Un événement est annulé
+d_hook_type_guest_unsubscribed = Quelqu'un se désinscrit de vos e-mails
+d_hook_type_webhook_test = Événement de test
 
 ## Email preview
 d_preview_title = Aperçu des e-mails

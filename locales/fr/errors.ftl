@@ -29,3 +29,5 @@ err_too_many_nudges = { $max } relances au maximum.
 err_already_invited = { $email } fait déjà partie des invités.
 err_listed_earlier = Cette adresse figure déjà plus haut dans la liste (ligne { $line }).
 err_already_member = { $email } fait déjà partie de la communauté.
+err_retention_range = Une durée entre 1 et { $max } jours.
+err_invalid_webhook_type = « { $value } » n'est pas un type d'événement que Convive envoie.

@@ -90,6 +90,19 @@ confirm_intro = Vous allez vous inscrire à « { $title } » avec ces coordonn
 confirm_button = Confirmer mon inscription
 confirm_not_you = Ce n'est pas vous ? Fermez simplement cette page : sans confirmation, rien n'est enregistré.
 
+## Her data (invitation page, forget-me page)
+data_heading = Vos données
+data_explain = Convive garde pour { $host } votre nom, votre adresse, vos réponses et la liste des e-mails qui vous ont été envoyés.
+data_download = Télécharger mes données (fichier JSON)
+forget_link = M'oublier
+forget_heading = Effacer mes données
+forget_question = Effacer tout ce que { $host } garde de vous dans Convive ?
+forget_explain = Votre nom, votre adresse et vos commentaires seront effacés de toutes ses invitations, et ce lien ne fonctionnera plus. Vos réponses resteront comptées, sans votre nom. Ce qui ne vous a pas encore été envoyé ne partira pas.
+forget_keep_a_copy = Pour en garder une copie, téléchargez d'abord vos données.
+forget_button = Oui, effacer mes données
+forget_cancel = Non, revenir à mon invitation
+forget_done = C'est fait : vos données chez { $host } ont été effacées. Vous ne recevrez plus d'e-mail pour ces invitations.
+
 ## Unsubscribe
 unsubscribe_heading = Désinscription
 unsubscribe_question = Ne plus recevoir d'e-mails { ELIDED("de", $organiser) } ?

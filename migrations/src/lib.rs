@@ -17,6 +17,8 @@ mod m20261202_000012_import_jobs;
 mod m20261205_000013_guest_first_name;
 mod m20261206_000020_create_series;
 mod m20261206_000040_answer_changes_by_time;
+mod m20261206_000030_create_webhooks;
+mod m20261206_000031_create_erasures;
 
 pub struct Migrator;
 
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000013_guest_first_name::Migration),
             Box::new(m20261206_000020_create_series::Migration),
             Box::new(m20261206_000040_answer_changes_by_time::Migration),
+            Box::new(m20261206_000030_create_webhooks::Migration),
+            Box::new(m20261206_000031_create_erasures::Migration),
         ]
     }
 }

@@ -46,6 +46,9 @@ pub enum AppError {
     /// An organiser exists: the first-run setup is over.
     #[error("this instance is set up already")]
     SetupDone,
+    /// A webhook endpoint that is disabled sends nothing, tests included.
+    #[error("the webhook endpoint is disabled")]
+    EndpointDisabled,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

@@ -9,6 +9,7 @@ pub mod community;
 pub mod error;
 pub mod events;
 pub mod feeds;
+pub mod guest_data;
 pub mod guest_lists;
 pub mod guests;
 pub mod key_cache;
@@ -21,6 +22,7 @@ pub mod series;
 pub mod setup;
 pub mod sign_in;
 pub mod unsubscribes;
+pub mod webhooks;
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -55,6 +57,9 @@ pub struct AppParts {
     /// Derives invitation, unsubscribe and form tokens.
     pub link_key: SecretKey,
     mail_waker: Arc<Notify>,
+    /// The webhook dispatcher's bell, apart from mail's: a slow endpoint
+    /// must not hold emails back.
+    hook_waker: Arc<Notify>,
     /// Rows written so far by the background imports this process runs.
     pub(crate) imports: guest_lists::Progress,
     /// Who recently presented API keys belong to.
@@ -79,6 +84,7 @@ impl App {
             clock,
             link_key,
             mail_waker,
+            hook_waker: Arc::new(Notify::new()),
             imports: guest_lists::Progress::default(),
             keys: Arc::default(),
             metrics: Arc::default(),
@@ -97,6 +103,11 @@ impl App {
     /// The bell the dispatcher listens to.
     pub fn mail_waker(&self) -> Arc<Notify> {
         Arc::clone(&self.mail_waker)
+    }
+
+    /// The bell the webhook dispatcher listens to.
+    pub fn hook_waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.hook_waker)
     }
 
     /// Starts a unit of work that writes.
@@ -122,7 +133,7 @@ pub enum Happening {
     WalkIn { event: Uuid, guest: Uuid },
     RegistrationRequested { event: Uuid },
     RegistrationConfirmed { event: Uuid, guest: Uuid },
-    Unsubscribed { organiser: Uuid },
+    Unsubscribed { organiser: Uuid, guest: Uuid, email: String },
     SignInLinkSent { organiser: Uuid },
     SignedIn { organiser: Uuid },
     FirstOrganiserCreated { organiser: Uuid },
@@ -154,12 +165,17 @@ impl Work {
         self.happened.push(happening);
     }
 
-    /// Commits, then rings the dispatcher if mail was queued (so it leaves
+    /// Queues the webhooks of what happened in the same transaction, then
+    /// commits, then rings the dispatchers of what was queued (so it leaves
     /// within seconds, not at the next tick) and records what happened.
     pub async fn commit(self, app: &App) -> Result<()> {
+        let hooks = webhooks::queue_happenings(&*self.tx, &self.happened, app.now()).await?;
         self.tx.commit().await?;
         if self.mail_queued > 0 {
             app.mail_waker.notify_one();
+        }
+        if hooks > 0 {
+            app.hook_waker.notify_one();
         }
         for happening in self.happened {
             tracing::debug!(?happening, "happened");

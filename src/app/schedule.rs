@@ -16,12 +16,17 @@ pub struct JobReport {
     pub slots: usize,
     pub queued: u64,
     pub leases_returned: u64,
+    /// Guest rows erased under their organiser's retention setting.
+    pub erased: u64,
 }
 
 /// Queues every reminder whose time has come and returns expired leases.
 pub async fn run_due(db: &Db, now: DateTime<Utc>, digest_hour_utc: u32) -> anyhow::Result<JobReport> {
-    let mut report =
-        JobReport { leases_returned: storage::outbox::reclaim_expired_leases(db, now).await?, ..JobReport::default() };
+    let leases_returned = storage::outbox::reclaim_expired_leases(db, now).await?
+        + storage::webhooks::reclaim_expired_leases(&**db, now).await?;
+    let mut report = JobReport { leases_returned, ..JobReport::default() };
+    // The webhook log is kept 30 days.
+    storage::webhooks::purge_before(&**db, now - chrono::Duration::days(crate::app::webhooks::LOG_DAYS)).await?;
     // One pass per run: a slot that fails (logged) is tried again next
     // tick, and cannot hold back the others.
     for slot in storage::plan_slots::due(db, now, 500).await? {
@@ -34,6 +39,8 @@ pub async fn run_due(db: &Db, now: DateTime<Utc>, digest_hour_utc: u32) -> anyho
         }
     }
     report.queued += queue_digests(db, now, digest_hour_utc).await?;
+    // Organisers who keep guests' data a set time: erase what is past it.
+    report.erased = crate::app::guest_data::apply_retention(db, now).await?;
     Ok(report)
 }
 

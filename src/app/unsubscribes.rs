@@ -74,7 +74,11 @@ pub async fn unsubscribe(app: &App, token: &str, scope: Scope) -> Result<(Unsubs
         storage::unsubscribes::add(&*work, link.organiser.id, link.guest.email.as_str(), now).await?;
         Stopped::Organiser
     };
-    work.happened(Happening::Unsubscribed { organiser: link.organiser.id });
+    work.happened(Happening::Unsubscribed {
+        organiser: link.organiser.id,
+        guest: link.guest.id,
+        email: link.guest.email.to_string(),
+    });
     work.commit(app).await?;
     Ok((link, stopped))
 }

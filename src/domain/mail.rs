@@ -26,6 +26,8 @@ pub enum MailKind {
     RegistrationConfirm,
     /// To an organiser: her one-time sign-in link.
     LoginLink,
+    /// To an organiser: one of her webhook endpoints was disabled.
+    WebhookDisabled,
 }
 
 /// What tells repeated emails of one kind to one recipient apart: the
@@ -77,7 +79,7 @@ pub enum CalendarPart {
 }
 
 impl MailKind {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::Invitation,
         Self::Nudge,
         Self::NudgeMaybe,
@@ -92,6 +94,7 @@ impl MailKind {
         Self::OrganiserDigest,
         Self::RegistrationConfirm,
         Self::LoginLink,
+        Self::WebhookDisabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -110,6 +113,7 @@ impl MailKind {
             Self::OrganiserDigest => "organiser_digest",
             Self::RegistrationConfirm => "registration_confirm",
             Self::LoginLink => "login_link",
+            Self::WebhookDisabled => "webhook_disabled",
         }
     }
 
@@ -148,7 +152,11 @@ impl MailKind {
             Self::ThankYou => attended(guest, check_in_used),
             Self::MissedYou => answer == Some(Answer::Yes) && !attended(guest, check_in_used),
             Self::Cancellation => false,
-            Self::OrganiserNote | Self::OrganiserDigest | Self::RegistrationConfirm | Self::LoginLink => true,
+            Self::OrganiserNote
+            | Self::OrganiserDigest
+            | Self::RegistrationConfirm
+            | Self::LoginLink
+            | Self::WebhookDisabled => true,
         }
     }
 }

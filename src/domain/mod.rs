@@ -14,6 +14,7 @@ pub mod seating;
 pub mod series;
 pub mod text;
 pub mod token;
+pub mod webhook;
 
 use std::collections::BTreeMap;
 

@@ -48,6 +48,10 @@ pub mod code {
     pub const LISTED_EARLIER: &str = "listed_earlier";
     /// `email`
     pub const ALREADY_MEMBER: &str = "already_member";
+    /// `value`
+    pub const INVALID_WEBHOOK_TYPE: &str = "invalid_webhook_type";
+    /// `max`
+    pub const RETENTION_RANGE: &str = "retention_range";
 
     /// Every code but [`INVALID`], for the test that the catalogue words each.
     pub const ALL: &[&str] = &[
@@ -72,6 +76,8 @@ pub mod code {
         ALREADY_INVITED,
         LISTED_EARLIER,
         ALREADY_MEMBER,
+        INVALID_WEBHOOK_TYPE,
+        RETENTION_RANGE,
     ];
 }
 

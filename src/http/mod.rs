@@ -5,6 +5,7 @@ pub mod check_in;
 pub mod dashboard;
 pub mod events;
 pub mod extract;
+pub mod guest_data;
 pub mod guest_lists;
 pub mod guests;
 pub mod health;
@@ -17,6 +18,7 @@ pub mod rate_limit;
 pub mod series;
 pub mod unsubscribe;
 pub mod views;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,8 +61,11 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
         .merge(series::router())
         .merge(check_in::router())
         .merge(limit.api(invitations::router()))
+        .merge(limit.api(guest_data::guest_router()))
+        .merge(guest_data::organiser_router())
         .merge(organiser::router())
-        .merge(calendar::api_router());
+        .merge(calendar::api_router())
+        .merge(webhooks::router());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(health::router())
@@ -74,6 +79,7 @@ fn pages_router(limit: &RateLimit) -> Router<AppState> {
         .pages(
             Router::new()
                 .merge(pages::invitation::router())
+                .merge(pages::my_data::router())
                 .merge(pages::open_event::router())
                 .merge(calendar::files_router()),
         )

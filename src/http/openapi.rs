@@ -37,6 +37,7 @@ use crate::error::ErrorBody;
         (name = "organiser", description = "Your account and preferences"),
         (name = "unsubscribe", description = "One-click unsubscribe links from emails"),
         (name = "calendar", description = "Subscribable calendar feeds"),
+        (name = "webhooks", description = "Signed webhooks (Standard Webhooks v1) sent to your endpoints, and their delivery log"),
         (name = "operations", description = "Probes"),
     )
 )]

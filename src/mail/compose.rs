@@ -145,6 +145,36 @@ impl Composer {
         message::build(&envelope, &rendered, None)
     }
 
+    /// Tells an organiser that one of her webhook endpoints was disabled.
+    pub fn webhook_disabled(
+        &self,
+        message_id: String,
+        organiser: &Organiser,
+        language: Language,
+        url: &str,
+        reason: &str,
+    ) -> anyhow::Result<Message> {
+        let context = serde_json::json!({
+            "lang": language.as_str(),
+            "organiser": person(organiser),
+            "url": url,
+            "gone": reason == "gone",
+            "links": { "webhooks": self.links.dashboard_webhooks() },
+            // The shared layout titles the message with an event's title.
+            "event": { "title": "Convive" },
+        });
+        let rendered = self.templates.render(MailKind::WebhookDisabled, language, &context)?;
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&organiser.name, organiser.email.as_str())?,
+            reply_to: None,
+            message_id,
+            kind: MailKind::WebhookDisabled.as_str(),
+            unsubscribe: None,
+        };
+        message::build(&envelope, &rendered, None)
+    }
+
     /// The email asking someone who registered for an open event to confirm.
     pub fn registration_confirm(
         &self,

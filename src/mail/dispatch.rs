@@ -377,6 +377,23 @@ impl Dispatcher {
             let language = Language::parse(&payload.lang).unwrap_or(Language::En);
             return send(self.composer.login_link(message_id, organiser, language, row.subject_id));
         }
+        if kind == MailKind::WebhookDisabled {
+            #[derive(serde::Deserialize)]
+            struct Payload {
+                lang: String,
+                url: String,
+                reason: String,
+            }
+            let payload: Payload = serde_json::from_str(&row.payload).context("bad webhook payload")?;
+            let language = Language::parse(&payload.lang).unwrap_or(Language::En);
+            return send(self.composer.webhook_disabled(
+                message_id,
+                organiser,
+                language,
+                &payload.url,
+                &payload.reason,
+            ));
+        }
         let Some(event) = row.event_id.and_then(|id| batch.events.get(&id)) else {
             return Ok(Prepared::Skip("the event is gone"));
         };

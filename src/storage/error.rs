@@ -22,6 +22,8 @@ pub enum Missing {
     ImportJob,
     Series,
     Member,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 /// A unique constraint a write ran into, by the rule it keeps.

@@ -87,6 +87,8 @@ fn new_row(
         checked_in_at: Set(None),
         checked_in_companions: Set(0),
         walk_in: Set(false),
+        // The column's default (NULL): inserts name no more columns than before.
+        erased_at: sea_orm::ActiveValue::NotSet,
     }
 }
 

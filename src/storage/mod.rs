@@ -7,6 +7,7 @@ pub mod community;
 pub mod entities;
 pub mod error;
 pub mod events;
+pub mod guest_data;
 pub mod guests;
 pub mod imports;
 pub mod instance;
@@ -18,6 +19,7 @@ pub mod secrets;
 pub mod series;
 pub mod sessions;
 pub mod unsubscribes;
+pub mod webhooks;
 
 use std::ops::Deref;
 use std::sync::Arc;

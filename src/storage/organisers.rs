@@ -96,6 +96,7 @@ pub async fn insert(
         email: Set(email.as_str().to_owned()),
         created_at: Set(now),
         notifications: Set(Notifications::Each),
+        retention_days: Set(None),
     })
     .exec_without_returning(conn)
     .await;
@@ -282,4 +283,23 @@ pub async fn revoke_api_key(
         .await
         .context("cannot revoke the API key")?;
     Ok(result.rows_affected == 1)
+}
+
+/// Her retention setting: erase guests' personal data this many days after
+/// each event ends; `None` keeps it.
+pub async fn set_retention(db: &DatabaseConnection, id: Uuid, days: Option<u32>) -> anyhow::Result<()> {
+    organisers::ActiveModel {
+        id: Set(id),
+        retention_days: Set(days.map(|d| i32::try_from(d).unwrap_or(i32::MAX))),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .context("cannot save the retention setting")?;
+    Ok(())
+}
+
+pub async fn retention(db: &impl sea_orm::ConnectionTrait, id: Uuid) -> anyhow::Result<Option<u32>> {
+    let row = organisers::Entity::find_by_id(id).one(db).await?.context("no such organiser")?;
+    Ok(row.retention_days.and_then(|d| u32::try_from(d).ok()))
 }

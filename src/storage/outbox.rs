@@ -137,6 +137,8 @@ pub async fn count_recipients(conn: &impl ConnectionTrait, event: &Event, audien
 }
 
 fn audience_filter(select: &mut SelectStatement, audience: &Audience) {
+    // A guest whose data was erased is no one to write to.
+    select.and_where(Expr::col((guests::Entity, guests::Column::ErasedAt)).is_null());
     let answer = (guests::Entity, guests::Column::Answer);
     match audience {
         Audience::Everyone => {}
@@ -584,4 +586,43 @@ pub async fn waiting_by_kind_and_status(db: &DatabaseConnection) -> Result<Vec<(
         .into_tuple()
         .all(db)
         .await?)
+}
+
+/// Tells an organiser that one of her webhook endpoints was disabled
+/// (`reason`: `gone` or `failing`), in the language she chose for it. One
+/// email per disabling: the slot is the moment.
+pub async fn enqueue_webhook_disabled(
+    conn: &impl ConnectionTrait,
+    endpoint: &super::entities::webhook_endpoints::Model,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let organiser = super::organisers::find_many(conn, [endpoint.organiser_id]).await?.pop();
+    let Some(organiser) = organiser else {
+        return Ok(0);
+    };
+    Ok(outbox::Entity::insert(outbox::ActiveModel {
+        event_id: Set(None),
+        guest_id: Set(None),
+        organiser_id: Set(organiser.id),
+        subject_id: Set(endpoint.id),
+        kind: Set(MailKind::WebhookDisabled.as_str().to_owned()),
+        slot: Set(OutboxSlot::Moment(now).key()),
+        recipient: Set(organiser.email.to_string()),
+        payload: Set(
+            serde_json::json!({ "lang": endpoint.language, "url": endpoint.url, "reason": reason }).to_string()
+        ),
+        due_at: Set(now),
+        status: Set(OutboxStatus::Pending),
+        attempts: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?)
 }

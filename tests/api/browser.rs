@@ -18,7 +18,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// Runs one scenario of `browser.mjs` and returns what it printed. Async:
 /// the app runs on this test's runtime and must keep serving meanwhile.
-async fn browser(scenario: &str, args: &Value) -> Value {
+pub async fn browser(scenario: &str, args: &Value) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/browser.mjs");
     let output = Command::new("node")
         .arg(script)
@@ -36,7 +36,7 @@ async fn browser(scenario: &str, args: &Value) -> Value {
     serde_json::from_slice(&output.stdout).expect("browser.mjs prints JSON")
 }
 
-fn screenshot(name: &str) -> String {
+pub fn screenshot(name: &str) -> String {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots");
     std::fs::create_dir_all(dir).unwrap();
     format!("{dir}/{name}.png")

@@ -31,6 +31,11 @@ impl Browser<'_> {
         }
     }
 
+    /// The session cookie, `name=value`, for a real browser to carry.
+    pub fn cookie(&self) -> &str {
+        &self.cookie
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let request = client().get(format!("{}{path}", self.app.address)).header("cookie", &self.cookie);
         page(self.with_language(request).send().await.unwrap()).await

@@ -11,6 +11,7 @@ use convive::domain::token::SecretKey;
 use convive::mail::dispatch::{DispatchReport, Dispatcher};
 use convive::mail::transport::Mailer;
 use convive::startup::{Application, Parts};
+use convive::webhooks::dispatch::{WebhookDispatcher, WebhookReport};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use secrecy::SecretString;
@@ -299,6 +300,19 @@ impl TestApp {
         )
         .expect("the dispatcher builds");
         dispatcher.dispatch_due(&|| true).await.expect("the outbox drains")
+    }
+
+    /// What the webhook dispatcher would do at `now`: sends every delivery
+    /// due by then, and returns once each endpoint has answered (or not).
+    pub async fn dispatch_webhooks_at(&self, now: DateTime<Utc>) -> WebhookReport {
+        let dispatcher = WebhookDispatcher::new(self.db.clone(), Arc::clone(&self.settings), Clock::fixed(now))
+            .expect("the webhook dispatcher builds");
+        dispatcher.dispatch_due(&|| true).await.expect("the webhook queue drains")
+    }
+
+    /// The one-click unsubscribe token of a guest's emails.
+    pub fn unsubscribe_token(&self, guest_id: Uuid) -> String {
+        convive::domain::token::unsubscribe_token(&self.link_key, guest_id)
     }
 
     /// Creates another organiser and returns her API key.

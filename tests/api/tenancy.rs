@@ -29,6 +29,8 @@ async fn another_organiser_cannot_reach_any_of_my_events_guests_or_answers() {
         (Method::POST, format!("{e}/guests"), Some(json!({ "email": "spy@example.org" }))),
         (Method::POST, format!("{e}/guests/bulk"), Some(json!({ "guests": [{ "email": "spy@example.org" }] }))),
         (Method::PUT, format!("{g}/answer"), Some(json!({ "answer": "no" }))),
+        (Method::GET, format!("{g}/data"), None),
+        (Method::POST, format!("{g}/erase"), Some(json!({ "confirm": true }))),
         (Method::DELETE, g.clone(), None),
     ];
     for (method, path, body) in attempts {
@@ -80,4 +82,45 @@ async fn my_event_id_cannot_be_used_to_reach_a_guest_of_another_organisers_event
         .await
         .expect_error(StatusCode::NOT_FOUND);
     app.delete(&format!("/api/v1/events/{mine}/guests/{their_guest}")).await.expect_error(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn another_organiser_cannot_see_or_touch_my_webhooks_nor_hear_of_my_events() {
+    let app = crate::webhooks::app_reaching_local_receivers().await;
+    let receiver = crate::webhooks::Receiver::start().await;
+    let endpoint = crate::webhooks::register(&app, &receiver, &[]).await;
+    app.post(&format!("/api/v1/webhooks/{endpoint}/test"), json!({})).await.expect(StatusCode::ACCEPTED);
+    app.dispatch_webhooks_at(chrono::Utc::now()).await;
+    let log = app.get(&format!("/api/v1/webhooks/{endpoint}/deliveries")).await.expect(StatusCode::OK);
+    let message = log["deliveries"][0]["message_id"].as_str().unwrap().to_owned();
+
+    let intruder = app.create_organiser("Mallory", "mallory@example.org").await;
+    let w = format!("/api/v1/webhooks/{endpoint}");
+    let attempts = [
+        (Method::GET, w.clone(), None),
+        (Method::PATCH, w.clone(), Some(json!({ "url": "https://mallory.example.org/" }))),
+        (Method::DELETE, w.clone(), None),
+        (Method::GET, format!("{w}/deliveries"), None),
+        (Method::POST, format!("{w}/test"), Some(json!({}))),
+        (Method::POST, format!("{w}/deliveries/{message}/resend"), Some(json!({}))),
+    ];
+    for (method, path, body) in attempts {
+        let reply = app.request(method.clone(), &path, Some(&intruder), body).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path} must be 404 for another organiser");
+        assert_eq!(reply.body["error"], "not_found");
+    }
+    let theirs = app.request(Method::GET, "/api/v1/webhooks", Some(&intruder), None).await.expect(StatusCode::OK);
+    assert!(theirs["endpoints"].as_array().unwrap().is_empty(), "my endpoints are not in her list");
+
+    // Her own endpoint hears nothing of my events.
+    let hers = app
+        .request(Method::POST, "/api/v1/webhooks", Some(&intruder), Some(json!({ "url": receiver.url() })))
+        .await
+        .expect(StatusCode::CREATED);
+    app.create_published_event(json!({})).await;
+    let hers = format!("/api/v1/webhooks/{}/deliveries", hers["id"].as_str().unwrap());
+    let her_log = app.request(Method::GET, &hers, Some(&intruder), None).await.expect(StatusCode::OK);
+    assert!(her_log["deliveries"].as_array().unwrap().is_empty(), "{her_log:#}");
+    let after = app.get(&w).await.expect(StatusCode::OK);
+    assert_eq!(after["url"], receiver.url(), "unchanged");
 }

@@ -34,7 +34,8 @@
 //            requests to any other origin are refused and listed; prints
 //            {operations, title, requests, outside, horizontal_overflow}.
 //
-// `locale` (optional, e.g. "fr-FR") sets the browser's language.
+// `locale` (optional, e.g. "fr-FR") sets the browser's language; `cookies`
+// (optional, Playwright's [{name, value, url}]) are set before the first page.
 //
 // On success: one JSON object on stdout, exit 0. On any failure: the reason
 // on stderr, a full-page screenshot of where it stopped (path on stderr:
@@ -677,6 +678,8 @@ async function main() {
       hasTouch: Boolean(args.mobile),
       ...(args.locale ? { locale: args.locale } : {}),
     });
+    // A signed-in organiser's session, for pages behind the dashboard's sign-in.
+    if (args.cookies) await context.addCookies(args.cookies);
     page = await context.newPage();
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
     page.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);

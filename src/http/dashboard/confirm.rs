@@ -26,6 +26,10 @@ pub struct Confirmation {
     pub danger: bool,
     pub back_url: String,
     pub back_label: String,
+    /// The link above the question, when it leads elsewhere than to an
+    /// event ("← Back to webhooks"); an event's page by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back_top: Option<String>,
     /// A second button that posts the fields back with `step=back`: to the
     /// form she came from, with what she typed.
     pub back_to_form: Option<String>,

@@ -382,7 +382,7 @@ fn joined(names: &[String], language: crate::domain::event::Language) -> String 
 }
 
 /// The event page, at its guest list, with the message there.
-fn guests_of(event: &Event) -> String {
+pub fn guests_of(event: &Event) -> String {
     format!("{}?at=guests#guests-section", event_url(event.id))
 }
 
@@ -442,6 +442,7 @@ async fn confirm_remove(
             danger: true,
             back_url: guests_of(&event),
             back_label: word(session.language, "d_back_to_event"),
+            back_top: None,
             back_to_form: None,
         },
     ))

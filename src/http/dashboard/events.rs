@@ -158,6 +158,7 @@ fn confirm_change(session: &OrganiserSession, event: &Event, form: &EventForm, r
             danger: false,
             back_url: base,
             back_label: word(session.language, "d_back_to_event"),
+            back_top: None,
             back_to_form: Some(word(session.language, "d_confirm_change_back")),
         },
     )
@@ -194,6 +195,7 @@ async fn confirm_publish(
             danger: false,
             back_url: base,
             back_label: word(session.language, "d_confirm_publish_back"),
+            back_top: None,
             back_to_form: None,
         },
     ))
@@ -227,6 +229,7 @@ async fn confirm_cancel(
             danger: true,
             back_url: base,
             back_label: word(session.language, "d_confirm_cancel_back"),
+            back_top: None,
             back_to_form: None,
         },
     ))

@@ -10,14 +10,17 @@ pub mod event_form;
 pub mod event_page;
 pub mod events;
 pub mod extract;
+pub mod guest_data;
 pub mod import;
 pub mod keys;
 pub mod login;
 pub mod preview;
 pub mod results;
+pub mod retention;
 pub mod series;
 pub mod setup;
 pub mod time_zones;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -45,6 +48,9 @@ pub fn router() -> Router<AppState> {
         .merge(results::router())
         .merge(series::router())
         .merge(keys::router())
+        .merge(webhooks::router())
+        .merge(guest_data::router())
+        .merge(retention::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
         .route("/static/dashboard.js", axum::routing::get(dashboard_script))
 }
@@ -103,6 +109,7 @@ struct Nav {
     events: &'static str,
     series: &'static str,
     keys: &'static str,
+    webhooks: &'static str,
     logout: &'static str,
 }
 
@@ -111,7 +118,13 @@ impl<'a, T: Serialize> Frame<'a, T> {
         Self {
             organiser_name,
             csrf,
-            nav: Nav { events: "/dashboard", series: "/dashboard/series", keys: "/dashboard/keys", logout: "/logout" },
+            nav: Nav {
+                events: "/dashboard",
+                series: "/dashboard/series",
+                keys: "/dashboard/keys",
+                webhooks: "/dashboard/webhooks",
+                logout: "/logout",
+            },
             content,
         }
     }

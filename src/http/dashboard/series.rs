@@ -296,6 +296,8 @@ async fn confirm_invite(
         danger: false,
         back_url: back,
         back_label: word(language, "d_back"),
+        // From the series page she goes back there, not to the date.
+        back_top: event.series_id.map(|_| word(language, "d_back")),
         back_to_form: None,
     };
     Ok(confirm::page(&session, &confirmation))

@@ -50,6 +50,9 @@ struct CalendarLinks {
     webcal: String,
     feed: String,
     google: String,
+    /// Her data as JSON, and the page to erase it.
+    my_data: String,
+    forget: String,
 }
 
 #[derive(Serialize)]
@@ -138,6 +141,8 @@ fn page(
             webcal: webcal(&feed),
             feed,
             google: links::google_calendar(event),
+            my_data: format!("{}/data.json", path::invitation(token)),
+            forget: format!("{}/forget", path::invitation(token)),
         },
     }
 }

@@ -9,6 +9,7 @@
 //! template is written once.
 
 pub mod invitation;
+pub mod my_data;
 pub mod open_event;
 
 use std::sync::LazyLock;

@@ -23,6 +23,8 @@ pub struct Model {
     pub checked_in_companions: i32,
     pub walk_in: bool,
     pub first_name: String,
+    /// When her personal data was erased; the row stays for the counts.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 pub mod answer_changes;
 pub mod api_keys;
 pub mod community_members;
+pub mod erasures;
 pub mod events;
 pub mod guests;
 pub mod import_jobs;
@@ -17,3 +18,5 @@ pub mod series;
 pub mod sessions;
 pub mod setup_codes;
 pub mod unsubscribes;
+pub mod webhook_deliveries;
+pub mod webhook_endpoints;

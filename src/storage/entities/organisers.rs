@@ -10,6 +10,8 @@ pub struct Model {
     pub email: String,
     pub created_at: DateTimeUtc,
     pub notifications: crate::storage::organisers::Notifications,
+    /// Erase guests' personal data this many days after each event ends.
+    pub retention_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
