@@ -53,6 +53,26 @@ pub enum MailOutcome {
     skipped,
 }
 
+/// A webhook event type (`guest.answered`…) and what one attempt did.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HookLabels {
+    pub event_type: String,
+    pub outcome: HookOutcome,
+}
+
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, prometheus_client::encoding::EncodeLabelValue)]
+#[allow(non_camel_case_types)]
+pub enum HookOutcome {
+    /// The endpoint answered 2xx.
+    delivered,
+    /// It failed this time; tried again on the schedule.
+    retried,
+    /// Given up: attempts spent, or the endpoint answered 410.
+    failed,
+    /// Not sent: the endpoint was disabled meanwhile.
+    skipped,
+}
+
 /// Outbox rows still to be sent, by kind and status.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutboxLabels {
@@ -83,6 +103,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     request_duration: Family<RouteLabels, Histogram, fn() -> Histogram>,
     emails: Family<MailLabels, Counter>,
+    webhooks: Family<HookLabels, Counter>,
     tick_duration: Histogram,
     claim_duration: Histogram,
     reminders_queued: Counter,
@@ -119,6 +140,12 @@ impl Metrics {
         );
         let emails = Family::<MailLabels, Counter>::default();
         registry.register("emails", "Emails handled by the dispatcher, by kind and outcome", emails.clone());
+        let webhooks = Family::<HookLabels, Counter>::default();
+        registry.register(
+            "webhook_deliveries",
+            "Webhook delivery attempts, by event type and outcome",
+            webhooks.clone(),
+        );
         let tick_duration = tick_histogram();
         registry.register_with_unit(
             "scheduler_tick_duration",
@@ -158,6 +185,7 @@ impl Metrics {
             requests,
             request_duration,
             emails,
+            webhooks,
             tick_duration,
             claim_duration,
             reminders_queued,
@@ -180,6 +208,11 @@ impl Metrics {
     /// One email handled by the dispatcher.
     pub fn email(&self, kind: &str, outcome: MailOutcome) {
         self.emails.get_or_create(&MailLabels { kind: kind.to_owned(), outcome }).inc();
+    }
+
+    /// One webhook delivery attempt.
+    pub fn webhook(&self, event_type: &str, outcome: HookOutcome) {
+        self.webhooks.get_or_create(&HookLabels { event_type: event_type.to_owned(), outcome }).inc();
     }
 
     /// One scheduler tick.

@@ -139,7 +139,12 @@ impl Application {
         // Webhooks go out from every process that sends mail, in a loop of
         // their own: an endpoint that takes its 10 s holds no email back.
         let hooks = if dispatcher.is_some() {
-            let webhooks = WebhookDispatcher::new(state.db.clone(), Arc::clone(&state.settings), state.clock.clone())?;
+            let webhooks = WebhookDispatcher::new(
+                state.db.clone(),
+                Arc::clone(&state.settings),
+                state.clock.clone(),
+                Arc::clone(&state.metrics),
+            )?;
             let interval = Duration::from_secs(state.settings.scheduler_interval_seconds);
             Some(tokio::spawn(run_webhooks(webhooks, state.hook_waker(), interval, stopping_rx.clone())))
         } else {

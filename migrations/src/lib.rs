@@ -16,9 +16,9 @@ mod m20261202_000011_first_run;
 mod m20261202_000012_import_jobs;
 mod m20261205_000013_guest_first_name;
 mod m20261206_000020_create_series;
-mod m20261206_000040_answer_changes_by_time;
 mod m20261206_000030_create_webhooks;
 mod m20261206_000031_create_erasures;
+mod m20261206_000040_answer_changes_by_time;
 
 pub struct Migrator;
 

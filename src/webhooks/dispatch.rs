@@ -20,6 +20,7 @@ use super::address::{self, Network};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::webhook::{self, RESPONSE_BODY_LIMIT, WebhookType};
+use crate::metrics::{HookOutcome, Metrics};
 use crate::storage::entities::webhook_deliveries::{DeliveryStatus, Model as Delivery};
 use crate::storage::entities::webhook_endpoints::Model as Endpoint;
 use crate::storage::webhooks::Attempt;
@@ -46,6 +47,7 @@ pub struct WebhookDispatcher {
     settings: Arc<Settings>,
     clock: Clock,
     allowed: Vec<Network>,
+    metrics: Arc<Metrics>,
 }
 
 /// What the endpoint did with one attempt.
@@ -58,9 +60,9 @@ struct Response {
 impl WebhookDispatcher {
     /// # Errors
     /// When `webhook_allowed_networks` cannot be read.
-    pub fn new(db: Db, settings: Arc<Settings>, clock: Clock) -> anyhow::Result<Self> {
+    pub fn new(db: Db, settings: Arc<Settings>, clock: Clock, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
         let allowed = address::parse_networks(&settings.webhook_allowed_networks).map_err(anyhow::Error::msg)?;
-        Ok(Self { db, settings, clock, allowed })
+        Ok(Self { db, settings, clock, allowed, metrics })
     }
 
     /// Sends everything due now, batch after batch, until nothing is left or
@@ -79,18 +81,31 @@ impl WebhookDispatcher {
             let endpoints: HashMap<Uuid, Endpoint> =
                 storage::webhooks::endpoints_by_id(&*self.db, &ids).await?.into_iter().map(|e| (e.id, e)).collect();
             let endpoints = &endpoints;
-            let outcomes: Vec<DeliveryStatus> = futures::stream::iter(rows)
-                .map(|row| async move { self.deliver(&row, endpoints.get(&row.endpoint_id)).await })
+            let outcomes: Vec<(DeliveryStatus, String)> = futures::stream::iter(rows)
+                .map(|row| async move { (self.deliver(&row, endpoints.get(&row.endpoint_id)).await, row.event_type) })
                 .buffer_unordered(IN_PARALLEL)
                 .collect()
                 .await;
-            for outcome in outcomes {
-                match outcome {
-                    DeliveryStatus::Delivered => report.delivered += 1,
-                    DeliveryStatus::Pending | DeliveryStatus::Sending => report.retried += 1,
-                    DeliveryStatus::Failed => report.failed += 1,
-                    DeliveryStatus::Skipped => report.skipped += 1,
-                }
+            for (outcome, event_type) in outcomes {
+                let counted = match outcome {
+                    DeliveryStatus::Delivered => {
+                        report.delivered += 1;
+                        HookOutcome::delivered
+                    }
+                    DeliveryStatus::Pending | DeliveryStatus::Sending => {
+                        report.retried += 1;
+                        HookOutcome::retried
+                    }
+                    DeliveryStatus::Failed => {
+                        report.failed += 1;
+                        HookOutcome::failed
+                    }
+                    DeliveryStatus::Skipped => {
+                        report.skipped += 1;
+                        HookOutcome::skipped
+                    }
+                };
+                self.metrics.webhook(&event_type, counted);
             }
         }
         Ok(report)

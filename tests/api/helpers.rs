@@ -305,8 +305,13 @@ impl TestApp {
     /// What the webhook dispatcher would do at `now`: sends every delivery
     /// due by then, and returns once each endpoint has answered (or not).
     pub async fn dispatch_webhooks_at(&self, now: DateTime<Utc>) -> WebhookReport {
-        let dispatcher = WebhookDispatcher::new(self.db.clone(), Arc::clone(&self.settings), Clock::fixed(now))
-            .expect("the webhook dispatcher builds");
+        let dispatcher = WebhookDispatcher::new(
+            self.db.clone(),
+            Arc::clone(&self.settings),
+            Clock::fixed(now),
+            Arc::clone(&self.metrics),
+        )
+        .expect("the webhook dispatcher builds");
         dispatcher.dispatch_due(&|| true).await.expect("the webhook queue drains")
     }
 

@@ -11,7 +11,7 @@ use crate::helpers::{TestApp, spawn_app_with_mail_on_demand, spawn_fresh_app_wit
 use crate::mailbox::MailServer;
 
 /// Every sample of `/metrics`, as the Prometheus client's parser reads it.
-async fn scrape(app: &TestApp) -> Vec<Value> {
+pub async fn scrape(app: &TestApp) -> Vec<Value> {
     let response = app.client.get(format!("{}/metrics", app.address)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
@@ -32,7 +32,7 @@ async fn scrape(app: &TestApp) -> Vec<Value> {
 }
 
 /// The value of the sample `name` whose labels include `labels`, if any.
-fn value(samples: &[Value], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+pub fn value(samples: &[Value], name: &str, labels: &[(&str, &str)]) -> Option<f64> {
     samples
         .iter()
         .find(|s| s["name"] == name && labels.iter().all(|(k, v)| s["labels"][k] == *v))

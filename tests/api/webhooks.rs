@@ -265,6 +265,17 @@ async fn a_failing_receiver_gets_the_same_message_again_on_the_schedule_until_it
     receiver.set_now(Utc::now());
     assert_eq!(app.dispatch_webhooks_at(Utc::now()).await.delivered, 1);
     assert_eq!(receiver.received()[3]["body"], requests[0]["body"]);
+
+    // Operators see the same story in /metrics.
+    let samples = crate::metrics::scrape(&app).await;
+    let count = |outcome| {
+        crate::metrics::value(
+            &samples,
+            "convive_webhook_deliveries_total",
+            &[("event_type", "webhook.test"), ("outcome", outcome)],
+        )
+    };
+    assert_eq!((count("retried"), count("delivered")), (Some(2.0), Some(2.0)));
 }
 
 fn due_at(entry: &Value) -> DateTime<Utc> {
