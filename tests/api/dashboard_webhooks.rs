@@ -103,13 +103,14 @@ async fn an_organiser_adds_a_webhook_tests_it_and_reads_its_log_in_the_dashboard
                 "visit",
                 &json!({
                     "url": format!("{}{path}", app.address), "width": width, "height": 800, "locale": "fr-FR",
-                    "cookies": cookies, "screenshot": screenshot(&format!("{name}-{width}")),
+                    "cookies": cookies, "screenshot": screenshot(&format!("{name}-{width}")), "audit": true,
                 }),
             )
             .await;
             assert_eq!(seen["status"], 200, "{name} {width}: {seen}");
             assert_eq!(seen["horizontal_overflow"], false, "{name} at {width} px scrolls sideways");
             assert_eq!(seen["lang"], "fr", "{name}");
+            assert_eq!(seen["axe"], json!([]), "axe-core finds {name} at {width} px wanting");
         }
     }
 }

@@ -11,8 +11,9 @@
 //
 //   answer   {url, answer: "yes"|"no"|"maybe", companions: int|null, comment: string|null}
 //            answers an invitation page; prints {before, after}.
-//   visit    {url}
-//            prints {status, title, text, lang, horizontal_overflow, inner_width}.
+//   visit    {url, audit?: bool}
+//            prints {status, title, text, lang, horizontal_overflow, inner_width},
+//            and with `audit` axe-core's violations at this width as `axe`.
 //   register {url, name, email}
 //            registers on a public event page; prints {status, text, url, redirects}.
 //   setup    {url, code, name, email, screenshots?: directory, prefix?: string}
@@ -252,7 +253,11 @@ async function visit(page, args) {
   requireString(args, "url");
   const response = await open(page, args.url, { anyStatus: true });
   const state = await pageState(page);
+  // With `audit`, axe-core's violations at the page's width (no screenshot:
+  // the caller's `screenshot` is taken as for any visit).
+  const axe = args.audit ? await audit(page, "visit", [page.viewportSize().width], null) : undefined;
   return {
+    axe,
     status: response.status(),
     title: state.title,
     text: await page.locator("body").innerText(),
