@@ -146,18 +146,19 @@ impl<const MAX: usize> ToSchema for Text<MAX> {
 /// Longest link [`web_url`] accepts, in bytes.
 pub const MAX_URL_BYTES: usize = 2048;
 
-/// The schema of a link [`web_url`] accepts. The pattern asks only for the
-/// `http:` or `https:` scheme: the WHATWG URL parser behind `web_url`
-/// accepts far more spellings of the rest than a pattern could list.
+/// The schema of a link [`web_url`] accepts, or of none: a blank value
+/// (what a form's emptied field sends) means no link. The pattern asks only
+/// for the `http:` or `https:` scheme: the WHATWG URL parser behind
+/// `web_url` accepts far more spellings of the rest than a pattern could list.
 pub struct WebLink;
 
 impl PartialSchema for WebLink {
     fn schema() -> RefOr<Schema> {
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .description(Some("An absolute `http` or `https` link, at most 2048 bytes."))
+            .description(Some("An absolute `http` or `https` link, at most 2048 bytes; empty for none."))
             .max_length(Some(MAX_URL_BYTES))
-            .pattern(Some(format!(r"^[\x00-\x20{WHITESPACE}]*[Hh][Tt][Tt][Pp][Ss]?:")))
+            .pattern(Some(format!(r"^[\x00-\x20{WHITESPACE}]*([Hh][Tt][Tt][Pp][Ss]?:|$)")))
             .examples([serde_json::json!("https://example.org/album")])
             .into()
     }
@@ -236,5 +237,7 @@ mod tests {
             assert!(matches(&pattern, link), "{link:?}");
         }
         assert!(!matches(&pattern, "ftp://example.org") && !matches(&pattern, "javascript:alert(1)"));
+        // Blank is "no link", as the event's rules read it.
+        assert!(matches(&pattern, "") && matches(&pattern, "  "));
     }
 }
