@@ -531,6 +531,23 @@ impl utoipa::PartialSchema for EventTime {
 
 impl utoipa::ToSchema for EventTime {}
 
+/// The schema of an optional time that a blank value clears (the RSVP
+/// deadline: blank means "the plan's"), as the event's rules read it.
+pub struct EventTimeOrBlank;
+
+impl utoipa::PartialSchema for EventTimeOrBlank {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("As `EventTime`; blank for none."))
+            .pattern(Some(format!("^[{WHITESPACE}]*$|{}", event_time_pattern())))
+            .examples([serde_json::json!("2026-12-01T08:30")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EventTimeOrBlank {}
+
 /// An IANA zone name such as `Europe/Paris`.
 pub fn parse_time_zone(raw: &str) -> Result<Tz, Problem> {
     raw.trim().parse::<Tz>().map_err(|_| {
@@ -636,6 +653,20 @@ mod tests {
             assert!(parse_instant(raw, Tz::UTC).is_ok(), "{raw}");
             assert!(pattern.is_match(raw), "{raw}");
         }
+    }
+
+    #[test]
+    fn a_deadline_may_be_blank_in_the_document_as_in_the_rules() {
+        use utoipa::PartialSchema;
+        let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(object)) = EventTimeOrBlank::schema()
+        else {
+            unreachable!()
+        };
+        let pattern = regex::Regex::new(&object.pattern.unwrap()).unwrap();
+        for raw in ["", "  ", "2026-12-03T08:30"] {
+            assert!(pattern.is_match(raw), "{raw:?}");
+        }
+        assert!(!pattern.is_match("tomorrow"));
     }
 
     #[test]

@@ -12,7 +12,8 @@ use super::extract::{AuthenticatedOrganiser, Integer, Json, Path, Query};
 use super::views::{AnswerChangeView, EventView, SummaryView};
 use crate::app;
 use crate::domain::event::{
-    EventDetails, EventFields, EventStatus, EventTime, Language, PlanFields, PlanInput, TimeZoneName, Words,
+    EventDetails, EventFields, EventStatus, EventTime, EventTimeOrBlank, Language, PlanFields, PlanInput, TimeZoneName,
+    Words,
 };
 use crate::domain::plan::Offset;
 use crate::domain::text::{Line, Text, WebLink};
@@ -55,7 +56,7 @@ pub struct NewEventRequest {
     time_zone: String,
     /// When answers close, not after `starts_at`; omitted means the plan's
     /// `answers_close` before the start.
-    #[schema(value_type = Option<EventTime>)]
+    #[schema(value_type = Option<EventTimeOrBlank>)]
     rsvp_deadline: Option<String>,
     /// Seats including companions; omitted or `null` is unlimited.
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 100_000)]
@@ -170,7 +171,7 @@ pub struct EventPatchRequest {
     #[schema(value_type = Option<TimeZoneName>)]
     time_zone: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<EventTime>)]
+    #[schema(value_type = Option<EventTimeOrBlank>)]
     rsvp_deadline: Option<Option<String>>,
     /// `null` makes it unlimited.
     #[serde(default, deserialize_with = "present")]
