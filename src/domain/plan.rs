@@ -111,6 +111,23 @@ impl utoipa::PartialSchema for Offset {
     }
 }
 
+/// The schema of an optional step of the plan (the reminder, the
+/// thank-you): an [`Offset`], or blank for none, as the plan's rules read it.
+pub struct OffsetOrBlank;
+
+impl utoipa::PartialSchema for OffsetOrBlank {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("As `Offset`; blank (or `null`) for none."))
+            .pattern(Some(format!("^[{}]*$|{}", crate::domain::text::WHITESPACE, offset_pattern())))
+            .examples([serde_json::json!("P1D")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for OffsetOrBlank {}
+
 impl utoipa::ToSchema for Offset {
     fn name() -> std::borrow::Cow<'static, str> {
         "Duration".into()

@@ -15,7 +15,7 @@ use crate::domain::event::{
     EventDetails, EventFields, EventStatus, EventTime, EventTimeOrBlank, Language, PlanFields, PlanInput, TimeZoneName,
     Words,
 };
-use crate::domain::plan::Offset;
+use crate::domain::plan::{Offset, OffsetOrBlank};
 use crate::domain::text::{Line, Text, WebLink};
 use crate::error::{ErrorBody, Result};
 
@@ -99,11 +99,11 @@ pub struct PlanRequest {
     answers_close: Option<String>,
     /// The practical reminder to those coming, before the start (default `P1D`; `null` for none).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Offset>)]
+    #[schema(value_type = Option<OffsetOrBlank>)]
     reminder: Option<Option<String>>,
     /// The thank-you, after the end (default `PT2H`; `null` for none).
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Offset>)]
+    #[schema(value_type = Option<OffsetOrBlank>)]
     follow_up: Option<Option<String>>,
 }
 
