@@ -83,11 +83,15 @@ impl<'de> serde::Deserialize<'de> for Integer {
                 i64::try_from(value).map(Integer).map_err(|_| E::invalid_value(Unexpected::Unsigned(value), &self))
             }
 
-            // Exact comparisons: a whole number is exactly representable, and 2^63 is the first one out of range.
+            // serde_json hands over as a float only what it could not read
+            // as a 64-bit integer: `2.0`, `1e3`, or a literal out of range.
+            // Beyond 2^53 a float no longer holds every integer, so such a
+            // literal (`-9223372036854775809`) may have been rounded into
+            // range: refuse it rather than read another number.
             #[allow(clippy::float_cmp)]
             fn visit_f64<E: Error>(self, value: f64) -> Result<Integer, E> {
-                const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-                if value.fract() == 0.0 && (-LIMIT..LIMIT).contains(&value) {
+                const LIMIT: f64 = 9_007_199_254_740_992.0;
+                if value.fract() == 0.0 && (-LIMIT..=LIMIT).contains(&value) {
                     Ok(Integer(value as i64))
                 } else {
                     Err(E::invalid_value(Unexpected::Float(value), &self))
@@ -186,7 +190,9 @@ mod tests {
         assert_eq!(read("3.0"), Some(3));
         assert_eq!(read("1e2"), Some(100));
         assert_eq!(read("-9223372036854775808"), Some(i64::MIN));
-        for refused in ["3.5", "\"3\"", "null", "true", "9223372036854775808", "1e19", "[]"] {
+        // Out of range, though a float would round it into range.
+        let below_min = "-9223372036854775809";
+        for refused in ["3.5", "\"3\"", "null", "true", "9223372036854775808", "1e19", "[]", below_min] {
             assert_eq!(read(refused), None, "{refused}");
         }
     }
