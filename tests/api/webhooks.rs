@@ -4,12 +4,14 @@
 //! by sleeping; the receiver checks timestamps against the same time.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration as StdDuration, Instant};
+use std::process::Stdio;
+use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
 
 use crate::helpers::{ON_DEMAND, TestApp, send_mail_to, spawn_app_with_parts};
 use crate::mailbox::MailServer;
@@ -19,27 +21,41 @@ use convive::config::Settings;
 pub struct Receiver {
     pub port: u16,
     dir: tempfile::TempDir,
-    child: Child,
+    /// Killed when the receiver is dropped.
+    _child: Child,
+    /// The receiver's own words: "ready", then "received N" per request.
+    said: Lines<BufReader<ChildStdout>>,
 }
 
 impl Receiver {
     pub async fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let dir = tempfile::tempdir().unwrap();
-        let child = Command::new("python3")
+        let mut child = Command::new("python3")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/webhook_receiver.py"))
             .args(["--port", &port.to_string(), "--dir"])
             .arg(dir.path())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
+            .kill_on_drop(true)
             .spawn()
             .expect("python3 with standardwebhooks is installed (tests/tools/requirements.txt)");
-        let deadline = Instant::now() + StdDuration::from_secs(15);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-            assert!(Instant::now() < deadline, "the webhook receiver did not start");
-            tokio::time::sleep(StdDuration::from_millis(50)).await;
-        }
-        Self { port, dir, child }
+        let said = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut receiver = Self { port, dir, _child: child, said };
+        assert_eq!(receiver.next_word(StdDuration::from_secs(15)).await, "ready", "the webhook receiver did not start");
+        receiver
+    }
+
+    /// The receiver's next line, waited for at most `within`.
+    async fn next_word(&mut self, within: StdDuration) -> String {
+        let line = tokio::time::timeout(within, self.said.next_line()).await;
+        line.expect("the receiver said nothing in time").unwrap().expect("the receiver stopped")
+    }
+
+    /// Waits (at most `within`) until the receiver has been sent one more request.
+    pub async fn wait_for_a_request(&mut self, within: StdDuration) {
+        let word = self.next_word(within).await;
+        assert!(word.starts_with("received"), "{word}");
     }
 
     pub fn url(&self) -> String {
@@ -73,13 +89,6 @@ impl Receiver {
             .collect();
         paths.sort();
         paths.iter().map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -422,14 +431,10 @@ async fn a_running_app_sends_webhooks_without_being_driven() {
         settings.scheduler_interval_seconds = 3600;
     })
     .await;
-    let receiver = Receiver::start().await;
+    let mut receiver = Receiver::start().await;
     register(&app, &receiver, &["event.published"]).await;
     app.create_published_event(json!({})).await;
-    let deadline = Instant::now() + StdDuration::from_secs(10);
-    while receiver.received().is_empty() {
-        assert!(Instant::now() < deadline, "no webhook arrived within 10 s");
-        tokio::time::sleep(StdDuration::from_millis(50)).await;
-    }
+    receiver.wait_for_a_request(StdDuration::from_secs(10)).await;
     let request = &receiver.received()[0];
     assert_eq!(request["verified"], true, "{request:#}");
     assert_eq!(body_of(request)["type"], "event.published");
