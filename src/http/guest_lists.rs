@@ -31,24 +31,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export_guests))
 }
 
-/// What the body of an import is, by its `Content-Type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ListFormat {
-    Csv,
-    Pasted,
-}
-
-impl ListFormat {
-    fn of(headers: &HeaderMap) -> Result<Self> {
-        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        match essence.as_str() {
-            "text/csv" | "application/csv" => Ok(Self::Csv),
-            "text/plain" => Ok(Self::Pasted),
-            _ => Err(ApiError::UnsupportedMediaType(
-                "send a CSV file as `text/csv`, or a pasted list (one guest per line) as `text/plain`".to_owned(),
-            )),
-        }
+/// The list an import's body holds, read by its `Content-Type`: a CSV file
+/// or a pasted list. Guest lists and communities are imported alike.
+pub(super) fn list_source<'a>(headers: &HeaderMap, body: &'a [u8]) -> Result<ListSource<'a>> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "text/csv" | "application/csv" => Ok(ListSource::Csv(body)),
+        "text/plain" => Ok(ListSource::Pasted(body)),
+        _ => Err(ApiError::UnsupportedMediaType(
+            "send a CSV file as `text/csv`, or a pasted list (one person per line) as `text/plain`".to_owned(),
+        )),
     }
 }
 
@@ -79,10 +72,7 @@ async fn import_guests(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Json<ImportReport>> {
-    let source = match ListFormat::of(&headers)? {
-        ListFormat::Csv => ListSource::Csv(&body),
-        ListFormat::Pasted => ListSource::Pasted(&body),
-    };
+    let source = list_source(&headers, &body)?;
     let report = app::guest_lists::import(&state, organiser.id, event_id, source, |_, _| {}).await?;
     Ok(Json(report))
 }

@@ -12,11 +12,10 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Integer, Json, Path, RawBody};
-use super::guest_lists::IMPORT_BODY_LIMIT_BYTES;
+use super::guest_lists::{IMPORT_BODY_LIMIT_BYTES, list_source};
 use super::views::{EventView, When};
 use crate::app;
 use crate::app::community::MemberWithHistory;
-use crate::app::guest_lists::ListSource;
 use crate::domain::attendance::{AtDate, Tally};
 use crate::domain::community::{JoinedHow, Member, MemberStatus, NewMember};
 use crate::domain::event::{Event, Language};
@@ -569,17 +568,7 @@ async fn import_members(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Json<ImportReport>> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let source = match essence.as_str() {
-        "text/csv" | "application/csv" => ListSource::Csv(&body),
-        "text/plain" => ListSource::Pasted(&body),
-        _ => {
-            return Err(ApiError::UnsupportedMediaType(
-                "send a CSV file as `text/csv`, or a pasted list (one person per line) as `text/plain`".to_owned(),
-            ));
-        }
-    };
+    let source = list_source(&headers, &body)?;
     Ok(Json(app::community::import(&state, organiser.id, series_id, source).await?))
 }
 
