@@ -119,6 +119,7 @@ fn resource_name(missing: Missing) -> &'static str {
         Missing::Feed => "feed",
         Missing::ImportJob => "import",
         Missing::Series => "series",
+        Missing::SeriesDefaults => "series defaults",
         Missing::Member => "member",
         Missing::WebhookEndpoint => "webhook endpoint",
         Missing::WebhookDelivery => "webhook delivery",

@@ -31,3 +31,5 @@ err_listed_earlier = This address is already listed higher up (line { $line }).
 err_already_member = { $email } is already in the community.
 err_retention_range = A number of days between 1 and { $max }.
 err_invalid_webhook_type = "{ $value }" is not an event type Convive sends.
+err_out_of_range = A whole number between { $min } and { $max }.
+err_invalid_rule = Pick a rhythm from the list.

@@ -31,3 +31,5 @@ err_listed_earlier = Cette adresse figure déjà plus haut dans la liste (ligne�
 err_already_member = { $email } fait déjà partie de la communauté.
 err_retention_range = Une durée entre 1 et { $max } jours.
 err_invalid_webhook_type = « { $value } » n'est pas un type d'événement que Convive envoie.
+err_out_of_range = Un nombre entier entre { $min } et { $max }.
+err_invalid_rule = Choisissez un rythme dans la liste.

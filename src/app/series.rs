@@ -1,16 +1,17 @@
 //! Series: the dates of a recurring event. A series is created around a
-//! first date (an ordinary event of hers); each new date starts from the
-//! latest one's settings, its defaults, moved to the date the series' rule
-//! suggests. Any event, in a series or not, can also be duplicated.
+//! first date (an ordinary event of hers), whose settings become the
+//! series' defaults; each new date starts from those defaults, on the day
+//! the series' rule suggests. The defaults are hers to change, by hand or
+//! from any date. Any event, in a series or not, can also be duplicated.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{App, AppError, Happening, Result};
 use crate::domain::community::JoinedHow;
-use crate::domain::event::{Event, parse_instant};
+use crate::domain::event::{Event, EventDetails, EventFields, parse_instant};
 use crate::domain::guest::NewGuest;
-use crate::domain::series::{Recurrence, Series, SeriesFields, SeriesSettings, moved};
+use crate::domain::series::{Recurrence, Series, SeriesFields, SeriesSettings, moved, next_date_start};
 use crate::storage::events::Counts;
 use crate::storage::{self};
 
@@ -35,6 +36,7 @@ pub async fn create(app: &App, organiser_id: Uuid, fields: SeriesFields, first_d
             return Err(AppError::field("first_date", "is already a date of a series"));
         }
         storage::events::set_series(&*work, event.id, Some(series.id)).await?;
+        storage::series::set_defaults(&*work, series.id, &event.details, now).await?;
         for (guest, _) in guests {
             let how = if guest.walk_in { JoinedHow::WalkIn } else { JoinedHow::Added };
             let person = NewGuest {
@@ -54,12 +56,25 @@ pub async fn get(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<Serie
     Ok(storage::series::find_owned(&*app.db, organiser_id, series_id).await?)
 }
 
-/// A series with its dates, earliest first, each with its counts.
-pub async fn with_dates(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<(Series, Vec<(Event, Counts)>)> {
+/// A series as its page shows it: its dates, earliest first, each with its
+/// counts; its defaults; and when the next date would start.
+pub struct Overview {
+    pub series: Series,
+    pub dates: Vec<(Event, Counts)>,
+    pub defaults: Option<EventDetails>,
+    pub next_start: Option<DateTime<Utc>>,
+}
+
+pub async fn overview(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<Overview> {
     let series = get(app, organiser_id, series_id).await?;
     let dates = storage::events::of_series(&*app.db, series.id).await?;
+    let defaults = storage::series::defaults(&*app.db, series.id).await?;
     let ids: Vec<Uuid> = dates.iter().map(|e| e.id).collect();
     let mut counts = storage::events::counts(&*app.db, &ids).await?;
+    let next_start = defaults.as_ref().map(|d| {
+        let latest = dates.last().map(|e| e.details.schedule.starts_at);
+        next_date_start(series.settings.recurrence, &d.schedule, latest, app.now())
+    });
     let dates = dates
         .into_iter()
         .map(|event| {
@@ -67,7 +82,45 @@ pub async fn with_dates(app: &App, organiser_id: Uuid, series_id: Uuid) -> Resul
             (event, c)
         })
         .collect();
-    Ok((series, dates))
+    Ok(Overview { series, dates, defaults, next_start })
+}
+
+/// The defaults its new dates start from.
+pub async fn defaults(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<(Series, EventDetails)> {
+    let series = get(app, organiser_id, series_id).await?;
+    let defaults = storage::series::defaults(&*app.db, series.id)
+        .await?
+        .ok_or(crate::storage::StorageError::NotFound(crate::storage::Missing::SeriesDefaults))?;
+    Ok((series, defaults))
+}
+
+/// Changes the defaults of its new dates (`fields` builds them from the
+/// current ones, or from nothing); dates already made keep their settings.
+pub async fn change_defaults(
+    app: &App,
+    organiser_id: Uuid,
+    series_id: Uuid,
+    fields: impl FnOnce(Option<&EventDetails>) -> EventFields,
+) -> Result<EventDetails> {
+    let work = app.begin().await?;
+    let series = storage::series::find_owned(&*work, organiser_id, series_id).await?;
+    let current = storage::series::defaults(&*work, series.id).await?;
+    let details = EventDetails::try_from(fields(current.as_ref())).map_err(AppError::Invalid)?;
+    let details = storage::series::set_defaults(&*work, series.id, &details, app.now()).await?;
+    work.commit(app).await?;
+    Ok(details)
+}
+
+/// "Use this date's settings for the next ones": one of the series' dates
+/// becomes the model of its defaults.
+pub async fn defaults_from_date(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Series, EventDetails)> {
+    let work = app.begin().await?;
+    let event = storage::events::find_owned(&*work, organiser_id, event_id).await?;
+    let series_id = event.series_id.ok_or_else(|| AppError::field("event", "is not a date of a series"))?;
+    let series = storage::series::find_owned(&*work, organiser_id, series_id).await?;
+    let defaults = storage::series::set_defaults(&*work, series.id, &event.details, app.now()).await?;
+    work.commit(app).await?;
+    Ok((series, defaults))
 }
 
 pub async fn list(app: &App, organiser_id: Uuid) -> Result<Vec<Series>> {
@@ -112,15 +165,28 @@ pub struct Copy {
     pub with_guests: bool,
 }
 
-/// Adds the next date of a series: a copy of its latest date, at the date
+/// Adds the next date of a series: a draft from its defaults, on the day
 /// the series' rule suggests unless `copy` says when.
 pub async fn next_date(app: &App, organiser_id: Uuid, series_id: Uuid, copy: Copy) -> Result<Event> {
-    let series = get(app, organiser_id, series_id).await?;
-    let latest = storage::events::of_series(&*app.db, series.id)
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::field("series", "has no date yet: make one of your events its first date"))?;
-    copy_event(app, &latest, series.settings.recurrence, copy).await
+    let overview = overview(app, organiser_id, series_id).await?;
+    let (Some(defaults), Some(start)) = (overview.defaults, overview.next_start) else {
+        return Err(AppError::field(
+            "series",
+            "has no defaults yet: set them, or make one of your events its first date",
+        ));
+    };
+    let start = match copy.starts_at.as_deref() {
+        Some(raw) => {
+            parse_instant(raw, defaults.schedule.time_zone).map_err(|problem| AppError::field("starts_at", problem))?
+        }
+        None => start,
+    };
+    let latest = overview.dates.last().map(|(event, _)| event);
+    let guests = match latest {
+        Some(latest) if copy.with_guests => storage::guests::list(&app.db, latest.id).await?,
+        _ => Vec::new(),
+    };
+    insert_copy(app, organiser_id, defaults, Some(series_id), start, guests).await
 }
 
 /// "The same, next month": a draft copy of one of her events with all its
@@ -141,12 +207,23 @@ async fn copy_event(app: &App, source: &Event, recurrence: Recurrence, copy: Cop
         Some(raw) => parse_instant(raw, zone).map_err(|problem| AppError::field("starts_at", problem))?,
         None => recurrence.next_start(source.details.schedule.starts_at, zone),
     };
-    let mut details = source.details.clone();
-    details.schedule = moved(&source.details.schedule, start);
     let guests = if copy.with_guests { storage::guests::list(&app.db, source.id).await? } else { Vec::new() };
+    insert_copy(app, source.organiser_id, source.details.clone(), source.series_id, start, guests).await
+}
+
+/// A new draft with `details` moved to `start`, and `guests` invited afresh.
+async fn insert_copy(
+    app: &App,
+    organiser_id: Uuid,
+    mut details: EventDetails,
+    series_id: Option<Uuid>,
+    start: DateTime<Utc>,
+    guests: Vec<(crate::domain::guest::Guest, Option<u32>)>,
+) -> Result<Event> {
+    details.schedule = moved(&details.schedule, start);
     let now = app.now();
     let mut work = app.begin().await?;
-    let event = storage::events::insert_in_series(&*work, source.organiser_id, &details, source.series_id, now).await?;
+    let event = storage::events::insert_in_series(&*work, organiser_id, &details, series_id, now).await?;
     let people: Vec<NewGuest> = guests
         .into_iter()
         .map(|(guest, _)| NewGuest {

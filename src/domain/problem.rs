@@ -52,6 +52,10 @@ pub mod code {
     pub const INVALID_WEBHOOK_TYPE: &str = "invalid_webhook_type";
     /// `max`
     pub const RETENTION_RANGE: &str = "retention_range";
+    /// `min`, `max`: a whole number out of its range.
+    pub const OUT_OF_RANGE: &str = "out_of_range";
+    /// A rhythm a series does not know.
+    pub const INVALID_RULE: &str = "invalid_rule";
 
     /// Every code but [`INVALID`], for the test that the catalogue words each.
     pub const ALL: &[&str] = &[
@@ -73,6 +77,8 @@ pub mod code {
         DEADLINE_AFTER_START,
         INVALID_DURATION,
         TOO_MANY_NUDGES,
+        OUT_OF_RANGE,
+        INVALID_RULE,
         ALREADY_INVITED,
         LISTED_EARLIER,
         ALREADY_MEMBER,

@@ -14,6 +14,11 @@ use super::problem::{Problem, code};
 use super::text::bounded;
 use super::{FieldErrors, Validator};
 
+/// A whole number outside `min..=max`.
+fn out_of_range(min: i64, max: i64) -> Problem {
+    Problem::new(code::OUT_OF_RANGE, format!("must be between {min} and {max}")).with("min", min).with("max", max)
+}
+
 /// Which weekday of the month a monthly date falls on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rank {
@@ -43,7 +48,7 @@ impl Rank {
         match n {
             1..=4 => Ok(Self::Nth(n as u8)),
             -1 => Ok(Self::Last),
-            _ => Err(Problem::new(code::INVALID, "must be 1, 2, 3, 4, or -1 for the last")),
+            _ => Err(Problem::new(code::INVALID_RULE, "must be 1, 2, 3, 4, or -1 for the last")),
         }
     }
 }
@@ -80,8 +85,7 @@ impl Recurrence {
             "every_n_weeks" => match every {
                 Some(n) if (1..=i64::from(MAX_WEEKS)).contains(&n) => Some(Self::Weeks(n as u32)),
                 _ => {
-                    let message = format!("must be between 1 and {MAX_WEEKS}");
-                    v.add("every", Problem::new(code::INVALID, message));
+                    v.add("every", out_of_range(1, i64::from(MAX_WEEKS)));
                     None
                 }
             },
@@ -94,7 +98,7 @@ impl Recurrence {
             },
             _ => {
                 let message = "must be weekly, every_n_weeks or monthly_nth_weekday";
-                v.add("rule", Problem::new(code::INVALID, message));
+                v.add("rule", Problem::new(code::INVALID_RULE, message));
                 None
             }
         };
@@ -157,6 +161,33 @@ pub fn local_instant(local: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
         LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.with_timezone(&Utc),
         LocalResult::None => local_instant(local + Duration::hours(1), zone),
     }
+}
+
+/// When the next date of a series starts: the day its rule gives after the
+/// latest date (with no date yet, the defaults' own day), at the local time
+/// of day of its defaults, and never in the past: a series picked up again
+/// after a pause goes on from today, not from months ago.
+pub fn next_date_start(
+    recurrence: Recurrence,
+    defaults: &Schedule,
+    latest: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let zone = defaults.time_zone;
+    let model = defaults.starts_at.with_timezone(&zone).naive_local();
+    let mut day = match latest {
+        Some(latest) => recurrence.next_day(latest.with_timezone(&zone).date_naive()),
+        None => model.date(),
+    };
+    // Weekly over ten years at most: a bound, not a guess.
+    for _ in 0..520 {
+        let at = local_instant(day.and_time(model.time()), zone);
+        if at > now {
+            return at;
+        }
+        day = recurrence.next_day(day);
+    }
+    local_instant(day.and_time(model.time()), zone)
 }
 
 /// `schedule` moved to start at `start`: same length, and answers close as
@@ -225,7 +256,7 @@ impl TryFrom<SeriesFields> for SeriesSettings {
             u32::try_from(fields.late_cancellation_hours)
                 .ok()
                 .filter(|h| i64::from(*h) <= hours)
-                .ok_or_else(|| Problem::new(code::INVALID, format!("must be between 0 and {hours}"))),
+                .ok_or_else(|| out_of_range(0, hours)),
         );
         match (name, recurrence, late, v.finish()) {
             (Some(name), Some(recurrence), Some(late_cancellation_hours), Ok(())) => {
@@ -251,6 +282,27 @@ mod tests {
         // 1 April 2027 is the first Thursday; Paris is on summer time by then.
         assert_eq!(next, paris("2027-04-01T08:30:00"));
         assert_eq!(next.to_rfc3339(), "2027-04-01T06:30:00+00:00");
+    }
+
+    #[test]
+    fn a_next_date_takes_its_day_from_the_rule_and_its_time_from_the_defaults_never_in_the_past() {
+        let zone = chrono_tz::Europe::Paris;
+        let defaults = Schedule {
+            starts_at: paris("2027-01-07T09:00:00"),
+            ends_at: paris("2027-01-07T11:00:00"),
+            time_zone: zone,
+            rsvp_deadline: None,
+        };
+        let rule = Recurrence::MonthlyOn(None);
+        // After a date on the first Thursday of March at 8:30: the first of April, at 9:00.
+        let latest = paris("2027-03-04T08:30:00");
+        let now = paris("2027-03-05T00:00:00");
+        assert_eq!(next_date_start(rule, &defaults, Some(latest), now), paris("2027-04-01T09:00:00"));
+        // Picked up again in June after that March date: July, not April.
+        let june = paris("2027-06-10T00:00:00");
+        assert_eq!(next_date_start(rule, &defaults, Some(latest), june), paris("2027-07-01T09:00:00"));
+        // No date yet: the defaults' own day while it is to come.
+        assert_eq!(next_date_start(rule, &defaults, None, paris("2027-01-01T00:00:00")), defaults.starts_at);
     }
 
     #[test]

@@ -199,7 +199,7 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Optio
 impl EventPatchRequest {
     /// The current event's fields with this patch laid over them. Instants
     /// are carried as RFC 3339 so they survive a change of zone unchanged.
-    fn apply_to(self, current: &EventDetails) -> EventFields {
+    pub(crate) fn apply_to(self, current: &EventDetails) -> EventFields {
         let instant = |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339();
         EventFields {
             title: self.title.unwrap_or_else(|| current.title.clone()),
@@ -220,6 +220,35 @@ impl EventPatchRequest {
             plan: PlanInput::Iso(self.plan.unwrap_or_default().apply_to(PlanFields::from(&current.plan))),
             open_registration: self.open_registration.unwrap_or(current.open_registration),
             words: self.words.unwrap_or_else(|| current.words.clone()),
+        }
+    }
+}
+
+impl EventPatchRequest {
+    /// Laid over `current`, or, with nothing yet, taken as a whole: what is
+    /// absent is then blank or the default, and the rules say what is missing.
+    pub(crate) fn apply_to_or_new(self, current: Option<&EventDetails>) -> EventFields {
+        if let Some(current) = current {
+            return self.apply_to(current);
+        }
+        let base = EventFields { language: default_language(), ..EventFields::default() };
+        EventFields {
+            title: self.title.unwrap_or(base.title),
+            description: self.description.unwrap_or(base.description),
+            venue_name: self.venue_name.unwrap_or(base.venue_name),
+            venue_address: self.venue_address.unwrap_or(base.venue_address),
+            venue_map_url: self.venue_map_url.flatten(),
+            starts_at: self.starts_at.unwrap_or(base.starts_at),
+            ends_at: self.ends_at.unwrap_or(base.ends_at),
+            time_zone: self.time_zone.unwrap_or(base.time_zone),
+            rsvp_deadline: self.rsvp_deadline.flatten(),
+            capacity: self.capacity.flatten().map(i64::from),
+            companions_allowed: self.companions_allowed.map_or(0, i64::from),
+            language: self.language.unwrap_or(base.language),
+            follow_up_url: self.follow_up_url.flatten(),
+            plan: PlanInput::Iso(self.plan.unwrap_or_default().apply_to(PlanFields::default())),
+            open_registration: self.open_registration.unwrap_or(false),
+            words: self.words.unwrap_or_default(),
         }
     }
 }

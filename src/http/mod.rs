@@ -16,6 +16,7 @@ pub mod organiser;
 pub mod pages;
 pub mod rate_limit;
 pub mod series;
+pub mod series_defaults;
 pub mod unsubscribe;
 pub mod views;
 pub mod webhooks;
@@ -59,6 +60,7 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
         .merge(guests::router())
         .merge(guest_lists::router())
         .merge(series::router())
+        .merge(series_defaults::router())
         .merge(check_in::router())
         .merge(limit.api(invitations::router()))
         .merge(limit.api(guest_data::guest_router()))

@@ -21,7 +21,7 @@ use crate::domain::community::{JoinedHow, Member, MemberStatus, NewMember};
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::{GuestLanguage, NewGuest};
 use crate::domain::guest_list::ImportReport;
-use crate::domain::series::{Recurrence, Series, SeriesFields};
+use crate::domain::series::{Series, SeriesFields};
 use crate::domain::token::series_feed_token;
 use crate::error::{ApiError, ErrorBody, Result};
 use crate::storage::events::Counts;
@@ -227,18 +227,13 @@ async fn get_series(
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(series_id): Path<Uuid>,
 ) -> Result<Json<SeriesView>> {
-    let (series, dates) = app::series::with_dates(&state, organiser.id, series_id).await?;
-    Ok(Json(series_view(series, &dates)))
+    Ok(Json(series_view(app::series::overview(&state, organiser.id, series_id).await?)))
 }
 
-fn series_view(series: Series, dates: &[(Event, Counts)]) -> SeriesView {
-    let recurrence: Recurrence = series.settings.recurrence;
-    let next = dates.last().map(|(event, _)| {
-        let zone = event.details.schedule.time_zone;
-        When::new(recurrence.next_start(event.details.schedule.starts_at, zone), zone)
-    });
-    let mut view = SeriesView::new(series);
-    view.dates = Some(dates.iter().map(|(event, counts)| DateView::new(event, *counts)).collect());
+fn series_view(overview: app::series::Overview) -> SeriesView {
+    let next = overview.next_start.zip(overview.defaults.as_ref()).map(|(at, d)| When::new(at, d.schedule.time_zone));
+    let mut view = SeriesView::new(overview.series);
+    view.dates = Some(overview.dates.iter().map(|(event, counts)| DateView::new(event, *counts)).collect());
     view.next_date_suggested = next;
     view
 }

@@ -41,13 +41,22 @@ fn locale(language: Language) -> Locale {
 
 /// "jeudi 3 décembre 2026" / "Thursday 3 December 2026".
 pub fn local_date(instant: DateTime<Utc>, event: &Event, language: Language) -> String {
-    let local = instant.with_timezone(&event.details.schedule.time_zone);
-    local.format_localized("%A %-d %B %Y", locale(language)).to_string()
+    local_date_in(instant, event.details.schedule.time_zone, language)
+}
+
+/// The same, in `zone`.
+pub fn local_date_in(instant: DateTime<Utc>, zone: chrono_tz::Tz, language: Language) -> String {
+    instant.with_timezone(&zone).format_localized("%A %-d %B %Y", locale(language)).to_string()
 }
 
 /// "08:30".
 pub fn local_time(instant: DateTime<Utc>, event: &Event) -> String {
-    instant.with_timezone(&event.details.schedule.time_zone).format("%H:%M").to_string()
+    local_time_in(instant, event.details.schedule.time_zone)
+}
+
+/// The same, in `zone`.
+pub fn local_time_in(instant: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    instant.with_timezone(&zone).format("%H:%M").to_string()
 }
 
 impl EventContext {

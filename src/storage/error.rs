@@ -21,6 +21,8 @@ pub enum Missing {
     Feed,
     ImportJob,
     Series,
+    /// A series with no defaults for its new dates yet.
+    SeriesDefaults,
     Member,
     WebhookEndpoint,
     WebhookDelivery,

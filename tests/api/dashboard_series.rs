@@ -81,3 +81,144 @@ async fn a_series_page_is_hers_alone_and_inviting_the_community_asks_first() {
         2
     );
 }
+
+#[tokio::test]
+async fn she_sets_her_series_rhythm_and_the_defaults_of_its_next_dates_from_the_dashboard() {
+    let app = spawn_app().await;
+    let event = app.create_published_event(json!({ "capacity": 30 })).await;
+    app.invite(&event, "zelie@example.org").await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await.in_french();
+
+    // From the event's page: "make it a series" picks this event as the first date.
+    let page = anne.get(&format!("/dashboard/events/{event}")).await.decoded();
+    assert!(page.contains("En faire une série") && page.contains("Dupliquer"), "{page}");
+    let list = anne.get(&format!("/dashboard/series?first_date={event}")).await.decoded();
+    assert!(list.contains(&format!("<option value=\"{event}\" selected>")), "{list}");
+    let created = anne
+        .submit(
+            "/dashboard/series",
+            "/dashboard/series",
+            &[("name", "Café des Victoires"), ("first_date", &event), ("rule", "monthly")],
+        )
+        .await;
+    let series_path = created.headers["location"].to_str().unwrap().to_owned();
+
+    // Every rhythm, in words with the weekday of her dates.
+    let settings_path = format!("{series_path}/settings");
+    let form = anne.get(&settings_path).await.decoded();
+    let weekday = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+        .into_iter()
+        .find(|day| form.contains(&format!("Le dernier {day} de chaque mois")))
+        .unwrap_or_else(|| panic!("the last weekday of the month, named: {form}"));
+    assert!(form.contains(&format!("Le premier {weekday} de chaque mois")), "{form}");
+    // Out of range: said in French, nothing saved.
+    let refused = anne
+        .submit(
+            &settings_path,
+            &settings_path,
+            &[("name", "Café des Victoires"), ("rule", "weeks"), ("every", "40"), ("late_cancellation_hours", "24")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.decoded().contains("Un nombre entier entre 1 et 12."), "{}", refused.html);
+    let saved = anne
+        .submit(
+            &settings_path,
+            &settings_path,
+            &[
+                ("name", "Café des Victoires"),
+                ("rule", "monthly_last"),
+                ("every", "2"),
+                ("late_cancellation_hours", "48"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let series_page = anne.follow(&saved).await.decoded();
+    assert!(series_page.contains(&format!("Le dernier {weekday} de chaque mois")), "{series_page}");
+    let series = app.get("/api/v1/series").await.expect(StatusCode::OK)["series"][0].clone();
+    assert_eq!((series["rule"].as_str(), series["nth"].as_i64()), (Some("monthly_nth_weekday"), Some(-1)));
+    assert_eq!(series["walk_ins_join"], false, "an unticked box is a no");
+    assert_eq!(series["late_cancellation_hours"], 48);
+
+    // The defaults of the next dates, in the event form: another café.
+    let defaults_path = format!("{series_path}/defaults");
+    let form = anne.get(&defaults_path).await.decoded();
+    assert!(form.contains("Réglages des prochains rendez-vous") && form.contains("value=\"30\""), "{form}");
+    let series_id = series["id"].as_str().unwrap();
+    let current = app.get(&format!("/api/v1/series/{series_id}/defaults")).await.expect(StatusCode::OK);
+    let starts = current["starts_at"]["local"].as_str().unwrap()[..16].to_owned();
+    let ends = current["ends_at"]["local"].as_str().unwrap()[..16].to_owned();
+    let fields = [
+        ("title", "Café des Victoires"),
+        ("venue_name", "Café de la Paix"),
+        ("venue_address", ""),
+        ("description", ""),
+        ("starts_at", starts.as_str()),
+        ("ends_at", ends.as_str()),
+        ("time_zone", "Europe/Paris"),
+        ("capacity", "40"),
+        ("companions_allowed", "1"),
+        ("language", "fr"),
+        ("plan_preset", "usual"),
+    ];
+    let done = anne.submit(&defaults_path, &defaults_path, &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+    assert!(anne.follow(&done).await.decoded().contains("Réglages des prochains rendez-vous enregistrés."));
+    let next = anne.submit(&series_path, &format!("{series_path}/dates"), &[]).await;
+    let next_path = next.headers["location"].to_str().unwrap().to_owned();
+    let next_id = next_path.rsplit('/').next().unwrap();
+    let next_date = app.get(&format!("/api/v1/events/{next_id}")).await.expect(StatusCode::OK);
+    assert_eq!(
+        (next_date["venue"]["name"].as_str(), next_date["capacity"].as_u64()),
+        (Some("Café de la Paix"), Some(40))
+    );
+
+    // Someone else reaches none of it.
+    app.create_organiser("Bea", "bea@example.org").await;
+    let bea = sign_in_with(&app, &terminal_login_link(&app, "bea@example.org").await).await;
+    for path in [&settings_path, &defaults_path] {
+        assert_eq!(bea.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let forged = bea.submit("/dashboard", &format!("/dashboard/events/{event}/duplicate"), &[]).await;
+    assert_eq!(forged.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn she_duplicates_a_date_and_makes_its_settings_the_series_defaults_from_its_page() {
+    let app = spawn_app().await;
+    let event = app.create_published_event(json!({ "capacity": 30 })).await;
+    app.invite(&event, "zelie@example.org").await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await.in_french();
+    let series = app
+        .post("/api/v1/series", json!({ "name": "Café des Victoires", "first_date": event }))
+        .await
+        .expect(StatusCode::CREATED);
+    let series_id = series["id"].as_str().unwrap();
+    app.patch(&format!("/api/v1/series/{series_id}/defaults"), json!({ "capacity": 40 })).await.expect(StatusCode::OK);
+
+    // Duplicating a date with its guests opens the copy's form to check its date.
+    let copied = anne
+        .submit(
+            &format!("/dashboard/events/{event}"),
+            &format!("/dashboard/events/{event}/duplicate"),
+            &[("with_guests", "on")],
+        )
+        .await;
+    assert_eq!(copied.status, StatusCode::SEE_OTHER);
+    let edit = copied.headers["location"].to_str().unwrap().to_owned();
+    assert!(edit.ends_with("/edit"), "{edit}");
+    assert!(anne.follow(&copied).await.decoded().contains("Copie créée en brouillon"));
+    let copy_id = edit.trim_end_matches("/edit").rsplit('/').next().unwrap();
+    let guests = app.guests(copy_id).await;
+    assert_eq!(guests.len(), 1);
+    assert_eq!(guests[0]["email"], "zelie@example.org");
+
+    // A date's own settings become the defaults, from its page.
+    let used = anne
+        .submit(&format!("/dashboard/events/{event}"), &format!("/dashboard/events/{event}/series-defaults"), &[])
+        .await;
+    assert_eq!(used.status, StatusCode::SEE_OTHER);
+    let back = app.get(&format!("/api/v1/series/{series_id}/defaults")).await.expect(StatusCode::OK);
+    assert_eq!(back["capacity"], 30);
+}

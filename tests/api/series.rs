@@ -144,7 +144,7 @@ fn starts_at_year() -> i32 {
 }
 
 #[tokio::test]
-async fn a_series_suggests_its_next_date_by_its_rule_and_new_dates_start_from_the_latest() {
+async fn a_series_suggests_its_next_date_by_its_rule_and_new_dates_start_from_its_defaults() {
     let app = spawn_app().await;
     let first = app.create_event(json!({ "capacity": 20 })).await;
     let series = app
@@ -157,6 +157,11 @@ async fn a_series_suggests_its_next_date_by_its_rule_and_new_dates_start_from_th
     let series_id = id(&series);
     assert_eq!(series["walk_ins_join"], true);
     assert_eq!(series["late_cancellation_hours"], 24);
+    // The first date's settings are the series' defaults.
+    let defaults = app.get(&format!("/api/v1/series/{series_id}/defaults")).await.expect(StatusCode::OK);
+    for field in ["title", "venue", "capacity", "time_zone", "starts_at", "words"] {
+        assert_eq!(defaults[field], first[field], "{field}");
+    }
     let page = app.get(&format!("/api/v1/series/{series_id}")).await.expect(StatusCode::OK);
     let suggested: DateTime<Utc> = page["next_date_suggested"]["utc"].as_str().unwrap().parse().unwrap();
     assert_eq!(suggested - starts_at(&first), Duration::weeks(2));
@@ -165,23 +170,62 @@ async fn a_series_suggests_its_next_date_by_its_rule_and_new_dates_start_from_th
     assert_eq!(starts_at(&second), suggested);
     assert_eq!(second["series_id"], series_id.as_str());
     assert_eq!(second["capacity"], 20);
-    // Its settings changed: the next date starts from this latest one.
+
+    // A change to one date stays with that date; the next starts from the defaults.
     app.patch(&format!("/api/v1/events/{}", id(&second)), json!({ "capacity": 25 })).await.expect(StatusCode::OK);
     app.patch(&format!("/api/v1/series/{series_id}"), json!({ "rule": "weekly" })).await.expect(StatusCode::OK);
     let third = app.post(&format!("/api/v1/series/{series_id}/dates"), json!({})).await.expect(StatusCode::CREATED);
     assert_eq!(starts_at(&third) - starts_at(&second), Duration::weeks(1));
-    assert_eq!(third["capacity"], 25);
+    assert_eq!(third["capacity"], 20);
+
+    // Her defaults, changed by hand: another café at 9:00 for two hours; the
+    // dates already made keep theirs.
+    let changed = app
+        .patch(
+            &format!("/api/v1/series/{series_id}/defaults"),
+            json!({
+                "venue_name": "Café de la Paix",
+                "starts_at": format!("{}-01-07T09:00", starts_at_year()),
+                "ends_at": format!("{}-01-07T11:00", starts_at_year()),
+                "companions_allowed": 1,
+            }),
+        )
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(changed["venue"]["name"], "Café de la Paix");
+    let fourth = app.post(&format!("/api/v1/series/{series_id}/dates"), json!({})).await.expect(StatusCode::CREATED);
+    assert_eq!(fourth["venue"]["name"], "Café de la Paix");
+    assert_eq!(fourth["companions_allowed"], 1);
+    let local = |e: &Value, f: &str| e[f]["local"].as_str().unwrap()[11..16].to_owned();
+    assert_eq!((local(&fourth, "starts_at"), local(&fourth, "ends_at")), ("09:00".to_owned(), "11:00".to_owned()));
+    let days = |e: &Value| starts_at(e).with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    assert_eq!(days(&fourth) - days(&third), Duration::weeks(1), "the day from the rule, the time from the defaults");
+    let third_now = app.get(&format!("/api/v1/events/{}", id(&third))).await.expect(StatusCode::OK);
+    assert_eq!(third_now["venue"], third["venue"], "dates already made keep their settings");
+
+    // Or from one of its dates: the second one's capacity becomes the default.
+    let from_date =
+        app.post(&format!("/api/v1/events/{}/series-defaults", id(&second)), json!({})).await.expect(StatusCode::OK);
+    assert_eq!(from_date["capacity"], 25);
+    let fifth = app.post(&format!("/api/v1/series/{series_id}/dates"), json!({})).await.expect(StatusCode::CREATED);
+    assert_eq!(fifth["capacity"], 25);
+    let invalid = app
+        .patch(&format!("/api/v1/series/{series_id}/defaults"), json!({ "capacity": 0, "title": "" }))
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(invalid["fields"]["capacity"].is_string() && invalid["fields"]["title"].is_string(), "{invalid:#}");
+    let outside = app.create_event(json!({})).await;
+    app.post(&format!("/api/v1/events/{}/series-defaults", id(&outside)), json!({}))
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    let dates = [first.clone(), second.clone(), third.clone(), fourth, fifth];
     let page = app.get(&format!("/api/v1/series/{series_id}")).await.expect(StatusCode::OK);
-    let dates: Vec<&str> = page["dates"].as_array().unwrap().iter().map(|d| d["event_id"].as_str().unwrap()).collect();
-    assert_eq!(dates, [id(&first), id(&second), id(&third)]);
+    let listed: Vec<&str> = page["dates"].as_array().unwrap().iter().map(|d| d["event_id"].as_str().unwrap()).collect();
+    assert_eq!(listed, dates.iter().map(id).collect::<Vec<_>>());
 
     // A date belongs to one series; a series without dates cannot suggest one.
     let again = app.post("/api/v1/series", json!({ "name": "Autre", "first_date": id(&first) })).await;
     assert!(again.expect_error(StatusCode::UNPROCESSABLE_ENTITY)["fields"]["first_date"].is_string());
-    let empty = app.post("/api/v1/series", json!({ "name": "Vide" })).await.expect(StatusCode::CREATED);
-    app.post(&format!("/api/v1/series/{}/dates", id(&empty)), json!({}))
-        .await
-        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
     let bad = app
         .post(
             "/api/v1/series",
@@ -192,6 +236,34 @@ async fn a_series_suggests_its_next_date_by_its_rule_and_new_dates_start_from_th
     for field in ["name", "nth", "late_cancellation_hours"] {
         assert!(bad["fields"][field].is_string(), "{field}: {bad:#}");
     }
+}
+
+#[tokio::test]
+async fn a_series_without_a_date_starts_from_defaults_given_whole() {
+    let app = spawn_app().await;
+    let empty = app.post("/api/v1/series", json!({ "name": "Vide" })).await.expect(StatusCode::CREATED);
+    app.post(&format!("/api/v1/series/{}/dates", id(&empty)), json!({}))
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
+    app.get(&format!("/api/v1/series/{}/defaults", id(&empty))).await.expect_error(StatusCode::NOT_FOUND);
+    // Its defaults given whole, it suggests its first date from them.
+    let year = starts_at_year();
+    app.patch(
+        &format!("/api/v1/series/{}/defaults", id(&empty)),
+        json!({
+            "title": "Petit-déjeuner",
+            "venue_name": "Café",
+            "starts_at": format!("{year}-03-05T08:30"),
+            "ends_at": format!("{year}-03-05T10:00"),
+            "time_zone": "Europe/Paris",
+            "language": "fr",
+        }),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let first_of_empty =
+        app.post(&format!("/api/v1/series/{}/dates", id(&empty)), json!({})).await.expect(StatusCode::CREATED);
+    assert_eq!(first_of_empty["starts_at"]["local"], format!("{year}-03-05T08:30:00+01:00"));
 }
 
 #[tokio::test]
@@ -356,6 +428,9 @@ async fn another_organiser_cannot_reach_my_series_its_members_or_its_dates() {
         (Method::PATCH, m.clone(), Some(json!({ "status": "left" }))),
         (Method::POST, format!("/api/v1/events/{first}/duplicate"), Some(json!({}))),
         (Method::POST, format!("/api/v1/events/{first}/invite-community"), Some(json!({}))),
+        (Method::GET, format!("{s}/defaults"), None),
+        (Method::PATCH, format!("{s}/defaults"), Some(json!({ "venue_name": "Elsewhere" }))),
+        (Method::POST, format!("/api/v1/events/{first}/series-defaults"), Some(json!({}))),
         (Method::POST, "/api/v1/series".to_owned(), Some(json!({ "name": "Stolen", "first_date": first }))),
     ];
     for (method, path, body) in attempts {
@@ -380,6 +455,8 @@ async fn another_organiser_cannot_reach_my_series_its_members_or_its_dates() {
     // Nothing changed.
     let mine = app.get(&s).await.expect(StatusCode::OK);
     assert_eq!(mine["name"], "Mine");
+    let defaults = app.get(&format!("{s}/defaults")).await.expect(StatusCode::OK);
+    assert_ne!(defaults["venue"]["name"], "Elsewhere");
     assert_eq!(mine["dates"].as_array().unwrap().len(), 1);
     let members = app.get(&format!("{s}/members")).await.expect(StatusCode::OK);
     assert_eq!(members["members"].as_array().unwrap().len(), 1);

@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use super::OrganiserSession;
 use super::events::event_url;
+use super::series::series_url;
 use super::time_zones::{ZoneGroup, zone_groups};
 use crate::domain::FieldErrors;
-use crate::domain::event::{Event, EventFields, Language, PlanInput, Wording, Words};
+use crate::domain::event::{Event, EventDetails, EventFields, Language, PlanInput, Wording, Words};
 use crate::domain::plan::{MAX_NUDGES, PlanChoice, PlanPreset, ReminderPlan, SlotKind, StepFields, StepUnit};
 use crate::domain::problem::code;
+use crate::domain::series::Series;
 use crate::http::pages::word;
 use crate::i18n;
 use crate::mail::context::local_time;
@@ -130,7 +132,10 @@ impl EventForm {
     }
 
     pub fn of(event: &Event) -> Self {
-        let details = &event.details;
+        Self::of_details(&event.details)
+    }
+
+    pub fn of_details(details: &EventDetails) -> Self {
         let zone = details.schedule.time_zone;
         let local = |at: DateTime<Utc>| at.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string();
         let mut form = Self {
@@ -281,6 +286,10 @@ struct FormPage<'a> {
     form_action: String,
     cancel_url: String,
     plan_sentence: Option<String>,
+    /// The series whose defaults this form sets, in mode "defaults".
+    series_name: Option<String>,
+    /// What she just did, e.g. "draft copy made: check its date".
+    flash: Option<String>,
 }
 
 /// The plan's part of the form: the presets, then her own steps.
@@ -362,7 +371,7 @@ impl PlanView {
 /// The domain's field names (`plan.nudges[2]`, `words.nudge`) as the
 /// form's, each problem in her language; the plan's in the form's terms
 /// (steps of a number and a unit, not ISO 8601).
-fn form_errors(errors: FieldErrors, language: Language) -> BTreeMap<String, String> {
+pub fn field_messages(errors: FieldErrors, language: Language) -> BTreeMap<String, String> {
     errors
         .into_iter()
         .map(|(field, problem)| {
@@ -404,15 +413,57 @@ pub fn form_page(
         Some(event) => (format!("{}/edit", event_url(event.id)), event_url(event.id)),
         None => ("/dashboard/events/new".to_owned(), "/dashboard".to_owned()),
     };
+    let plan_sentence = event.map(|e| capitalised(&plan_sentence(e, session.language)));
+    let frame = Frame { form_action, cancel_url, plan_sentence, series_name: None };
+    render(session, status, mode, form, errors, frame)
+}
+
+/// The same form for the defaults of a series' new dates.
+pub fn defaults_page(
+    session: &OrganiserSession,
+    status: StatusCode,
+    form: &EventForm,
+    errors: FieldErrors,
+    series: &Series,
+) -> Response {
+    let base = series_url(series.id);
+    let frame = Frame {
+        form_action: format!("{base}/defaults"),
+        cancel_url: base,
+        plan_sentence: None,
+        series_name: Some(series.settings.name.clone()),
+    };
+    render(session, status, "defaults", form, errors, frame)
+}
+
+/// What surrounds the form: where it posts, where "back" leads, and what
+/// the page says above it.
+struct Frame {
+    form_action: String,
+    cancel_url: String,
+    plan_sentence: Option<String>,
+    series_name: Option<String>,
+}
+
+fn render(
+    session: &OrganiserSession,
+    status: StatusCode,
+    mode: &'static str,
+    form: &EventForm,
+    errors: FieldErrors,
+    frame: Frame,
+) -> Response {
     let page = FormPage {
         mode,
         form,
-        field_errors: form_errors(errors, session.language),
+        field_errors: field_messages(errors, session.language),
         time_zones: zone_groups(session.language, &form.starts_at, Utc::now(), &form.time_zone),
         plan: PlanView::of(form),
-        form_action,
-        cancel_url,
-        plan_sentence: event.map(|e| capitalised(&plan_sentence(e, session.language))),
+        form_action: frame.form_action,
+        cancel_url: frame.cancel_url,
+        plan_sentence: frame.plan_sentence,
+        series_name: frame.series_name,
+        flash: session.flash.clone(),
     };
     session.page("dashboard/event_form.html", status, &page)
 }

@@ -114,6 +114,13 @@ struct EventUrls {
     guests_base: String,
     resend_failed: String,
     guests_list: String,
+    duplicate: String,
+    /// Its series' page, for a date of a series.
+    series: Option<String>,
+    /// "Use these settings for the next dates", for a date of a series.
+    series_defaults: Option<String>,
+    /// "Make it a series", for an event in none.
+    make_series: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -273,6 +280,13 @@ async fn event_page_at(
             guests_base: format!("{base}/guests"),
             resend_failed: format!("{base}/emails/resend-failed"),
             guests_list: format!("{base}#guests-section"),
+            duplicate: format!("{base}/duplicate"),
+            series: event.series_id.map(super::series::series_url),
+            series_defaults: event.series_id.map(|_| format!("{base}/series-defaults")),
+            make_series: event
+                .series_id
+                .is_none()
+                .then(|| format!("/dashboard/series?first_date={}#new-series-heading", event.id)),
         },
         import_report,
         flash,

@@ -18,6 +18,7 @@ pub mod preview;
 pub mod results;
 pub mod retention;
 pub mod series;
+pub mod series_settings;
 pub mod setup;
 pub mod time_zones;
 pub mod webhooks;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(check_in::router())
         .merge(results::router())
         .merge(series::router())
+        .merge(series_settings::router())
         .merge(keys::router())
         .merge(webhooks::router())
         .merge(guest_data::router())

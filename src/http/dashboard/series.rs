@@ -23,7 +23,7 @@ use crate::http::AppState;
 use crate::http::extract::Path;
 use crate::http::pages::{PageError, word};
 use crate::i18n::{Arg, text};
-use crate::mail::context::{local_date, local_time};
+use crate::mail::context::{local_date, local_date_in, local_time, local_time_in};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard/series/{series_id}/dates", axum::routing::post(next_date))
         .route("/dashboard/series/{series_id}/community.csv", get(export))
         .route("/dashboard/events/{event_id}/invite-community", get(confirm_invite).post(invite))
+        .route("/dashboard/events/{event_id}/duplicate", axum::routing::post(duplicate))
 }
 
 pub fn series_url(series_id: Uuid) -> String {
@@ -55,9 +56,20 @@ struct SeriesListPage {
     series: Vec<SeriesRow>,
     events: Vec<Choice>,
     rules: Vec<Choice>,
+    /// The event picked from its page ("make it a series").
+    first_date: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, session: OrganiserSession) -> Result<Response, PageError> {
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    first_date: Option<Uuid>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    session: OrganiserSession,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let refused = |e: AppError| PageError::from(e).in_language(session.language);
     let series = app::series::list(&state, session.organiser.id).await.map_err(refused)?;
     let events = app::events::overview(&state, session.organiser.id).await.map_err(refused)?;
@@ -77,6 +89,7 @@ async fn list(State(state): State<AppState>, session: OrganiserSession) -> Resul
             .iter()
             .map(|r| Choice { value: (*r).to_owned(), label: word(language, &format!("d_series_rule_{r}")) })
             .collect(),
+        first_date: query.first_date.map(|id| id.to_string()),
     };
     Ok(session.page("dashboard/series_list.html", StatusCode::OK, &page))
 }
@@ -154,6 +167,7 @@ struct SeriesPage {
     export_url: String,
     name: String,
     rule: String,
+    settings_url: String,
     dates: Vec<DateRow>,
     next_url: String,
     next_suggested: Option<String>,
@@ -174,7 +188,8 @@ async fn show(
 ) -> Result<Response, PageError> {
     let language = session.language;
     let refused = |e: AppError| PageError::from(e).in_language(language);
-    let (series, dates) = app::series::with_dates(&state, session.organiser.id, series_id).await.map_err(refused)?;
+    let app::series::Overview { series, dates, defaults, next_start } =
+        app::series::overview(&state, session.organiser.id, series_id).await.map_err(refused)?;
     let (_, mut members) = app::community::list(&state, session.organiser.id, series_id).await.map_err(refused)?;
     let most = dates.iter().map(|(_, c)| c.invited + c.walk_ins).max().unwrap_or(0).max(1);
     let rows = dates
@@ -199,10 +214,8 @@ async fn show(
                 .then(|| format!("/dashboard/events/{}/invite-community", event.id)),
         })
         .collect();
-    let next_suggested = dates.last().map(|(event, _)| {
-        let at =
-            series.settings.recurrence.next_start(event.details.schedule.starts_at, event.details.schedule.time_zone);
-        format!("{}, {}", local_date(at, event, language), local_time(at, event))
+    let next_suggested = next_start.zip(defaults.as_ref()).map(|(at, d)| {
+        format!("{}, {}", local_date_in(at, d.schedule.time_zone, language), local_time_in(at, d.schedule.time_zone))
     });
     let sort = query.sort.as_deref().unwrap_or("name");
     sort_members(&mut members, sort);
@@ -215,12 +228,16 @@ async fn show(
             current: *key == sort,
         })
         .collect();
-    let (rule, ..) = series.settings.recurrence.parts();
+    let weekday = defaults.as_ref().map(|d| {
+        use chrono::Datelike;
+        d.schedule.starts_at.with_timezone(&d.schedule.time_zone).weekday()
+    });
     let page = SeriesPage {
         flash: session.flash.clone(),
         export_url: format!("{base}/community.csv"),
         name: series.settings.name.clone(),
-        rule: word(language, &format!("d_series_rule_is_{rule}")),
+        rule: super::series_settings::rule_sentence(series.settings.recurrence, weekday, language),
+        settings_url: format!("{base}/settings"),
         dates: rows,
         next_url: format!("{base}/dates"),
         next_suggested,
@@ -335,4 +352,24 @@ async fn export(
         file,
     )
         .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct DuplicateForm {
+    #[serde(default)]
+    with_guests: Option<String>,
+}
+
+/// "The same, next month": a draft copy, opened in the form to check its date.
+async fn duplicate(
+    State(state): State<AppState>,
+    OwnedEvent { session, event }: OwnedEvent,
+    CheckedForm(form): CheckedForm<DuplicateForm>,
+) -> Result<Response, PageError> {
+    let copy = app::series::Copy { starts_at: None, with_guests: form.with_guests.is_some() };
+    let copied = app::series::duplicate(&state, session.organiser.id, event.id, copy)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let edit = format!("{}/edit", event_url(copied.id));
+    Ok(see_other_saying(&state, &edit, &word(session.language, "d_flash_duplicated")))
 }

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod plan_slots;
 pub mod registrations;
 pub mod series;
+pub mod series_defaults;
 pub mod sessions;
 pub mod setup_codes;
 pub mod unsubscribes;
