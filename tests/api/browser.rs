@@ -348,4 +348,8 @@ async fn an_organiser_runs_her_series_month_to_month_in_a_browser() {
     let paul = result["members"].as_array().unwrap().iter().find(|m| m["name"].as_str().unwrap().contains("Paul"));
     assert_eq!(paul.unwrap()["attendance"], "1 sur 1", "{result}");
     assert_eq!(result["phone_overflow"], false, "{result}");
+    let rhythms: Vec<&str> = result["rhythms"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    assert_eq!(rhythms.len(), 8, "{result}");
+    assert!(rhythms.iter().any(|r| r.starts_with("Le dernier ") && r.ends_with(" de chaque mois")), "{rhythms:?}");
+    assert_eq!(result["defaults_heading"], "Réglages des prochains rendez-vous", "{result}");
 }

@@ -601,9 +601,23 @@ async function series(page, args) {
   );
   await page.setViewportSize({ width: args.phone.width, height: args.phone.height });
   const phone_overflow = (await pageState(page)).horizontal_overflow;
+  await page.setViewportSize({ width: args.width, height: args.height });
+
+  // Its settings: every rhythm in words, then the defaults of the next dates.
+  await page.locator("#series-settings-link").click();
+  await page.waitForLoadState("load");
+  const rhythms = await page.locator("#rule option").allInnerTexts();
+  await check("series-05-settings");
+  await page.locator("#defaults-link").click();
+  await page.waitForLoadState("load");
+  const defaults_heading = await textOf(page, "#form-heading");
+  await check("series-06-defaults");
+  // A date's page: duplicate it, or make its settings the next dates'.
+  await open(page, `${origin}${next_event}#next-time`);
+  await check("series-07-event-next-time");
   return {
     created_flash, invite_reach, invite_flash, next_flash, next_event, next_reach, next_invite_flash,
-    members, phone_overflow, axe,
+    members, phone_overflow, rhythms, defaults_heading, axe,
   };
 }
 
