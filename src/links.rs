@@ -150,6 +150,12 @@ impl Links {
         self.absolute(&path::unsubscribe(token))
     }
 
+    /// The same page asking only "nothing more from this organiser" (for a
+    /// date of a series, whose own link leaves the series).
+    pub fn unsubscribe_organiser(&self, token: &str) -> String {
+        format!("{}?scope=organiser", self.unsubscribe(token))
+    }
+
     /// An event's page in the organiser's dashboard (the sign-in page first
     /// when she has no session): where her emails about it lead.
     pub fn dashboard_event(&self, event_id: Uuid) -> String {

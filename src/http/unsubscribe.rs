@@ -2,10 +2,10 @@
 //! without a session: a POST with `List-Unsubscribe=One-Click` unsubscribes;
 //! a GET (which mail scanners also make) only shows a page with a button.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -30,6 +30,8 @@ struct UnsubscribePage {
     form_action: String,
     /// `series` or `organiser` once done.
     done: Option<&'static str>,
+    /// Asked from the email's "nothing more from this organiser" link.
+    organiser_only: bool,
 }
 
 impl UnsubscribePage {
@@ -39,19 +41,32 @@ impl UnsubscribePage {
             series_name: link.series.map(|s| s.settings.name),
             form_action: path::unsubscribe(token),
             done,
+            organiser_only: false,
         }
     }
 }
 
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    scope: Option<String>,
+}
+
 /// The confirmation page: changes nothing.
 #[utoipa::path(get, path = "/unsubscribe/{token}", tag = "unsubscribe",
-    params(("token" = String, Path, description = "The token from the email's unsubscribe link")),
+    params(("token" = String, Path, description = "The token from the email's unsubscribe link"),
+           ("scope" = Option<String>, Query, description = "`organiser`: ask only about nothing more from the organiser")),
     responses((status = 200, description = "A page with a button that unsubscribes", content_type = "text/html"),
               (status = 404, description = "No such link", body = ErrorBody)))]
-async fn confirm_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response> {
+async fn confirm_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
     let link = app::unsubscribes::link(&state, &token).await?;
     let language = link.language;
-    Ok(render("unsubscribe.html", language, StatusCode::OK, &UnsubscribePage::new(link, &token, None)))
+    let mut page = UnsubscribePage::new(link, &token, None);
+    page.organiser_only = query.scope.as_deref() == Some("organiser");
+    Ok(render("unsubscribe.html", language, StatusCode::OK, &page))
 }
 
 /// One-click unsubscribe: no session, no further question. From a date of

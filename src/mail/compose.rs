@@ -22,7 +22,9 @@ use crate::config::Settings;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::mail::{MailKind, Previous};
-use crate::domain::token::{SecretKey, guest_feed_token, login_token, registration_token, unsubscribe_token};
+use crate::domain::token::{
+    SecretKey, guest_feed_token, login_token, registration_token, series_feed_token, unsubscribe_token,
+};
 use crate::ics::{self, Attendee, Organizer};
 use crate::links::{self, Links};
 use crate::storage::organisers::Organiser;
@@ -84,9 +86,12 @@ impl Composer {
     ) -> anyhow::Result<Message> {
         let token = guest.invitation_token(&self.key);
         let unsubscribe = unsubscribe_token(&self.key, guest.id);
-        let links = GuestLinks::new(&self.links, token.as_str(), &guest_feed_token(&self.key, guest.id), &unsubscribe);
+        let series_feed = extra.series.as_ref().and_then(|s| s.member_id).map(|m| series_feed_token(&self.key, m));
+        let links = GuestLinks::new(&self.links, token.as_str(), &guest_feed_token(&self.key, guest.id), &unsubscribe)
+            .with_series_feed(&self.links, series_feed.as_deref());
         let language = guest.language.unwrap_or(event.details.language);
         let context = GuestMail::new(event, guest, person(organiser), links, extra.waitlist_position)
+            .in_series(extra.series.as_ref().map(|s| s.name.as_str()))
             .with_words_for(kind, event, language)
             .with_change(extra.previous.as_ref(), event)
             .written_at(self.clock.now(), event);
@@ -272,6 +277,16 @@ impl Composer {
 pub struct GuestExtra {
     pub waitlist_position: Option<u32>,
     pub previous: Option<Previous>,
+    /// The series the event is a date of, and her place in its community.
+    pub series: Option<SeriesMention>,
+}
+
+/// A date's series, as its emails mention it.
+#[derive(Debug, Default)]
+pub struct SeriesMention {
+    pub name: String,
+    /// Her membership, whose feed lists the dates to come.
+    pub member_id: Option<Uuid>,
 }
 
 fn person(organiser: &Organiser) -> PersonContext {

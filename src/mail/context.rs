@@ -95,6 +95,11 @@ pub struct GuestLinks {
     /// Her feed of the events she said yes to, as https and as `webcal://`.
     pub feed: String,
     pub webcal: String,
+    /// Nothing more from the organiser (a series' own link leaves the series).
+    pub unsubscribe_organiser: String,
+    /// For a date of a series she belongs to: her feed of its dates to come.
+    pub series_feed: Option<String>,
+    pub series_webcal: Option<String>,
 }
 
 impl GuestLinks {
@@ -108,9 +113,23 @@ impl GuestLinks {
             maybe: links.answer(invitation, Answer::Maybe),
             calendar: links.guest_calendar(invitation),
             unsubscribe: links.unsubscribe(unsubscribe),
+            unsubscribe_organiser: links.unsubscribe_organiser(unsubscribe),
             webcal: webcal(&feed),
             feed,
+            series_feed: None,
+            series_webcal: None,
         }
+    }
+
+    /// With her feed of a series' dates, from its token.
+    #[must_use]
+    pub fn with_series_feed(mut self, links: &Links, token: Option<&str>) -> Self {
+        if let Some(token) = token {
+            let feed = links.series_feed(token);
+            self.series_webcal = Some(webcal(&feed));
+            self.series_feed = Some(feed);
+        }
+        self
     }
 }
 
@@ -145,6 +164,8 @@ pub struct GuestMail {
     /// What the greeting calls her: her first name when known, else her
     /// name (empty: a greeting without a name).
     pub greeting_name: String,
+    /// The series this event is a date of: the footer offers to leave it.
+    pub series_name: Option<String>,
 }
 
 /// What an update changed, each part only when it did.
@@ -227,7 +248,15 @@ impl GuestMail {
             day: "later",
             change: None,
             greeting_name: if guest.first_name.is_empty() { guest.name.clone() } else { guest.first_name.clone() },
+            series_name: None,
         }
+    }
+
+    /// With the series this event is a date of.
+    #[must_use]
+    pub fn in_series(mut self, series_name: Option<&str>) -> Self {
+        self.series_name = series_name.map(str::to_owned);
+        self
     }
 
     /// With what an update changed, from what the event was.

@@ -15,12 +15,13 @@ use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::compose::{Composer, GuestExtra};
+use super::compose::{Composer, GuestExtra, SeriesMention};
 use super::context::NoteContext;
 use super::digest;
 use super::transport::{Mailer, SendError};
 use crate::clock::Clock;
 use crate::config::Settings;
+use crate::domain::community::MemberStatus;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::mail::{MailKind, UpdatePayload};
@@ -95,6 +96,9 @@ struct Batch {
     unsubscribed: HashSet<(Uuid, String)>,
     /// (series, address) of those who left a series: its dates' mail stops.
     left_series: HashSet<(Uuid, String)>,
+    /// (series, address) of those still in its community: their membership.
+    members: HashMap<(Uuid, String), Uuid>,
+    series_names: HashMap<Uuid, String>,
     /// Events where anyone was checked in: there, check-in says who came.
     checked_in: HashSet<Uuid>,
 }
@@ -234,11 +238,21 @@ impl Dispatcher {
         let series_ids: Vec<Uuid> = events.values().filter_map(|e| e.series_id).collect();
         let recipients: Vec<String> =
             rows.iter().filter(|r| r.guest_id.is_some()).map(|r| r.recipient.clone()).collect();
-        let left_series =
-            storage::community::left_among(&*self.db, &series_ids, &recipients).await?.into_iter().collect();
+        let mut left_series = HashSet::new();
+        let mut members = HashMap::new();
+        for (series_id, email, member_id, status) in
+            storage::community::among(&*self.db, &series_ids, &recipients).await?
+        {
+            if status == MemberStatus::Left {
+                left_series.insert((series_id, email));
+            } else {
+                members.insert((series_id, email), member_id);
+            }
+        }
+        let series_names = storage::series::names(&*self.db, &series_ids).await?.into_iter().collect();
         let event_ids: Vec<Uuid> = events.keys().copied().collect();
         let checked_in = storage::check_in::events_with_check_ins(&*self.db, &event_ids).await?;
-        Ok(Batch { events, organisers, guests, unsubscribed, left_series, checked_in })
+        Ok(Batch { events, organisers, guests, unsubscribed, left_series, members, series_names, checked_in })
     }
 
     async fn deliver(&self, row: &OutboxRow, batch: &Batch) -> Outcome {
@@ -435,6 +449,12 @@ impl Dispatcher {
             return Ok(Prepared::Skip("no longer relevant"));
         }
         let mut extra = GuestExtra::default();
+        if let Some(series_id) = event.series_id {
+            extra.series = batch.series_names.get(&series_id).map(|name| SeriesMention {
+                name: name.clone(),
+                member_id: batch.members.get(&(series_id, row.recipient.clone())).copied(),
+            });
+        }
         if kind == MailKind::Waitlisted {
             extra.waitlist_position = storage::guests::waitlist_position(&*self.db, guest).await?;
         }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Iterable, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -184,4 +185,19 @@ fn defaults_to_domain(row: series_defaults::Model) -> anyhow::Result<EventDetail
         series_id: Some(row.series_id),
     };
     Ok(super::events::to_domain(as_event)?.details)
+}
+
+/// The names of these series, by id.
+pub async fn names(conn: &impl ConnectionTrait, series_ids: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+    if series_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(series::Entity::find()
+        .select_only()
+        .column(series::Column::Id)
+        .column(series::Column::Name)
+        .filter(series::Column::Id.is_in(series_ids.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?)
 }
