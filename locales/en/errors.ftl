@@ -33,3 +33,4 @@ err_retention_range = A number of days between 1 and { $max }.
 err_invalid_webhook_type = "{ $value }" is not an event type Convive sends.
 err_out_of_range = A whole number between { $min } and { $max }.
 err_invalid_rule = Pick a rhythm from the list.
+err_invalid_date = Give a date, such as 2026-03-04 or 04/03/2026.

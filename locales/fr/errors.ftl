@@ -33,3 +33,4 @@ err_retention_range = Une durée entre 1 et { $max } jours.
 err_invalid_webhook_type = « { $value } » n'est pas un type d'événement que Convive envoie.
 err_out_of_range = Un nombre entier entre { $min } et { $max }.
 err_invalid_rule = Choisissez un rythme dans la liste.
+err_invalid_date = Indiquez une date, par exemple 04/03/2026 ou 2026-03-04.

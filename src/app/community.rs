@@ -10,11 +10,11 @@ use uuid::Uuid;
 use super::guest_lists::{ListSource, read};
 use super::{App, AppError, Happening, Result, Work};
 use crate::domain::attendance::{AtDate, Tally};
-use crate::domain::community::{JoinedHow, Member, MemberStatus, NewMember};
+use crate::domain::community::{JoinedHow, Member, MemberStatus, NewMember, parse_consent};
 use crate::domain::event::Language;
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::NewGuest;
-use crate::domain::guest_list::{self, ImportReport};
+use crate::domain::guest_list::{self, ImportReport, ListRow};
 use crate::domain::mail::{MailKind, OutboxSlot};
 use crate::domain::series::Series;
 use crate::domain::token::{InvitationToken, new_salt};
@@ -128,11 +128,20 @@ pub async fn import(app: &App, organiser_id: Uuid, series_id: Uuid, source: List
     if rows.len() > MAX_IMPORT_ROWS {
         return Err(AppError::field("body", format!("must hold at most {MAX_IMPORT_ROWS} rows")));
     }
-    let now = app.now();
-    let work = app.begin().await?;
+    // Consent dates without a zone are the series' local time.
+    let zone = storage::series::defaults(&*app.db, series_id)
+        .await?
+        .map_or(chrono_tz::Tz::UTC, |defaults| defaults.schedule.time_zone);
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut valid: Vec<(&ListRow, NewMember)> = Vec::new();
     for row in &rows {
-        let member = match NewMember::parse(row.to_new_guest(), "", JoinedHow::Imported, None) {
+        let consent = parse_consent(&row.consented, zone).map_err(|problem| {
+            let mut errors = crate::domain::FieldErrors::default();
+            errors.insert("consented_at".to_owned(), problem);
+            errors
+        });
+        let parsed = consent.and_then(|at| NewMember::parse(row.to_new_guest(), &row.tags, JoinedHow::Imported, at));
+        let member = match parsed {
             Ok(member) => member,
             Err(reasons) => {
                 report.record_invalid(row, reasons);
@@ -144,12 +153,19 @@ pub async fn import(app: &App, organiser_id: Uuid, series_id: Uuid, source: List
             continue;
         }
         seen.insert(member.person.email.as_str().to_owned(), row.line);
-        match storage::community::insert_unless_member(&*work, series_id, &member, now).await? {
-            Some(_) => report.record_added(row, &member.person),
-            None => report.record_known_member(row, &member.person),
+        valid.push((row, member));
+    }
+    let members: Vec<NewMember> = valid.iter().map(|(_, m)| m.clone()).collect();
+    let work = app.begin().await?;
+    let added = storage::community::insert_many_unless_members(&*work, series_id, &members, app.now()).await?;
+    work.commit(app).await?;
+    for (row, member) in &valid {
+        if added.contains(member.person.email.as_str()) {
+            report.record_added(row, &member.person);
+        } else {
+            report.record_known_member(row, &member.person);
         }
     }
-    work.commit(app).await?;
     Ok(report)
 }
 

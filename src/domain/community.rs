@@ -94,6 +94,38 @@ pub fn parse_tags(raw: &str) -> Result<Vec<String>, Problem> {
     Ok(tags)
 }
 
+/// When she consented, as a spreadsheet writes it: `2026-03-04`,
+/// `04/03/2026` (day first, as in France), either with a time (`09:30`),
+/// or RFC 3339; a local time is read in `zone`. Blank is "not known".
+///
+/// # Errors
+/// Anything else.
+pub fn parse_consent(raw: &str, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>, Problem> {
+    use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(Some(at.with_timezone(&Utc)));
+    }
+    let local = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
+        .or_else(|| {
+            ["%Y-%m-%d", "%d/%m/%Y"]
+                .iter()
+                .find_map(|format| NaiveDate::parse_from_str(raw, format).ok())
+                .map(|date| date.and_time(NaiveTime::MIN))
+        });
+    match local {
+        Some(local) => Ok(Some(super::series::local_instant(local, zone))),
+        None => {
+            Err(Problem::new(code::INVALID_DATE, "must be a date such as 2026-03-04 or 04/03/2026").with("value", raw))
+        }
+    }
+}
+
 /// A member to add, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMember {

@@ -56,6 +56,8 @@ pub mod code {
     pub const OUT_OF_RANGE: &str = "out_of_range";
     /// A rhythm a series does not know.
     pub const INVALID_RULE: &str = "invalid_rule";
+    /// `value`: not a date.
+    pub const INVALID_DATE: &str = "invalid_date";
 
     /// Every code but [`INVALID`], for the test that the catalogue words each.
     pub const ALL: &[&str] = &[
@@ -79,6 +81,7 @@ pub mod code {
         TOO_MANY_NUDGES,
         OUT_OF_RANGE,
         INVALID_RULE,
+        INVALID_DATE,
         ALREADY_INVITED,
         LISTED_EARLIER,
         ALREADY_MEMBER,

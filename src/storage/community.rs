@@ -82,6 +82,45 @@ pub async fn insert_unless_member(
     Ok(Some(find(conn, series_id, id).await?))
 }
 
+/// Rows per statement when many join at once: well under SQLite's limit of
+/// bound values (13 columns each).
+const ROWS_PER_INSERT: usize = 500;
+
+/// Adds these members, each unless her address is already in the community
+/// (active or left), a few hundred per statement; the addresses added.
+pub async fn insert_many_unless_members(
+    conn: &impl ConnectionTrait,
+    series_id: Uuid,
+    members: &[NewMember],
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashSet<String>> {
+    let mut added = std::collections::HashSet::new();
+    for chunk in members.chunks(ROWS_PER_INSERT) {
+        let mut emails = std::collections::HashMap::new();
+        let rows: Vec<members::ActiveModel> = chunk
+            .iter()
+            .map(|member| {
+                let mut row = new_row(series_id, &member.person, member.joined_how, MemberStatus::Active, now);
+                row.tags = Set(member.tags.join(","));
+                row.consented_at = Set(member.consented_at);
+                if let Set(id) = row.id {
+                    emails.insert(id, member.person.email.as_str());
+                }
+                row
+            })
+            .collect();
+        let inserted = members::Entity::insert_many(rows)
+            .on_conflict_do_nothing_on([members::Column::SeriesId, members::Column::Email])
+            .exec_with_returning_keys(conn)
+            .await
+            .context("cannot add the members")?;
+        if let sea_orm::TryInsertResult::Inserted(ids) = inserted {
+            added.extend(ids.iter().filter_map(|id| emails.get(id)).map(|email| (*email).to_owned()));
+        }
+    }
+    Ok(added)
+}
+
 /// Someone met at a date (at the door, or registering) joins, unless known.
 pub async fn join(
     conn: &impl ConnectionTrait,
@@ -279,26 +318,35 @@ pub async fn invite_into(
     Ok(conn.execute(&insert).await?.rows_affected())
 }
 
-/// Which of these (series, address) pairs left their series: their mail
-/// from it is not sent.
-pub async fn left_among(
+/// The memberships of these addresses in these series: (series, address,
+/// member, status). Who left is sent nothing more from the series; who
+/// stays is offered its feed.
+pub async fn among(
     conn: &impl ConnectionTrait,
     series_ids: &[Uuid],
     emails: &[String],
-) -> Result<Vec<(Uuid, String)>> {
+) -> Result<Vec<(Uuid, String, Uuid, MemberStatus)>> {
     if series_ids.is_empty() || emails.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(members::Entity::find()
+    let rows: Vec<(Uuid, String, Uuid, String)> = members::Entity::find()
         .select_only()
         .column(members::Column::SeriesId)
         .column(members::Column::Email)
+        .column(members::Column::Id)
+        .column(members::Column::Status)
         .filter(members::Column::SeriesId.is_in(series_ids.iter().copied()))
         .filter(members::Column::Email.is_in(emails.iter().cloned()))
-        .filter(members::Column::Status.eq(MemberStatus::Left.as_str()))
         .into_tuple()
         .all(conn)
-        .await?)
+        .await?;
+    rows.into_iter()
+        .map(|(series_id, email, id, status)| {
+            let status = MemberStatus::parse(&status)
+                .ok_or_else(|| anyhow::anyhow!("stored member status {status:?} is unknown"))?;
+            Ok((series_id, email, id, status))
+        })
+        .collect()
 }
 
 /// A member by id alone (her feed link names her).

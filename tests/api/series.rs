@@ -562,12 +562,30 @@ async fn one_click_from_a_dates_nudge_leaves_the_series_and_nothing_more_comes_f
     assert!(later.iter().all(|(_, to)| to != "david@example.org"), "{later:?}");
     assert!(later.contains(&("nudge".to_owned(), "anne@example.org".to_owned())), "{later:?}");
 
-    // "Nothing more from this organiser", from the same page.
+    // Her email's footer names the series: its feed, leaving it, or nothing
+    // more from the organiser, each a link of its own.
     let anne =
         server.messages().into_iter().find(|m| m.kind() == "nudge" && m.recipient() == "anne@example.org").unwrap();
-    let header = anne.header("List-Unsubscribe").unwrap();
-    let url = header.split(['<', '>']).find(|p| p.starts_with("http")).unwrap().to_owned();
-    let done = app.submit(url.trim_start_matches("http://127.0.0.1:8080"), &[("scope", "organiser")]).await;
+    let text = anne.text();
+    assert!(text.contains("Quitter «\u{a0}Café des Victoires\u{a0}»"), "{text}");
+    assert!(anne.html().contains("prochains rendez-vous de «\u{a0}Café des Victoires\u{a0}»"), "{}", anne.html());
+    let feed = anne.link("http://127.0.0.1:8080/feeds/series/");
+    let calendar = app.page(feed.trim_start_matches("http://127.0.0.1:8080")).await;
+    assert_eq!(calendar.status, StatusCode::OK);
+    assert!(calendar.html.contains(&format!("{}@", id(&second))), "the next date is in her feed: {}", calendar.html);
+    let nothing_more = anne.link("http://127.0.0.1:8080/unsubscribe/");
+    let nothing_more = text
+        .lines()
+        .find(|line| line.starts_with(&nothing_more) && line.ends_with("?scope=organiser"))
+        .unwrap_or_else(|| panic!("a link for nothing more from the organiser: {text}"))
+        .trim_start_matches("http://127.0.0.1:8080")
+        .to_owned();
+    // That page asks only the organiser-wide question; its button stops everything.
+    let page = app.page(&nothing_more).await.decoded();
+    assert!(!page.contains("Quitter «"), "{page}");
+    assert!(page.contains("name=\"scope\" value=\"organiser\""), "{page}");
+    let path = nothing_more.trim_end_matches("?scope=organiser");
+    let done = app.submit(path, &[("scope", "organiser")]).await;
     assert_eq!(done.status, StatusCode::OK);
     assert_eq!(app.guest(&first_id, "anne@example.org").await["unsubscribed"], true);
 }
@@ -624,4 +642,58 @@ async fn a_members_feed_has_the_dates_to_come_with_her_answers_in_three_parsers(
     }
     let forged = app.client.get(format!("{}/feeds/series/AAAA.BBBB.ics", app.address)).send().await.unwrap();
     assert_eq!(forged.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_community_file_with_tags_and_consent_dates_is_read_and_reads_back_what_the_export_wrote() {
+    let app = spawn_app().await;
+    let first = app.create_event(json!({})).await;
+    let series = app.post("/api/v1/series", json!({ "name": "Café", "first_date": id(&first) })).await;
+    let series_id = id(&series.expect(StatusCode::CREATED));
+    let report = import_csv(
+        &app,
+        &series_id,
+        "Nom;E-mail;Étiquettes;Consentement\n\
+         Anne Martin;anne@example.org;voisins, orateurs;04/03/2026\n\
+         Bob Roy;bob@example.org;;2026-03-05 09:30\n\
+         Carla;carla@example.org;voisins;le mois dernier\n\
+         Anne encore;anne@example.org;;\n",
+    )
+    .await;
+    assert_eq!((report["added"].as_u64(), report["invalid"].as_u64()), (Some(2), Some(1)), "{report:#}");
+    assert_eq!(report["duplicates"], 1, "{report:#}");
+    let carla = report["rows"].as_array().unwrap().iter().find(|r| r["email"] == "carla@example.org").unwrap();
+    assert_eq!(carla["reason_codes"]["consented_at"]["code"], "invalid_date", "{carla:#}");
+
+    let members = app.get(&format!("/api/v1/series/{series_id}/members")).await.expect(StatusCode::OK);
+    let member =
+        |email: &str| members["members"].as_array().unwrap().iter().find(|m| m["email"] == email).unwrap().clone();
+    assert_eq!(member("anne@example.org")["tags"], json!(["voisins", "orateurs"]));
+    // A date alone is midnight in the series' zone (Paris, winter: UTC+1).
+    assert_eq!(member("anne@example.org")["consented_at"], "2026-03-03T23:00:00Z");
+    assert_eq!(member("bob@example.org")["consented_at"], "2026-03-05T08:30:00Z");
+
+    // The export, imported into another series, gives the same tags and consent.
+    let export = app
+        .client
+        .get(format!("{}/api/v1/series/{series_id}/members.csv", app.address))
+        .bearer_auth(&app.api_key)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let other = app.create_event(json!({})).await;
+    let copy = app.post("/api/v1/series", json!({ "name": "Copie", "first_date": id(&other) })).await;
+    let copy_id = id(&copy.expect(StatusCode::CREATED));
+    let again = import_csv(&app, &copy_id, &export).await;
+    assert_eq!((again["added"].as_u64(), again["invalid"].as_u64()), (Some(2), Some(0)), "{again:#}");
+    let copied = app.get(&format!("/api/v1/series/{copy_id}/members")).await.expect(StatusCode::OK);
+    for original in members["members"].as_array().unwrap() {
+        let twin = copied["members"].as_array().unwrap().iter().find(|m| m["email"] == original["email"]).unwrap();
+        for field in ["name", "tags", "consented_at", "language"] {
+            assert_eq!(twin[field], original[field], "{field} of {}", original["email"]);
+        }
+    }
 }

@@ -62,6 +62,11 @@ pub struct Columns {
     pub first_name: Option<usize>,
     pub last_name: Option<usize>,
     pub language: Option<usize>,
+    /// A community's tags ("voisins, orateurs") and when she consented.
+    #[serde(default)]
+    pub tags: Option<usize>,
+    #[serde(default)]
+    pub consented: Option<usize>,
 }
 
 /// What was found out about a CSV file.
@@ -207,7 +212,15 @@ fn row_of(record: &Record, columns: &Columns) -> ListRow {
     };
     let language = Some(cell(columns.language)).filter(|l| !l.is_empty()).map(str::to_owned);
     let first_name = cell(columns.first_name).trim().to_owned();
-    ListRow { line: record.line, email: cell(Some(columns.email)).to_owned(), name, first_name, language }
+    ListRow {
+        line: record.line,
+        email: cell(Some(columns.email)).to_owned(),
+        name,
+        first_name,
+        language,
+        tags: cell(columns.tags).to_owned(),
+        consented: cell(columns.consented).trim().to_owned(),
+    }
 }
 
 fn looks_like_email(cell: &str) -> bool {
@@ -254,6 +267,9 @@ const NAME_HEADINGS: &[&str] = &[
 const FIRST_NAME_HEADINGS: &[&str] = &["firstname", "first", "givenname", "forename", "prenom"];
 const LAST_NAME_HEADINGS: &[&str] = &["lastname", "last", "surname", "familyname", "nomdefamille", "nomfamille"];
 const LANGUAGE_HEADINGS: &[&str] = &["language", "langue", "lang", "locale", "langage", "preferredlanguage"];
+const TAGS_HEADINGS: &[&str] = &["tags", "tag", "etiquettes", "etiquette", "labels", "groupes", "groups"];
+const CONSENT_HEADINGS: &[&str] =
+    &["consented", "consent", "consentement", "consentedat", "dateduconsentement", "dateconsentement", "optin"];
 
 /// The columns a header row names, if it names an email column.
 fn header_columns(headings: &[String]) -> Option<Columns> {
@@ -267,6 +283,8 @@ fn header_columns(headings: &[String]) -> Option<Columns> {
         first_name: find(FIRST_NAME_HEADINGS),
         last_name: find(LAST_NAME_HEADINGS),
         language: find(LANGUAGE_HEADINGS),
+        tags: find(TAGS_HEADINGS),
+        consented: find(CONSENT_HEADINGS),
     };
     // Beside a first-name column, a plain "Nom" or "Name" is the last name.
     if columns.first_name.is_some()
@@ -303,7 +321,7 @@ fn columns_by_content(data: &[Record], headings: Option<&Vec<String>>) -> Option
     };
     let language = (0..width).find(|&column| column != email && is_language(column));
     let name = (0..width).find(|&column| column != email && Some(column) != language && cells(column).next().is_some());
-    let by_content = Columns { email, name, first_name: None, last_name: None, language };
+    let by_content = Columns { email, name, first_name: None, last_name: None, language, tags: None, consented: None };
     let Some(headings) = headings else {
         return Some(by_content);
     };
@@ -395,7 +413,15 @@ mod tests {
         assert!(parsed.layout.header);
         assert_eq!(
             parsed.layout.columns,
-            Columns { email: 2, name: None, first_name: Some(0), last_name: Some(1), language: Some(3) }
+            Columns {
+                email: 2,
+                name: None,
+                first_name: Some(0),
+                last_name: Some(1),
+                language: Some(3),
+                tags: None,
+                consented: None
+            }
         );
         assert_eq!(
             parsed.rows,
@@ -441,7 +467,15 @@ mod tests {
         assert!(!parsed.layout.header);
         assert_eq!(
             parsed.layout.columns,
-            Columns { email: 2, name: Some(1), first_name: None, last_name: None, language: Some(0) }
+            Columns {
+                email: 2,
+                name: Some(1),
+                first_name: None,
+                last_name: None,
+                language: Some(0),
+                tags: None,
+                consented: None
+            }
         );
         assert_eq!(parsed.rows[0], test_row(1, "anne@example.org", "Anne Martin", Some("fr")));
         assert_eq!(parsed.rows.len(), 3);

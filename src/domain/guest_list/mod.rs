@@ -33,6 +33,10 @@ pub struct ListRow {
     /// From a "Prénom" / "First name" column; empty when there is none.
     pub first_name: String,
     pub language: Option<String>,
+    /// A community's columns, read when a community is imported: tags,
+    /// comma-separated, and when she consented (empty when there are none).
+    pub tags: String,
+    pub consented: String,
 }
 
 impl ListRow {
@@ -50,5 +54,7 @@ pub(crate) fn test_row(line: usize, email: &str, name: &str, language: Option<&s
         name: name.to_owned(),
         first_name: String::new(),
         language: language.map(str::to_owned),
+        tags: String::new(),
+        consented: String::new(),
     }
 }

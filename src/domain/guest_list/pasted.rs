@@ -15,7 +15,15 @@ pub fn parse_pasted(text: &str) -> Vec<ListRow> {
             continue;
         }
         for (name, email) in guests_on_line(line) {
-            rows.push(ListRow { line: index + 1, email, name, first_name: String::new(), language: None });
+            rows.push(ListRow {
+                line: index + 1,
+                email,
+                name,
+                first_name: String::new(),
+                language: None,
+                tags: String::new(),
+                consented: String::new(),
+            });
         }
     }
     rows
