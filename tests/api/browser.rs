@@ -352,4 +352,8 @@ async fn an_organiser_runs_her_series_month_to_month_in_a_browser() {
     assert_eq!(rhythms.len(), 8, "{result}");
     assert!(rhythms.iter().any(|r| r.starts_with("Le dernier ") && r.ends_with(" de chaque mois")), "{rhythms:?}");
     assert_eq!(result["defaults_heading"], "Réglages des prochains rendez-vous", "{result}");
+    let history = result["walk_in_history"].as_array().unwrap();
+    // The next date is still a draft: her history holds the date she came to.
+    assert_eq!(history.len(), 1, "{result}");
+    assert!(history[0].as_str().unwrap().contains("sans invitation"), "{result}");
 }

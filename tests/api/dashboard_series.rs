@@ -222,3 +222,70 @@ async fn she_duplicates_a_date_and_makes_its_settings_the_series_defaults_from_i
     let back = app.get(&format!("/api/v1/series/{series_id}/defaults")).await.expect(StatusCode::OK);
     assert_eq!(back["capacity"], 30);
 }
+
+#[tokio::test]
+async fn she_imports_her_community_adds_someone_and_reads_a_members_history_from_the_dashboard() {
+    let app = spawn_app().await;
+    let event = app.create_published_event(json!({})).await;
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await.in_french();
+    let series = app
+        .post("/api/v1/series", json!({ "name": "Café des Victoires", "first_date": event }))
+        .await
+        .expect(StatusCode::CREATED);
+    let series_id = series["id"].as_str().unwrap();
+    let series_path = format!("/dashboard/series/{series_id}");
+
+    // A spreadsheet with tags and consent, one bad row: the report says which.
+    let csv = "Nom;E-mail;Étiquettes;Consentement\nLéa Petit;lea@example.org;voisins;04/03/2026\nMarc;marc@exemple;;\n";
+    let page = anne
+        .upload(&series_path, &format!("{series_path}/community/import"), &[("file", csv.as_bytes(), Some("c.csv"))])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.decoded();
+    assert!(html.contains("id=\"import-report\"") && html.contains("marc@exemple"), "{html}");
+    assert!(html.contains("Léa Petit"), "she is in the community table: {html}");
+    assert!(app.guests(&event).await.iter().all(|g| g["email"] != "lea@example.org"), "importing invites nobody");
+    // Without the session's token, nothing is read.
+    let forged = anne.post(&format!("{series_path}/community/import"), &[("csrf", "forged")]).await;
+    assert_ne!(forged.status, StatusCode::OK);
+
+    // One person by hand; the same address again is said plainly.
+    let added = anne
+        .submit(&series_path, &format!("{series_path}/members"), &[("email", "paul@example.org"), ("name", "Paul")])
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    assert!(anne.follow(&added).await.decoded().contains("paul@example.org a rejoint la communauté."));
+    let again = anne.submit(&series_path, &format!("{series_path}/members"), &[("email", "paul@example.org")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.decoded().contains("fait déjà partie de la communauté"), "{}", again.html);
+    let bad = anne.submit(&series_path, &format!("{series_path}/members"), &[("email", "pas une adresse")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Her page: her tags, her consent, and "Remove from the community".
+    let members = app.get(&format!("/api/v1/series/{series_id}/members")).await.expect(StatusCode::OK);
+    let lea = members["members"].as_array().unwrap().iter().find(|m| m["email"] == "lea@example.org").unwrap();
+    let lea_path = format!("{series_path}/members/{}", lea["id"].as_str().unwrap());
+    let html = anne.get(&lea_path).await.decoded();
+    assert!(html.contains("voisins") && html.contains("mercredi 4 mars 2026"), "{html}");
+    assert!(html.contains("Pas encore sur la liste d'un rendez-vous."), "{html}");
+    let left = anne.submit(&lea_path, &format!("{lea_path}/status"), &[("status", "left")]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    assert!(anne.follow(&left).await.decoded().contains("a quitté la série"));
+    let reach = anne.get(&format!("/dashboard/events/{event}/invite-community")).await.decoded();
+    assert!(!reach.contains("2\u{a0}personnes"), "Léa who left is not counted: {reach}");
+    let back = anne.submit(&lea_path, &format!("{lea_path}/status"), &[("status", "active")]).await;
+    assert!(anne.follow(&back).await.decoded().contains("fait de nouveau partie de la communauté"));
+
+    // Someone else reaches none of it.
+    app.create_organiser("Bea", "bea@example.org").await;
+    let bea = sign_in_with(&app, &terminal_login_link(&app, "bea@example.org").await).await;
+    assert_eq!(bea.get(&lea_path).await.status, StatusCode::NOT_FOUND);
+    let refused = bea.submit("/dashboard", &format!("{series_path}/members"), &[("email", "spy@example.org")]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let refused = bea.submit("/dashboard", &format!("{lea_path}/status"), &[("status", "left")]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let refused = bea
+        .upload("/dashboard", &format!("{series_path}/community/import"), &[("list", b"spy@example.org", None)])
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}

@@ -603,6 +603,13 @@ async function series(page, args) {
   const phone_overflow = (await pageState(page)).horizontal_overflow;
   await page.setViewportSize({ width: args.width, height: args.height });
 
+  // The walk-in's own page: her history date by date.
+  await page.locator("#members tbody a", { hasText: args.walk_in.name }).click();
+  await page.waitForLoadState("load");
+  const walk_in_history = await page.locator("#member-history tbody tr").allInnerTexts();
+  await check("series-08-member");
+  await open(page, series_url);
+
   // Its settings: every rhythm in words, then the defaults of the next dates.
   await page.locator("#series-settings-link").click();
   await page.waitForLoadState("load");
@@ -617,7 +624,7 @@ async function series(page, args) {
   await check("series-07-event-next-time");
   return {
     created_flash, invite_reach, invite_flash, next_flash, next_event, next_reach, next_invite_flash,
-    members, phone_overflow, rhythms, defaults_heading, axe,
+    members, phone_overflow, rhythms, defaults_heading, walk_in_history, axe,
   };
 }
 

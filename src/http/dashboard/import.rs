@@ -35,14 +35,14 @@ pub fn router() -> Router<AppState> {
 
 /// The form's parts: its token, the pasted list, the file.
 #[derive(Default)]
-struct Upload {
-    csrf: String,
+pub(super) struct Upload {
+    pub csrf: String,
     /// Pasted text, as bytes: text copied from an old document may not be UTF-8.
-    list: Vec<u8>,
-    file: Vec<u8>,
+    pub list: Vec<u8>,
+    pub file: Vec<u8>,
 }
 
-async fn read(mut multipart: Multipart) -> Result<Upload, axum::extract::multipart::MultipartError> {
+pub(super) async fn read(mut multipart: Multipart) -> Result<Upload, axum::extract::multipart::MultipartError> {
     let mut upload = Upload::default();
     while let Some(field) = multipart.next_field().await? {
         match field.name() {
@@ -135,7 +135,7 @@ async fn job_page(
     }
 }
 
-fn report_view(report: ImportReport, language: Language) -> ImportReportView {
+pub(super) fn report_view(report: ImportReport, language: Language) -> ImportReportView {
     ImportReportView {
         added: report.added as u64,
         duplicates: report.duplicates as u64,

@@ -5,6 +5,7 @@
 //! type, live counts) from `/static/check-in.js`.
 
 pub mod check_in;
+pub mod community;
 pub mod confirm;
 pub mod event_form;
 pub mod event_page;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(check_in::router())
         .merge(results::router())
         .merge(series::router())
+        .merge(community::router())
         .merge(series_settings::router())
         .merge(keys::router())
         .merge(webhooks::router())

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::confirm::{self, Confirmation, counted};
+use super::event_page::ImportReportView;
 use super::events::event_url;
 use super::extract::{CheckedForm, OwnedEvent};
 use super::{ActionForm, OrganiserSession, see_other_saying};
@@ -145,6 +146,7 @@ struct DateRow {
 
 #[derive(Serialize)]
 struct MemberRow {
+    url: String,
     name: String,
     email: String,
     left: bool,
@@ -173,6 +175,10 @@ struct SeriesPage {
     next_suggested: Option<String>,
     members: Vec<MemberRow>,
     sorts: Vec<SortLink>,
+    import_url: String,
+    add_member_url: String,
+    import_report: Option<ImportReportView>,
+    flash_error: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,11 +192,31 @@ async fn show(
     Path(series_id): Path<Uuid>,
     Query(query): Query<SortQuery>,
 ) -> Result<Response, PageError> {
+    let sort = query.sort.as_deref().unwrap_or("name");
+    series_page(&state, &session, series_id, sort, Answered::default()).await
+}
+
+/// What the series page shows beyond the series: the report of a community
+/// import, or what went wrong with what she just did.
+#[derive(Default)]
+pub struct Answered {
+    pub import_report: Option<ImportReportView>,
+    pub error: Option<String>,
+    pub status: Option<StatusCode>,
+}
+
+pub async fn series_page(
+    state: &AppState,
+    session: &OrganiserSession,
+    series_id: Uuid,
+    sort: &str,
+    answered: Answered,
+) -> Result<Response, PageError> {
     let language = session.language;
     let refused = |e: AppError| PageError::from(e).in_language(language);
     let app::series::Overview { series, dates, defaults, next_start } =
-        app::series::overview(&state, session.organiser.id, series_id).await.map_err(refused)?;
-    let (_, mut members) = app::community::list(&state, session.organiser.id, series_id).await.map_err(refused)?;
+        app::series::overview(state, session.organiser.id, series_id).await.map_err(refused)?;
+    let (_, mut members) = app::community::list(state, session.organiser.id, series_id).await.map_err(refused)?;
     let most = dates.iter().map(|(_, c)| c.invited + c.walk_ins).max().unwrap_or(0).max(1);
     let rows = dates
         .iter()
@@ -217,7 +243,6 @@ async fn show(
     let next_suggested = next_start.zip(defaults.as_ref()).map(|(at, d)| {
         format!("{}, {}", local_date_in(at, d.schedule.time_zone, language), local_time_in(at, d.schedule.time_zone))
     });
-    let sort = query.sort.as_deref().unwrap_or("name");
     sort_members(&mut members, sort);
     let base = series_url(series.id);
     let sorts = ["name", "came", "no_shows"]
@@ -241,10 +266,14 @@ async fn show(
         dates: rows,
         next_url: format!("{base}/dates"),
         next_suggested,
-        members: members.iter().map(|m| member_row(m, language)).collect(),
+        members: members.iter().map(|m| member_row(m, &base, language)).collect(),
         sorts,
+        import_url: format!("{base}/community/import"),
+        add_member_url: format!("{base}/members"),
+        import_report: answered.import_report,
+        flash_error: answered.error,
     };
-    Ok(session.page("dashboard/series.html", StatusCode::OK, &page))
+    Ok(session.page("dashboard/series.html", answered.status.unwrap_or(StatusCode::OK), &page))
 }
 
 /// By name; or those who come most (or miss most) first.
@@ -259,8 +288,9 @@ fn sort_members(members: &mut [MemberWithHistory], sort: &str) {
     }
 }
 
-fn member_row(m: &MemberWithHistory, language: crate::domain::event::Language) -> MemberRow {
+fn member_row(m: &MemberWithHistory, base: &str, language: crate::domain::event::Language) -> MemberRow {
     MemberRow {
+        url: format!("{base}/members/{}", m.member.id),
         name: m.member.name.clone(),
         email: m.member.email.to_string(),
         left: m.member.status == MemberStatus::Left,
