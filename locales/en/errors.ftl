@@ -31,3 +31,5 @@ err_listed_earlier = This address is already listed higher up (line { $line }).
 err_already_member = { $email } is already in the community.
 err_retention_range = A number of days between 1 and { $max }.
 err_invalid_webhook_type = "{ $value }" is not an event type Convive sends.
+err_invalid_role = "{ $value }" is not a role: choose co-organiser or door helper.
+err_owner_in_team = This is the address of the event's owner, who runs it already.

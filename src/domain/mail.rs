@@ -28,6 +28,8 @@ pub enum MailKind {
     LoginLink,
     /// To an organiser: one of her webhook endpoints was disabled.
     WebhookDisabled,
+    /// To someone invited to run an event with its owner: the link to accept.
+    TeamInvitation,
 }
 
 /// What tells repeated emails of one kind to one recipient apart: the
@@ -79,7 +81,7 @@ pub enum CalendarPart {
 }
 
 impl MailKind {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::Invitation,
         Self::Nudge,
         Self::NudgeMaybe,
@@ -95,6 +97,7 @@ impl MailKind {
         Self::RegistrationConfirm,
         Self::LoginLink,
         Self::WebhookDisabled,
+        Self::TeamInvitation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +117,7 @@ impl MailKind {
             Self::RegistrationConfirm => "registration_confirm",
             Self::LoginLink => "login_link",
             Self::WebhookDisabled => "webhook_disabled",
+            Self::TeamInvitation => "team_invitation",
         }
     }
 
@@ -156,7 +160,8 @@ impl MailKind {
             | Self::OrganiserDigest
             | Self::RegistrationConfirm
             | Self::LoginLink
-            | Self::WebhookDisabled => true,
+            | Self::WebhookDisabled
+            | Self::TeamInvitation => true,
         }
     }
 }

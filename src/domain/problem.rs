@@ -52,6 +52,9 @@ pub mod code {
     pub const INVALID_WEBHOOK_TYPE: &str = "invalid_webhook_type";
     /// `max`
     pub const RETENTION_RANGE: &str = "retention_range";
+    /// `value`
+    pub const INVALID_ROLE: &str = "invalid_role";
+    pub const OWNER_IN_TEAM: &str = "owner_in_team";
 
     /// Every code but [`INVALID`], for the test that the catalogue words each.
     pub const ALL: &[&str] = &[
@@ -78,6 +81,8 @@ pub mod code {
         ALREADY_MEMBER,
         INVALID_WEBHOOK_TYPE,
         RETENTION_RANGE,
+        INVALID_ROLE,
+        OWNER_IN_TEAM,
     ];
 }
 

@@ -22,12 +22,16 @@ use crate::config::Settings;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::mail::{MailKind, Previous};
-use crate::domain::token::{SecretKey, guest_feed_token, login_token, registration_token, unsubscribe_token};
+use crate::domain::role::Role;
+use crate::domain::token::{
+    SecretKey, guest_feed_token, login_token, registration_token, team_token, unsubscribe_token,
+};
 use crate::ics::{self, Attendee, Organizer};
 use crate::links::{self, Links};
 use crate::storage::organisers::Organiser;
 use crate::storage::registrations::Registration;
 use crate::storage::sessions::LOGIN_LINK_VALIDITY;
+use crate::storage::team::{INVITATION_VALIDITY, TeamMember};
 
 /// What every email is written with: the templates, the links and the key
 /// their tokens derive from, and the sender.
@@ -140,6 +144,36 @@ impl Composer {
             reply_to: None,
             message_id,
             kind: MailKind::LoginLink.as_str(),
+            unsubscribe: None,
+        };
+        message::build(&envelope, &rendered, None)
+    }
+
+    /// Invites someone to run an event with its owner (`organiser`): the
+    /// link accepts, once, within the invitation's validity.
+    pub fn team_invitation(
+        &self,
+        message_id: String,
+        event: &Event,
+        organiser: &Organiser,
+        member: &TeamMember,
+        language: Language,
+    ) -> anyhow::Result<Message> {
+        let context = serde_json::json!({
+            "lang": language.as_str(),
+            "organiser": person(organiser),
+            "event": EventContext::new(event, language),
+            "door_helper": member.role == Role::DoorHelper,
+            "links": { "accept": self.links.team_invitation(&team_token(&self.key, member.id)) },
+            "days": INVITATION_VALIDITY.num_days(),
+        });
+        let rendered = self.templates.render(MailKind::TeamInvitation, language, &context)?;
+        let envelope = Envelope {
+            from: self.on_behalf_of(organiser),
+            to: mailbox("", member.email.as_str())?,
+            reply_to: Some(mailbox(&organiser.name, organiser.email.as_str())?),
+            message_id,
+            kind: MailKind::TeamInvitation.as_str(),
             unsubscribe: None,
         };
         message::build(&envelope, &rendered, None)

@@ -20,6 +20,7 @@ use crate::app::{self, AppError};
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::Event;
 use crate::domain::guest::{AnswerFilter, Guest};
+use crate::domain::role::Action;
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::http::views::GuestView;
@@ -105,7 +106,9 @@ impl GuestRow {
 struct EventUrls {
     edit: String,
     publish: String,
-    cancel: String,
+    /// For the owner only: the team and cancelling are hers.
+    cancel: Option<String>,
+    team: Option<String>,
     check_in: String,
     results: String,
     export: String,
@@ -240,6 +243,7 @@ async fn event_page_at(
     let failed_emails = shown.failed_emails;
     let guests: Vec<GuestRow> = shown.records.into_iter().map(|record| GuestRow::of(state, record)).collect();
     let details = &event.details;
+    let owner = app::access::may(state, session.organiser.id, event, Action::Own).await?;
     let page = EventPage {
         event: EventSummary {
             id: event.id,
@@ -264,7 +268,8 @@ async fn event_page_at(
         urls: EventUrls {
             edit: format!("{base}/edit"),
             publish: format!("{base}/publish"),
-            cancel: format!("{base}/cancel"),
+            cancel: owner.then(|| format!("{base}/cancel")),
+            team: owner.then(|| crate::links::path::dashboard_team(event.id)),
             check_in: format!("{base}/check-in"),
             results: format!("{base}/results"),
             export: format!("{base}/guests.csv"),

@@ -6,6 +6,7 @@
 
 pub mod check_in;
 pub mod confirm;
+pub mod door_list;
 pub mod event_form;
 pub mod event_page;
 pub mod events;
@@ -19,6 +20,7 @@ pub mod results;
 pub mod retention;
 pub mod series;
 pub mod setup;
+pub mod team;
 pub mod time_zones;
 pub mod webhooks;
 
@@ -51,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(guest_data::router())
         .merge(retention::router())
+        .merge(team::router())
+        .merge(door_list::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
         .route("/static/dashboard.js", axum::routing::get(dashboard_script))
 }
