@@ -33,6 +33,7 @@ mod registration;
 mod rules;
 mod series;
 mod setup;
+mod team;
 mod tenancy;
 mod webhooks;
 mod words;
