@@ -116,14 +116,13 @@ pub async fn accept(app: &App, token: &str, name: &str) -> Result<(String, TeamM
     let now = app.now();
     let work = app.begin().await?;
     let member = storage::team::find(&*work, member_id).await?;
-    let organiser = match storage::organisers::find_by_email(&*work, &member.email).await? {
-        Some(organiser) => organiser,
-        None => {
-            // A name she typed, if it is one; else the start of her address, as mail clients do.
-            let name = crate::domain::text::bounded(name, 1, 200, false)
-                .unwrap_or_else(|_| member.email.as_str().split('@').next().unwrap_or_default().to_owned());
-            storage::organisers::insert(&*work, &name, &member.email, now).await?
-        }
+    let organiser = if let Some(organiser) = storage::organisers::find_by_email(&*work, &member.email).await? {
+        organiser
+    } else {
+        // A name she typed, if it is one; else the start of her address, as mail clients do.
+        let name = crate::domain::text::bounded(name, 1, 200, false)
+            .unwrap_or_else(|_| member.email.as_str().split('@').next().unwrap_or_default().to_owned());
+        storage::organisers::insert(&*work, &name, &member.email, now).await?
     };
     if !storage::team::accept(&*work, member.id, organiser.id, now).await? {
         return Err(AppError::LinkSpent { link: OneTimeLink::Team, expired: member.accepted_at.is_none() });

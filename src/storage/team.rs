@@ -104,8 +104,8 @@ pub async fn invite(
     .context("cannot invite to the team")?;
     // A pending invitation asked again is renewed (a new email will carry the same link).
     team_members::Entity::update_many()
-        .col_expr(team_members::Column::InvitedAt, Expr::val(now).into())
-        .col_expr(team_members::Column::ExpiresAt, Expr::val(now + INVITATION_VALIDITY).into())
+        .col_expr(team_members::Column::InvitedAt, Expr::val(now))
+        .col_expr(team_members::Column::ExpiresAt, Expr::val(now + INVITATION_VALIDITY))
         .filter(team_members::Column::EventId.eq(event_id))
         .filter(team_members::Column::Email.eq(email.to_string()))
         .filter(team_members::Column::AcceptedAt.is_null())
@@ -162,8 +162,8 @@ pub async fn accept(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let done = team_members::Entity::update_many()
-        .col_expr(team_members::Column::OrganiserId, Expr::val(organiser_id).into())
-        .col_expr(team_members::Column::AcceptedAt, Expr::val(now).into())
+        .col_expr(team_members::Column::OrganiserId, Expr::val(organiser_id))
+        .col_expr(team_members::Column::AcceptedAt, Expr::val(now))
         .filter(team_members::Column::Id.eq(member_id))
         .filter(team_members::Column::AcceptedAt.is_null())
         .filter(team_members::Column::ExpiresAt.gt(now))

@@ -24,6 +24,11 @@ impl<'a> Browser<'a> {
         Browser { app, cookie: String::new(), language: None }
     }
 
+    /// A browser holding a session cookie (`name=value`).
+    pub fn with_cookie(app: &'a TestApp, cookie: &str) -> Self {
+        Browser { app, cookie: cookie.to_owned(), language: None }
+    }
+
     /// A browser holding the session a response's `Set-Cookie` opened.
     pub fn from_set_cookie(app: &'a TestApp, answer: &Page) -> Self {
         let cookie = answer.headers["set-cookie"].to_str().unwrap();

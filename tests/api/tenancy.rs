@@ -6,13 +6,15 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use convive::clock::Clock;
 use serde_json::Value;
 
-use crate::helpers::{spawn_app, spawn_app_with_clock};
+use crate::dashboard::Browser;
+use crate::helpers::{TestApp, spawn_app, spawn_app_with_clock};
 use crate::team::{accept, invite_to_team};
 
 #[tokio::test]
@@ -158,43 +160,77 @@ const OWNER: &[Who] = &[Who::Owner];
 const RUNS: &[Who] = &[Who::Owner, Who::Co];
 const DOOR: &[Who] = &[Who::Owner, Who::Co, Who::Door];
 
-#[tokio::test]
-async fn every_organiser_endpoint_and_page_answers_each_role_as_its_rights_say() {
+/// An event on its day with its whole team signed in: the owner, a
+/// co-organiser and a door helper (both joined through the emailed link),
+/// another organiser, and a guest of each one's own (so that removing or
+/// erasing one leaves the others').
+struct Team {
+    app: TestApp,
+    now: Arc<Mutex<DateTime<Utc>>>,
+    morning: DateTime<Utc>,
+    event_id: String,
+    pending: String,
+    /// Each one's API key, the owner last (she cancels the event at the end).
+    keys: Vec<(Who, String)>,
+    cookies: HashMap<Who, String>,
+    guests: HashMap<Who, String>,
+}
+
+impl Team {
+    fn browser(&self, who: Who) -> Browser<'_> {
+        Browser::with_cookie(&self.app, &self.cookies[&who])
+    }
+}
+
+async fn team_on_the_day() -> Team {
     // The breakfast's day, 07:00 in Paris.
     let year = Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
     let morning = Utc.with_ymd_and_hms(year, 12, 3, 6, 0, 0).unwrap();
     let (clock, now) = movable_clock(morning);
     let app = spawn_app_with_clock(clock).await;
     let event_id = app.create_published_event(json!({})).await;
-    let e = format!("/api/v1/events/{event_id}");
-
     let co_member = invite_to_team(&app, &event_id, "camille@example.org", "co_organiser").await;
     let door_member = invite_to_team(&app, &event_id, "dora@example.org", "door_helper").await;
     let pending = invite_to_team(&app, &event_id, "later@example.org", "door_helper").await;
+    let mut cookies = HashMap::new();
     let (co, co_landed) = accept(&app, &format!("/team/{}", app.team_token(&co_member)), "Camille").await;
+    cookies.insert(Who::Co, co.cookie().to_owned());
     let (door, door_landed) = accept(&app, &format!("/team/{}", app.team_token(&door_member)), "Dora").await;
+    cookies.insert(Who::Door, door.cookie().to_owned());
     assert_eq!(co_landed, format!("/dashboard/events/{event_id}"));
     assert_eq!(door_landed, format!("/dashboard/events/{event_id}/check-in"), "a door helper lands at the door");
     let owner = crate::dashboard::sign_in_with(&app, &app.login_link("anne@example.org").await).await;
+    cookies.insert(Who::Owner, owner.cookie().to_owned());
     let stranger_key = app.create_organiser("Mallory", "mallory@example.org").await;
     let mallory = crate::dashboard::sign_in_with(&app, &app.login_link("mallory@example.org").await).await;
-    // The owner last: she cancels the event at the end.
-    let keys = [
-        (Who::Stranger, Some(stranger_key)),
-        (Who::Door, Some(app.api_key_for("dora@example.org").await)),
-        (Who::Co, Some(app.api_key_for("camille@example.org").await)),
-        (Who::Owner, Some(app.api_key.clone())),
+    cookies.insert(Who::Stranger, mallory.cookie().to_owned());
+    let keys = vec![
+        (Who::Stranger, stranger_key),
+        (Who::Door, app.api_key_for("dora@example.org").await),
+        (Who::Co, app.api_key_for("camille@example.org").await),
+        (Who::Owner, app.api_key.clone()),
     ];
-    // A guest of each one's own, so that removing or erasing one leaves the others'.
-    let mut guests = std::collections::HashMap::new();
+    let mut guests = HashMap::new();
     for (who, _) in &keys {
         let (id, _) = app.invite(&event_id, &format!("{who:?}@example.org").to_lowercase()).await;
         guests.insert(*who, id);
     }
+    drop((co, door, owner, mallory));
+    Team { app, now, morning, event_id, pending, keys, cookies, guests }
+}
 
+/// A dashboard form: where it posts, its fields, who may send it.
+type FormTry = (String, Vec<(&'static str, String)>, &'static [Who]);
+
+#[tokio::test]
+async fn every_dashboard_page_and_form_answers_each_role_as_its_rights_say() {
+    let team = team_on_the_day().await;
+    let (app, event_id, guests) = (&team.app, &team.event_id, &team.guests);
+    let e = format!("/api/v1/events/{event_id}");
     // The dashboard's pages and forms, the same way.
     let d = format!("/dashboard/events/{event_id}");
-    for (who, browser) in [(Who::Stranger, &mallory), (Who::Door, &door), (Who::Co, &co), (Who::Owner, &owner)] {
+    for who in [Who::Stranger, Who::Door, Who::Co, Who::Owner] {
+        let browser = team.browser(who);
         let g = format!("{d}/guests/{}", guests[&who]);
         let pages: [(String, &[Who]); 11] = [
             (d.clone(), RUNS),
@@ -215,7 +251,7 @@ async fn every_organiser_endpoint_and_page_answers_each_role_as_its_rights_say()
             assert_eq!(page.status, expected, "{who:?} GET {path}");
         }
         let name = format!("{who:?}").to_lowercase();
-        let forms: [(String, Vec<(&str, String)>, &[Who]); 4] = [
+        let forms: [FormTry; 4] = [
             (format!("{d}/check-in/{}", guests[&who]), vec![], DOOR),
             (format!("{d}/check-in/{}/undo", guests[&who]), vec![], DOOR),
             (
@@ -233,6 +269,7 @@ async fn every_organiser_endpoint_and_page_answers_each_role_as_its_rights_say()
         }
     }
     // Her door and nothing else: the helper's own overview links only to it.
+    let door = team.browser(Who::Door);
     let overview = door.get("/dashboard").await;
     assert!(overview.html.contains(&href(&format!("{d}/check-in"))), "{}", overview.html);
     assert!(!overview.html.contains(&href(&d)), "{}", overview.html);
@@ -244,7 +281,16 @@ async fn every_organiser_endpoint_and_page_answers_each_role_as_its_rights_say()
     let check_ins: Vec<&Value> =
         activity["activity"].as_array().unwrap().iter().filter(|l| l["action"] == "checked_in").collect();
     assert!(check_ins.iter().any(|l| l["by"]["name"] == "Dora" && l["subject"] == "door@example.org"), "{activity:#}");
+}
 
+#[tokio::test]
+async fn a_door_helper_keeps_her_door_on_the_day_only_and_of_her_event_only() {
+    let team = team_on_the_day().await;
+    let (app, event_id, guests, now, morning) = (&team.app, &team.event_id, &team.guests, &team.now, team.morning);
+    let (door, co) = (team.browser(Who::Door), team.browser(Who::Co));
+    let e = format!("/api/v1/events/{event_id}");
+    let d = format!("/dashboard/events/{event_id}");
+    assert_eq!(door.get(&format!("{d}/check-in")).await.status, StatusCode::OK);
     // The next day, the helper's door is closed; the co-organiser's is not.
     *now.lock().unwrap() = morning + Duration::days(1);
     assert_eq!(door.get(&format!("{d}/check-in")).await.status, StatusCode::NOT_FOUND);
@@ -260,8 +306,14 @@ async fn every_organiser_endpoint_and_page_answers_each_role_as_its_rights_say()
     let other = app.create_published_event(json!({ "title": "Autre petit-déjeuner" })).await;
     assert_eq!(door.get(&format!("/dashboard/events/{other}/check-in")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(co.get(&format!("/dashboard/events/{other}")).await.status, StatusCode::NOT_FOUND);
+}
 
-    for (who, key) in &keys {
+#[tokio::test]
+async fn every_organiser_endpoint_answers_each_role_as_its_rights_say() {
+    let team = team_on_the_day().await;
+    let (app, event_id, guests, pending) = (&team.app, &team.event_id, &team.guests, &team.pending);
+    let e = format!("/api/v1/events/{event_id}");
+    for (who, key) in &team.keys {
         let g = format!("{e}/guests/{}", guests[who]);
         let name = format!("{who:?}").to_lowercase();
         // Destructive ones last, the owner's cancel at the very end.
@@ -309,7 +361,7 @@ async fn every_organiser_endpoint_and_page_answers_each_role_as_its_rights_say()
         let import = app
             .client
             .post(format!("{}{e}/guests/import", app.address))
-            .bearer_auth(key.as_deref().unwrap_or(&app.api_key))
+            .bearer_auth(key)
             .header("content-type", "text/plain")
             .body(format!("{name}.4@example.org\n"))
             .send()
@@ -317,12 +369,12 @@ async fn every_organiser_endpoint_and_page_answers_each_role_as_its_rights_say()
             .unwrap()
             .status();
         if RUNS.contains(who) {
-            assert!(import.is_success(), "{who:?} import: {import}")
+            assert!(import.is_success(), "{who:?} import: {import}");
         } else {
-            assert_eq!(import, StatusCode::NOT_FOUND, "{who:?} import")
+            assert_eq!(import, StatusCode::NOT_FOUND, "{who:?} import");
         }
         for (method, path, body, allowed) in attempts {
-            let reply = app.request(method.clone(), &path, key.as_deref(), body).await;
+            let reply = app.request(method.clone(), &path, Some(key.as_str()), body).await;
             if allowed.contains(who) {
                 assert!(
                     reply.status.is_success(),
