@@ -31,5 +31,5 @@ err_listed_earlier = Cette adresse figure déjà plus haut dans la liste (ligne�
 err_already_member = { $email } fait déjà partie de la communauté.
 err_retention_range = Une durée entre 1 et { $max } jours.
 err_invalid_webhook_type = « { $value } » n'est pas un type d'événement que Convive envoie.
-err_invalid_role = « { $value } » n'est pas un rôle : choisissez co-organisateur ou aide à l'accueil.
-err_owner_in_team = Cette adresse est celle de la personne qui a créé l'événement : elle l'organise déjà.
+err_invalid_role = « { $value } » n'est pas un rôle : choisissez co-organisateur ou aide à l'accueil.
+err_owner_in_team = Cette adresse est celle de la personne qui a créé l'événement : elle l'organise déjà.
