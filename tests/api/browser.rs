@@ -424,5 +424,25 @@ async fn a_door_helper_accepts_her_invitation_and_checks_guests_in_from_her_phon
     let hers: Vec<&Value> =
         activity["activity"].as_array().unwrap().iter().filter(|l| l["by"]["name"] == "Dora Lemaire").collect();
     assert_eq!(hers.len(), 3, "two check-ins and a walk-in: {activity:#}");
+
+    // The owner's team page, on a phone and on a desktop, in French.
+    let owner = crate::dashboard::sign_in_with(&app, &app.login_link("anne@example.org").await).await;
+    let (name, value) = owner.cookie().split_once('=').unwrap();
+    for (width, height, mobile) in [(360, 740, true), (1280, 900, false)] {
+        let seen = browser(
+            "visit",
+            &json!({
+                "url": format!("{}/dashboard/events/{event_id}/team", app.address), "audit": true,
+                "cookies": [{ "name": name, "value": value, "url": app.address }],
+                "width": width, "height": height, "mobile": mobile, "locale": "fr-FR",
+                "screenshot": screenshot(&format!("team-{width}")),
+            }),
+        )
+        .await;
+        assert_eq!(seen["status"], 200, "{seen}");
+        assert_eq!(seen["axe"], json!([]), "{seen}");
+        assert_eq!(seen["horizontal_overflow"], false, "{seen}");
+        assert!(seen["text"].as_str().unwrap().contains("dora@example.org"), "{seen}");
+    }
     assert_eq!(result["door_people"], expected_people, "companions count too: {result}");
 }
