@@ -160,6 +160,10 @@ impl Links {
         self.absolute(&path::login(token))
     }
 
+    pub fn dashboard_door_list(&self, event_id: Uuid) -> String {
+        self.absolute(&path::dashboard_door_list(event_id))
+    }
+
     pub fn team_invitation(&self, token: &str) -> String {
         self.absolute(&path::team_invitation(token))
     }

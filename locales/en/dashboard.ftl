@@ -747,3 +747,4 @@ d_door_list_col_party = Ppl
 d_door_list_col_note = Note
 d_door_list_waiting = Waiting list
 d_door_list_empty = Nobody has said yes yet.
+d_activity_erased_guest = someone whose data was erased

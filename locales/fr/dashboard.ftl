@@ -760,3 +760,4 @@ d_door_list_col_party = Pers.
 d_door_list_col_note = Note
 d_door_list_waiting = Liste d'attente
 d_door_list_empty = Personne n'a encore répondu oui.
+d_activity_erased_guest = une personne dont les données ont été effacées

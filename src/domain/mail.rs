@@ -30,6 +30,9 @@ pub enum MailKind {
     WebhookDisabled,
     /// To someone invited to run an event with its owner: the link to accept.
     TeamInvitation,
+    /// To the organisers, the day before (with the reminder): who is
+    /// expected, how many with companions, who waits.
+    VenueSummary,
 }
 
 /// What tells repeated emails of one kind to one recipient apart: the
@@ -81,7 +84,7 @@ pub enum CalendarPart {
 }
 
 impl MailKind {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::Invitation,
         Self::Nudge,
         Self::NudgeMaybe,
@@ -98,6 +101,7 @@ impl MailKind {
         Self::LoginLink,
         Self::WebhookDisabled,
         Self::TeamInvitation,
+        Self::VenueSummary,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -118,6 +122,7 @@ impl MailKind {
             Self::LoginLink => "login_link",
             Self::WebhookDisabled => "webhook_disabled",
             Self::TeamInvitation => "team_invitation",
+            Self::VenueSummary => "venue_summary",
         }
     }
 
@@ -161,7 +166,8 @@ impl MailKind {
             | Self::RegistrationConfirm
             | Self::LoginLink
             | Self::WebhookDisabled
-            | Self::TeamInvitation => true,
+            | Self::TeamInvitation
+            | Self::VenueSummary => true,
         }
     }
 }

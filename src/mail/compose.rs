@@ -179,6 +179,62 @@ impl Composer {
         message::build(&envelope, &rendered, None)
     }
 
+    /// The day before, to one organiser: how many are expected with their
+    /// companions, their names (for the door and the café), who waits.
+    pub fn venue_summary(
+        &self,
+        message_id: String,
+        event: &Event,
+        organiser: &Organiser,
+        guests: &[(Guest, Option<u32>)],
+    ) -> anyhow::Result<Message> {
+        let language = event.details.language;
+        let row = |guest: &Guest| {
+            let reply = guest.reply.as_ref();
+            let name = if guest.name.trim().is_empty() { guest.email.to_string() } else { guest.name.clone() };
+            serde_json::json!({
+                "name": name,
+                "party": 1 + reply.map_or(0, |r| r.companions),
+                "comment": reply.map(|r| r.comment.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default(),
+            })
+        };
+        let mut expected: Vec<&Guest> = guests.iter().map(|(g, _)| g).filter(|g| g.is_seated()).collect();
+        expected.sort_by_cached_key(|g| {
+            crate::domain::text::folded(if g.name.is_empty() { g.email.as_str() } else { &g.name })
+        });
+        let mut waiting: Vec<(u32, &Guest)> = guests.iter().filter_map(|(g, p)| p.map(|p| (p, g))).collect();
+        waiting.sort_by_key(|(p, _)| *p);
+        let party = |g: &Guest| 1 + g.reply.as_ref().map_or(0, |r| r.companions);
+        let context = serde_json::json!({
+            "lang": language.as_str(),
+            "organiser": person(organiser),
+            "event": EventContext::new(event, language),
+            "totals": {
+                "people": expected.iter().map(|g| party(g)).sum::<u32>(),
+                "parties": expected.len(),
+                "waiting_people": waiting.iter().map(|(_, g)| party(g)).sum::<u32>(),
+                "waiting": waiting.len(),
+                "capacity": event.details.capacity,
+            },
+            "expected": expected.iter().map(|g| row(g)).collect::<Vec<_>>(),
+            "waiting": waiting.iter().map(|(_, g)| row(g)).collect::<Vec<_>>(),
+            "links": {
+                "event": self.links.dashboard_event(event.id),
+                "door_list": self.links.dashboard_door_list(event.id),
+            },
+        });
+        let rendered = self.templates.render(MailKind::VenueSummary, language, &context)?;
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&organiser.name, organiser.email.as_str())?,
+            reply_to: None,
+            message_id,
+            kind: MailKind::VenueSummary.as_str(),
+            unsubscribe: None,
+        };
+        message::build(&envelope, &rendered, None)
+    }
+
     /// Tells an organiser that one of her webhook endpoints was disabled.
     pub fn webhook_disabled(
         &self,

@@ -414,6 +414,11 @@ impl Dispatcher {
                 };
                 return send(self.composer.team_invitation(message_id, event, organiser, &member, language));
             }
+            MailKind::VenueSummary => {
+                // Who is expected when it leaves, not when it was queued.
+                let guests = storage::guests::list(&self.db, event.id).await.context("cannot list the guests")?;
+                return send(self.composer.venue_summary(message_id, event, organiser, &guests));
+            }
             MailKind::OrganiserNote => {
                 let note = serde_json::from_str::<NoteContext>(&row.payload).context("bad note payload")?;
                 return send(self.composer.organiser_note(message_id, event, organiser, note));

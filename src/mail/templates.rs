@@ -146,7 +146,12 @@ mod tests {
                     .unwrap(),
                     MailKind::Waitlisted => guest_context(&reply, Some(2)),
                     // No event in it: the subject check below does not apply.
-                    MailKind::LoginLink | MailKind::WebhookDisabled | MailKind::TeamInvitation => continue,
+                    MailKind::LoginLink
+                    | MailKind::WebhookDisabled
+                    | MailKind::TeamInvitation
+                    | MailKind::VenueSummary => {
+                        continue;
+                    }
                     MailKind::RegistrationConfirm => serde_json::to_value(RegistrationMail {
                         lang: language.as_str(),
                         name: "<script>Ben & Jerry's</script>".into(),

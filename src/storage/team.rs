@@ -73,6 +73,19 @@ pub async fn shared_with(conn: &impl ConnectionTrait, organiser_id: Uuid) -> Res
         .collect()
 }
 
+/// Those who run the event: its owner and the co-organisers who accepted
+/// (door helpers keep the door, they do not get the organisers' emails).
+pub async fn running(conn: &impl ConnectionTrait, event: &Event) -> Result<Vec<super::organisers::Organiser>> {
+    let mut ids = vec![event.organiser_id];
+    ids.extend(
+        list(conn, event.id).await?.into_iter().filter(|m| m.role == Role::CoOrganiser).filter_map(|m| m.organiser_id),
+    );
+    let mut found = super::organisers::find_many(conn, ids.iter().copied()).await?;
+    // The owner first, then in the order they were invited.
+    found.sort_by_key(|o| ids.iter().position(|id| *id == o.id));
+    Ok(found)
+}
+
 /// Invites `email` to the team with `role`; inviting the same address again
 /// changes her role and, if she has not accepted yet, renews the invitation.
 pub async fn invite(

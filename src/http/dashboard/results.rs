@@ -250,6 +250,15 @@ struct ResultsPage {
     activity: Vec<ActivityRow>,
 }
 
+/// Whom a line concerns, in words: a guest erased since is named as such.
+fn subject_of(language: crate::domain::event::Language, activity: &crate::storage::activity::Activity) -> String {
+    if activity.subject.is_empty() && activity.guest_id.is_some() {
+        crate::http::pages::word(language, "d_activity_erased_guest")
+    } else {
+        activity.subject.clone()
+    }
+}
+
 /// One line of the audit history: "3 déc. 08:41 · Camille a enregistré l'arrivée de zoe@…".
 #[derive(Serialize)]
 struct ActivityRow {
@@ -285,7 +294,7 @@ async fn page(
                     session.language,
                     &format!("d_activity_{}", line.activity.deed.as_str()),
                 )
-                .replace("{subject}", &line.activity.subject),
+                .replace("{subject}", &subject_of(session.language, &line.activity)),
             }
         })
         .collect();
