@@ -178,6 +178,39 @@ mod tests {
         }
     }
 
+    /// The team's emails, in both languages: what a person typed (a name, a
+    /// comment, a title) is escaped in HTML and left alone in text.
+    #[test]
+    fn the_team_invitation_and_the_venue_summary_render_in_both_languages() {
+        let templates = Templates::embedded();
+        for language in [Language::Fr, Language::En] {
+            let organiser = json!({ "name": "<b>Anne</b>", "email": "anne@example.org" });
+            let invitation = json!({
+                "lang": language.as_str(), "organiser": organiser, "event": event(), "door_helper": true,
+                "links": { "accept": "https://x/team/t" }, "days": 7,
+            });
+            let rendered = templates.render(MailKind::TeamInvitation, language, &invitation).unwrap();
+            assert!(rendered.subject.contains("Café <des> Victoires"), "{}", rendered.subject);
+            assert!(rendered.text.contains("https://x/team/t") && rendered.text.contains('7'), "{}", rendered.text);
+            assert!(!rendered.html.contains("<b>Anne") && !rendered.html.contains("<des>"), "{}", rendered.html);
+            let summary = json!({
+                "lang": language.as_str(), "organiser": organiser, "event": event(),
+                "totals": { "people": 3, "parties": 2, "waiting_people": 1, "waiting": 1, "capacity": 3 },
+                "expected": [
+                    { "name": "<i>Ben</i>", "party": 2, "comment": "Sans <gluten>" },
+                    { "name": "Zoé", "party": 1, "comment": "" },
+                ],
+                "waiting": [{ "name": "Yann", "party": 1, "comment": "" }],
+                "links": { "event": "https://x/e", "door_list": "https://x/e/door-list" },
+            });
+            let rendered = templates.render(MailKind::VenueSummary, language, &summary).unwrap();
+            assert!(rendered.subject.contains('3') && rendered.subject.contains("Café <des> Victoires"));
+            assert!(rendered.text.contains("<i>Ben</i> (+1) — Sans <gluten>"), "{}", rendered.text);
+            assert!(rendered.text.contains("1. Yann"), "{}", rendered.text);
+            assert!(!rendered.html.contains("<i>Ben") && rendered.html.contains("&lt;i&gt;Ben"), "{}", rendered.html);
+        }
+    }
+
     #[test]
     fn the_sign_in_email_renders_in_both_languages() {
         let templates = Templates::embedded();

@@ -35,5 +35,6 @@ mod series;
 mod setup;
 mod team;
 mod tenancy;
+mod venue_summary;
 mod webhooks;
 mod words;
