@@ -123,6 +123,7 @@ fn resource_name(missing: Missing) -> &'static str {
         Missing::Member => "member",
         Missing::WebhookEndpoint => "webhook endpoint",
         Missing::WebhookDelivery => "webhook delivery",
+        Missing::TeamMember => "team member",
     }
 }
 
@@ -177,6 +178,9 @@ impl From<AppError> for ApiError {
             }
             AppError::LinkSpent { link: OneTimeLink::SignIn, .. } => {
                 Self::gone("login_link_used", "this sign-in link was already used or has expired")
+            }
+            AppError::LinkSpent { link: OneTimeLink::Team, .. } => {
+                Self::gone("team_link_used", "this invitation to the team was already accepted or has expired")
             }
             AppError::WrongSetupCode => Self::field("code", "this is not the setup code printed in the server's log"),
             AppError::SetupDone => Self::NotFound("setup"),

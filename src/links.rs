@@ -68,6 +68,26 @@ pub mod path {
         format!("/login/{token}")
     }
 
+    /// The link that accepts an invitation to an event's team.
+    pub fn team_invitation(token: &str) -> String {
+        format!("/team/{token}")
+    }
+
+    /// An event's team in the organiser's dashboard.
+    pub fn dashboard_team(event_id: Uuid) -> String {
+        format!("{}/team", dashboard_event(event_id))
+    }
+
+    /// An event's door: the check-in page.
+    pub fn dashboard_check_in(event_id: Uuid) -> String {
+        format!("{}/check-in", dashboard_event(event_id))
+    }
+
+    /// An event's guest list to print for the door.
+    pub fn dashboard_door_list(event_id: Uuid) -> String {
+        format!("{}/door-list", dashboard_event(event_id))
+    }
+
     /// A guest's one-click unsubscribe link.
     pub fn unsubscribe(token: &str) -> String {
         format!("/unsubscribe/{token}")
@@ -138,6 +158,14 @@ impl Links {
     /// An organiser's one-time sign-in link.
     pub fn login(&self, token: &str) -> String {
         self.absolute(&path::login(token))
+    }
+
+    pub fn dashboard_door_list(&self, event_id: Uuid) -> String {
+        self.absolute(&path::dashboard_door_list(event_id))
+    }
+
+    pub fn team_invitation(&self, token: &str) -> String {
+        self.absolute(&path::team_invitation(token))
     }
 
     /// The link confirming an open registration.

@@ -23,6 +23,12 @@
     }
   }
 
+  // The door list's "print" button: printing is the browser's, so the button only shows with a script.
+  Array.prototype.forEach.call(document.querySelectorAll('button[data-print]'), function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () { window.print(); });
+  });
+
   Array.prototype.forEach.call(document.querySelectorAll('button[data-copy]'), function (button) {
     button.hidden = false;
     button.addEventListener('click', function () { copy(button); });

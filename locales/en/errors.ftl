@@ -34,3 +34,5 @@ err_invalid_webhook_type = "{ $value }" is not an event type Convive sends.
 err_out_of_range = A whole number between { $min } and { $max }.
 err_invalid_rule = Pick a rhythm from the list.
 err_invalid_date = Give a date, such as 2026-03-04 or 04/03/2026.
+err_invalid_role = "{ $value }" is not a role: choose co-organiser or door helper.
+err_owner_in_team = This is the address of the event's owner, who runs it already.

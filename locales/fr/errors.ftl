@@ -34,3 +34,5 @@ err_invalid_webhook_type = « { $value } » n'est pas un type d'événement qu
 err_out_of_range = Un nombre entier entre { $min } et { $max }.
 err_invalid_rule = Choisissez un rythme dans la liste.
 err_invalid_date = Indiquez une date, par exemple 04/03/2026 ou 2026-03-04.
+err_invalid_role = « { $value } » n'est pas un rôle : choisissez co-organisateur ou aide à l'accueil.
+err_owner_in_team = Cette adresse est celle de la personne qui a créé l'événement : elle l'organise déjà.

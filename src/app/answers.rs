@@ -13,8 +13,10 @@ use crate::domain::answer::{Answer, Channel, MAX_COMPANIONS_BY_ORGANISER, Reply}
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::Guest;
 use crate::domain::mail::{AnswerNote, MailKind, OutboxSlot};
+use crate::domain::role::Action;
 use crate::domain::seating::{self, Placement, SeatContext};
 use crate::domain::token::InvitationToken;
+use crate::storage::activity::Deed;
 use crate::storage::organisers::Notifications;
 use crate::storage::outbox::Audience;
 use crate::storage::{self, Missing};
@@ -65,7 +67,7 @@ pub async fn waitlist_position(app: &App, guest: &Guest) -> Result<Option<u32>> 
     Ok(storage::guests::waitlist_position(&*app.db, guest).await?)
 }
 
-async fn find(work: &Work, answerer: Answerer<'_>) -> Result<(Channel, Guest, Event)> {
+async fn find(work: &Work, answerer: Answerer<'_>, now: DateTime<Utc>) -> Result<(Channel, Guest, Event)> {
     match answerer {
         Answerer::Guest { token } => {
             let hash = InvitationToken::hash_of_presented(token).ok_or(AppError::NotFound(Missing::Invitation))?;
@@ -73,10 +75,20 @@ async fn find(work: &Work, answerer: Answerer<'_>) -> Result<(Channel, Guest, Ev
             Ok((Channel::Guest, guest, event))
         }
         Answerer::Organiser { organiser_id, event_id, guest_id } => {
-            let (guest, event) = storage::answers::find_owned_guest(&**work, organiser_id, event_id, guest_id).await?;
+            let (guest, event) =
+                super::access::guest(&**work, now, organiser_id, (event_id, guest_id), Action::Manage).await?;
             Ok((Channel::Organiser, guest, event))
         }
     }
+}
+
+/// An answer set by an organiser goes into the event's audit history, with her name.
+async fn record_by_hand(work: &Work, answerer: Answerer<'_>, guest: &Guest, now: DateTime<Utc>) -> Result<()> {
+    if let Answerer::Organiser { organiser_id, .. } = answerer {
+        let about = (Some(guest.id), guest.email.as_str());
+        super::team::record(work, guest.event_id, organiser_id, Deed::AnswerSet, about, now).await?;
+    }
+    Ok(())
 }
 
 fn may_answer(channel: Channel, event: &Event, now: DateTime<Utc>) -> Result<()> {
@@ -96,7 +108,7 @@ fn may_answer(channel: Channel, event: &Event, now: DateTime<Utc>) -> Result<()>
 pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
     let now = app.now();
     let mut work = app.begin().await?;
-    let (channel, mut guest, mut event) = find(&work, answerer).await?;
+    let (channel, mut guest, mut event) = find(&work, answerer, now).await?;
     let companion_limit = match channel {
         Channel::Guest => event.details.companions_allowed,
         _ => MAX_COMPANIONS_BY_ORGANISER as u32,
@@ -132,6 +144,7 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
         // then this change moves seats after all.
         if storage::answers::write_reply_if_seatless(&*work, guest.id, &reply, now).await? {
             let change = storage::answers::log_change(&*work, event.id, guest.id, &reply, false, channel, now).await?;
+            record_by_hand(&work, answerer, &guest, now).await?;
             note_for_organiser(&mut work, &event, &guest, &reply, false, channel, change, now).await?;
             work.happened(answered(&event, &guest, &reply));
             work.commit(app).await?;
@@ -183,6 +196,7 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
     let updated = storage::answers::write_reply(&*work, guest.id, &reply, waitlisted_at, now).await?;
     let waitlisted = waitlisted_at.is_some();
     let change = storage::answers::log_change(&*work, event.id, guest.id, &reply, waitlisted, channel, now).await?;
+    record_by_hand(&work, answerer, &guest, now).await?;
     note_for_organiser(&mut work, &event, &guest, &reply, waitlisted, channel, change, now).await?;
     work.happened(answered(&event, &guest, &reply));
     if let Some(since) = waitlisted_at.filter(|_| !guest.is_waiting() && event.status == EventStatus::Published) {
@@ -352,6 +366,6 @@ async fn queue_note(work: &mut Work, event: &Event, note: &AnswerNote, change: U
 
 /// Every answer change of the organiser's event, oldest first.
 pub async fn history(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<Vec<storage::answers::AnswerChange>> {
-    let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    let (event, _) = super::access::event(app, organiser_id, event_id, Action::Manage).await?;
     Ok(storage::answers::history(&app.db, event.id).await?)
 }

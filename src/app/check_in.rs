@@ -12,7 +12,9 @@ use crate::domain::community::JoinedHow;
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{Guest, ListPosition, NewGuest};
 use crate::domain::problem::{Problem, code};
+use crate::domain::role::{Action, Role};
 use crate::domain::text::folded;
+use crate::storage::activity::Deed;
 use crate::storage::check_in::Arrival;
 use crate::storage::{self};
 
@@ -105,6 +107,36 @@ fn companions(raw: Option<i64>) -> Result<Option<u32>, FieldErrors> {
     }
 }
 
+/// Her event's door (the check-in page, the printable list), if her role
+/// lets her keep it: for a door helper, on the day only.
+pub async fn door_event(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Event, Role)> {
+    super::access::event(app, organiser_id, event_id, Action::CheckIn).await
+}
+
+/// The list to print for the door: those expected (a seated "yes"), by
+/// name, and the waiting list in its order.
+pub struct DoorSheet {
+    pub expected: Vec<Guest>,
+    pub waiting: Vec<Guest>,
+}
+
+/// The door's printed list of an event already reached through [`door_event`].
+pub async fn door_sheet(app: &App, event: &Event) -> Result<DoorSheet> {
+    let guests = storage::guests::list(&app.db, event.id).await?;
+    let mut expected: Vec<Guest> = Vec::new();
+    let mut waiting: Vec<(u32, Guest)> = Vec::new();
+    for (guest, position) in guests {
+        if guest.is_seated() {
+            expected.push(guest);
+        } else if let Some(position) = position {
+            waiting.push((position, guest));
+        }
+    }
+    expected.sort_by_cached_key(|g| (folded(if g.name.is_empty() { g.email.as_str() } else { &g.name }), g.id));
+    waiting.sort_by_key(|(position, _)| *position);
+    Ok(DoorSheet { expected, waiting: waiting.into_iter().map(|(_, g)| g).collect() })
+}
+
 /// Checks a guest in, keeping the time of her first check-in; `companions`
 /// defaults to those she announced with a "yes".
 pub async fn check_in(
@@ -115,7 +147,7 @@ pub async fn check_in(
     companions: Option<i64>,
 ) -> Result<Guest> {
     let companions = self::companions(companions).map_err(AppError::Invalid)?;
-    let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    let (event, _) = super::access::event(app, organiser_id, event_id, Action::CheckIn).await?;
     // Only a guest of this event: the id alone could be another's.
     let guest = storage::guests::find_in_event(&*app.db, event.id, guest_id).await?;
     let companions = companions
@@ -123,6 +155,15 @@ pub async fn check_in(
     let mut work = app.begin().await?;
     storage::check_in::mark_arrived(&*work, event.id, Arrival::ById(guest.id), companions, app.now()).await?;
     let guest = storage::guests::find_in_event(&*work, event.id, guest.id).await?;
+    super::team::record(
+        &work,
+        event.id,
+        organiser_id,
+        Deed::CheckedIn,
+        (Some(guest.id), guest.email.as_str()),
+        app.now(),
+    )
+    .await?;
     work.happened(Happening::CheckedIn { event: event.id, guest: guest.id });
     work.commit(app).await?;
     Ok(guest)
@@ -130,10 +171,12 @@ pub async fn check_in(
 
 /// Undoes a check-in (a wrong tap).
 pub async fn undo(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<Guest> {
-    let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    let (event, _) = super::access::event(app, organiser_id, event_id, Action::CheckIn).await?;
     let mut work = app.begin().await?;
     storage::check_in::clear(&*work, event.id, guest_id).await?;
     let guest = storage::guests::find_in_event(&*work, event.id, guest_id).await?;
+    let about = (Some(guest.id), guest.email.as_str());
+    super::team::record(&work, event.id, organiser_id, Deed::CheckInUndone, about, app.now()).await?;
     work.happened(Happening::CheckInUndone { event: event.id, guest: guest.id });
     work.commit(app).await?;
     Ok(guest)
@@ -179,7 +222,7 @@ pub async fn walk_in(app: &App, organiser_id: Uuid, event_id: Uuid, input: &Walk
     };
     let now = app.now();
     let mut work = app.begin().await?;
-    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let event = super::access::lock_event(&*work, now, organiser_id, event_id, Action::CheckIn).await?;
     // A cancelled event is read-only: nobody joins its list at the door.
     if event.status == EventStatus::Cancelled {
         return Err(AppError::EventCancelled);
@@ -196,6 +239,8 @@ pub async fn walk_in(app: &App, organiser_id: Uuid, event_id: Uuid, input: &Walk
         WalkIn::AlreadyInvited
     };
     let guest = storage::guests::find_by_address(&*work, event.id, &person.email).await?;
+    let deed = if outcome == WalkIn::Added { Deed::WalkIn } else { Deed::CheckedIn };
+    super::team::record(&work, event.id, organiser_id, deed, (Some(guest.id), guest.email.as_str()), now).await?;
     work.happened(match outcome {
         WalkIn::Added => Happening::WalkIn { event: event.id, guest: guest.id },
         WalkIn::AlreadyInvited => Happening::CheckedIn { event: event.id, guest: guest.id },

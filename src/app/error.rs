@@ -58,6 +58,8 @@ pub enum AppError {
 pub enum OneTimeLink {
     Registration,
     SignIn,
+    /// The invitation to join an event's team.
+    Team,
 }
 
 impl AppError {

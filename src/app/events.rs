@@ -5,9 +5,11 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::access::{self, Action, Role};
 use super::{App, AppError, Happening, Result, Work};
 use crate::domain::event::{Event, EventDetails, EventFields, EventStatus};
 use crate::domain::mail::{MailKind, OutboxSlot, Previous, UpdatePayload};
+use crate::storage::activity::Deed;
 use crate::storage::events::Counts;
 use crate::storage::outbox::Audience;
 use crate::storage::{self};
@@ -27,7 +29,12 @@ pub async fn create(app: &App, organiser_id: Uuid, fields: EventFields) -> Resul
 
 /// One of the organiser's events.
 pub async fn get(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<Event> {
-    Ok(storage::events::find_owned(&*app.db, organiser_id, event_id).await?)
+    Ok(access::event(app, organiser_id, event_id, Action::Manage).await?.0)
+}
+
+/// One event she runs, with her role on it (what her pages offer depends on it).
+pub async fn get_with_role(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Event, Role)> {
+    access::event(app, organiser_id, event_id, Action::Manage).await
 }
 
 /// One of her events with its counts.
@@ -64,6 +71,26 @@ pub async fn overview(app: &App, organiser_id: Uuid) -> Result<Vec<(Event, Count
         .collect())
 }
 
+/// The events others share with her (she co-organises them or keeps their
+/// door), soonest first, each with her role and its counts.
+pub async fn shared_with_me(app: &App, organiser_id: Uuid) -> Result<Vec<(Event, Role, Counts)>> {
+    let shared = storage::team::shared_with(&*app.db, organiser_id).await?;
+    let mut events = Vec::with_capacity(shared.len());
+    for (event_id, role) in shared {
+        events.push((storage::events::find_by_id(&*app.db, event_id).await?, role));
+    }
+    events.sort_by_key(|(event, _)| event.details.schedule.starts_at);
+    let ids: Vec<Uuid> = events.iter().map(|(e, _)| e.id).collect();
+    let mut counts = storage::events::counts(&*app.db, &ids).await?;
+    Ok(events
+        .into_iter()
+        .map(|(event, role)| {
+            let event_counts = counts.remove(&event.id).unwrap_or_default();
+            (event, role, event_counts)
+        })
+        .collect())
+}
+
 /// A page of her events, soonest first, each with its counts. `limit` must
 /// be between 1 and [`MAX_PAGE`].
 pub async fn list(app: &App, organiser_id: Uuid, limit: u64, offset: u64) -> Result<Vec<(Event, Counts)>> {
@@ -74,7 +101,14 @@ pub async fn list(app: &App, organiser_id: Uuid, limit: u64, offset: u64) -> Res
     if i64::try_from(offset).is_err() {
         return Err(AppError::field("offset", format!("must be between 0 and {}", i64::MAX)));
     }
-    let events = storage::events::list(&app.db, organiser_id, limit, offset).await?;
+    // Those she co-organises too: a door helper's are not hers to list.
+    let shared: Vec<Uuid> = storage::team::shared_with(&*app.db, organiser_id)
+        .await?
+        .into_iter()
+        .filter(|(_, role)| *role == Role::CoOrganiser)
+        .map(|(id, _)| id)
+        .collect();
+    let events = storage::events::list_with(&app.db, organiser_id, &shared, limit, offset).await?;
     let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
     let mut counts = storage::events::counts(&*app.db, &ids).await?;
     Ok(events
@@ -159,12 +193,13 @@ pub async fn change(
 ) -> Result<Changed> {
     let now = app.now();
     let mut work = app.begin().await?;
-    let current = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let current = access::lock_event(&*work, now, organiser_id, event_id, Action::Manage).await?;
     if current.status == EventStatus::Cancelled {
         return Err(AppError::EventCancelled);
     }
     let details = EventDetails::try_from(fields(&current.details)).map_err(AppError::Invalid)?;
     let event = storage::events::update_details(&*work, &current, &details, now).await?;
+    super::team::record(&work, event.id, organiser_id, Deed::Edited, (None, ""), now).await?;
     if event.details.capacity != current.details.capacity {
         let seats_taken = storage::guests::recount_seats(&*work, event.id).await?;
         super::answers::settle_seats(&mut work, &event, seats_taken, now).await?;
@@ -207,7 +242,9 @@ pub async fn change(
 /// is harmless; a cancelled event stays cancelled.
 pub async fn change_status(app: &App, organiser_id: Uuid, event_id: Uuid, target: EventStatus) -> Result<Changed> {
     let mut work = app.begin().await?;
-    let current = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    // Cancelling is the owner's; publishing, anyone who runs the guests.
+    let action = if target == EventStatus::Cancelled { Action::Own } else { Action::Manage };
+    let current = access::lock_event(&*work, app.now(), organiser_id, event_id, action).await?;
     let changed = match (current.status, target) {
         (from, to) if from == to => Changed { event: current, told: 0 },
         (EventStatus::Cancelled, _) => return Err(AppError::EventCancelled),
@@ -215,6 +252,8 @@ pub async fn change_status(app: &App, organiser_id: Uuid, event_id: Uuid, target
             let now = app.now();
             let event = storage::events::set_status(&*work, &current, to, now).await?;
             let told = queue_status_mail(&mut work, &event, from, now).await?;
+            let deed = if to == EventStatus::Cancelled { Deed::Cancelled } else { Deed::Published };
+            super::team::record(&work, event.id, organiser_id, deed, (None, ""), now).await?;
             Changed { event, told }
         }
     };

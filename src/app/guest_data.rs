@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{App, AppError, Result};
+use crate::domain::role::Action;
 use crate::domain::token::InvitationToken;
 use crate::storage::guest_data::{self, Cause, Held};
 use crate::storage::{self, Db, Missing};
@@ -31,7 +32,8 @@ pub async fn subject_of_invitation(app: &App, token: &str) -> Result<Subject> {
 
 /// One of the organiser's guests.
 pub async fn subject_of_guest(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<Subject> {
-    let (guest, _) = storage::answers::find_owned_guest(&*app.db, organiser_id, event_id, guest_id).await?;
+    let (guest, _) =
+        super::access::guest(&*app.db, app.now(), organiser_id, (event_id, guest_id), Action::Manage).await?;
     Ok(Subject { organiser_id, email: guest.email.to_string() })
 }
 

@@ -14,6 +14,7 @@ use super::{App, AppError, Result, Work};
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{ListPosition, NewGuest};
 use crate::domain::guest_list::{self, ExportRow, ImportJob, ImportJobState, ImportReport, ListRow};
+use crate::domain::role::Action;
 use crate::storage;
 
 /// Rows written between two reports of progress.
@@ -65,7 +66,7 @@ pub async fn import(
     source: ListSource<'_>,
     on_chunk: impl FnMut(usize, usize),
 ) -> Result<ImportReport> {
-    refuse_cancelled(&storage::events::find_owned(&*app.db, organiser_id, event_id).await?)?;
+    refuse_cancelled(&super::access::event(app, organiser_id, event_id, Action::Manage).await?.0)?;
     let (rows, report) = read_within_bounds(source)?;
     write_list(app, organiser_id, event_id, &rows, report, None, on_chunk).await
 }
@@ -101,7 +102,7 @@ pub async fn start_import(
     event_id: Uuid,
     source: ListSource<'_>,
 ) -> Result<ImportStart> {
-    refuse_cancelled(&storage::events::find_owned(&*app.db, organiser_id, event_id).await?)?;
+    refuse_cancelled(&super::access::event(app, organiser_id, event_id, Action::Manage).await?.0)?;
     let (rows, report) = read_within_bounds(source)?;
     if rows.len() <= BACKGROUND_IMPORT_ROWS {
         let report = write_list(app, organiser_id, event_id, &rows, report, None, |_, _| {}).await?;
@@ -133,6 +134,7 @@ pub async fn import_job(
     event_id: Uuid,
     job_id: Uuid,
 ) -> Result<(ImportJob, Option<usize>)> {
+    super::access::event(app, organiser_id, event_id, Action::Manage).await?;
     let mut job = storage::imports::find(&*app.db, organiser_id, event_id, job_id).await?;
     let done = app.imports.get(job.id);
     if let ImportJobState::Running { started_at } = job.state
@@ -188,7 +190,7 @@ async fn write_list(
     let mut work = app.begin().await?;
     // Under the event's lock, as every writer of guests: a publish
     // committing meanwhile sees all of these guests, or none.
-    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let event = super::access::lock_event(&*work, now, organiser_id, event_id, Action::Manage).await?;
     import_rows(&mut work, app, &event, rows, &mut report, now, on_chunk).await?;
     if let Some(job) = job {
         storage::imports::finish(&*work, job, &report, app.now()).await?;
@@ -259,7 +261,7 @@ pub async fn export(
     organiser_id: Uuid,
     event_id: Uuid,
 ) -> Result<(Event, impl futures::Stream<Item = Result<Vec<ExportRow>>> + Send + 'static)> {
-    let event = storage::events::find_owned(&*app.db, organiser_id, event_id).await?;
+    let (event, _) = super::access::event(app, organiser_id, event_id, Action::Manage).await?;
     let (app, event_id) = (app.clone(), event.id);
     // `None` once the last chunk is out; `Some(None)` before the first.
     let chunks = futures::stream::try_unfold(Some(None), move |after| {

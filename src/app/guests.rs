@@ -11,7 +11,9 @@ use crate::domain::answer::Reply;
 use crate::domain::event::{Event, EventStatus, Language};
 use crate::domain::guest::{AnswerFilter, Guest, ListPosition, NewGuest};
 use crate::domain::mail::{MailKind, OutboxSlot};
+use crate::domain::role::Action;
 use crate::domain::token::InvitationToken;
+use crate::storage::activity::Deed;
 use crate::storage::entities::outbox as outbox_rows;
 use crate::storage::outbox::Audience;
 use crate::storage::{self};
@@ -21,7 +23,7 @@ pub const MAX_BULK_GUESTS: usize = 1000;
 
 /// The organiser's event; someone else's is reported as not found.
 pub async fn owned_event(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<Event> {
-    Ok(storage::events::find_owned(&*app.db, organiser_id, event_id).await?)
+    Ok(super::access::event(app, organiser_id, event_id, Action::Manage).await?.0)
 }
 
 /// Invites one guest; a guest of a published event gets her invitation at
@@ -84,7 +86,7 @@ pub async fn invite_many(
     let mut work = app.begin().await?;
     // Read the status under the event's lock: a publish committing meanwhile
     // either sees these guests or is seen here, so nobody is left uninvited.
-    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let event = super::access::lock_event(&*work, app.now(), organiser_id, event_id, Action::Manage).await?;
     let added = insert_guests(&mut work, &event, new_guests, app, now).await?;
     work.commit(app).await?;
     Ok(added)
@@ -132,7 +134,7 @@ pub(crate) async fn insert_guests(
 pub async fn remove(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<Guest> {
     let now = app.now();
     let mut work = app.begin().await?;
-    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let event = super::access::lock_event(&*work, app.now(), organiser_id, event_id, Action::Manage).await?;
     if event.status == EventStatus::Cancelled {
         return Err(AppError::EventCancelled);
     }
@@ -141,6 +143,8 @@ pub async fn remove(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uui
     if let Some(held) = seats_held(&event, &guest) {
         super::answers::settle_seats(&mut work, &event, event.seats_taken.saturating_sub(held), now).await?;
     }
+    let about = (Some(guest.id), guest.email.as_str());
+    super::team::record(&work, event.id, organiser_id, Deed::GuestRemoved, about, now).await?;
     work.happened(Happening::GuestRemoved { event: event.id, guest: guest.id });
     work.commit(app).await?;
     Ok(guest)
@@ -179,7 +183,7 @@ pub async fn one(app: &App, event: &Event, guest_id: Uuid) -> Result<Guest> {
 pub async fn resend_invitation(app: &App, organiser_id: Uuid, event_id: Uuid, guest_id: Uuid) -> Result<Guest> {
     let now = app.now();
     let mut work = app.begin().await?;
-    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let event = super::access::lock_event(&*work, app.now(), organiser_id, event_id, Action::Manage).await?;
     let guest = storage::guests::find_in_event(&*work, event.id, guest_id).await?;
     if event.status != EventStatus::Published {
         return Err(AppError::NotPublished);

@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use super::{App, Result};
+use crate::domain::role::Action;
 use crate::storage;
 
 /// Sends again the emails of her event that failed (a relay refused them,
@@ -11,7 +12,7 @@ use crate::storage;
 /// Returns how many were queued again.
 pub async fn resend_failed(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<u64> {
     let mut work = app.begin().await?;
-    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let event = super::access::lock_event(&*work, app.now(), organiser_id, event_id, Action::Manage).await?;
     let queued = storage::outbox::requeue_failed(&*work, Some(event.id), app.now()).await?;
     work.queued(queued);
     work.commit(app).await?;

@@ -3,6 +3,7 @@
 //! rules in one transaction through storage, and returns what happened or
 //! an [`AppError`]. Committing, waking the mail dispatcher and recording what
 //! happened live in [`Work::commit`], so no door does them by hand.
+pub mod access;
 pub mod answers;
 pub mod check_in;
 pub mod community;
@@ -21,6 +22,7 @@ pub mod schedule;
 pub mod series;
 pub mod setup;
 pub mod sign_in;
+pub mod team;
 pub mod unsubscribes;
 pub mod webhooks;
 

@@ -78,7 +78,13 @@ async fn materialise_slot(
                     queued += queue(MailKind::NudgeMaybe, Audience::Maybe).await?;
                 }
             }
-            Some(SlotKind::Reminder) => queued += queue(MailKind::Reminder, Audience::Seated).await?,
+            Some(SlotKind::Reminder) => {
+                queued += queue(MailKind::Reminder, Audience::Seated).await?;
+                // The same moment, the organisers get the venue's summary.
+                for organiser in storage::team::running(&*tx, &event).await? {
+                    queued += storage::outbox::enqueue_venue_summary(&*tx, &event, &organiser, now).await?;
+                }
+            }
             Some(SlotKind::FollowUp) => {
                 // Who came and who did not is the `attended` rule's to say,
                 // applied again when each email is sent.

@@ -28,6 +28,11 @@ pub enum MailKind {
     LoginLink,
     /// To an organiser: one of her webhook endpoints was disabled.
     WebhookDisabled,
+    /// To someone invited to run an event with its owner: the link to accept.
+    TeamInvitation,
+    /// To the organisers, the day before (with the reminder): who is
+    /// expected, how many with companions, who waits.
+    VenueSummary,
 }
 
 /// What tells repeated emails of one kind to one recipient apart: the
@@ -79,7 +84,7 @@ pub enum CalendarPart {
 }
 
 impl MailKind {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 17] = [
         Self::Invitation,
         Self::Nudge,
         Self::NudgeMaybe,
@@ -95,6 +100,8 @@ impl MailKind {
         Self::RegistrationConfirm,
         Self::LoginLink,
         Self::WebhookDisabled,
+        Self::TeamInvitation,
+        Self::VenueSummary,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -114,6 +121,8 @@ impl MailKind {
             Self::RegistrationConfirm => "registration_confirm",
             Self::LoginLink => "login_link",
             Self::WebhookDisabled => "webhook_disabled",
+            Self::TeamInvitation => "team_invitation",
+            Self::VenueSummary => "venue_summary",
         }
     }
 
@@ -156,7 +165,9 @@ impl MailKind {
             | Self::OrganiserDigest
             | Self::RegistrationConfirm
             | Self::LoginLink
-            | Self::WebhookDisabled => true,
+            | Self::WebhookDisabled
+            | Self::TeamInvitation
+            | Self::VenueSummary => true,
         }
     }
 }

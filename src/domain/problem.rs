@@ -58,6 +58,9 @@ pub mod code {
     pub const INVALID_RULE: &str = "invalid_rule";
     /// `value`: not a date.
     pub const INVALID_DATE: &str = "invalid_date";
+    /// `value`
+    pub const INVALID_ROLE: &str = "invalid_role";
+    pub const OWNER_IN_TEAM: &str = "owner_in_team";
 
     /// Every code but [`INVALID`], for the test that the catalogue words each.
     pub const ALL: &[&str] = &[
@@ -87,6 +90,8 @@ pub mod code {
         ALREADY_MEMBER,
         INVALID_WEBHOOK_TYPE,
         RETENTION_RANGE,
+        INVALID_ROLE,
+        OWNER_IN_TEAM,
     ];
 }
 

@@ -175,6 +175,15 @@ pub fn verify_login_token(key: &SecretKey, token: &str) -> Option<Uuid> {
     verify_signed_id_token(key, b"login", token)
 }
 
+/// The token in the link that accepts an invitation to an event's team.
+pub fn team_token(key: &SecretKey, member_id: Uuid) -> String {
+    signed_id_token(key, b"team", member_id)
+}
+
+pub fn verify_team_token(key: &SecretKey, token: &str) -> Option<Uuid> {
+    verify_signed_id_token(key, b"team", token)
+}
+
 /// A session's cookie value: random, stored only as a hash.
 pub fn new_session_token() -> String {
     random_secret()

@@ -17,6 +17,7 @@ pub mod pages;
 pub mod rate_limit;
 pub mod series;
 pub mod series_defaults;
+pub mod team;
 pub mod unsubscribe;
 pub mod views;
 pub mod webhooks;
@@ -62,6 +63,7 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
         .merge(series::router())
         .merge(series_defaults::router())
         .merge(check_in::router())
+        .merge(team::router())
         .merge(limit.api(invitations::router()))
         .merge(limit.api(guest_data::guest_router()))
         .merge(guest_data::organiser_router())
@@ -88,6 +90,7 @@ fn pages_router(limit: &RateLimit) -> Router<AppState> {
         // The dashboard's sign-in pages take an address or a one-time link,
         // and the first run's setup page a code.
         .merge(limit.pages(dashboard::login::router()))
+        .merge(limit.pages(dashboard::team::accept_router()))
         .merge(limit.pages(dashboard::setup::router()))
 }
 

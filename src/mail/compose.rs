@@ -22,14 +22,16 @@ use crate::config::Settings;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::mail::{MailKind, Previous};
+use crate::domain::role::Role;
 use crate::domain::token::{
-    SecretKey, guest_feed_token, login_token, registration_token, series_feed_token, unsubscribe_token,
+    SecretKey, guest_feed_token, login_token, registration_token, series_feed_token, team_token, unsubscribe_token,
 };
 use crate::ics::{self, Attendee, Organizer};
 use crate::links::{self, Links};
 use crate::storage::organisers::Organiser;
 use crate::storage::registrations::Registration;
 use crate::storage::sessions::LOGIN_LINK_VALIDITY;
+use crate::storage::team::{INVITATION_VALIDITY, TeamMember};
 
 /// What every email is written with: the templates, the links and the key
 /// their tokens derive from, and the sender.
@@ -145,6 +147,92 @@ impl Composer {
             reply_to: None,
             message_id,
             kind: MailKind::LoginLink.as_str(),
+            unsubscribe: None,
+        };
+        message::build(&envelope, &rendered, None)
+    }
+
+    /// Invites someone to run an event with its owner (`organiser`): the
+    /// link accepts, once, within the invitation's validity.
+    pub fn team_invitation(
+        &self,
+        message_id: String,
+        event: &Event,
+        organiser: &Organiser,
+        member: &TeamMember,
+        language: Language,
+    ) -> anyhow::Result<Message> {
+        let context = serde_json::json!({
+            "lang": language.as_str(),
+            "organiser": person(organiser),
+            "event": EventContext::new(event, language),
+            "door_helper": member.role == Role::DoorHelper,
+            "links": { "accept": self.links.team_invitation(&team_token(&self.key, member.id)) },
+            "days": INVITATION_VALIDITY.num_days(),
+        });
+        let rendered = self.templates.render(MailKind::TeamInvitation, language, &context)?;
+        let envelope = Envelope {
+            from: self.on_behalf_of(organiser),
+            to: mailbox("", member.email.as_str())?,
+            reply_to: Some(mailbox(&organiser.name, organiser.email.as_str())?),
+            message_id,
+            kind: MailKind::TeamInvitation.as_str(),
+            unsubscribe: None,
+        };
+        message::build(&envelope, &rendered, None)
+    }
+
+    /// The day before, to one organiser: how many are expected with their
+    /// companions, their names (for the door and the café), who waits.
+    pub fn venue_summary(
+        &self,
+        message_id: String,
+        event: &Event,
+        organiser: &Organiser,
+        guests: &[(Guest, Option<u32>)],
+    ) -> anyhow::Result<Message> {
+        let language = event.details.language;
+        let row = |guest: &Guest| {
+            let reply = guest.reply.as_ref();
+            let name = if guest.name.trim().is_empty() { guest.email.to_string() } else { guest.name.clone() };
+            serde_json::json!({
+                "name": name,
+                "party": 1 + reply.map_or(0, |r| r.companions),
+                "comment": reply.map(|r| r.comment.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default(),
+            })
+        };
+        let mut expected: Vec<&Guest> = guests.iter().map(|(g, _)| g).filter(|g| g.is_seated()).collect();
+        expected.sort_by_cached_key(|g| {
+            crate::domain::text::folded(if g.name.is_empty() { g.email.as_str() } else { &g.name })
+        });
+        let mut waiting: Vec<(u32, &Guest)> = guests.iter().filter_map(|(g, p)| p.map(|p| (p, g))).collect();
+        waiting.sort_by_key(|(p, _)| *p);
+        let party = |g: &Guest| 1 + g.reply.as_ref().map_or(0, |r| r.companions);
+        let context = serde_json::json!({
+            "lang": language.as_str(),
+            "organiser": person(organiser),
+            "event": EventContext::new(event, language),
+            "totals": {
+                "people": expected.iter().map(|g| party(g)).sum::<u32>(),
+                "parties": expected.len(),
+                "waiting_people": waiting.iter().map(|(_, g)| party(g)).sum::<u32>(),
+                "waiting": waiting.len(),
+                "capacity": event.details.capacity,
+            },
+            "expected": expected.iter().map(|g| row(g)).collect::<Vec<_>>(),
+            "waiting": waiting.iter().map(|(_, g)| row(g)).collect::<Vec<_>>(),
+            "links": {
+                "event": self.links.dashboard_event(event.id),
+                "door_list": self.links.dashboard_door_list(event.id),
+            },
+        });
+        let rendered = self.templates.render(MailKind::VenueSummary, language, &context)?;
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&organiser.name, organiser.email.as_str())?,
+            reply_to: None,
+            message_id,
+            kind: MailKind::VenueSummary.as_str(),
             unsubscribe: None,
         };
         message::build(&envelope, &rendered, None)

@@ -412,6 +412,27 @@ impl Dispatcher {
             return Ok(Prepared::Skip("the event is gone"));
         };
         match kind {
+            MailKind::TeamInvitation => {
+                #[derive(serde::Deserialize)]
+                struct Payload {
+                    lang: String,
+                }
+                let payload: Payload = serde_json::from_str(&row.payload).context("bad team payload")?;
+                let language = Language::parse(&payload.lang).unwrap_or(Language::En);
+                // Removed, or accepted meanwhile: the link would lead nowhere.
+                let member = match storage::team::find(&*self.db, row.subject_id).await {
+                    Ok(member) if member.accepted_at.is_none() => member,
+                    Ok(_) => return Ok(Prepared::Skip("already accepted")),
+                    Err(storage::StorageError::NotFound(_)) => return Ok(Prepared::Skip("no longer on the team")),
+                    Err(err) => return Err(anyhow::Error::new(err).context("cannot load the team member")),
+                };
+                return send(self.composer.team_invitation(message_id, event, organiser, &member, language));
+            }
+            MailKind::VenueSummary => {
+                // Who is expected when it leaves, not when it was queued.
+                let guests = storage::guests::list(&self.db, event.id).await.context("cannot list the guests")?;
+                return send(self.composer.venue_summary(message_id, event, organiser, &guests));
+            }
             MailKind::OrganiserNote => {
                 let note = serde_json::from_str::<NoteContext>(&row.payload).context("bad note payload")?;
                 return send(self.composer.organiser_note(message_id, event, organiser, note));

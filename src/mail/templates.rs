@@ -150,7 +150,12 @@ mod tests {
                     .unwrap(),
                     MailKind::Waitlisted => guest_context(&reply, Some(2)),
                     // No event in it: the subject check below does not apply.
-                    MailKind::LoginLink | MailKind::WebhookDisabled => continue,
+                    MailKind::LoginLink
+                    | MailKind::WebhookDisabled
+                    | MailKind::TeamInvitation
+                    | MailKind::VenueSummary => {
+                        continue;
+                    }
                     MailKind::RegistrationConfirm => serde_json::to_value(RegistrationMail {
                         lang: language.as_str(),
                         name: "<script>Ben & Jerry's</script>".into(),
@@ -174,6 +179,39 @@ mod tests {
                 assert!(!rendered.text.contains("&lt;"), "{kind:?} text must not be HTML-escaped");
                 assert!(rendered.html.contains("<html"), "{kind:?}");
             }
+        }
+    }
+
+    /// The team's emails, in both languages: what a person typed (a name, a
+    /// comment, a title) is escaped in HTML and left alone in text.
+    #[test]
+    fn the_team_invitation_and_the_venue_summary_render_in_both_languages() {
+        let templates = Templates::embedded();
+        for language in [Language::Fr, Language::En] {
+            let organiser = json!({ "name": "<b>Anne</b>", "email": "anne@example.org" });
+            let invitation = json!({
+                "lang": language.as_str(), "organiser": organiser, "event": event(), "door_helper": true,
+                "links": { "accept": "https://x/team/t" }, "days": 7,
+            });
+            let rendered = templates.render(MailKind::TeamInvitation, language, &invitation).unwrap();
+            assert!(rendered.subject.contains("Café <des> Victoires"), "{}", rendered.subject);
+            assert!(rendered.text.contains("https://x/team/t") && rendered.text.contains('7'), "{}", rendered.text);
+            assert!(!rendered.html.contains("<b>Anne") && !rendered.html.contains("<des>"), "{}", rendered.html);
+            let summary = json!({
+                "lang": language.as_str(), "organiser": organiser, "event": event(),
+                "totals": { "people": 3, "parties": 2, "waiting_people": 1, "waiting": 1, "capacity": 3 },
+                "expected": [
+                    { "name": "<i>Ben</i>", "party": 2, "comment": "Sans <gluten>" },
+                    { "name": "Zoé", "party": 1, "comment": "" },
+                ],
+                "waiting": [{ "name": "Yann", "party": 1, "comment": "" }],
+                "links": { "event": "https://x/e", "door_list": "https://x/e/door-list" },
+            });
+            let rendered = templates.render(MailKind::VenueSummary, language, &summary).unwrap();
+            assert!(rendered.subject.contains('3') && rendered.subject.contains("Café <des> Victoires"));
+            assert!(rendered.text.contains("<i>Ben</i> (+1) — Sans <gluten>"), "{}", rendered.text);
+            assert!(rendered.text.contains("1. Yann"), "{}", rendered.text);
+            assert!(!rendered.html.contains("<i>Ben") && rendered.html.contains("&lt;i&gt;Ben"), "{}", rendered.html);
         }
     }
 

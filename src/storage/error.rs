@@ -26,6 +26,7 @@ pub enum Missing {
     Member,
     WebhookEndpoint,
     WebhookDelivery,
+    TeamMember,
 }
 
 /// A unique constraint a write ran into, by the rule it keeps.

@@ -203,8 +203,23 @@ pub async fn set_series(conn: &impl ConnectionTrait, event_id: Uuid, series_id: 
 }
 
 pub async fn list(db: &DatabaseConnection, organiser_id: Uuid, limit: u64, offset: u64) -> Result<Vec<Event>> {
+    list_with(db, organiser_id, &[], limit, offset).await
+}
+
+/// Her events and those of `shared` (events she runs with their owners),
+/// soonest first.
+pub async fn list_with(
+    db: &DatabaseConnection,
+    organiser_id: Uuid,
+    shared: &[Uuid],
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<Event>> {
+    let mine_or_shared = sea_orm::Condition::any()
+        .add(events::Column::OrganiserId.eq(organiser_id))
+        .add(events::Column::Id.is_in(shared.iter().copied()));
     events::Entity::find()
-        .filter(events::Column::OrganiserId.eq(organiser_id))
+        .filter(mine_or_shared)
         .order_by_asc(events::Column::StartsAt)
         .order_by_asc(events::Column::Id)
         .limit(limit)

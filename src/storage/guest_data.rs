@@ -12,7 +12,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
 use uuid::Uuid;
 
 use super::entities::outbox::OutboxStatus;
-use super::entities::{answer_changes, erasures, events, guests, import_jobs, outbox, registrations, unsubscribes};
+use super::entities::{
+    answer_changes, erasures, event_activity, events, guests, import_jobs, outbox, registrations, unsubscribes,
+};
 use super::error::Result;
 
 /// What is held about an address at an organiser.
@@ -172,6 +174,12 @@ pub async fn anonymise_guests(conn: &impl ConnectionTrait, ids: &[Uuid], now: Da
     answer_changes::Entity::update_many()
         .col_expr(answer_changes::Column::Comment, Expr::val(""))
         .filter(answer_changes::Column::GuestId.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await?;
+    // The team's history keeps what was done to her, not her address.
+    event_activity::Entity::update_many()
+        .col_expr(event_activity::Column::Subject, Expr::val(""))
+        .filter(event_activity::Column::GuestId.is_in(ids.iter().copied()))
         .exec(conn)
         .await?;
     Ok(())

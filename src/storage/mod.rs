@@ -1,5 +1,6 @@
 //! Storage: sea-orm on SQLite (the embedded default) or PostgreSQL. Rows become
 //! domain values here and nowhere else.
+pub mod activity;
 pub mod answers;
 pub mod attendance;
 pub mod check_in;
@@ -18,6 +19,7 @@ pub mod registrations;
 pub mod secrets;
 pub mod series;
 pub mod sessions;
+pub mod team;
 pub mod unsubscribes;
 pub mod webhooks;
 

@@ -571,6 +571,71 @@ pub async fn enqueue_login_link(
     .await?)
 }
 
+/// The summary of who is expected, for one organiser of the event: one
+/// per organiser and event (the slot names the event), whoever queues it.
+pub async fn enqueue_venue_summary(
+    conn: &impl ConnectionTrait,
+    event: &Event,
+    organiser: &super::organisers::Organiser,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(outbox::Entity::insert(outbox::ActiveModel {
+        event_id: Set(Some(event.id)),
+        guest_id: Set(None),
+        // Hers: she is whom it greets, and what its key is unique within.
+        organiser_id: Set(organiser.id),
+        subject_id: Set(organiser.id),
+        kind: Set(MailKind::VenueSummary.as_str().to_owned()),
+        slot: Set(OutboxSlot::Plan(format!("venue_summary:{}", event.id)).key()),
+        recipient: Set(organiser.email.to_string()),
+        payload: Set("{}".to_owned()),
+        due_at: Set(now),
+        status: Set(OutboxStatus::Pending),
+        attempts: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?)
+}
+
+/// Invites someone to an event's team, in the event's language: one email
+/// per invitation asked (the slot is the moment), from the owner who asked.
+pub async fn enqueue_team_invitation(
+    conn: &impl ConnectionTrait,
+    event: &Event,
+    member: &super::team::TeamMember,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(outbox::Entity::insert(outbox::ActiveModel {
+        event_id: Set(Some(event.id)),
+        guest_id: Set(None),
+        organiser_id: Set(member.invited_by),
+        subject_id: Set(member.id),
+        kind: Set(MailKind::TeamInvitation.as_str().to_owned()),
+        slot: Set(OutboxSlot::Moment(now).key()),
+        recipient: Set(member.email.to_string()),
+        payload: Set(serde_json::json!({ "lang": event.details.language.as_str() }).to_string()),
+        due_at: Set(now),
+        status: Set(OutboxStatus::Pending),
+        attempts: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?)
+}
+
 /// Emails not yet sent (pending, being sent, or failed), counted by kind and
 /// status: what `/metrics` shows as the queue. Sent rows, the history, are
 /// left out so the count costs what is waiting, not what was ever sent.

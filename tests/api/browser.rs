@@ -357,3 +357,100 @@ async fn an_organiser_runs_her_series_month_to_month_in_a_browser() {
     assert_eq!(history.len(), 1, "{result}");
     assert!(history[0].as_str().unwrap().contains("sans invitation"), "{result}");
 }
+
+/// A door helper, on her phone, with her own sign-in: she accepts the
+/// invitation to the team (her account is made then), checks two guests in
+/// and adds a walk-in; the list to print for thirty names fits one A4 page.
+#[tokio::test]
+async fn a_door_helper_accepts_her_invitation_and_checks_guests_in_from_her_phone() {
+    use chrono::TimeZone;
+    // The breakfast's morning, 07:00 in Paris: her door is open.
+    let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
+    let morning = chrono::Utc.with_ymd_and_hms(year, 12, 3, 6, 0, 0).unwrap();
+    let app = spawn_app_with(convive::clock::Clock::fixed(morning), reachable_at_its_links).await;
+    let event_id = app.create_published_event(json!({ "capacity": 60 })).await;
+    let mut names: Vec<String> = (1..=28).map(|i| format!("Invité Numéro {i:02}")).collect();
+    names.extend(["Zélie Marchand".to_owned(), "Bruno Lefèvre".to_owned()]);
+    let mut expected_people = 0;
+    for (i, name) in names.iter().enumerate() {
+        let guest = app
+            .post(
+                &format!("/api/v1/events/{event_id}/guests"),
+                json!({ "email": format!("guest{i}@example.org"), "name": name }),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        let companions = u32::from(i % 4 == 0);
+        expected_people += 1 + companions;
+        let comment = if i == 3 { "Végétarienne, arrive vers 9 h" } else { "" };
+        app.put(
+            &format!("/api/v1/events/{event_id}/guests/{}/answer", guest["id"].as_str().unwrap()),
+            json!({ "answer": "yes", "companions": companions, "comment": comment }),
+        )
+        .await
+        .expect(StatusCode::OK);
+    }
+    let member = crate::team::invite_to_team(&app, &event_id, "dora@example.org", "door_helper").await;
+    let shots = concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots");
+    std::fs::create_dir_all(shots).unwrap();
+
+    let result = browser(
+        "door",
+        &json!({
+            "accept_url": format!("{}/team/{}", app.address, app.team_token(&member)),
+            "name": "Dora Lemaire",
+            "check_in": ["Zélie Marchand", "Bruno Lefèvre"],
+            "walk_in": { "name": "Paul Passant", "email": "paul@example.org" },
+            "screenshots": shots,
+            "width": 360, "height": 740, "mobile": true, "locale": "fr-FR",
+        }),
+    )
+    .await;
+    std::fs::write(format!("{shots}/door.json"), format!("{result:#}")).unwrap();
+    assert_eq!(result["landed_at"], format!("/dashboard/events/{event_id}/check-in"), "{result}");
+    let failing: serde_json::Map<String, Value> = result["axe"]
+        .as_object()
+        .expect("the audits")
+        .iter()
+        .filter(|(_, found)| found.as_array().is_some_and(|v| !v.is_empty()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    assert!(failing.is_empty(), "axe-core violations:\n{:#}", Value::Object(failing));
+    // Zélie comes with a companion.
+    assert_eq!(result["counts"], json!({ "came": "3", "people": "4", "walk_ins": "1" }), "{result}");
+    assert_eq!(result["overflow"], false, "the door fits her phone: {result}");
+    assert_eq!(result["back_links"], 0, "no link to the event's page, which she may not see: {result}");
+    // The list to print: everyone expected (a seated "yes"), on one A4 page.
+    assert_eq!(result["door_rows"], 30, "{result}");
+    assert_eq!(result["list_overflow"], false, "{result}");
+    assert_eq!(result["pdf_pages"], 1, "thirty names fit one A4 page: {result}");
+
+    // What her phone did is what the service holds, and it was her.
+    let summary = app.summary(&event_id).await;
+    assert_eq!(summary["came"], 3, "{summary}");
+    let activity = app.get(&format!("/api/v1/events/{event_id}/activity")).await.expect(StatusCode::OK);
+    let hers: Vec<&Value> =
+        activity["activity"].as_array().unwrap().iter().filter(|l| l["by"]["name"] == "Dora Lemaire").collect();
+    assert_eq!(hers.len(), 3, "two check-ins and a walk-in: {activity:#}");
+
+    // The owner's team page, on a phone and on a desktop, in French.
+    let owner = crate::dashboard::sign_in_with(&app, &app.login_link("anne@example.org").await).await;
+    let (name, value) = owner.cookie().split_once('=').unwrap();
+    for (width, height, mobile) in [(360, 740, true), (1280, 900, false)] {
+        let seen = browser(
+            "visit",
+            &json!({
+                "url": format!("{}/dashboard/events/{event_id}/team", app.address), "audit": true,
+                "cookies": [{ "name": name, "value": value, "url": app.address }],
+                "width": width, "height": height, "mobile": mobile, "locale": "fr-FR",
+                "screenshot": screenshot(&format!("team-{width}")),
+            }),
+        )
+        .await;
+        assert_eq!(seen["status"], 200, "{seen}");
+        assert_eq!(seen["axe"], json!([]), "{seen}");
+        assert_eq!(seen["horizontal_overflow"], false, "{seen}");
+        assert!(seen["text"].as_str().unwrap().contains("dora@example.org"), "{seen}");
+    }
+    assert_eq!(result["door_people"], expected_people, "companions count too: {result}");
+}

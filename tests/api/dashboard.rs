@@ -18,6 +18,24 @@ pub struct Browser<'a> {
     language: Option<&'static str>,
 }
 
+impl<'a> Browser<'a> {
+    /// A browser with no session yet.
+    pub fn anonymous(app: &'a TestApp) -> Self {
+        Browser { app, cookie: String::new(), language: None }
+    }
+
+    /// A browser holding a session cookie (`name=value`).
+    pub fn with_cookie(app: &'a TestApp, cookie: &str) -> Self {
+        Browser { app, cookie: cookie.to_owned(), language: None }
+    }
+
+    /// A browser holding the session a response's `Set-Cookie` opened.
+    pub fn from_set_cookie(app: &'a TestApp, answer: &Page) -> Self {
+        let cookie = answer.headers["set-cookie"].to_str().unwrap();
+        Browser { app, cookie: cookie.split(';').next().unwrap().to_owned(), language: None }
+    }
+}
+
 impl Browser<'_> {
     /// The same browser, set to French.
     pub fn in_french(self) -> Self {
@@ -139,6 +157,12 @@ pub async fn terminal_login_link(app: &TestApp, email: &str) -> String {
     let link = String::from_utf8(output.stdout).unwrap().trim().to_owned();
     assert!(link.starts_with("http://127.0.0.1:8080/login/"), "{link}");
     link.trim_start_matches("http://127.0.0.1:8080").to_owned()
+}
+
+/// The test app's own organiser (the owner of the events the helpers
+/// create), signed in to the dashboard.
+pub async fn sign_in_as_owner(app: &TestApp) -> Browser<'_> {
+    sign_in_with(app, &terminal_login_link(app, "anne@example.org").await).await
 }
 
 /// Opens the link's page, presses its button, and keeps the cookie.

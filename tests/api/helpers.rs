@@ -320,6 +320,35 @@ impl TestApp {
         convive::domain::token::unsubscribe_token(&self.link_key, guest_id)
     }
 
+    /// The token of the link that accepts an invitation to a team, as the
+    /// emailed link carries it.
+    pub fn team_token(&self, member_id: &str) -> String {
+        convive::domain::token::team_token(&self.link_key, Uuid::parse_str(member_id).unwrap())
+    }
+
+    /// A sign-in link (a path) for the organiser with this address, made at
+    /// the app's own clock (the command line uses the real one).
+    pub async fn login_link(&self, email: &str) -> String {
+        let email = EmailAddress::parse(email).unwrap();
+        let organiser =
+            convive::storage::organisers::find_by_email(&*self.db, &email).await.unwrap().expect("she has an account");
+        let id =
+            convive::storage::sessions::create_login_link(&*self.db, organiser.id, self.clock.now()).await.unwrap();
+        format!("/login/{}", convive::domain::token::login_token(&self.link_key, id))
+    }
+
+    /// A new API key for the organiser with this address (one who joined
+    /// through a team invitation has none until she makes one).
+    pub async fn api_key_for(&self, email: &str) -> String {
+        let email = EmailAddress::parse(email).unwrap();
+        let organiser =
+            convive::storage::organisers::find_by_email(&*self.db, &email).await.unwrap().expect("she has an account");
+        let key = convive::storage::organisers::create_api_key(&self.db, organiser.id, "Test", chrono::Utc::now())
+            .await
+            .unwrap();
+        key.as_str().to_owned()
+    }
+
     /// Creates another organiser and returns her API key.
     pub async fn create_organiser(&self, name: &str, email: &str) -> String {
         let email = EmailAddress::parse(email).unwrap();

@@ -132,14 +132,16 @@ async fn the_whole_reminder_plan_runs_against_the_real_clock() {
     app.answer(&no, json!({ "answer": "no" })).await.expect(StatusCode::OK);
 
     // 4 invitations; 2 nudges to the silent guest and 2 to the maybe; a
-    // reminder and a thank-you to the guest coming.
-    let messages = server.wait_for(10, Duration::from_secs(40)).await;
+    // reminder and a thank-you to the guest coming; with the reminder, the
+    // venue's summary to the organiser.
+    let messages = server.wait_for(11, Duration::from_secs(40)).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let messages_after = server.messages();
     assert_eq!(messages_after.len(), messages.len(), "nothing more arrives");
     let mut got: Vec<(String, String)> = messages_after.iter().map(|m| (m.recipient().to_owned(), m.kind())).collect();
     got.sort();
     let mut expected: Vec<(String, String)> = [
+        ("anne@example.org", "venue_summary"),
         ("maybe@example.org", "invitation"),
         ("maybe@example.org", "nudge_maybe"),
         ("maybe@example.org", "nudge_maybe"),

@@ -33,6 +33,8 @@ mod registration;
 mod rules;
 mod series;
 mod setup;
+mod team;
 mod tenancy;
+mod venue_summary;
 mod webhooks;
 mod words;

@@ -30,6 +30,12 @@
 //            an email's HTML part as a mail app shows it at this width;
 //            prints {yes_bottom, date_bottom, horizontal_overflow}: where
 //            the "yes" button and the line naming `date` end, in CSS px.
+//   door     {accept_url, name, check_in: [names], walk_in: {name, email}, screenshots, desktop_width}
+//            a door helper on her phone: accepts the emailed invitation to the
+//            team (signing in with her own, new account), checks guests in,
+//            adds a walk-in, opens the list to print; runs axe-core on each
+//            screen and prints {landed_at, counts, overflow, axe, door_rows,
+//            pdf_pages} (pdf_pages: the door list printed to A4 by Chromium).
 //   docs     {url}
 //            the API reference as a machine without internet shows it:
 //            requests to any other origin are refused and listed; prints
@@ -628,7 +634,65 @@ async function series(page, args) {
   };
 }
 
-const SCENARIOS = { answer, visit, register, organiser, setup, docs, email, series };
+/**
+ * A door helper's morning, on her phone: the invitation's page (a name for
+ * her new account), the door (search, one tap each, a walk-in), then the
+ * list to print, photographed at both widths and printed to A4.
+ */
+async function door(page, args) {
+  requireString(args, "accept_url");
+  const widths = [args.width, args.desktop_width ?? 1280];
+  const axe = {};
+  const check = async (name) => {
+    axe[name] = await audit(page, name, widths, args.screenshots);
+    // And what her phone shows first, without scrolling.
+    if (args.screenshots) await page.screenshot({ path: join(args.screenshots, `${name}-first-screen.png`) });
+  };
+  await open(page, args.accept_url);
+  await check("door-01-accept");
+  await fill(page, "#accept-name", args.name);
+  await submit(page, "form#accept-form");
+  const landed_at = new URL(page.url()).pathname;
+  await check("door-02-check-in");
+  for (const name of args.check_in) {
+    await fill(page, "#search", name);
+    const row = page.locator("#guest-list li:visible", { hasText: name });
+    if ((await row.count()) !== 1) throw new ScenarioError(`searching ${name} shows ${await row.count()} rows`);
+    const landed = page.waitForResponse((r) => r.request().isNavigationRequest() && r.status() === 200);
+    await row.locator('button[type="submit"]').first().click();
+    await landed;
+    await page.waitForLoadState("load");
+  }
+  await fill(page, '#walk-in-form [name="name"]', args.walk_in.name);
+  await fill(page, '#walk-in-form [name="email"]', args.walk_in.email);
+  await submit(page, "form#walk-in-form");
+  await check("door-03-after-check-ins");
+  const counts = {
+    came: await textOf(page, "#count-came"),
+    people: await textOf(page, "#count-people"),
+    walk_ins: await textOf(page, "#count-walk-ins"),
+  };
+  const overflow = (await pageState(page)).horizontal_overflow;
+  const back_links = await page.locator("p.back a").count();
+
+  await page.locator("#door-list-link").click();
+  await page.waitForLoadState("load");
+  await check("door-04-door-list");
+  const door_rows = await page.locator("#door-list tbody tr").count();
+  const door_people = (await page.locator("#door-list tbody td.party").allTextContents()).reduce((n, t) => n + Number(t), 0);
+  const list_overflow = (await pageState(page)).horizontal_overflow;
+  await page.emulateMedia({ media: "print" });
+  if (args.screenshots) {
+    await page.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
+    await page.screenshot({ path: join(args.screenshots, "door-05-door-list-print.png"), fullPage: true });
+  }
+  const pdf = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true });
+  if (args.screenshots) (await import("node:fs")).writeFileSync(join(args.screenshots, "door-list.pdf"), pdf);
+  const pdf_pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+  return { landed_at, counts, overflow, back_links, axe, door_rows, door_people, list_overflow, pdf_pages };
+}
+
+const SCENARIOS = { answer, visit, register, organiser, setup, docs, email, series, door };
 
 // ---------------------------------------------------------------------------
 // Running one scenario

@@ -13,13 +13,14 @@ use serde::{Deserialize, Serialize};
 
 use super::event_page::label;
 use super::events::event_url;
-use super::extract::{CheckedForm, OwnedEvent};
+use super::extract::{CheckedForm, DoorEvent};
 use super::{OrganiserSession, id_of, see_other_saying};
 use crate::app::check_in::WalkInInput;
 use crate::app::{self, AppError};
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::Event;
 use crate::domain::guest::Guest;
+use crate::domain::role::{Action, Role};
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::mail::context::{local_date, local_time};
@@ -76,7 +77,9 @@ struct Urls {
     check_in_base: String,
     walk_in: String,
     counts_json: String,
-    back: String,
+    /// The event's page, for those who may see it (not a door helper).
+    back: Option<String>,
+    door_list: String,
 }
 
 #[derive(Serialize)]
@@ -105,11 +108,12 @@ pub struct Search {
 async fn render_page(
     state: &AppState,
     session: &OrganiserSession,
-    event: &Event,
+    (event, role): (&Event, Role),
     query: &str,
     status: StatusCode,
     flash_error: Option<String>,
 ) -> Result<Response, PageError> {
+    let runs_event = role.may(Action::Manage, &event.details.schedule, state.now());
     let (guests, not_shown) = app::check_in::door_list(state, event, query, SHOWN_AT_ONCE).await?;
     let guests = guests
         .into_iter()
@@ -138,7 +142,8 @@ async fn render_page(
             check_in_base: format!("{base}/check-in"),
             walk_in: format!("{base}/walk-ins"),
             counts_json: format!("{base}/check-in/counts.json"),
-            back: base,
+            door_list: format!("{base}/door-list"),
+            back: runs_event.then_some(base),
         },
         flash: session.flash.clone(),
         flash_error,
@@ -149,16 +154,13 @@ async fn render_page(
 
 async fn page(
     State(state): State<AppState>,
-    OwnedEvent { session, event }: OwnedEvent,
+    DoorEvent { session, event, role }: DoorEvent,
     Query(search): Query<Search>,
 ) -> Result<Response, PageError> {
-    render_page(&state, &session, &event, &search.q, StatusCode::OK, None).await
+    render_page(&state, &session, (&event, role), &search.q, StatusCode::OK, None).await
 }
 
-async fn counts_json(
-    State(state): State<AppState>,
-    OwnedEvent { session: _, event }: OwnedEvent,
-) -> Result<Response, PageError> {
+async fn counts_json(State(state): State<AppState>, DoorEvent { event, .. }: DoorEvent) -> Result<Response, PageError> {
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], axum::Json(counts_of(&state, &event).await?))
         .into_response())
 }
@@ -187,7 +189,7 @@ fn said(session: &OrganiserSession, key: &str, guest: &Guest) -> String {
 
 async fn check_in(
     State(state): State<AppState>,
-    OwnedEvent { session, event }: OwnedEvent,
+    DoorEvent { session, event, .. }: DoorEvent,
     Path((_, guest_id)): Path<(String, String)>,
     CheckedForm(form): CheckedForm<TapForm>,
 ) -> Result<Response, PageError> {
@@ -200,7 +202,7 @@ async fn check_in(
 
 async fn undo(
     State(state): State<AppState>,
-    OwnedEvent { session, event }: OwnedEvent,
+    DoorEvent { session, event, .. }: DoorEvent,
     Path((_, guest_id)): Path<(String, String)>,
     CheckedForm(form): CheckedForm<TapForm>,
 ) -> Result<Response, PageError> {
@@ -223,7 +225,7 @@ pub struct WalkInForm {
 
 async fn walk_in(
     State(state): State<AppState>,
-    OwnedEvent { session, event }: OwnedEvent,
+    DoorEvent { session, event, role }: DoorEvent,
     CheckedForm(form): CheckedForm<WalkInForm>,
 ) -> Result<Response, PageError> {
     // Not a number is out of range too, so it gets the same message.
@@ -245,7 +247,7 @@ async fn walk_in(
                 },
             );
             let flash = word(session.language, key).replace("{n}", &MAX_COMPANIONS_BY_ORGANISER.to_string());
-            render_page(&state, &session, &event, "", StatusCode::UNPROCESSABLE_ENTITY, Some(flash)).await
+            render_page(&state, &session, (&event, role), "", StatusCode::UNPROCESSABLE_ENTITY, Some(flash)).await
         }
         Err(err) => Err(PageError::from(err).in_language(session.language)),
     }

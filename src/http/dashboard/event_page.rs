@@ -20,6 +20,7 @@ use crate::app::{self, AppError};
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::Event;
 use crate::domain::guest::{AnswerFilter, Guest};
+use crate::domain::role::Action;
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::http::views::GuestView;
@@ -105,7 +106,9 @@ impl GuestRow {
 struct EventUrls {
     edit: String,
     publish: String,
-    cancel: String,
+    /// For the owner only: the team and cancelling are hers.
+    cancel: Option<String>,
+    team: Option<String>,
     check_in: String,
     results: String,
     export: String,
@@ -114,7 +117,8 @@ struct EventUrls {
     guests_base: String,
     resend_failed: String,
     guests_list: String,
-    duplicate: String,
+    /// For the owner only, as series are hers: duplicating, and its series.
+    duplicate: Option<String>,
     /// Its series' page, for a date of a series.
     series: Option<String>,
     /// "Use these settings for the next dates", for a date of a series.
@@ -247,6 +251,7 @@ async fn event_page_at(
     let failed_emails = shown.failed_emails;
     let guests: Vec<GuestRow> = shown.records.into_iter().map(|record| GuestRow::of(state, record)).collect();
     let details = &event.details;
+    let owner = app::access::may(state, session.organiser.id, event, Action::Own).await?;
     let page = EventPage {
         event: EventSummary {
             id: event.id,
@@ -271,7 +276,8 @@ async fn event_page_at(
         urls: EventUrls {
             edit: format!("{base}/edit"),
             publish: format!("{base}/publish"),
-            cancel: format!("{base}/cancel"),
+            cancel: owner.then(|| format!("{base}/cancel")),
+            team: owner.then(|| crate::links::path::dashboard_team(event.id)),
             check_in: format!("{base}/check-in"),
             results: format!("{base}/results"),
             export: format!("{base}/guests.csv"),
@@ -280,12 +286,10 @@ async fn event_page_at(
             guests_base: format!("{base}/guests"),
             resend_failed: format!("{base}/emails/resend-failed"),
             guests_list: format!("{base}#guests-section"),
-            duplicate: format!("{base}/duplicate"),
-            series: event.series_id.map(super::series::series_url),
-            series_defaults: event.series_id.map(|_| format!("{base}/series-defaults")),
-            make_series: event
-                .series_id
-                .is_none()
+            duplicate: owner.then(|| format!("{base}/duplicate")),
+            series: event.series_id.filter(|_| owner).map(super::series::series_url),
+            series_defaults: event.series_id.filter(|_| owner).map(|_| format!("{base}/series-defaults")),
+            make_series: (owner && event.series_id.is_none())
                 .then(|| format!("/dashboard/series?first_date={}#new-series-heading", event.id)),
         },
         import_report,

@@ -19,6 +19,7 @@ use super::time_zones::zone_label;
 use super::{ActionForm, OrganiserSession, see_other_saying};
 use crate::app::{self, AppError};
 use crate::domain::event::{Event, EventStatus};
+use crate::domain::role::Action;
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::mail::context::{local_date, local_time};
@@ -52,9 +53,22 @@ struct EventRow {
     url: String,
 }
 
+/// An event someone else owns and she helps run.
+#[derive(Serialize)]
+struct SharedRow {
+    title: String,
+    date_local: String,
+    start_time_local: String,
+    role: String,
+    /// Where her role starts (the event's page, or its door); none while
+    /// a door helper's door is not open yet.
+    url: Option<String>,
+}
+
 #[derive(Serialize)]
 struct EventsPage {
     events: Vec<EventRow>,
+    shared: Vec<SharedRow>,
     new_url: &'static str,
 }
 
@@ -78,10 +92,30 @@ async fn list(State(state): State<AppState>, session: OrganiserSession) -> Resul
             url: event_url(event.id),
         })
         .collect();
+    let now = state.now();
+    let shared = app::events::shared_with_me(&state, session.organiser.id)
+        .await?
+        .into_iter()
+        .map(|(event, role, _)| {
+            let schedule = &event.details.schedule;
+            let url = if role.may(Action::Manage, schedule, now) {
+                Some(event_url(event.id))
+            } else {
+                role.may(Action::CheckIn, schedule, now).then(|| crate::links::path::dashboard_check_in(event.id))
+            };
+            SharedRow {
+                title: event.details.title.clone(),
+                date_local: local_date(schedule.starts_at, &event, session.language),
+                start_time_local: local_time(schedule.starts_at, &event),
+                role: word(session.language, &format!("d_role_{}", role.as_str())),
+                url,
+            }
+        })
+        .collect();
     Ok(session.page(
         "dashboard/events.html",
         StatusCode::OK,
-        &EventsPage { events: rows, new_url: "/dashboard/events/new" },
+        &EventsPage { events: rows, shared, new_url: "/dashboard/events/new" },
     ))
 }
 
@@ -206,6 +240,10 @@ async fn confirm_cancel(
     State(state): State<AppState>,
     OwnedEvent { session, event }: OwnedEvent,
 ) -> Result<Response, PageError> {
+    // Cancelling is the owner's: a co-organiser does not even see the question.
+    if !app::access::may(&state, session.organiser.id, &event, Action::Own).await? {
+        return Err(PageError::not_found().in_language(session.language));
+    }
     let reach = app::events::status_change_reach(&state, &event, EventStatus::Cancelled)
         .await
         .map_err(|e| PageError::from(e).in_language(session.language))?;

@@ -7,6 +7,7 @@
 pub mod check_in;
 pub mod community;
 pub mod confirm;
+pub mod door_list;
 pub mod event_form;
 pub mod event_page;
 pub mod events;
@@ -21,6 +22,7 @@ pub mod retention;
 pub mod series;
 pub mod series_settings;
 pub mod setup;
+pub mod team;
 pub mod time_zones;
 pub mod webhooks;
 
@@ -55,6 +57,8 @@ pub fn router() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(guest_data::router())
         .merge(retention::router())
+        .merge(team::router())
+        .merge(door_list::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
         .route("/static/dashboard.js", axum::routing::get(dashboard_script))
 }

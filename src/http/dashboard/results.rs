@@ -246,6 +246,25 @@ struct ResultsPage {
     chart_svg: String,
     chart_table: Vec<Day>,
     back_url: String,
+    /// Who did what by hand, latest last.
+    activity: Vec<ActivityRow>,
+}
+
+/// Whom a line concerns, in words: a guest erased since is named as such.
+fn subject_of(language: crate::domain::event::Language, activity: &crate::storage::activity::Activity) -> String {
+    if activity.subject.is_empty() && activity.guest_id.is_some() {
+        crate::http::pages::word(language, "d_activity_erased_guest")
+    } else {
+        activity.subject.clone()
+    }
+}
+
+/// One line of the audit history: "3 déc. 08:41 · Camille a enregistré l'arrivée de zoe@…".
+#[derive(Serialize)]
+struct ActivityRow {
+    at_local: String,
+    who: String,
+    what: String,
 }
 
 async fn page(
@@ -258,6 +277,27 @@ async fn page(
         app::events::results(&state, session.organiser.id, id)
             .await
             .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let (_, lines) = app::team::history(&state, session.organiser.id, id)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let activity = lines
+        .into_iter()
+        .map(|line| {
+            let at = line.activity.at.with_timezone(&event.details.schedule.time_zone);
+            ActivityRow {
+                at_local: at.format("%Y-%m-%d %H:%M").to_string(),
+                who: line.by.map_or_else(
+                    || crate::http::pages::word(session.language, "d_activity_unknown"),
+                    |o| if o.name.trim().is_empty() { o.email.to_string() } else { o.name },
+                ),
+                what: crate::http::pages::word(
+                    session.language,
+                    &format!("d_activity_{}", line.activity.deed.as_str()),
+                )
+                .replace("{subject}", &subject_of(session.language, &line.activity)),
+            }
+        })
+        .collect();
     let changes: Vec<_> = history.iter().map(|c| (c.changed_at, c.guest_id, c.reply.answer)).collect();
     let days = days(&event, &changes, &nudges_sent, session.language);
     let word = |key: &str| crate::http::pages::word(session.language, key);
@@ -295,6 +335,7 @@ async fn page(
         chart_svg: chart_svg(&days, &labels),
         chart_table: days,
         back_url: event_url(event.id),
+        activity,
     };
     Ok(session.page("dashboard/results.html", StatusCode::OK, &page))
 }
