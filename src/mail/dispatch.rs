@@ -103,6 +103,17 @@ struct Batch {
     checked_in: HashSet<Uuid>,
 }
 
+impl Batch {
+    /// The series `event` is a date of, as its emails to `recipient` name it.
+    fn series_mention(&self, event: &Event, recipient: &str) -> Option<SeriesMention> {
+        let series_id = event.series_id?;
+        self.series_names.get(&series_id).map(|name| SeriesMention {
+            name: name.clone(),
+            member_id: self.members.get(&(series_id, recipient.to_owned())).copied(),
+        })
+    }
+}
+
 impl Dispatcher {
     /// A dispatcher claiming as `claimant` (`storage::outbox::become_claimant`).
     ///
@@ -469,13 +480,7 @@ impl Dispatcher {
         if !kind.still_relevant(event, guest, batch.checked_in.contains(&event.id)) {
             return Ok(Prepared::Skip("no longer relevant"));
         }
-        let mut extra = GuestExtra::default();
-        if let Some(series_id) = event.series_id {
-            extra.series = batch.series_names.get(&series_id).map(|name| SeriesMention {
-                name: name.clone(),
-                member_id: batch.members.get(&(series_id, row.recipient.clone())).copied(),
-            });
-        }
+        let mut extra = GuestExtra { series: batch.series_mention(event, &row.recipient), ..GuestExtra::default() };
         if kind == MailKind::Waitlisted {
             extra.waitlist_position = storage::guests::waitlist_position(&*self.db, guest).await?;
         }
