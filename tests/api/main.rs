@@ -16,6 +16,7 @@ mod dashboard_plan;
 mod dashboard_series;
 mod dashboard_webhooks;
 mod delivery;
+mod dkim;
 mod errors;
 mod events;
 mod guest_data;
