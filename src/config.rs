@@ -62,6 +62,10 @@ pub struct Settings {
     /// `CONVIVE_DKIM_DOMAIN`: the signing domain (`d=`); defaults to the
     /// domain of `mail_from`, which DMARC alignment wants.
     pub dkim_domain: Option<String>,
+    /// `CONVIVE_INBOUND_SECRET`: the secret a mail provider's inbound
+    /// webhook presents to `POST /api/v1/inbound/messages` (as a bearer
+    /// token or the basic-auth password). Unset: that door is closed.
+    pub inbound_secret: Option<SecretString>,
     /// `CONVIVE_SMTP_HOST`: the SMTP relay; when unset, emails are written as
     /// `.eml` files into `mail_dir` instead.
     pub smtp_host: Option<String>,
@@ -286,6 +290,13 @@ impl Settings {
         }
         crate::webhooks::address::parse_networks(&self.webhook_allowed_networks)
             .map_err(|e| anyhow::anyhow!("webhook_allowed_networks: {e}"))?;
+        if let Some(address) = &self.reply_address {
+            let mailbox: lettre::Address =
+                address.parse().map_err(|e| anyhow::anyhow!("reply_address must be a bare address: {e}"))?;
+            if mailbox.user().contains('+') {
+                anyhow::bail!("reply_address must not hold a '+': Convive adds +<token> for each guest");
+            }
+        }
         if let Some(selector) = &self.dkim_selector
             && (selector.is_empty() || !selector.split('.').all(is_dns_label))
         {

@@ -122,6 +122,7 @@ fn resource_name(missing: Missing) -> &'static str {
         Missing::Member => "member",
         Missing::WebhookEndpoint => "webhook endpoint",
         Missing::WebhookDelivery => "webhook delivery",
+        Missing::InboundMessage => "reply to check",
     }
 }
 

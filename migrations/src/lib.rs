@@ -19,6 +19,7 @@ mod m20261206_000020_create_series;
 mod m20261206_000030_create_webhooks;
 mod m20261206_000031_create_erasures;
 mod m20261206_000040_answer_changes_by_time;
+mod m20261207_000060_inbound_mail;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000040_answer_changes_by_time::Migration),
             Box::new(m20261206_000030_create_webhooks::Migration),
             Box::new(m20261206_000031_create_erasures::Migration),
+            Box::new(m20261207_000060_inbound_mail::Migration),
         ]
     }
 }

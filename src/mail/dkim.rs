@@ -138,7 +138,7 @@ pub fn generate(algorithm: Algorithm, domain: &str, selector: &str) -> anyhow::R
     Ok(NewKey { private_pem, dns_name: format!("{selector}._domainkey.{domain}"), dns_value })
 }
 
-/// The RSA public key as DNS publishes it (base64 SubjectPublicKeyInfo, as
+/// The RSA public key as DNS publishes it (base64 `SubjectPublicKeyInfo`, as
 /// `openssl rsa -pubout` writes it), from the PKCS#1 form mail-auth gives.
 fn rsa_spki(pkcs1: &[u8]) -> anyhow::Result<String> {
     use rsa::pkcs1::DecodeRsaPublicKey;
@@ -155,8 +155,7 @@ fn pem(label: &str, der: &[u8]) -> String {
         text.push_str(&String::from_utf8_lossy(line));
         text.push('\n');
     }
-    text.push_str(&format!("-----END {label}-----\n"));
-    text
+    text + "-----END " + label + "-----\n"
 }
 
 #[cfg(test)]

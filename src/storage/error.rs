@@ -24,6 +24,7 @@ pub enum Missing {
     Member,
     WebhookEndpoint,
     WebhookDelivery,
+    InboundMessage,
 }
 
 /// A unique constraint a write ran into, by the rule it keeps.

@@ -7,6 +7,7 @@ pub mod erasures;
 pub mod events;
 pub mod guests;
 pub mod import_jobs;
+pub mod inbound_messages;
 pub mod instance_secrets;
 pub mod instance_settings;
 pub mod login_links;
