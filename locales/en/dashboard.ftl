@@ -693,3 +693,30 @@ d_confirm_invite_reach_draft =
     }
 d_confirm_invite_left = Members who left the series, or asked for no more emails from you, are not invited.
 d_series_export = Download the community (CSV)
+
+# Calendar replies to check (the Yes / Maybe / No buttons of mail apps)
+d_replies_title = Replies to check
+d_replies_intro = These answers came from your guests' calendars (the Yes, Maybe or No button of their mail app), but Convive did not apply them on its own: check each one, then apply it or discard it.
+d_replies_none = No replies to check for now.
+d_replies_from = Sent by
+d_replies_attendee = On behalf of
+d_replies_proposed = Proposed time
+d_replies_comment = Message
+d_replies_event = See the event
+d_replies_apply = Apply this answer
+d_replies_discard = Discard
+d_replies_applied = The answer is applied.
+d_replies_discarded = The answer is discarded; nothing changed.
+d_replies_answer_yes = yes
+d_replies_answer_no = no
+d_replies_answer_maybe = maybe
+d_replies_reason_other_sender = Sent from another address than the guest's.
+d_replies_reason_someone_else = Someone else wants to come: the invitation was forwarded to them, and they are the one answering.
+d_replies_reason_unknown_guest = The reply address matches no invitation: it may have been made up.
+d_replies_reason_counter = The guest proposes another time.
+d_replies_reason_delegated = The guest hands their place to someone else.
+d_replies_reason_too_late = Arrived after the RSVP deadline.
+d_replies_reason_full = The event is full: there was no seat left for this yes.
+d_replies_reason_other_event = This reply is about another event than their invitation.
+d_replies_reason_no_attendee = The reply does not say who is answering.
+d_replies_invitation_of = Invitation forwarded by

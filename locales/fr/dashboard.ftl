@@ -706,3 +706,30 @@ d_confirm_invite_reach_draft =
     }
 d_confirm_invite_left = Les membres qui ont quitté la série, ou qui ne veulent plus de vos e-mails, ne sont pas invités.
 d_series_export = Télécharger la communauté (CSV)
+
+# Réponses d'agenda à vérifier (les boutons Oui / Peut-être / Non des messageries)
+d_replies_title = Réponses à vérifier
+d_replies_intro = Ces réponses sont arrivées depuis l'agenda de vos invités (le bouton « Oui », « Peut-être » ou « Non » de leur messagerie), mais Convive ne les a pas appliquées seul : vérifiez chacune, puis appliquez-la ou écartez-la.
+d_replies_none = Aucune réponse à vérifier pour le moment.
+d_replies_from = Envoyée par
+d_replies_attendee = Au nom de
+d_replies_proposed = Horaire proposé
+d_replies_comment = Message
+d_replies_event = Voir l'événement
+d_replies_apply = Appliquer cette réponse
+d_replies_discard = Écarter
+d_replies_applied = La réponse est appliquée.
+d_replies_discarded = La réponse est écartée ; rien n'a changé.
+d_replies_answer_yes = oui
+d_replies_answer_no = non
+d_replies_answer_maybe = peut-être
+d_replies_reason_other_sender = Envoyée depuis une autre adresse que celle de la personne invitée.
+d_replies_reason_someone_else = Quelqu'un d'autre souhaite venir : l'invitation lui a été transférée, et c'est lui ou elle qui répond.
+d_replies_reason_unknown_guest = L'adresse de réponse ne correspond à aucune invitation : elle a peut-être été inventée.
+d_replies_reason_counter = La personne invitée propose un autre horaire.
+d_replies_reason_delegated = La personne invitée délègue sa place à quelqu'un d'autre.
+d_replies_reason_too_late = Arrivée après la date limite de réponse.
+d_replies_reason_full = L'événement est complet : il n'y avait plus de place pour ce « oui ».
+d_replies_reason_other_event = Cette réponse concerne un autre événement que son invitation.
+d_replies_reason_no_attendee = La réponse ne dit pas qui répond.
+d_replies_invitation_of = Invitation transférée par

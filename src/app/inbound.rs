@@ -306,13 +306,25 @@ pub async fn held_replies(app: &App, organiser_id: Uuid) -> Result<Vec<HeldReply
         .collect())
 }
 
+/// Whether a held reply can be applied as it is: one of her guests'
+/// answer, held for its sender or for the rules. Someone else's answer to a
+/// forwarded invitation, a counter-proposal or a delegation is shown, never
+/// applied to the guest.
+pub fn can_apply(reply: &HeldReply) -> bool {
+    reply.guest_id.is_some()
+        && reply.detail.answer.is_some()
+        && matches!(reply.reason.as_str(), "other_sender" | "too_late" | "full")
+}
+
 /// Applies a held reply as the organiser decided: its answer for the guest
 /// it was delivered for (as her own change, so no deadline or seat rule
 /// stands in the way of her decision).
 pub async fn apply_held(app: &App, organiser_id: Uuid, id: Uuid) -> Result<()> {
     let row = storage::inbound::find_held(&*app.db, organiser_id, id).await?;
     let detail: Detail = row.detail.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
-    let (Some(event_id), Some(guest_id), Some(answer)) = (row.event_id, row.guest_id, detail.answer) else {
+    let appliable = matches!(row.outcome.as_deref(), Some("other_sender" | "too_late" | "full"));
+    let (Some(event_id), Some(guest_id), Some(answer), true) = (row.event_id, row.guest_id, detail.answer, appliable)
+    else {
         // Someone who is not a guest, or no answer: nothing to apply; she invites or discards.
         return Err(AppError::NotFound(Missing::InboundMessage));
     };

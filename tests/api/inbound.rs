@@ -191,6 +191,10 @@ async fn forged_or_foreign_replies_are_held_and_change_nothing() {
     app.post(&format!("/api/v1/replies-to-check/{id}/discard"), json!({})).await.expect(StatusCode::NO_CONTENT);
     assert_eq!(held(&app).await.len(), 1);
     assert!(answer_of(&app, &event_id).await.is_null());
+    // Someone who is not her guest has nothing to apply.
+    let id = held(&app).await[0]["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/replies-to-check/{id}/apply"), json!({})).await.expect(StatusCode::NOT_FOUND);
+    assert!(answer_of(&app, &event_id).await.is_null());
 }
 
 #[tokio::test]
@@ -220,4 +224,81 @@ async fn the_inbound_door_wants_its_secret() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     assert_eq!(answer_of(&app, &event_id).await, "yes");
+}
+
+#[tokio::test]
+async fn a_mail_to_the_unsubscribe_address_unsubscribes_her() {
+    let server = MailServer::start().await;
+    let (app, event_id, _) = invited(&server).await;
+    let invitation = server.messages().into_iter().find(|m| m.recipient() == GUEST).unwrap();
+    let header = invitation.header("List-Unsubscribe").unwrap();
+    let mailto = header.split(['<', '>']).find(|part| part.starts_with("mailto:")).expect("a mailto: URI");
+    // What a mail client sends for the mailto: form: to the address, with the subject given.
+    let (address, query) = mailto.trim_start_matches("mailto:").split_once('?').unwrap();
+    assert_eq!(address, "rsvp@convive.test", "the inbound pipeline's address");
+    let subject = query.strip_prefix("subject=").unwrap().replace("%20", " ");
+    let raw = format!(
+        "From: {GUEST}\r\nTo: {address}\r\nSubject: {subject}\r\nMessage-ID: <unsub@example.org>\r\n\r\nunsubscribe\r\n"
+    );
+    assert_eq!(app.guest(&event_id, GUEST).await["unsubscribed"], false);
+    assert_eq!(post_message(&app, &raw, None).await.0, StatusCode::ACCEPTED);
+    assert_eq!(app.guest(&event_id, GUEST).await["unsubscribed"], true);
+    // A made-up token unsubscribes nobody.
+    let raw = raw.replace("unsub@example.org", "forged@example.org").replace(&subject, "unsubscribe AAAA.BBBB");
+    assert_eq!(post_message(&app, &raw, None).await.0, StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn the_organiser_checks_held_replies_in_her_dashboard_on_a_desktop_and_a_phone() {
+    use crate::browser::{browser, screenshot};
+    use crate::dashboard::{sign_in_with, terminal_login_link};
+
+    let server = MailServer::start().await;
+    let (app, event_id, to) = invited(&server).await;
+    let uid = format!("{event_id}@convive");
+    let raw = fixture("apple", &to, GUEST, &uid, "ACCEPTED", "apple-dash@icloud.example");
+    post_message(&app, &raw, None).await;
+    let raw = fixture("gmail", &to, "marc@example.net", &uid, "ACCEPTED", "marc-dash@x");
+    post_message(&app, &raw, None).await;
+
+    let anne = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await.in_french();
+    let page = anne.get("/dashboard/replies").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.decoded();
+    assert!(text.contains("Envoyée depuis une autre adresse"), "{text}");
+    assert!(text.contains("Quelqu'un d'autre souhaite venir"), "{text}");
+    assert!(text.contains("zoe.lefevre@icloud.com") && text.contains("marc@example.net"), "{text}");
+    // Marc's "yes" is shown as his, never applied to Zoé.
+    assert_eq!(text.matches("Appliquer cette réponse").count(), 1, "{text}");
+    assert!(text.contains("Invitation transférée par"), "{text}");
+
+    let cookie = anne.cookie().split_once('=').unwrap();
+    for width in [1280, 360] {
+        let seen = browser(
+            "visit",
+            &json!({
+                "url": format!("{}/dashboard/replies", app.address), "width": width, "height": 800, "locale": "fr-FR",
+                "cookies": [{ "name": cookie.0, "value": cookie.1, "url": app.address }],
+                "screenshot": screenshot(&format!("replies-to-check-{width}")), "audit": true,
+            }),
+        )
+        .await;
+        assert_eq!(seen["status"], 200, "{width}: {seen}");
+        assert_eq!(seen["horizontal_overflow"], false, "replies at {width} px scroll sideways");
+        assert_eq!(seen["axe"], json!([]), "axe-core finds the replies page at {width} px wanting");
+    }
+
+    // One click: Zoé's "yes" from her iCloud address is applied.
+    let apple = held(&app).await.into_iter().find(|r| r["reason"] == "other_sender").unwrap();
+    let applied = anne
+        .submit("/dashboard/replies", &format!("/dashboard/replies/{}/apply", apple["id"].as_str().unwrap()), &[])
+        .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER);
+    assert!(anne.follow(&applied).await.decoded().contains("La réponse est appliquée."));
+    assert_eq!(answer_of(&app, &event_id).await, "yes");
+    let marc = held(&app).await.pop().unwrap();
+    let discarded = anne
+        .submit("/dashboard/replies", &format!("/dashboard/replies/{}/discard", marc["id"].as_str().unwrap()), &[])
+        .await;
+    assert!(anne.follow(&discarded).await.html.contains("id=\"replies-empty\""));
 }

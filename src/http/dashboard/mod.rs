@@ -15,6 +15,7 @@ pub mod import;
 pub mod keys;
 pub mod login;
 pub mod preview;
+pub mod replies;
 pub mod results;
 pub mod retention;
 pub mod series;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(guest_data::router())
         .merge(retention::router())
+        .merge(replies::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
         .route("/static/dashboard.js", axum::routing::get(dashboard_script))
 }
