@@ -92,20 +92,21 @@ async fn allow_calendar_channel(manager: &SchemaManager<'_>) -> Result<(), DbErr
             .await?;
         }
         // SQLite cannot change a CHECK in place: rebuild the table with the
-        // same columns, keys and indexes.
+        // same columns, keys and indexes, in one batch on one connection
+        // (statement by statement, the pool may hand each to another
+        // connection, one that still sees the old table).
         _ => {
-            for statement in [
+            let rebuild = [
                 r#"DROP INDEX IF EXISTS "idx_answer_changes_event_changed_at""#,
                 r#"DROP INDEX IF EXISTS "idx_answer_changes_changed_at""#,
                 r#"CREATE TABLE "answer_changes_next" ( "id" uuid_text NOT NULL PRIMARY KEY, "event_id" uuid_text NOT NULL, "guest_id" uuid_text NOT NULL, "answer" varchar(8) NOT NULL CHECK ("answer" IN ('yes', 'no', 'maybe')), "companions" integer NOT NULL, "comment" text NOT NULL, "waitlisted" boolean NOT NULL, "channel" varchar(16) NOT NULL CHECK ("channel" IN ('guest', 'organiser', 'waiting_list', 'calendar')), "changed_at" timestamp_with_timezone_text NOT NULL, FOREIGN KEY ("event_id") REFERENCES "events" ("id") ON DELETE CASCADE, FOREIGN KEY ("guest_id") REFERENCES "guests" ("id") ON DELETE CASCADE )"#,
                 r#"INSERT INTO "answer_changes_next" SELECT "id", "event_id", "guest_id", "answer", "companions", "comment", "waitlisted", "channel", "changed_at" FROM "answer_changes""#,
                 r#"DROP TABLE "answer_changes""#,
                 r#"ALTER TABLE "answer_changes_next" RENAME TO "answer_changes""#,
-                r#"CREATE INDEX IF NOT EXISTS "idx_answer_changes_event_changed_at" ON "answer_changes" ("event_id", "changed_at")"#,
-                r#"CREATE INDEX IF NOT EXISTS "idx_answer_changes_changed_at" ON "answer_changes" ("changed_at")"#,
-            ] {
-                db.execute_unprepared(statement).await?;
-            }
+                r#"CREATE INDEX "idx_answer_changes_event_changed_at" ON "answer_changes" ("event_id", "changed_at")"#,
+                r#"CREATE INDEX "idx_answer_changes_changed_at" ON "answer_changes" ("changed_at")"#,
+            ];
+            db.execute_unprepared(&rebuild.join(";\n")).await?;
         }
     }
     Ok(())
