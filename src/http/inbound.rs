@@ -54,30 +54,36 @@ pub struct InboundReceipt {
 /// pipeline: calendar replies and unsubscribe requests. Also accepted:
 /// Mailgun's `multipart/form-data` (`body-mime`, `recipient`) and
 /// Postmark's JSON (`RawEmail`, `OriginalRecipient`). The secret is
-/// `inbound_secret`, as a bearer token or the password of basic auth; the
-/// door is closed (404) while none is set. The message is stored before
-/// the answer; the same Message-ID twice is stored once.
+/// `inbound_secret`, as a bearer token or the password of basic auth; while
+/// none is set, the door is closed and every request is refused (401). The
+/// body is the raw message, sent as `text/plain`, `message/rfc822` or
+/// `application/octet-stream`. The message is stored before the answer; the
+/// same Message-ID twice is stored once.
 #[utoipa::path(post, path = "/inbound/messages", tag = "inbound mail", security(("inbound_secret" = [])),
     params(ReceiveParams),
-    request_body(content = String, content_type = "message/rfc822", description = "The message as it was delivered, headers included"),
+    request_body(description = "The message as it was delivered, headers included (up to 2 MiB)", content(
+        ("text/plain", example = "From: zoe@example.org\r\nTo: rsvp+0123@rsvp.example.org\r\nSubject: Accepted\r\n\r\n..."),
+        ("application/octet-stream"),
+    )),
     responses(
         (status = 202, description = "Stored and processed", body = InboundReceipt),
         (status = 200, description = "Received before: nothing more to do", body = InboundReceipt),
-        (status = 404, description = "No inbound secret is configured: the door is closed", body = ErrorBody),
     ))]
 async fn receive(
     State(state): State<AppState>,
     Query(params): Query<ReceiveParams>,
     request: Request,
 ) -> Result<(StatusCode, Json<InboundReceipt>)> {
-    let Some(secret) = &state.settings.inbound_secret else {
-        return Err(ApiError::NotFound("route"));
-    };
-    if !presents_secret(request.headers(), secret.expose_secret()) {
+    let secret = state.settings.inbound_secret.as_ref().map(ExposeSecret::expose_secret);
+    if !secret.is_some_and(|secret| presents_secret(request.headers(), secret)) {
         return Err(ApiError::Unauthorized);
     }
+    if params.recipient.as_ref().is_some_and(|r| r.chars().count() > 254) {
+        return Err(ApiError::BadRequest("recipient: an address has at most 254 characters".to_owned()));
+    }
     let (raw, recipient) = read_body(&state, request).await?;
-    let recipient = recipient.or(params.recipient);
+    // An over-long recipient from a form or JSON names nobody: ignored.
+    let recipient = recipient.filter(|r| r.chars().count() <= 254).or(params.recipient);
     if raw.is_empty() {
         return Err(ApiError::BadRequest("the body must be the raw message".to_owned()));
     }
