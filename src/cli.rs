@@ -1,6 +1,7 @@
 //! The command line: `serve` (the default), `migrate`, and organiser tasks.
 //! Every flag can also come from its `CONVIVE_*` environment variable.
 
+mod dkim;
 mod local;
 mod remote;
 mod target;
@@ -56,6 +57,9 @@ enum Command {
     /// The mail queue (in the local database).
     #[command(subcommand)]
     Emails(EmailsCommand),
+    /// DKIM keys for signing outgoing mail.
+    #[command(subcommand)]
+    Dkim(dkim::DkimCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -230,6 +234,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{link}");
             Ok(())
         }
+        Some(Command::Dkim(command)) => dkim::run(&settings, &command),
         Some(Command::Emails(EmailsCommand::ResendFailed)) => {
             let app = local_app(&settings, connect_and_migrate(&settings).await?).await?;
             let requeued = crate::app::mail_queue::resend_all_failed(&app).await?;

@@ -50,6 +50,22 @@ pub struct Settings {
     /// `CONVIVE_REPLY_ADDRESS`: the ORGANIZER address in calendar invitations,
     /// where calendar replies go; defaults to the organiser's own address.
     pub reply_address: Option<String>,
+    /// `CONVIVE_DKIM_PRIVATE_KEY`: a PEM private key (RSA, PKCS#1 or PKCS#8;
+    /// or Ed25519, PKCS#8) with which every outgoing email is DKIM-signed.
+    /// `convive dkim generate` makes one. Unset: emails are not signed.
+    pub dkim_private_key: Option<SecretString>,
+    /// `CONVIVE_DKIM_PRIVATE_KEY_FILE`: the same key, read from a file.
+    pub dkim_private_key_file: Option<PathBuf>,
+    /// `CONVIVE_DKIM_SELECTOR`: the selector (`s=`) under which the public
+    /// key is published, at `<selector>._domainkey.<domain>`.
+    pub dkim_selector: Option<String>,
+    /// `CONVIVE_DKIM_DOMAIN`: the signing domain (`d=`); defaults to the
+    /// domain of `mail_from`, which DMARC alignment wants.
+    pub dkim_domain: Option<String>,
+    /// `CONVIVE_INBOUND_SECRET`: the secret a mail provider's inbound
+    /// webhook presents to `POST /api/v1/inbound/messages` (as a bearer
+    /// token or the basic-auth password). Unset: that door is closed.
+    pub inbound_secret: Option<SecretString>,
     /// `CONVIVE_SMTP_HOST`: the SMTP relay; when unset, emails are written as
     /// `.eml` files into `mail_dir` instead.
     pub smtp_host: Option<String>,
@@ -212,6 +228,18 @@ impl Settings {
         self.reply_address.clone().unwrap_or_else(|| organiser_email.to_owned())
     }
 
+    /// The DKIM signing domain: the configured one, else `mail_from`'s.
+    ///
+    /// # Errors
+    /// A `mail_from` that is not an address (refused at start already).
+    pub fn dkim_signing_domain(&self) -> anyhow::Result<String> {
+        if let Some(domain) = &self.dkim_domain {
+            return Ok(domain.trim().to_ascii_lowercase());
+        }
+        let from: lettre::message::Mailbox = self.mail_from.parse().map_err(|e| anyhow::anyhow!("mail_from: {e}"))?;
+        Ok(from.email.domain().to_ascii_lowercase())
+    }
+
     /// Loads defaults <- `file` (or `convive.toml` if present) <- environment
     /// <- `overrides` (the command-line flags that were given).
     pub fn load(file: Option<&Path>, overrides: &[(&str, String)]) -> anyhow::Result<Self> {
@@ -262,6 +290,18 @@ impl Settings {
         }
         crate::webhooks::address::parse_networks(&self.webhook_allowed_networks)
             .map_err(|e| anyhow::anyhow!("webhook_allowed_networks: {e}"))?;
+        if let Some(address) = &self.reply_address {
+            let mailbox: lettre::Address =
+                address.parse().map_err(|e| anyhow::anyhow!("reply_address must be a bare address: {e}"))?;
+            if mailbox.user().contains('+') {
+                anyhow::bail!("reply_address must not hold a '+': Convive adds +<token> for each guest");
+            }
+        }
+        if let Some(selector) = &self.dkim_selector
+            && (selector.is_empty() || !selector.split('.').all(is_dns_label))
+        {
+            anyhow::bail!("dkim_selector must be a DNS name such as convive or s2026");
+        }
         if self.smtp_pool_size == 0 || self.dispatch_batch_size == 0 {
             anyhow::bail!("smtp_pool_size and dispatch_batch_size must be at least 1");
         }
@@ -278,6 +318,14 @@ impl Settings {
     pub fn is_postgres(&self) -> bool {
         self.database_url.expose_secret().starts_with("postgres")
     }
+}
+
+/// A DNS label: letters, digits and inner hyphens, at most 63 characters.
+fn is_dns_label(label: &str) -> bool {
+    (1..=63).contains(&label.len())
+        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
 }
 
 #[cfg(test)]

@@ -124,6 +124,7 @@ fn resource_name(missing: Missing) -> &'static str {
         Missing::WebhookEndpoint => "webhook endpoint",
         Missing::WebhookDelivery => "webhook delivery",
         Missing::TeamMember => "team member",
+        Missing::InboundMessage => "reply to check",
     }
 }
 

@@ -10,7 +10,6 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
-use tokio::task::JoinHandle;
 
 use crate::app::App;
 use crate::clock::Clock;
@@ -146,7 +145,9 @@ impl Application {
                 Arc::clone(&state.metrics),
             )?;
             let interval = Duration::from_secs(state.settings.scheduler_interval_seconds);
-            Some(tokio::spawn(run_webhooks(webhooks, state.hook_waker(), interval, stopping_rx.clone())))
+            // Inbound mail not processed on arrival is tried again here too.
+            let inbound = tokio::spawn(run_inbound(state.clone(), interval, stopping_rx.clone()));
+            Some((tokio::spawn(run_webhooks(webhooks, state.hook_waker(), interval, stopping_rx.clone())), inbound))
         } else {
             None
         };
@@ -193,8 +194,9 @@ impl Application {
             if let Some(dispatcher) = dispatcher.as_mut() {
                 dispatcher.await.context("the dispatcher task failed")?;
             }
-            if let Some(hooks) = hooks.as_mut() {
+            if let Some((hooks, inbound)) = hooks.as_mut() {
                 hooks.await.context("the webhook task failed")?;
+                inbound.await.context("the inbound mail task failed")?;
             }
             anyhow::Ok(())
         };
@@ -204,14 +206,8 @@ impl Application {
             // Stop the tasks before closing the pool under them; emails they
             // held return to the queue when their leases run out.
             tracing::warn!("work did not finish within {grace:?}; stopping anyway (leases return unsent mail)");
-            for task in [
-                server.as_ref().map(JoinHandle::abort_handle),
-                dispatcher.as_ref().map(JoinHandle::abort_handle),
-                hooks.as_ref().map(JoinHandle::abort_handle),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            let hooks = hooks.iter().flat_map(|(hooks, inbound)| [hooks, inbound]);
+            for task in server.iter().chain(dispatcher.iter()).chain(hooks) {
                 task.abort();
             }
             Ok(())
@@ -320,6 +316,18 @@ async fn run_webhooks(
             () = waker.notified() => {}
             () = tokio::time::sleep(interval) => {}
             _ = stopping.wait_for(|stopping| *stopping) => return,
+        }
+    }
+}
+
+async fn run_inbound(app: crate::app::App, interval: Duration, mut stopping: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {}
+            _ = stopping.wait_for(|stopping| *stopping) => return,
+        }
+        if let Err(err) = crate::app::inbound::process_due(&app).await {
+            tracing::error!(error = format!("{err:#}"), "inbound mail processing failed; retrying at the next tick");
         }
     }
 }

@@ -48,7 +48,10 @@ bea="$("${convive[@]}" "$binary" organiser create --name Bea --email bea@example
 # No rate limit: at its default rate it would answer most requests to the
 # token routes with 429 (documented, and tested in tests/api/pages.rs), and
 # the handlers behind it would go untested. Mail is written as files, soon.
+# The inbound mail door takes Anne's key as its secret, so that what
+# Schemathesis posts there gets past the door.
 "${convive[@]}" CONVIVE_BIND="127.0.0.1:$port" CONVIVE_PUBLIC_URL="$base" CONVIVE_RATE_LIMIT_PER_MINUTE=0 \
+    CONVIVE_INBOUND_SECRET="$anne" CONVIVE_REPLY_ADDRESS="rsvp@convive.test" \
     CONVIVE_SCHEDULER_INTERVAL_SECONDS=1 "$binary" serve >"$scratch/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do

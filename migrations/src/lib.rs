@@ -20,6 +20,7 @@ mod m20261206_000030_create_webhooks;
 mod m20261206_000031_create_erasures;
 mod m20261206_000040_answer_changes_by_time;
 mod m20261207_000050_create_event_teams;
+mod m20261207_000060_inbound_mail;
 mod m20261207_000070_series_defaults;
 
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000031_create_erasures::Migration),
             Box::new(m20261207_000070_series_defaults::Migration),
             Box::new(m20261207_000050_create_event_teams::Migration),
+            Box::new(m20261207_000060_inbound_mail::Migration),
         ]
     }
 }

@@ -29,6 +29,9 @@ pub enum Answerer<'a> {
     Guest { token: &'a str },
     /// The organiser, for one of her guests. Bound by none of them.
     Organiser { organiser_id: Uuid, event_id: Uuid, guest_id: Uuid },
+    /// The guest, through her calendar's reply, read from the address it
+    /// was delivered to. Bound as she is on her page.
+    Calendar { event_id: Uuid, guest_id: Uuid },
 }
 
 /// An answer as a door received it, before validation.
@@ -79,6 +82,11 @@ async fn find(work: &Work, answerer: Answerer<'_>, now: DateTime<Utc>) -> Result
                 super::access::guest(&**work, now, organiser_id, (event_id, guest_id), Action::Manage).await?;
             Ok((Channel::Organiser, guest, event))
         }
+        Answerer::Calendar { event_id, guest_id } => {
+            let event = storage::events::find_by_id(&**work, event_id).await?;
+            let guest = storage::guests::find_in_event(&**work, event_id, guest_id).await?;
+            Ok((Channel::Calendar, guest, event))
+        }
     }
 }
 
@@ -92,7 +100,7 @@ async fn record_by_hand(work: &Work, answerer: Answerer<'_>, guest: &Guest, now:
 }
 
 fn may_answer(channel: Channel, event: &Event, now: DateTime<Utc>) -> Result<()> {
-    if channel == Channel::Guest {
+    if channel.is_the_guest() {
         event
             .guest_may_answer(now)
             .map_err(|closed| AppError::AnswersClosed { closed, time_zone: event.details.schedule.time_zone })?;
@@ -109,10 +117,8 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
     let now = app.now();
     let mut work = app.begin().await?;
     let (channel, mut guest, mut event) = find(&work, answerer, now).await?;
-    let companion_limit = match channel {
-        Channel::Guest => event.details.companions_allowed,
-        _ => MAX_COMPANIONS_BY_ORGANISER as u32,
-    };
+    let companion_limit =
+        if channel.is_the_guest() { event.details.companions_allowed } else { MAX_COMPANIONS_BY_ORGANISER as u32 };
     let mut reply =
         Reply::parse(input.answer, input.companions, &input.comment, companion_limit).map_err(AppError::Invalid)?;
     // Her page keeps her comment in the box: sent back unchanged with
@@ -287,6 +293,7 @@ pub(crate) async fn settle_seats(
                     comment: String::new(),
                     waitlisted: false,
                     promoted: true,
+                    from_calendar: false,
                 };
                 queue_note(work, event, &note, change, now).await?;
             }
@@ -323,7 +330,7 @@ async fn note_for_organiser(
     let previous = before.reply.as_ref().map(|r| r.answer);
     let changed_mind = previous.is_some_and(|p| p != reply.answer);
     let new_comment = !reply.comment.is_empty() && before.reply.as_ref().is_none_or(|r| r.comment != reply.comment);
-    if channel != Channel::Guest || !(changed_mind || new_comment) {
+    if !channel.is_the_guest() || !(changed_mind || new_comment || channel == Channel::Calendar) {
         return Ok(());
     }
     let note = AnswerNote {
@@ -335,6 +342,7 @@ async fn note_for_organiser(
         comment: reply.comment.clone(),
         waitlisted,
         promoted: false,
+        from_calendar: channel == Channel::Calendar,
     };
     queue_note(work, event, &note, change, now).await
 }

@@ -13,6 +13,7 @@ pub mod feeds;
 pub mod guest_data;
 pub mod guest_lists;
 pub mod guests;
+pub mod inbound;
 pub mod key_cache;
 pub mod mail_queue;
 pub mod monitoring;

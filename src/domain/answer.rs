@@ -42,14 +42,23 @@ pub enum Channel {
     Guest,
     Organiser,
     WaitingList,
+    /// The guest, from her calendar app (an iMIP reply read from the mail).
+    Calendar,
 }
 
 impl Channel {
+    /// Whether the guest answered herself (from her page or her calendar),
+    /// bound by the deadline and the companion limit.
+    pub fn is_the_guest(self) -> bool {
+        matches!(self, Self::Guest | Self::Calendar)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Guest => "guest",
             Self::Organiser => "organiser",
             Self::WaitingList => "waiting_list",
+            Self::Calendar => "calendar",
         }
     }
 
@@ -58,6 +67,7 @@ impl Channel {
             "guest" => Some(Self::Guest),
             "organiser" => Some(Self::Organiser),
             "waiting_list" => Some(Self::WaitingList),
+            "calendar" => Some(Self::Calendar),
             _ => None,
         }
     }

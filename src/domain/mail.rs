@@ -224,6 +224,9 @@ pub struct AnswerNote {
     /// notes queued before it existed.
     #[serde(default)]
     pub promoted: bool,
+    /// Sent by her calendar app (an iMIP reply), not from her page.
+    #[serde(default)]
+    pub from_calendar: bool,
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod email_address;
 pub mod event;
 pub mod guest;
 pub mod guest_list;
+pub mod inbound;
 pub mod mail;
 pub mod plan;
 pub mod problem;

@@ -127,6 +127,22 @@ fn verify_signed_id_token(key: &SecretKey, label: &[u8], token: &str) -> Option<
     same_secret(&expected, token).then_some(id)
 }
 
+/// The token in a guest's calendar reply address (`reply+<token>@…`): her
+/// id and an 80-bit MAC in lower-case hex, 52 characters, since mail systems
+/// may change the case of an address and a local part holds 64 at most.
+pub fn calendar_reply_token(key: &SecretKey, guest_id: Uuid) -> String {
+    let mac = key.sign(&[b"calendar-reply", guest_id.as_bytes()]);
+    format!("{}{}", hex::encode(guest_id.as_bytes()), hex::encode(&mac[..10]))
+}
+
+/// The guest a calendar reply token names, if it is genuine.
+pub fn verify_calendar_reply_token(key: &SecretKey, token: &str) -> Option<Uuid> {
+    let token = token.to_ascii_lowercase();
+    let id: [u8; 16] = hex::decode(token.get(..32)?).ok()?.try_into().ok()?;
+    let id = Uuid::from_bytes(id);
+    same_secret(&calendar_reply_token(key, id), &token).then_some(id)
+}
+
 /// The token in a guest's one-click unsubscribe link.
 pub fn unsubscribe_token(key: &SecretKey, guest_id: Uuid) -> String {
     signed_id_token(key, b"unsubscribe", guest_id)

@@ -9,6 +9,7 @@ pub mod guest_data;
 pub mod guest_lists;
 pub mod guests;
 pub mod health;
+pub mod inbound;
 pub mod invitations;
 pub mod metrics;
 pub mod openapi;
@@ -69,7 +70,8 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
         .merge(guest_data::organiser_router())
         .merge(organiser::router())
         .merge(calendar::api_router())
-        .merge(webhooks::router());
+        .merge(webhooks::router())
+        .merge(inbound::router());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1", v1)
         .merge(health::router())

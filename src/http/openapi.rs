@@ -39,6 +39,7 @@ use crate::error::ErrorBody;
         (name = "unsubscribe", description = "One-click unsubscribe links from emails"),
         (name = "calendar", description = "Subscribable calendar feeds"),
         (name = "webhooks", description = "Signed webhooks (Standard Webhooks v1) sent to your endpoints, and their delivery log"),
+        (name = "inbound mail", description = "Calendar replies and unsubscribe requests arriving by mail, and the replies held for you to check"),
         (name = "operations", description = "Probes"),
     )
 )]
@@ -52,6 +53,10 @@ impl Modify for BearerApiKey {
         let mut scheme = Http::new(HttpAuthScheme::Bearer);
         scheme.description = Some("An API key from `convive organiser create`".to_owned());
         components.add_security_scheme("api_key", SecurityScheme::Http(scheme));
+        let mut inbound = Http::new(HttpAuthScheme::Bearer);
+        inbound.description =
+            Some("The `inbound_secret` setting (or, with basic auth, as the password), for mail providers".to_owned());
+        components.add_security_scheme("inbound_secret", SecurityScheme::Http(inbound));
     }
 }
 

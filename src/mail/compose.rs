@@ -21,10 +21,12 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
+use crate::domain::inbound;
 use crate::domain::mail::{MailKind, Previous};
 use crate::domain::role::Role;
 use crate::domain::token::{
-    SecretKey, guest_feed_token, login_token, registration_token, series_feed_token, team_token, unsubscribe_token,
+    SecretKey, calendar_reply_token, guest_feed_token, login_token, registration_token, series_feed_token, team_token,
+    unsubscribe_token,
 };
 use crate::ics::{self, Attendee, Organizer};
 use crate::links::{self, Links};
@@ -100,7 +102,12 @@ impl Composer {
         let rendered = self.templates.render(kind, language, &context)?;
         let calendar = kind.calendar_part().map(|part| {
             let method = ics::Method::from(part);
-            let reply_to = self.settings.calendar_reply_address(organiser.email.as_str());
+            // Her calendar's answer goes to an address that names her, so
+            // that the reply is read as hers whatever it says inside.
+            let reply_to = match &self.settings.reply_address {
+                Some(address) => inbound::tokened_address(address, &calendar_reply_token(&self.key, guest.id)),
+                None => organiser.email.to_string(),
+            };
             let text = ics::render(
                 event,
                 method,
@@ -117,7 +124,11 @@ impl Composer {
             message_id,
             kind: kind.as_str(),
             unsubscribe: Some((
-                links::unsubscribe_mailto(self.sender.email.as_ref(), &unsubscribe),
+                // Read by the inbound pipeline when a reply address is set.
+                links::unsubscribe_mailto(
+                    self.settings.reply_address.as_deref().unwrap_or(self.sender.email.as_ref()),
+                    &unsubscribe,
+                ),
                 self.links.unsubscribe(&unsubscribe),
             )),
         };

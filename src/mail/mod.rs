@@ -4,6 +4,7 @@ pub mod compose;
 pub mod context;
 pub mod digest;
 pub mod dispatch;
+pub mod dkim;
 pub mod message;
 pub mod preview;
 pub mod templates;

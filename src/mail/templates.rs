@@ -135,6 +135,7 @@ mod tests {
                             comment: "Désolé <3".into(),
                             waitlisted: false,
                             promoted: false,
+                            from_calendar: true,
                         }),
                         changes: Some(vec![DigestChange {
                             guest_name: "<i>Ben</i>".into(),

@@ -1,5 +1,6 @@
 //! Where messages go: an SMTP relay through lettre's pooled async transport,
-//! or, by default, `.eml` files in a folder a person can open.
+//! or, by default, `.eml` files in a folder a person can open. Every message
+//! is DKIM-signed on its way out when a key is configured.
 
 use std::time::Duration;
 
@@ -11,9 +12,16 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
+use super::dkim::Dkim;
 use crate::config::{Settings, SmtpSecurity};
 
-pub enum Mailer {
+/// Where messages go, and the DKIM key they are signed with on the way.
+pub struct Mailer {
+    transport: Transport,
+    dkim: Option<Dkim>,
+}
+
+enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// Plain SMTP to a relay on a trusted network (typically the local MTA),
     /// on our own pool of `TCP_NODELAY` connections: lettre writes the final
@@ -37,8 +45,28 @@ pub enum SendError {
 
 impl Mailer {
     /// # Errors
-    /// An unusable SMTP host name or mail folder.
+    /// An unusable SMTP host name, mail folder or DKIM key.
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        let dkim = Dkim::from_settings(settings)?;
+        if dkim.is_none() {
+            tracing::warn!("no DKIM key configured: emails are not signed, and Gmail or Outlook may refuse them");
+        }
+        Ok(Self { transport: Transport::from_settings(settings)?, dkim })
+    }
+
+    /// Hands the message over, signed; `Ok` means the server (or the disk)
+    /// accepted it.
+    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+        let mut bytes = message.formatted();
+        if let Some(dkim) = &self.dkim {
+            bytes = dkim.sign(&bytes).map_err(|e| SendError::Permanent(format!("{e:#}")))?;
+        }
+        self.transport.send(message.envelope(), &bytes).await
+    }
+}
+
+impl Transport {
+    fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         let Some(host) = &settings.smtp_host else {
             std::fs::create_dir_all(&settings.mail_dir)
                 .with_context(|| format!("cannot create the mail folder {}", settings.mail_dir.display()))?;
@@ -73,13 +101,12 @@ impl Mailer {
         Ok(Self::Smtp(builder.build()))
     }
 
-    /// Hands the message over; `Ok` means the server (or the disk) accepted it.
-    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+    async fn send(&self, envelope: &lettre::address::Envelope, bytes: &[u8]) -> Result<(), SendError> {
         match self {
-            Self::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| classify(&e)),
-            Self::Plain(plain) => plain.send(&message).await,
+            Self::Smtp(smtp) => smtp.send_raw(envelope, bytes).await.map(|_| ()).map_err(|e| classify(&e)),
+            Self::Plain(plain) => plain.send(envelope, bytes).await,
             Self::Files(files) => {
-                files.send(message).await.map(|_| ()).map_err(|err| SendError::Temporary(err.to_string()))
+                files.send_raw(envelope, bytes).await.map(|_| ()).map_err(|err| SendError::Temporary(err.to_string()))
             }
         }
     }
@@ -152,16 +179,15 @@ impl PlainSmtp {
         Ok(None)
     }
 
-    async fn send(&self, message: &Message) -> Result<(), SendError> {
+    async fn send(&self, envelope: &lettre::address::Envelope, bytes: &[u8]) -> Result<(), SendError> {
         let _slot = self.slots.acquire().await.map_err(|e| SendError::Temporary(e.to_string()))?;
-        let bytes = message.formatted();
         let reused = self.reuse()?;
         let was_pooled = reused.is_some();
         let mut connection = match reused {
             Some(connection) => connection,
             None => self.connect().await?,
         };
-        let mut result = tokio::time::timeout(self.timeout * 4, connection.send(message.envelope(), &bytes)).await;
+        let mut result = tokio::time::timeout(self.timeout * 4, connection.send(envelope, bytes)).await;
         // A pooled connection the server has closed meanwhile fails on first
         // use, often as an "incomplete response" (a response-kind error):
         // whatever the temporary failure, send again at once on a new
@@ -170,7 +196,7 @@ impl PlainSmtp {
             tracing::debug!("a pooled SMTP connection had gone stale; sending again on a new one");
             connection.abort().await;
             connection = self.connect().await?;
-            result = tokio::time::timeout(self.timeout * 4, connection.send(message.envelope(), &bytes)).await;
+            result = tokio::time::timeout(self.timeout * 4, connection.send(envelope, bytes)).await;
         }
         match result {
             Ok(Ok(_)) => {

@@ -27,6 +27,7 @@ pub enum Missing {
     WebhookEndpoint,
     WebhookDelivery,
     TeamMember,
+    InboundMessage,
 }
 
 /// A unique constraint a write ran into, by the rule it keeps.

@@ -11,6 +11,7 @@ pub mod events;
 pub mod guest_data;
 pub mod guests;
 pub mod imports;
+pub mod inbound;
 pub mod instance;
 pub mod organisers;
 pub mod outbox;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use mail_parser::{MessageParser, MimeHeaders};
 
-fn tool(name: &str) -> PathBuf {
+pub fn tool(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools").join(name)
 }
 

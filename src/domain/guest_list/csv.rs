@@ -62,10 +62,11 @@ pub struct Columns {
     pub first_name: Option<usize>,
     pub last_name: Option<usize>,
     pub language: Option<usize>,
-    /// A community's tags ("voisins, orateurs") and when she consented.
-    #[serde(default)]
+    /// A community's tags ("voisins, orateurs") and when she consented;
+    /// absent from a guest list's report, which does not read them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<usize>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented: Option<usize>,
 }
 

@@ -17,6 +17,7 @@ pub mod import;
 pub mod keys;
 pub mod login;
 pub mod preview;
+pub mod replies;
 pub mod results;
 pub mod retention;
 pub mod series;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(retention::router())
         .merge(team::router())
         .merge(door_list::router())
+        .merge(replies::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
         .route("/static/dashboard.js", axum::routing::get(dashboard_script))
 }

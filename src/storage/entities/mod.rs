@@ -8,6 +8,7 @@ pub mod event_activity;
 pub mod events;
 pub mod guests;
 pub mod import_jobs;
+pub mod inbound_messages;
 pub mod instance_secrets;
 pub mod instance_settings;
 pub mod login_links;
