@@ -263,3 +263,46 @@ async fn the_invitation_answered_from_a_calendar_comes_back_through_dovecot_as_a
     assert!(note.text().contains("Cette réponse vient de son agenda"), "{}", note.text());
     assert_eq!(app.poll_imap_once().await, 0, "nothing is left to take in");
 }
+
+#[tokio::test]
+async fn a_running_server_takes_a_reply_in_as_soon_as_it_arrives_by_idle() {
+    let server = MailServer::start().await;
+    let dovecot = Dovecot::start().await;
+    // The whole app (scheduler, dispatcher, IMAP door), with an IDLE so long
+    // that only the server's word on a new message can wake the door.
+    let app = crate::helpers::spawn_app_with(convive::clock::Clock::system(), |s| {
+        crate::helpers::send_mail_to(s, &server);
+        s.reply_address = Some("rsvp@convive.test".to_owned());
+        dovecot.configure(s);
+        s.imap_poll_seconds = 1740;
+    })
+    .await;
+    let event_id = app.create_published_event(serde_json::json!({ "title": "Petit-déjeuner" })).await;
+    app.post(&format!("/api/v1/events/{event_id}/guests"), serde_json::json!({ "email": GUEST, "name": "Zoé" }))
+        .await
+        .expect(StatusCode::CREATED);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let invitation = loop {
+        if let Some(m) = server.messages().into_iter().find(|m| m.recipient() == GUEST) {
+            break m;
+        }
+        assert!(Instant::now() < deadline, "her invitation was not sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let (_, _, ics) = invitation.calendar_parts().into_iter().next().expect("a calendar part");
+    let unfolded = ics.replace("\r\n ", "");
+    let organizer = unfolded.lines().find(|l| l.starts_with("ORGANIZER")).unwrap().rsplit_once("mailto:").unwrap().1;
+
+    let raw = fixture("gmail", organizer, GUEST, &format!("{event_id}@convive"), "ACCEPTED", "idle-1@mail.example");
+    dovecot.deliver("INBOX", &delivered(organizer, &raw)).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while answer_of(&app, &event_id).await != "yes" {
+        assert!(Instant::now() < deadline, "the reply was not taken in while the door idled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !dovecot.flags("INBOX").await[0].iter().any(|f| f.contains("$ConviveProcessed")) {
+        assert!(Instant::now() < deadline, "the message was not marked");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
