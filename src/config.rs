@@ -66,6 +66,25 @@ pub struct Settings {
     /// webhook presents to `POST /api/v1/inbound/messages` (as a bearer
     /// token or the basic-auth password). Unset: that door is closed.
     pub inbound_secret: Option<SecretString>,
+    /// `CONVIVE_IMAP_HOST`: a mailbox to read calendar replies from (the
+    /// mailbox `reply_address` delivers to). Unset: no IMAP door.
+    pub imap_host: Option<String>,
+    /// `CONVIVE_IMAP_PORT`: defaults to 993 (tls) or 143 (none).
+    pub imap_port: Option<u16>,
+    /// `CONVIVE_IMAP_SECURITY`: `tls` (implicit TLS) or `none` (for a
+    /// server on the same machine only).
+    pub imap_security: ImapSecurity,
+    /// `CONVIVE_IMAP_USERNAME` and `CONVIVE_IMAP_PASSWORD`: the mailbox's login.
+    pub imap_username: Option<String>,
+    pub imap_password: Option<SecretString>,
+    /// `CONVIVE_IMAP_FOLDER`: the folder read.
+    pub imap_folder: String,
+    /// `CONVIVE_IMAP_PROCESSED_FOLDER`: where a message goes once taken in;
+    /// unset, it stays and is flagged `\Seen` and `$ConviveProcessed`.
+    pub imap_processed_folder: Option<String>,
+    /// `CONVIVE_IMAP_POLL_SECONDS`: how long one IDLE lasts before it is
+    /// renewed, and how often the folder is read when the server has no IDLE.
+    pub imap_poll_seconds: u64,
     /// `CONVIVE_SMTP_HOST`: the SMTP relay; when unset, emails are written as
     /// `.eml` files into `mail_dir` instead.
     pub smtp_host: Option<String>,
@@ -132,6 +151,13 @@ pub enum SmtpSecurity {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+pub enum ImapSecurity {
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     Pretty,
     Json,
@@ -149,6 +175,9 @@ struct Defaults {
     http_header_timeout_seconds: u64,
     mail_from: &'static str,
     smtp_security: SmtpSecurity,
+    imap_security: ImapSecurity,
+    imap_folder: &'static str,
+    imap_poll_seconds: u64,
     smtp_timeout_seconds: u64,
     smtp_pool_size: u32,
     mail_dir: &'static str,
@@ -177,6 +206,11 @@ const DEFAULTS: Defaults = Defaults {
     http_header_timeout_seconds: 10,
     mail_from: "Convive <convive@localhost>",
     smtp_security: SmtpSecurity::Starttls,
+    imap_security: ImapSecurity::Tls,
+    imap_folder: "INBOX",
+    // Servers end an IDLE after 30 minutes at the earliest (RFC 2177); a
+    // few minutes also notices a dropped connection soon enough.
+    imap_poll_seconds: 300,
     smtp_timeout_seconds: 30,
     smtp_pool_size: 16,
     mail_dir: "mail",
@@ -302,6 +336,17 @@ impl Settings {
         {
             anyhow::bail!("dkim_selector must be a DNS name such as convive or s2026");
         }
+        if self.imap_host.is_some() {
+            if self.imap_username.is_none() || self.imap_password.is_none() {
+                anyhow::bail!("imap_username and imap_password are needed with imap_host");
+            }
+            if self.imap_folder.trim().is_empty() {
+                anyhow::bail!("imap_folder must name a folder, such as INBOX");
+            }
+            if self.imap_poll_seconds == 0 || self.imap_poll_seconds > 1740 {
+                anyhow::bail!("imap_poll_seconds must be between 1 and 1740 (29 minutes, as RFC 2177 advises)");
+            }
+        }
         if self.smtp_pool_size == 0 || self.dispatch_batch_size == 0 {
             anyhow::bail!("smtp_pool_size and dispatch_batch_size must be at least 1");
         }
@@ -346,6 +391,19 @@ mod tests {
         let settings = Settings::load(None, &overrides).unwrap();
         assert_eq!(settings.public_url.as_str(), "https://rsvp.example.org/");
         assert!(settings.public_url_configured);
+    }
+
+    #[test]
+    fn an_imap_mailbox_needs_its_login_and_a_sane_idle() {
+        let host = ("imap_host", "imap.example.org".to_owned());
+        let user = ("imap_username", "rsvp".to_owned());
+        let password = ("imap_password", "secret".to_owned());
+        assert!(Settings::load(None, &[host.clone(), user.clone()]).is_err());
+        let settings = Settings::load(None, &[host.clone(), user.clone(), password.clone()]).unwrap();
+        assert_eq!((settings.imap_folder.as_str(), settings.imap_poll_seconds), ("INBOX", 300));
+        assert_eq!(settings.imap_security, ImapSecurity::Tls);
+        let too_long = ("imap_poll_seconds", "3600".to_owned());
+        assert!(Settings::load(None, &[host, user, password, too_long]).is_err());
     }
 
     #[test]

@@ -151,6 +151,7 @@ impl Application {
         } else {
             None
         };
+        let imap = dispatcher.as_ref().and_then(|_| spawn_imap(&state, stopping_rx.clone()));
         let mut scheduler = if self.parts.scheduler {
             Some(
                 scheduler::start(
@@ -186,7 +187,7 @@ impl Application {
         }
         let mut server = server;
         let mut dispatcher = dispatcher;
-        let mut hooks = hooks;
+        let (mut hooks, mut imap) = (hooks, imap);
         let finish = async {
             if let Some(server) = server.as_mut() {
                 server.await.context("the server task failed")?;
@@ -198,6 +199,9 @@ impl Application {
                 hooks.await.context("the webhook task failed")?;
                 inbound.await.context("the inbound mail task failed")?;
             }
+            if let Some(imap) = imap.as_mut() {
+                imap.await.context("the IMAP task failed")?;
+            }
             anyhow::Ok(())
         };
         let outcome = if let Ok(outcome) = tokio::time::timeout(grace, finish).await {
@@ -207,7 +211,7 @@ impl Application {
             // held return to the queue when their leases run out.
             tracing::warn!("work did not finish within {grace:?}; stopping anyway (leases return unsent mail)");
             let hooks = hooks.iter().flat_map(|(hooks, inbound)| [hooks, inbound]);
-            for task in server.iter().chain(dispatcher.iter()).chain(hooks) {
+            for task in server.iter().chain(dispatcher.iter()).chain(hooks).chain(imap.iter()) {
                 task.abort();
             }
             Ok(())
@@ -318,6 +322,13 @@ async fn run_webhooks(
             _ = stopping.wait_for(|stopping| *stopping) => return,
         }
     }
+}
+
+/// The IMAP door, if configured, in a process that sends mail (several
+/// such processes only race to mark the same messages, harmlessly).
+fn spawn_imap(state: &App, stopping: watch::Receiver<bool>) -> Option<tokio::task::JoinHandle<()>> {
+    let imap = crate::mail::inbound::imap::ImapSettings::from_settings(&state.settings)?;
+    Some(tokio::spawn(crate::mail::inbound::imap::run(state.clone(), Arc::new(imap), stopping)))
 }
 
 async fn run_inbound(app: crate::app::App, interval: Duration, mut stopping: watch::Receiver<bool>) {

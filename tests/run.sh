@@ -50,6 +50,10 @@ ensure_test_tools() {
         echo "Chromium is missing: install Debian's chromium package (see .ci/run)" >&2
         exit 1
     fi
+    if ! command -v dovecot >/dev/null; then
+        echo "Dovecot is missing: install Debian's dovecot-imapd package (see .ci/run)" >&2
+        exit 1
+    fi
 }
 
 ensure_postgres

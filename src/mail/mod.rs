@@ -5,6 +5,7 @@ pub mod context;
 pub mod digest;
 pub mod dispatch;
 pub mod dkim;
+pub mod inbound;
 pub mod message;
 pub mod preview;
 pub mod templates;

@@ -278,6 +278,21 @@ impl TestApp {
         (queued, self.dispatch_emails_due_at(now).await)
     }
 
+    /// Reads the app's IMAP mailbox once, as its IMAP door does on each
+    /// wake-up; returns how many messages it took in.
+    pub async fn poll_imap_once(&self) -> usize {
+        let imap = convive::mail::inbound::imap::ImapSettings::from_settings(&self.settings)
+            .expect("the app has an IMAP mailbox");
+        let app = convive::app::App::new(
+            self.db.clone(),
+            Arc::clone(&self.settings),
+            self.clock.clone(),
+            self.link_key.clone(),
+            Arc::default(),
+        );
+        convive::mail::inbound::imap::poll_once(&app, &imap).await.expect("the IMAP mailbox is read")
+    }
+
     /// Sends every email due by the app's clock, as the dispatcher would
     /// when woken, and returns once the SMTP server has answered for each.
     pub async fn dispatch_all_pending_emails(&self) -> DispatchReport {

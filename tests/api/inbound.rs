@@ -13,16 +13,25 @@ use crate::helpers::{ON_DEMAND, TestApp, send_mail_to, spawn_app_with_parts};
 use crate::mailbox::MailServer;
 
 const SECRET: &str = "inbound-test-secret";
-const GUEST: &str = "zoe@example.org";
+pub(crate) const GUEST: &str = "zoe@example.org";
 
 /// An app with a reply address and an open inbound door, a published event
 /// and Zoé invited; returns the app, the event id and the ORGANIZER address
 /// her invitation names.
 async fn invited(server: &MailServer) -> (TestApp, String, String) {
+    invited_with(server, |_| {}).await
+}
+
+/// `invited`, with the settings adjusted by `configure` (an IMAP mailbox).
+pub(crate) async fn invited_with(
+    server: &MailServer,
+    configure: impl FnOnce(&mut convive::config::Settings),
+) -> (TestApp, String, String) {
     let app = spawn_app_with_parts(Clock::system(), ON_DEMAND, |s| {
         send_mail_to(s, server);
         s.reply_address = Some("rsvp@convive.test".to_owned());
         s.inbound_secret = Some(SECRET.to_owned().into());
+        configure(s);
     })
     .await;
     let event_id = app.create_published_event(json!({ "title": "Petit-déjeuner" })).await;
@@ -39,7 +48,7 @@ async fn invited(server: &MailServer) -> (TestApp, String, String) {
 }
 
 /// A fixture of `tests/fixtures/replies/`, filled in, with CRLF line ends.
-fn fixture(name: &str, to: &str, guest: &str, uid: &str, partstat: &str, message_id: &str) -> String {
+pub(crate) fn fixture(name: &str, to: &str, guest: &str, uid: &str, partstat: &str, message_id: &str) -> String {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replies");
     let fill = |text: String| {
         text.replace("{TO}", to)
@@ -87,7 +96,7 @@ async fn post_message(app: &TestApp, raw: &str, recipient: Option<&str>) -> (Sta
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn answer_of(app: &TestApp, event_id: &str) -> Value {
+pub(crate) async fn answer_of(app: &TestApp, event_id: &str) -> Value {
     app.guest(event_id, GUEST).await["reply"]["answer"].clone()
 }
 

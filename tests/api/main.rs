@@ -23,6 +23,7 @@ mod guest_data;
 mod guest_lists;
 mod guests;
 mod helpers;
+mod imap;
 mod inbound;
 mod mail;
 mod mailbox;

@@ -1,0 +1,308 @@
+//! The IMAP door against a real IMAP server: Debian's Dovecot, started per
+//! test as its own unprivileged process with a temporary configuration
+//! (plain login on 127.0.0.1, one passwd-file user, maildir in the test's
+//! folder). Replies are delivered by IMAP APPEND, as an MTA's local
+//! delivery would leave them; the test then reads the mailbox once through
+//! the app (`poll_imap_once`), as its IDLE loop does when woken.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt as _;
+use reqwest::StatusCode;
+use tokio::io::AsyncReadExt as _;
+use tokio::net::TcpStream;
+
+use convive::config::{ImapSecurity, Settings};
+
+use crate::inbound::{GUEST, answer_of, fixture, invited_with};
+use crate::mailbox::MailServer;
+
+const USER: &str = "rsvp";
+const PASSWORD: &str = "dovecot-test-password";
+
+pub struct Dovecot {
+    pub port: u16,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+/// Who Dovecot runs as: the current user, or `nobody` under root (Dovecot
+/// refuses to run its login processes as root).
+fn unprivileged() -> Option<(u32, u32)> {
+    let uid = Command::new("id").arg("-u").output().expect("id");
+    (String::from_utf8_lossy(&uid.stdout).trim() == "0").then_some((65534, 65534))
+}
+
+fn name_of(flag: &str) -> String {
+    let out = Command::new("id").arg(flag).output().expect("id");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+impl Dovecot {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let root = root.as_path();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let drop_to = unprivileged();
+        let (user, group, uid, gid) = match drop_to {
+            Some((uid, gid)) => ("nobody".to_owned(), "nogroup".to_owned(), uid, gid),
+            None => (name_of("-un"), name_of("-gn"), name_of("-u").parse().unwrap(), name_of("-g").parse().unwrap()),
+        };
+        let path = |name: &str| root.join(name).display().to_string();
+        let config = format!(
+            "base_dir = {run}\nstate_dir = {state}\nlisten = 127.0.0.1\nprotocols = imap\nssl = no\n\
+             disable_plaintext_auth = no\nauth_mechanisms = plain login\n\
+             default_internal_user = {user}\ndefault_internal_group = {group}\ndefault_login_user = {user}\n\
+             mail_location = maildir:{mail}/%u\nlog_path = {log}\n\
+             passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {passwd}\n}}\n\
+             userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={home}/%u\n}}\n\
+             service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n\
+             \x20 inet_listener imaps {{\n    port = 0\n  }}\n  chroot =\n}}\n\
+             service anvil {{\n  chroot =\n}}\n",
+            run = path("run"),
+            state = path("state"),
+            mail = path("mail"),
+            home = path("home"),
+            log = path("dovecot.log"),
+            passwd = path("passwd"),
+        );
+        for sub in ["run", "state", "mail", "home"] {
+            std::fs::create_dir(root.join(sub)).unwrap();
+        }
+        std::fs::write(root.join("dovecot.conf"), config).unwrap();
+        std::fs::write(root.join("passwd"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
+        if drop_to.is_some() {
+            for entry in ["", "run", "state", "mail", "home", "dovecot.conf", "passwd"] {
+                std::os::unix::fs::chown(root.join(entry), Some(uid), Some(gid)).unwrap();
+            }
+        }
+        let mut command = match drop_to {
+            Some((uid, gid)) => {
+                let mut command = Command::new("setpriv");
+                command.args([format!("--reuid={uid}"), format!("--regid={gid}"), "--clear-groups".to_owned()]);
+                command.arg("dovecot");
+                command
+            }
+            None => Command::new("dovecot"),
+        };
+        let child = command
+            .arg("-F")
+            .arg("-c")
+            .arg(root.join("dovecot.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Debian's dovecot-imapd is installed (see .ci/run)");
+        let server = Self { port, child, _dir: dir };
+        server.wait_for_banner(root).await;
+        server
+    }
+
+    /// Waits, with a deadline, until the server greets on its port.
+    async fn wait_for_banner(&self, root: &Path) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)).await {
+                let mut greeting = [0; 64];
+                let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut greeting)).await;
+                if let Ok(Ok(n)) = read
+                    && greeting[..n].starts_with(b"* OK")
+                {
+                    return;
+                }
+            }
+            let log = std::fs::read_to_string(root.join("dovecot.log")).unwrap_or_default();
+            assert!(Instant::now() < deadline, "Dovecot did not start; its log:\n{log}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Settings that point the app's IMAP door at this server.
+    pub fn configure(&self, settings: &mut Settings) {
+        settings.imap_host = Some("127.0.0.1".to_owned());
+        settings.imap_port = Some(self.port);
+        settings.imap_security = ImapSecurity::None;
+        settings.imap_username = Some(USER.to_owned());
+        settings.imap_password = Some(PASSWORD.to_owned().into());
+    }
+
+    async fn session(&self) -> async_imap::Session<TcpStream> {
+        let tcp = TcpStream::connect(("127.0.0.1", self.port)).await.unwrap();
+        let mut client = async_imap::Client::new(tcp);
+        client.read_response().await.unwrap().unwrap();
+        client.login(USER, PASSWORD).await.map_err(|(e, _)| e).unwrap()
+    }
+
+    pub async fn create_folder(&self, folder: &str) {
+        let mut session = self.session().await;
+        session.create(folder).await.unwrap();
+        session.logout().await.unwrap();
+    }
+
+    /// Delivers a message into `folder`, as local delivery would.
+    pub async fn deliver(&self, folder: &str, raw: &str) {
+        let mut session = self.session().await;
+        session.append(folder, None, None, raw.as_bytes()).await.unwrap();
+        session.logout().await.unwrap();
+    }
+
+    /// The flags of every message in `folder`, in order.
+    pub async fn flags(&self, folder: &str) -> Vec<Vec<String>> {
+        let mut session = self.session().await;
+        let mailbox = session.examine(folder).await.unwrap();
+        let mut flags = Vec::new();
+        if mailbox.exists > 0 {
+            let fetched: Vec<_> = session.fetch("1:*", "FLAGS").await.unwrap().try_collect().await.unwrap();
+            flags = fetched.iter().map(|f| f.flags().map(|flag| format!("{flag:?}")).collect()).collect();
+        }
+        session.logout().await.unwrap();
+        flags
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        // SIGTERM, so the master stops its own children too.
+        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A message as the MTA leaves it in the reply mailbox: `Delivered-To` first.
+fn delivered(to: &str, message: &str) -> String {
+    format!("Delivered-To: {to}\r\n{message}")
+}
+
+#[tokio::test]
+async fn a_calendar_reply_in_the_mailbox_is_applied_in_one_poll_and_only_once() {
+    let server = MailServer::start().await;
+    let dovecot = Dovecot::start().await;
+    let (app, event_id, to) = invited_with(&server, |s| dovecot.configure(s)).await;
+    let raw = fixture("gmail", &to, GUEST, &format!("{event_id}@convive"), "ACCEPTED", "imap-1@mail.example");
+    dovecot.deliver("INBOX", &delivered(&to, &raw)).await;
+    // Something else in the mailbox (a newsletter): read, marked, changes nothing.
+    dovecot.deliver("INBOX", "From: news@example.net\r\nTo: rsvp@convive.test\r\nSubject: News\r\nMessage-ID: <news-1@example.net>\r\n\r\nHello\r\n").await;
+
+    assert_eq!(app.poll_imap_once().await, 2);
+    assert_eq!(answer_of(&app, &event_id).await, "yes");
+    for flags in dovecot.flags("INBOX").await {
+        assert!(flags.iter().any(|f| f == "Seen"), "{flags:?}");
+        assert!(flags.iter().any(|f| f.contains("$ConviveProcessed")), "{flags:?}");
+    }
+
+    // Nothing new: nothing taken in.
+    assert_eq!(app.poll_imap_once().await, 0);
+    // The same reply delivered again (a crash between storing and marking
+    // does this): taken in as a duplicate, marked, applied once.
+    dovecot.deliver("INBOX", &delivered(&to, &raw)).await;
+    assert_eq!(app.poll_imap_once().await, 0);
+    assert_eq!(dovecot.flags("INBOX").await.len(), 3);
+    assert!(dovecot.flags("INBOX").await[2].iter().any(|f| f.contains("$ConviveProcessed")));
+    let history = app.get(&format!("/api/v1/events/{event_id}/answers/history")).await.expect(StatusCode::OK);
+    let changes = history["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{history}");
+    assert_eq!(changes[0]["channel"], "calendar");
+}
+
+#[tokio::test]
+async fn the_invitation_answered_from_a_calendar_comes_back_through_dovecot_as_a_yes() {
+    let server = MailServer::start().await;
+    let dovecot = Dovecot::start().await;
+    dovecot.create_folder("Processed").await;
+    let (app, event_id, organizer) = invited_with(&server, |s| {
+        dovecot.configure(s);
+        s.imap_processed_folder = Some("Processed".to_owned());
+    })
+    .await;
+
+    // Her calendar turns the invitation's REQUEST into a REPLY: same event,
+    // her ATTENDEE line alone, PARTSTAT=ACCEPTED, sent to the ORGANIZER.
+    let invitation = server.messages().into_iter().find(|m| m.recipient() == GUEST).expect("her invitation");
+    let (_, _, request) = invitation.calendar_parts().into_iter().next().expect("a calendar part");
+    let unfolded = request.replace("\r\n ", "");
+    let mut reply = Vec::new();
+    for line in unfolded.lines() {
+        if line.starts_with("ATTENDEE") {
+            assert!(line.to_ascii_lowercase().ends_with(&format!("mailto:{GUEST}")), "{line}");
+            reply.push(line.replace("PARTSTAT=NEEDS-ACTION", "PARTSTAT=ACCEPTED").replace(";RSVP=TRUE", ""));
+        } else if line == "METHOD:REQUEST" {
+            reply.push("METHOD:REPLY".to_owned());
+        } else if !line.starts_with("DESCRIPTION") {
+            reply.push(line.to_owned());
+        }
+    }
+    assert!(reply.iter().any(|l| l == "METHOD:REPLY") && reply.iter().any(|l| l.contains("PARTSTAT=ACCEPTED")));
+    let message = format!(
+        "From: =?UTF-8?Q?Zo=C3=A9_Lef=C3=A8vre?= <{GUEST}>\r\nTo: {organizer}\r\n\
+         Subject: Accepted: {subject}\r\nMessage-ID: <e2e-accept@mail.example>\r\n\
+         Date: Sun, 6 Dec 2026 09:00:00 +0100\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/calendar; method=REPLY; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n",
+        subject = "Petit-déjeuner",
+        body = reply.join("\r\n"),
+    );
+    dovecot.deliver("INBOX", &delivered(&organizer, &message)).await;
+
+    assert_eq!(app.poll_imap_once().await, 1);
+    assert_eq!(answer_of(&app, &event_id).await, "yes");
+    // Moved out of the folder read, into the processed one, marked.
+    assert!(dovecot.flags("INBOX").await.is_empty());
+    let processed = dovecot.flags("Processed").await;
+    assert_eq!(processed.len(), 1);
+    assert!(processed[0].iter().any(|f| f.contains("$ConviveProcessed")), "{processed:?}");
+
+    // The organiser hears of it, and that it came from her calendar.
+    app.dispatch_all_pending_emails().await;
+    let note = server
+        .messages()
+        .into_iter()
+        .find(|m| m.recipient() == "anne@example.org" && m.text().contains("Zoé"))
+        .expect("the organiser's note");
+    assert!(note.text().contains("Cette réponse vient de son agenda"), "{}", note.text());
+    assert_eq!(app.poll_imap_once().await, 0, "nothing is left to take in");
+}
+
+#[tokio::test]
+async fn a_running_server_takes_a_reply_in_as_soon_as_it_arrives_by_idle() {
+    let server = MailServer::start().await;
+    let dovecot = Dovecot::start().await;
+    // The whole app (scheduler, dispatcher, IMAP door), with an IDLE so long
+    // that only the server's word on a new message can wake the door.
+    let app = crate::helpers::spawn_app_with(convive::clock::Clock::system(), |s| {
+        crate::helpers::send_mail_to(s, &server);
+        s.reply_address = Some("rsvp@convive.test".to_owned());
+        dovecot.configure(s);
+        s.imap_poll_seconds = 1740;
+    })
+    .await;
+    let event_id = app.create_published_event(serde_json::json!({ "title": "Petit-déjeuner" })).await;
+    app.post(&format!("/api/v1/events/{event_id}/guests"), serde_json::json!({ "email": GUEST, "name": "Zoé" }))
+        .await
+        .expect(StatusCode::CREATED);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let invitation = loop {
+        if let Some(m) = server.messages().into_iter().find(|m| m.recipient() == GUEST) {
+            break m;
+        }
+        assert!(Instant::now() < deadline, "her invitation was not sent");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let (_, _, ics) = invitation.calendar_parts().into_iter().next().expect("a calendar part");
+    let unfolded = ics.replace("\r\n ", "");
+    let organizer = unfolded.lines().find(|l| l.starts_with("ORGANIZER")).unwrap().rsplit_once("mailto:").unwrap().1;
+
+    let raw = fixture("gmail", organizer, GUEST, &format!("{event_id}@convive"), "ACCEPTED", "idle-1@mail.example");
+    dovecot.deliver("INBOX", &delivered(organizer, &raw)).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while answer_of(&app, &event_id).await != "yes" {
+        assert!(Instant::now() < deadline, "the reply was not taken in while the door idled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !dovecot.flags("INBOX").await[0].iter().any(|f| f.contains("$ConviveProcessed")) {
+        assert!(Instant::now() < deadline, "the message was not marked");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
