@@ -10,6 +10,7 @@ pub mod guest_list;
 pub mod mail;
 pub mod plan;
 pub mod problem;
+pub mod question;
 pub mod role;
 pub mod seating;
 pub mod series;
