@@ -116,7 +116,7 @@ impl Question {
 pub struct ChoiceDraft {
     /// Left out, the option is numbered (`o1`, `o2`…) in its place.
     #[serde(default)]
-    #[schema(pattern = "^[a-z0-9_-]{1,40}$", nullable = false)]
+    #[schema(pattern = "^[a-z0-9_-]{1,40}$")]
     pub key: Option<String>,
     /// One of the two labels is needed; the other falls back to it.
     #[serde(default)]
@@ -132,7 +132,7 @@ pub struct ChoiceDraft {
 pub struct QuestionDraft {
     /// Left out, the question is numbered (`q1`, `q2`…) in its place.
     #[serde(default)]
-    #[schema(pattern = "^[a-z0-9_-]{1,40}$", nullable = false)]
+    #[schema(pattern = "^[a-z0-9_-]{1,40}$")]
     pub key: Option<String>,
     /// `short_text`, `long_text`, `one_choice`, `several_choices` or `yes_no`.
     #[schema(value_type = QuestionKind)]

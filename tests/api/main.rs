@@ -29,6 +29,7 @@ mod operations;
 mod organiser_words;
 mod pages;
 mod processes;
+mod questions;
 mod registration;
 mod rules;
 mod series;
