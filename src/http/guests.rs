@@ -5,7 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{
-    AdditionalProperties, AllOfBuilder, AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+    AdditionalProperties, AllOfBuilder, AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType,
+    Type,
 };
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
@@ -353,9 +354,10 @@ pub fn answer_schema(limit: i64, limit_words: &str) -> RefOr<Schema> {
         .property(
             "questions",
             ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
                 .description(Some(
                     "Answers to the event's questions by question key: a text or one option's key as a string, \
-                     several options' keys as a list, yes/no as a boolean. Left out, they stay as they are; \
+                     several options' keys as a list, yes/no as a boolean. Left out or `null`, they stay as they are; \
                      checked against the event's questions (required ones for a guest who comes or may come).",
                 ))
                 .additional_properties(Some(AdditionalProperties::RefOr(Ref::from_schema_name(Given::name()).into()))),
