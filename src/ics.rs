@@ -282,6 +282,7 @@ mod tests {
                 plan: ReminderPlan::default(),
                 open_registration: false,
                 words: crate::domain::event::Words::default(),
+                questions: Vec::new(),
             },
             status: EventStatus::Published,
             seats_taken: 0,

@@ -22,6 +22,7 @@ mod m20261206_000040_answer_changes_by_time;
 mod m20261207_000050_create_event_teams;
 mod m20261207_000060_inbound_mail;
 mod m20261207_000070_series_defaults;
+mod m20261207_000080_add_questions;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000070_series_defaults::Migration),
             Box::new(m20261207_000050_create_event_teams::Migration),
             Box::new(m20261207_000060_inbound_mail::Migration),
+            Box::new(m20261207_000080_add_questions::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ use crate::domain::answer::{Answer, Channel, MAX_COMPANIONS_BY_ORGANISER, Reply}
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::Guest;
 use crate::domain::mail::{AnswerNote, MailKind, OutboxSlot};
+use crate::domain::question::{self, Answers};
 use crate::domain::role::Action;
 use crate::domain::seating::{self, Placement, SeatContext};
 use crate::domain::token::InvitationToken;
@@ -40,6 +41,19 @@ pub struct AnswerInput {
     pub answer: Answer,
     pub companions: i64,
     pub comment: String,
+    pub questions: QuestionAnswers,
+}
+
+/// What a door says of her answers to the event's questions.
+#[derive(Debug, Clone)]
+pub enum QuestionAnswers {
+    /// A door that does not ask them (a calendar's reply, a registration,
+    /// the dashboard's quick answer): hers stay as they are, unchecked.
+    NotAsked,
+    /// Left out by a door that could have sent them (an API client): hers
+    /// stay, and must still satisfy the questions, required ones included.
+    Unchanged,
+    Given(Answers),
 }
 
 /// What recording an answer did.
@@ -111,6 +125,34 @@ fn may_answer(channel: Channel, event: &Event, now: DateTime<Utc>) -> Result<()>
     Ok(())
 }
 
+/// Her reply checked, with her answers to the questions: all the problems
+/// with both at once.
+fn reply_of(
+    input: &AnswerInput,
+    channel: Channel,
+    guest: &Guest,
+    event: &Event,
+    companion_limit: u32,
+) -> Result<Reply> {
+    let parsed = Reply::parse(input.answer, input.companions, &input.comment, companion_limit);
+    let kept = guest.reply.as_ref().map(|r| r.questions.clone()).unwrap_or_default();
+    // The organiser types what she knows: no question binds her.
+    let required = channel == Channel::Guest && question::required_binds(input.answer);
+    let questions = match &input.questions {
+        QuestionAnswers::Given(given) => question::check_answers(&event.details.questions, given, required),
+        QuestionAnswers::Unchanged => question::check_answers(&event.details.questions, &kept, required),
+        QuestionAnswers::NotAsked => Ok(kept),
+    };
+    match (parsed, questions) {
+        (Ok(reply), Ok(questions)) => Ok(Reply { questions, ..reply }),
+        (Err(mut errors), Err(more)) => {
+            errors.extend(more);
+            Err(AppError::Invalid(errors))
+        }
+        (Err(errors), _) | (_, Err(errors)) => Err(AppError::Invalid(errors)),
+    }
+}
+
 /// Records an answer in one transaction, with what follows from it: seats,
 /// the waiting list, the emails it causes and the organiser's note.
 pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
@@ -119,8 +161,7 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
     let (channel, mut guest, mut event) = find(&work, answerer, now).await?;
     let companion_limit =
         if channel.is_the_guest() { event.details.companions_allowed } else { MAX_COMPANIONS_BY_ORGANISER as u32 };
-    let mut reply =
-        Reply::parse(input.answer, input.companions, &input.comment, companion_limit).map_err(AppError::Invalid)?;
+    let mut reply = reply_of(input, channel, &guest, &event, companion_limit)?;
     // Her page keeps her comment in the box: sent back unchanged with
     // another answer, it was written for the old one ("Avec plaisir, je
     // viens" on a decline), so the change starts without it.

@@ -1,6 +1,7 @@
 //! An organiser's events: creating, changing, publishing and cancelling
 //! them, with the emails and reminder plan each change brings.
 
+use crate::domain::question::{self, QuestionTotals};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -42,6 +43,16 @@ pub async fn with_counts(app: &App, organiser_id: Uuid, event_id: Uuid) -> Resul
     let event = get(app, organiser_id, event_id).await?;
     let counts = storage::events::counts(&*app.db, &[event.id]).await?.remove(&event.id).unwrap_or_default();
     Ok((event, counts))
+}
+
+/// Totals per choice of the event's choice and yes/no questions, over the
+/// guests seated ("végétarien : 4"): what catering needs.
+pub async fn question_totals(app: &App, event: &Event) -> Result<Vec<QuestionTotals>> {
+    if event.details.questions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let answers = storage::guests::seated_answers(&*app.db, event.id).await?;
+    Ok(question::totals(&event.details.questions, &answers))
 }
 
 /// The counts of an event already found.

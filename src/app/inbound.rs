@@ -16,7 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::answers::{self, AnswerInput, Answerer};
+use super::answers::{self, AnswerInput, Answerer, QuestionAnswers};
 use super::unsubscribes::{self, Scope};
 use super::{App, AppError, Result};
 use crate::domain::answer::Answer;
@@ -266,7 +266,8 @@ async fn apply(app: &App, event: &Event, guest: &Guest, answer: Answer, comment:
         _ => 0,
     };
     let comment = comment.map(str::to_owned).or_else(|| guest.reply.as_ref().map(|r| r.comment.clone()));
-    let input = AnswerInput { answer, companions, comment: comment.unwrap_or_default() };
+    let input =
+        AnswerInput { answer, companions, comment: comment.unwrap_or_default(), questions: QuestionAnswers::NotAsked };
     answers::answer(app, Answerer::Calendar { event_id: event.id, guest_id: guest.id }, &input).await.map(|_| ())
 }
 
@@ -334,7 +335,7 @@ pub async fn apply_held(app: &App, organiser_id: Uuid, id: Uuid) -> Result<()> {
         _ => 0,
     };
     let comment = detail.comment.or_else(|| guest.reply.as_ref().map(|r| r.comment.clone())).unwrap_or_default();
-    let input = AnswerInput { answer, companions, comment };
+    let input = AnswerInput { answer, companions, comment, questions: QuestionAnswers::NotAsked };
     answers::answer(app, Answerer::Organiser { organiser_id, event_id, guest_id }, &input).await?;
     storage::inbound::close_held(&*app.db, id, InboundStatus::Applied, app.now()).await?;
     Ok(())

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::answers::{AnswerInput, Answerer};
+use super::answers::{AnswerInput, Answerer, QuestionAnswers};
 use super::{App, AppError, Happening, OneTimeLink, Result};
 use crate::domain::answer::Answer;
 use crate::domain::community::JoinedHow;
@@ -130,7 +130,12 @@ pub async fn confirm(app: &App, id: Uuid) -> Result<(Guest, InvitationToken)> {
     // Registering is saying "I'm coming": recorded by the same rules as an
     // answer from her page, so that a full event puts her on the waiting
     // list. Should it fail, she is a guest who can still answer herself.
-    let coming = AnswerInput { answer: Answer::Yes, companions: 0, comment: String::new() };
+    let coming = AnswerInput {
+        answer: Answer::Yes,
+        companions: 0,
+        comment: String::new(),
+        questions: QuestionAnswers::NotAsked,
+    };
     match super::answers::answer(app, Answerer::Guest { token: token.as_str() }, &coming).await {
         Ok(outcome) => Ok((outcome.guest, token)),
         Err(err) => {

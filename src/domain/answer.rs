@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::problem::{Problem, code};
+use super::question::Answers;
 use super::text::bounded;
 use super::{FieldErrors, Validator};
 
@@ -80,6 +81,9 @@ pub struct Reply {
     /// People she brings; always 0 for "no".
     pub companions: u32,
     pub comment: String,
+    /// Her answers to the event's questions, checked by
+    /// [`super::question::check_answers`] against them.
+    pub questions: Answers,
 }
 
 pub const MAX_COMMENT_CHARS: usize = 1000;
@@ -111,6 +115,7 @@ impl Reply {
             answer,
             companions: if answer == Answer::No { 0 } else { companions as u32 },
             comment: comment.unwrap_or_default(),
+            questions: Answers::new(),
         })
     }
 

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::plan::{PlanChoice, ReminderPlan};
 use super::problem::{Problem, code};
+use super::question::{Question, QuestionDraft, parse_questions};
 use super::text::{Text, WHITESPACE, bounded, web_url};
 use super::{FieldErrors, Validator};
 
@@ -110,6 +111,8 @@ pub struct EventDetails {
     pub open_registration: bool,
     /// Her own words opening each email.
     pub words: Words,
+    /// What guests are asked beyond yes or no.
+    pub questions: Vec<Question>,
 }
 
 /// The organiser's own words that open an email of the event; the templates
@@ -330,6 +333,9 @@ pub struct EventFields {
     pub plan: PlanInput,
     pub open_registration: bool,
     pub words: Words,
+    /// The questions for guests, as sent; a door that has none to send
+    /// passes the current ones, or they are gone.
+    pub questions: Vec<QuestionDraft>,
 }
 
 /// The reminder plan as a door received it: ISO 8601 offsets from the API,
@@ -421,6 +427,15 @@ impl TryFrom<EventFields> for EventDetails {
             PlanInput::Choice(choice) => ReminderPlan::choose(&mut v, choice),
         };
         let words = fields.words.validate(&mut v, language);
+        let questions = match parse_questions(&fields.questions) {
+            Ok(questions) => Some(questions),
+            Err(errors) => {
+                for (field, problem) in errors {
+                    v.add(&field, problem);
+                }
+                None
+            }
+        };
         let time_zone = v.check("time_zone", parse_time_zone(&fields.time_zone));
         let schedule = time_zone.and_then(|tz| {
             let starts_at = v.check("starts_at", parse_instant(&fields.starts_at, tz));
@@ -458,6 +473,7 @@ impl TryFrom<EventFields> for EventDetails {
             plan: plan.ok_or_else(missing)?,
             open_registration: fields.open_registration,
             words: words.ok_or_else(missing)?,
+            questions: questions.ok_or_else(missing)?,
         })
     }
 }

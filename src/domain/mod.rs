@@ -11,6 +11,7 @@ pub mod inbound;
 pub mod mail;
 pub mod plan;
 pub mod problem;
+pub mod question;
 pub mod role;
 pub mod seating;
 pub mod series;

@@ -61,6 +61,24 @@ pub mod code {
     /// `value`
     pub const INVALID_ROLE: &str = "invalid_role";
     pub const OWNER_IN_TEAM: &str = "owner_in_team";
+    /// `max`
+    pub const TOO_MANY_QUESTIONS: &str = "too_many_questions";
+    /// `min`
+    pub const TOO_FEW_OPTIONS: &str = "too_few_options";
+    /// `max`
+    pub const TOO_MANY_OPTIONS: &str = "too_many_options";
+    /// `value`: a question's or an option's key given twice.
+    pub const DUPLICATE_KEY: &str = "duplicate_key";
+    /// `value`, `max`
+    pub const INVALID_KEY: &str = "invalid_key";
+    /// `value`
+    pub const INVALID_QUESTION_KIND: &str = "invalid_question_kind";
+    /// `value`: an answer to a question the event does not ask.
+    pub const UNKNOWN_QUESTION: &str = "unknown_question";
+    /// `value`: a choice the question does not offer.
+    pub const NOT_AN_OPTION: &str = "not_an_option";
+    pub const ONE_CHOICE_ONLY: &str = "one_choice_only";
+    pub const YES_OR_NO: &str = "yes_or_no";
 
     /// Every code but [`INVALID`], for the test that the catalogue words each.
     pub const ALL: &[&str] = &[
@@ -92,6 +110,16 @@ pub mod code {
         RETENTION_RANGE,
         INVALID_ROLE,
         OWNER_IN_TEAM,
+        TOO_MANY_QUESTIONS,
+        TOO_FEW_OPTIONS,
+        TOO_MANY_OPTIONS,
+        DUPLICATE_KEY,
+        INVALID_KEY,
+        INVALID_QUESTION_KIND,
+        UNKNOWN_QUESTION,
+        NOT_AN_OPTION,
+        ONE_CHOICE_ONLY,
+        YES_OR_NO,
     ];
 }
 

@@ -1,5 +1,6 @@
 //! Organiser API: events.
 
+use crate::domain::question::QuestionDraft;
 use axum::http::StatusCode;
 use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
@@ -81,6 +82,10 @@ pub struct NewEventRequest {
     /// Your own words opening each email (the templates stay the frame).
     #[serde(default)]
     words: Words,
+    /// What guests are asked beyond yes or no (at most 20), in order.
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    questions: Vec<QuestionDraft>,
 }
 
 /// The reminder plan, as ISO 8601 durations (`P7D`, `PT2H`, `PT30S`).
@@ -142,6 +147,7 @@ impl From<NewEventRequest> for EventFields {
             plan: PlanInput::Iso(r.plan.unwrap_or_default().apply_to(PlanFields::default())),
             open_registration: r.open_registration,
             words: r.words,
+            questions: r.questions,
         }
     }
 }
@@ -188,6 +194,10 @@ pub struct EventPatchRequest {
     open_registration: Option<bool>,
     /// Replaces all four texts; omitted ones become empty.
     words: Option<Words>,
+    /// Replaces all the questions (at most 20); give back each one's `key`
+    /// to keep the answers already given to it.
+    #[schema(max_items = 20)]
+    questions: Option<Vec<QuestionDraft>>,
 }
 
 /// Tells "absent" (`None`, via `default`) from "null" (`Some(None)`).
@@ -220,6 +230,7 @@ impl EventPatchRequest {
             plan: PlanInput::Iso(self.plan.unwrap_or_default().apply_to(PlanFields::from(&current.plan))),
             open_registration: self.open_registration.unwrap_or(current.open_registration),
             words: self.words.unwrap_or_else(|| current.words.clone()),
+            questions: self.questions.unwrap_or_else(|| current.questions.iter().map(QuestionDraft::from).collect()),
         }
     }
 }
@@ -249,6 +260,7 @@ impl EventPatchRequest {
             plan: PlanInput::Iso(self.plan.unwrap_or_default().apply_to(PlanFields::default())),
             open_registration: self.open_registration.unwrap_or(false),
             words: self.words.unwrap_or_default(),
+            questions: self.questions.unwrap_or_default(),
         }
     }
 }
@@ -391,7 +403,8 @@ async fn event_summary(
     Path(event_id): Path<Uuid>,
 ) -> Result<Json<SummaryView>> {
     let (event, counts) = app::events::with_counts(&state, organiser.id, event_id).await?;
-    Ok(Json(SummaryView::new(&event, counts)))
+    let questions = app::events::question_totals(&state, &event).await?;
+    Ok(Json(SummaryView { questions, ..SummaryView::new(&event, counts) }))
 }
 
 #[derive(Debug, serde::Serialize, ToSchema)]

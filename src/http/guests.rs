@@ -1,10 +1,12 @@
 //! Organiser API: guests of an event, and answers set by the organiser.
 
+use crate::domain::question::{Answers, Given};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{
-    AdditionalProperties, AllOfBuilder, AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+    AdditionalProperties, AllOfBuilder, AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType,
+    Type,
 };
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
@@ -16,7 +18,7 @@ use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Integer, Json, Path, Query};
 use super::views::GuestView;
 use crate::app;
-use crate::app::answers::{AnswerInput, Answerer};
+use crate::app::answers::{AnswerInput, Answerer, QuestionAnswers};
 use crate::app::guests::RowOutcome;
 use crate::domain::FieldErrors;
 use crate::domain::answer::{Answer, MAX_COMMENT_CHARS, MAX_COMPANIONS_BY_ORGANISER};
@@ -297,6 +299,9 @@ pub struct AnswerRequest {
     pub companions: Integer,
     #[serde(default)]
     pub comment: String,
+    /// Left out, her answers to the questions stay as they are.
+    #[serde(default)]
+    pub questions: Option<Answers>,
 }
 
 /// Set a guest's answer, e.g. for a guest who phoned. The organiser is not
@@ -318,7 +323,12 @@ async fn set_answer(
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<GuestView>> {
     let answerer = Answerer::Organiser { organiser_id: organiser.id, event_id, guest_id };
-    let input = AnswerInput { answer: request.answer, companions: request.companions.into(), comment: request.comment };
+    let input = AnswerInput {
+        answer: request.answer,
+        companions: request.companions.into(),
+        comment: request.comment,
+        questions: request.questions.map_or(QuestionAnswers::Unchanged, QuestionAnswers::Given),
+    };
     let outcome = app::answers::answer(&state, answerer, &input).await?;
     Ok(Json(GuestView::new(outcome.guest, outcome.waitlist_position)))
 }
@@ -341,6 +351,17 @@ pub fn answer_schema(limit: i64, limit_words: &str) -> RefOr<Schema> {
                 .maximum(Some(i64::MAX)),
         )
         .property("comment", Ref::from_schema_name(Text::<MAX_COMMENT_CHARS>::name()))
+        .property(
+            "questions",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+                .description(Some(
+                    "Answers to the event's questions by question key: a text or one option's key as a string, \
+                     several options' keys as a list, yes/no as a boolean. Left out or `null`, they stay as they are; \
+                     checked against the event's questions (required ones for a guest who comes or may come).",
+                ))
+                .additional_properties(Some(AdditionalProperties::RefOr(Ref::from_schema_name(Given::name()).into()))),
+        )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)));
     let within_limit = AnyOfBuilder::new()
         .item(
@@ -362,6 +383,7 @@ fn int64() -> SchemaFormat {
 pub fn answer_schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
     schemas.push((Answer::name().into_owned(), Answer::schema()));
     schemas.push((Text::<MAX_COMMENT_CHARS>::name().into_owned(), Text::<MAX_COMMENT_CHARS>::schema()));
+    schemas.push((Given::name().into_owned(), Given::schema()));
 }
 
 /// The organiser's answer for a guest: up to 100 companions, whatever the

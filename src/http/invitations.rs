@@ -13,7 +13,7 @@ use super::extract::{Json, Path};
 use super::guests::{AnswerRequest, answer_schema, answer_schemas};
 use super::views::{ReplyView, VenueView, When};
 use crate::app;
-use crate::app::answers::{AnswerInput, Answerer};
+use crate::app::answers::{AnswerInput, Answerer, QuestionAnswers};
 use crate::domain::event::{Event, EventStatus, Language, MAX_COMPANIONS_ALLOWED};
 use crate::domain::guest::Guest;
 use crate::error::{ErrorBody, Result};
@@ -54,6 +54,8 @@ pub struct PublicEventView {
     status: EventStatus,
     companions_allowed: u32,
     answers_close_at: When,
+    /// What she is asked beyond yes or no, labelled in both languages.
+    questions: Vec<crate::domain::question::Question>,
 }
 
 /// A guest's invitation and her answer so far.
@@ -99,6 +101,7 @@ fn invitation_view(
             time_zone: zone.name().to_owned(),
             status: event.status,
             companions_allowed: details.companions_allowed,
+            questions: details.questions,
         },
     }
 }
@@ -132,7 +135,12 @@ async fn answer_invitation(
     Path(token): Path<String>,
     Json(request): Json<AnswerRequest>,
 ) -> Result<Json<InvitationView>> {
-    let input = AnswerInput { answer: request.answer, companions: request.companions.into(), comment: request.comment };
+    let input = AnswerInput {
+        answer: request.answer,
+        companions: request.companions.into(),
+        comment: request.comment,
+        questions: request.questions.map_or(QuestionAnswers::Unchanged, QuestionAnswers::Given),
+    };
     let outcome = app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await?;
     Ok(Json(invitation_view(outcome.event, outcome.guest, outcome.waitlist_position, state.now())))
 }

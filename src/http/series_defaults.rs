@@ -44,6 +44,7 @@ pub struct SeriesDefaultsView {
     plan: PlanView,
     open_registration: bool,
     words: Words,
+    questions: Vec<crate::domain::question::Question>,
 }
 
 impl SeriesDefaultsView {
@@ -69,6 +70,7 @@ impl SeriesDefaultsView {
             follow_up_url: details.follow_up_url,
             open_registration: details.open_registration,
             words: details.words,
+            questions: details.questions,
         }
     }
 }

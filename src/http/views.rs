@@ -1,6 +1,7 @@
 //! Response bodies: what the API shows of domain values. Kept apart from the
 //! storage entities so a schema change never leaks into the public contract.
 
+use crate::domain::question::{Answers, Given};
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -65,6 +66,8 @@ pub struct EventView {
     pub open_registration: bool,
     /// Her own words opening each email.
     pub words: crate::domain::event::Words,
+    /// What guests are asked beyond yes or no, in order.
+    pub questions: Vec<crate::domain::question::Question>,
     /// iCalendar SEQUENCE, bumped on each change of time, place or status.
     pub sequence: u32,
     /// The series this event is a date of, if any.
@@ -106,6 +109,7 @@ impl EventView {
             plan,
             open_registration: details.open_registration,
             words: details.words,
+            questions: details.questions,
             sequence: event.sequence,
             summary,
             created_at: event.created_at,
@@ -183,6 +187,10 @@ pub struct SummaryView {
     pub walk_ins: u64,
     /// Seated "yes" answers not checked in; `null` until anyone is checked in.
     pub no_shows: Option<u64>,
+    /// Totals per choice of each choice and yes/no question over the seated
+    /// guests, one each ("vegetarian: 4"). Given by `/summary`; empty in an
+    /// event's view.
+    pub questions: Vec<crate::domain::question::QuestionTotals>,
 }
 
 impl SummaryView {
@@ -203,6 +211,7 @@ impl SummaryView {
             came_people: counts.came_people,
             walk_ins: counts.walk_ins,
             no_shows: (counts.came > 0).then_some(counts.seated_not_came),
+            questions: Vec::new(),
         }
     }
 }
@@ -213,11 +222,16 @@ pub struct ReplyView {
     pub answer: Answer,
     pub companions: u32,
     pub comment: String,
+    /// Her answers to the event's questions, by question key: a text or one
+    /// option's key as a string, several options' keys as a list, yes/no as
+    /// a boolean. Unanswered questions are absent.
+    #[schema(value_type = std::collections::BTreeMap<String, Given>)]
+    pub questions: Answers,
 }
 
 impl From<Reply> for ReplyView {
     fn from(reply: Reply) -> Self {
-        Self { answer: reply.answer, companions: reply.companions, comment: reply.comment }
+        Self { answer: reply.answer, companions: reply.companions, comment: reply.comment, questions: reply.questions }
     }
 }
 

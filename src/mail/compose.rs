@@ -230,6 +230,7 @@ impl Composer {
                 "waiting": waiting.len(),
                 "capacity": event.details.capacity,
             },
+            "questions": catering(event, &expected, language),
             "expected": expected.iter().map(|g| row(g)).collect::<Vec<_>>(),
             "waiting": waiting.iter().map(|(_, g)| row(g)).collect::<Vec<_>>(),
             "links": {
@@ -396,6 +397,23 @@ fn mailbox(name: &str, address: &str) -> anyhow::Result<Mailbox> {
     let address = address.parse().with_context(|| format!("{address:?} is not an address"))?;
     let name = name.trim();
     Ok(Mailbox::new((!name.is_empty()).then(|| name.to_owned()), address))
+}
+
+/// The totals per choice of the event's choice and yes/no questions over
+/// the guests expected, labelled in `language`: what the venue needs.
+fn catering(event: &Event, expected: &[&Guest], language: Language) -> Vec<serde_json::Value> {
+    let answers = expected.iter().filter_map(|g| g.reply.as_ref().map(|r| &r.questions));
+    crate::domain::question::totals(&event.details.questions, answers)
+        .into_iter()
+        .map(|q| {
+            let options: Vec<_> = q
+                .options
+                .iter()
+                .map(|o| serde_json::json!({ "label": o.label.get(language), "count": o.count }))
+                .collect();
+            serde_json::json!({ "label": q.label.get(language), "options": options })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -206,12 +206,18 @@ mod tests {
                     { "name": "Zoé", "party": 1, "comment": "" },
                 ],
                 "waiting": [{ "name": "Yann", "party": 1, "comment": "" }],
+                "questions": [{ "label": "<Régime>", "options": [
+                    { "label": "Végétarien", "count": 4 }, { "label": "Aucun", "count": 0 } ] }],
                 "links": { "event": "https://x/e", "door_list": "https://x/e/door-list" },
             });
             let rendered = templates.render(MailKind::VenueSummary, language, &summary).unwrap();
             assert!(rendered.subject.contains('3') && rendered.subject.contains("Café <des> Victoires"));
             assert!(rendered.text.contains("<i>Ben</i> (+1) — Sans <gluten>"), "{}", rendered.text);
             assert!(rendered.text.contains("1. Yann"), "{}", rendered.text);
+            let colon = if language == Language::Fr { "\u{a0}:" } else { ":" };
+            let catering = format!("- <Régime> — Végétarien{colon} 4, Aucun{colon} 0");
+            assert!(rendered.text.contains(&catering), "{}", rendered.text);
+            assert!(rendered.html.contains("&lt;Régime&gt;") && rendered.html.contains("<strong>4</strong>"));
             assert!(!rendered.html.contains("<i>Ben") && rendered.html.contains("&lt;i&gt;Ben"), "{}", rendered.html);
         }
     }

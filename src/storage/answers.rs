@@ -35,12 +35,18 @@ pub async fn find_owned_guest(
     Ok((super::guests::to_domain(guest)?, super::events::to_domain(event)?))
 }
 
+/// Her answers to the questions as stored: a JSON object by question key.
+fn answers_json(answers: &crate::domain::question::Answers) -> String {
+    serde_json::to_string(answers).unwrap_or_else(|_| "{}".to_owned())
+}
+
 /// The guest columns an answer sets.
 fn reply_columns(reply: &Reply, waitlisted_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> guests::ActiveModel {
     guests::ActiveModel {
         answer: Set(Some(reply.answer.as_str().to_owned())),
         companions: Set(reply.companions as i32),
         comment: Set(reply.comment.clone()),
+        question_answers: Set(answers_json(&reply.questions)),
         answered_at: Set(Some(now)),
         waitlisted_at: Set(waitlisted_at),
         updated_at: Set(now),
@@ -154,6 +160,7 @@ pub async fn log_change(
         answer: Set(reply.answer.as_str().to_owned()),
         companions: Set(reply.companions as i32),
         comment: Set(reply.comment.clone()),
+        question_answers: Set(answers_json(&reply.questions)),
         waitlisted: Set(waitlisted),
         channel: Set(channel.as_str().to_owned()),
         changed_at: Set(now),
@@ -190,6 +197,7 @@ pub async fn history(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<Answ
                     answer: Answer::parse(&row.answer).ok_or_else(|| bad("answer"))?,
                     companions: row.companions as u32,
                     comment: row.comment.clone(),
+                    questions: super::guests::answers_of(&row.question_answers),
                 },
                 waitlisted: row.waitlisted,
                 channel: Channel::parse(&row.channel).ok_or_else(|| bad("channel"))?,

@@ -49,6 +49,8 @@ pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
             open_registration: row.open_registration,
             // Written by us from a validated value; an unreadable one is an old row's "{}".
             words: serde_json::from_str(&row.words).unwrap_or_default(),
+            // Written by us from validated questions, as JSON.
+            questions: serde_json::from_str(&row.questions).context("stored questions are unreadable")?,
         },
         status,
         seats_taken: row.seats_taken as u32,
@@ -96,6 +98,7 @@ fn details_active_model(details: &EventDetails) -> events::ActiveModel {
         plan_follow_up: Set(details.plan.follow_up.map(|o| o.to_string())),
         open_registration: Set(details.open_registration),
         words: Set(serde_json::to_string(&details.words).unwrap_or_else(|_| "{}".to_owned())),
+        questions: Set(serde_json::to_string(&details.questions).unwrap_or_else(|_| "[]".to_owned())),
         ..Default::default()
     }
 }

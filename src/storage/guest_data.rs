@@ -154,9 +154,10 @@ pub async fn erase(
     Ok(ids.len() as u64)
 }
 
-/// Overwrites the guests' names, addresses, comments and tokens, keeping
+/// Overwrites the guests' names, addresses, comments, answers to the
+/// questions (a diet or a company says who she is) and tokens, keeping
 /// their answers, seats and check-ins; their answer history loses its
-/// comments.
+/// comments and answers to the questions.
 pub async fn anonymise_guests(conn: &impl ConnectionTrait, ids: &[Uuid], now: DateTime<Utc>) -> Result<()> {
     for id in ids {
         guests::Entity::update_many()
@@ -164,6 +165,7 @@ pub async fn anonymise_guests(conn: &impl ConnectionTrait, ids: &[Uuid], now: Da
             .col_expr(guests::Column::Name, Expr::val(""))
             .col_expr(guests::Column::FirstName, Expr::val(""))
             .col_expr(guests::Column::Comment, Expr::val(""))
+            .col_expr(guests::Column::QuestionAnswers, Expr::val("{}"))
             .col_expr(guests::Column::TokenHash, Expr::val(dead_hash()))
             .col_expr(guests::Column::TokenSalt, Expr::val(dead_hash()))
             .col_expr(guests::Column::ErasedAt, Expr::val(now))
@@ -173,6 +175,7 @@ pub async fn anonymise_guests(conn: &impl ConnectionTrait, ids: &[Uuid], now: Da
     }
     answer_changes::Entity::update_many()
         .col_expr(answer_changes::Column::Comment, Expr::val(""))
+        .col_expr(answer_changes::Column::QuestionAnswers, Expr::val("{}"))
         .filter(answer_changes::Column::GuestId.is_in(ids.iter().copied()))
         .exec(conn)
         .await?;

@@ -32,6 +32,12 @@ pub(crate) fn checked_in_condition() -> sea_orm::sea_query::SimpleExpr {
     Expr::col((guests::Entity, guests::Column::CheckedInAt)).is_not_null()
 }
 
+/// Her stored answers to the questions, written by us from checked values;
+/// an unreadable one is an old row's "{}".
+pub(crate) fn answers_of(raw: &str) -> crate::domain::question::Answers {
+    serde_json::from_str(raw).unwrap_or_default()
+}
+
 pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
     let language = row.language.as_deref().map(Language::parse).transpose().map_err(|e| anyhow!(e))?;
     let reply = match row.answer.as_deref() {
@@ -40,6 +46,7 @@ pub(crate) fn to_domain(row: guests::Model) -> anyhow::Result<Guest> {
             answer: Answer::parse(raw).ok_or_else(|| anyhow!("stored answer {raw:?} is unknown"))?,
             companions: row.companions as u32,
             comment: row.comment,
+            questions: answers_of(&row.question_answers),
         }),
     };
     Ok(Guest {
@@ -89,6 +96,8 @@ fn new_row(
         walk_in: Set(false),
         // The column's default (NULL): inserts name no more columns than before.
         erased_at: sea_orm::ActiveValue::NotSet,
+        // The column's default ("{}"): no answers yet.
+        question_answers: sea_orm::ActiveValue::NotSet,
     }
 }
 
@@ -222,6 +231,23 @@ pub async fn list(db: &DatabaseConnection, event_id: Uuid) -> Result<Vec<(Guest,
             (g, position)
         })
         .collect())
+}
+
+/// The answers to the questions of the event's seated guests (a "yes" not
+/// waiting): what the totals for catering count. One column, not whole rows.
+pub async fn seated_answers(
+    conn: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> Result<Vec<crate::domain::question::Answers>> {
+    let raw: Vec<String> = guests::Entity::find()
+        .select_only()
+        .column(guests::Column::QuestionAnswers)
+        .filter(guests::Column::EventId.eq(event_id))
+        .filter(seated_condition())
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(raw.iter().map(|answers| answers_of(answers)).collect())
 }
 
 /// One page of an event's guests in the order they were invited, those whose

@@ -135,6 +135,7 @@ pub async fn set_defaults(
         plan_follow_up: Set(details.plan.follow_up.map(|o| o.to_string())),
         open_registration: Set(details.open_registration),
         words: Set(serde_json::to_string(&details.words).context("her words are JSON")?),
+        questions: Set(serde_json::to_string(&details.questions).context("questions are JSON")?),
         updated_at: Set(now),
     };
     series_defaults::Entity::insert(row)
@@ -183,6 +184,7 @@ fn defaults_to_domain(row: series_defaults::Model) -> anyhow::Result<EventDetail
         open_registration: row.open_registration,
         words: row.words,
         series_id: Some(row.series_id),
+        questions: row.questions,
     };
     Ok(super::events::to_domain(as_event)?.details)
 }

@@ -15,18 +15,22 @@ use crate::team::{accept, invite_to_team};
 async fn those_who_run_the_event_get_the_venues_summary_with_the_reminder_once_with_its_totals() {
     let server = MailServer::start().await;
     let app = spawn_app_with_mail_on_demand(&server).await;
-    let event_id = app.create_published_event(json!({ "capacity": 6, "companions_allowed": 2 })).await;
+    let diet = json!([{ "key": "diet", "kind": "one_choice", "label_fr": "Régime alimentaire", "options": [
+        { "key": "veg", "label_fr": "Végétarien" }, { "key": "vegan", "label_fr": "Végétalien" } ] }]);
+    let event_id =
+        app.create_published_event(json!({ "capacity": 6, "companions_allowed": 2, "questions": diet })).await;
     let co = invite_to_team(&app, &event_id, "camille@example.org", "co_organiser").await;
     accept(&app, &format!("/team/{}", app.team_token(&co)), "Camille Roux").await;
     let door = invite_to_team(&app, &event_id, "dora@example.org", "door_helper").await;
     accept(&app, &format!("/team/{}", app.team_token(&door)), "Dora").await;
     // 3 + 2 + 1 seats fill the 6; Denis's party of 2 waits; Eve declines.
-    for (name, answer, companions, comment) in [
-        ("Anne Martin", "yes", 2, "Sans gluten"),
-        ("Bruno Lefèvre", "yes", 1, ""),
-        ("Chloé Petit", "yes", 0, ""),
-        ("Denis Roy", "yes", 1, ""),
-        ("Eve Durand", "no", 0, ""),
+    // Only the seated count for catering: 2 vegetarians, 1 vegan.
+    for (name, answer, companions, comment, diet) in [
+        ("Anne Martin", "yes", 2, "Sans gluten", "veg"),
+        ("Bruno Lefèvre", "yes", 1, "", "veg"),
+        ("Chloé Petit", "yes", 0, "", "vegan"),
+        ("Denis Roy", "yes", 1, "", "veg"),
+        ("Eve Durand", "no", 0, "", "veg"),
     ] {
         let email = format!("{}@example.org", name.split(' ').next().unwrap().to_lowercase());
         let guest = app
@@ -35,7 +39,7 @@ async fn those_who_run_the_event_get_the_venues_summary_with_the_reminder_once_w
             .expect(StatusCode::CREATED);
         app.put(
             &format!("/api/v1/events/{event_id}/guests/{}/answer", guest["id"].as_str().unwrap()),
-            json!({ "answer": answer, "companions": companions, "comment": comment }),
+            json!({ "answer": answer, "companions": companions, "comment": comment, "questions": { "diet": diet } }),
         )
         .await
         .expect(StatusCode::OK);
@@ -72,6 +76,7 @@ async fn those_who_run_the_event_get_the_venues_summary_with_the_reminder_once_w
         "- Anne Martin (+2) — Sans gluten",
         "- Bruno Lefèvre (+1)",
         "1. Denis Roy (+1)",
+        "- Régime alimentaire — Végétarien\u{a0}: 2, Végétalien\u{a0}: 1",
         &format!("/dashboard/events/{event_id}/door-list"),
     ] {
         assert!(text.contains(expected), "{expected:?} in:\n{text}");

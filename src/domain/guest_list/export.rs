@@ -219,8 +219,12 @@ mod tests {
     fn the_export_opens_cleanly_in_a_spreadsheet() {
         let mut anne = guest("=HYPERLINK(\"http://evil.example\",\"click\")", "anne@example.org");
         anne.language = Some(Language::Fr);
-        anne.reply =
-            Some(Reply { answer: Answer::Yes, companions: 1, comment: "Gluten-free, please\nmerci".to_owned() });
+        anne.reply = Some(Reply {
+            answer: Answer::Yes,
+            companions: 1,
+            comment: "Gluten-free, please\nmerci".to_owned(),
+            questions: crate::domain::question::Answers::new(),
+        });
         anne.checked_in_at = chrono::DateTime::from_timestamp(1_800_000_000, 0);
         let rows = [
             ExportRow { guest: anne, waitlist_position: Some(2), unsubscribed: false },

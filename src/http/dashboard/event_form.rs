@@ -1,6 +1,7 @@
 //! The event form: her fields as typed (and shown again with what is wrong
 //! with them), the reminder plan in plain words, and the page around them.
 
+use crate::domain::question::QuestionDraft;
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
@@ -225,6 +226,13 @@ impl EventForm {
             .collect()
     }
 
+    /// [`Self::fields`] with the questions `current` has: this form does
+    /// not edit them, so saving it keeps them.
+    pub fn fields_keeping(&self, current: Option<&crate::domain::event::EventDetails>) -> EventFields {
+        let questions = current.map(|c| c.questions.iter().map(QuestionDraft::from).collect()).unwrap_or_default();
+        EventFields { questions, ..self.fields() }
+    }
+
     /// The raw fields for the domain's validation; numbers that are not
     /// numbers become out-of-range values so the same messages apply.
     pub fn fields(&self) -> EventFields {
@@ -252,6 +260,7 @@ impl EventForm {
                 thank_you: self.words_thank_you.clone(),
                 translations: self.translations(),
             },
+            questions: Vec::new(),
         }
     }
 }

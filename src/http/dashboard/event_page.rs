@@ -15,7 +15,7 @@ use super::events::event_url;
 use super::extract::{CheckedForm, OwnedEvent};
 use super::time_zones::zone_label;
 use super::{ActionForm, OrganiserSession, id_of, see_other_saying};
-use crate::app::answers::{AnswerInput, Answerer};
+use crate::app::answers::{AnswerInput, Answerer, QuestionAnswers};
 use crate::app::{self, AppError};
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
 use crate::domain::event::Event;
@@ -344,7 +344,7 @@ async fn set_answer(
         raw => raw.parse::<i64>().unwrap_or(-1),
     };
     let answerer = Answerer::Organiser { organiser_id: session.organiser.id, event_id: event.id, guest_id };
-    let input = AnswerInput { answer, companions, comment: String::new() };
+    let input = AnswerInput { answer, companions, comment: String::new(), questions: QuestionAnswers::NotAsked };
     let refused =
         |key: &str| Some(word(session.language, key).replace("{n}", &MAX_COMPANIONS_BY_ORGANISER.to_string()));
     match app::answers::answer(&state, answerer, &input).await {

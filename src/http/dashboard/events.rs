@@ -157,7 +157,11 @@ async fn update(
     match form.step() {
         "back" => return Ok(form_page(&session, StatusCode::OK, "edit", &form, BTreeMap::new(), Some(&event))),
         "confirm" => {}
-        _ => match app::events::change_reach(&state, session.organiser.id, event.id, |_| form.fields()).await {
+        _ => match app::events::change_reach(&state, session.organiser.id, event.id, |current| {
+            form.fields_keeping(Some(current))
+        })
+        .await
+        {
             Ok(0) => {}
             Ok(reach) => return Ok(confirm_change(&session, &event, &form, reach)),
             Err(AppError::Invalid(fields)) => {
@@ -166,7 +170,9 @@ async fn update(
             Err(err) => return Err(refused(err)),
         },
     }
-    match app::events::change(&state, session.organiser.id, event.id, |_| form.fields()).await {
+    match app::events::change(&state, session.organiser.id, event.id, |current| form.fields_keeping(Some(current)))
+        .await
+    {
         Ok(changed) => {
             let said = counted(&session, changed.told, "d_flash_saved");
             Ok(see_other_saying(&state, &event_url(event.id), &said))

@@ -243,7 +243,9 @@ async fn save_defaults(
 ) -> Result<Response, PageError> {
     let refused = |e: AppError| PageError::from(e).in_language(session.language);
     let series = app::series::get(&state, session.organiser.id, series_id).await.map_err(refused)?;
-    match app::series::change_defaults(&state, session.organiser.id, series_id, |_| form.fields()).await {
+    match app::series::change_defaults(&state, session.organiser.id, series_id, |current| form.fields_keeping(current))
+        .await
+    {
         Ok(_) => Ok(see_other_saying(
             &state,
             &series_url(series.id),

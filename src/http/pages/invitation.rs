@@ -11,7 +11,7 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
 use super::{PageError, PageEvent, check_same_site, render, word};
-use crate::app::answers::{AnswerInput, Answerer};
+use crate::app::answers::{AnswerInput, Answerer, QuestionAnswers};
 use crate::app::{self, AppError};
 use crate::domain::answer::Answer;
 use crate::domain::event::{AnswersClosed, Event, Language};
@@ -227,7 +227,7 @@ async fn answer(
     };
     // Companions come with a "yes" or a "maybe"; a "no" brings nobody.
     let companions = if answer == Answer::No { 0 } else { companions };
-    let input = AnswerInput { answer, companions, comment: form.comment.clone() };
+    let input = AnswerInput { answer, companions, comment: form.comment.clone(), questions: QuestionAnswers::NotAsked };
     match app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await {
         Ok(_) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, path::invitation_saved(&token))]).into_response()),
         Err(AppError::Invalid(fields)) => {

@@ -13,6 +13,7 @@ pub struct Model {
     pub waitlisted: bool,
     pub channel: String,
     pub changed_at: DateTimeUtc,
+    pub question_answers: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

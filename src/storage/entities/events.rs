@@ -32,6 +32,7 @@ pub struct Model {
     pub open_registration: bool,
     pub words: String,
     pub series_id: Option<Uuid>,
+    pub questions: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,7 @@ pub struct Model {
     pub first_name: String,
     /// When her personal data was erased; the row stays for the counts.
     pub erased_at: Option<DateTimeUtc>,
+    pub question_answers: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,7 @@ pub struct Model {
     pub open_registration: bool,
     pub words: String,
     pub updated_at: DateTimeUtc,
+    pub questions: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
