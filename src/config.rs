@@ -19,6 +19,10 @@ pub struct Settings {
     /// `CONVIVE_DATABASE_POOL_SIZE`: connections kept open for reading (and,
     /// on PostgreSQL, writing); SQLite adds one connection for the writer.
     pub database_pool_size: u32,
+    /// `CONVIVE_RENDER_CACHE_MEGABYTES`: memory for guest pages, calendar
+    /// files, feeds and event reads kept rendered until their data changes
+    /// (0 turns the cache off).
+    pub render_cache_megabytes: u32,
     /// `CONVIVE_PUBLIC_URL`: the address guests reach, used to build links.
     /// When unset, the address the server listens on (`bind`), as a browser
     /// on the same machine reaches it.
@@ -169,6 +173,7 @@ struct Defaults {
     bind: &'static str,
     database_url: &'static str,
     database_pool_size: u32,
+    render_cache_megabytes: u32,
     log_format: LogFormat,
     log: &'static str,
     shutdown_grace_seconds: u64,
@@ -197,6 +202,8 @@ const DEFAULTS: Defaults = Defaults {
     bind: "127.0.0.1:8080",
     database_url: "sqlite://convive.db?mode=rwc",
     database_pool_size: 4,
+    // About 3,000 guest pages: a large event's worth.
+    render_cache_megabytes: 32,
     log_format: LogFormat::Pretty,
     log: "info",
     shutdown_grace_seconds: 20,

@@ -169,6 +169,8 @@ impl Application {
         };
 
         let db = state.db.clone();
+        // The pages kept rendered must see other processes' writes too.
+        let watcher = self.listener.as_ref().map(|_| db.watch_other_processes());
         let server = match self.listener {
             Some(listener) => {
                 tracing::info!(address = %listener.local_addr()?, "convive is listening");
@@ -216,6 +218,7 @@ impl Application {
             }
             Ok(())
         };
+        watcher.iter().for_each(tokio::task::JoinHandle::abort);
         db.close().await.context("cannot close the database")?;
         tracing::info!("stopped");
         outcome

@@ -300,6 +300,12 @@ impl Event {
     }
 
     /// Whether a guest may answer at `now`. Organisers are not bound by this.
+    /// The instants at which what a page or file says of this event may
+    /// change with time alone: answers close, it starts, it ends.
+    pub fn turning_points(&self) -> [DateTime<Utc>; 3] {
+        [self.details.answers_close_at(), self.details.schedule.starts_at, self.details.schedule.ends_at]
+    }
+
     pub fn guest_may_answer(&self, now: DateTime<Utc>) -> Result<(), AnswersClosed> {
         match self.status {
             EventStatus::Draft => Err(AnswersClosed::NotPublished),

@@ -4,6 +4,7 @@
 //! `crate::ics`. Every answer carries an `ETag` and `Last-Modified` and
 //! honours `If-None-Match`, so calendar apps can poll cheaply.
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +19,7 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json, Path};
 use super::pages::{PageError, browser_language, open_event};
+use super::render_cache::Cacheable;
 use crate::app;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
@@ -92,6 +94,8 @@ fn calendar_response(
     (
         common,
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        // The text depends on the data alone (DTSTAMP is the last change).
+        Extension(Cacheable::WHILE_UNCHANGED),
         body,
     )
         .into_response()

@@ -1,6 +1,7 @@
 //! Organiser API: events.
 
 use crate::domain::question::QuestionDraft;
+use axum::Extension;
 use axum::http::StatusCode;
 use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
@@ -10,6 +11,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Integer, Json, Path, Query};
+use super::render_cache::Cacheable;
 use super::views::{AnswerChangeView, EventView, SummaryView};
 use crate::app;
 use crate::domain::event::{
@@ -328,8 +330,9 @@ async fn get_event(
     state: axum::extract::State<AppState>,
     AuthenticatedOrganiser(organiser): AuthenticatedOrganiser,
     Path(event_id): Path<Uuid>,
-) -> Result<Json<EventView>> {
-    Ok(Json(EventView::new(app::events::get(&state, organiser.id, event_id).await?, None)))
+) -> Result<(Extension<Cacheable>, Json<EventView>)> {
+    let event = app::events::get(&state, organiser.id, event_id).await?;
+    Ok((Extension(Cacheable::WHILE_UNCHANGED), Json(EventView::new(event, None))))
 }
 
 /// Change an event. Moving it or changing its place bumps its SEQUENCE;

@@ -16,6 +16,7 @@ pub mod openapi;
 pub mod organiser;
 pub mod pages;
 pub mod rate_limit;
+pub mod render_cache;
 pub mod series;
 pub mod series_defaults;
 pub mod team;
@@ -44,21 +45,22 @@ pub type AppState = crate::app::App;
 
 /// The whole OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    documented_api(&RateLimit::off()).1
+    documented_api(&RateLimit::off(), &render_cache::Layer::default()).1
 }
 
 /// The documented routes, and their document with the answers they share.
-fn documented_api(limit: &RateLimit) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, mut document) = api_router(limit).split_for_parts();
+fn documented_api(limit: &RateLimit, cached: &render_cache::Layer) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut document) = api_router(limit, cached).split_for_parts();
     openapi::SharedResponses.modify(&mut document);
     (router, document)
 }
 
 /// The documented routes. Those reached with a secret token (a guest's
 /// invitation, an unsubscribe link, a feed) go through the rate limit.
-fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
+/// Event reads and feeds may be answered from memory (`cached`).
+fn api_router(limit: &RateLimit, cached: &render_cache::Layer) -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
-        .merge(events::router())
+        .merge(cached.around_documented(events::router()))
         .merge(guests::router())
         .merge(guest_lists::router())
         .merge(series::router())
@@ -76,18 +78,21 @@ fn api_router(limit: &RateLimit) -> OpenApiRouter<AppState> {
         .nest("/api/v1", v1)
         .merge(health::router())
         .merge(limit.api(unsubscribe::router()))
-        .merge(limit.api(calendar::router()))
+        .merge(limit.api(cached.around_documented(calendar::router())))
 }
 
-/// The guest pages and calendar files, rate-limited too.
-fn pages_router(limit: &RateLimit) -> Router<AppState> {
+/// The guest pages and calendar files, rate-limited too, and answered
+/// from memory when read again (`cached`).
+fn pages_router(limit: &RateLimit, cached: &render_cache::Layer) -> Router<AppState> {
     limit
         .pages(
-            Router::new()
-                .merge(pages::invitation::router())
-                .merge(pages::my_data::router())
-                .merge(pages::open_event::router())
-                .merge(calendar::files_router()),
+            cached.around(
+                Router::new()
+                    .merge(pages::invitation::router())
+                    .merge(pages::my_data::router())
+                    .merge(pages::open_event::router())
+                    .merge(calendar::files_router()),
+            ),
         )
         // The dashboard's sign-in pages take an address or a one-time link,
         // and the first run's setup page a code.
@@ -102,7 +107,8 @@ const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     let limit = RateLimit::new(&state.settings);
     limit.spawn_cleanup();
-    let (router, openapi) = documented_api(&limit);
+    let cached = render_cache::Layer::new(&state);
+    let (router, openapi) = documented_api(&limit, &cached);
     let openapi = Arc::new(openapi);
     let document = {
         let openapi = Arc::clone(&openapi);
@@ -114,7 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/api/docs").config(
             Config::new(["/api/openapi.json"]).use_base_layout().validator_url("none").try_it_out_enabled(true),
         ))
-        .merge(pages_router(&limit))
+        .merge(pages_router(&limit, &cached))
         .merge(dashboard::router())
         .merge(metrics::router())
         .fallback(|| async { ApiError::NotFound("route") })

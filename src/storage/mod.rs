@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod answers;
 pub mod attendance;
+pub mod changes;
 pub mod check_in;
 pub mod community;
 pub mod entities;
@@ -38,6 +39,7 @@ use sea_orm::{
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+pub use changes::Generation;
 pub use error::{Constraint, Missing, Result, StorageError};
 
 /// The connection pool, plus, on SQLite, the one connection that writes and
@@ -54,6 +56,7 @@ pub struct Db {
     writer: Option<DatabaseConnection>,
     writer_turn: Option<Arc<Mutex<()>>>,
     statements: Arc<AtomicU64>,
+    generation: Generation,
 }
 
 impl Deref for Db {
@@ -68,6 +71,7 @@ impl Deref for Db {
 pub struct WriteTransaction {
     tx: DatabaseTransaction,
     _turn: Option<OwnedMutexGuard<()>>,
+    generation: Generation,
 }
 
 impl Deref for WriteTransaction {
@@ -83,6 +87,18 @@ impl Db {
     /// control not included): what the hot paths' budgets are counted in.
     pub fn statements_run(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The data's generation: it moves whenever the database may have
+    /// changed, here or in another process ([`changes`]).
+    pub fn generation(&self) -> u64 {
+        self.generation.current()
+    }
+
+    /// Starts watching other processes' writes (see [`changes`]); the
+    /// task runs until aborted.
+    pub fn watch_other_processes(&self) -> tokio::task::JoinHandle<()> {
+        changes::watch_other_processes(&self.conn, self.generation.clone())
     }
 
     /// Whether a write transaction ([`begin_write`]) holds the whole
@@ -116,7 +132,9 @@ impl Db {
 
 impl WriteTransaction {
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.tx.commit().await
+        self.tx.commit().await?;
+        self.generation.bump();
+        Ok(())
     }
 
     /// Undoes the transaction and gives back the writer's turn.
@@ -131,17 +149,24 @@ impl WriteTransaction {
 /// `pool_size` readers and one more connection for the writer.
 pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
     let statements = Arc::new(AtomicU64::new(0));
-    let conn = open(url, pool_size, &statements).await?;
+    let generation = Generation::default();
+    let conn = open(url, pool_size, &statements, &generation).await?;
     let (writer, writer_turn) = if conn.get_database_backend() == DatabaseBackend::Sqlite {
-        (Some(open(url, 1, &statements).await?), Some(Arc::new(Mutex::new(()))))
+        (Some(open(url, 1, &statements, &generation).await?), Some(Arc::new(Mutex::new(()))))
     } else {
         (None, None)
     };
-    Ok(Db { conn, writer, writer_turn, statements })
+    Ok(Db { conn, writer, writer_turn, statements, generation })
 }
 
-/// One pool of up to `size` connections, counting its statements.
-async fn open(url: &str, size: u32, statements: &Arc<AtomicU64>) -> anyhow::Result<DatabaseConnection> {
+/// One pool of up to `size` connections, counting its statements and
+/// moving the generation after each write.
+async fn open(
+    url: &str,
+    size: u32,
+    statements: &Arc<AtomicU64>,
+    generation: &Generation,
+) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(size)
@@ -171,8 +196,14 @@ async fn open(url: &str, size: u32, statements: &Arc<AtomicU64>) -> anyhow::Resu
     let mut conn =
         Database::connect(options).await.with_context(|| format!("cannot open the database at {}", redact(url)))?;
     let counter = Arc::clone(statements);
-    conn.set_metric_callback(move |_| {
+    let generation = generation.clone();
+    conn.set_metric_callback(move |info| {
         counter.fetch_add(1, Ordering::Relaxed);
+        // A write outside a transaction is committed by now; one inside is
+        // bumped again at its commit.
+        if changes::may_write(&info.statement.sql) {
+            generation.bump();
+        }
     });
     Ok(conn)
 }
@@ -201,7 +232,7 @@ pub async fn begin_write(db: &Db) -> Result<WriteTransaction, DbErr> {
             ..TransactionOptions::default()
         })
         .await?;
-    Ok(WriteTransaction { tx, _turn: turn })
+    Ok(WriteTransaction { tx, _turn: turn, generation: db.generation.clone() })
 }
 
 /// The URL without its password, for logs and error messages.

@@ -34,6 +34,7 @@ mod pages;
 mod processes;
 mod questions;
 mod registration;
+mod render_cache;
 mod rules;
 mod series;
 mod setup;

@@ -3,11 +3,11 @@
 //! `?answer=yes`: the page shows it ticked and one tap confirms. The answer
 //! is a POST that redirects back (303) to the page with a confirmation.
 
-use axum::Router;
 use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use serde::{Deserialize, Serialize};
 
 use super::{PageError, PageEvent, check_same_site, render, word};
@@ -18,6 +18,7 @@ use crate::domain::event::{AnswersClosed, Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::token::{InvitationToken, form_token, guest_feed_token, verify_form_token};
 use crate::http::AppState;
+use crate::http::render_cache::Cacheable;
 use crate::links::{self, path, webcal};
 
 pub fn router() -> Router<AppState> {
@@ -178,9 +179,10 @@ async fn show(
     let language = language_of(&guest, &event);
     let position =
         app::answers::waitlist_position(&state, &guest).await.map_err(|e| PageError::from(e).in_language(language))?;
+    let cacheable = Cacheable::until_next(state.now(), event.turning_points());
     let context =
         page(&state, &token, &hash, guest, &event, position, Shown { host, selected, saved, error: None, form: None });
-    Ok(render("invitation.html", language, StatusCode::OK, &context))
+    Ok((Extension(cacheable), render("invitation.html", language, StatusCode::OK, &context)).into_response())
 }
 
 /// Records her answer, then sends her back to her page (303), so reloading

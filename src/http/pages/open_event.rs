@@ -3,7 +3,7 @@
 //! email sent to that address (double opt-in); confirming makes her an
 //! ordinary guest and takes her to her own invitation page.
 
-use axum::Router;
+use axum::{Extension, Router};
 use std::collections::BTreeMap;
 
 use axum::extract::{Form, Path, State};
@@ -19,6 +19,7 @@ use crate::domain::event::{Event, Language};
 use crate::domain::guest::NewGuest;
 use crate::domain::token::{form_token, registration_token, verify_form_token, verify_registration_token};
 use crate::http::AppState;
+use crate::http::render_cache::Cacheable;
 use crate::links::{self, path};
 use crate::storage::registrations::Registration;
 
@@ -105,7 +106,8 @@ async fn show(
 ) -> Result<Response, PageError> {
     let event = find_public(&state, &event_id, &headers).await?;
     let context = event_page(&state, &event, None, FormValues::default(), BTreeMap::default());
-    Ok(render("event.html", event.details.language, StatusCode::OK, &context))
+    let cacheable = Cacheable::until_next(state.now(), event.turning_points());
+    Ok((Extension(cacheable), render("event.html", event.details.language, StatusCode::OK, &context)).into_response())
 }
 
 /// Records the request and queues the confirmation email. The page says the

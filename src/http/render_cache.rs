@@ -1,0 +1,260 @@
+//! Rendered answers kept in memory: a guest's page, her `.ics`, the public
+//! event page, the calendar feeds and the API's event read are asked for
+//! far more often than what they show changes. A handler opts in by putting
+//! [`Cacheable`] on its `200`; the next identical GET is answered from here
+//! while the data's generation ([`crate::storage::changes`]) has not moved
+//! and the answer's time has not run out, and a conditional GET whose `ETag`
+//! matches gets a `304` without rendering or reading anything.
+//!
+//! The key is the whole request as far as an answer can depend on it: the
+//! path with its query, the languages asked for, and the credentials (the
+//! bearer key, the cookies). Nothing else is read by the handlers that opt in.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use axum::body::{Body, Bytes, HttpBody};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+
+/// The longest an answer is kept, whatever it says: text that depends on
+/// the time ("answers close tomorrow") is at most this late.
+const LONGEST: Duration = Duration::seconds(60);
+
+/// The largest answer kept: a feed of many events is rendered each time.
+const LARGEST_BODY: usize = 256 * 1024;
+
+/// Put on a `200` response by a handler whose answer depends only on the
+/// request's key, the data and the time: kept until `until` at most (the
+/// next deadline, start or end that changes what it says).
+#[derive(Clone, Copy, Debug)]
+pub struct Cacheable {
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl Cacheable {
+    /// Kept for as long as the data does not change (and [`LONGEST`]).
+    pub const WHILE_UNCHANGED: Self = Self { until: None };
+
+    /// Kept no later than the first of `instants` still to come.
+    pub fn until_next(now: DateTime<Utc>, instants: impl IntoIterator<Item = DateTime<Utc>>) -> Self {
+        Self { until: instants.into_iter().filter(|at| *at > now).min() }
+    }
+}
+
+struct Kept {
+    generation: u64,
+    until: DateTime<Utc>,
+    etag: HeaderValue,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// The kept answers, within a budget of bytes.
+#[derive(Default)]
+pub struct RenderCache {
+    entries: RwLock<HashMap<String, Arc<Kept>>>,
+    bytes: AtomicUsize,
+    budget: usize,
+}
+
+impl RenderCache {
+    /// A cache of at most `budget` bytes of bodies; 0 keeps nothing.
+    pub fn new(budget: usize) -> Self {
+        Self { budget, ..Self::default() }
+    }
+
+    fn get(&self, key: &str, generation: u64, now: DateTime<Utc>) -> Option<Arc<Kept>> {
+        let entries = self.entries.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.get(key).filter(|kept| kept.generation == generation && now < kept.until).cloned()
+    }
+
+    fn keep(&self, key: String, kept: Kept, generation: u64, now: DateTime<Utc>) {
+        let size = kept.body.len() + key.len();
+        let mut entries = self.entries.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.bytes.load(Ordering::Relaxed) + size > self.budget {
+            // Out of room: the stale go first, then everything.
+            entries.retain(|_, kept| kept.generation == generation && now < kept.until);
+            if entries.values().map(|kept| kept.body.len()).sum::<usize>() + size > self.budget {
+                entries.clear();
+            }
+            self.bytes.store(entries.iter().map(|(key, kept)| key.len() + kept.body.len()).sum(), Ordering::Relaxed);
+        }
+        if size > self.budget {
+            return;
+        }
+        let key_len = key.len();
+        if let Some(old) = entries.insert(key, Arc::new(kept)) {
+            self.bytes.fetch_sub(old.body.len() + key_len, Ordering::Relaxed);
+        }
+        self.bytes.fetch_add(size, Ordering::Relaxed);
+    }
+}
+
+/// The middleware's state: the app (its clock and data generation) and
+/// the cache; none where nothing is kept (the OpenAPI document's routes).
+#[derive(Clone, Default)]
+pub struct Layer(Option<Arc<(AppState, RenderCache)>>);
+
+impl Layer {
+    /// The cache of `app`, with the budget from its settings.
+    pub fn new(app: &AppState) -> Self {
+        let megabytes = usize::try_from(app.settings.render_cache_megabytes).unwrap_or(usize::MAX);
+        Self(Some(Arc::new((app.clone(), RenderCache::new(megabytes.saturating_mul(1 << 20))))))
+    }
+
+    /// Put around a router whose handlers may opt in: inside its rate
+    /// limit, so that an answer from memory still counts.
+    pub fn around<S: Clone + Send + Sync + 'static>(&self, router: axum::Router<S>) -> axum::Router<S> {
+        router.layer(axum::middleware::from_fn_with_state(self.clone(), serve))
+    }
+
+    /// The same, for a documented router.
+    pub fn around_documented<S: Clone + Send + Sync + 'static>(
+        &self,
+        router: utoipa_axum::router::OpenApiRouter<S>,
+    ) -> utoipa_axum::router::OpenApiRouter<S> {
+        router.layer(axum::middleware::from_fn_with_state(self.clone(), serve))
+    }
+}
+
+/// The middleware: answers from the cache, or keeps what the handler
+/// rendered if it opted in.
+async fn serve(State(Layer(shared)): State<Layer>, request: Request, next: Next) -> Response {
+    let Some((app, cache)) = shared.as_deref().filter(|(_, cache)| cache.budget > 0) else {
+        return next.run(request).await;
+    };
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let key = key_of(&request);
+    // Taken before anything is read: a write committed while the handler
+    // reads leaves what it rendered already stale.
+    let generation = app.db.generation();
+    let now = app.now();
+    if let Some(kept) = cache.get(&key, generation, now) {
+        return answer(&kept, request.headers());
+    }
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let response = next.run(request).await;
+    let Some(cacheable) = response.extensions().get::<Cacheable>().copied() else {
+        return response;
+    };
+    let size = response.body().size_hint().exact();
+    if response.status() != StatusCode::OK
+        || response.headers().contains_key(header::SET_COOKIE)
+        || size.is_none_or(|size| size > LARGEST_BODY as u64)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, LARGEST_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let etag = parts.headers.get(header::ETAG).cloned().unwrap_or_else(|| etag_of(&body));
+    parts.headers.insert(header::ETAG, etag.clone());
+    let until = cacheable.until.map_or(now + LONGEST, |until| until.min(now + LONGEST));
+    let kept = Kept { generation, until, etag, headers: parts.headers.clone(), body: body.clone() };
+    cache.keep(key, kept, generation, now);
+    if if_none_match.is_some_and(|tags| matches(&tags, &parts.headers[header::ETAG])) {
+        return not_modified(&parts.headers);
+    }
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// What identifies an answer: everything in the request a handler that
+/// opts in may read.
+fn key_of(request: &Request) -> String {
+    let headers = request.headers();
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or("");
+    let uri = request.uri().path_and_query().map_or("", |p| p.as_str());
+    format!("{uri}\n{}\n{}\n{}", text(header::ACCEPT_LANGUAGE), text(header::AUTHORIZATION), text(header::COOKIE))
+}
+
+fn answer(kept: &Kept, request_headers: &HeaderMap) -> Response {
+    if request_headers.get(header::IF_NONE_MATCH).is_some_and(|tags| matches(tags, &kept.etag)) {
+        return not_modified(&kept.headers);
+    }
+    let mut response = Response::new(Body::from(kept.body.clone()));
+    *response.headers_mut() = kept.headers.clone();
+    response
+}
+
+/// A `304` carries the validators and caching headers of the `200`.
+fn not_modified(headers: &HeaderMap) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    for name in [header::ETAG, header::LAST_MODIFIED, header::CACHE_CONTROL, header::VARY] {
+        if let Some(value) = headers.get(&name) {
+            response.headers_mut().insert(name, value.clone());
+        }
+    }
+    response
+}
+
+fn matches(tags: &HeaderValue, etag: &HeaderValue) -> bool {
+    let (Ok(tags), Ok(etag)) = (tags.to_str(), etag.to_str()) else {
+        return false;
+    };
+    tags.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
+}
+
+fn etag_of(body: &[u8]) -> HeaderValue {
+    let digest = hex::encode(Sha256::digest(body));
+    HeaderValue::from_str(&format!("\"{}\"", &digest[..32])).unwrap_or_else(|_| HeaderValue::from_static("\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(generation: u64, until: DateTime<Utc>, body: &'static str) -> Kept {
+        Kept {
+            generation,
+            until,
+            etag: etag_of(body.as_bytes()),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn an_answer_is_kept_for_its_generation_and_until_its_time() {
+        let cache = RenderCache::new(1024);
+        let now = Utc::now();
+        cache.keep("a".into(), kept(1, now + Duration::seconds(10), "page"), 1, now);
+        assert!(cache.get("a", 1, now).is_some());
+        assert!(cache.get("a", 2, now).is_none(), "the data changed");
+        assert!(cache.get("a", 1, now + Duration::seconds(10)).is_none(), "its time ran out");
+        assert!(cache.get("b", 1, now).is_none());
+    }
+
+    #[test]
+    fn the_budget_is_kept_by_dropping_the_stale_first() {
+        let cache = RenderCache::new(20);
+        let now = Utc::now();
+        let later = now + Duration::seconds(30);
+        cache.keep("old".into(), kept(1, later, "0123456789"), 1, now);
+        cache.keep("new".into(), kept(2, later, "0123456789"), 2, now);
+        assert!(cache.get("new", 2, now).is_some());
+        assert!(cache.entries.read().unwrap().get("old").is_none());
+        cache.keep("huge".into(), kept(2, later, "0123456789012345678901234567890"), 2, now);
+        assert!(cache.get("huge", 2, now).is_none(), "larger than the whole budget");
+        assert!(cache.bytes.load(Ordering::Relaxed) <= 20);
+    }
+
+    #[test]
+    fn an_etag_matches_as_http_says() {
+        let etag = HeaderValue::from_static("\"abc\"");
+        assert!(matches(&HeaderValue::from_static("\"abc\""), &etag));
+        assert!(matches(&HeaderValue::from_static("W/\"abc\", \"x\""), &etag));
+        assert!(matches(&HeaderValue::from_static("*"), &etag));
+        assert!(!matches(&HeaderValue::from_static("\"abd\""), &etag));
+    }
+}
