@@ -80,12 +80,19 @@ impl RenderCache {
         let size = kept.body.len() + key.len();
         let mut entries = self.entries.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if self.bytes.load(Ordering::Relaxed) + size > self.budget {
-            // Out of room: the stale go first, then everything.
+            // Out of room: the stale go first, then a quarter of the budget's
+            // worth, taken in the map's own (arbitrary) order.
             entries.retain(|_, kept| kept.generation == generation && now < kept.until);
-            if entries.values().map(|kept| kept.body.len()).sum::<usize>() + size > self.budget {
-                entries.clear();
-            }
-            self.bytes.store(entries.iter().map(|(key, kept)| key.len() + kept.body.len()).sum(), Ordering::Relaxed);
+            let mut total: usize = entries.iter().map(|(key, kept)| key.len() + kept.body.len()).sum();
+            let room = self.budget / 4 * 3;
+            entries.retain(|key, kept| {
+                if total + size <= room {
+                    return true;
+                }
+                total -= key.len() + kept.body.len();
+                false
+            });
+            self.bytes.store(total, Ordering::Relaxed);
         }
         if size > self.budget {
             return;
