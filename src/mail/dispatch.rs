@@ -488,6 +488,9 @@ impl Dispatcher {
             let payload: UpdatePayload = serde_json::from_str(&row.payload).context("bad update payload")?;
             extra.previous = payload.previous;
         }
+        if kind == MailKind::LateReply {
+            extra.late = Some(serde_json::from_str(&row.payload).context("bad late reply payload")?);
+        }
         send(self.composer.guest(message_id, kind, event, guest, organiser, &extra))
     }
 

@@ -27,14 +27,24 @@ pub(crate) async fn invited_with(
     server: &MailServer,
     configure: impl FnOnce(&mut convive::config::Settings),
 ) -> (TestApp, String, String) {
-    let app = spawn_app_with_parts(Clock::system(), ON_DEMAND, |s| {
+    invited_on(server, Clock::system(), json!({ "title": "Petit-déjeuner" }), configure).await
+}
+
+/// `invited_with`, on the app's `clock`, to an event made of `overrides`.
+pub(crate) async fn invited_on(
+    server: &MailServer,
+    clock: Clock,
+    overrides: Value,
+    configure: impl FnOnce(&mut convive::config::Settings),
+) -> (TestApp, String, String) {
+    let app = spawn_app_with_parts(clock, ON_DEMAND, |s| {
         send_mail_to(s, server);
         s.reply_address = Some("rsvp@convive.test".to_owned());
         s.inbound_secret = Some(SECRET.to_owned().into());
         configure(s);
     })
     .await;
-    let event_id = app.create_published_event(json!({ "title": "Petit-déjeuner" })).await;
+    let event_id = app.create_published_event(overrides).await;
     app.post(&format!("/api/v1/events/{event_id}/guests"), json!({ "email": GUEST, "name": "Zoé Lefèvre" }))
         .await
         .expect(StatusCode::CREATED);
@@ -75,7 +85,7 @@ pub(crate) fn fixture(name: &str, to: &str, guest: &str, uid: &str, partstat: &s
     message
 }
 
-async fn post_message(app: &TestApp, raw: &str, recipient: Option<&str>) -> (StatusCode, Value) {
+pub(crate) async fn post_message(app: &TestApp, raw: &str, recipient: Option<&str>) -> (StatusCode, Value) {
     let mut url = format!("{}/api/v1/inbound/messages", app.address);
     if let Some(recipient) = recipient {
         url = format!(
@@ -100,7 +110,7 @@ pub(crate) async fn answer_of(app: &TestApp, event_id: &str) -> Value {
     app.guest(event_id, GUEST).await["reply"]["answer"].clone()
 }
 
-async fn held(app: &TestApp) -> Vec<Value> {
+pub(crate) async fn held(app: &TestApp) -> Vec<Value> {
     app.get("/api/v1/replies-to-check").await.expect(StatusCode::OK)["replies"].as_array().unwrap().clone()
 }
 
