@@ -63,7 +63,7 @@ async fn a_calendar_reply_after_the_deadline_is_answered_by_email_once_and_left_
     let text = email.text();
     assert!(text.contains("votre réponse «\u{a0}non\u{a0}» à l'invitation «\u{a0}Petit-déjeuner\u{a0}»"), "{text}");
     assert!(
-        text.contains(&"Les réponses sont closes depuis le ")
+        text.contains("Les réponses sont closes depuis le ")
             && text.contains(&format!(" 1 décembre {year} à 18\u{a0}h\u{a0}00\u{a0}:")),
         "{text}"
     );
@@ -104,7 +104,7 @@ async fn a_late_calendar_yes_in_english_says_whom_to_write_to_to_come_anyway() {
     assert_eq!(answered.len(), 1);
     let text = answered[0].text();
     assert_eq!(answered[0].subject(), "Breakfast: answers are closed");
-    assert!(text.contains(&"Answers have been closed since "), "{text}");
+    assert!(text.contains("Answers have been closed since "), "{text}");
     assert!(text.contains(&format!(" 1 December {year} at 18:00, so it was not recorded.")), "{text}");
     assert!(!text.contains("Your answer stays"), "she had not answered: {text}");
     assert!(text.contains("If you would still like to come, write to"), "{text}");
