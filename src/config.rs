@@ -261,12 +261,6 @@ pub fn public_url_for(bind: SocketAddr) -> String {
 pub const DEFAULT_CONFIG_FILE: &str = "convive.toml";
 
 impl Settings {
-    /// Where an organiser's calendar replies go: the configured reply
-    /// address, else her own.
-    pub fn calendar_reply_address(&self, organiser_email: &str) -> String {
-        self.reply_address.clone().unwrap_or_else(|| organiser_email.to_owned())
-    }
-
     /// The DKIM signing domain: the configured one, else `mail_from`'s.
     ///
     /// # Errors

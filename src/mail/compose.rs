@@ -25,8 +25,7 @@ use crate::domain::inbound;
 use crate::domain::mail::{LateReply, MailKind, Previous};
 use crate::domain::role::Role;
 use crate::domain::token::{
-    SecretKey, calendar_reply_token, guest_feed_token, login_token, registration_token, series_feed_token, team_token,
-    unsubscribe_token,
+    SecretKey, guest_feed_token, login_token, registration_token, series_feed_token, team_token, unsubscribe_token,
 };
 use crate::ics::{self, Attendee, Organizer};
 use crate::links::{self, Links};
@@ -105,10 +104,12 @@ impl Composer {
             let method = ics::Method::from(part);
             // Her calendar's answer goes to an address that names her, so
             // that the reply is read as hers whatever it says inside.
-            let reply_to = match &self.settings.reply_address {
-                Some(address) => inbound::tokened_address(address, &calendar_reply_token(&self.key, guest.id)),
-                None => organiser.email.to_string(),
-            };
+            let reply_to = inbound::organizer_address(
+                self.settings.reply_address.as_deref(),
+                &self.key,
+                Some(guest.id),
+                organiser.email.as_str(),
+            );
             let text = ics::render(
                 event,
                 method,
