@@ -278,6 +278,19 @@ impl TestApp {
         (queued, self.dispatch_emails_due_at(now).await)
     }
 
+    /// One pass of the inbound pipeline at `now`, as every process that
+    /// sends mail runs it on its tick: returns how many messages it concluded.
+    pub async fn process_inbound_at(&self, now: DateTime<Utc>) -> usize {
+        let app = convive::app::App::new(
+            self.db.clone(),
+            Arc::clone(&self.settings),
+            Clock::fixed(now),
+            self.link_key.clone(),
+            Arc::default(),
+        );
+        convive::app::inbound::process_due(&app).await.expect("the inbound pass runs")
+    }
+
     /// Reads the app's IMAP mailbox once, as its IMAP door does on each
     /// wake-up; returns how many messages it took in.
     pub async fn poll_imap_once(&self) -> usize {

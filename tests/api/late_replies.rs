@@ -135,3 +135,28 @@ async fn a_calendar_yes_on_a_full_event_joins_the_waiting_list_and_she_is_told()
     // Her calendar keeps her "yes" until a seat frees: the promotion brings an update.
     assert!(told[0].calendar_parts().is_empty());
 }
+
+#[tokio::test]
+async fn a_reply_stored_by_a_process_killed_while_ingesting_is_applied_by_the_next_pass() {
+    use convive::storage::inbound::{NewInbound, claim_due, store};
+
+    let server = MailServer::start().await;
+    let (app, event_id, to) = invited_on(&server, Clock::system(), json!({ "title": "Petit-déjeuner" }), |_| {}).await;
+    let raw = fixture("gmail", &to, GUEST, &format!("{event_id}@convive"), "ACCEPTED", "killed@mail.example");
+    // What a door does before it processes: the message stored, then
+    // claimed by a worker that dies holding it (its lease never released).
+    let now = Utc::now();
+    let new = NewInbound { key: "mid:killed@mail.example", door: "http", recipient: None, raw: raw.as_bytes() };
+    store(&*app.db, &new, now).await.unwrap().expect("stored");
+    let claimed = claim_due(&app.db, now, chrono::Duration::minutes(5), 20).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert!(answer_of(&app, &event_id).await.is_null());
+
+    // Another process, while the lease holds: it leaves the message alone.
+    assert_eq!(app.process_inbound_at(now + chrono::Duration::minutes(1)).await, 0);
+    assert!(answer_of(&app, &event_id).await.is_null());
+    // Once the lease is over (the worker is gone), the next pass applies it, once.
+    assert_eq!(app.process_inbound_at(now + chrono::Duration::minutes(6)).await, 1);
+    assert_eq!(answer_of(&app, &event_id).await, "yes");
+    assert_eq!(app.process_inbound_at(now + chrono::Duration::minutes(20)).await, 0);
+}
