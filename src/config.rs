@@ -75,9 +75,13 @@ pub struct Settings {
     pub imap_host: Option<String>,
     /// `CONVIVE_IMAP_PORT`: defaults to 993 (tls) or 143 (none).
     pub imap_port: Option<u16>,
-    /// `CONVIVE_IMAP_SECURITY`: `tls` (implicit TLS) or `none` (for a
-    /// server on the same machine only).
+    /// `CONVIVE_IMAP_SECURITY`: `tls` (implicit TLS), `starttls` (plain,
+    /// then upgraded; refused if the server cannot) or `none` (for a server
+    /// on the same machine only).
     pub imap_security: ImapSecurity,
+    /// `CONVIVE_IMAP_CA_FILE`: PEM certificates trusted for the IMAP server
+    /// besides the public roots (a private CA, or a self-signed server).
+    pub imap_ca_file: Option<PathBuf>,
     /// `CONVIVE_IMAP_USERNAME` and `CONVIVE_IMAP_PASSWORD`: the mailbox's login.
     pub imap_username: Option<String>,
     pub imap_password: Option<SecretString>,
@@ -157,6 +161,7 @@ pub enum SmtpSecurity {
 #[serde(rename_all = "lowercase")]
 pub enum ImapSecurity {
     Tls,
+    Starttls,
     None,
 }
 
@@ -263,12 +268,6 @@ pub fn public_url_for(bind: SocketAddr) -> String {
 pub const DEFAULT_CONFIG_FILE: &str = "convive.toml";
 
 impl Settings {
-    /// Where an organiser's calendar replies go: the configured reply
-    /// address, else her own.
-    pub fn calendar_reply_address(&self, organiser_email: &str) -> String {
-        self.reply_address.clone().unwrap_or_else(|| organiser_email.to_owned())
-    }
-
     /// The DKIM signing domain: the configured one, else `mail_from`'s.
     ///
     /// # Errors
@@ -347,6 +346,11 @@ impl Settings {
             if self.imap_username.is_none() || self.imap_password.is_none() {
                 anyhow::bail!("imap_username and imap_password are needed with imap_host");
             }
+            if let Some(file) = &self.imap_ca_file
+                && !file.is_file()
+            {
+                anyhow::bail!("imap_ca_file {} is not a readable file", file.display());
+            }
             if self.imap_folder.trim().is_empty() {
                 anyhow::bail!("imap_folder must name a folder, such as INBOX");
             }
@@ -409,6 +413,12 @@ mod tests {
         let settings = Settings::load(None, &[host.clone(), user.clone(), password.clone()]).unwrap();
         assert_eq!((settings.imap_folder.as_str(), settings.imap_poll_seconds), ("INBOX", 300));
         assert_eq!(settings.imap_security, ImapSecurity::Tls);
+        let starttls = ("imap_security", "starttls".to_owned());
+        let login = [host.clone(), user.clone(), password.clone()];
+        let settings = Settings::load(None, &[&login[..], &[starttls]].concat()).unwrap();
+        assert_eq!(settings.imap_security, ImapSecurity::Starttls);
+        let missing_ca = ("imap_ca_file", "/nonexistent/ca.pem".to_owned());
+        assert!(Settings::load(None, &[&login[..], &[missing_ca]].concat()).is_err());
         let too_long = ("imap_poll_seconds", "3600".to_owned());
         assert!(Settings::load(None, &[host, user, password, too_long]).is_err());
     }

@@ -7,9 +7,11 @@
 //! Who answered is read from the address the reply was delivered to
 //! (`reply+<token>@…`), never from what the reply says. A reply whose
 //! ATTENDEE is someone else, whose From is not the guest's address, that
-//! counters or delegates, or that the rules refuse (late, full) is held for
-//! the organiser, who applies or discards it: nothing is applied silently,
-//! nothing is dropped.
+//! counters or delegates, or that the rules refuse is held for the
+//! organiser, who applies or discards it: nothing is applied silently,
+//! nothing is dropped. A reply after the deadline is also answered by email
+//! (once per message), saying whom to write to; a "yes" on a full event
+//! joins the waiting list, as on her page, and she is told so.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -20,12 +22,14 @@ use super::answers::{self, AnswerInput, Answerer, QuestionAnswers};
 use super::unsubscribes::{self, Scope};
 use super::{App, AppError, Result};
 use crate::domain::answer::Answer;
-use crate::domain::event::Event;
+use crate::domain::event::{AnswersClosed, Event};
 use crate::domain::guest::Guest;
 use crate::domain::inbound::{self, CalendarReply, InboundMail};
+use crate::domain::mail::{LateReply, MailKind, OutboxSlot};
 use crate::domain::token::verify_calendar_reply_token;
 use crate::storage::entities::inbound_messages::InboundStatus;
 use crate::storage::inbound::{Conclusion, InboundRow, NewInbound};
+use crate::storage::outbox::Audience;
 use crate::storage::{self, Missing};
 
 /// The door a message came through.
@@ -195,9 +199,22 @@ async fn conclude(app: &App, row: &InboundRow) -> Result<Conclusion> {
             guest_id: Some(guest.id),
             detail: Some(serde_json::to_string(&detail).map_err(anyhow::Error::from)?),
         }),
-        Err(AppError::AnswersClosed { .. }) => Ok(hold("too_late")),
+        Err(AppError::AnswersClosed { closed: AnswersClosed::DeadlinePassed(closed_at), .. }) => {
+            if guest.reply.as_ref().is_some_and(|r| r.answer == answer) {
+                // Her calendar repeats what she had answered: nothing to tell anyone.
+                return Ok(done("unchanged"));
+            }
+            answer_late(app, row.id, &event, &guest, LateReply { answer, closed_at }).await?;
+            Ok(hold("too_late"))
+        }
+        Err(AppError::AnswersClosed { closed: AnswersClosed::Cancelled, .. } | AppError::EventCancelled) => {
+            Ok(done("event_cancelled"))
+        }
+        Err(AppError::AnswersClosed { closed: AnswersClosed::NotPublished, .. }) => Ok(hold("too_late")),
+        // A yes on a full event waits for a seat, as on her page (and she is
+        // told so by the waiting-list email). This is left only for a seated
+        // guest whose seats the organiser has since cut below her party.
         Err(AppError::NotEnoughSeats { .. }) => Ok(hold("full")),
-        Err(AppError::EventCancelled) => Ok(done("event_cancelled")),
         Err(AppError::NotFound(_)) => Ok(done("guest_gone")),
         Err(err) => Err(err),
     }
@@ -269,6 +286,23 @@ async fn apply(app: &App, event: &Event, guest: &Guest, answer: Answer, comment:
     let input =
         AnswerInput { answer, companions, comment: comment.unwrap_or_default(), questions: QuestionAnswers::NotAsked };
     answers::answer(app, Answerer::Calendar { event_id: event.id, guest_id: guest.id }, &input).await.map(|_| ())
+}
+
+/// Tells her, by email, that her calendar's answer came after the deadline
+/// and was not recorded: once per inbound message (the outbox slot names
+/// it), so a message processed again after a crash is not answered twice.
+/// The email carries no calendar object: see `MailKind::LateReply`.
+async fn answer_late(app: &App, message: Uuid, event: &Event, guest: &Guest, late: LateReply) -> Result<()> {
+    let now = app.now();
+    let payload = serde_json::to_value(late).map_err(anyhow::Error::from)?;
+    let mut work = app.begin().await?;
+    let slot = OutboxSlot::Inbound(message);
+    let only = Audience::Only(vec![guest.id]);
+    let queued =
+        storage::outbox::enqueue_for_guests_with(&*work, event, (MailKind::LateReply, &slot), only, &payload, now, now)
+            .await?;
+    work.queued(queued);
+    work.commit(app).await
 }
 
 /// A reply held for the organiser, as her list shows it.

@@ -6,7 +6,10 @@
 
 use mail_parser::{MessageParser, MimeHeaders};
 
+use uuid::Uuid;
+
 use crate::domain::answer::Answer;
+use crate::domain::token::{SecretKey, calendar_reply_token};
 
 /// What Convive reads of one inbound message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -183,6 +186,18 @@ pub fn tokened_address(reply_address: &str, token: &str) -> String {
     match reply_address.rsplit_once('@') {
         Some((local, domain)) => format!("{local}+{token}@{domain}"),
         None => reply_address.to_owned(),
+    }
+}
+
+/// The ORGANIZER address of a calendar object: where her calendar's reply
+/// goes. With a guest's ATTENDEE line, her own `reply+<token>` address, so
+/// the reply is read as hers; without one (a public event's file, the
+/// organiser's feed) nobody could be matched, so the organiser's own
+/// address, which a person reads (RFC 6047 expects no reply to a PUBLISH).
+pub fn organizer_address(reply_address: Option<&str>, key: &SecretKey, guest: Option<Uuid>, organiser: &str) -> String {
+    match (reply_address, guest) {
+        (Some(address), Some(guest)) => tokened_address(address, &calendar_reply_token(key, guest)),
+        _ => organiser.to_owned(),
     }
 }
 

@@ -33,6 +33,11 @@ pub enum MailKind {
     /// To the organisers, the day before (with the reminder): who is
     /// expected, how many with companions, who waits.
     VenueSummary,
+    /// To a guest whose calendar answered after the deadline: her answer
+    /// was not recorded, and whom to write to instead. It carries no
+    /// calendar object: iTIP gives an organiser no way to refuse a REPLY,
+    /// and a CANCEL would tell her calendar the event is off.
+    LateReply,
 }
 
 /// What tells repeated emails of one kind to one recipient apart: the
@@ -58,6 +63,8 @@ pub enum OutboxSlot {
     Digest { day: NaiveDate, event: Uuid },
     /// The n-th confirmation email of one registration.
     Request(u32),
+    /// An answer to one inbound message (a late calendar reply), by its id.
+    Inbound(Uuid),
 }
 
 impl OutboxSlot {
@@ -71,6 +78,7 @@ impl OutboxSlot {
             Self::Plan(key) => key.clone(),
             Self::AnswerChange(id) => id.to_string(),
             Self::Digest { day, event } => format!("{}:{event}", day.format("%Y-%m-%d")),
+            Self::Inbound(id) => format!("inbound:{id}"),
         }
     }
 }
@@ -84,7 +92,7 @@ pub enum CalendarPart {
 }
 
 impl MailKind {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::Invitation,
         Self::Nudge,
         Self::NudgeMaybe,
@@ -102,6 +110,7 @@ impl MailKind {
         Self::WebhookDisabled,
         Self::TeamInvitation,
         Self::VenueSummary,
+        Self::LateReply,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -123,6 +132,7 @@ impl MailKind {
             Self::WebhookDisabled => "webhook_disabled",
             Self::TeamInvitation => "team_invitation",
             Self::VenueSummary => "venue_summary",
+            Self::LateReply => "late_reply",
         }
     }
 
@@ -167,7 +177,8 @@ impl MailKind {
             | Self::LoginLink
             | Self::WebhookDisabled
             | Self::TeamInvitation
-            | Self::VenueSummary => true,
+            | Self::VenueSummary
+            | Self::LateReply => true,
         }
     }
 }
@@ -178,6 +189,16 @@ impl MailKind {
 /// came, "sorry we missed you" to the others who said yes) follow this rule.
 pub fn attended(guest: &Guest, check_in_used: bool) -> bool {
     if check_in_used { guest.checked_in_at.is_some() } else { guest.is_seated() }
+}
+
+/// What a late calendar reply said: stored as the payload of the email
+/// that answers it, which tells her it was not recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LateReply {
+    /// The answer her calendar sent.
+    pub answer: Answer,
+    /// When answers closed.
+    pub closed_at: DateTime<Utc>,
 }
 
 /// What an update replaces: stored as the update's payload when it is

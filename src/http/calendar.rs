@@ -23,6 +23,7 @@ use super::render_cache::Cacheable;
 use crate::app;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
+use crate::domain::inbound;
 use crate::domain::token::feed_token;
 use crate::error::{ErrorBody, Result};
 use crate::ics::{self, Attendee, FeedEntry, Method, Organizer};
@@ -65,8 +66,11 @@ async fn my_feed(
 }
 
 /// Where calendar replies go: the configured reply address, else hers.
-fn reply_address(state: &AppState, organiser: &Organiser) -> String {
-    state.settings.calendar_reply_address(organiser.email.as_str())
+/// Where replies to this copy go: her own reply address on a copy with her
+/// ATTENDEE line, else the organiser's own (see `organizer_address`).
+fn reply_address(state: &AppState, organiser: &Organiser, guest: Option<&Guest>) -> String {
+    let reply = state.settings.reply_address.as_deref();
+    inbound::organizer_address(reply, &state.link_key, guest.map(|g| g.id), organiser.email.as_str())
 }
 
 /// A calendar body with its validators; `304 Not Modified` when the client
@@ -112,7 +116,7 @@ async fn organiser_of(state: &AppState, event: &Event) -> Result<Organiser> {
 /// A guest's own copy of the event, with her answer as PARTSTAT.
 pub async fn guest_calendar(state: &AppState, guest: &Guest, event: &Event, headers: &HeaderMap) -> Result<Response> {
     let organiser = organiser_of(state, event).await?;
-    let reply_to = reply_address(state, &organiser);
+    let reply_to = reply_address(state, &organiser, Some(guest));
     let text = ics::render(
         event,
         Method::Publish,
@@ -142,7 +146,7 @@ async fn public_event(
 ) -> Result<Response, PageError> {
     let event = open_event::find_public(&state, &event_id, &headers).await?;
     let organiser = organiser_of(&state, &event).await?;
-    let reply_to = reply_address(&state, &organiser);
+    let reply_to = reply_address(&state, &organiser, None);
     let text = ics::render(
         &event,
         Method::Publish,
@@ -171,7 +175,7 @@ async fn organiser_feed(
 ) -> Result<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let (organiser, events) = app::feeds::organiser_feed(&state, token).await?;
-    let reply_to = reply_address(&state, &organiser);
+    let reply_to = reply_address(&state, &organiser, None);
     let entries: Vec<FeedEntry<'_>> = events
         .iter()
         .map(|event| FeedEntry {
@@ -201,7 +205,7 @@ async fn organiser_feed(
 async fn guest_feed(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let feed = app::feeds::guest_feed(&state, token).await?;
-    let reply_to: Vec<String> = feed.accepted.iter().map(|(_, _, o)| reply_address(&state, o)).collect();
+    let reply_to: Vec<String> = feed.accepted.iter().map(|(g, _, o)| reply_address(&state, o, Some(g))).collect();
     let entries: Vec<FeedEntry<'_>> = feed
         .accepted
         .iter()
@@ -238,13 +242,15 @@ async fn guest_feed(State(state): State<AppState>, Path(file): Path<String>, hea
 async fn series_feed(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let feed = app::feeds::series_feed(&state, token).await?;
-    let reply_to = reply_address(&state, &feed.organiser);
+    let reply_to: Vec<String> =
+        feed.dates.iter().map(|(_, guest)| reply_address(&state, &feed.organiser, guest.as_ref())).collect();
     let entries: Vec<FeedEntry<'_>> = feed
         .dates
         .iter()
-        .map(|(event, guest)| FeedEntry {
+        .zip(&reply_to)
+        .map(|((event, guest), address)| FeedEntry {
             event,
-            organizer: Organizer { name: &feed.organiser.name, address: &reply_to },
+            organizer: Organizer { name: &feed.organiser.name, address },
             attendee: guest.as_ref().map(Attendee::of),
         })
         .collect();

@@ -22,11 +22,10 @@ use crate::config::Settings;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::inbound;
-use crate::domain::mail::{MailKind, Previous};
+use crate::domain::mail::{LateReply, MailKind, Previous};
 use crate::domain::role::Role;
 use crate::domain::token::{
-    SecretKey, calendar_reply_token, guest_feed_token, login_token, registration_token, series_feed_token, team_token,
-    unsubscribe_token,
+    SecretKey, guest_feed_token, login_token, registration_token, series_feed_token, team_token, unsubscribe_token,
 };
 use crate::ics::{self, Attendee, Organizer};
 use crate::links::{self, Links};
@@ -98,16 +97,19 @@ impl Composer {
             .in_series(extra.series.as_ref().map(|s| s.name.as_str()))
             .with_words_for(kind, event, language)
             .with_change(extra.previous.as_ref(), event)
+            .with_late(extra.late.as_ref(), event)
             .written_at(self.clock.now(), event);
         let rendered = self.templates.render(kind, language, &context)?;
         let calendar = kind.calendar_part().map(|part| {
             let method = ics::Method::from(part);
             // Her calendar's answer goes to an address that names her, so
             // that the reply is read as hers whatever it says inside.
-            let reply_to = match &self.settings.reply_address {
-                Some(address) => inbound::tokened_address(address, &calendar_reply_token(&self.key, guest.id)),
-                None => organiser.email.to_string(),
-            };
+            let reply_to = inbound::organizer_address(
+                self.settings.reply_address.as_deref(),
+                &self.key,
+                Some(guest.id),
+                organiser.email.as_str(),
+            );
             let text = ics::render(
                 event,
                 method,
@@ -377,6 +379,8 @@ impl Composer {
 pub struct GuestExtra {
     pub waitlist_position: Option<u32>,
     pub previous: Option<Previous>,
+    /// For the answer to a late calendar reply: what it said.
+    pub late: Option<LateReply>,
     /// The series the event is a date of, and her place in its community.
     pub series: Option<SeriesMention>,
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::domain::answer::Answer;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
-use crate::domain::mail::Previous;
+use crate::domain::mail::{LateReply, Previous};
 use crate::links::{Links, webcal};
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,6 +166,18 @@ pub struct GuestMail {
     pub greeting_name: String,
     /// The series this event is a date of: the footer offers to leave it.
     pub series_name: Option<String>,
+    /// For the answer to a late calendar reply: what it said, and since when
+    /// answers are closed.
+    pub late: Option<LateContext>,
+}
+
+/// A calendar reply that came after the deadline, as her email tells it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LateContext {
+    pub answer: &'static str,
+    /// "jeudi 3 décembre 2026" and "18 h 00", in the event's zone.
+    pub closed_date: String,
+    pub closed_time: String,
 }
 
 /// What an update changed, each part only when it did.
@@ -249,7 +261,20 @@ impl GuestMail {
             change: None,
             greeting_name: if guest.first_name.is_empty() { guest.name.clone() } else { guest.first_name.clone() },
             series_name: None,
+            late: None,
         }
+    }
+
+    /// With the late calendar reply this email answers.
+    #[must_use]
+    pub fn with_late(mut self, late: Option<&LateReply>, event: &Event) -> Self {
+        let language = Language::parse(self.lang).unwrap_or(event.details.language);
+        self.late = late.map(|late| LateContext {
+            answer: late.answer.as_str(),
+            closed_date: local_date(late.closed_at, event, language),
+            closed_time: clock_time(late.closed_at, event, language),
+        });
+        self
     }
 
     /// With the series this event is a date of.

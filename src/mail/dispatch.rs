@@ -480,7 +480,19 @@ impl Dispatcher {
         if !kind.still_relevant(event, guest, batch.checked_in.contains(&event.id)) {
             return Ok(Prepared::Skip("no longer relevant"));
         }
-        let mut extra = GuestExtra { series: batch.series_mention(event, &row.recipient), ..GuestExtra::default() };
+        let extra = self.guest_extra(row, kind, guest, batch.series_mention(event, &row.recipient)).await?;
+        send(self.composer.guest(message_id, kind, event, guest, organiser, &extra))
+    }
+
+    /// What some kinds of guest email need beyond the event and the guest.
+    async fn guest_extra(
+        &self,
+        row: &OutboxRow,
+        kind: MailKind,
+        guest: &Guest,
+        series: Option<SeriesMention>,
+    ) -> anyhow::Result<GuestExtra> {
+        let mut extra = GuestExtra { series, ..GuestExtra::default() };
         if kind == MailKind::Waitlisted {
             extra.waitlist_position = storage::guests::waitlist_position(&*self.db, guest).await?;
         }
@@ -488,7 +500,10 @@ impl Dispatcher {
             let payload: UpdatePayload = serde_json::from_str(&row.payload).context("bad update payload")?;
             extra.previous = payload.previous;
         }
-        send(self.composer.guest(message_id, kind, event, guest, organiser, &extra))
+        if kind == MailKind::LateReply {
+            extra.late = Some(serde_json::from_str(&row.payload).context("bad late reply payload")?);
+        }
+        Ok(extra)
     }
 
     /// Stable for the row: a retry or a resend after a crash carries the same

@@ -99,6 +99,7 @@ mod tests {
                 series_webcal: Some("webcal://x/feeds/series/m.ics".into()),
             },
             "series_name": "<b>Café</b> & co",
+            "late": { "answer": "yes", "closed_date": "mardi 1 décembre 2026", "closed_time": "8\u{a0}h\u{a0}30" },
             "reply": Some(reply),
             "waitlist_position": position,
             "words": "Chers amis <b>&</b> voisins,\nà jeudi !",

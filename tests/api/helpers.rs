@@ -278,11 +278,33 @@ impl TestApp {
         (queued, self.dispatch_emails_due_at(now).await)
     }
 
+    /// One pass of the inbound pipeline at `now`, as every process that
+    /// sends mail runs it on its tick: returns how many messages it concluded.
+    pub async fn process_inbound_at(&self, now: DateTime<Utc>) -> usize {
+        let app = convive::app::App::new(
+            self.db.clone(),
+            Arc::clone(&self.settings),
+            Clock::fixed(now),
+            self.link_key.clone(),
+            Arc::default(),
+        );
+        convive::app::inbound::process_due(&app).await.expect("the inbound pass runs")
+    }
+
     /// Reads the app's IMAP mailbox once, as its IMAP door does on each
     /// wake-up; returns how many messages it took in.
     pub async fn poll_imap_once(&self) -> usize {
-        let imap = convive::mail::inbound::imap::ImapSettings::from_settings(&self.settings)
+        self.try_poll_imap_with(|_| {}).await.expect("the IMAP mailbox is read")
+    }
+
+    /// Reads the app's IMAP mailbox once, its settings changed by `adjust`.
+    pub async fn try_poll_imap_with(
+        &self,
+        adjust: impl FnOnce(&mut convive::mail::inbound::imap::ImapSettings),
+    ) -> anyhow::Result<usize> {
+        let mut imap = convive::mail::inbound::imap::ImapSettings::from_settings(&self.settings)
             .expect("the app has an IMAP mailbox");
+        adjust(&mut imap);
         let app = convive::app::App::new(
             self.db.clone(),
             Arc::clone(&self.settings),
@@ -290,7 +312,7 @@ impl TestApp {
             self.link_key.clone(),
             Arc::default(),
         );
-        convive::mail::inbound::imap::poll_once(&app, &imap).await.expect("the IMAP mailbox is read")
+        convive::mail::inbound::imap::poll_once(&app, &imap).await
     }
 
     /// Sends every email due by the app's clock, as the dispatcher would

@@ -22,8 +22,62 @@ const PASSWORD: &str = "dovecot-test-password";
 
 pub struct Dovecot {
     pub port: u16,
+    /// Implicit TLS, when started `with_tls`.
+    pub tls_port: u16,
     child: Child,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+/// How a test wants its Dovecot.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// `ssl = required`, with a server certificate from a private CA made
+    /// for this test (openssl CLI), on STARTTLS and on implicit TLS.
+    pub tls: bool,
+    /// CAPABILITY without MOVE, and every command the client sends logged
+    /// (Dovecot's rawlog) so the test sees which ones it used.
+    pub without_move: bool,
+}
+
+/// A private CA and a `localhost` server certificate it signed, in `dir`.
+fn make_certificates(dir: &std::path::Path) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("the openssl CLI");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+    openssl(
+        &[
+            &["req", "-x509"],
+            &ec[..],
+            &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Convive test CA"],
+        ]
+        .concat(),
+    );
+    openssl(&[&["req"], &ec[..], &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"]].concat());
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
 }
 
 /// Who Dovecot runs as: the current user, or `nobody` under root (Dovecot
@@ -40,40 +94,63 @@ fn name_of(flag: &str) -> String {
 
 impl Dovecot {
     pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    pub async fn start_with(options: Options) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
         let root = root.as_path();
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let free_port = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (port, tls_port) = (free_port(), free_port());
         let drop_to = unprivileged();
         let (user, group, uid, gid) = match drop_to {
             Some((uid, gid)) => ("nobody".to_owned(), "nogroup".to_owned(), uid, gid),
             None => (name_of("-un"), name_of("-gn"), name_of("-u").parse().unwrap(), name_of("-g").parse().unwrap()),
         };
         let path = |name: &str| root.join(name).display().to_string();
+        let mut extra = String::new();
+        if options.tls {
+            make_certificates(root);
+            let (cert, key) = (path("server.pem"), path("server.key"));
+            extra = format!("ssl = required\nssl_cert = <{cert}\nssl_key = <{key}\n");
+        } else {
+            extra += "ssl = no\n";
+        }
+        if options.without_move {
+            extra.push_str("imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ UIDPLUS\n");
+            extra.push_str(&["rawlog_dir = ", &path("rawlog"), "\n"].concat());
+        }
         let config = format!(
-            "base_dir = {run}\nstate_dir = {state}\nlisten = 127.0.0.1\nprotocols = imap\nssl = no\n\
+            "base_dir = {run}\nstate_dir = {state}\nlisten = 127.0.0.1\nprotocols = imap\n{extra}\
              disable_plaintext_auth = no\nauth_mechanisms = plain login\n\
              default_internal_user = {user}\ndefault_internal_group = {group}\ndefault_login_user = {user}\n\
              mail_location = maildir:{mail}/%u\nlog_path = /dev/stderr\n\
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {passwd}\n}}\n\
              userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={home}/%u\n}}\n\
              service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n\
-             \x20 inet_listener imaps {{\n    port = 0\n  }}\n  chroot =\n}}\n\
+             \x20 inet_listener imaps {{\n    address = 127.0.0.1\n    port = {imaps}\n  }}\n  chroot =\n}}\n\
              service anvil {{\n  chroot =\n}}\n",
             run = path("run"),
             state = path("state"),
             mail = path("mail"),
             home = path("home"),
             passwd = path("passwd"),
+            imaps = if options.tls { tls_port } else { 0 },
         );
-        for sub in ["run", "state", "mail", "home"] {
+        for sub in ["run", "state", "mail", "home", "rawlog"] {
             std::fs::create_dir(root.join(sub)).unwrap();
         }
         std::fs::write(root.join("dovecot.conf"), config).unwrap();
         std::fs::write(root.join("passwd"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).unwrap();
         if drop_to.is_some() {
-            for entry in ["", "run", "state", "mail", "home", "dovecot.conf", "passwd"] {
+            for entry in ["", "run", "state", "mail", "home", "rawlog", "dovecot.conf", "passwd"] {
                 std::os::unix::fs::chown(root.join(entry), Some(uid), Some(gid)).unwrap();
+            }
+            if options.tls {
+                for entry in ["server.pem", "server.key"] {
+                    std::os::unix::fs::chown(root.join(entry), Some(uid), Some(gid)).unwrap();
+                }
             }
         }
         let mut command = match drop_to {
@@ -93,7 +170,7 @@ impl Dovecot {
             .stderr(Stdio::piped())
             .spawn()
             .expect("Debian's dovecot-imapd is installed (see .ci/run)");
-        let mut server = Self { port, child, _dir: dir };
+        let mut server = Self { port, tls_port, child, dir, log: std::sync::Arc::default() };
         server.wait_until_started().await;
         server
     }
@@ -105,12 +182,14 @@ impl Dovecot {
         use std::io::BufRead as _;
         let stderr = self.child.stderr.take().expect("Dovecot's log is piped");
         let (started, said) = tokio::sync::oneshot::channel();
+        let kept = std::sync::Arc::clone(&self.log);
         std::thread::spawn(move || {
             let mut started = Some(started);
             let mut log = String::new();
             for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
                 log.push_str(&line);
                 log.push('\n');
+                kept.lock().unwrap().push_str(&[&line, "\n"].concat());
                 if line.contains("starting up")
                     && let Some(started) = started.take()
                 {
@@ -134,6 +213,28 @@ impl Dovecot {
         settings.imap_security = ImapSecurity::None;
         settings.imap_username = Some(USER.to_owned());
         settings.imap_password = Some(PASSWORD.to_owned().into());
+    }
+
+    /// The private CA that signed this server's certificate.
+    pub fn ca_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    /// Dovecot's log so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Every command clients sent after logging in (with `without_move`).
+    pub fn commands(&self) -> String {
+        let mut commands = String::new();
+        for entry in std::fs::read_dir(self.dir.path().join("rawlog")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "in") {
+                commands += &std::fs::read_to_string(path).unwrap();
+            }
+        }
+        commands
     }
 
     async fn session(&self) -> async_imap::Session<TcpStream> {
@@ -302,4 +403,79 @@ async fn a_running_server_takes_a_reply_in_as_soon_as_it_arrives_by_idle() {
     assert!(messages[1].text().contains("Cette réponse vient de son agenda"), "{}", messages[1].text());
     assert_eq!(answer_of(&app, &event_id).await, "yes");
     assert!(dovecot.flags("INBOX").await[0].iter().any(|f| f.contains("$ConviveProcessed")), "the message is marked");
+}
+
+#[tokio::test]
+async fn the_mailbox_is_read_over_starttls_and_implicit_tls_trusting_a_private_ca() {
+    use convive::mail::inbound::imap::ImapSettings;
+
+    let server = MailServer::start().await;
+    let dovecot = Dovecot::start_with(Options { tls: true, ..Options::default() }).await;
+    let (app, event_id, to) = invited_with(&server, |s| {
+        dovecot.configure(s);
+        s.imap_host = Some("localhost".to_owned());
+        s.imap_security = ImapSecurity::Starttls;
+        s.imap_ca_file = Some(dovecot.ca_file());
+    })
+    .await;
+    let uid = format!("{event_id}@convive");
+    let raw = fixture("gmail", &to, GUEST, &uid, "TENTATIVE", "tls-1@mail.example");
+    dovecot.deliver("INBOX", &delivered(&to, &raw)).await;
+
+    // Without the private CA, the server's certificate is not trusted: nothing is read.
+    let untrusted = app.try_poll_imap_with(|imap: &mut ImapSettings| imap.ca_file = None).await;
+    let error = format!("{:#}", untrusted.expect_err("an unknown CA is refused"));
+    assert!(error.contains("TLS handshake"), "{error}");
+    assert!(answer_of(&app, &event_id).await.is_null());
+
+    // With it, over STARTTLS: read, and Dovecot says the login was under TLS.
+    assert_eq!(app.poll_imap_once().await, 1);
+    assert_eq!(answer_of(&app, &event_id).await, "maybe");
+    // (The test's own deliveries log in from localhost in plain text, "secured".)
+    let log = dovecot.log();
+    assert_eq!(log.lines().filter(|l| l.contains("Login: user=<rsvp>") && l.contains(", TLS,")).count(), 1, "{log}");
+
+    // Over implicit TLS on its own port, the same.
+    let raw = fixture("gmail", &to, GUEST, &uid, "ACCEPTED", "tls-2@mail.example");
+    dovecot.deliver("INBOX", &delivered(&to, &raw)).await;
+    let port = dovecot.tls_port;
+    let taken = app
+        .try_poll_imap_with(|imap: &mut ImapSettings| {
+            imap.security = ImapSecurity::Tls;
+            imap.port = port;
+        })
+        .await
+        .expect("read over implicit TLS");
+    assert_eq!(taken, 1);
+    assert_eq!(answer_of(&app, &event_id).await, "yes");
+}
+
+#[tokio::test]
+async fn a_server_without_move_still_gets_processed_messages_filed() {
+    let server = MailServer::start().await;
+    let dovecot = Dovecot::start_with(Options { without_move: true, ..Options::default() }).await;
+    dovecot.create_folder("Processed").await;
+    let (app, event_id, to) = invited_with(&server, |s| {
+        dovecot.configure(s);
+        s.imap_processed_folder = Some("Processed".to_owned());
+    })
+    .await;
+    let uid = format!("{event_id}@convive");
+    for (n, partstat) in [(1, "DECLINED"), (2, "ACCEPTED")] {
+        let raw = fixture("gmail", &to, GUEST, &uid, partstat, &format!("nomove-{n}@mail.example"));
+        dovecot.deliver("INBOX", &delivered(&to, &raw)).await;
+    }
+
+    assert_eq!(app.poll_imap_once().await, 2);
+    assert_eq!(answer_of(&app, &event_id).await, "yes");
+    let processed = dovecot.flags("Processed").await;
+    assert_eq!(processed.len(), 2, "{processed:?}");
+    assert!(processed.iter().all(|f| f.iter().any(|f| f.contains("$ConviveProcessed"))), "{processed:?}");
+    assert!(dovecot.flags("INBOX").await.is_empty());
+    // By COPY and UID EXPUNGE (only those messages: never a bare EXPUNGE),
+    // not by the MOVE the server does not offer.
+    let commands = dovecot.commands().to_ascii_uppercase();
+    assert!(commands.contains("UID COPY") && commands.contains("UID EXPUNGE"), "{commands}");
+    assert!(!commands.contains(" MOVE "), "{commands}");
+    assert!(!commands.lines().any(|l| l.split_whitespace().nth(1) == Some("EXPUNGE")), "{commands}");
 }

@@ -27,14 +27,24 @@ pub(crate) async fn invited_with(
     server: &MailServer,
     configure: impl FnOnce(&mut convive::config::Settings),
 ) -> (TestApp, String, String) {
-    let app = spawn_app_with_parts(Clock::system(), ON_DEMAND, |s| {
+    invited_on(server, Clock::system(), json!({ "title": "Petit-déjeuner" }), configure).await
+}
+
+/// `invited_with`, on the app's `clock`, to an event made of `overrides`.
+pub(crate) async fn invited_on(
+    server: &MailServer,
+    clock: Clock,
+    overrides: Value,
+    configure: impl FnOnce(&mut convive::config::Settings),
+) -> (TestApp, String, String) {
+    let app = spawn_app_with_parts(clock, ON_DEMAND, |s| {
         send_mail_to(s, server);
         s.reply_address = Some("rsvp@convive.test".to_owned());
         s.inbound_secret = Some(SECRET.to_owned().into());
         configure(s);
     })
     .await;
-    let event_id = app.create_published_event(json!({ "title": "Petit-déjeuner" })).await;
+    let event_id = app.create_published_event(overrides).await;
     app.post(&format!("/api/v1/events/{event_id}/guests"), json!({ "email": GUEST, "name": "Zoé Lefèvre" }))
         .await
         .expect(StatusCode::CREATED);
@@ -75,7 +85,7 @@ pub(crate) fn fixture(name: &str, to: &str, guest: &str, uid: &str, partstat: &s
     message
 }
 
-async fn post_message(app: &TestApp, raw: &str, recipient: Option<&str>) -> (StatusCode, Value) {
+pub(crate) async fn post_message(app: &TestApp, raw: &str, recipient: Option<&str>) -> (StatusCode, Value) {
     let mut url = format!("{}/api/v1/inbound/messages", app.address);
     if let Some(recipient) = recipient {
         url = format!(
@@ -100,7 +110,7 @@ pub(crate) async fn answer_of(app: &TestApp, event_id: &str) -> Value {
     app.guest(event_id, GUEST).await["reply"]["answer"].clone()
 }
 
-async fn held(app: &TestApp) -> Vec<Value> {
+pub(crate) async fn held(app: &TestApp) -> Vec<Value> {
     app.get("/api/v1/replies-to-check").await.expect(StatusCode::OK)["replies"].as_array().unwrap().clone()
 }
 
@@ -310,4 +320,46 @@ async fn the_organiser_checks_held_replies_in_her_dashboard_on_a_desktop_and_a_p
         .submit("/dashboard/replies", &format!("/dashboard/replies/{}/discard", marc["id"].as_str().unwrap()), &[])
         .await;
     assert!(anne.follow(&discarded).await.html.contains("id=\"replies-empty\""));
+}
+
+#[tokio::test]
+async fn a_public_file_names_the_organiser_and_a_guests_own_copy_her_reply_address() {
+    let server = MailServer::start().await;
+    let (app, event_id, _) = invited(&server).await;
+    app.patch(&format!("/api/v1/events/{event_id}"), json!({ "open_registration": true })).await.expect(StatusCode::OK);
+    // No guest in a public file or the organiser's feed: a reply to it could
+    // answer for nobody, so it names her, who reads her mail.
+    let feed = app.get("/api/v1/me/feed").await.expect(StatusCode::OK);
+    let feed_path = feed["https"].as_str().unwrap().trim_start_matches("http://127.0.0.1:8080").to_owned();
+    for path in [format!("/e/{event_id}/calendar.ics"), feed_path] {
+        let text = app.client.get(format!("{}{path}", app.address)).send().await.unwrap().text().await.unwrap();
+        let parsed = crate::mailbox::parse_ics(&text);
+        // (Python icalendar reports ORGANIZER; the others' summaries leave it out.)
+        for parser in crate::mailbox::PARSERS.into_iter().filter(|p| parsed[p]["events"][0].get("organizer").is_some())
+        {
+            let organizer = parsed[parser]["events"][0]["organizer"].as_str().unwrap_or_default().to_ascii_lowercase();
+            assert!(organizer.ends_with("anne@example.org"), "{path} {parser}: {organizer}");
+        }
+        assert!(parsed["icalendar"]["events"][0].get("organizer").is_some());
+        assert!(!text.contains("rsvp@convive.test"), "{path}: the bare reply address matches nobody\n{text}");
+    }
+
+    // A guest's own copy names the address of her invitation, and a reply
+    // sent there from that copy answers for her.
+    let (_, token) = app.invite(&event_id, "ben@example.org").await;
+    app.dispatch_all_pending_emails().await;
+    let invitation = server.messages().into_iter().find(|m| m.recipient() == "ben@example.org").unwrap();
+    let (_, _, request) = invitation.calendar_parts().into_iter().next().unwrap();
+    let organizer_of = |ics: &str| {
+        let unfolded = ics.replace("\r\n ", "");
+        unfolded.lines().find(|l| l.starts_with("ORGANIZER")).unwrap().rsplit_once("mailto:").unwrap().1.to_owned()
+    };
+    let copy = app.client.get(format!("{}/i/{token}/calendar.ics", app.address)).send().await.unwrap();
+    let address = organizer_of(&copy.text().await.unwrap());
+    assert_eq!(address, organizer_of(&request));
+    assert!(address.starts_with("rsvp+"), "{address}");
+    let raw = fixture("gmail", &address, "ben@example.org", &format!("{event_id}@convive"), "ACCEPTED", "copy@x");
+    let raw = raw.replace(GUEST, "ben@example.org");
+    assert_eq!(post_message(&app, &raw, None).await.0, StatusCode::ACCEPTED);
+    assert_eq!(app.guest(&event_id, "ben@example.org").await["reply"]["answer"], "yes");
 }

@@ -25,6 +25,7 @@ mod guests;
 mod helpers;
 mod imap;
 mod inbound;
+mod late_replies;
 mod mail;
 mod mailbox;
 mod metrics;

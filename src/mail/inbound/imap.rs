@@ -4,11 +4,19 @@
 //! A crash between storing and marking only delivers the message again,
 //! which the pipeline's Message-ID idempotence absorbs.
 //!
+//! TLS is implicit (993) or negotiated with STARTTLS (143, refused if the
+//! server cannot); a private CA or a self-signed server is trusted through
+//! `imap_ca_file`. A server without MOVE (RFC 6851) gets COPY, `\Deleted`
+//! and UID EXPUNGE (RFC 4315) instead; without UIDPLUS either, the message
+//! stays, flagged: a bare EXPUNGE would also remove what someone else
+//! marked deleted.
+//!
 //! `serve` keeps one connection open and waits with IDLE (RFC 2177),
 //! renewed every `imap_poll_seconds`; a server without IDLE is read at that
 //! interval. A failed connection is retried after the same interval.
 
 use std::fmt::Debug;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,6 +47,7 @@ pub struct ImapSettings {
     pub host: String,
     pub port: u16,
     pub security: ImapSecurity,
+    pub ca_file: Option<PathBuf>,
     pub username: String,
     pub password: SecretString,
     pub folder: String,
@@ -52,12 +61,13 @@ impl ImapSettings {
         let host = settings.imap_host.clone()?;
         let port = settings.imap_port.unwrap_or(match settings.imap_security {
             ImapSecurity::Tls => 993,
-            ImapSecurity::None => 143,
+            ImapSecurity::Starttls | ImapSecurity::None => 143,
         });
         Some(Self {
             host,
             port,
             security: settings.imap_security,
+            ca_file: settings.imap_ca_file.clone(),
             username: settings.imap_username.clone()?,
             password: settings.imap_password.clone()?,
             folder: settings.imap_folder.clone(),
@@ -73,6 +83,18 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send + Debug> Connection for T {}
 
 type ImapSession = Session<Box<dyn Connection>>;
 
+/// What the server can do that filing a message depends on.
+#[derive(Debug, Clone, Copy)]
+struct Abilities {
+    moves: bool,
+    uid_expunge: bool,
+}
+
+async fn abilities(session: &mut ImapSession) -> anyhow::Result<Abilities> {
+    let capabilities = session.capabilities().await.context("CAPABILITY")?;
+    Ok(Abilities { moves: capabilities.has_str("MOVE"), uid_expunge: capabilities.has_str("UIDPLUS") })
+}
+
 /// Connects, reads the folder once, hands every new message to the
 /// pipeline and marks it. Returns how many messages were taken in (a
 /// message received before counts as taken in, not twice).
@@ -82,7 +104,8 @@ type ImapSession = Session<Box<dyn Connection>>;
 /// database fails (the message then stays unmarked, for the next poll).
 pub async fn poll_once(app: &App, imap: &ImapSettings) -> anyhow::Result<usize> {
     let mut session = connect(imap).await?;
-    let taken = take_new(app, imap, &mut session).await;
+    let can = abilities(&mut session).await?;
+    let taken = take_new(app, imap, can, &mut session).await;
     // The work is done (or not) whatever the goodbye says.
     let _ = session.logout().await;
     taken
@@ -110,8 +133,9 @@ pub async fn run(app: App, imap: Arc<ImapSettings>, mut stopping: watch::Receive
 async fn watch_folder(app: &App, imap: &ImapSettings, stopping: &mut watch::Receiver<bool>) -> anyhow::Result<()> {
     let mut session = connect(imap).await?;
     let can_idle = session.capabilities().await.context("CAPABILITY")?.has_str("IDLE");
+    let can = abilities(&mut session).await?;
     loop {
-        take_new(app, imap, &mut session).await?;
+        take_new(app, imap, can, &mut session).await?;
         if !can_idle {
             tokio::select! {
                 () = tokio::time::sleep(imap.poll) => continue,
@@ -141,12 +165,21 @@ async fn connect(imap: &ImapSettings) -> anyhow::Result<ImapSession> {
         let tcp = TcpStream::connect((imap.host.as_str(), imap.port))
             .await
             .with_context(|| format!("cannot reach the IMAP server {}:{}", imap.host, imap.port))?;
-        let stream: Box<dyn Connection> = match imap.security {
-            ImapSecurity::None => Box::new(tcp),
-            ImapSecurity::Tls => Box::new(tls(&imap.host, tcp).await?),
+        let (stream, greeted): (Box<dyn Connection>, bool) = match imap.security {
+            ImapSecurity::None => (Box::new(tcp), false),
+            ImapSecurity::Tls => (Box::new(tls(imap, tcp).await?), false),
+            ImapSecurity::Starttls => {
+                let mut plain = async_imap::Client::new(tcp);
+                plain.read_response().await.context("reading the IMAP greeting")?.context("no IMAP greeting")?;
+                // A server that refuses is not read in plain text instead.
+                plain.run_command_and_check_ok("STARTTLS", None).await.context("the IMAP server refused STARTTLS")?;
+                (Box::new(tls(imap, plain.into_inner()).await?), true)
+            }
         };
         let mut client = async_imap::Client::new(stream);
-        client.read_response().await.context("reading the IMAP greeting")?.context("no IMAP greeting")?;
+        if !greeted {
+            client.read_response().await.context("reading the IMAP greeting")?.context("no IMAP greeting")?;
+        }
         let session = client
             .login(&imap.username, imap.password.expose_secret())
             .await
@@ -157,9 +190,21 @@ async fn connect(imap: &ImapSettings) -> anyhow::Result<ImapSession> {
     tokio::time::timeout(CONNECT_TIMEOUT, login).await.context("the IMAP server did not answer in time")?
 }
 
-async fn tls(host: &str, tcp: TcpStream) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
+async fn tls(imap: &ImapSettings, tcp: TcpStream) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject as _;
     use tokio_rustls::rustls;
-    let roots: rustls::RootCertStore = webpki_roots::TLS_SERVER_ROOTS.iter().cloned().collect();
+    let host = &imap.host;
+    let mut roots: rustls::RootCertStore = webpki_roots::TLS_SERVER_ROOTS.iter().cloned().collect();
+    if let Some(file) = &imap.ca_file {
+        let read = || format!("cannot read the certificates in imap_ca_file {}", file.display());
+        let certificates: Vec<_> =
+            CertificateDer::pem_file_iter(file).with_context(read)?.collect::<Result<_, _>>().with_context(read)?;
+        anyhow::ensure!(!certificates.is_empty(), "imap_ca_file {} holds no certificate", file.display());
+        for certificate in certificates {
+            roots.add(certificate).with_context(read)?;
+        }
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .context("TLS versions")?
@@ -171,7 +216,7 @@ async fn tls(host: &str, tcp: TcpStream) -> anyhow::Result<tokio_rustls::client:
 }
 
 /// Selects the folder and takes in every message not marked yet.
-async fn take_new(app: &App, imap: &ImapSettings, session: &mut ImapSession) -> anyhow::Result<usize> {
+async fn take_new(app: &App, imap: &ImapSettings, can: Abilities, session: &mut ImapSession) -> anyhow::Result<usize> {
     session.select(&imap.folder).await.with_context(|| format!("cannot open the IMAP folder {}", imap.folder))?;
     let mut uids: Vec<u32> =
         session.uid_search(format!("UNKEYWORD {PROCESSED_KEYWORD}")).await.context("SEARCH")?.into_iter().collect();
@@ -187,7 +232,7 @@ async fn take_new(app: &App, imap: &ImapSettings, session: &mut ImapSession) -> 
             .partition(|(_, size)| *size as usize <= MAX_MESSAGE_BYTES);
         for (uid, size) in large {
             tracing::warn!(uid, size, "an IMAP message is too large to be a calendar reply; marked and left");
-            mark(imap, session, uid).await?;
+            mark(imap, can, session, uid).await?;
         }
         for (uid, _) in small {
             let fetched: Vec<_> =
@@ -202,14 +247,15 @@ async fn take_new(app: &App, imap: &ImapSettings, session: &mut ImapSession) -> 
             if matches!(received, Received::Stored(_)) {
                 taken += 1;
             }
-            mark(imap, session, uid).await?;
+            mark(imap, can, session, uid).await?;
         }
     }
     Ok(taken)
 }
 
-/// Marks a message as taken in: flagged, then moved if a folder is set.
-async fn mark(imap: &ImapSettings, session: &mut ImapSession, uid: u32) -> anyhow::Result<()> {
+/// Marks a message as taken in: flagged, then moved if a folder is set
+/// (copied and expunged by its UID where the server has no MOVE).
+async fn mark(imap: &ImapSettings, can: Abilities, session: &mut ImapSession, uid: u32) -> anyhow::Result<()> {
     let uid = uid.to_string();
     let _: Vec<_> = session
         .uid_store(&uid, format!("+FLAGS.SILENT (\\Seen {PROCESSED_KEYWORD})"))
@@ -217,9 +263,16 @@ async fn mark(imap: &ImapSettings, session: &mut ImapSession, uid: u32) -> anyho
         .try_collect()
         .await
         .context("STORE")?;
-    if let Some(folder) = &imap.processed_folder {
+    let Some(folder) = &imap.processed_folder else { return Ok(()) };
+    if can.moves {
         session.uid_mv(&uid, folder).await.with_context(|| format!("cannot move a message to {folder}"))?;
+    } else if can.uid_expunge {
+        session.uid_copy(&uid, folder).await.with_context(|| format!("cannot copy a message to {folder}"))?;
+        let _: Vec<_> =
+            session.uid_store(&uid, "+FLAGS.SILENT (\\Deleted)").await?.try_collect().await.context("STORE")?;
+        let _: Vec<_> = session.uid_expunge(&uid).await?.try_collect().await.context("UID EXPUNGE")?;
     }
+    // Neither: it stays, flagged, which is how the next read knows it.
     Ok(())
 }
 
