@@ -360,6 +360,36 @@ fn check_one(question: &Question, raw: &Given) -> Result<Option<Given>, Problem>
     }
 }
 
+/// The written answers to one text question, with who wrote each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct WrittenAnswers {
+    pub key: String,
+    pub label: Wording,
+    /// (who, what she wrote), in the order given.
+    pub answers: Vec<(String, String)>,
+}
+
+/// The answers to each text question, in the questions' order, from
+/// (who, her answers) pairs; blank questions left out.
+pub fn written(questions: &[Question], answers: &[(String, Answers)]) -> Vec<WrittenAnswers> {
+    questions
+        .iter()
+        .filter(|q| matches!(q.kind, QuestionKind::ShortText | QuestionKind::LongText))
+        .map(|q| WrittenAnswers {
+            key: q.key.clone(),
+            label: q.label.clone(),
+            answers: answers
+                .iter()
+                .filter_map(|(who, given)| match given.get(&q.key) {
+                    Some(Given::Text(text)) => Some((who.clone(), text.clone())),
+                    _ => None,
+                })
+                .collect(),
+        })
+        .filter(|w| !w.answers.is_empty())
+        .collect()
+}
+
 /// How many guests chose one option (or said yes / no to a yes/no question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct OptionTotal {

@@ -220,3 +220,41 @@ async fn the_registration_page_asks_the_questions_and_her_answers_are_hers_once_
     let hers = app.page(confirmed.headers["location"].to_str().unwrap()).await;
     assert!(ticked(&hers, "diet", "vegetarian") && ticked(&hers, "speak", "no"));
 }
+
+#[tokio::test]
+async fn the_results_page_shows_the_same_totals_as_the_summary_and_who_wrote_what() {
+    let app = spawn_app().await;
+    let event_id = app.create_published_event(json!({ "questions": questions() })).await;
+    let answers = [
+        ("anne@example.org", json!({ "diet": "vegan", "company": "Dupont & fils", "speak": true })),
+        ("bob@example.org", json!({ "diet": "vegan", "topics": ["rust"] })),
+        ("carla@example.org", json!({ "diet": "none", "note": "<i>Je</i> serai en retard" })),
+    ];
+    for (email, questions) in answers {
+        let token = guest_page(&app, &event_id, email, "fr").await;
+        app.answer(&token, json!({ "answer": "yes", "questions": questions })).await.expect(StatusCode::OK);
+    }
+    // A "no" is not counted.
+    let token = guest_page(&app, &event_id, "dan@example.org", "fr").await;
+    app.answer(&token, json!({ "answer": "no", "questions": { "diet": "vegetarian" } })).await.expect(StatusCode::OK);
+
+    let owner = crate::dashboard::sign_in_as_owner(&app).await.in_french();
+    let results = owner.get(&format!("/dashboard/events/{event_id}/results")).await;
+    assert_eq!(results.status, StatusCode::OK, "{}", results.html);
+    let shown = results.decoded();
+    for question in app.summary(&event_id).await["questions"].as_array().unwrap() {
+        assert!(shown.contains(question["label"]["fr"].as_str().unwrap()), "{shown}");
+        for option in question["options"].as_array().unwrap() {
+            let line = format!(
+                "{}</span>\u{a0}: <strong class=\"num\">{}</strong>",
+                option["label"]["fr"].as_str().unwrap(),
+                option["count"]
+            );
+            assert!(shown.contains(&line), "{line} in {shown}");
+        }
+    }
+    assert!(shown.contains("Végétalien</span>\u{a0}: <strong class=\"num\">2</strong>"), "{shown}");
+    assert!(shown.contains("Végétarien</span>\u{a0}: <strong class=\"num\">0</strong>"), "the no is not counted");
+    assert!(shown.contains("anne@example.org</strong>\u{a0}: <span dir=\"auto\" class=\"pre\">Dupont & fils</span>"));
+    assert!(results.html.contains("&lt;i&gt;Je&lt;&#x2f;i&gt; serai en retard"), "escaped: {}", results.html);
+}
