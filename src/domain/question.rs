@@ -321,7 +321,9 @@ fn check_one(question: &Question, raw: &Given) -> Result<Option<Given>, Problem>
         (QuestionKind::ShortText | QuestionKind::LongText, Given::Text(text)) => {
             let multiline = question.kind == QuestionKind::LongText;
             let max = if multiline { MAX_LONG_TEXT_CHARS } else { MAX_SHORT_TEXT_CHARS };
-            let text = bounded(text, 0, max, multiline)?;
+            // Browsers send a textarea's line breaks as CRLF, and count
+            // each as one character against `maxlength`: so do we.
+            let text = bounded(&text.replace("\r\n", "\n"), 0, max, multiline)?;
             Ok((!text.is_empty()).then_some(Given::Text(text)))
         }
         (QuestionKind::YesNo, Given::Flag(flag)) => Ok(Some(Given::Flag(*flag))),
