@@ -258,3 +258,54 @@ async fn the_results_page_shows_the_same_totals_as_the_summary_and_who_wrote_wha
     assert!(shown.contains("anne@example.org</strong>\u{a0}: <span dir=\"auto\" class=\"pre\">Dupont & fils</span>"));
     assert!(results.html.contains("&lt;i&gt;Je&lt;&#x2f;i&gt; serai en retard"), "escaped: {}", results.html);
 }
+
+#[tokio::test]
+async fn the_csv_export_has_a_column_per_question_headed_by_its_label_in_the_exports_language() {
+    let app = spawn_app().await;
+    let event_id = app.create_published_event(json!({ "questions": questions() })).await;
+    let token = guest_page(&app, &event_id, "anne@example.org", "fr").await;
+    let csrf = app.page(&format!("/i/{token}")).await.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("answer", "yes"),
+        ("q.diet", "vegan"),
+        ("q.company", "=Dupont; fils"),
+        ("q.topics", "rust"),
+        ("q.topics", "sql"),
+        ("q.speak", "yes"),
+    ];
+    assert_eq!(app.submit(&format!("/i/{token}"), &fields).await.status, StatusCode::SEE_OTHER);
+    let api = app.guest(&event_id, "anne@example.org").await;
+    assert_eq!(api["reply"]["questions"]["topics"], json!(["rust", "sql"]));
+
+    for (language, head, line) in [
+        (
+            "fr",
+            "Désinscrit;Régime alimentaire;Votre entreprise;Sujets;Souhaitez-vous intervenir ?;Autre chose ?",
+            "non;Végétalien;'=Dupont; fils;Rust ; SQL;oui;",
+        ),
+        (
+            "en",
+            "Unsubscribed,Dietary needs,Your company,Topics,Would you like to speak?,Anything else?",
+            "no,Vegan,'=Dupont; fils,Rust ; SQL,yes,",
+        ),
+    ] {
+        let response = reqwest::Client::new()
+            .get(format!("{}/api/v1/events/{event_id}/guests.csv?language={language}", app.address))
+            .bearer_auth(&app.api_key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let text = response.text().await.unwrap();
+        let mut lines = text.lines();
+        assert!(lines.next().unwrap().ends_with(head), "{language}: {text}");
+        // Cells holding the separator (`;` in French) are quoted, formulas defused.
+        let quoted = if language == "fr" {
+            line.replace("'=Dupont; fils", "\"'=Dupont; fils\"").replace("Rust ; SQL", "\"Rust ; SQL\"")
+        } else {
+            line.to_owned()
+        };
+        assert!(lines.next().unwrap().ends_with(&quoted), "{language}: {text}");
+    }
+}
