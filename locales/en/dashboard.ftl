@@ -283,6 +283,8 @@ d_walk_in_button = Add and check in
 ## Results
 d_results_title = Results
 d_results_figures = The figures
+d_results_questions = Answers to the questions
+d_results_questions_note = Over the guests coming (a “yes” with a seat), as in the summary sent to the venue. Companions are not counted.
 d_results_timeline = Answers over time
 d_results_no_answers = No answers yet.
 d_not_yet = Not known yet

@@ -38,6 +38,7 @@ companions_hint = Up to { $n }, not counting yourself. Only if you are coming.
 comment_label = A note for the organiser (optional)
 send_answer = Send my answer
 confirm_answer = Confirm my answer
+more_answer_questions = Answer the questions, add companions or a comment
 more_answer = Add companions or a comment
 change_answer = Update my answer
 answer_not_saved = Your answer was not saved.
@@ -139,3 +140,14 @@ error_answer_required = Choose an answer: yes, no or maybe.
 error_name_required = Please enter your name.
 error_email_invalid = Please enter a valid email address, such as name@example.com.
 error_not_open_yet = Answers are not open yet for this event.
+
+## Questions for guests (invitation and registration pages)
+questions_heading = A few questions
+questions_intro_invitation = If you are not coming, there is no need to answer them.
+question_optional = (optional)
+question_required = An answer is required.
+question_required_if_coming = An answer is required if you are coming or might come.
+question_several_hint = Choose as many as apply.
+question_yes = Yes
+question_no = No
+error_questions = Please check your answers to the questions: the problem is shown next to each one.

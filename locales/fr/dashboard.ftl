@@ -296,6 +296,8 @@ d_walk_in_button = Ajouter et enregistrer l'arrivée
 ## Results
 d_results_title = Bilan
 d_results_figures = Les chiffres
+d_results_questions = Les réponses aux questions
+d_results_questions_note = Sur les invités qui viennent (un « oui » avec une place), comme le résumé envoyé au lieu. Les accompagnants ne sont pas comptés.
 d_results_timeline = Les réponses au fil du temps
 d_results_no_answers = Aucune réponse pour l'instant.
 d_not_yet = Pas encore connu

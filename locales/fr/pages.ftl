@@ -38,6 +38,7 @@ companions_hint = Jusqu'à { $n }, sans vous compter. Seulement si vous venez.
 comment_label = Un mot pour l'organisation (facultatif)
 send_answer = Envoyer ma réponse
 confirm_answer = Confirmer ma réponse
+more_answer_questions = Répondre aux questions, ajouter des accompagnants ou un commentaire
 more_answer = Ajouter des accompagnants ou un commentaire
 change_answer = Modifier ma réponse
 answer_not_saved = Votre réponse n'a pas été enregistrée.
@@ -139,3 +140,14 @@ error_answer_required = Choisissez une réponse : oui, non ou peut-être.
 error_name_required = Indiquez votre nom.
 error_email_invalid = Indiquez une adresse e-mail valide, par exemple nom@exemple.fr.
 error_not_open_yet = Les réponses ne sont pas encore ouvertes pour cet événement.
+
+## Questions for guests (invitation and registration pages)
+questions_heading = Quelques questions
+questions_intro_invitation = Si vous ne venez pas, inutile d'y répondre.
+question_optional = (facultatif)
+question_required = Réponse obligatoire.
+question_required_if_coming = Réponse obligatoire si vous venez ou peut-être.
+question_several_hint = Plusieurs choix possibles.
+question_yes = Oui
+question_no = Non
+error_questions = Vérifiez vos réponses aux questions : le problème est indiqué à côté de chacune.

@@ -23,6 +23,7 @@ mod m20261207_000050_create_event_teams;
 mod m20261207_000060_inbound_mail;
 mod m20261207_000070_series_defaults;
 mod m20261207_000080_add_questions;
+mod m20261208_000010_registration_answers;
 pub mod m20261208_000050_notify_changes;
 
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000050_create_event_teams::Migration),
             Box::new(m20261207_000060_inbound_mail::Migration),
             Box::new(m20261207_000080_add_questions::Migration),
+            Box::new(m20261208_000010_registration_answers::Migration),
             Box::new(m20261208_000050_notify_changes::Migration),
         ]
     }

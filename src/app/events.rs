@@ -1,7 +1,7 @@
 //! An organiser's events: creating, changing, publishing and cancelling
 //! them, with the emails and reminder plan each change brings.
 
-use crate::domain::question::{self, QuestionTotals};
+use crate::domain::question::{self, QuestionTotals, WrittenAnswers};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -53,6 +53,16 @@ pub async fn question_totals(app: &App, event: &Event) -> Result<Vec<QuestionTot
     }
     let answers = storage::guests::seated_answers(&*app.db, event.id).await?;
     Ok(question::totals(&event.details.questions, &answers))
+}
+
+/// The seated guests' answers to the event's text questions, with their
+/// names: what the totals cannot say (a company, a word for the host).
+pub async fn written_answers(app: &App, event: &Event) -> Result<Vec<WrittenAnswers>> {
+    if event.details.questions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = storage::guests::seated_answers_by_guest(&*app.db, event.id).await?;
+    Ok(question::written(&event.details.questions, &rows))
 }
 
 /// The counts of an event already found.
@@ -307,11 +317,16 @@ pub struct Results {
     pub counts: Counts,
     pub history: Vec<storage::answers::AnswerChange>,
     pub nudges_sent: Vec<DateTime<Utc>>,
+    /// The same totals as the API's summary.
+    pub question_totals: Vec<QuestionTotals>,
+    pub written_answers: Vec<WrittenAnswers>,
 }
 
 pub async fn results(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<Results> {
     let (event, counts) = with_counts(app, organiser_id, event_id).await?;
     let history = storage::answers::history(&app.db, event.id).await?;
     let nudges_sent = storage::outbox::sent_times(&app.db, event.id, &[MailKind::Nudge, MailKind::NudgeMaybe]).await?;
-    Ok(Results { event, counts, history, nudges_sent })
+    let question_totals = question_totals(app, &event).await?;
+    let written_answers = written_answers(app, &event).await?;
+    Ok(Results { event, counts, history, nudges_sent, question_totals, written_answers })
 }

@@ -13,6 +13,7 @@ use crate::domain::community::JoinedHow;
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{Guest, NewGuest};
 use crate::domain::mail::OutboxSlot;
+use crate::domain::question::{self, Answers};
 use crate::domain::token::InvitationToken;
 use crate::storage::registrations::Registration;
 use crate::storage::{self, Missing};
@@ -39,21 +40,26 @@ pub async fn open_event(app: &App, event_id: Uuid) -> Result<Event> {
 /// Records a request to register and queues its confirmation email. Asking
 /// again refreshes the name and sends a new email, up to [`MAX_REQUESTS`];
 /// beyond that nothing is sent. The door answers the same in every case, so
-/// the form tells nobody who is registered.
-pub async fn request(app: &App, event_id: Uuid, person: &NewGuest) -> Result<()> {
+/// the form tells nobody who is registered. Her answers to the event's
+/// questions are checked now, as from a guest who comes (registering is
+/// saying "I'm coming"), and become hers when she confirms.
+pub async fn request(app: &App, event_id: Uuid, person: &NewGuest, given: &Answers) -> Result<()> {
     let now = app.now();
     let mut work = app.begin().await?;
     let event = storage::events::lock_shared(&*work, event_id).await?;
     if !event.accepts_registrations(now) {
         return Err(AppError::RegistrationClosed);
     }
+    let questions = question::check_answers(&event.details.questions, given, true).map_err(AppError::Invalid)?;
     let (id, requests) = match storage::registrations::find_by_address(&*work, event_id, &person.email).await? {
-        None => (storage::registrations::insert(&*work, event_id, person, now).await?, 1),
+        None => (storage::registrations::insert(&*work, event_id, person, &questions, now).await?, 1),
         Some(existing) if existing.requests >= MAX_REQUESTS => {
             tracing::info!(registration_id = %existing.id, "registration asked again too often; no email sent");
             return Ok(());
         }
-        Some(existing) => (existing.id, storage::registrations::renew(&*work, existing.id, person, now).await?),
+        Some(existing) => {
+            (existing.id, storage::registrations::renew(&*work, existing.id, person, &questions, now).await?)
+        }
     };
     let queued = storage::outbox::enqueue_for_registration(
         &*work,
@@ -130,13 +136,22 @@ pub async fn confirm(app: &App, id: Uuid) -> Result<(Guest, InvitationToken)> {
     // Registering is saying "I'm coming": recorded by the same rules as an
     // answer from her page, so that a full event puts her on the waiting
     // list. Should it fail, she is a guest who can still answer herself.
-    let coming = AnswerInput {
+    let mut coming = AnswerInput {
         answer: Answer::Yes,
         companions: 0,
         comment: String::new(),
-        questions: QuestionAnswers::NotAsked,
+        // Checked when she asked; checked again, as the questions may have changed since.
+        questions: QuestionAnswers::Given(registration.questions.clone()),
     };
-    match super::answers::answer(app, Answerer::Guest { token: token.as_str() }, &coming).await {
+    let answerer = Answerer::Guest { token: token.as_str() };
+    let mut recorded = super::answers::answer(app, answerer, &coming).await;
+    if matches!(recorded, Err(AppError::Invalid(_))) {
+        // The questions changed since she asked: her "yes" counts all the
+        // same; her page shows what is left to answer.
+        coming.questions = QuestionAnswers::NotAsked;
+        recorded = super::answers::answer(app, answerer, &coming).await;
+    }
+    match recorded {
         Ok(outcome) => Ok((outcome.guest, token)),
         Err(err) => {
             tracing::warn!(guest_id = %guest.id, error = %err, "a confirmed registration could not be recorded as a yes");

@@ -99,7 +99,8 @@ impl LocalTarget {
             .await
             .with_context(|| self.no_such_event(event_id))?;
         // The API's default: English, commas.
-        let style = CsvStyle::new(Language::En, event.details.schedule.time_zone);
+        let style =
+            CsvStyle::new(Language::En, event.details.schedule.time_zone).with_questions(&event.details.questions);
         let mut file = style.head();
         let mut chunks = std::pin::pin!(chunks);
         while let Some(rows) = chunks.next().await {

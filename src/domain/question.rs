@@ -321,7 +321,9 @@ fn check_one(question: &Question, raw: &Given) -> Result<Option<Given>, Problem>
         (QuestionKind::ShortText | QuestionKind::LongText, Given::Text(text)) => {
             let multiline = question.kind == QuestionKind::LongText;
             let max = if multiline { MAX_LONG_TEXT_CHARS } else { MAX_SHORT_TEXT_CHARS };
-            let text = bounded(text, 0, max, multiline)?;
+            // Browsers send a textarea's line breaks as CRLF, and count
+            // each as one character against `maxlength`: so do we.
+            let text = bounded(&text.replace("\r\n", "\n"), 0, max, multiline)?;
             Ok((!text.is_empty()).then_some(Given::Text(text)))
         }
         (QuestionKind::YesNo, Given::Flag(flag)) => Ok(Some(Given::Flag(*flag))),
@@ -358,6 +360,36 @@ fn check_one(question: &Question, raw: &Given) -> Result<Option<Given>, Problem>
             Err(Problem::new(code::INVALID, "must be an option's key"))
         }
     }
+}
+
+/// The written answers to one text question, with who wrote each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct WrittenAnswers {
+    pub key: String,
+    pub label: Wording,
+    /// (who, what she wrote), in the order given.
+    pub answers: Vec<(String, String)>,
+}
+
+/// The answers to each text question, in the questions' order, from
+/// (who, her answers) pairs; blank questions left out.
+pub fn written(questions: &[Question], answers: &[(String, Answers)]) -> Vec<WrittenAnswers> {
+    questions
+        .iter()
+        .filter(|q| matches!(q.kind, QuestionKind::ShortText | QuestionKind::LongText))
+        .map(|q| WrittenAnswers {
+            key: q.key.clone(),
+            label: q.label.clone(),
+            answers: answers
+                .iter()
+                .filter_map(|(who, given)| match given.get(&q.key) {
+                    Some(Given::Text(text)) => Some((who.clone(), text.clone())),
+                    _ => None,
+                })
+                .collect(),
+        })
+        .filter(|w| !w.answers.is_empty())
+        .collect()
 }
 
 /// How many guests chose one option (or said yes / no to a yes/no question).

@@ -120,7 +120,7 @@ pub(crate) fn csv_download(
     chunks: impl Stream<Item = std::result::Result<Vec<ExportRow>, app::AppError>> + Send + 'static,
     language: Language,
 ) -> Response {
-    let style = CsvStyle::new(language, event.details.schedule.time_zone);
+    let style = CsvStyle::new(language, event.details.schedule.time_zone).with_questions(&event.details.questions);
     let head = futures::stream::once(std::future::ready(Ok(style.head())));
     let lines = chunks.map(move |rows| {
         rows.map(|rows| style.lines(&rows)).inspect_err(|err| tracing::error!(error = %err, "export stopped part-way"))

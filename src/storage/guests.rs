@@ -250,6 +250,30 @@ pub async fn seated_answers(
     Ok(raw.iter().map(|answers| answers_of(answers)).collect())
 }
 
+/// The seated guests' names (else addresses) with their answers to the
+/// questions, in the order they were invited: who wrote what.
+pub async fn seated_answers_by_guest(
+    conn: &impl ConnectionTrait,
+    event_id: Uuid,
+) -> Result<Vec<(String, crate::domain::question::Answers)>> {
+    let rows: Vec<(String, String, String)> = guests::Entity::find()
+        .select_only()
+        .column(guests::Column::Name)
+        .column(guests::Column::Email)
+        .column(guests::Column::QuestionAnswers)
+        .filter(guests::Column::EventId.eq(event_id))
+        .filter(seated_condition())
+        .order_by_asc(guests::Column::CreatedAt)
+        .order_by_asc(guests::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, email, answers)| (if name.trim().is_empty() { email } else { name }, answers_of(&answers)))
+        .collect())
+}
+
 /// One page of an event's guests in the order they were invited, those whose
 /// name or address holds `search` (any case), with each one's waiting-list
 /// place; and how many guests match in all. Bounded whatever the list's size.

@@ -11,6 +11,7 @@ use super::error::{Missing, Result, StorageError};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::event::Language;
 use crate::domain::guest::NewGuest;
+use crate::domain::question::Answers;
 
 /// A registration awaiting (or past) confirmation.
 #[derive(Debug, Clone)]
@@ -24,6 +25,8 @@ pub struct Registration {
     pub requests: u32,
     pub requested_at: DateTime<Utc>,
     pub confirmed_at: Option<DateTime<Utc>>,
+    /// Her answers to the event's questions, checked when she asked.
+    pub questions: Answers,
 }
 
 fn to_domain(row: registrations::Model) -> anyhow::Result<Registration> {
@@ -37,6 +40,7 @@ fn to_domain(row: registrations::Model) -> anyhow::Result<Registration> {
         requests: row.requests as u32,
         requested_at: row.requested_at,
         confirmed_at: row.confirmed_at,
+        questions: super::guests::answers_of(&row.question_answers),
     })
 }
 
@@ -59,6 +63,7 @@ pub async fn insert(
     conn: &impl ConnectionTrait,
     event_id: Uuid,
     person: &NewGuest,
+    questions: &Answers,
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
     let id = Uuid::now_v7();
@@ -72,6 +77,7 @@ pub async fn insert(
         created_at: Set(now),
         requested_at: Set(now),
         confirmed_at: Set(None),
+        question_answers: Set(answers_json(questions)),
     }
     .insert(conn)
     .await?;
@@ -80,7 +86,13 @@ pub async fn insert(
 
 /// Records a new request for the same address: her name and language as
 /// given now, one more request, and a fresh link (even after a confirmation).
-pub async fn renew(conn: &impl ConnectionTrait, id: Uuid, person: &NewGuest, now: DateTime<Utc>) -> Result<u32> {
+pub async fn renew(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    person: &NewGuest,
+    questions: &Answers,
+    now: DateTime<Utc>,
+) -> Result<u32> {
     let row =
         registrations::Entity::find_by_id(id).one(conn).await?.ok_or(StorageError::NotFound(Missing::Registration))?;
     let requests = row.requests + 1;
@@ -90,6 +102,7 @@ pub async fn renew(conn: &impl ConnectionTrait, id: Uuid, person: &NewGuest, now
     active.requests = Set(requests);
     active.requested_at = Set(now);
     active.confirmed_at = Set(None);
+    active.question_answers = Set(answers_json(questions));
     active.update(conn).await?;
     Ok(requests as u32)
 }
@@ -109,4 +122,9 @@ pub async fn mark_confirmed(conn: &impl ConnectionTrait, id: Uuid, now: DateTime
         .exec(conn)
         .await?;
     Ok(updated.rows_affected == 1)
+}
+
+/// Answers as stored: a JSON object by question key, written from checked values.
+fn answers_json(answers: &Answers) -> String {
+    serde_json::to_string(answers).unwrap_or_else(|_| "{}".to_owned())
 }

@@ -454,3 +454,66 @@ async fn a_door_helper_accepts_her_invitation_and_checks_guests_in_from_her_phon
     }
     assert_eq!(result["door_people"], expected_people, "companions count too: {result}");
 }
+
+/// A guest answers the event's questions on her phone (in French) and on a
+/// desktop (in English): a mistake told next to its field, then her answers
+/// kept. Screenshots in target/screenshots/questions-*; axe-core on each screen.
+#[tokio::test]
+async fn a_guest_answers_the_questions_on_her_phone_and_on_a_desktop() {
+    let app = spawn_app_with(convive::clock::Clock::system(), reachable_at_its_links).await;
+    let questions = json!([
+        { "key": "diet", "kind": "one_choice", "required": true,
+          "label_fr": "Régime alimentaire", "label_en": "Dietary needs",
+          "options": [
+              { "key": "vegetarian", "label_fr": "Végétarien", "label_en": "Vegetarian" },
+              { "key": "vegan", "label_fr": "Végétalien", "label_en": "Vegan" },
+              { "key": "none", "label_fr": "Aucun régime particulier", "label_en": "No particular diet" }
+          ] },
+        { "key": "company", "kind": "short_text", "label_fr": "Votre entreprise", "label_en": "Your company" },
+        { "key": "topics", "kind": "several_choices", "label_fr": "Sujets qui vous intéressent", "label_en": "Topics you care about",
+          "options": [ { "key": "rust", "label_en": "Rust" }, { "key": "sql", "label_en": "SQL" }, { "key": "ops", "label_fr": "Exploitation", "label_en": "Operations" } ] },
+        { "key": "speak", "kind": "yes_no", "label_fr": "Souhaitez-vous intervenir ?", "label_en": "Would you like to speak?" },
+        { "key": "note", "kind": "long_text", "label_fr": "Allergies ou autres contraintes", "label_en": "Allergies or other needs" }
+    ]);
+    let event_id = app.create_published_event(json!({ "questions": questions, "companions_allowed": 1 })).await;
+    let shots = concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots");
+    std::fs::create_dir_all(shots).unwrap();
+    for (email, language, width, height, mobile, required) in [
+        ("phone@example.org", "fr", 360, 740, true, "Ce champ est obligatoire."),
+        ("desk@example.org", "en", 1280, 800, false, "This field is required."),
+    ] {
+        let guest = app
+            .post(
+                &format!("/api/v1/events/{event_id}/guests"),
+                json!({ "email": email, "name": "Jane", "language": language }),
+            )
+            .await
+            .expect(StatusCode::CREATED);
+        let token = guest["invitation_token"].as_str().unwrap();
+        let result = browser(
+            "questions",
+            &json!({
+                "url": format!("{}/i/{token}", app.address), "width": width, "height": height, "mobile": mobile,
+                "screenshots": shots, "prefix": "questions", "required": "q-diet",
+                "texts": { "q-company": "Dupont & fils", "q-note": "J'arrive\nun peu en retard" },
+                "choices": ["q-diet-vegan", "q-topics-rust", "q-topics-ops", "q-speak-yes"],
+            }),
+        )
+        .await;
+        assert_eq!(result["mistake"]["error"], required, "{result}");
+        assert_eq!(result["mistake"]["kept"]["q-company"], "Dupont & fils", "nothing typed is lost: {result}");
+        assert_eq!(result["mistake"]["kept"]["q-note"], "J'arrive\nun peu en retard", "{result}");
+        assert!(result["after"]["url"].as_str().unwrap().ends_with("?saved=1"), "{result}");
+        assert_eq!(result["after"]["ticked"], json!(["q-diet-vegan", "q-topics-rust", "q-topics-ops", "q-speak-yes"]));
+        assert_eq!(result["after"]["horizontal_overflow"], false, "{result}");
+        assert_eq!(result["mistake"]["horizontal_overflow"], false, "{result}");
+        for screen in ["blank", "mistake", "answered"] {
+            assert_eq!(result["axe"][screen], json!([]), "axe-core on the {screen} screen at {width} px: {result}");
+        }
+        let reply = &app.guest(&event_id, email).await["reply"];
+        assert_eq!(
+            reply["questions"],
+            json!({ "diet": "vegan", "company": "Dupont & fils", "topics": ["rust", "ops"], "speak": true, "note": "J'arrive\nun peu en retard" })
+        );
+    }
+}

@@ -33,6 +33,7 @@ mod operations;
 mod organiser_words;
 mod pages;
 mod processes;
+mod question_pages;
 mod questions;
 mod registration;
 mod render_cache;

@@ -692,7 +692,42 @@ async function door(page, args) {
   return { landed_at, counts, overflow, back_links, axe, door_rows, door_people, list_overflow, pdf_pages };
 }
 
-const SCENARIOS = { answer, visit, register, organiser, setup, docs, email, series, door };
+/**
+ * A guest answers an invitation with questions: "yes" without the required
+ * one first (the page says so next to it), then ticks and types her answers
+ * by their labels. Audits each screen with axe-core at the page's width and
+ * saves it as `<prefix>-{blank,mistake,answered}-<width>.png` in `screenshots`.
+ * `choices` are the ids of the radios/checkboxes to tick, `texts` {id: text}.
+ */
+async function questions(page, args) {
+  requireString(args, "url");
+  requireString(args, "screenshots");
+  const width = page.viewportSize().width;
+  const axe = {};
+  await open(page, args.url);
+  axe.blank = await audit(page, `${args.prefix}-blank`, [width], args.screenshots);
+  await page.locator('label[for="answer-yes"]').first().click();
+  for (const [id, text] of Object.entries(args.texts || {})) await fill(page, `#${id}`, text);
+  await submit(page, "form#answer-form");
+  const mistake = {
+    error: await textOf(page, `#${args.required}-error`),
+    kept: Object.fromEntries(await Promise.all(Object.keys(args.texts || {}).map(async (id) => [id, await valueOf(page, `#${id}`)]))),
+    horizontal_overflow: (await pageState(page)).horizontal_overflow,
+  };
+  axe.mistake = await audit(page, `${args.prefix}-mistake`, [width], args.screenshots);
+  for (const id of args.choices) await page.locator(`label[for="${id}"]`).first().click();
+  await submit(page, "form#answer-form");
+  const after = {
+    url: page.url(),
+    confirmation: await textOf(page, "#confirmation"),
+    ticked: await page.evaluate(() => [...document.querySelectorAll('.question input:checked')].map((input) => input.id)),
+    horizontal_overflow: (await pageState(page)).horizontal_overflow,
+  };
+  axe.answered = await audit(page, `${args.prefix}-answered`, [width], args.screenshots);
+  return { mistake, after, axe };
+}
+
+const SCENARIOS = { answer, visit, register, organiser, setup, docs, email, series, door, questions };
 
 // ---------------------------------------------------------------------------
 // Running one scenario

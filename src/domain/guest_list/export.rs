@@ -1,6 +1,7 @@
 //! The guest list written back as CSV for a spreadsheet.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono_tz::Tz;
 use unicode_normalization::UnicodeNormalization;
@@ -9,6 +10,7 @@ use unicode_normalization::char::is_combining_mark;
 use crate::domain::answer::Answer;
 use crate::domain::event::Language;
 use crate::domain::guest::Guest;
+use crate::domain::question::{Given, Question, QuestionKind};
 
 /// One guest of the exported list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,20 +24,30 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// How the list is written for the organiser's spreadsheet: in French,
 /// `;`-separated (what French Excel splits on) with French headings and
-/// values; in English, commas. Times are local to the event.
-#[derive(Debug, Clone, Copy)]
+/// values; in English, commas. Times are local to the event. The event's
+/// questions follow, one column each, headed by their label.
+#[derive(Debug, Clone)]
 pub struct CsvStyle {
     pub language: Language,
     pub time_zone: Tz,
+    /// Shared with the streamed export's chunks.
+    questions: Arc<[Question]>,
 }
 
 impl CsvStyle {
     pub fn new(language: Language, time_zone: Tz) -> Self {
-        Self { language, time_zone }
+        Self { language, time_zone, questions: Arc::from(Vec::new()) }
+    }
+
+    /// With a column for each of these questions.
+    #[must_use]
+    pub fn with_questions(mut self, questions: &[Question]) -> Self {
+        self.questions = Arc::from(questions.to_vec());
+        self
     }
 
     /// The headings, in this style's language.
-    pub fn headings(self) -> [&'static str; 10] {
+    pub fn headings(&self) -> [&'static str; 10] {
         match self.language {
             Language::Fr => [
                 "Nom",
@@ -64,7 +76,7 @@ impl CsvStyle {
         }
     }
 
-    fn delimiter(self) -> u8 {
+    fn delimiter(&self) -> u8 {
         match self.language {
             Language::Fr => b';',
             Language::En => b',',
@@ -73,27 +85,29 @@ impl CsvStyle {
 
     /// The start of the file: a byte-order mark (so that Excel does not take
     /// it for Windows-1252) and the headings.
-    pub fn head(self) -> Vec<u8> {
+    pub fn head(&self) -> Vec<u8> {
         let mut out = UTF8_BOM.to_vec();
-        self.write(&mut out, std::iter::once(self.headings().map(str::to_owned).to_vec()));
+        let mut headings = self.headings().map(str::to_owned).to_vec();
+        headings.extend(self.questions.iter().map(|q| q.label.get(self.language).to_owned()));
+        self.write(&mut out, std::iter::once(headings));
         out
     }
 
     /// These guests' lines, to follow the head or earlier lines.
-    pub fn lines(self, rows: &[ExportRow]) -> Vec<u8> {
+    pub fn lines(&self, rows: &[ExportRow]) -> Vec<u8> {
         let mut out = Vec::with_capacity(rows.len() * 96);
         self.write(&mut out, rows.iter().map(|row| self.cells(row)));
         out
     }
 
     /// The whole file for these guests.
-    pub fn file(self, rows: &[ExportRow]) -> Vec<u8> {
+    pub fn file(&self, rows: &[ExportRow]) -> Vec<u8> {
         let mut out = self.head();
         out.extend(self.lines(rows));
         out
     }
 
-    pub(super) fn write(self, out: &mut Vec<u8>, records: impl Iterator<Item = Vec<String>>) {
+    pub(super) fn write(&self, out: &mut Vec<u8>, records: impl Iterator<Item = Vec<String>>) {
         let mut writer = csv::WriterBuilder::new()
             .delimiter(self.delimiter())
             .terminator(csv::Terminator::CRLF)
@@ -107,7 +121,7 @@ impl CsvStyle {
         debug_assert!(written.is_ok(), "writing CSV to memory failed: {written:?}");
     }
 
-    fn cells(self, row: &ExportRow) -> Vec<String> {
+    fn cells(&self, row: &ExportRow) -> Vec<String> {
         let guest = &row.guest;
         let french = self.language == Language::Fr;
         let yes_no = |flag: bool| {
@@ -130,7 +144,11 @@ impl CsvStyle {
         };
         // A date and time each spreadsheet reads as one in its own locale.
         let time_format = if french { "%d/%m/%Y %H:%M" } else { "%Y-%m-%d %H:%M" };
-        vec![
+        let answers = guest.reply.as_ref().map(|r| &r.questions);
+        let questions = self.questions.iter().map(|q| {
+            answers.and_then(|a| a.get(&q.key)).map(|given| self.answer_cell(q, given, yes_no)).unwrap_or_default()
+        });
+        let mut cells = vec![
             guest.name.clone(),
             guest.email.to_string(),
             guest.language.map(|l| l.as_str().to_owned()).unwrap_or_default(),
@@ -144,7 +162,21 @@ impl CsvStyle {
                 .unwrap_or_default(),
             yes_no(guest.walk_in),
             yes_no(row.unsubscribed),
-        ]
+        ];
+        cells.extend(questions);
+        cells
+    }
+
+    /// An answer as the organiser reads it: choices by their labels (several
+    /// joined with « ; »), yes/no in words; an option since removed by its key.
+    fn answer_cell(&self, question: &Question, given: &Given, yes_no: impl Fn(bool) -> String) -> String {
+        let label = |key: &str| question.option(key).map_or(key, |o| o.label.get(self.language)).to_owned();
+        match (question.kind, given) {
+            (_, Given::Flag(flag)) => yes_no(*flag),
+            (QuestionKind::OneChoice | QuestionKind::SeveralChoices, Given::Text(key)) => label(key),
+            (_, Given::Text(text)) => text.clone(),
+            (_, Given::List(keys)) => keys.iter().map(|k| label(k)).collect::<Vec<_>>().join(" ; "),
+        }
     }
 }
 

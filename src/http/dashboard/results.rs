@@ -248,6 +248,24 @@ struct ResultsPage {
     back_url: String,
     /// Who did what by hand, latest last.
     activity: Vec<ActivityRow>,
+    /// Totals per choice of each choice and yes/no question (the API's).
+    questions: Vec<TotalsRow>,
+    /// Text answers with who wrote them.
+    written: Vec<WrittenRow>,
+}
+
+#[derive(Serialize)]
+struct TotalsRow {
+    label: String,
+    /// (option's label, count)
+    options: Vec<(String, u32)>,
+}
+
+#[derive(Serialize)]
+struct WrittenRow {
+    label: String,
+    /// (who, what she wrote)
+    answers: Vec<(String, String)>,
 }
 
 /// Whom a line concerns, in words: a guest erased since is named as such.
@@ -273,7 +291,7 @@ async fn page(
     Path(event_id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = id_of(&event_id, session.language)?;
-    let app::events::Results { event, counts, history, nudges_sent } =
+    let app::events::Results { event, counts, history, nudges_sent, question_totals, written_answers } =
         app::events::results(&state, session.organiser.id, id)
             .await
             .map_err(|e| PageError::from(e).in_language(session.language))?;
@@ -336,6 +354,17 @@ async fn page(
         chart_table: days,
         back_url: event_url(event.id),
         activity,
+        questions: question_totals
+            .iter()
+            .map(|q| TotalsRow {
+                label: q.label.get(session.language).to_owned(),
+                options: q.options.iter().map(|o| (o.label.get(session.language).to_owned(), o.count)).collect(),
+            })
+            .collect(),
+        written: written_answers
+            .into_iter()
+            .map(|w| WrittenRow { label: w.label.get(session.language).to_owned(), answers: w.answers })
+            .collect(),
     };
     Ok(session.page("dashboard/results.html", StatusCode::OK, &page))
 }

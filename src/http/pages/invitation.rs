@@ -3,19 +3,23 @@
 //! `?answer=yes`: the page shows it ticked and one tap confirms. The answer
 //! is a POST that redirects back (303) to the page with a confirmation.
 
-use axum::extract::{Form, Path, RawQuery, State};
+use axum::{Extension, Router};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Extension, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::questions::{self, QuestionField};
 use super::{PageError, PageEvent, check_same_site, render, word};
 use crate::app::answers::{AnswerInput, Answerer, QuestionAnswers};
 use crate::app::{self, AppError};
+use crate::domain::FieldErrors;
 use crate::domain::answer::Answer;
 use crate::domain::event::{AnswersClosed, Event, Language};
 use crate::domain::guest::Guest;
+use crate::domain::question::Answers;
 use crate::domain::token::{InvitationToken, form_token, guest_feed_token, verify_form_token};
 use crate::http::AppState;
 use crate::http::render_cache::Cacheable;
@@ -28,19 +32,41 @@ pub fn router() -> Router<AppState> {
 const FORM_PURPOSE: &str = "answer";
 
 /// What the form sends. Everything is text: a bad value is the guest's typo
-/// and gets a message on the page, not a rejection.
-#[derive(Debug, Default, Deserialize)]
+/// and gets a message on the page, not a rejection. Read from the body's
+/// pairs, as several choices repeat their field.
+#[derive(Debug, Default)]
 pub struct AnswerForm {
     answer: Option<String>,
     companions: Option<String>,
-    #[serde(default)]
     comment: String,
-    #[serde(default)]
     csrf: String,
+    pairs: Vec<(String, String)>,
+}
+
+impl AnswerForm {
+    fn parse(body: &[u8]) -> Self {
+        let pairs = questions::pairs(body);
+        let text = |name| questions::value(&pairs, name).map(str::to_owned);
+        Self {
+            answer: text("answer"),
+            companions: text("companions"),
+            comment: text("comment").unwrap_or_default(),
+            csrf: text("csrf").unwrap_or_default(),
+            pairs,
+        }
+    }
+}
+
+struct FormValues {
+    companions: String,
+    comment: String,
+    /// Her answers to the questions, as kept or as she just typed them.
+    answers: Answers,
+    errors: FieldErrors,
 }
 
 #[derive(Serialize)]
-struct FormValues {
+struct ShownValues {
     companions: String,
     comment: String,
 }
@@ -76,7 +102,12 @@ struct InvitationPage {
     closed_reason: Option<&'static str>,
     saved: bool,
     error: Option<String>,
-    form: FormValues,
+    form: ShownValues,
+    questions: Vec<QuestionField>,
+    /// When a required question binds, in words.
+    required_words: String,
+    /// Whether a required question is unanswered: the form then opens whole.
+    questions_pending: bool,
     csrf: String,
     form_action: String,
     links: CalendarLinks,
@@ -113,8 +144,15 @@ fn page(
     let form = shown.form.unwrap_or_else(|| FormValues {
         companions: guest.reply.as_ref().map_or(0, |r| r.companions).to_string(),
         comment: guest.reply.as_ref().filter(|_| same_answer).map(|r| r.comment.clone()).unwrap_or_default(),
+        answers: guest.reply.as_ref().map(|r| r.questions.clone()).unwrap_or_default(),
+        errors: FieldErrors::new(),
     });
+    let asked = &event.details.questions;
+    let questions_pending = asked.iter().any(|q| q.required && !form.answers.contains_key(&q.key));
     InvitationPage {
+        questions: questions::fields(asked, language, &form.answers, &form.errors),
+        required_words: word(language, "question_required_if_coming"),
+        questions_pending,
         event: PageEvent::new(event, language),
         // Greeted as her emails greet her: by her first name when known.
         guest_name: if guest.first_name.is_empty() { guest.name } else { guest.first_name },
@@ -134,7 +172,7 @@ fn page(
         }),
         saved: shown.saved,
         error: shown.error,
-        form,
+        form: ShownValues { companions: form.companions, comment: form.comment },
         csrf: form_token(&state.link_key, FORM_PURPOSE, token_hash),
         form_action: path::invitation(token),
         links: CalendarLinks {
@@ -191,19 +229,29 @@ async fn answer(
     State(state): State<AppState>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    form: Result<Form<AnswerForm>, axum::extract::rejection::FormRejection>,
+    body: Bytes,
 ) -> Result<Response, PageError> {
     let (hash, guest, event, host) = find(&state, &token, &headers).await?;
     let language = language_of(&guest, &event);
     check_same_site(&headers).map_err(|e| e.in_language(language))?;
-    let Ok(Form(form)) = form else { return Err(PageError::bad_request().in_language(language)) };
+    let form = AnswerForm::parse(&body);
+    let given = questions::posted(&event.details.questions, &form.pairs);
     if !verify_form_token(&state.link_key, FORM_PURPOSE, &hash, &form.csrf) {
         return Err(PageError::forbidden().in_language(language));
     }
-    let again = |status: StatusCode, key: &str, selected: Option<Answer>, guest: Guest, position: Option<u32>| {
+    let again_with = |status: StatusCode,
+                      key: &str,
+                      selected: Option<Answer>,
+                      guest: Guest,
+                      position: Option<u32>,
+                      errors: FieldErrors| {
         let message = word(language, key).replace("{n}", &event.details.companions_allowed.to_string());
-        let values =
-            FormValues { companions: form.companions.clone().unwrap_or_default(), comment: form.comment.clone() };
+        let values = FormValues {
+            companions: form.companions.clone().unwrap_or_default(),
+            comment: form.comment.clone(),
+            answers: given.clone(),
+            errors,
+        };
         let context = page(
             &state,
             &token,
@@ -214,6 +262,9 @@ async fn answer(
             Shown { host: host.clone(), selected, saved: false, error: Some(message), form: Some(values) },
         );
         Ok(render("invitation.html", language, status, &context))
+    };
+    let again = |status, key: &str, selected, guest, position| {
+        again_with(status, key, selected, guest, position, FieldErrors::new())
     };
     let Some(answer) = form.answer.as_deref().and_then(Answer::parse) else {
         return again(StatusCode::UNPROCESSABLE_ENTITY, "error_answer_required", None, guest, None);
@@ -229,13 +280,23 @@ async fn answer(
     };
     // Companions come with a "yes" or a "maybe"; a "no" brings nobody.
     let companions = if answer == Answer::No { 0 } else { companions };
-    let input = AnswerInput { answer, companions, comment: form.comment.clone(), questions: QuestionAnswers::NotAsked };
+    let input = AnswerInput {
+        answer,
+        companions,
+        comment: form.comment.clone(),
+        questions: QuestionAnswers::Given(given.clone()),
+    };
     match app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await {
         Ok(_) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, path::invitation_saved(&token))]).into_response()),
         Err(AppError::Invalid(fields)) => {
-            let key =
-                if fields.contains_key("comment") { "error_comment_too_long" } else { "error_too_many_companions" };
-            again(StatusCode::UNPROCESSABLE_ENTITY, key, Some(answer), guest, None)
+            let key = if fields.contains_key("comment") {
+                "error_comment_too_long"
+            } else if fields.contains_key("companions") {
+                "error_too_many_companions"
+            } else {
+                "error_questions"
+            };
+            again_with(StatusCode::UNPROCESSABLE_ENTITY, key, Some(answer), guest, None, fields)
         }
         Err(AppError::NotEnoughSeats { .. }) => {
             let position = app::answers::waitlist_position(&state, &guest).await?;

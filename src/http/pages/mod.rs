@@ -11,6 +11,7 @@
 pub mod invitation;
 pub mod my_data;
 pub mod open_event;
+pub mod questions;
 
 use std::sync::LazyLock;
 

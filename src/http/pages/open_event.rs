@@ -6,6 +6,7 @@
 use axum::{Extension, Router};
 use std::collections::BTreeMap;
 
+use axum::body::Bytes;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,10 +14,13 @@ use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::questions::{self, QuestionField};
 use super::{PageError, PageEvent, browser_language, check_same_site, render, word};
 use crate::app::{self, AppError};
+use crate::domain::FieldErrors;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::NewGuest;
+use crate::domain::question::{self, Answers};
 use crate::domain::token::{form_token, registration_token, verify_form_token, verify_registration_token};
 use crate::http::AppState;
 use crate::http::render_cache::Cacheable;
@@ -32,23 +36,33 @@ pub fn router() -> Router<AppState> {
 const REGISTER_PURPOSE: &str = "register";
 const CONFIRM_PURPOSE: &str = "confirm-registration";
 
-#[derive(Debug, Default, Deserialize)]
+/// What the form sends, read from the body's pairs, as several choices
+/// repeat their field.
+#[derive(Debug, Default)]
 pub struct RegisterForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     email: String,
     /// A field people do not see and bots fill in.
-    #[serde(default)]
     website: String,
-    #[serde(default)]
     csrf: String,
+    pairs: Vec<(String, String)>,
+}
+
+impl RegisterForm {
+    fn parse(body: &[u8]) -> Self {
+        let pairs = questions::pairs(body);
+        let text = |name| questions::value(&pairs, name).unwrap_or_default().to_owned();
+        Self { name: text("name"), email: text("email"), website: text("website"), csrf: text("csrf"), pairs }
+    }
 }
 
 #[derive(Serialize, Default)]
 struct FormValues {
     name: String,
     email: String,
+    /// Her answers to the questions as she typed them.
+    #[serde(skip)]
+    answers: Answers,
 }
 
 #[derive(Serialize)]
@@ -64,6 +78,8 @@ struct EventPage {
     registered: Option<String>,
     form: FormValues,
     field_errors: BTreeMap<String, String>,
+    questions: Vec<QuestionField>,
+    required_words: String,
     csrf: String,
     form_action: String,
     links: EventLinks,
@@ -85,9 +101,12 @@ fn event_page(
     registered: Option<String>,
     form: FormValues,
     errors: BTreeMap<String, String>,
+    problems: &FieldErrors,
 ) -> EventPage {
     let language = event.details.language;
     EventPage {
+        questions: questions::fields(&event.details.questions, language, &form.answers, problems),
+        required_words: word(language, "question_required"),
         event: PageEvent::new(event, language),
         registration_open: event.accepts_registrations(state.now()),
         registered,
@@ -105,7 +124,7 @@ async fn show(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let event = find_public(&state, &event_id, &headers).await?;
-    let context = event_page(&state, &event, None, FormValues::default(), BTreeMap::default());
+    let context = event_page(&state, &event, None, FormValues::default(), BTreeMap::default(), &FieldErrors::new());
     let cacheable = Cacheable::until_next(state.now(), event.turning_points());
     Ok((Extension(cacheable), render("event.html", event.details.language, StatusCode::OK, &context)).into_response())
 }
@@ -116,17 +135,24 @@ async fn register(
     State(state): State<AppState>,
     Path(event_id): Path<String>,
     headers: HeaderMap,
-    form: Result<Form<RegisterForm>, axum::extract::rejection::FormRejection>,
+    body: Bytes,
 ) -> Result<Response, PageError> {
     let event = find_public(&state, &event_id, &headers).await?;
     let language = event.details.language;
     check_same_site(&headers).map_err(|e| e.in_language(language))?;
-    let Ok(Form(form)) = form else { return Err(PageError::bad_request().in_language(language)) };
+    let form = RegisterForm::parse(&body);
     if !verify_form_token(&state.link_key, REGISTER_PURPOSE, &event.id.to_string(), &form.csrf) {
         return Err(PageError::forbidden().in_language(language));
     }
-    let values = FormValues { name: form.name.clone(), email: form.email.clone() };
+    let given = questions::posted(&event.details.questions, &form.pairs);
+    let values = FormValues { name: form.name.clone(), email: form.email.clone(), answers: given.clone() };
     let mut errors = BTreeMap::new();
+    // The questions' problems at once with the name's and the address's
+    // (the application checks them again, by the same rule).
+    let problems = question::check_answers(&event.details.questions, &given, true).err().unwrap_or_default();
+    if !problems.is_empty() {
+        errors.insert("questions".to_owned(), word(language, "error_questions"));
+    }
     if form.name.trim().is_empty() {
         errors.insert("name".to_owned(), word(language, "error_name_required"));
     }
@@ -145,24 +171,35 @@ async fn register(
     let person = match person {
         Some(person) if errors.is_empty() => person,
         _ => {
-            let context = event_page(&state, &event, None, values, errors);
+            let context = event_page(&state, &event, None, values, errors, &problems);
             return Ok(render("event.html", language, StatusCode::UNPROCESSABLE_ENTITY, &context));
         }
     };
     if form.website.is_empty() {
-        match app::registrations::request(&state, event.id, &person).await {
+        match app::registrations::request(&state, event.id, &person, &given).await {
             Ok(()) => {}
             Err(AppError::RegistrationClosed) => {
-                let context = event_page(&state, &event, None, values, BTreeMap::default());
+                let context = event_page(&state, &event, None, values, BTreeMap::default(), &FieldErrors::new());
                 return Ok(render("event.html", language, StatusCode::GONE, &context));
+            }
+            Err(AppError::Invalid(problems)) => {
+                let errors = BTreeMap::from([("questions".to_owned(), word(language, "error_questions"))]);
+                let context = event_page(&state, &event, None, values, errors, &problems);
+                return Ok(render("event.html", language, StatusCode::UNPROCESSABLE_ENTITY, &context));
             }
             Err(err) => return Err(PageError::from(err).in_language(language)),
         }
     } else {
         tracing::info!(event_id = %event.id, "a registration filled the hidden field; ignored");
     }
-    let context =
-        event_page(&state, &event, Some(person.email.to_string()), FormValues::default(), BTreeMap::default());
+    let context = event_page(
+        &state,
+        &event,
+        Some(person.email.to_string()),
+        FormValues::default(),
+        BTreeMap::default(),
+        &FieldErrors::new(),
+    );
     Ok(render("event.html", language, StatusCode::OK, &context))
 }
 

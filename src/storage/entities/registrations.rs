@@ -13,6 +13,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub requested_at: DateTimeUtc,
     pub confirmed_at: Option<DateTimeUtc>,
+    pub question_answers: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
