@@ -23,6 +23,7 @@ mod m20261207_000050_create_event_teams;
 mod m20261207_000060_inbound_mail;
 mod m20261207_000070_series_defaults;
 mod m20261207_000080_add_questions;
+mod m20261208_000020_venue_summary_slot;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000050_create_event_teams::Migration),
             Box::new(m20261207_000060_inbound_mail::Migration),
             Box::new(m20261207_000080_add_questions::Migration),
+            Box::new(m20261208_000020_venue_summary_slot::Migration),
         ]
     }
 }

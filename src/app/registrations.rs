@@ -133,7 +133,7 @@ pub async fn confirm(app: &App, id: Uuid) -> Result<(Guest, InvitationToken)> {
     let coming = AnswerInput {
         answer: Answer::Yes,
         companions: 0,
-        comment: String::new(),
+        comment: Some(String::new()),
         questions: QuestionAnswers::NotAsked,
     };
     match super::answers::answer(app, Answerer::Guest { token: token.as_str() }, &coming).await {

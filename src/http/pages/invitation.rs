@@ -227,7 +227,8 @@ async fn answer(
     };
     // Companions come with a "yes" or a "maybe"; a "no" brings nobody.
     let companions = if answer == Answer::No { 0 } else { companions };
-    let input = AnswerInput { answer, companions, comment: form.comment.clone(), questions: QuestionAnswers::NotAsked };
+    let input =
+        AnswerInput { answer, companions, comment: Some(form.comment.clone()), questions: QuestionAnswers::NotAsked };
     match app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await {
         Ok(_) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, path::invitation_saved(&token))]).into_response()),
         Err(AppError::Invalid(fields)) => {
