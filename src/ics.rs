@@ -269,6 +269,7 @@ mod tests {
                     address: "6 place des Victoires\n75002 Paris".to_owned(),
                     map_url: None,
                 },
+                venue_contact: None,
                 schedule: Schedule {
                     starts_at: "2030-12-03T07:30:00Z".parse().unwrap(),
                     ends_at: "2030-12-03T09:00:00Z".parse().unwrap(),

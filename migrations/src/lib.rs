@@ -24,6 +24,7 @@ mod m20261207_000060_inbound_mail;
 mod m20261207_000070_series_defaults;
 mod m20261207_000080_add_questions;
 mod m20261208_000010_registration_answers;
+mod m20261208_000020_venue_summary_slot;
 pub mod m20261208_000050_notify_changes;
 
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000060_inbound_mail::Migration),
             Box::new(m20261207_000080_add_questions::Migration),
             Box::new(m20261208_000010_registration_answers::Migration),
+            Box::new(m20261208_000020_venue_summary_slot::Migration),
             Box::new(m20261208_000050_notify_changes::Migration),
         ]
     }

@@ -70,6 +70,17 @@ pub(crate) async fn guest(
     Ok((guest, event))
 }
 
+/// Whether she only keeps doors ([`crate::domain::role::door_only`]).
+pub async fn door_only(app: &App, organiser_id: Uuid) -> Result<bool> {
+    let shared: Vec<Role> =
+        storage::team::shared_with(&*app.db, organiser_id).await?.into_iter().map(|(_, role)| role).collect();
+    if shared.is_empty() || shared.contains(&Role::CoOrganiser) {
+        return Ok(false);
+    }
+    let owns_anything = storage::organisers::owns_anything(&*app.db, organiser_id).await?;
+    Ok(crate::domain::role::door_only(owns_anything, &shared))
+}
+
 /// Whether her role on an event already reached allows `action` now (what
 /// her pages offer: the team and cancelling only to the owner).
 pub async fn may(app: &App, organiser_id: Uuid, event: &Event, action: Action) -> Result<bool> {

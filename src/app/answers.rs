@@ -40,7 +40,9 @@ pub enum Answerer<'a> {
 pub struct AnswerInput {
     pub answer: Answer,
     pub companions: i64,
-    pub comment: String,
+    /// Her comment; `None` from a door that does not ask it (the dashboard's
+    /// quick answer, a calendar's reply without one): hers stays as it is.
+    pub comment: Option<String>,
     pub questions: QuestionAnswers,
 }
 
@@ -134,7 +136,9 @@ fn reply_of(
     event: &Event,
     companion_limit: u32,
 ) -> Result<Reply> {
-    let parsed = Reply::parse(input.answer, input.companions, &input.comment, companion_limit);
+    let kept_comment = guest.reply.as_ref().map(|r| r.comment.as_str()).unwrap_or_default();
+    let comment = input.comment.as_deref().unwrap_or(kept_comment);
+    let parsed = Reply::parse(input.answer, input.companions, comment, companion_limit);
     let kept = guest.reply.as_ref().map(|r| r.questions.clone()).unwrap_or_default();
     // The organiser types what she knows: no question binds her.
     let required = channel == Channel::Guest && question::required_binds(input.answer);
@@ -166,6 +170,7 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
     // another answer, it was written for the old one ("Avec plaisir, je
     // viens" on a decline), so the change starts without it.
     if let Some(before) = &guest.reply
+        && input.comment.is_some()
         && before.answer != reply.answer
         && before.comment == reply.comment
     {

@@ -282,9 +282,8 @@ async fn apply(app: &App, event: &Event, guest: &Guest, answer: Answer, comment:
         (Some(before), Answer::Yes) => i64::from(before.companions),
         _ => 0,
     };
-    let comment = comment.map(str::to_owned).or_else(|| guest.reply.as_ref().map(|r| r.comment.clone()));
     let input =
-        AnswerInput { answer, companions, comment: comment.unwrap_or_default(), questions: QuestionAnswers::NotAsked };
+        AnswerInput { answer, companions, comment: comment.map(str::to_owned), questions: QuestionAnswers::NotAsked };
     answers::answer(app, Answerer::Calendar { event_id: event.id, guest_id: guest.id }, &input).await.map(|_| ())
 }
 
@@ -368,8 +367,7 @@ pub async fn apply_held(app: &App, organiser_id: Uuid, id: Uuid) -> Result<()> {
         (Some(before), Answer::Yes) => i64::from(before.companions),
         _ => 0,
     };
-    let comment = detail.comment.or_else(|| guest.reply.as_ref().map(|r| r.comment.clone())).unwrap_or_default();
-    let input = AnswerInput { answer, companions, comment, questions: QuestionAnswers::NotAsked };
+    let input = AnswerInput { answer, companions, comment: detail.comment, questions: QuestionAnswers::NotAsked };
     answers::answer(app, Answerer::Organiser { organiser_id, event_id, guest_id }, &input).await?;
     storage::inbound::close_held(&*app.db, id, InboundStatus::Applied, app.now()).await?;
     Ok(())

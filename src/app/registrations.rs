@@ -139,7 +139,7 @@ pub async fn confirm(app: &App, id: Uuid) -> Result<(Guest, InvitationToken)> {
     let mut coming = AnswerInput {
         answer: Answer::Yes,
         companions: 0,
-        comment: String::new(),
+        comment: Some(String::new()),
         // Checked when she asked; checked again, as the questions may have changed since.
         questions: QuestionAnswers::Given(registration.questions.clone()),
     };

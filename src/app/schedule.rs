@@ -80,9 +80,14 @@ async fn materialise_slot(
             }
             Some(SlotKind::Reminder) => {
                 queued += queue(MailKind::Reminder, Audience::Seated).await?;
-                // The same moment, the organisers get the venue's summary.
+            }
+            Some(SlotKind::VenueSummary) => {
+                // Those who run the event, each in a row of her own, and the venue's contact.
                 for organiser in storage::team::running(&*tx, &event).await? {
                     queued += storage::outbox::enqueue_venue_summary(&*tx, &event, &organiser, now).await?;
+                }
+                if let Some(contact) = &event.details.venue_contact {
+                    queued += storage::outbox::enqueue_venue_contact_summary(&*tx, &event, contact, now).await?;
                 }
             }
             Some(SlotKind::FollowUp) => {

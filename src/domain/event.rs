@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::email_address::EmailAddress;
 use super::plan::{PlanChoice, ReminderPlan};
 use super::problem::{Problem, code};
 use super::question::{Question, QuestionDraft, parse_questions};
@@ -100,6 +101,9 @@ pub struct EventDetails {
     pub title: String,
     pub description: String,
     pub venue: Venue,
+    /// Who at the venue gets its summary (in the event's language); not
+    /// part of the venue guests see, so changing it moves no calendar.
+    pub venue_contact: Option<EmailAddress>,
     pub schedule: Schedule,
     /// Seats, counting guests and their companions; `None` is unlimited.
     pub capacity: Option<u32>,
@@ -328,6 +332,7 @@ pub struct EventFields {
     pub venue_name: String,
     pub venue_address: String,
     pub venue_map_url: Option<String>,
+    pub venue_contact: Option<String>,
     pub starts_at: String,
     pub ends_at: String,
     pub time_zone: String,
@@ -365,6 +370,7 @@ pub struct PlanFields {
     pub nudge_maybes: bool,
     pub answers_close: String,
     pub reminder: Option<String>,
+    pub venue_summary: Option<String>,
     pub follow_up: Option<String>,
 }
 
@@ -381,6 +387,7 @@ impl From<&ReminderPlan> for PlanFields {
             nudge_maybes: plan.nudge_maybes,
             answers_close: plan.answers_close.to_string(),
             reminder: plan.reminder.map(|o| o.to_string()),
+            venue_summary: plan.venue_summary.map(|o| o.to_string()),
             follow_up: plan.follow_up.map(|o| o.to_string()),
         }
     }
@@ -399,6 +406,7 @@ impl TryFrom<EventFields> for EventDetails {
         let venue_name = v.check("venue_name", bounded(&fields.venue_name, 1, 200, false));
         let venue_address = v.check("venue_address", bounded(&fields.venue_address, 0, 500, true));
         let venue_map_url = optional(&mut v, "venue_map_url", fields.venue_map_url.as_deref(), web_url);
+        let venue_contact = optional(&mut v, "venue_contact", fields.venue_contact.as_deref(), EmailAddress::parse);
         let follow_up_url = optional(&mut v, "follow_up_url", fields.follow_up_url.as_deref(), web_url);
         let language = v.check("language", Language::parse(&fields.language));
         let capacity = match fields.capacity {
@@ -428,6 +436,7 @@ impl TryFrom<EventFields> for EventDetails {
                 plan.nudge_maybes,
                 &plan.answers_close,
                 plan.reminder.as_deref(),
+                plan.venue_summary.as_deref(),
                 plan.follow_up.as_deref(),
             ),
             PlanInput::Choice(choice) => ReminderPlan::choose(&mut v, choice),
@@ -471,6 +480,7 @@ impl TryFrom<EventFields> for EventDetails {
                 address: venue_address.ok_or_else(missing)?,
                 map_url: venue_map_url.ok_or_else(missing)?,
             },
+            venue_contact: venue_contact.ok_or_else(missing)?,
             schedule: schedule.ok_or_else(missing)?,
             capacity: capacity.ok_or_else(missing)?,
             companions_allowed: companions_allowed.ok_or_else(missing)?,
@@ -628,6 +638,17 @@ mod tests {
     }
 
     #[test]
+    fn a_venue_contact_is_an_address_or_blank_for_none() {
+        let with = |raw: &str| EventDetails::try_from(EventFields { venue_contact: Some(raw.into()), ..fields() });
+        assert_eq!(
+            with(" accueil@cafe-victoires.fr ").unwrap().venue_contact.unwrap().as_str(),
+            "accueil@cafe-victoires.fr"
+        );
+        assert_eq!(with("  ").unwrap().venue_contact, None);
+        assert!(with("accueil at café").unwrap_err().contains_key("venue_contact"));
+    }
+
+    #[test]
     fn instants_with_an_offset_are_taken_as_given() {
         let tz: Tz = "Europe/Paris".parse().unwrap();
         let instant = parse_instant("2026-07-01T08:30:00+02:00", tz).unwrap();
@@ -700,10 +721,13 @@ mod tests {
             capacity: Some(0),
             companions_allowed: -1,
             venue_map_url: Some("javascript:alert(1)".into()),
+            venue_contact: Some("le café".into()),
             ..fields()
         })
         .unwrap_err();
-        for field in ["title", "time_zone", "language", "capacity", "companions_allowed", "venue_map_url"] {
+        for field in
+            ["title", "time_zone", "language", "capacity", "companions_allowed", "venue_map_url", "venue_contact"]
+        {
             assert!(errors.contains_key(field), "missing error for {field}: {errors:?}");
         }
     }

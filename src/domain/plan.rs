@@ -171,6 +171,10 @@ pub struct ReminderPlan {
     pub answers_close: Offset,
     /// The practical reminder to those coming, this long before the start.
     pub reminder: Option<Offset>,
+    /// The venue's summary (headcount, names, waiting list, catering) to
+    /// those who run the event and the venue's contact, this long before
+    /// the start; by default with the reminder.
+    pub venue_summary: Option<Offset>,
     /// The thank-you / "sorry we missed you", this long after the end.
     pub follow_up: Option<Offset>,
 }
@@ -182,6 +186,7 @@ impl Default for ReminderPlan {
             nudge_maybes: true,
             answers_close: Offset(2 * 86_400),
             reminder: Some(Offset(86_400)),
+            venue_summary: Some(Offset(86_400)),
             follow_up: Some(Offset(2 * 3_600)),
         }
     }
@@ -292,7 +297,8 @@ impl PlanPreset {
         Self::ALL.into_iter().find(|preset| preset.as_str() == raw.trim())
     }
 
-    /// The preset's plan; whether maybes are nudged is hers to say.
+    /// The preset's plan; whether maybes are nudged is hers to say (and
+    /// when the venue's summary goes, set apart from the preset).
     pub fn plan(self, nudge_maybes: bool) -> ReminderPlan {
         let usual = ReminderPlan::default();
         let nudges = match self {
@@ -303,9 +309,12 @@ impl PlanPreset {
         ReminderPlan { nudges, nudge_maybes, ..usual }
     }
 
-    /// The preset a plan follows, whatever it says of maybes.
+    /// The preset a plan follows, whatever it says of maybes and of the
+    /// venue's summary.
     pub fn of(plan: &ReminderPlan) -> Option<Self> {
-        Self::ALL.into_iter().find(|preset| preset.plan(plan.nudge_maybes) == *plan)
+        Self::ALL.into_iter().find(|preset| {
+            ReminderPlan { venue_summary: plan.venue_summary, ..preset.plan(plan.nudge_maybes) } == *plan
+        })
     }
 }
 
@@ -320,6 +329,8 @@ pub struct PlanChoice {
     pub answers_close: StepFields,
     pub reminder: StepFields,
     pub follow_up: StepFields,
+    /// Whatever the preset: blank for no summary.
+    pub venue_summary: StepFields,
 }
 
 /// The value of `PlanChoice::preset` for a plan of her own.
@@ -336,6 +347,7 @@ impl PlanChoice {
             answers_close: StepFields::of(plan.answers_close),
             reminder: step(plan.reminder),
             follow_up: step(plan.follow_up),
+            venue_summary: step(plan.venue_summary),
         }
     }
 }
@@ -345,6 +357,7 @@ impl PlanChoice {
 pub enum SlotKind {
     Nudge,
     Reminder,
+    VenueSummary,
     FollowUp,
 }
 
@@ -353,6 +366,7 @@ impl SlotKind {
         match self {
             Self::Nudge => "nudge",
             Self::Reminder => "reminder",
+            Self::VenueSummary => "venue_summary",
             Self::FollowUp => "follow_up",
         }
     }
@@ -361,6 +375,7 @@ impl SlotKind {
         match raw {
             "nudge" => Some(Self::Nudge),
             "reminder" => Some(Self::Reminder),
+            "venue_summary" => Some(Self::VenueSummary),
             "follow_up" => Some(Self::FollowUp),
             _ => None,
         }
@@ -384,6 +399,7 @@ impl ReminderPlan {
         nudge_maybes: bool,
         answers_close: &str,
         reminder: Option<&str>,
+        venue_summary: Option<&str>,
         follow_up: Option<&str>,
     ) -> Option<Self> {
         if nudges.len() > MAX_NUDGES {
@@ -405,15 +421,21 @@ impl ReminderPlan {
             Some(raw) => v.check(field, Offset::parse(raw)).map(Some),
         };
         let reminder = optional(v, "plan.reminder", reminder)?;
+        let venue_summary = optional(v, "plan.venue_summary", venue_summary)?;
         let follow_up = optional(v, "plan.follow_up", follow_up)?;
-        Some(Self { nudges: parsed, nudge_maybes, answers_close, reminder, follow_up })
+        Some(Self { nudges: parsed, nudge_maybes, answers_close, reminder, venue_summary, follow_up })
     }
 
     /// Reads her choice: a preset, or her own steps, recording problems
     /// under the same `plan.*` fields as [`ReminderPlan::parse`].
     pub fn choose(v: &mut Validator, choice: &PlanChoice) -> Option<Self> {
+        let venue_summary = if choice.venue_summary.is_blank() {
+            Some(None)
+        } else {
+            v.check("plan.venue_summary", choice.venue_summary.offset()).map(Some)
+        };
         if let Some(preset) = PlanPreset::parse(&choice.preset) {
-            return Some(preset.plan(choice.nudge_maybes));
+            return Some(Self { venue_summary: venue_summary?, ..preset.plan(choice.nudge_maybes) });
         }
         if choice.preset.trim() != CUSTOM_PLAN {
             v.add("plan.preset", "must be one of usual, one_nudge, no_nudges or custom");
@@ -455,6 +477,7 @@ impl ReminderPlan {
             nudge_maybes: choice.nudge_maybes,
             answers_close: answers_close?,
             reminder: reminder?,
+            venue_summary: venue_summary?,
             follow_up: follow_up?,
         })
     }
@@ -483,6 +506,13 @@ impl ReminderPlan {
             slots.push(Slot {
                 kind: SlotKind::Reminder,
                 key: "reminder".to_owned(),
+                due_at: schedule.starts_at - offset.duration(),
+            });
+        }
+        if let Some(offset) = self.venue_summary {
+            slots.push(Slot {
+                kind: SlotKind::VenueSummary,
+                key: "venue_summary".to_owned(),
                 due_at: schedule.starts_at - offset.duration(),
             });
         }
@@ -579,7 +609,12 @@ mod tests {
     #[test]
     fn a_choice_is_a_preset_or_her_steps_and_each_plan_gives_its_choice_back() {
         let mut v = Validator::default();
-        let usual = PlanChoice { preset: "usual".into(), nudge_maybes: true, ..PlanChoice::default() };
+        let usual = PlanChoice {
+            preset: "usual".into(),
+            nudge_maybes: true,
+            venue_summary: step("1", "days"),
+            ..PlanChoice::default()
+        };
         assert_eq!(ReminderPlan::choose(&mut v, &usual), Some(ReminderPlan::default()));
         let own = PlanChoice {
             preset: CUSTOM_PLAN.into(),
@@ -591,7 +626,10 @@ mod tests {
         assert!(v.is_empty());
         assert_eq!(plan.nudges, [Offset(10 * 86_400), Offset(3 * 86_400)], "sorted, repeats dropped");
         assert_eq!((plan.reminder, plan.follow_up, plan.answers_close), (None, None, Offset(12 * 3_600)));
-        for plan in [ReminderPlan::default(), PlanPreset::NoNudges.plan(false), plan] {
+        assert_eq!(plan.venue_summary, None, "a blank summary step is none");
+        let later_summary = ReminderPlan { venue_summary: Some(Offset(2 * 3_600)), ..ReminderPlan::default() };
+        assert_eq!(PlanChoice::of(&later_summary).preset, "usual", "the summary's time is apart from the preset");
+        for plan in [ReminderPlan::default(), PlanPreset::NoNudges.plan(false), later_summary, plan] {
             assert_eq!(ReminderPlan::choose(&mut v, &PlanChoice::of(&plan)), Some(plan));
         }
         assert_eq!(PlanChoice::of(&PlanPreset::OneNudge.plan(false)).preset, "one_nudge");
@@ -637,6 +675,7 @@ mod tests {
                 ("nudge:P7D", "2030-11-26T07:30:00+00:00".to_owned()),
                 ("nudge:P3D", "2030-11-30T07:30:00+00:00".to_owned()),
                 ("reminder", "2030-12-02T07:30:00+00:00".to_owned()),
+                ("venue_summary", "2030-12-02T07:30:00+00:00".to_owned()),
                 ("follow_up", "2030-12-03T11:00:00+00:00".to_owned()),
             ]
         );

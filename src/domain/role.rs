@@ -59,6 +59,14 @@ impl Role {
     }
 }
 
+/// Whether an organiser only keeps doors: nothing of her own (no event,
+/// no series, no API key, no webhook) and a door helper wherever she was
+/// invited. Her dashboard then offers only her doors, not the pages she
+/// has no use for.
+pub fn door_only(owns_anything: bool, shared: &[Role]) -> bool {
+    !owns_anything && !shared.is_empty() && shared.iter().all(|role| *role == Role::DoorHelper)
+}
+
 /// "On the day": from midnight of the day it starts to midnight after the
 /// day it ends, in the event's time zone. A helper signed in the evening
 /// before sees nothing yet; the next morning the door opens for her.
@@ -120,6 +128,14 @@ mod tests {
         // Owners and co-organisers are not bound to the day.
         assert!(Role::CoOrganiser.may(Action::CheckIn, &s, at(20, 0, 0)));
         assert!(!Role::DoorHelper.may(Action::CheckIn, &s, at(20, 0, 0)));
+    }
+
+    #[test]
+    fn only_a_helper_with_nothing_of_her_own_keeps_doors_only() {
+        assert!(door_only(false, &[Role::DoorHelper, Role::DoorHelper]));
+        assert!(!door_only(true, &[Role::DoorHelper]), "her own events");
+        assert!(!door_only(false, &[Role::DoorHelper, Role::CoOrganiser]), "she co-organises one");
+        assert!(!door_only(false, &[]), "a new organiser starts with everything");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::extract::{AuthenticatedOrganiser, Integer, Json, Path, Query};
 use super::render_cache::Cacheable;
 use super::views::{AnswerChangeView, EventView, SummaryView};
 use crate::app;
+use crate::domain::email_address::EmailAddress;
 use crate::domain::event::{
     EventDetails, EventFields, EventStatus, EventTime, EventTimeOrBlank, Language, PlanFields, PlanInput, TimeZoneName,
     Words,
@@ -50,6 +51,10 @@ pub struct NewEventRequest {
     venue_address: String,
     #[schema(value_type = Option<WebLink>)]
     venue_map_url: Option<String>,
+    /// Who at the venue gets its summary before the event (at the plan's
+    /// `venue_summary`), in the event's language; omitted or `null` for none.
+    #[schema(value_type = Option<EmailAddress>, example = "accueil@cafe-victoires.fr")]
+    venue_contact: Option<String>,
     #[schema(value_type = EventTime, example = "2026-12-03T08:30")]
     starts_at: String,
     /// After `starts_at`.
@@ -108,6 +113,12 @@ pub struct PlanRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<OffsetOrBlank>)]
     reminder: Option<Option<String>>,
+    /// The venue's summary to those who run the event and the venue
+    /// contact, before the start (`null` for none). Omitted, it goes with
+    /// the reminder if it did, so moving the reminder moves it too.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<OffsetOrBlank>)]
+    venue_summary: Option<Option<String>>,
     /// The thank-you, after the end (default `PT2H`; `null` for none).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<OffsetOrBlank>)]
@@ -116,11 +127,16 @@ pub struct PlanRequest {
 
 impl PlanRequest {
     fn apply_to(self, base: PlanFields) -> PlanFields {
+        let with_reminder = base.venue_summary == base.reminder;
+        let reminder = self.reminder.unwrap_or(base.reminder);
+        let venue_summary =
+            self.venue_summary.unwrap_or_else(|| if with_reminder { reminder.clone() } else { base.venue_summary });
         PlanFields {
             nudges: self.nudges.unwrap_or(base.nudges),
             nudge_maybes: self.nudge_maybes.unwrap_or(base.nudge_maybes),
             answers_close: self.answers_close.unwrap_or(base.answers_close),
-            reminder: self.reminder.unwrap_or(base.reminder),
+            reminder,
+            venue_summary,
             follow_up: self.follow_up.unwrap_or(base.follow_up),
         }
     }
@@ -138,6 +154,7 @@ impl From<NewEventRequest> for EventFields {
             venue_name: r.venue_name,
             venue_address: r.venue_address,
             venue_map_url: r.venue_map_url,
+            venue_contact: r.venue_contact,
             starts_at: r.starts_at,
             ends_at: r.ends_at,
             time_zone: r.time_zone,
@@ -172,6 +189,10 @@ pub struct EventPatchRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<WebLink>)]
     venue_map_url: Option<Option<String>>,
+    /// `null` for none.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<EmailAddress>)]
+    venue_contact: Option<Option<String>>,
     #[schema(value_type = Option<EventTime>)]
     starts_at: Option<String>,
     #[schema(value_type = Option<EventTime>)]
@@ -219,6 +240,9 @@ impl EventPatchRequest {
             venue_name: self.venue_name.unwrap_or_else(|| current.venue.name.clone()),
             venue_address: self.venue_address.unwrap_or_else(|| current.venue.address.clone()),
             venue_map_url: self.venue_map_url.unwrap_or_else(|| current.venue.map_url.clone()),
+            venue_contact: self
+                .venue_contact
+                .unwrap_or_else(|| current.venue_contact.as_ref().map(ToString::to_string)),
             starts_at: self.starts_at.unwrap_or_else(|| instant(current.schedule.starts_at)),
             ends_at: self.ends_at.unwrap_or_else(|| instant(current.schedule.ends_at)),
             time_zone: self.time_zone.unwrap_or_else(|| current.schedule.time_zone.name().to_owned()),
@@ -251,6 +275,7 @@ impl EventPatchRequest {
             venue_name: self.venue_name.unwrap_or(base.venue_name),
             venue_address: self.venue_address.unwrap_or(base.venue_address),
             venue_map_url: self.venue_map_url.flatten(),
+            venue_contact: self.venue_contact.flatten(),
             starts_at: self.starts_at.unwrap_or(base.starts_at),
             ends_at: self.ends_at.unwrap_or(base.ends_at),
             time_zone: self.time_zone.unwrap_or(base.time_zone),

@@ -326,7 +326,7 @@ async fn set_answer(
     let input = AnswerInput {
         answer: request.answer,
         companions: request.companions.into(),
-        comment: request.comment,
+        comment: Some(request.comment),
         questions: request.questions.map_or(QuestionAnswers::Unchanged, QuestionAnswers::Given),
     };
     let outcome = app::answers::answer(&state, answerer, &input).await?;

@@ -138,7 +138,7 @@ async fn answer_invitation(
     let input = AnswerInput {
         answer: request.answer,
         companions: request.companions.into(),
-        comment: request.comment,
+        comment: Some(request.comment),
         questions: request.questions.map_or(QuestionAnswers::Unchanged, QuestionAnswers::Given),
     };
     let outcome = app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await?;

@@ -31,6 +31,8 @@ pub struct SeriesDefaultsView {
     title: String,
     description: String,
     venue: VenueView,
+    #[schema(value_type = Option<String>, format = Email)]
+    venue_contact: Option<String>,
     starts_at: When,
     ends_at: When,
     #[schema(example = "Europe/Paris")]
@@ -58,6 +60,7 @@ impl SeriesDefaultsView {
                 address: details.venue.address,
                 map_url: details.venue.map_url,
             },
+            venue_contact: details.venue_contact.map(|c| c.to_string()),
             starts_at: When::new(details.schedule.starts_at, zone),
             ends_at: When::new(details.schedule.ends_at, zone),
             time_zone: zone.name().to_owned(),

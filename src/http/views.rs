@@ -48,6 +48,9 @@ pub struct EventView {
     pub title: String,
     pub description: String,
     pub venue: VenueView,
+    /// Who at the venue gets its summary; `null` for none.
+    #[schema(value_type = Option<String>, format = Email, example = "accueil@cafe-victoires.fr")]
+    pub venue_contact: Option<String>,
     pub starts_at: When,
     pub ends_at: When,
     #[schema(example = "Europe/Paris")]
@@ -96,6 +99,7 @@ impl EventView {
                 address: details.venue.address,
                 map_url: details.venue.map_url,
             },
+            venue_contact: details.venue_contact.map(|c| c.to_string()),
             starts_at: When::new(details.schedule.starts_at, zone),
             ends_at: When::new(details.schedule.ends_at, zone),
             time_zone: zone.name().to_owned(),
@@ -127,6 +131,7 @@ pub struct PlanView {
     #[schema(example = "P2D")]
     pub answers_close: String,
     pub reminder: Option<String>,
+    pub venue_summary: Option<String>,
     pub follow_up: Option<String>,
     /// The plan applied to this event's dates.
     pub schedule: Vec<PlanSlotView>,
@@ -134,7 +139,7 @@ pub struct PlanView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanSlotView {
-    /// `nudge`, `reminder` or `follow_up`.
+    /// `nudge`, `reminder`, `venue_summary` or `follow_up`.
     pub kind: String,
     pub due_at: When,
 }
@@ -147,6 +152,7 @@ impl PlanView {
             nudge_maybes: fields.nudge_maybes,
             answers_close: fields.answers_close,
             reminder: fields.reminder,
+            venue_summary: fields.venue_summary,
             follow_up: fields.follow_up,
             schedule: plan
                 .slots(schedule)

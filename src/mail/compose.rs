@@ -195,15 +195,19 @@ impl Composer {
         message::build(&envelope, &rendered, None)
     }
 
-    /// The day before, to one organiser: how many are expected with their
-    /// companions, their names (for the door and the café), who waits.
+    /// Before the event, to one organiser or to the venue's contact: how
+    /// many are expected with their companions, their names, who waits and
+    /// the catering totals. The venue's copy comes from the owner (`organiser`)
+    /// and leaves out the guests' comments and the dashboard's links.
     pub fn venue_summary(
         &self,
         message_id: String,
         event: &Event,
         organiser: &Organiser,
+        to: SummaryFor<'_>,
         guests: &[(Guest, Option<u32>)],
     ) -> anyhow::Result<Message> {
+        let for_venue = matches!(to, SummaryFor::Venue(_));
         let language = event.details.language;
         let row = |guest: &Guest| {
             let reply = guest.reply.as_ref();
@@ -211,7 +215,10 @@ impl Composer {
             serde_json::json!({
                 "name": name,
                 "party": 1 + reply.map_or(0, |r| r.companions),
-                "comment": reply.map(|r| r.comment.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default(),
+                // Her comment is for those who run the event, not for the venue.
+                "comment": if for_venue { String::new() } else {
+                    reply.map(|r| r.comment.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+                },
             })
         };
         let mut expected: Vec<&Guest> = guests.iter().map(|(g, _)| g).filter(|g| g.is_seated()).collect();
@@ -224,6 +231,8 @@ impl Composer {
         let context = serde_json::json!({
             "lang": language.as_str(),
             "organiser": person(organiser),
+            "venue": for_venue,
+            "venue_contact": event.details.venue_contact.as_ref().map(ToString::to_string),
             "event": EventContext::new(event, language),
             "totals": {
                 "people": expected.iter().map(|g| party(g)).sum::<u32>(),
@@ -241,14 +250,17 @@ impl Composer {
             },
         });
         let rendered = self.templates.render(MailKind::VenueSummary, language, &context)?;
-        let envelope = Envelope {
-            from: self.sender.clone(),
-            to: mailbox(&organiser.name, organiser.email.as_str())?,
-            reply_to: None,
-            message_id,
-            kind: MailKind::VenueSummary.as_str(),
-            unsubscribe: None,
+        let (from, to, reply_to) = match to {
+            SummaryFor::Organiser => (self.sender.clone(), mailbox(&organiser.name, organiser.email.as_str())?, None),
+            // The venue answers the owner, as it would a message from her.
+            SummaryFor::Venue(contact) => (
+                self.on_behalf_of(organiser),
+                mailbox("", contact)?,
+                Some(mailbox(&organiser.name, organiser.email.as_str())?),
+            ),
         };
+        let envelope =
+            Envelope { from, to, reply_to, message_id, kind: MailKind::VenueSummary.as_str(), unsubscribe: None };
         message::build(&envelope, &rendered, None)
     }
 
@@ -391,6 +403,15 @@ pub struct SeriesMention {
     pub name: String,
     /// Her membership, whose feed lists the dates to come.
     pub member_id: Option<Uuid>,
+}
+
+/// Whom a venue's summary is for.
+#[derive(Debug, Clone, Copy)]
+pub enum SummaryFor<'a> {
+    /// The organiser it is composed for (who runs the event).
+    Organiser,
+    /// The venue's contact, at this address.
+    Venue(&'a str),
 }
 
 fn person(organiser: &Organiser) -> PersonContext {

@@ -15,7 +15,7 @@ use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::compose::{Composer, GuestExtra, SeriesMention};
+use super::compose::{Composer, GuestExtra, SeriesMention, SummaryFor};
 use super::context::NoteContext;
 use super::digest;
 use super::transport::{Mailer, SendError};
@@ -387,6 +387,34 @@ impl Dispatcher {
 
     /// Decides whether the row's email still goes, loads what it needs
     /// beyond the batch, and has it composed.
+    /// The venue's summary, to an organiser or to the venue's contact, with
+    /// who is expected when it leaves, not when it was queued.
+    async fn venue_summary(
+        &self,
+        row: &OutboxRow,
+        message_id: String,
+        event: &Event,
+        organiser: &Organiser,
+    ) -> anyhow::Result<Prepared> {
+        #[derive(serde::Deserialize)]
+        struct Payload {
+            #[serde(default)]
+            venue: bool,
+        }
+        let payload: Payload = serde_json::from_str(&row.payload).context("bad summary payload")?;
+        let to = if payload.venue {
+            // Changed or taken off since it was queued: not for this address any more.
+            if event.details.venue_contact.as_ref().is_none_or(|c| c.as_str() != row.recipient) {
+                return Ok(Prepared::Skip("no longer the venue's contact"));
+            }
+            SummaryFor::Venue(&row.recipient)
+        } else {
+            SummaryFor::Organiser
+        };
+        let guests = storage::guests::list(&self.db, event.id).await.context("cannot list the guests")?;
+        send(self.composer.venue_summary(message_id, event, organiser, to, &guests))
+    }
+
     async fn prepare(&self, row: &OutboxRow, batch: &Batch) -> anyhow::Result<Prepared> {
         let kind = MailKind::parse(&row.kind).with_context(|| format!("unknown email kind {:?}", row.kind))?;
         let organiser = batch.organisers.get(&row.organiser_id).context("the organiser is gone")?;
@@ -439,11 +467,7 @@ impl Dispatcher {
                 };
                 return send(self.composer.team_invitation(message_id, event, organiser, &member, language));
             }
-            MailKind::VenueSummary => {
-                // Who is expected when it leaves, not when it was queued.
-                let guests = storage::guests::list(&self.db, event.id).await.context("cannot list the guests")?;
-                return send(self.composer.venue_summary(message_id, event, organiser, &guests));
-            }
+            MailKind::VenueSummary => return self.venue_summary(row, message_id, event, organiser).await,
             MailKind::OrganiserNote => {
                 let note = serde_json::from_str::<NoteContext>(&row.payload).context("bad note payload")?;
                 return send(self.composer.organiser_note(message_id, event, organiser, note));

@@ -199,8 +199,9 @@ mod tests {
             assert!(rendered.subject.contains("Café <des> Victoires"), "{}", rendered.subject);
             assert!(rendered.text.contains("https://x/team/t") && rendered.text.contains('7'), "{}", rendered.text);
             assert!(!rendered.html.contains("<b>Anne") && !rendered.html.contains("<des>"), "{}", rendered.html);
-            let summary = json!({
+            let mut summary = json!({
                 "lang": language.as_str(), "organiser": organiser, "event": event(),
+                "venue": false, "venue_contact": null,
                 "totals": { "people": 3, "parties": 2, "waiting_people": 1, "waiting": 1, "capacity": 3 },
                 "expected": [
                     { "name": "<i>Ben</i>", "party": 2, "comment": "Sans <gluten>" },
@@ -220,6 +221,22 @@ mod tests {
             assert!(rendered.text.contains(&catering), "{}", rendered.text);
             assert!(rendered.html.contains("&lt;Régime&gt;") && rendered.html.contains("<strong>4</strong>"));
             assert!(!rendered.html.contains("<i>Ben") && rendered.html.contains("&lt;i&gt;Ben"), "{}", rendered.html);
+            assert!(rendered.text.contains("https://x/e/door-list"), "{}", rendered.text);
+            // The venue's copy: no link to the dashboard, an answer goes to the owner.
+            summary["venue"] = json!(true);
+            summary["expected"][0]["comment"] = json!("");
+            let rendered = templates.render(MailKind::VenueSummary, language, &summary).unwrap();
+            assert!(
+                !rendered.text.contains("https://x/") && !rendered.html.contains("https://x/"),
+                "{}",
+                rendered.text
+            );
+            assert!(
+                rendered.text.contains("<b>Anne</b>") && rendered.html.contains("&lt;b&gt;Anne"),
+                "{}",
+                rendered.text
+            );
+            assert!(rendered.text.contains("<i>Ben</i> (+1)\n"), "{}", rendered.text);
         }
     }
 

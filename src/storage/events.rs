@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::entities::{events, guests};
 use super::error::{Missing, Result, StorageError};
 use crate::domain::answer::Answer;
+use crate::domain::email_address::EmailAddress;
 use crate::domain::event::{Event, EventDetails, EventStatus, Language, Schedule, Venue};
 use crate::domain::guest::holds_seats;
 use crate::domain::plan::ReminderPlan;
@@ -29,6 +30,8 @@ pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
             title: row.title,
             description: row.description,
             venue: Venue { name: row.venue_name, address: row.venue_address, map_url: row.venue_map_url },
+            // Validated on its way in.
+            venue_contact: row.venue_contact.map(EmailAddress::from_stored),
             schedule: Schedule {
                 starts_at: row.starts_at,
                 ends_at: row.ends_at,
@@ -44,6 +47,7 @@ pub(crate) fn to_domain(row: events::Model) -> anyhow::Result<Event> {
                 row.plan_nudge_maybes,
                 &row.plan_answers_close,
                 row.plan_reminder.as_deref(),
+                row.plan_venue_summary.as_deref(),
                 row.plan_follow_up.as_deref(),
             )?,
             open_registration: row.open_registration,
@@ -67,11 +71,12 @@ fn plan_of(
     nudge_maybes: bool,
     answers_close: &str,
     reminder: Option<&str>,
+    venue_summary: Option<&str>,
     follow_up: Option<&str>,
 ) -> anyhow::Result<ReminderPlan> {
     let mut v = crate::domain::Validator::default();
     let nudges: Vec<String> = nudges.split(',').filter(|n| !n.is_empty()).map(str::to_owned).collect();
-    ReminderPlan::parse(&mut v, &nudges, nudge_maybes, answers_close, reminder, follow_up)
+    ReminderPlan::parse(&mut v, &nudges, nudge_maybes, answers_close, reminder, venue_summary, follow_up)
         .ok_or_else(|| anyhow!("stored reminder plan is invalid: {:?}", v.finish()))
 }
 
@@ -83,6 +88,7 @@ fn details_active_model(details: &EventDetails) -> events::ActiveModel {
         venue_name: Set(details.venue.name.clone()),
         venue_address: Set(details.venue.address.clone()),
         venue_map_url: Set(details.venue.map_url.clone()),
+        venue_contact: Set(details.venue_contact.as_ref().map(ToString::to_string)),
         starts_at: Set(details.schedule.starts_at),
         ends_at: Set(details.schedule.ends_at),
         time_zone: Set(details.schedule.time_zone.name().to_owned()),
@@ -96,6 +102,7 @@ fn details_active_model(details: &EventDetails) -> events::ActiveModel {
         plan_answers_close: Set(details.plan.answers_close.to_string()),
         plan_reminder: Set(details.plan.reminder.map(|o| o.to_string())),
         plan_follow_up: Set(details.plan.follow_up.map(|o| o.to_string())),
+        plan_venue_summary: Set(details.plan.venue_summary.map(|o| o.to_string())),
         open_registration: Set(details.open_registration),
         words: Set(serde_json::to_string(&details.words).unwrap_or_else(|_| "{}".to_owned())),
         questions: Set(serde_json::to_string(&details.questions).unwrap_or_else(|_| "[]".to_owned())),

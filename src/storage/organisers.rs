@@ -179,6 +179,21 @@ pub async fn find_many(
     Ok(rows.into_iter().map(to_domain).collect())
 }
 
+/// Whether she has anything of her own: an event, a series, an API key
+/// (revoked ones count: she made it) or a webhook endpoint.
+pub async fn owns_anything(db: &impl sea_orm::ConnectionTrait, id: Uuid) -> anyhow::Result<bool> {
+    use super::entities::{events, series, webhook_endpoints};
+    let owned = events::Entity::find().filter(events::Column::OrganiserId.eq(id)).one(db).await?.is_some()
+        || series::Entity::find().filter(series::Column::OrganiserId.eq(id)).one(db).await?.is_some()
+        || api_keys::Entity::find().filter(api_keys::Column::OrganiserId.eq(id)).one(db).await?.is_some()
+        || webhook_endpoints::Entity::find()
+            .filter(webhook_endpoints::Column::OrganiserId.eq(id))
+            .one(db)
+            .await?
+            .is_some();
+    Ok(owned)
+}
+
 pub async fn set_notifications(db: &DatabaseConnection, id: Uuid, notifications: Notifications) -> anyhow::Result<()> {
     organisers::ActiveModel { id: Set(id), notifications: Set(notifications), ..Default::default() }
         .update(db)

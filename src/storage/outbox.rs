@@ -604,6 +604,38 @@ pub async fn enqueue_venue_summary(
     .await?)
 }
 
+/// The same summary for the venue's contact, in the event's language, from
+/// the owner's name: one per event (the event is its subject).
+pub async fn enqueue_venue_contact_summary(
+    conn: &impl ConnectionTrait,
+    event: &Event,
+    contact: &crate::domain::email_address::EmailAddress,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(outbox::Entity::insert(outbox::ActiveModel {
+        event_id: Set(Some(event.id)),
+        guest_id: Set(None),
+        organiser_id: Set(event.organiser_id),
+        subject_id: Set(event.id),
+        kind: Set(MailKind::VenueSummary.as_str().to_owned()),
+        slot: Set(OutboxSlot::Plan("venue_summary:venue".to_owned()).key()),
+        recipient: Set(contact.to_string()),
+        payload: Set(serde_json::json!({ "venue": true }).to_string()),
+        due_at: Set(now),
+        status: Set(OutboxStatus::Pending),
+        attempts: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?)
+}
+
 /// Invites someone to an event's team, in the event's language: one email
 /// per invitation asked (the slot is the moment), from the owner who asked.
 pub async fn enqueue_team_invitation(

@@ -136,3 +136,29 @@ async fn removing_a_guest_who_holds_a_seat_says_who_on_the_waiting_list_gets_it(
         assert!(app.guest(&event_id, email).await["waitlist_position"].is_null(), "{email} got a seat");
     }
 }
+
+#[tokio::test]
+async fn the_quick_answer_from_the_guest_list_keeps_the_comment_the_guest_left() {
+    let app = spawn_app().await;
+    let anne = anne(&app).await;
+    let event_id = app.create_published_event(json!({ "companions_allowed": 1 })).await;
+    let sophie = guest(&app, &event_id, "sophie@example.org", "Sophie Lefèvre").await;
+    app.put(
+        &format!("/api/v1/events/{event_id}/guests/{sophie}/answer"),
+        json!({ "answer": "maybe", "comment": "Végétarienne ; j'arrive vers 9 h" }),
+    )
+    .await
+    .expect(StatusCode::OK);
+    let event_path = format!("/dashboard/events/{event_id}");
+
+    // She phoned to say yes, with a friend: the organiser sets it from the list.
+    let set = anne
+        .submit(&event_path, &format!("{event_path}/guests/{sophie}/answer"), &[("answer", "yes"), ("companions", "1")])
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.html);
+
+    let reply = &app.guest(&event_id, "sophie@example.org").await["reply"];
+    assert_eq!(reply["answer"], "yes");
+    assert_eq!(reply["companions"], 1);
+    assert_eq!(reply["comment"], "Végétarienne ; j'arrive vers 9 h", "her comment is kept: {reply}");
+}

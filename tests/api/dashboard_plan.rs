@@ -241,3 +241,41 @@ fn form_values(html: &str) -> Vec<(String, String)> {
     }
     values
 }
+
+#[tokio::test]
+async fn the_venue_summary_has_its_own_step_in_plain_words_and_the_venue_contact_is_checked() {
+    let app = spawn_app().await;
+    let anne = anne(&app).await;
+
+    // Offered with the reminder's time, whatever the preset.
+    let form = anne.get("/dashboard/events/new").await;
+    assert!(form.decoded().contains("Point pour le lieu"), "{}", form.html);
+    assert!(tag(&form, "id=\"venue_summary_amount\"").contains("value=\"1\""), "{}", form.html);
+    assert!(tag(&form, "id=\"venue_contact\"").contains("type=\"email\""), "{}", form.html);
+
+    let plan = created_plan(
+        &app,
+        &anne,
+        &[("plan_preset", "usual"), ("venue_summary_amount", "6"), ("venue_summary_unit", "hours")],
+    )
+    .await;
+    assert_eq!((&plan["reminder"], &plan["venue_summary"]), (&json!("P1D"), &json!("PT6H")), "{plan}");
+    let off = created_plan(&app, &anne, &[("plan_preset", "usual"), ("venue_summary_amount", "")]).await;
+    assert_eq!(off["venue_summary"], json!(null), "blank is none: {off}");
+
+    let mut with_contact = fields(&[("plan_preset", "usual"), ("venue_contact", "accueil@cafe-victoires.fr")]);
+    let created = anne.submit("/dashboard/events/new", "/dashboard/events/new", &pairs(&with_contact)).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let id = created.headers["location"].to_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let event = app.get(&format!("/api/v1/events/{id}")).await.expect(StatusCode::OK);
+    assert_eq!(event["venue_contact"], "accueil@cafe-victoires.fr");
+    let edit = anne.get(&format!("/dashboard/events/{id}/edit")).await;
+    assert!(tag(&edit, "id=\"venue_contact\"").contains("accueil@cafe-victoires.fr"), "{}", edit.html);
+
+    with_contact.retain(|(name, _)| *name != "venue_contact");
+    with_contact.push(("venue_contact", "le café du coin".to_owned()));
+    let refused = anne.submit("/dashboard/events/new", "/dashboard/events/new", &pairs(&with_contact)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.html);
+    assert!(refused.html.contains("id=\"venue_contact-error\""), "{}", refused.html);
+    assert!(tag(&refused, "id=\"venue_contact\"").contains("le café du coin"), "her text is kept");
+}

@@ -18,8 +18,10 @@ async fn creating_an_event_returns_a_draft_with_utc_and_local_times() {
     assert_eq!(event["plan"]["nudges"], serde_json::json!(["P7D", "P3D"]));
     let kinds: Vec<&str> =
         event["plan"]["schedule"].as_array().unwrap().iter().map(|s| s["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["nudge", "nudge", "reminder", "follow_up"]);
-    assert_eq!(event["plan"]["schedule"][3]["due_at"]["local"], "2030-12-03T12:00:00+01:00", "two hours after the end");
+    assert_eq!(kinds, ["nudge", "nudge", "reminder", "venue_summary", "follow_up"]);
+    assert_eq!(event["plan"]["venue_summary"], "P1D", "by default the venue's summary goes with the reminder");
+    assert_eq!(event["plan"]["schedule"][3]["due_at"], event["plan"]["schedule"][2]["due_at"]);
+    assert_eq!(event["plan"]["schedule"][4]["due_at"]["local"], "2030-12-03T12:00:00+01:00", "two hours after the end");
     assert!(event.get("summary").is_none(), "one event's counts live at its /summary");
 
     let id = event["id"].as_str().unwrap();

@@ -150,3 +150,45 @@ async fn an_invitation_to_the_team_is_checked_with_clear_words() {
     assert!(after.html.contains("Invitation envoyée à camille@example.org"), "{}", after.html);
     assert!(after.html.contains("Accueil le jour J"), "{}", after.html);
 }
+
+#[tokio::test]
+async fn a_helper_who_only_keeps_doors_is_offered_her_events_and_not_series_keys_or_webhooks() {
+    let app = spawn_app().await;
+    let event_id = app.create_published_event(json!({})).await;
+    let dora = invite_to_team(&app, &event_id, "dora@example.org", "door_helper").await;
+    let (dora, _) = accept(&app, &format!("/team/{}", app.team_token(&dora)), "Dora").await;
+    let camille = invite_to_team(&app, &event_id, "camille@example.org", "co_organiser").await;
+    let (camille, _) = accept(&app, &format!("/team/{}", app.team_token(&camille)), "Camille").await;
+    let menu = |html: &str| {
+        let html = html.replace("&#x2f;", "/");
+        let nav = &html[html.find("<nav class=\"nav\"").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        ["/dashboard/series", "/dashboard/keys", "/dashboard/webhooks"].map(|link| nav.contains(link))
+    };
+
+    let helpers = dora.get("/dashboard").await;
+    assert_eq!(helpers.status, StatusCode::OK);
+    assert_eq!(menu(&helpers.html), [false; 3], "{}", helpers.html);
+    assert!(helpers.html.contains("Café des Victoires"), "her event to check in is listed: {}", helpers.html);
+    // A co-organiser runs things: she keeps the whole menu.
+    let theirs = camille.get("/dashboard").await;
+    assert_eq!(menu(&theirs.html), [true; 3], "{}", theirs.html);
+    // Once she has an event of her own, the helper is an organiser too.
+    let created = dora
+        .submit(
+            "/dashboard/events/new",
+            "/dashboard/events/new",
+            &[
+                ("title", "Son atelier"),
+                ("venue_name", "Chez elle"),
+                ("starts_at", "2031-03-12T08:30"),
+                ("ends_at", "2031-03-12T10:00"),
+                ("time_zone", "Europe/Paris"),
+                ("language", "fr"),
+                ("plan_preset", "usual"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    assert_eq!(menu(&dora.get("/dashboard").await.html), [true; 3]);
+}

@@ -1,6 +1,7 @@
-//! The day before, with the reminder, those who run the event get the
-//! venue's summary through the real SMTP server: the headcount with
-//! companions, the names expected, the waiting list; once, however many
+//! The venue's summary through the real SMTP server: by default with the
+//! reminder, else at its own time in the plan, to those who run the event
+//! and to the venue's contact: the headcount with companions, the names
+//! expected, the waiting list, the catering totals; once, however many
 //! schedulers run.
 
 use chrono::{DateTime, Duration, Utc};
@@ -63,12 +64,7 @@ async fn those_who_run_the_event_get_the_venues_summary_with_the_reminder_once_w
 
     let owners = sent.iter().find(|m| m.recipient() == "anne@example.org").unwrap();
     // The event speaks French: so does its summary.
-    assert!(
-        owners.subject().starts_with("Demain\u{a0}: 6\u{a0}personnes attendues")
-            || owners.subject().starts_with("Demain\u{a0}: 6 personnes attendues"),
-        "{}",
-        owners.subject()
-    );
+    assert!(owners.subject().starts_with("6\u{a0}personnes attendues le "), "{}", owners.subject());
     let text = owners.text();
     for expected in [
         "Personnes attendues\u{a0}: 6 (dont 3 accompagnants), pour 6 places.",
@@ -84,4 +80,114 @@ async fn those_who_run_the_event_get_the_venues_summary_with_the_reminder_once_w
     assert!(text.lines().any(|l| l.trim_end() == "- Chloé Petit"), "no companion, no comment:\n{text}");
     assert!(!text.contains("Eve"), "who declined is not expected:\n{text}");
     assert!(owners.html().contains("Anne Martin"), "{}", owners.html());
+}
+
+/// Guests for the summaries below: 3 + 2 seated of 5 seats, a party of 2
+/// waiting, one declining; the seated count for catering.
+async fn fill_the_cafe(app: &crate::helpers::TestApp, event_id: &str) {
+    for (name, answer, companions, comment, diet) in [
+        ("Anne Martin", "yes", 2, "Sans gluten, merci", "veg"),
+        ("Bruno Lefèvre", "yes", 1, "", "vegan"),
+        ("Denis Roy", "yes", 1, "", "veg"),
+        ("Eve Durand", "no", 0, "", "veg"),
+    ] {
+        let email = format!("{}@example.org", name.split(' ').next().unwrap().to_lowercase());
+        let guest = app
+            .post(&format!("/api/v1/events/{event_id}/guests"), json!({ "email": email, "name": name }))
+            .await
+            .expect(StatusCode::CREATED);
+        app.put(
+            &format!("/api/v1/events/{event_id}/guests/{}/answer", guest["id"].as_str().unwrap()),
+            json!({ "answer": answer, "companions": companions, "comment": comment, "questions": { "diet": diet } }),
+        )
+        .await
+        .expect(StatusCode::OK);
+    }
+}
+
+fn diet() -> serde_json::Value {
+    json!([{ "key": "diet", "kind": "one_choice", "label_fr": "Régime alimentaire", "label_en": "Diet", "options": [
+        { "key": "veg", "label_fr": "Végétarien", "label_en": "Vegetarian" },
+        { "key": "vegan", "label_fr": "Végétalien", "label_en": "Vegan" } ] }])
+}
+
+#[tokio::test]
+async fn the_venue_contact_gets_the_summary_at_its_own_time_in_the_events_language_once_without_a_reminder() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
+    let event_id = app
+        .create_published_event(json!({
+            "language": "en", "capacity": 5, "companions_allowed": 2, "questions": diet(),
+            "venue_contact": "  accueil@cafe-victoires.fr ",
+            // No reminder: the summary still goes, six hours before.
+            "plan": { "reminder": null, "venue_summary": "PT6H" },
+        }))
+        .await;
+    fill_the_cafe(&app, &event_id).await;
+    let event = app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
+    assert_eq!(event["venue_contact"], "accueil@cafe-victoires.fr");
+    assert_eq!(event["plan"]["venue_summary"], "PT6H");
+    assert_eq!(event["plan"]["reminder"], serde_json::Value::Null);
+    let starts: DateTime<Utc> = event["starts_at"]["utc"].as_str().unwrap().parse().unwrap();
+    let sent = |kind: &str| server.messages().into_iter().filter(|m| m.kind() == kind).collect::<Vec<_>>();
+
+    app.run_due_work_at(starts - Duration::hours(6) - Duration::minutes(1)).await;
+    assert!(sent("venue_summary").is_empty(), "not before its time");
+    let at = starts - Duration::hours(6) + Duration::minutes(1);
+    let (first, second) = tokio::join!(app.run_due_work_at(at), app.run_due_work_at(at));
+    assert_eq!(first.0.queued + second.0.queued, 2, "one scheduler queues the two: {first:?} {second:?}");
+    app.run_due_work_at(at + Duration::hours(1)).await;
+
+    let summaries = sent("venue_summary");
+    let mut to: Vec<&str> = summaries.iter().map(crate::mailbox::Received::recipient).collect();
+    to.sort_unstable();
+    assert_eq!(to, ["accueil@cafe-victoires.fr", "anne@example.org"], "the venue and the owner, once each");
+    assert!(sent("reminder").is_empty(), "the plan has no reminder");
+
+    let venue = summaries.iter().find(|m| m.recipient() == "accueil@cafe-victoires.fr").unwrap();
+    assert!(venue.subject().starts_with("5 people expected on "), "{}", venue.subject());
+    assert!(venue.header("Reply-To").unwrap_or_default().contains("anne@example.org"), "the venue answers the owner");
+    let text = venue.text();
+    for line in [
+        "Hello,",
+        "People expected: 5 (of whom 3 companions), for 5 seats.",
+        "Waiting list: 1 (2 people).",
+        "- Diet — Vegetarian: 1, Vegan: 1",
+        "- Anne Martin (+2)",
+        "- Bruno Lefèvre (+1)",
+        "1. Denis Roy (+1)",
+    ] {
+        assert!(text.lines().any(|l| l.trim_end() == line), "{line:?} in:\n{text}");
+    }
+    for absent in ["Sans gluten", "/dashboard/", "Eve"] {
+        assert!(!text.contains(absent) && !venue.html().contains(absent), "{absent:?} is not for the venue:\n{text}");
+    }
+    // Those who run the event are told the venue has its copy.
+    let owners = summaries.iter().find(|m| m.recipient() == "anne@example.org").unwrap();
+    assert!(owners.text().contains("- Anne Martin (+2) — Sans gluten, merci"), "{}", owners.text());
+    assert!(owners.text().contains("The venue (accueil@cafe-victoires.fr) gets this summary too"), "{}", owners.text());
+}
+
+#[tokio::test]
+async fn a_summary_turned_off_sends_nothing_and_a_wrong_venue_contact_is_refused() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
+    let mut body = crate::helpers::cafe_des_victoires();
+    crate::helpers::merge(&mut body, json!({ "venue_contact": "le café" }));
+    let refused = app.post("/api/v1/events", body).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!refused["fields"]["venue_contact"].is_null(), "{refused:#}");
+
+    let event_id = app
+        .create_published_event(json!({
+            "venue_contact": "accueil@cafe-victoires.fr", "questions": diet(), "capacity": 5,
+            "companions_allowed": 2, "plan": { "venue_summary": null },
+        }))
+        .await;
+    fill_the_cafe(&app, &event_id).await;
+    let event = app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
+    assert!(event["plan"]["schedule"].as_array().unwrap().iter().all(|s| s["kind"] != "venue_summary"), "{event:#}");
+    let starts: DateTime<Utc> = event["starts_at"]["utc"].as_str().unwrap().parse().unwrap();
+    app.run_due_work_at(starts - Duration::hours(1)).await;
+    assert!(server.messages().iter().any(|m| m.kind() == "reminder"), "the reminder still goes");
+    assert!(server.messages().iter().all(|m| m.kind() != "venue_summary"), "no summary");
 }

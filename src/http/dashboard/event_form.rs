@@ -35,6 +35,9 @@ pub struct EventForm {
     venue_address: String,
     #[serde(default)]
     venue_map_url: String,
+    /// Who at the venue gets its summary.
+    #[serde(default)]
+    venue_contact: String,
     #[serde(default)]
     starts_at: String,
     #[serde(default)]
@@ -66,6 +69,11 @@ pub struct EventForm {
     follow_up_amount: String,
     #[serde(default)]
     follow_up_unit: String,
+    /// When the venue's summary goes (blank: none), whatever the preset.
+    #[serde(default)]
+    venue_summary_amount: String,
+    #[serde(default)]
+    venue_summary_unit: String,
     /// Checkboxes: present ("on") when ticked.
     #[serde(default, deserialize_with = "checkbox")]
     open_registration: bool,
@@ -145,6 +153,7 @@ impl EventForm {
             venue_name: details.venue.name.clone(),
             venue_address: details.venue.address.clone(),
             venue_map_url: details.venue.map_url.clone().unwrap_or_default(),
+            venue_contact: details.venue_contact.as_ref().map(ToString::to_string).unwrap_or_default(),
             starts_at: local(details.schedule.starts_at),
             ends_at: local(details.schedule.ends_at),
             time_zone: zone.name().to_owned(),
@@ -177,6 +186,8 @@ impl EventForm {
         (self.close_amount, self.close_unit) = (choice.answers_close.amount.clone(), choice.answers_close.unit.clone());
         (self.reminder_amount, self.reminder_unit) = (choice.reminder.amount.clone(), choice.reminder.unit.clone());
         (self.follow_up_amount, self.follow_up_unit) = (choice.follow_up.amount.clone(), choice.follow_up.unit.clone());
+        (self.venue_summary_amount, self.venue_summary_unit) =
+            (choice.venue_summary.amount.clone(), choice.venue_summary.unit.clone());
         self.rest.clear();
         for (i, step) in choice.nudges.iter().enumerate() {
             self.rest.insert(format!("nudge_amount_{i}"), step.amount.clone());
@@ -205,6 +216,7 @@ impl EventForm {
             answers_close: step(&self.close_amount, &self.close_unit),
             reminder: step(&self.reminder_amount, &self.reminder_unit),
             follow_up: step(&self.follow_up_amount, &self.follow_up_unit),
+            venue_summary: step(&self.venue_summary_amount, &self.venue_summary_unit),
         }
     }
 
@@ -243,6 +255,7 @@ impl EventForm {
             venue_name: self.venue_name.clone(),
             venue_address: self.venue_address.clone(),
             venue_map_url: blank_to_none(&self.venue_map_url),
+            venue_contact: blank_to_none(&self.venue_contact),
             starts_at: self.starts_at.clone(),
             ends_at: self.ends_at.clone(),
             time_zone: self.time_zone.clone(),
@@ -310,6 +323,7 @@ struct PlanView {
     close: StepRow,
     reminder: StepRow,
     follow_up: StepRow,
+    venue_summary: StepRow,
 }
 
 #[derive(Serialize)]
@@ -373,6 +387,7 @@ impl PlanView {
             close: StepRow::new(0, "close", "close_amount".to_owned(), &choice.answers_close),
             reminder: StepRow::new(0, "reminder", "reminder_amount".to_owned(), &choice.reminder),
             follow_up: StepRow::new(0, "follow_up", "follow_up_amount".to_owned(), &choice.follow_up),
+            venue_summary: StepRow::new(0, "venue_summary", "venue_summary_amount".to_owned(), &choice.venue_summary),
         }
     }
 }
@@ -400,6 +415,7 @@ pub fn field_messages(errors: FieldErrors, language: Language) -> BTreeMap<Strin
                 "answers_close" => ("close_amount".to_owned(), "d_err_step"),
                 "reminder" => ("reminder_amount".to_owned(), "d_err_step"),
                 "follow_up" => ("follow_up_amount".to_owned(), "d_err_step"),
+                "venue_summary" => ("venue_summary_amount".to_owned(), "d_err_step"),
                 nudge => {
                     let i = nudge.trim_start_matches("nudges[").trim_end_matches(']');
                     (format!("nudge_amount_{i}"), "d_err_step")
@@ -537,7 +553,8 @@ pub fn plan_sentence(event: &Event, language: Language) -> String {
                     Language::En => format!("thank-you {on}{}{at}{time}", day(slot.due_at)),
                 });
             }
-            SlotKind::Nudge => {}
+            // Not for guests: the sentence tells what they will receive.
+            SlotKind::Nudge | SlotKind::VenueSummary => {}
         }
     }
     // It follows « Ce que recevront vos invités : », so it starts in lower case.

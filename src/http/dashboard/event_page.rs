@@ -344,7 +344,7 @@ async fn set_answer(
         raw => raw.parse::<i64>().unwrap_or(-1),
     };
     let answerer = Answerer::Organiser { organiser_id: session.organiser.id, event_id: event.id, guest_id };
-    let input = AnswerInput { answer, companions, comment: String::new(), questions: QuestionAnswers::NotAsked };
+    let input = AnswerInput { answer, companions, comment: None, questions: QuestionAnswers::NotAsked };
     let refused =
         |key: &str| Some(word(session.language, key).replace("{n}", &MAX_COMPANIONS_BY_ORGANISER.to_string()));
     match app::answers::answer(&state, answerer, &input).await {

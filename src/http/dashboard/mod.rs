@@ -83,6 +83,8 @@ pub struct OrganiserSession {
     pub language: Language,
     /// The message the action before left for this page (see [`see_other_saying`]).
     pub flash: Option<String>,
+    /// She only keeps doors: her menu offers her events, not series, keys or webhooks.
+    pub door_only: bool,
 }
 
 impl OrganiserSession {
@@ -95,8 +97,9 @@ impl OrganiserSession {
     /// A dashboard page, with what every page needs around `content`. A
     /// message left by the action before is spent: shown once, then gone.
     pub fn page(&self, template: &str, status: StatusCode, content: &impl Serialize) -> Response {
-        let mut response =
-            render(template, self.language, status, &Frame::new(Some(&self.organiser.name), &self.csrf, content));
+        let mut frame = Frame::new(Some(&self.organiser.name), &self.csrf, content);
+        frame.nav.full = !self.door_only;
+        let mut response = render(template, self.language, status, &frame);
         if self.flash.is_some() {
             response.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static(CLEAR_FLASH_COOKIE));
         }
@@ -121,6 +124,8 @@ struct Nav {
     keys: &'static str,
     webhooks: &'static str,
     logout: &'static str,
+    /// Series, keys and webhooks too (not for one who only keeps doors).
+    full: bool,
 }
 
 impl<'a, T: Serialize> Frame<'a, T> {
@@ -134,6 +139,7 @@ impl<'a, T: Serialize> Frame<'a, T> {
                 keys: "/dashboard/keys",
                 webhooks: "/dashboard/webhooks",
                 logout: "/logout",
+                full: true,
             },
             content,
         }
@@ -217,7 +223,11 @@ impl FromRequestParts<AppState> for OrganiserSession {
         match app::sign_in::session(state, &token).await {
             Ok(Some((session_id, organiser))) => {
                 let csrf = form_token(&state.link_key, "session", &session_id.to_string());
-                let session = Self { organiser, csrf, language, flash: flash_of(&parts.headers) };
+                let door_only = match app::access::door_only(state, organiser.id).await {
+                    Ok(door_only) => door_only,
+                    Err(err) => return Err(PageError::from(err).in_language(language).into_response()),
+                };
+                let session = Self { organiser, csrf, language, flash: flash_of(&parts.headers), door_only };
                 parts.extensions.insert(session.clone());
                 Ok(session)
             }

@@ -283,7 +283,7 @@ async fn answer(
     let input = AnswerInput {
         answer,
         companions,
-        comment: form.comment.clone(),
+        comment: Some(form.comment.clone()),
         questions: QuestionAnswers::Given(given.clone()),
     };
     match app::answers::answer(&state, Answerer::Guest { token: &token }, &input).await {

@@ -33,6 +33,8 @@ pub struct Model {
     pub words: String,
     pub series_id: Option<Uuid>,
     pub questions: String,
+    pub plan_venue_summary: Option<String>,
+    pub venue_contact: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

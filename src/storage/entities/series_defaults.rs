@@ -23,6 +23,8 @@ pub struct Model {
     pub plan_answers_close: String,
     pub plan_reminder: Option<String>,
     pub plan_follow_up: Option<String>,
+    pub plan_venue_summary: Option<String>,
+    pub venue_contact: Option<String>,
     pub open_registration: bool,
     pub words: String,
     pub updated_at: DateTimeUtc,
