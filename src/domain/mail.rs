@@ -33,6 +33,9 @@ pub enum MailKind {
     /// To the organisers, the day before (with the reminder): who is
     /// expected, how many with companions, who waits.
     VenueSummary,
+    /// To an organiser who asked for it (the mail health check): a signed
+    /// message to see that mail arrives and verifies.
+    MailTest,
 }
 
 /// What tells repeated emails of one kind to one recipient apart: the
@@ -84,7 +87,7 @@ pub enum CalendarPart {
 }
 
 impl MailKind {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::Invitation,
         Self::Nudge,
         Self::NudgeMaybe,
@@ -102,6 +105,7 @@ impl MailKind {
         Self::WebhookDisabled,
         Self::TeamInvitation,
         Self::VenueSummary,
+        Self::MailTest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -123,6 +127,7 @@ impl MailKind {
             Self::WebhookDisabled => "webhook_disabled",
             Self::TeamInvitation => "team_invitation",
             Self::VenueSummary => "venue_summary",
+            Self::MailTest => "mail_test",
         }
     }
 
@@ -167,7 +172,8 @@ impl MailKind {
             | Self::LoginLink
             | Self::WebhookDisabled
             | Self::TeamInvitation
-            | Self::VenueSummary => true,
+            | Self::VenueSummary
+            | Self::MailTest => true,
         }
     }
 }

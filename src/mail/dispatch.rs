@@ -402,6 +402,16 @@ impl Dispatcher {
             let language = Language::parse(&payload.lang).unwrap_or(Language::En);
             return send(self.composer.login_link(message_id, organiser, language, row.subject_id));
         }
+        if kind == MailKind::MailTest {
+            #[derive(serde::Deserialize)]
+            struct Payload {
+                lang: String,
+                domain: String,
+            }
+            let payload: Payload = serde_json::from_str(&row.payload).context("bad test payload")?;
+            let language = Language::parse(&payload.lang).unwrap_or(Language::En);
+            return send(self.composer.mail_test(message_id, organiser, language, &payload.domain));
+        }
         if kind == MailKind::WebhookDisabled {
             #[derive(serde::Deserialize)]
             struct Payload {

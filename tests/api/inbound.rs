@@ -12,7 +12,7 @@ use convive::clock::Clock;
 use crate::helpers::{ON_DEMAND, TestApp, send_mail_to, spawn_app_with_parts};
 use crate::mailbox::MailServer;
 
-const SECRET: &str = "inbound-test-secret";
+pub(crate) const SECRET: &str = "inbound-test-secret";
 pub(crate) const GUEST: &str = "zoe@example.org";
 
 /// An app with a reply address and an open inbound door, a published event
@@ -75,7 +75,7 @@ pub(crate) fn fixture(name: &str, to: &str, guest: &str, uid: &str, partstat: &s
     message
 }
 
-async fn post_message(app: &TestApp, raw: &str, recipient: Option<&str>) -> (StatusCode, Value) {
+pub(crate) async fn post_message(app: &TestApp, raw: &str, recipient: Option<&str>) -> (StatusCode, Value) {
     let mut url = format!("{}/api/v1/inbound/messages", app.address);
     if let Some(recipient) = recipient {
         url = format!(
@@ -100,7 +100,7 @@ pub(crate) async fn answer_of(app: &TestApp, event_id: &str) -> Value {
     app.guest(event_id, GUEST).await["reply"]["answer"].clone()
 }
 
-async fn held(app: &TestApp) -> Vec<Value> {
+pub(crate) async fn held(app: &TestApp) -> Vec<Value> {
     app.get("/api/v1/replies-to-check").await.expect(StatusCode::OK)["replies"].as_array().unwrap().clone()
 }
 
