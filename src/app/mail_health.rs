@@ -26,6 +26,19 @@ pub enum Status {
     Unreachable,
 }
 
+impl Status {
+    /// Its name, as the catalogue's `d_health_status_<name>` says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Missing => "missing",
+            Self::Mismatch => "mismatch",
+            Self::NoKey => "no_key",
+            Self::Unreachable => "unreachable",
+        }
+    }
+}
+
 /// One record: where it is looked up, what was found, what to publish.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Check {
@@ -54,14 +67,15 @@ impl Report {
     }
 }
 
-/// Looks the sender domain's records up. `report_to` is the address the
-/// suggested DMARC record sends its reports to; `expected_dkim` the record
-/// of the configured key (`None`: no key).
+/// Looks the sender domain's records up; `expected_dkim` is the record of
+/// the configured key (`None`: no key). The suggested DMARC record sends
+/// its reports to `dmarc@<domain>`, an address of the domain itself (a
+/// report address elsewhere needs that other domain's consent in its DNS).
 ///
 /// # Errors
 /// Settings that name no sender domain (refused at start already), or no
 /// DNS resolver to ask.
-pub async fn check(app: &App, report_to: &str, expected_dkim: Option<String>) -> Result<Report> {
+pub async fn check(app: &App, expected_dkim: Option<String>) -> Result<Report> {
     let settings = &app.settings;
     let domain = settings.dkim_signing_domain()?;
     let authenticator = app.resolver.get(settings)?;
@@ -82,7 +96,7 @@ pub async fn check(app: &App, report_to: &str, expected_dkim: Option<String>) ->
         dmarc_found,
         |r| r.to_ascii_uppercase().starts_with("V=DMARC1"),
         |_| true,
-        || dmarc_suggestion(report_to),
+        || dmarc_suggestion(&format!("dmarc@{domain}")),
     );
 
     let dkim = match (&settings.dkim_selector, expected_dkim) {

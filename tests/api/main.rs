@@ -18,6 +18,7 @@ mod dashboard_webhooks;
 mod delivery;
 mod dkim;
 mod dns;
+mod doctor;
 mod errors;
 mod events;
 mod guest_data;

@@ -4,7 +4,8 @@ JSON file, over UDP and TCP on one port of 127.0.0.1.
     python3 tests/tools/dns_server.py --records records.json
 
 records.json maps names to TXT values: {"s1._domainkey.example.org": ["v=DKIM1; ..."]}.
-The file is read at every query, so a test can change what is published.
+The file is read at every query and answers carry a TTL of 0, so a test
+can change what is published and every resolver sees it at once.
 Values longer than 255 bytes are split into strings, as DNS hosts do. A
 name not in the file is NXDOMAIN. Prints "ready <port>" once listening.
 """
@@ -35,7 +36,7 @@ class Records(BaseResolver):
             for value in records[name]:
                 data = value.encode()
                 chunks = [data[i:i + 255] for i in range(0, len(data), 255)] or [b""]
-                reply.add_answer(RR(request.q.qname, QTYPE.TXT, ttl=60, rdata=TXT(chunks)))
+                reply.add_answer(RR(request.q.qname, QTYPE.TXT, ttl=0, rdata=TXT(chunks)))
         return reply
 
 
