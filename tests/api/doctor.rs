@@ -34,7 +34,7 @@ async fn app_with(key: &Key, dns: &DnsServer, mail: &MailServer) -> TestApp {
     let (pem, address) = (key.pem.clone(), dns.address);
     spawn_app_with_parts(Clock::system(), ON_DEMAND, |s| {
         send_mail_to(s, mail);
-        s.mail_from = "Convive <rsvp@convive.test>".to_owned();
+        "Convive <rsvp@convive.test>".clone_into(&mut s.mail_from);
         s.dkim_private_key = Some(pem.into());
         s.dkim_selector = Some("s2026".to_owned());
         s.dns_server = Some(address);
