@@ -52,11 +52,23 @@ def main():
     args = parser.parse_args()
     resolver = Records(args.records)
     logger = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
-    port = free_port()
-    servers = [
-        DNSServer(resolver, port=port, address="127.0.0.1", logger=logger),
-        DNSServer(resolver, port=port, address="127.0.0.1", logger=logger, tcp=True),
-    ]
+    # A UDP port free now may be taken for TCP, or by the time it binds,
+    # under a busy parallel suite: try another.
+    for attempt in range(50):
+        port = free_port()
+        try:
+            udp = DNSServer(resolver, port=port, address="127.0.0.1", logger=logger)
+        except OSError:
+            continue
+        try:
+            tcp = DNSServer(resolver, port=port, address="127.0.0.1", logger=logger, tcp=True)
+        except OSError:
+            udp.server.server_close()
+            continue
+        servers = [udp, tcp]
+        break
+    else:
+        raise SystemExit("no free port for the DNS server")
     for server in servers:
         server.start_thread()
     print(f"ready {port}", flush=True)
