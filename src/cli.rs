@@ -2,6 +2,7 @@
 //! Every flag can also come from its `CONVIVE_*` environment variable.
 
 mod dkim;
+mod doctor;
 mod local;
 mod remote;
 mod target;
@@ -60,6 +61,10 @@ enum Command {
     /// DKIM keys for signing outgoing mail.
     #[command(subcommand)]
     Dkim(dkim::DkimCommand),
+    /// Health checks: `doctor mail` looks up the sender domain's SPF, DKIM
+    /// and DMARC records and says what to publish.
+    #[command(subcommand)]
+    Doctor(doctor::DoctorCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +240,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Dkim(command)) => dkim::run(&settings, &command),
+        Some(Command::Doctor(command)) => doctor::run(&settings, &command, terminal_language()).await,
         Some(Command::Emails(EmailsCommand::ResendFailed)) => {
             let app = local_app(&settings, connect_and_migrate(&settings).await?).await?;
             let requeued = crate::app::mail_queue::resend_all_failed(&app).await?;

@@ -66,6 +66,15 @@ pub struct Settings {
     /// `CONVIVE_DKIM_DOMAIN`: the signing domain (`d=`); defaults to the
     /// domain of `mail_from`, which DMARC alignment wants.
     pub dkim_domain: Option<String>,
+    /// `CONVIVE_INBOUND_AUTH`: what a calendar reply must prove before it
+    /// is applied. `require` (the default): a DKIM signature that verifies
+    /// and is aligned with its From domain (DMARC's alignment; a DMARC
+    /// pass); a reply without one waits in « replies to check ». `off`: no
+    /// check, for a provider that verified the message before passing it on.
+    pub inbound_auth: InboundAuth,
+    /// `CONVIVE_DNS_SERVER`: the DNS server (`ip:port`) asked for DKIM,
+    /// DMARC and SPF records; unset: the system's resolver.
+    pub dns_server: Option<SocketAddr>,
     /// `CONVIVE_INBOUND_SECRET`: the secret a mail provider's inbound
     /// webhook presents to `POST /api/v1/inbound/messages` (as a bearer
     /// token or the basic-auth password). Unset: that door is closed.
@@ -165,6 +174,14 @@ pub enum ImapSecurity {
     None,
 }
 
+/// Whether inbound replies must be authenticated (`inbound_auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InboundAuth {
+    Require,
+    Off,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -184,6 +201,7 @@ struct Defaults {
     shutdown_grace_seconds: u64,
     http_header_timeout_seconds: u64,
     mail_from: &'static str,
+    inbound_auth: InboundAuth,
     smtp_security: SmtpSecurity,
     imap_security: ImapSecurity,
     imap_folder: &'static str,
@@ -217,6 +235,7 @@ const DEFAULTS: Defaults = Defaults {
     // for the next request, nginx 60 s for a request's headers.
     http_header_timeout_seconds: 10,
     mail_from: "Convive <convive@localhost>",
+    inbound_auth: InboundAuth::Require,
     smtp_security: SmtpSecurity::Starttls,
     imap_security: ImapSecurity::Tls,
     imap_folder: "INBOX",

@@ -102,6 +102,10 @@ pub mod path {
     pub fn dashboard_webhooks() -> String {
         "/dashboard/webhooks".to_owned()
     }
+
+    pub fn dashboard_mail_health() -> String {
+        "/dashboard/mail-health".to_owned()
+    }
 }
 
 /// Absolute links into the service, built from the public base URL.
@@ -193,6 +197,10 @@ impl Links {
     /// Her webhooks in the dashboard (the sign-in page first if need be).
     pub fn dashboard_webhooks(&self) -> String {
         self.absolute(&path::dashboard_webhooks())
+    }
+
+    pub fn dashboard_mail_health(&self) -> String {
+        self.absolute(&path::dashboard_mail_health())
     }
 }
 

@@ -38,7 +38,7 @@ drop_test_databases() {
 # under Node); the browser tests drive Chromium with playwright-core; the
 # contract test runs Schemathesis.
 ensure_test_tools() {
-    if ! python3 -c "import aiosmtpd, icalendar, vobject, schemathesis" 2>/dev/null || ! command -v st >/dev/null; then
+    if ! python3 -c "import aiosmtpd, icalendar, vobject, schemathesis, dkim, dnslib" 2>/dev/null || ! command -v st >/dev/null; then
         echo "installing the Python test tools (aiosmtpd, icalendar, vobject, schemathesis)" >&2
         python3 -m pip install --quiet -r tests/tools/requirements.txt
     fi

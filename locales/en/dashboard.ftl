@@ -852,3 +852,40 @@ d_replies_reason_full = The event is full: there was no seat left for this yes.
 d_replies_reason_other_event = This reply is about another event than their invitation.
 d_replies_reason_no_attendee = The reply does not say who is answering.
 d_replies_invitation_of = Invitation forwarded by
+
+d_replies_auth = Sender checks
+d_replies_reason_auth_failed = Authentication failed: nothing proves this reply comes from the guest's address (no valid DKIM signature from her domain).
+auth_no_signature = No DKIM signature: nothing proves who sent this message.
+auth_signature_pass = DKIM signature of { $domain }: valid.
+auth_signature_unaligned = DKIM signature of { $domain }: valid, but not the sender's domain.
+auth_signature_temperror = DKIM signature of { $domain }: cannot be checked for now (the DNS did not answer).
+auth_signature_fail = DKIM signature of { $domain }: invalid (the message was changed on the way, or the key does not match).
+auth_dmarc_pass = DMARC of { $domain }: passed.
+auth_dmarc_fail = DMARC of { $domain }: failed (this domain asks for "{ $policy }" for such messages).
+auth_dmarc_temperror = DMARC of { $domain }: cannot be checked for now.
+auth_dmarc_none = { $domain } publishes no DMARC policy.
+d_health_title = Mail health
+d_health_link = Mail health (SPF, DKIM, DMARC)
+d_health_intro = Gmail, Outlook and other mailboxes check that email sent in the name of { $domain } really comes from you. Here is what this domain publishes in the DNS, and what to add.
+d_health_all_good = All set: mailboxes can verify your email.
+d_health_to_fix = { $count ->
+    [one] One thing to fix: publish the record shown at your domain's DNS host.
+   *[other] { $count } things to fix: publish the records shown at your domain's DNS host.
+}
+d_health_spf = SPF: the servers allowed to send
+d_health_dkim = DKIM: your email's signature
+d_health_dmarc = DMARC: the instruction to mailboxes
+d_health_status_ok = In place
+d_health_status_missing = Missing
+d_health_status_mismatch = Does not match Convive's key
+d_health_status_no_key = Convive does not sign its email yet
+d_health_status_unreachable = The DNS did not answer
+d_health_found = Found
+d_health_publish = TXT record to publish
+d_health_name = Name
+d_health_value = Value
+d_health_no_key_help = Make a key with "convive dkim generate", set dkim_private_key and dkim_selector, then publish the record the command prints.
+d_health_test = Test email
+d_health_test_help = It goes through the mail queue, signed like your invitations. Open it, then its details ("Show original" in Gmail): DKIM should say "PASS".
+d_health_send_test = Send me a test email
+d_health_test_sent = A test email is on its way to { $email }.

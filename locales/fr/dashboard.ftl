@@ -865,3 +865,40 @@ d_replies_reason_full = L'événement est complet : il n'y avait plus de place 
 d_replies_reason_other_event = Cette réponse concerne un autre événement que son invitation.
 d_replies_reason_no_attendee = La réponse ne dit pas qui répond.
 d_replies_invitation_of = Invitation transférée par
+
+d_replies_auth = Vérification de l'expéditeur
+d_replies_reason_auth_failed = Authentification échouée : rien ne prouve que cette réponse vient bien de l'adresse de la personne invitée (aucune signature DKIM valide de son domaine).
+auth_no_signature = Aucune signature DKIM : rien ne prouve qui a envoyé ce message.
+auth_signature_pass = Signature DKIM de { $domain } : valide.
+auth_signature_unaligned = Signature DKIM de { $domain } : valide, mais ce n'est pas le domaine de l'expéditeur.
+auth_signature_temperror = Signature DKIM de { $domain } : impossible à vérifier pour le moment (le DNS n'a pas répondu).
+auth_signature_fail = Signature DKIM de { $domain } : invalide (le message a été modifié en route, ou la clé ne correspond pas).
+auth_dmarc_pass = DMARC de { $domain } : réussi.
+auth_dmarc_fail = DMARC de { $domain } : échec (ce domaine demande « { $policy } » pour de tels messages).
+auth_dmarc_temperror = DMARC de { $domain } : impossible à vérifier pour le moment.
+auth_dmarc_none = { $domain } ne publie pas de politique DMARC.
+d_health_title = Santé de vos envois
+d_health_link = Santé de vos envois (SPF, DKIM, DMARC)
+d_health_intro = Gmail, Outlook et les autres messageries vérifient que les e-mails envoyés au nom de { $domain } viennent bien de vous. Voici ce que publie ce domaine dans le DNS, et ce qu'il faut y ajouter.
+d_health_all_good = Tout est en place : les messageries peuvent vérifier vos e-mails.
+d_health_to_fix = { $count ->
+    [one] Un point à corriger : publiez l'enregistrement indiqué chez l'hébergeur de votre domaine.
+   *[other] { $count } points à corriger : publiez les enregistrements indiqués chez l'hébergeur de votre domaine.
+}
+d_health_spf = SPF : les serveurs autorisés à envoyer
+d_health_dkim = DKIM : la signature de vos e-mails
+d_health_dmarc = DMARC : la consigne donnée aux messageries
+d_health_status_ok = En place
+d_health_status_missing = Absent
+d_health_status_mismatch = Ne correspond pas à la clé de Convive
+d_health_status_no_key = Convive ne signe pas encore ses e-mails
+d_health_status_unreachable = Le DNS n'a pas répondu
+d_health_found = Trouvé
+d_health_publish = Enregistrement TXT à publier
+d_health_name = Nom
+d_health_value = Valeur
+d_health_no_key_help = Créez une clé avec « convive dkim generate », réglez dkim_private_key et dkim_selector, puis publiez l'enregistrement que la commande affiche.
+d_health_test = E-mail de test
+d_health_test_help = Il part par la file d'envoi, signé comme vos invitations. Ouvrez-le, puis ses détails (« Afficher l'original » dans Gmail) : DKIM doit indiquer « PASS ».
+d_health_send_test = M'envoyer un e-mail de test
+d_health_test_sent = Un e-mail de test part vers { $email }.

@@ -6,7 +6,8 @@
 //!
 //! Who answered is read from the address the reply was delivered to
 //! (`reply+<token>@…`), never from what the reply says. A reply whose
-//! ATTENDEE is someone else, whose From is not the guest's address, that
+//! ATTENDEE is someone else, whose From is not the guest's address or
+//! proves nothing (no DKIM signature aligned with it: `mail_trust`), that
 //! counters or delegates, or that the rules refuse is held for the
 //! organiser, who applies or discards it: nothing is applied silently,
 //! nothing is dropped. A reply after the deadline is also answered by email
@@ -19,13 +20,16 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::answers::{self, AnswerInput, Answerer, QuestionAnswers};
+use super::mail_trust;
 use super::unsubscribes::{self, Scope};
 use super::{App, AppError, Result};
+use crate::config::InboundAuth;
 use crate::domain::answer::Answer;
 use crate::domain::event::{AnswersClosed, Event};
 use crate::domain::guest::Guest;
 use crate::domain::inbound::{self, CalendarReply, InboundMail};
 use crate::domain::mail::{LateReply, MailKind, OutboxSlot};
+use crate::domain::mail_auth::{Outcome, Verdict};
 use crate::domain::token::verify_calendar_reply_token;
 use crate::storage::entities::inbound_messages::InboundStatus;
 use crate::storage::inbound::{Conclusion, InboundRow, NewInbound};
@@ -123,6 +127,9 @@ pub struct Detail {
     pub delegated_to: Option<String>,
     pub proposed_start: Option<String>,
     pub subject: String,
+    /// What the DKIM and DMARC checks found (unset when `inbound_auth` is off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<Verdict>,
 }
 
 fn done(outcome: &str) -> Conclusion {
@@ -159,7 +166,13 @@ async fn conclude(app: &App, row: &InboundRow) -> Result<Conclusion> {
             .filter_map(|address| inbound::reply_token(reply_address, address))
             .find_map(|token| verify_calendar_reply_token(&app.link_key, token))
     });
-    let detail = detail_of(&mail, &reply);
+    // Checked before anything is decided, and kept with the message.
+    let verdict = match app.settings.inbound_auth {
+        InboundAuth::Off => None,
+        InboundAuth::Require => Some(authenticate(app, &row.raw).await),
+    };
+    let mut detail = detail_of(&mail, &reply);
+    detail.auth.clone_from(&verdict);
     let Some((guest, event)) = find_guest(app, guest_id).await? else {
         // No genuine token: shown on the event the reply names, if it is one of ours.
         let event = event_of_uid(app, reply.uid.as_deref()).await?;
@@ -190,6 +203,10 @@ async fn conclude(app: &App, row: &InboundRow) -> Result<Conclusion> {
     };
     if mail.from.as_deref() != Some(guest_email.as_str()) {
         return Ok(hold("other_sender"));
+    }
+    if verdict.as_ref().is_some_and(|verdict| !verdict.trusted()) {
+        // Her address, but nothing proves she wrote it: a forgery is easy.
+        return Ok(hold("auth_failed"));
     }
     match apply(app, &event, &guest, answer, reply.comment.as_deref()).await {
         Ok(()) => Ok(Conclusion {
@@ -242,6 +259,22 @@ fn detail_of(mail: &InboundMail, reply: &CalendarReply) -> Detail {
         delegated_to: attendee.and_then(|a| a.delegated_to.clone()),
         proposed_start: (reply.method == "COUNTER").then(|| reply.proposed_start.clone()).flatten(),
         subject: mail.subject.chars().take(200).collect(),
+        auth: None,
+    }
+}
+
+/// DKIM and DMARC for a raw message; a resolver that cannot be set up is
+/// a check that could not be made, which proves nothing.
+async fn authenticate(app: &App, raw: &[u8]) -> Verdict {
+    match app.resolver.get(&app.settings) {
+        Ok(authenticator) => mail_trust::verify(authenticator, raw).await,
+        Err(err) => {
+            tracing::warn!(error = format!("{err:#}"), "cannot check an inbound message's DKIM and DMARC");
+            let from_domain = inbound::read(raw)
+                .and_then(|mail| mail.from)
+                .and_then(|from| from.rsplit_once('@').map(|(_, d)| d.to_owned()));
+            Verdict { from_domain, dmarc: Outcome::TempError, ..Verdict::default() }
+        }
     }
 }
 
@@ -341,13 +374,14 @@ pub async fn held_replies(app: &App, organiser_id: Uuid) -> Result<Vec<HeldReply
 }
 
 /// Whether a held reply can be applied as it is: one of her guests'
-/// answer, held for its sender or for the rules. Someone else's answer to a
+/// answer, held for its sender (another address, or not authenticated)
+/// or for the rules. Someone else's answer to a
 /// forwarded invitation, a counter-proposal or a delegation is shown, never
 /// applied to the guest.
 pub fn can_apply(reply: &HeldReply) -> bool {
     reply.guest_id.is_some()
         && reply.detail.answer.is_some()
-        && matches!(reply.reason.as_str(), "other_sender" | "too_late" | "full")
+        && matches!(reply.reason.as_str(), "other_sender" | "auth_failed" | "too_late" | "full")
 }
 
 /// Applies a held reply as the organiser decided: its answer for the guest
@@ -356,7 +390,7 @@ pub fn can_apply(reply: &HeldReply) -> bool {
 pub async fn apply_held(app: &App, organiser_id: Uuid, id: Uuid) -> Result<()> {
     let row = storage::inbound::find_held(&*app.db, organiser_id, id).await?;
     let detail: Detail = row.detail.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
-    let appliable = matches!(row.outcome.as_deref(), Some("other_sender" | "too_late" | "full"));
+    let appliable = matches!(row.outcome.as_deref(), Some("other_sender" | "auth_failed" | "too_late" | "full"));
     let (Some(event_id), Some(guest_id), Some(answer), true) = (row.event_id, row.guest_id, detail.answer, appliable)
     else {
         // Someone who is not a guest, or no answer: nothing to apply; she invites or discards.

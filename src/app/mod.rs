@@ -15,7 +15,9 @@ pub mod guest_lists;
 pub mod guests;
 pub mod inbound;
 pub mod key_cache;
+pub mod mail_health;
 pub mod mail_queue;
+pub mod mail_trust;
 pub mod monitoring;
 pub mod organisers;
 pub mod registrations;
@@ -69,6 +71,8 @@ pub struct AppParts {
     pub(crate) keys: Arc<key_cache::KeyCache>,
     /// What `/metrics` exports; the doors and workers record into it.
     pub metrics: Arc<Metrics>,
+    /// The DNS resolver of mail authentication, built on first use.
+    pub(crate) resolver: mail_trust::Resolver,
 }
 
 impl Deref for App {
@@ -91,6 +95,7 @@ impl App {
             imports: guest_lists::Progress::default(),
             keys: Arc::default(),
             metrics: Arc::default(),
+            resolver: mail_trust::Resolver::default(),
         }))
     }
 

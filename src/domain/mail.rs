@@ -38,6 +38,9 @@ pub enum MailKind {
     /// calendar object: iTIP gives an organiser no way to refuse a REPLY,
     /// and a CANCEL would tell her calendar the event is off.
     LateReply,
+    /// To an organiser who asked for it (the mail health check): a signed
+    /// message to see that mail arrives and verifies.
+    MailTest,
 }
 
 /// What tells repeated emails of one kind to one recipient apart: the
@@ -92,7 +95,7 @@ pub enum CalendarPart {
 }
 
 impl MailKind {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::Invitation,
         Self::Nudge,
         Self::NudgeMaybe,
@@ -111,6 +114,7 @@ impl MailKind {
         Self::TeamInvitation,
         Self::VenueSummary,
         Self::LateReply,
+        Self::MailTest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +137,7 @@ impl MailKind {
             Self::TeamInvitation => "team_invitation",
             Self::VenueSummary => "venue_summary",
             Self::LateReply => "late_reply",
+            Self::MailTest => "mail_test",
         }
     }
 
@@ -178,7 +183,8 @@ impl MailKind {
             | Self::WebhookDisabled
             | Self::TeamInvitation
             | Self::VenueSummary
-            | Self::LateReply => true,
+            | Self::LateReply
+            | Self::MailTest => true,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod guest;
 pub mod guest_list;
 pub mod inbound;
 pub mod mail;
+pub mod mail_auth;
 pub mod plan;
 pub mod problem;
 pub mod question;

@@ -165,7 +165,9 @@ pub struct HeldReplyView {
     guest_email: Option<String>,
     /// Why it waits for you: `someone_else` (another person answered a
     /// forwarded invitation: she wants to come), `other_sender` (sent from
-    /// another address than the guest's), `unknown_guest` (no genuine reply
+    /// another address than the guest's), `auth_failed` (no DKIM signature
+    /// aligned with its From verifies, or DMARC fails: `inbound_auth`),
+    /// `unknown_guest` (no genuine reply
     /// address), `counter` (proposes another time), `delegated`,
     /// `too_late` (after the deadline), `full` (no seat left),
     /// `other_event`, `no_attendee`.

@@ -264,6 +264,34 @@ impl Composer {
         message::build(&envelope, &rendered, None)
     }
 
+    /// The mail health check's test message to an organiser.
+    pub fn mail_test(
+        &self,
+        message_id: String,
+        organiser: &Organiser,
+        language: Language,
+        domain: &str,
+    ) -> anyhow::Result<Message> {
+        let context = serde_json::json!({
+            "lang": language.as_str(),
+            "organiser": person(organiser),
+            "domain": domain,
+            "links": { "health": self.links.dashboard_mail_health() },
+            // The shared layout titles the message with an event's title.
+            "event": { "title": "Convive" },
+        });
+        let rendered = self.templates.render(MailKind::MailTest, language, &context)?;
+        let envelope = Envelope {
+            from: self.sender.clone(),
+            to: mailbox(&organiser.name, organiser.email.as_str())?,
+            reply_to: None,
+            message_id,
+            kind: MailKind::MailTest.as_str(),
+            unsubscribe: None,
+        };
+        message::build(&envelope, &rendered, None)
+    }
+
     /// Tells an organiser that one of her webhook endpoints was disabled.
     pub fn webhook_disabled(
         &self,

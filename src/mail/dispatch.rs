@@ -385,6 +385,36 @@ impl Dispatcher {
         outcome
     }
 
+    /// An organiser's sign-in link, from its row. Not re-checked at send
+    /// time: a used or expired link fails on its own, and the email says
+    /// how long it works.
+    fn login_link(
+        &self,
+        row: &OutboxRow,
+        organiser: &Organiser,
+        message_id: String,
+    ) -> anyhow::Result<lettre::Message> {
+        #[derive(serde::Deserialize)]
+        struct Payload {
+            lang: String,
+        }
+        let payload: Payload = serde_json::from_str(&row.payload).context("bad sign-in payload")?;
+        let language = Language::parse(&payload.lang).unwrap_or(Language::En);
+        self.composer.login_link(message_id, organiser, language, row.subject_id)
+    }
+
+    /// The mail health check's test message, from its row.
+    fn mail_test(&self, row: &OutboxRow, organiser: &Organiser, message_id: String) -> anyhow::Result<lettre::Message> {
+        #[derive(serde::Deserialize)]
+        struct Payload {
+            lang: String,
+            domain: String,
+        }
+        let payload: Payload = serde_json::from_str(&row.payload).context("bad test payload")?;
+        let language = Language::parse(&payload.lang).unwrap_or(Language::En);
+        self.composer.mail_test(message_id, organiser, language, &payload.domain)
+    }
+
     /// Decides whether the row's email still goes, loads what it needs
     /// beyond the batch, and has it composed.
     /// The venue's summary, to an organiser or to the venue's contact, with
@@ -420,15 +450,10 @@ impl Dispatcher {
         let organiser = batch.organisers.get(&row.organiser_id).context("the organiser is gone")?;
         let message_id = self.message_id(row);
         if kind == MailKind::LoginLink {
-            // Not re-checked at send time: a used or expired link fails on
-            // its own, and the email says how long it works.
-            #[derive(serde::Deserialize)]
-            struct Payload {
-                lang: String,
-            }
-            let payload: Payload = serde_json::from_str(&row.payload).context("bad sign-in payload")?;
-            let language = Language::parse(&payload.lang).unwrap_or(Language::En);
-            return send(self.composer.login_link(message_id, organiser, language, row.subject_id));
+            return send(self.login_link(row, organiser, message_id));
+        }
+        if kind == MailKind::MailTest {
+            return send(self.mail_test(row, organiser, message_id));
         }
         if kind == MailKind::WebhookDisabled {
             #[derive(serde::Deserialize)]

@@ -52,11 +52,8 @@ impl Dkim {
     /// # Errors
     /// A key that cannot be read, or a key without a selector.
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Option<Self>> {
-        let pem = match (&settings.dkim_private_key, &settings.dkim_private_key_file) {
-            (Some(pem), _) => pem.expose_secret().to_owned(),
-            (None, Some(file)) => std::fs::read_to_string(file)
-                .with_context(|| format!("dkim_private_key_file: cannot read {}", file.display()))?,
-            (None, None) => return Ok(None),
+        let Some(pem) = configured_pem(settings)? else {
+            return Ok(None);
         };
         let selector = settings.dkim_selector.as_deref().context("dkim_selector must be set with a DKIM key")?;
         let domain = settings.dkim_signing_domain()?;
@@ -87,6 +84,37 @@ impl Dkim {
         signed.extend_from_slice(message);
         Ok(signed)
     }
+}
+
+fn configured_pem(settings: &Settings) -> anyhow::Result<Option<String>> {
+    Ok(Some(match (&settings.dkim_private_key, &settings.dkim_private_key_file) {
+        (Some(pem), _) => pem.expose_secret().to_owned(),
+        (None, Some(file)) => std::fs::read_to_string(file)
+            .with_context(|| format!("dkim_private_key_file: cannot read {}", file.display()))?,
+        (None, None) => return Ok(None),
+    }))
+}
+
+/// The TXT value that publishes the configured key's public half (what the
+/// mail health check expects at `<selector>._domainkey.<domain>`), or
+/// `None` when no key is set.
+///
+/// # Errors
+/// A key that cannot be read.
+pub fn configured_record(settings: &Settings) -> anyhow::Result<Option<String>> {
+    let Some(pem) = configured_pem(settings)? else {
+        return Ok(None);
+    };
+    let der = PrivateKeyDer::from_pem_slice(pem.trim().as_bytes())
+        .map_err(|e| anyhow::anyhow!("the DKIM key is not a PEM private key: {e}"))?;
+    if let PrivateKeyDer::Pkcs8(pkcs8) = &der
+        && let Ok(key) = Ed25519Key::from_pkcs8_maybe_unchecked_der(pkcs8.secret_pkcs8_der())
+    {
+        return Ok(Some(format!("v=DKIM1; k=ed25519; p={}", STANDARD.encode(key.public_key()))));
+    }
+    let key = RsaKey::<Sha256>::from_key_der(der)
+        .map_err(|e| anyhow::anyhow!("the DKIM key is neither RSA nor Ed25519: {e}"))?;
+    Ok(Some(format!("v=DKIM1; k=rsa; p={}", rsa_spki(&key.public_key())?)))
 }
 
 fn read_key(pem: &str) -> anyhow::Result<DkimKey> {

@@ -154,6 +154,7 @@ mod tests {
                     // No event in it: the subject check below does not apply.
                     MailKind::LoginLink
                     | MailKind::WebhookDisabled
+                    | MailKind::MailTest
                     | MailKind::TeamInvitation
                     | MailKind::VenueSummary => {
                         continue;

@@ -685,6 +685,40 @@ pub async fn waiting_by_kind_and_status(db: &DatabaseConnection) -> Result<Vec<(
         .await?)
 }
 
+/// A test message to an organiser, asked for from the mail health check
+/// (`domain`: the sender domain it shows). One per asking: the slot is the moment.
+pub async fn enqueue_mail_test(
+    conn: &impl ConnectionTrait,
+    organiser_id: Uuid,
+    recipient: &str,
+    language: &str,
+    domain: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(outbox::Entity::insert(outbox::ActiveModel {
+        event_id: Set(None),
+        guest_id: Set(None),
+        organiser_id: Set(organiser_id),
+        subject_id: Set(organiser_id),
+        kind: Set(MailKind::MailTest.as_str().to_owned()),
+        slot: Set(OutboxSlot::Moment(now).key()),
+        recipient: Set(recipient.to_owned()),
+        payload: Set(serde_json::json!({ "lang": language, "domain": domain }).to_string()),
+        due_at: Set(now),
+        status: Set(OutboxStatus::Pending),
+        attempts: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?)
+}
+
 /// Tells an organiser that one of her webhook endpoints was disabled
 /// (`reason`: `gone` or `failing`), in the language she chose for it. One
 /// email per disabling: the slot is the moment.

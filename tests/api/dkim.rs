@@ -13,7 +13,7 @@ use crate::helpers::{ON_DEMAND, send_mail_to, spawn_app_with_parts};
 use crate::mailbox::{MailServer, tool};
 
 /// (private key PEM, DNS name, TXT value), as the command prints them.
-fn generate_key(algorithm: &str) -> (String, String, String) {
+pub(crate) fn generate_key(algorithm: &str) -> (String, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_convive"))
         .args(["dkim", "generate", "--selector", "s2026", "--domain", "convive.test", "--algorithm", algorithm])
         .env("CONVIVE_LOG", "error")
@@ -27,7 +27,7 @@ fn generate_key(algorithm: &str) -> (String, String, String) {
     (pem, name.to_owned(), rest.trim_matches('"').to_owned())
 }
 
-fn dkimpy(raw: &str, name: &str, record: &str) -> Value {
+pub(crate) fn dkimpy(raw: &str, name: &str, record: &str) -> Value {
     let mut child = Command::new("python3")
         .arg(tool("dkim_verify.py"))
         .args(["--name", name, "--record", record])

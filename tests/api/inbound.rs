@@ -12,7 +12,7 @@ use convive::clock::Clock;
 use crate::helpers::{ON_DEMAND, TestApp, send_mail_to, spawn_app_with_parts};
 use crate::mailbox::MailServer;
 
-const SECRET: &str = "inbound-test-secret";
+pub(crate) const SECRET: &str = "inbound-test-secret";
 pub(crate) const GUEST: &str = "zoe@example.org";
 
 /// An app with a reply address and an open inbound door, a published event

@@ -16,6 +16,7 @@ pub mod guest_data;
 pub mod import;
 pub mod keys;
 pub mod login;
+pub mod mail_health;
 pub mod preview;
 pub mod replies;
 pub mod results;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(team::router())
         .merge(door_list::router())
         .merge(replies::router())
+        .merge(mail_health::router())
         .route("/static/check-in.js", axum::routing::get(check_in_script))
         .route("/static/dashboard.js", axum::routing::get(dashboard_script))
 }

@@ -41,6 +41,8 @@ struct ReplyRow {
     /// For someone else answering a forwarded invitation: whose it was.
     invitation_of: Option<String>,
     event_link: Option<String>,
+    /// What the DKIM and DMARC checks found, in sentences.
+    auth: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -87,10 +89,25 @@ async fn page(State(state): State<AppState>, session: OrganiserSession) -> Resul
                 can_apply,
                 invitation_of,
                 event_link: reply.event_id.map(crate::links::path::dashboard_event),
+                auth: reply.detail.auth.as_ref().map(|verdict| auth_findings(language, verdict)).unwrap_or_default(),
             }
         })
         .collect();
     Ok(session.page("dashboard/replies.html", StatusCode::OK, &RepliesPage { replies, flash: session.flash.clone() }))
+}
+
+/// The checks' findings in her words.
+pub fn auth_findings(
+    language: crate::domain::event::Language,
+    verdict: &crate::domain::mail_auth::Verdict,
+) -> Vec<String> {
+    verdict
+        .findings()
+        .into_iter()
+        .map(|(id, domain, policy)| {
+            i18n::text(language, id, &[("domain", i18n::Arg::Text(domain)), ("policy", i18n::Arg::Text(policy))])
+        })
+        .collect()
 }
 
 async fn apply(
