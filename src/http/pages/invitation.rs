@@ -3,12 +3,12 @@
 //! `?answer=yes`: the page shows it ticked and one tap confirms. The answer
 //! is a POST that redirects back (303) to the page with a confirmation.
 
-use axum::{Extension, Router};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use serde::Serialize;
 
 use super::questions::{self, QuestionField};
