@@ -14,7 +14,6 @@ use super::extract::{AuthenticatedOrganiser, Integer, Json, Path, Query};
 use super::render_cache::Cacheable;
 use super::views::{AnswerChangeView, EventView, SummaryView};
 use crate::app;
-use crate::domain::email_address::EmailAddress;
 use crate::domain::event::{
     EventDetails, EventFields, EventStatus, EventTime, EventTimeOrBlank, Language, PlanFields, PlanInput, TimeZoneName,
     Words,
@@ -52,8 +51,9 @@ pub struct NewEventRequest {
     #[schema(value_type = Option<WebLink>)]
     venue_map_url: Option<String>,
     /// Who at the venue gets its summary before the event (at the plan's
-    /// `venue_summary`), in the event's language; omitted or `null` for none.
-    #[schema(value_type = Option<EmailAddress>, example = "accueil@cafe-victoires.fr")]
+    /// `venue_summary`), in the event's language: an email address; omitted,
+    /// `null` or empty for none.
+    #[schema(value_type = Option<String>, example = "accueil@cafe-victoires.fr")]
     venue_contact: Option<String>,
     #[schema(value_type = EventTime, example = "2026-12-03T08:30")]
     starts_at: String,
@@ -189,9 +189,9 @@ pub struct EventPatchRequest {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<WebLink>)]
     venue_map_url: Option<Option<String>>,
-    /// `null` for none.
+    /// An email address; `null` or empty for none.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<EmailAddress>)]
+    #[schema(value_type = Option<String>, example = "accueil@cafe-victoires.fr")]
     venue_contact: Option<Option<String>>,
     #[schema(value_type = Option<EventTime>)]
     starts_at: Option<String>,
