@@ -175,29 +175,21 @@ pub async fn enqueue_for_organiser(
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let insert = outbox::Entity::insert(outbox::ActiveModel {
-        event_id: sea_orm::Set(Some(event.id)),
-        guest_id: sea_orm::Set(None),
-        organiser_id: sea_orm::Set(event.organiser_id),
-        subject_id: sea_orm::Set(event.organiser_id),
-        kind: sea_orm::Set(kind.as_str().to_owned()),
-        slot: sea_orm::Set(slot.key()),
-        recipient: sea_orm::Set(recipient.to_owned()),
-        payload: sea_orm::Set(payload.to_string()),
-        due_at: sea_orm::Set(due_at),
-        status: sea_orm::Set(OutboxStatus::Pending),
-        attempts: sea_orm::Set(0),
-        created_at: sea_orm::Set(now),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
-            .do_nothing()
-            .to_owned(),
+    queue_once(
+        conn,
+        Row {
+            event_id: Some(event.id),
+            organiser_id: event.organiser_id,
+            subject_id: event.organiser_id,
+            kind,
+            slot: slot.key(),
+            recipient,
+            payload: payload.to_string(),
+            due_at,
+        },
+        now,
     )
-    .exec_without_returning(conn)
-    .await?;
-    Ok(insert)
+    .await
 }
 
 /// The email asking someone who registered for an open event to confirm.
@@ -210,29 +202,21 @@ pub async fn enqueue_for_registration(
     slot: &OutboxSlot,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let insert = outbox::Entity::insert(outbox::ActiveModel {
-        event_id: sea_orm::Set(Some(event.id)),
-        guest_id: sea_orm::Set(None),
-        organiser_id: sea_orm::Set(event.organiser_id),
-        subject_id: sea_orm::Set(registration_id),
-        kind: sea_orm::Set(MailKind::RegistrationConfirm.as_str().to_owned()),
-        slot: sea_orm::Set(slot.key()),
-        recipient: sea_orm::Set(recipient.to_owned()),
-        payload: sea_orm::Set("{}".to_owned()),
-        due_at: sea_orm::Set(now),
-        status: sea_orm::Set(OutboxStatus::Pending),
-        attempts: sea_orm::Set(0),
-        created_at: sea_orm::Set(now),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
-            .do_nothing()
-            .to_owned(),
+    queue_once(
+        conn,
+        Row {
+            event_id: Some(event.id),
+            organiser_id: event.organiser_id,
+            subject_id: registration_id,
+            kind: MailKind::RegistrationConfirm,
+            slot: slot.key(),
+            recipient,
+            payload: "{}".to_owned(),
+            due_at: now,
+        },
+        now,
     )
-    .exec_without_returning(conn)
-    .await?;
-    Ok(insert)
+    .await
 }
 
 /// Drops what is still queued for an event, but for `keep`: a cancelled
@@ -547,28 +531,21 @@ pub async fn enqueue_login_link(
     language: crate::domain::event::Language,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(outbox::Entity::insert(outbox::ActiveModel {
-        event_id: Set(None),
-        guest_id: Set(None),
-        organiser_id: Set(organiser.id),
-        subject_id: Set(link_id),
-        kind: Set(MailKind::LoginLink.as_str().to_owned()),
-        slot: Set(OutboxSlot::Once.key()),
-        recipient: Set(organiser.email.to_string()),
-        payload: Set(serde_json::json!({ "lang": language.as_str() }).to_string()),
-        due_at: Set(now),
-        status: Set(OutboxStatus::Pending),
-        attempts: Set(0),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
-            .do_nothing()
-            .to_owned(),
+    queue_once(
+        conn,
+        Row {
+            event_id: None,
+            organiser_id: organiser.id,
+            subject_id: link_id,
+            kind: MailKind::LoginLink,
+            slot: OutboxSlot::Once.key(),
+            recipient: &organiser.email.to_string(),
+            payload: serde_json::json!({ "lang": language.as_str() }).to_string(),
+            due_at: now,
+        },
+        now,
     )
-    .exec_without_returning(conn)
-    .await?)
+    .await
 }
 
 /// The summary of who is expected, for one organiser of the event: one
@@ -579,29 +556,22 @@ pub async fn enqueue_venue_summary(
     organiser: &super::organisers::Organiser,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(outbox::Entity::insert(outbox::ActiveModel {
-        event_id: Set(Some(event.id)),
-        guest_id: Set(None),
-        // Hers: she is whom it greets, and what its key is unique within.
-        organiser_id: Set(organiser.id),
-        subject_id: Set(organiser.id),
-        kind: Set(MailKind::VenueSummary.as_str().to_owned()),
-        slot: Set(OutboxSlot::Plan(format!("venue_summary:{}", event.id)).key()),
-        recipient: Set(organiser.email.to_string()),
-        payload: Set("{}".to_owned()),
-        due_at: Set(now),
-        status: Set(OutboxStatus::Pending),
-        attempts: Set(0),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
-            .do_nothing()
-            .to_owned(),
+    queue_once(
+        conn,
+        Row {
+            event_id: Some(event.id),
+            // Hers: she is whom it greets, and what its key is unique within.
+            organiser_id: organiser.id,
+            subject_id: organiser.id,
+            kind: MailKind::VenueSummary,
+            slot: OutboxSlot::Plan(format!("venue_summary:{}", event.id)).key(),
+            recipient: &organiser.email.to_string(),
+            payload: "{}".to_owned(),
+            due_at: now,
+        },
+        now,
     )
-    .exec_without_returning(conn)
-    .await?)
+    .await
 }
 
 /// The same summary for the venue's contact, in the event's language, from
@@ -612,28 +582,21 @@ pub async fn enqueue_venue_contact_summary(
     contact: &crate::domain::email_address::EmailAddress,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(outbox::Entity::insert(outbox::ActiveModel {
-        event_id: Set(Some(event.id)),
-        guest_id: Set(None),
-        organiser_id: Set(event.organiser_id),
-        subject_id: Set(event.id),
-        kind: Set(MailKind::VenueSummary.as_str().to_owned()),
-        slot: Set(OutboxSlot::Plan("venue_summary:venue".to_owned()).key()),
-        recipient: Set(contact.to_string()),
-        payload: Set(serde_json::json!({ "venue": true }).to_string()),
-        due_at: Set(now),
-        status: Set(OutboxStatus::Pending),
-        attempts: Set(0),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
-            .do_nothing()
-            .to_owned(),
+    queue_once(
+        conn,
+        Row {
+            event_id: Some(event.id),
+            organiser_id: event.organiser_id,
+            subject_id: event.id,
+            kind: MailKind::VenueSummary,
+            slot: OutboxSlot::Plan("venue_summary:venue".to_owned()).key(),
+            recipient: &contact.to_string(),
+            payload: serde_json::json!({ "venue": true }).to_string(),
+            due_at: now,
+        },
+        now,
     )
-    .exec_without_returning(conn)
-    .await?)
+    .await
 }
 
 /// Invites someone to an event's team, in the event's language: one email
@@ -644,28 +607,21 @@ pub async fn enqueue_team_invitation(
     member: &super::team::TeamMember,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(outbox::Entity::insert(outbox::ActiveModel {
-        event_id: Set(Some(event.id)),
-        guest_id: Set(None),
-        organiser_id: Set(member.invited_by),
-        subject_id: Set(member.id),
-        kind: Set(MailKind::TeamInvitation.as_str().to_owned()),
-        slot: Set(OutboxSlot::Moment(now).key()),
-        recipient: Set(member.email.to_string()),
-        payload: Set(serde_json::json!({ "lang": event.details.language.as_str() }).to_string()),
-        due_at: Set(now),
-        status: Set(OutboxStatus::Pending),
-        attempts: Set(0),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
-            .do_nothing()
-            .to_owned(),
+    queue_once(
+        conn,
+        Row {
+            event_id: Some(event.id),
+            organiser_id: member.invited_by,
+            subject_id: member.id,
+            kind: MailKind::TeamInvitation,
+            slot: OutboxSlot::Moment(now).key(),
+            recipient: &member.email.to_string(),
+            payload: serde_json::json!({ "lang": event.details.language.as_str() }).to_string(),
+            due_at: now,
+        },
+        now,
     )
-    .exec_without_returning(conn)
-    .await?)
+    .await
 }
 
 /// Emails not yet sent (pending, being sent, or failed), counted by kind and
@@ -695,28 +651,21 @@ pub async fn enqueue_mail_test(
     domain: &str,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    Ok(outbox::Entity::insert(outbox::ActiveModel {
-        event_id: Set(None),
-        guest_id: Set(None),
-        organiser_id: Set(organiser_id),
-        subject_id: Set(organiser_id),
-        kind: Set(MailKind::MailTest.as_str().to_owned()),
-        slot: Set(OutboxSlot::Moment(now).key()),
-        recipient: Set(recipient.to_owned()),
-        payload: Set(serde_json::json!({ "lang": language, "domain": domain }).to_string()),
-        due_at: Set(now),
-        status: Set(OutboxStatus::Pending),
-        attempts: Set(0),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([outbox::Column::SubjectId, outbox::Column::Kind, outbox::Column::Slot])
-            .do_nothing()
-            .to_owned(),
+    queue_once(
+        conn,
+        Row {
+            event_id: None,
+            organiser_id,
+            subject_id: organiser_id,
+            kind: MailKind::MailTest,
+            slot: OutboxSlot::Moment(now).key(),
+            recipient,
+            payload: serde_json::json!({ "lang": language, "domain": domain }).to_string(),
+            due_at: now,
+        },
+        now,
     )
-    .exec_without_returning(conn)
-    .await?)
+    .await
 }
 
 /// Tells an organiser that one of her webhook endpoints was disabled
@@ -732,18 +681,50 @@ pub async fn enqueue_webhook_disabled(
     let Some(organiser) = organiser else {
         return Ok(0);
     };
+    queue_once(
+        conn,
+        Row {
+            event_id: None,
+            organiser_id: organiser.id,
+            subject_id: endpoint.id,
+            kind: MailKind::WebhookDisabled,
+            slot: OutboxSlot::Moment(now).key(),
+            recipient: &organiser.email.to_string(),
+            payload: serde_json::json!({ "lang": endpoint.language, "url": endpoint.url, "reason": reason })
+                .to_string(),
+            due_at: now,
+        },
+        now,
+    )
+    .await
+}
+
+/// One email to queue about an organiser, her event or someone she asked
+/// about, with no guest row behind it.
+struct Row<'a> {
+    event_id: Option<Uuid>,
+    organiser_id: Uuid,
+    subject_id: Uuid,
+    kind: MailKind,
+    slot: String,
+    recipient: &'a str,
+    payload: String,
+    due_at: DateTime<Utc>,
+}
+
+/// Queues `row` unless the same email (subject, kind, slot) already is:
+/// what keeps an email from being queued twice.
+async fn queue_once(conn: &impl ConnectionTrait, row: Row<'_>, now: DateTime<Utc>) -> Result<u64> {
     Ok(outbox::Entity::insert(outbox::ActiveModel {
-        event_id: Set(None),
+        event_id: Set(row.event_id),
         guest_id: Set(None),
-        organiser_id: Set(organiser.id),
-        subject_id: Set(endpoint.id),
-        kind: Set(MailKind::WebhookDisabled.as_str().to_owned()),
-        slot: Set(OutboxSlot::Moment(now).key()),
-        recipient: Set(organiser.email.to_string()),
-        payload: Set(
-            serde_json::json!({ "lang": endpoint.language, "url": endpoint.url, "reason": reason }).to_string()
-        ),
-        due_at: Set(now),
+        organiser_id: Set(row.organiser_id),
+        subject_id: Set(row.subject_id),
+        kind: Set(row.kind.as_str().to_owned()),
+        slot: Set(row.slot),
+        recipient: Set(row.recipient.to_owned()),
+        payload: Set(row.payload),
+        due_at: Set(row.due_at),
         status: Set(OutboxStatus::Pending),
         attempts: Set(0),
         created_at: Set(now),
