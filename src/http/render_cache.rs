@@ -57,10 +57,14 @@ struct Kept {
     body: Bytes,
 }
 
+/// A request's key, digested.
+type Key = [u8; 32];
+
 /// The kept answers, within a budget of bytes.
 #[derive(Default)]
 pub struct RenderCache {
-    entries: RwLock<HashMap<String, Arc<Kept>>>,
+    /// By the SHA-256 of the request's key: no token or API key is kept.
+    entries: RwLock<HashMap<Key, Arc<Kept>>>,
     bytes: AtomicUsize,
     budget: usize,
 }
@@ -71,12 +75,12 @@ impl RenderCache {
         Self { budget, ..Self::default() }
     }
 
-    fn get(&self, key: &str, generation: u64, now: DateTime<Utc>) -> Option<Arc<Kept>> {
+    fn get(&self, key: &Key, generation: u64, now: DateTime<Utc>) -> Option<Arc<Kept>> {
         let entries = self.entries.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         entries.get(key).filter(|kept| kept.generation == generation && now < kept.until).cloned()
     }
 
-    fn keep(&self, key: String, kept: Kept, generation: u64, now: DateTime<Utc>) {
+    fn keep(&self, key: Key, kept: Kept, generation: u64, now: DateTime<Utc>) {
         let size = kept.body.len() + key.len();
         let mut entries = self.entries.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if self.bytes.load(Ordering::Relaxed) + size > self.budget {
@@ -97,9 +101,8 @@ impl RenderCache {
         if size > self.budget {
             return;
         }
-        let key_len = key.len();
         if let Some(old) = entries.insert(key, Arc::new(kept)) {
-            self.bytes.fetch_sub(old.body.len() + key_len, Ordering::Relaxed);
+            self.bytes.fetch_sub(old.body.len() + key.len(), Ordering::Relaxed);
         }
         self.bytes.fetch_add(size, Ordering::Relaxed);
     }
@@ -178,11 +181,15 @@ async fn serve(State(Layer(shared)): State<Layer>, request: Request, next: Next)
 
 /// What identifies an answer: everything in the request a handler that
 /// opts in may read.
-fn key_of(request: &Request) -> String {
+fn key_of(request: &Request) -> Key {
     let headers = request.headers();
-    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).unwrap_or("");
-    let uri = request.uri().path_and_query().map_or("", |p| p.as_str());
-    format!("{uri}\n{}\n{}\n{}", text(header::ACCEPT_LANGUAGE), text(header::AUTHORIZATION), text(header::COOKIE))
+    let mut digest = Sha256::new();
+    digest.update(request.uri().path_and_query().map_or("", |p| p.as_str()));
+    for name in [header::ACCEPT_LANGUAGE, header::AUTHORIZATION, header::COOKIE] {
+        digest.update(b"\n");
+        digest.update(headers.get(name).map_or(&[][..], HeaderValue::as_bytes));
+    }
+    digest.finalize().into()
 }
 
 fn answer(kept: &Kept, request_headers: &HeaderMap) -> Response {
@@ -221,6 +228,10 @@ fn etag_of(body: &[u8]) -> HeaderValue {
 mod tests {
     use super::*;
 
+    fn key(text: &str) -> Key {
+        Sha256::digest(text).into()
+    }
+
     fn kept(generation: u64, until: DateTime<Utc>, body: &'static str) -> Kept {
         Kept {
             generation,
@@ -235,25 +246,25 @@ mod tests {
     fn an_answer_is_kept_for_its_generation_and_until_its_time() {
         let cache = RenderCache::new(1024);
         let now = Utc::now();
-        cache.keep("a".into(), kept(1, now + Duration::seconds(10), "page"), 1, now);
-        assert!(cache.get("a", 1, now).is_some());
-        assert!(cache.get("a", 2, now).is_none(), "the data changed");
-        assert!(cache.get("a", 1, now + Duration::seconds(10)).is_none(), "its time ran out");
-        assert!(cache.get("b", 1, now).is_none());
+        cache.keep(key("a"), kept(1, now + Duration::seconds(10), "page"), 1, now);
+        assert!(cache.get(&key("a"), 1, now).is_some());
+        assert!(cache.get(&key("a"), 2, now).is_none(), "the data changed");
+        assert!(cache.get(&key("a"), 1, now + Duration::seconds(10)).is_none(), "its time ran out");
+        assert!(cache.get(&key("b"), 1, now).is_none());
     }
 
     #[test]
     fn the_budget_is_kept_by_dropping_the_stale_first() {
-        let cache = RenderCache::new(20);
+        let cache = RenderCache::new(80);
         let now = Utc::now();
         let later = now + Duration::seconds(30);
-        cache.keep("old".into(), kept(1, later, "0123456789"), 1, now);
-        cache.keep("new".into(), kept(2, later, "0123456789"), 2, now);
-        assert!(cache.get("new", 2, now).is_some());
-        assert!(cache.entries.read().unwrap().get("old").is_none());
-        cache.keep("huge".into(), kept(2, later, "0123456789012345678901234567890"), 2, now);
-        assert!(cache.get("huge", 2, now).is_none(), "larger than the whole budget");
-        assert!(cache.bytes.load(Ordering::Relaxed) <= 20);
+        cache.keep(key("old"), kept(1, later, "0123456789"), 1, now);
+        cache.keep(key("new"), kept(2, later, "0123456789"), 2, now);
+        assert!(cache.get(&key("new"), 2, now).is_some());
+        assert!(cache.entries.read().unwrap().get(&key("old")).is_none());
+        cache.keep(key("huge"), kept(2, later, "012345678901234567890123456789012345678901234567890123456789"), 2, now);
+        assert!(cache.get(&key("huge"), 2, now).is_none(), "larger than the whole budget");
+        assert!(cache.bytes.load(Ordering::Relaxed) <= 80);
     }
 
     #[test]
