@@ -80,6 +80,11 @@ impl Recurrence {
     /// An unknown rule, N weeks out of 1 to [`MAX_WEEKS`], or a rank out of range.
     pub fn from_parts(rule: &str, every: Option<i64>, nth: Option<i64>) -> Result<Self, FieldErrors> {
         let mut v = Validator::default();
+        // A number of weeks given with another rule is unused, but a mistake
+        // all the same: said, not silently dropped.
+        if rule != "every_n_weeks" && every.is_some_and(|n| !(1..=i64::from(MAX_WEEKS)).contains(&n)) {
+            v.add("every", out_of_range(1, i64::from(MAX_WEEKS)));
+        }
         let recurrence = match rule {
             "weekly" => Some(Self::Weeks(1)),
             "every_n_weeks" => match every {
@@ -273,6 +278,16 @@ mod tests {
 
     fn paris(local: &str) -> DateTime<Utc> {
         local_instant(local.parse().unwrap(), chrono_tz::Europe::Paris)
+    }
+
+    #[test]
+    fn a_number_of_weeks_out_of_range_is_refused_whatever_the_rule() {
+        for rule in ["weekly", "every_n_weeks", "monthly_nth_weekday"] {
+            let refused = Recurrence::from_parts(rule, Some(0), None).unwrap_err();
+            assert!(refused.contains_key("every"), "{rule}");
+        }
+        assert_eq!(Recurrence::from_parts("monthly_nth_weekday", Some(1), None).unwrap(), Recurrence::MonthlyOn(None));
+        assert_eq!(Recurrence::from_parts("weekly", None, None).unwrap(), Recurrence::Weeks(1));
     }
 
     #[test]
