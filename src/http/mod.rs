@@ -1,5 +1,6 @@
 //! HTTP: the organiser API, the guest API and pages, calendar files and
 //! feeds, probes and the OpenAPI document.
+pub mod assets;
 pub mod calendar;
 pub mod check_in;
 pub mod dashboard;
@@ -122,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .merge(pages_router(&limit, &cached))
         .merge(dashboard::router())
+        .merge(assets::router())
         .merge(metrics::router())
         .fallback(|| async { ApiError::NotFound("route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -247,3 +247,31 @@ async fn the_token_routes_are_rate_limited_per_client() {
     // The organiser API is not limited.
     app.get("/api/v1/events").await.expect(StatusCode::OK);
 }
+
+/// Pages link one stylesheet by a name that carries its content's hash: a
+/// browser keeps it for a year, a page carries no inline style, and the
+/// page's policy allows our own stylesheet and nothing else.
+#[tokio::test]
+async fn the_pages_stylesheet_is_linked_by_its_hash_and_kept_for_a_year() {
+    let app = spawn_app().await;
+    let (_, token) = invited(&app, json!({}), None).await;
+    let page = app.page(&format!("/i/{token}")).await;
+    assert!(!page.html.contains("<style"), "the style is inline again: {}", page.html);
+    let policy = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("style-src 'self';"), "{policy}");
+
+    let href =
+        page.html.split("<link rel=\"stylesheet\" href=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert!(href.starts_with("/static/pages.") && href.ends_with(".css"), "{href}");
+    let sheet = reqwest::get(format!("{}{href}", app.address)).await.unwrap();
+    assert_eq!(sheet.status(), StatusCode::OK);
+    assert_eq!(sheet.headers()["content-type"], "text/css; charset=utf-8");
+    assert_eq!(sheet.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(sheet.text().await.unwrap().contains(".button"), "the stylesheet's rules");
+
+    // Another name, or an older hash, is not a stylesheet.
+    let stale = reqwest::get(format!("{}/static/pages.000000000000.css", app.address)).await.unwrap();
+    assert_eq!(stale.status(), StatusCode::NOT_FOUND);
+    let dashboard = app.page("/login").await;
+    assert!(dashboard.html.contains("<link rel=\"stylesheet\" href=\"/static/dashboard."), "{}", dashboard.html);
+}

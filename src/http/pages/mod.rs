@@ -47,6 +47,7 @@ impl Pages {
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         minijinja_embed::load_templates!(&mut env, "pages");
         i18n::add_to(&mut env);
+        env.add_global("assets", super::assets::urls());
         let words = |language| Value::from(Serde(i18n::words(language)));
         Self { env, words_fr: words(Language::Fr), words_en: words(Language::En) }
     }
@@ -71,7 +72,7 @@ pub fn render(template: &str, language: Language, status: StatusCode, context: &
             response.headers_mut().insert(
                 header::CONTENT_SECURITY_POLICY,
                 header::HeaderValue::from_static(
-                    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+                    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
                 ),
             );
             response
@@ -95,10 +96,10 @@ fn page_headers() -> [(header::HeaderName, &'static str); 5] {
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        // No script at all; styles inline in the layout; forms post to us.
+        // No script at all; our own stylesheet only; forms post to us.
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         ),
     ]
 }
