@@ -1,7 +1,7 @@
 //! What the templates see: plain data built from domain values, with dates
 //! already written out in the event's zone and the reader's language.
 
-use chrono::{DateTime, Locale, Utc};
+use chrono::{DateTime, Datelike, Locale, Utc};
 use serde::Serialize;
 
 use crate::domain::answer::Answer;
@@ -39,14 +39,17 @@ fn locale(language: Language) -> Locale {
     }
 }
 
-/// "jeudi 3 décembre 2026" / "Thursday 3 December 2026".
+/// "jeudi 3 décembre 2026" / "Thursday 3 December 2026"; the first of the
+/// month is "mardi 1er décembre 2026", as French writes it.
 pub fn local_date(instant: DateTime<Utc>, event: &Event, language: Language) -> String {
     local_date_in(instant, event.details.schedule.time_zone, language)
 }
 
 /// The same, in `zone`.
 pub fn local_date_in(instant: DateTime<Utc>, zone: chrono_tz::Tz, language: Language) -> String {
-    instant.with_timezone(&zone).format_localized("%A %-d %B %Y", locale(language)).to_string()
+    let local = instant.with_timezone(&zone);
+    let day = if language == Language::Fr && local.day() == 1 { "1er" } else { "%-d" };
+    local.format_localized(&format!("%A {day} %B %Y"), locale(language)).to_string()
 }
 
 /// "08:30".
@@ -384,8 +387,24 @@ pub struct OrganiserMail {
 
 #[cfg(test)]
 mod tests {
-    use super::GuestLinks;
+    use super::{GuestLinks, local_date_in};
+    use crate::domain::event::Language;
     use crate::links::Links;
+
+    #[test]
+    fn the_first_of_the_month_is_written_1er_in_french_only() {
+        let first = "2026-12-01T07:30:00Z".parse().unwrap();
+        let second = "2026-12-02T07:30:00Z".parse().unwrap();
+        let paris = chrono_tz::Europe::Paris;
+        assert_eq!(local_date_in(first, paris, Language::Fr), "mardi 1er décembre 2026");
+        assert_eq!(local_date_in(second, paris, Language::Fr), "mercredi 2 décembre 2026");
+        assert_eq!(local_date_in(first, paris, Language::En), "Tuesday 1 December 2026");
+        // The local day, not UTC's: 23:30 UTC on 30 November is 1 December in Paris.
+        assert_eq!(
+            local_date_in("2026-11-30T23:30:00Z".parse().unwrap(), paris, Language::Fr),
+            "mardi 1er décembre 2026"
+        );
+    }
 
     #[test]
     fn a_guests_links_come_from_her_three_tokens() {

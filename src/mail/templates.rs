@@ -77,7 +77,7 @@ mod tests {
             start_time_local: "08:30".into(),
             end_time_local: "10:00".into(),
             time_zone: "Europe/Paris".into(),
-            answers_close_local: "mardi 1 décembre 2026 à 08:30".into(),
+            answers_close_local: "mardi 1er décembre 2026 à 08:30".into(),
             follow_up_url: None,
             companions_allowed: 1,
         }
@@ -99,7 +99,7 @@ mod tests {
                 series_webcal: Some("webcal://x/feeds/series/m.ics".into()),
             },
             "series_name": "<b>Café</b> & co",
-            "late": { "answer": "yes", "closed_date": "mardi 1 décembre 2026", "closed_time": "8\u{a0}h\u{a0}30" },
+            "late": { "answer": "yes", "closed_date": "mardi 1er décembre 2026", "closed_time": "8\u{a0}h\u{a0}30" },
             "reply": Some(reply),
             "waitlist_position": position,
             "words": "Chers amis <b>&</b> voisins,\nà jeudi !",
