@@ -109,6 +109,10 @@ async fn a_co_organiser_invited_by_email_accepts_edits_and_sets_answers_until_th
     let results =
         crate::dashboard::sign_in_as_owner(&app).await.get(&format!("/dashboard/events/{event_id}/results")).await;
     assert!(results.html.contains("id=\"activity-list\"") && results.html.contains("Camille Roux"), "{}", results.html);
+    // A date a person reads ("6 déc. 2026, 07:03"), the machine's beside it.
+    let shown = results.html.split("<time class=\"muted small nowrap\" datetime=\"").nth(1).unwrap();
+    let shown = shown.split_once("\">").unwrap().1.split('<').next().unwrap();
+    assert!(shown.contains(", ") && !shown.contains('-'), "{shown}");
 
     // Removed, her session and her key lose the event at once.
     let team = app.get(&format!("{e}/team")).await.expect(StatusCode::OK);

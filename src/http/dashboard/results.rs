@@ -47,7 +47,7 @@ pub fn days(
     nudges: &[DateTime<Utc>],
     language: Language,
 ) -> Vec<Day> {
-    let locale = if language == Language::Fr { chrono::Locale::fr_FR } else { chrono::Locale::en_GB };
+    let locale = locale_of(language);
     let zone = event.details.schedule.time_zone;
     let date = |at: &DateTime<Utc>| at.with_timezone(&zone).date_naive();
     let (Some(first), Some(last)) = (
@@ -277,10 +277,15 @@ fn subject_of(language: crate::domain::event::Language, activity: &crate::storag
     }
 }
 
+fn locale_of(language: Language) -> chrono::Locale {
+    if language == Language::Fr { chrono::Locale::fr_FR } else { chrono::Locale::en_GB }
+}
+
 /// One line of the audit history: "3 déc. 08:41 · Camille a enregistré l'arrivée de zoe@…".
 #[derive(Serialize)]
 struct ActivityRow {
     at_local: String,
+    at_iso: String,
     who: String,
     what: String,
 }
@@ -303,7 +308,9 @@ async fn page(
         .map(|line| {
             let at = line.activity.at.with_timezone(&event.details.schedule.time_zone);
             ActivityRow {
-                at_local: at.format("%Y-%m-%d %H:%M").to_string(),
+                // "6 déc. 2026, 07:03": read by a person, not a machine.
+                at_local: at.format_localized("%-d %b %Y, %H:%M", locale_of(session.language)).to_string(),
+                at_iso: at.to_rfc3339(),
                 who: line.by.map_or_else(
                     || crate::http::pages::word(session.language, "d_activity_unknown"),
                     |o| if o.name.trim().is_empty() { o.email.to_string() } else { o.name },
