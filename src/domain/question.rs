@@ -392,6 +392,17 @@ pub fn written(questions: &[Question], answers: &[(String, Answers)]) -> Vec<Wri
         .collect()
 }
 
+/// How many guests answered each question, by key, over their answers.
+pub fn answered_counts<'a>(answers: impl IntoIterator<Item = &'a Answers>) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for given in answers {
+        for key in given.keys() {
+            *counts.entry(key.clone()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
 /// How many guests chose one option (or said yes / no to a yes/no question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct OptionTotal {
