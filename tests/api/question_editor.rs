@@ -206,7 +206,7 @@ async fn rewording_or_moving_questions_and_choices_keeps_their_keys_and_the_answ
             { "key": "company", "kind": "short_text", "label_fr": "Entreprise", "label_en": "Company" }
         ] }))
         .await;
-    let (_, token) = app.invite(&event_id, "zoe@example.org").await;
+    let (guest_id, token) = app.invite(&event_id, "zoe@example.org").await;
     let given = json!({ "diet": "vegan", "company": "Dupont & fils" });
     app.answer(&token, json!({ "answer": "yes", "questions": given })).await.expect(StatusCode::OK);
     let anne = anne(&app).await;
@@ -251,6 +251,38 @@ async fn rewording_or_moving_questions_and_choices_keeps_their_keys_and_the_answ
     assert_eq!(app.guest(&event_id, "zoe@example.org").await["reply"]["questions"], given);
     let results = anne.get(&format!("/dashboard/events/{event_id}/results")).await.decoded();
     assert!(results.contains("Végétalien strict"), "{results}");
+
+    // Saved with a change that asks first (a new title): the confirmation carries her questions.
+    let mut fields = form_as_shown(&anne.get(&edit_path).await);
+    fields.retain(|(name, _)| name != "csrf");
+    set(&mut fields, "title", "Café des Victoires, nouvelle formule");
+    set(&mut fields, "question_0_label_en", "Your company");
+    let asked = anne.submit(&edit_path, &edit_path, &pairs(&fields)).await;
+    assert!(asked.status == StatusCode::OK && asked.html.contains("id=\"confirm-form\""), "{}", asked.html);
+    let mut confirmed = form_as_shown(&asked);
+    confirmed.retain(|(name, _)| name != "csrf");
+    confirmed.push(("step".to_owned(), "confirm".to_owned()));
+    let saved = anne.submit(&edit_path, &edit_path, &pairs(&confirmed)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let after = app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
+    assert_eq!(after["title"], "Café des Victoires, nouvelle formule");
+    assert_eq!(after["questions"][0]["label"], json!({ "fr": "Votre entreprise", "en": "Your company" }));
+    assert_eq!(keys_of(&after["questions"]), keys_of(&event["questions"]), "{after}");
+    assert_eq!(after["questions"][1], event["questions"][1], "the required choice, as it was");
+
+    // She removes the question Zoé answered: an answer set later without
+    // touching the questions is not refused for it, and leaves it out.
+    let mut fields = form_as_shown(&anne.get(&edit_path).await);
+    fields.retain(|(name, _)| name != "csrf");
+    fields.push(("question_action".to_owned(), "remove_0".to_owned()));
+    let removed = anne.submit(&edit_path, &edit_path, &pairs(&fields)).await;
+    let mut fields = form_as_shown(&removed);
+    fields.retain(|(name, _)| name != "csrf");
+    let saved = anne.submit(&edit_path, &edit_path, &pairs(&fields)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+    let answer = format!("/api/v1/events/{event_id}/guests/{guest_id}/answer");
+    let set = app.put(&answer, json!({ "answer": "yes", "companions": 0 })).await.expect(StatusCode::OK);
+    assert_eq!(set["reply"]["questions"], json!({ "diet": "vegan" }), "{set}");
 }
 
 #[tokio::test]
