@@ -98,7 +98,7 @@ d_f_venue_name = Venue name
 d_f_venue_address = Address
 d_f_venue_map_url = Map link
 d_h_venue_map_url = For example an OpenStreetMap or Google Maps link, starting with https://
-d_f_venue_contact = Venue contact (email)
+d_f_venue_contact = Email of your contact at the venue
 d_h_venue_contact = Gets the summary before the event: headcount, names expected, waiting list, catering totals (without the guests' comments).
 d_f_starts_at = Starts
 d_f_ends_at = Ends
@@ -889,3 +889,40 @@ d_health_test = Test email
 d_health_test_help = It goes through the mail queue, signed like your invitations. Open it, then its details ("Show original" in Gmail): DKIM should say "PASS".
 d_health_send_test = Send me a test email
 d_health_test_sent = A test email is on its way to { $email }.
+
+# The question editor of the event form (and of a series' defaults).
+d_fs_questions = Questions for your guests
+d_h_questions = Beyond yes or no: a dietary need, a company, whether they would like to speak. Your guests answer them on their page, with their answer.
+d_q_none = No questions yet: your guests only answer yes, no or maybe.
+d_q_legend = Question { $n }
+d_q_of = question { $n }
+d_q_kind = Kind of answer
+d_q_kind_short_text = Short answer
+d_q_kind_long_text = Free text
+d_q_kind_one_choice = One choice among several
+d_q_kind_several_choices = Several choices allowed
+d_q_kind_yes_no = Yes or no
+d_q_label_fr = Label in French
+d_q_label_en = Label in English
+d_h_q_labels = One of them may stay empty: your guests then read the other.
+d_q_required = Answer required
+d_h_q_required = For those who come or may come; someone who says no is asked nothing more.
+d_q_options_fr = Choices in French
+d_q_options_en = Choices in English
+d_h_q_options = For “One choice among several” and “Several choices allowed”: one choice per line, two at least. A list left empty takes the other's, line by line.
+d_q_add = Add a question
+d_q_up = Move up
+d_q_down = Move down
+d_q_remove = Remove
+d_q_answered = { $n ->
+        [one] 1 guest has already answered this question.
+       *[other] { $n } guests have already answered this question.
+    } If you remove it, or one of its choices, the answers already given will no longer appear in the results or the export. Rewording a label keeps the answers.
+d_err_question_label = Give a label, in French or in English.
+d_err_question_option = Choice { $n }: { $problem }
+# The event page: the questions the event asks.
+d_event_questions = Questions asked of your guests
+d_event_questions_none = No questions: your guests only answer yes, no or maybe.
+d_event_questions_edit = Edit the questions
+d_q_is_required = required
+d_q_is_optional = optional

@@ -98,7 +98,7 @@ d_f_venue_name = Nom du lieu
 d_f_venue_address = Adresse
 d_f_venue_map_url = Lien vers un plan
 d_h_venue_map_url = Par exemple un lien OpenStreetMap ou Google Maps, commençant par https://
-d_f_venue_contact = Contact du lieu (e-mail)
+d_f_venue_contact = E-mail de votre contact sur place
 d_h_venue_contact = Reçoit le point avant l'événement : nombre de personnes, noms attendus, liste d'attente, totaux pour la restauration (sans les commentaires des invités).
 d_f_starts_at = Début
 d_f_ends_at = Fin
@@ -902,3 +902,40 @@ d_health_test = E-mail de test
 d_health_test_help = Il part par la file d'envoi, signé comme vos invitations. Ouvrez-le, puis ses détails (« Afficher l'original » dans Gmail) : DKIM doit indiquer « PASS ».
 d_health_send_test = M'envoyer un e-mail de test
 d_health_test_sent = Un e-mail de test part vers { $email }.
+
+# The question editor of the event form (and of a series' defaults).
+d_fs_questions = Questions aux invités
+d_h_questions = Au-delà de oui ou non : un régime alimentaire, une entreprise, l'envie d'intervenir. Vos invités y répondent sur leur page, avec leur réponse.
+d_q_none = Aucune question pour l'instant : vos invités répondent seulement oui, non ou peut-être.
+d_q_legend = Question { $n }
+d_q_of = la question { $n }
+d_q_kind = Type de réponse
+d_q_kind_short_text = Réponse courte
+d_q_kind_long_text = Texte libre
+d_q_kind_one_choice = Un choix parmi plusieurs
+d_q_kind_several_choices = Plusieurs choix possibles
+d_q_kind_yes_no = Oui ou non
+d_q_label_fr = Intitulé en français
+d_q_label_en = Intitulé en anglais
+d_h_q_labels = L'un des deux peut rester vide : vos invités liront alors l'autre.
+d_q_required = Réponse obligatoire
+d_h_q_required = Pour ceux qui viennent ou hésitent ; à qui répond non, rien de plus n'est demandé.
+d_q_options_fr = Choix proposés en français
+d_q_options_en = Choix proposés en anglais
+d_h_q_options = Pour « Un choix parmi plusieurs » et « Plusieurs choix possibles » : un choix par ligne, deux au moins. Une liste laissée vide reprend l'autre, ligne à ligne.
+d_q_add = Ajouter une question
+d_q_up = Monter
+d_q_down = Descendre
+d_q_remove = Retirer
+d_q_answered = { $n ->
+        [one] 1 invité a déjà répondu à cette question.
+       *[other] { $n } invités ont déjà répondu à cette question.
+    } Si vous la retirez, ou retirez l'un de ses choix, les réponses déjà données n'apparaîtront plus dans les résultats ni dans l'export. Changer un intitulé garde les réponses.
+d_err_question_label = Donnez un intitulé, en français ou en anglais.
+d_err_question_option = Choix { $n } : { $problem }
+# The event page: the questions the event asks.
+d_event_questions = Questions posées aux invités
+d_event_questions_none = Aucune question : vos invités répondent seulement oui, non ou peut-être.
+d_event_questions_edit = Modifier les questions
+d_q_is_required = obligatoire
+d_q_is_optional = facultative

@@ -53,7 +53,8 @@ pub enum QuestionAnswers {
     /// the dashboard's quick answer): hers stay as they are, unchecked.
     NotAsked,
     /// Left out by a door that could have sent them (an API client): hers
-    /// stay, and must still satisfy the questions, required ones included.
+    /// stay, and must still satisfy the questions, required ones included
+    /// (those to a question or a choice since removed are left out).
     Unchanged,
     Given(Answers),
 }
@@ -144,7 +145,10 @@ fn reply_of(
     let required = channel == Channel::Guest && question::required_binds(input.answer);
     let questions = match &input.questions {
         QuestionAnswers::Given(given) => question::check_answers(&event.details.questions, given, required),
-        QuestionAnswers::Unchanged => question::check_answers(&event.details.questions, &kept, required),
+        QuestionAnswers::Unchanged => {
+            let questions = &event.details.questions;
+            question::check_answers(questions, &question::still_asked(questions, &kept), required)
+        }
         QuestionAnswers::NotAsked => Ok(kept),
     };
     match (parsed, questions) {

@@ -65,6 +65,16 @@ pub async fn written_answers(app: &App, event: &Event) -> Result<Vec<WrittenAnsw
     Ok(question::written(&event.details.questions, &rows))
 }
 
+/// How many of the event's guests answered each of its questions, by key:
+/// what she is told before she removes one.
+pub async fn answered_counts(app: &App, event: &Event) -> Result<std::collections::BTreeMap<String, u64>> {
+    if event.details.questions.is_empty() {
+        return Ok(std::collections::BTreeMap::new());
+    }
+    let answers = storage::guests::all_answers(&*app.db, event.id).await?;
+    Ok(question::answered_counts(&answers))
+}
+
 /// The counts of an event already found.
 pub async fn counts(app: &App, event: &Event) -> Result<Counts> {
     Ok(storage::events::counts(&*app.db, &[event.id]).await?.remove(&event.id).unwrap_or_default())

@@ -313,6 +313,26 @@ pub fn check_answers(questions: &[Question], given: &Answers, required: bool) ->
     Ok(kept)
 }
 
+/// Her answers that still fit the questions as they are now: those to a
+/// question since removed, or no longer of its kind, are left out, and so
+/// are choices no longer offered. What an answer left unchanged is checked
+/// as, so that the organiser's edit never makes it an error.
+pub fn still_asked(questions: &[Question], given: &Answers) -> Answers {
+    given
+        .iter()
+        .filter_map(|(key, value)| {
+            let question = questions.iter().find(|q| &q.key == key)?;
+            let value = match (question.kind, value) {
+                (QuestionKind::SeveralChoices, Given::List(keys)) => {
+                    Given::List(keys.iter().filter(|k| question.option(k).is_some()).cloned().collect())
+                }
+                _ => value.clone(),
+            };
+            check_one(question, &value).ok().flatten().map(|value| (key.clone(), value))
+        })
+        .collect()
+}
+
 /// One answer, normal, or `None` when it is blank.
 fn check_one(question: &Question, raw: &Given) -> Result<Option<Given>, Problem> {
     let not_an_option =
@@ -390,6 +410,17 @@ pub fn written(questions: &[Question], answers: &[(String, Answers)]) -> Vec<Wri
         })
         .filter(|w| !w.answers.is_empty())
         .collect()
+}
+
+/// How many guests answered each question, by key, over their answers.
+pub fn answered_counts<'a>(answers: impl IntoIterator<Item = &'a Answers>) -> BTreeMap<String, u64> {
+    let mut counts = BTreeMap::new();
+    for given in answers {
+        for key in given.keys() {
+            *counts.entry(key.clone()).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 /// How many guests chose one option (or said yes / no to a yes/no question).

@@ -250,6 +250,19 @@ pub async fn seated_answers(
     Ok(raw.iter().map(|answers| answers_of(answers)).collect())
 }
 
+/// Every guest's answers to the questions, whatever she answered: how
+/// many answered each question, for the organiser about to change them.
+pub async fn all_answers(conn: &impl ConnectionTrait, event_id: Uuid) -> Result<Vec<crate::domain::question::Answers>> {
+    let raw: Vec<String> = guests::Entity::find()
+        .select_only()
+        .column(guests::Column::QuestionAnswers)
+        .filter(guests::Column::EventId.eq(event_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(raw.iter().map(|answers| answers_of(answers)).collect())
+}
+
 /// The seated guests' names (else addresses) with their answers to the
 /// questions, in the order they were invited: who wrote what.
 pub async fn seated_answers_by_guest(

@@ -517,3 +517,79 @@ async fn a_guest_answers_the_questions_on_her_phone_and_on_a_desktop() {
         );
     }
 }
+
+/// An organiser adds two questions to her event on a phone (in French) and
+/// on a desktop: a blank third one refused next to its fields, nothing typed
+/// lost, then saved and listed on the event's page. Looks at the venue's
+/// fields on the way. Screenshots in target/screenshots/question-editor-*
+/// and event-form-venue-*; axe-core on each screen.
+#[tokio::test]
+async fn an_organiser_adds_questions_to_her_event_on_her_phone_and_on_a_desktop() {
+    let app = spawn_app_with(convive::clock::Clock::system(), reachable_at_its_links).await;
+    let owner = crate::dashboard::sign_in_with(&app, &app.login_link("anne@example.org").await).await;
+    let (name, value) = owner.cookie().split_once('=').unwrap();
+    let shots = concat!(env!("CARGO_MANIFEST_DIR"), "/target/screenshots");
+    std::fs::create_dir_all(shots).unwrap();
+    for (width, height, mobile) in [(360, 740, true), (1280, 900, false)] {
+        let event = app
+            .create_event(json!({
+                "venue_contact": "accueil@cafe-victoires.fr",
+                "plan": { "venue_summary": "P1D" },
+            }))
+            .await;
+        let event_id = event["id"].as_str().unwrap();
+        let result = browser(
+            "question_editor",
+            &json!({
+                "url": format!("{}/dashboard/events/{event_id}/edit", app.address),
+                "cookies": [{ "name": name, "value": value, "url": app.address }],
+                "width": width, "height": height, "mobile": mobile, "locale": "fr-FR", "screenshots": shots,
+                "questions": [
+                    { "kind": "one_choice", "label_fr": "Régime alimentaire", "label_en": "Dietary needs", "required": true,
+                      "options_fr": "Végétarien\nVégétalien\nAucun", "options_en": "Vegetarian\nVegan\nNone" },
+                    { "kind": "yes_no", "label_fr": "Souhaitez-vous intervenir\u{a0}?", "label_en": "" },
+                ],
+            }),
+        )
+        .await;
+        assert_eq!(result["venue"]["contact"], "accueil@cafe-victoires.fr", "{result}");
+        assert_eq!(
+            (&result["venue"]["summary_amount"], &result["venue"]["summary_unit"]),
+            (&json!("1"), &json!("days"))
+        );
+        assert_eq!(
+            result["mistake"]["errors"],
+            json!([
+                ["question_2_label_fr-error", "Donnez un intitulé, en français ou en anglais."],
+                ["question_2_options_fr-error", "Proposez au moins 2\u{a0}choix, un par ligne."],
+            ]),
+            "{result}"
+        );
+        let kept = result["mistake"]["kept"].as_array().unwrap();
+        for pair in [
+            json!(["question_0_label_fr", "Régime alimentaire"]),
+            json!(["question_0_options_en", "Vegetarian\nVegan\nNone"]),
+        ] {
+            assert!(kept.contains(&pair), "{pair} kept: {result}");
+        }
+        assert!(
+            result["saved"]["url"].as_str().unwrap().ends_with(&format!("/dashboard/events/{event_id}")),
+            "{result}"
+        );
+        let list = result["saved"]["list"].as_str().unwrap();
+        assert!(list.contains("Régime alimentaire") && list.contains("Oui ou non"), "{list}");
+        for screen in ["venue", "mistake", "saved"] {
+            assert_eq!(result[screen]["horizontal_overflow"], false, "{screen} at {width} px: {result}");
+        }
+        for (screen, found) in result["axe"].as_object().unwrap() {
+            assert_eq!(found, &json!([]), "axe-core on the {screen} screen at {width} px: {result}");
+        }
+        let questions =
+            app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK)["questions"].clone();
+        assert_eq!(questions.as_array().unwrap().len(), 2, "{questions}");
+        assert_eq!(
+            questions[1]["label"],
+            json!({ "fr": "Souhaitez-vous intervenir\u{a0}?", "en": "Souhaitez-vous intervenir\u{a0}?" })
+        );
+    }
+}

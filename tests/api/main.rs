@@ -35,6 +35,7 @@ mod operations;
 mod organiser_words;
 mod pages;
 mod processes;
+mod question_editor;
 mod question_pages;
 mod questions;
 mod registration;

@@ -36,6 +36,10 @@
 //            adds a walk-in, opens the list to print; runs axe-core on each
 //            screen and prints {landed_at, counts, overflow, axe, door_rows,
 //            pdf_pages} (pdf_pages: the door list printed to A4 by Chromium).
+//   question_editor {url, questions: [{kind, label_fr, label_en, options_fr?, options_en?, required?}], screenshots}
+//            an organiser adds questions to her event's form, makes a
+//            mistake, then saves (see `question_editor` below); prints
+//            {venue, mistake, saved, axe}.
 //   docs     {url}
 //            the API reference as a machine without internet shows it:
 //            requests to any other origin are refused and listed; prints
@@ -150,12 +154,14 @@ async function open(page, url, { anyStatus = false } = {}) {
 }
 
 /**
- * Clicks the submit button of `form` and waits for the page it leads to: the
+ * Clicks the (first) submit button of `form` and waits for the page it leads to: the
  * first main-frame document response that is not a redirect (a POST answered
  * 303 is followed to the GET it points to), then its load event.
  */
 async function submit(page, form) {
-  const button = page.locator(`${form} button[type="submit"]`);
+  // The form's own button: not one of the question editor's, which post
+  // the form back to add, move or remove a question.
+  const button = page.locator(`${form} button[type="submit"]:not([name="question_action"])`);
   if ((await button.count()) === 0) throw new ScenarioError(`no ${form} button[type="submit"] on ${page.url()}`);
   const landed = page.waitForResponse(
     (response) =>
@@ -727,7 +733,97 @@ async function questions(page, args) {
   return { mistake, after, axe };
 }
 
-const SCENARIOS = { answer, visit, register, organiser, setup, docs, email, series, door, questions };
+/**
+ * Clicks a button that posts its form back and waits for the page that
+ * comes back (the question editor's buttons answer 200 with the form).
+ */
+async function press(page, selector) {
+  const button = page.locator(selector);
+  if ((await button.count()) === 0) throw new ScenarioError(`no ${selector} on ${page.url()}`);
+  const landed = page.waitForResponse(
+    (response) =>
+      response.request().isNavigationRequest() &&
+      response.frame() === page.mainFrame() &&
+      !(response.status() >= 300 && response.status() < 400),
+  );
+  await button.first().click();
+  const response = await landed;
+  await page.waitForLoadState("load");
+  return response;
+}
+
+/**
+ * An organiser opens her event's form (`url`): looks at the venue's fields
+ * (screenshots of their cards, `event-form-venue-<width>.png` and
+ * `event-form-venue-summary-<width>.png`), adds the `questions`
+ * ([{kind, label_fr, label_en, options_fr, options_en, required}]) with the
+ * "add" button, then a third one left blank as a mistake, saves (refused:
+ * the errors and what stayed typed), removes the blank one and saves.
+ * Audits each screen with axe-core at the page's width; screenshots
+ * `question-editor-<width>.png` (two questions typed),
+ * `question-editor-mistake-<width>.png` and `question-editor-saved-<width>.png`,
+ * with the editor, the error summary and the event page's list alone
+ * (`-card`, `-mistake-card`, `-mistake-summary`, `-saved-list`).
+ */
+async function question_editor(page, args) {
+  requireString(args, "url");
+  requireString(args, "screenshots");
+  const width = page.viewportSize().width;
+  const axe = {};
+  await open(page, args.url);
+  axe.form = await audit(page, "event-form", [width], null);
+  const card = (id) => page.locator(".card", { has: page.locator(id) }).first();
+  await card("#venue_contact").screenshot({ path: join(args.screenshots, `event-form-venue-${width}.png`) });
+  await card("#venue_summary_amount").screenshot({ path: join(args.screenshots, `event-form-venue-summary-${width}.png`) });
+  const venue = {
+    contact: await valueOf(page, "#venue_contact"),
+    summary_amount: await valueOf(page, "#venue_summary_amount"),
+    summary_unit: await valueOf(page, "#venue_summary_unit"),
+    horizontal_overflow: (await pageState(page)).horizontal_overflow,
+  };
+  for (const [i, question] of args.questions.entries()) {
+    await press(page, "#add-question");
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    if (focused !== `question_${i}_label_fr`) throw new ScenarioError(`question ${i + 1} added, focus on ${focused}`);
+    await page.locator(`#question_${i}_kind`).selectOption(question.kind);
+    await fill(page, `#question_${i}_label_fr`, question.label_fr || "");
+    await fill(page, `#question_${i}_label_en`, question.label_en || "");
+    if (question.required) await page.locator(`label[for="question_${i}_required"]`).click();
+    if (question.options_fr) await fill(page, `#question_${i}_options_fr`, question.options_fr);
+    if (question.options_en) await fill(page, `#question_${i}_options_en`, question.options_en);
+  }
+  axe.typed = await audit(page, "question-editor", [width], args.screenshots);
+  // The editor alone too: the whole form is too long to read at a glance.
+  await page.locator("#questions").screenshot({ path: join(args.screenshots, `question-editor-card-${width}.png`) });
+  const blank = args.questions.length;
+  await press(page, "#add-question");
+  await page.locator(`#question_${blank}_kind`).selectOption("several_choices");
+  await submit(page, "form#event-form");
+  const mistake = {
+    errors: await page.evaluate(() => [...document.querySelectorAll(".question-edit .field-error")].map((e) => [e.id, e.innerText])),
+    summary: await textOf(page, "#form-errors"),
+    kept: await page.evaluate(() =>
+      [...document.querySelectorAll(".question-edit input[type=text], .question-edit textarea, .question-edit select")].map((e) => [e.id, e.value]),
+    ),
+    horizontal_overflow: (await pageState(page)).horizontal_overflow,
+  };
+  axe.mistake = await audit(page, "question-editor-mistake", [width], args.screenshots);
+  await page.locator("#questions").screenshot({ path: join(args.screenshots, `question-editor-mistake-card-${width}.png`) });
+  await page.locator("#form-errors").screenshot({ path: join(args.screenshots, `question-editor-mistake-summary-${width}.png`) });
+  await press(page, `button[name="question_action"][value="remove_${blank}"]`);
+  await submit(page, "form#event-form");
+  const saved = {
+    url: page.url(),
+    flash: await textOf(page, "#flash"),
+    list: await textOf(page, "#event-questions"),
+    horizontal_overflow: (await pageState(page)).horizontal_overflow,
+  };
+  axe.saved = await audit(page, "question-editor-saved", [width], args.screenshots);
+  await page.locator("#event-questions").screenshot({ path: join(args.screenshots, `question-editor-saved-list-${width}.png`) });
+  return { venue, mistake, saved, axe };
+}
+
+const SCENARIOS = { answer, visit, register, organiser, setup, docs, email, series, door, questions, question_editor };
 
 // ---------------------------------------------------------------------------
 // Running one scenario

@@ -214,3 +214,22 @@ fn answers_keep_their_shape_in_json() {
     let stored = serde_json::to_string(&questions()).unwrap();
     assert_eq!(serde_json::from_str::<Vec<Question>>(&stored).unwrap(), questions());
 }
+
+#[test]
+fn answers_to_questions_or_choices_since_removed_are_left_out_of_those_still_asked() {
+    let before = given(&[
+        ("gone", text("a question removed")),
+        ("company", text("Acme")),
+        ("diet", text("vegetarian")),
+        ("topics", Given::List(vec!["rust".into(), "cobol".into()])),
+        ("speak", text("maybe")),
+    ]);
+    // "vegetarian" is no longer offered, "cobol" never was, "speak" was a text question.
+    let mut now = questions();
+    now[2].options.remove(0);
+    assert_eq!(
+        still_asked(&now, &before),
+        given(&[("company", text("Acme")), ("topics", Given::List(vec!["rust".into()]))])
+    );
+    assert!(check_answers(&now, &still_asked(&now, &before), false).is_ok());
+}

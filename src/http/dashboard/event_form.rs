@@ -1,7 +1,6 @@
 //! The event form: her fields as typed (and shown again with what is wrong
 //! with them), the reminder plan in plain words, and the page around them.
 
-use crate::domain::question::QuestionDraft;
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
@@ -11,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::OrganiserSession;
 use super::events::event_url;
+use super::question_editor::{self, Action, EditorView, QuestionRow};
 use super::series::series_url;
 use super::time_zones::{ZoneGroup, zone_groups};
 use crate::domain::FieldErrors;
@@ -100,8 +100,23 @@ pub struct EventForm {
     /// `confirm` from the confirmation, `back` to return to the form.
     #[serde(default, skip_serializing)]
     step: String,
-    /// The custom nudges, `nudge_amount_{i}` and `nudge_unit_{i}`, and
-    /// whatever else was posted (read for these names only).
+    /// "on" when the form shows the question editor: its questions are
+    /// then hers to save (a form without it keeps the event's).
+    #[serde(default)]
+    question_editor: String,
+    /// A button of the question editor (see [`Action`]): the form comes
+    /// back with the change made, nothing saved.
+    #[serde(default, skip_serializing)]
+    question_action: String,
+    /// How many guests answered each question, by key, to say so.
+    #[serde(skip)]
+    answered: BTreeMap<String, u64>,
+    /// The question a button just added or moved, to show it.
+    #[serde(skip)]
+    shown_question: Option<usize>,
+    /// The custom nudges, `nudge_amount_{i}` and `nudge_unit_{i}`, the
+    /// questions, `question_{i}_{part}`, and whatever else was posted (read
+    /// for these names only).
     #[serde(flatten, serialize_with = "nudge_fields_only")]
     rest: BTreeMap<String, String>,
 }
@@ -111,9 +126,10 @@ fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(matches!(raw.as_str(), "on" | "true" | "1" | "yes"))
 }
 
-/// Of what else was posted, only the custom nudges are hers to post back.
+/// Of what else was posted, only the custom nudges and the questions are
+/// hers to post back.
 fn nudge_fields_only<S: serde::Serializer>(rest: &BTreeMap<String, String>, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_map(rest.iter().filter(|(name, _)| is_nudge_field(name)))
+    s.collect_map(rest.iter().filter(|(name, _)| is_nudge_field(name) || question_editor::is_question_field(name)))
 }
 
 /// `nudge_amount_3`, `nudge_unit_0`: the names of the custom nudges' fields.
@@ -134,6 +150,7 @@ impl EventForm {
             time_zone: "Europe/Paris".to_owned(),
             language: language.as_str().to_owned(),
             companions_allowed: "0".to_owned(),
+            question_editor: "on".to_owned(),
             ..Self::default()
         };
         form.set_plan(&PlanChoice::of(&ReminderPlan::default()));
@@ -176,7 +193,27 @@ impl EventForm {
             form.other_words_thank_you.clone_from(&other.thank_you);
         }
         form.set_plan(&PlanChoice::of(&details.plan));
+        "on".clone_into(&mut form.question_editor);
+        let rows: Vec<QuestionRow> = details.questions.iter().map(QuestionRow::of).collect();
+        question_editor::set_rows(&mut form.rest, &rows);
         form
+    }
+
+    /// How many guests answered each question, to say so by each.
+    #[must_use]
+    pub fn with_answered(mut self, answered: BTreeMap<String, u64>) -> Self {
+        self.answered = answered;
+        self
+    }
+
+    /// Makes the change a button of the question editor asks for, if one
+    /// was pressed: the form is then shown again rather than saved.
+    pub fn question_button(&mut self) -> bool {
+        let Some(action) = Action::parse(&self.question_action) else { return false };
+        let mut rows = question_editor::rows(&self.rest);
+        self.shown_question = action.apply(&mut rows);
+        question_editor::set_rows(&mut self.rest, &rows);
+        true
     }
 
     /// Fills the plan's fields from a choice.
@@ -188,7 +225,7 @@ impl EventForm {
         (self.follow_up_amount, self.follow_up_unit) = (choice.follow_up.amount.clone(), choice.follow_up.unit.clone());
         (self.venue_summary_amount, self.venue_summary_unit) =
             (choice.venue_summary.amount.clone(), choice.venue_summary.unit.clone());
-        self.rest.clear();
+        self.rest.retain(|name, _| !is_nudge_field(name));
         for (i, step) in choice.nudges.iter().enumerate() {
             self.rest.insert(format!("nudge_amount_{i}"), step.amount.clone());
             self.rest.insert(format!("nudge_unit_{i}"), step.unit.clone());
@@ -238,10 +275,16 @@ impl EventForm {
             .collect()
     }
 
-    /// [`Self::fields`] with the questions `current` has: this form does
-    /// not edit them, so saving it keeps them.
+    /// [`Self::fields`] with her questions, each option keeping the key
+    /// `current` gave its wording; a form without the editor keeps the
+    /// questions `current` has.
     pub fn fields_keeping(&self, current: Option<&crate::domain::event::EventDetails>) -> EventFields {
-        let questions = current.map(|c| c.questions.iter().map(QuestionDraft::from).collect()).unwrap_or_default();
+        let before = current.map(|c| c.questions.as_slice()).unwrap_or_default();
+        let questions = if self.question_editor == "on" {
+            question_editor::drafts(&question_editor::rows(&self.rest), before)
+        } else {
+            before.iter().map(crate::domain::question::QuestionDraft::from).collect()
+        };
         EventFields { questions, ..self.fields() }
     }
 
@@ -273,7 +316,7 @@ impl EventForm {
                 thank_you: self.words_thank_you.clone(),
                 translations: self.translations(),
             },
-            questions: Vec::new(),
+            questions: question_editor::drafts(&question_editor::rows(&self.rest), &[]),
         }
     }
 }
@@ -312,6 +355,7 @@ struct FormPage<'a> {
     series_name: Option<String>,
     /// What she just did, e.g. "draft copy made: check its date".
     flash: Option<String>,
+    editor: EditorView,
 }
 
 /// The plan's part of the form: the presets, then her own steps.
@@ -399,6 +443,9 @@ pub fn field_messages(errors: FieldErrors, language: Language) -> BTreeMap<Strin
     errors
         .into_iter()
         .map(|(field, problem)| {
+            if let Some(pair) = question_editor::field_message(&field, &problem, language) {
+                return pair;
+            }
             if let Some(translated) = field.strip_prefix("words.translations.") {
                 let part = translated.rsplit('.').next().unwrap_or(translated);
                 return (format!("other_words_{part}"), i18n::problem(language, &problem));
@@ -478,10 +525,20 @@ fn render(
     errors: FieldErrors,
     frame: Frame,
 ) -> Response {
+    let field_errors = field_messages(errors, session.language);
+    let editor = EditorView::new(
+        &question_editor::rows(&form.rest),
+        &form.answered,
+        &field_errors,
+        frame.form_action.clone(),
+        form.shown_question,
+        session.language,
+    );
     let page = FormPage {
         mode,
         form,
-        field_errors: field_messages(errors, session.language),
+        field_errors,
+        editor,
         time_zones: zone_groups(session.language, &form.starts_at, Utc::now(), &form.time_zone),
         plan: PlanView::of(form),
         form_action: frame.form_action,
@@ -508,7 +565,12 @@ pub fn plan_sentence(event: &Event, language: Language) -> String {
     let day = |at: DateTime<Utc>| {
         let local = at.with_timezone(&details.schedule.time_zone);
         let locale = if language == Language::Fr { chrono::Locale::fr_FR } else { chrono::Locale::en_GB };
-        local.format_localized("%-d %B", locale).to_string()
+        let day = local.format_localized("%-d %B", locale).to_string();
+        // "le 1er décembre": French writes the first of a month as an ordinal.
+        match day.strip_prefix("1 ") {
+            Some(month) if language == Language::Fr => format!("1er {month}"),
+            _ => day,
+        }
     };
     let nudges: Vec<String> = slots.iter().filter(|s| s.kind == SlotKind::Nudge).map(|s| day(s.due_at)).collect();
     let (and, on, at) = match language {

@@ -160,6 +160,29 @@ struct EventPage {
     failed_emails: u64,
     failed_emails_text: String,
     listing: ListingView,
+    /// The questions the event asks, read-only.
+    questions: Vec<AskedQuestion>,
+}
+
+/// A question the event asks, as its page lists it: her label, what kind
+/// of answer, whether required, and its choices.
+#[derive(Serialize)]
+struct AskedQuestion {
+    label: String,
+    kind: String,
+    required: bool,
+    options: String,
+}
+
+impl AskedQuestion {
+    fn of(question: &crate::domain::question::Question, language: crate::domain::event::Language) -> Self {
+        Self {
+            label: question.label.get(language).to_owned(),
+            kind: word(language, &format!("d_q_kind_{}", question.kind.as_str())),
+            required: question.required,
+            options: question.options.iter().map(|o| o.label.get(language)).collect::<Vec<_>>().join(", "),
+        }
+    }
 }
 
 /// Which part of the guest list the page shows: a search and a page.
@@ -299,6 +322,7 @@ async fn event_page_at(
         failed_emails,
         failed_emails_text: counted(session, failed_emails, "d_failed_emails"),
         listing: listing_view,
+        questions: details.questions.iter().map(|q| AskedQuestion::of(q, session.language)).collect(),
     };
     Ok(session.page("dashboard/event.html", status, &page))
 }

@@ -126,8 +126,11 @@ async fn new_form(session: OrganiserSession) -> Response {
 async fn create(
     State(state): State<AppState>,
     session: OrganiserSession,
-    CheckedForm(form): CheckedForm<EventForm>,
+    CheckedForm(mut form): CheckedForm<EventForm>,
 ) -> Result<Response, PageError> {
+    if form.question_button() {
+        return Ok(form_page(&session, StatusCode::OK, "new", &form, BTreeMap::new(), None));
+    }
     match app::events::create(&state, session.organiser.id, form.fields()).await {
         Ok(event) => Ok(see_other_saying(&state, &event_url(event.id), &word(session.language, "d_flash_created"))),
         Err(AppError::Invalid(errors)) => {
@@ -137,12 +140,19 @@ async fn create(
     }
 }
 
-async fn edit_form(OwnedEvent { session, event }: OwnedEvent) -> Result<Response, PageError> {
+async fn edit_form(
+    State(state): State<AppState>,
+    OwnedEvent { session, event }: OwnedEvent,
+) -> Result<Response, PageError> {
     // A cancelled event changes no more: no form that could only be refused.
     if event.status == EventStatus::Cancelled {
         return Err(PageError::from(AppError::EventCancelled).in_language(session.language));
     }
-    Ok(form_page(&session, StatusCode::OK, "edit", &EventForm::of(&event), BTreeMap::new(), Some(&event)))
+    let answered = app::events::answered_counts(&state, &event)
+        .await
+        .map_err(|e| PageError::from(e).in_language(session.language))?;
+    let form = EventForm::of(&event).with_answered(answered);
+    Ok(form_page(&session, StatusCode::OK, "edit", &form, BTreeMap::new(), Some(&event)))
 }
 
 /// Saves her changes. A change that emails guests (a new time or place on a
@@ -154,6 +164,11 @@ async fn update(
     CheckedForm(form): CheckedForm<EventForm>,
 ) -> Result<Response, PageError> {
     let refused = |err: AppError| PageError::from(err).in_language(session.language);
+    let answered = app::events::answered_counts(&state, &event).await.map_err(refused)?;
+    let mut form = form.with_answered(answered);
+    if form.question_button() {
+        return Ok(form_page(&session, StatusCode::OK, "edit", &form, BTreeMap::new(), Some(&event)));
+    }
     match form.step() {
         "back" => return Ok(form_page(&session, StatusCode::OK, "edit", &form, BTreeMap::new(), Some(&event))),
         "confirm" => {}

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod login;
 pub mod mail_health;
 pub mod preview;
+pub mod question_editor;
 pub mod replies;
 pub mod results;
 pub mod retention;

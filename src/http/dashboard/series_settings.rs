@@ -239,10 +239,14 @@ async fn save_defaults(
     State(state): State<AppState>,
     session: OrganiserSession,
     Path(series_id): Path<Uuid>,
-    CheckedForm(form): CheckedForm<EventForm>,
+    CheckedForm(mut form): CheckedForm<EventForm>,
 ) -> Result<Response, PageError> {
     let refused = |e: AppError| PageError::from(e).in_language(session.language);
     let series = app::series::get(&state, session.organiser.id, series_id).await.map_err(refused)?;
+    // No guest answers a series' defaults: nothing to count.
+    if form.question_button() {
+        return Ok(defaults_page(&session, StatusCode::OK, &form, FieldErrors::default(), &series));
+    }
     match app::series::change_defaults(&state, session.organiser.id, series_id, |current| form.fields_keeping(current))
         .await
     {
