@@ -182,8 +182,13 @@ d_import_field =
     { $field ->
         [name] Name
         [language] Language
+        [answer] Answer
+        [companions] Companions
+        [comment] Comment
        *[other] { $field }
     }
+# The column of a question, headed by its label.
+d_import_question = "{ $label }"
 d_import_not_added = Lines not added
 d_import_status_added = Added
 d_import_status_duplicate = Already invited

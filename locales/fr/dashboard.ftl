@@ -188,8 +188,13 @@ d_import_field =
     { $field ->
         [name] Nom
         [language] Langue
+        [answer] Réponse
+        [companions] Accompagnants
+        [comment] Commentaire
        *[other] { $field }
     }
+# The column of a question, headed by its label.
+d_import_question = « { $label } »
 d_import_not_added = Lignes non ajoutées
 d_import_status_added = Ajouté
 d_import_status_duplicate = Déjà invité
