@@ -530,4 +530,25 @@ async fn a_guest_answers_the_questions_on_her_phone_and_on_a_desktop() {
             json!({ "diet": "vegan", "company": "Dupont & fils", "topics": ["rust", "ops"], "speak": true, "note": "J'arrive\nun peu en retard" })
         );
     }
+
+    // The organiser reads their answers under their names, on a phone and a desktop.
+    let owner = crate::dashboard::sign_in_with(&app, &app.login_link("anne@example.org").await).await;
+    let (name, value) = owner.cookie().split_once('=').unwrap();
+    for (width, height, mobile) in [(360, 740, true), (1280, 900, false)] {
+        let seen = browser(
+            "visit",
+            &json!({
+                "url": format!("{}/dashboard/events/{event_id}#guests-section", app.address), "audit": true,
+                "cookies": [{ "name": name, "value": value, "url": app.address }],
+                "width": width, "height": height, "mobile": mobile, "locale": "fr-FR",
+                "screenshot": screenshot(&format!("questions-guest-list-{width}")),
+            }),
+        )
+        .await;
+        assert_eq!(seen["status"], 200, "{seen}");
+        assert_eq!(seen["axe"], json!([]), "{seen}");
+        assert_eq!(seen["horizontal_overflow"], false, "{seen}");
+        let text = seen["text"].as_str().unwrap();
+        assert!(text.contains("Régime alimentaire\u{a0}: Végétalien"), "{text}");
+    }
 }
