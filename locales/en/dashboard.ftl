@@ -165,7 +165,7 @@ d_add_guests = Add guests
 d_import_list_label = Paste a list
 d_import_list_hint = One person per line: “First Last <address@example.com>” or just the address.
 d_import_file_label = Or import a CSV file
-d_import_file_hint = With a header line; the separator and the columns (name, email, language) are detected.
+d_import_file_hint = With a header line; the separator and the columns (name, email, language) are detected. A list exported from an event comes back with its answers.
 d_import_button = Add to the list
 d_import_published_note = The event is published: new guests get their invitation at once.
 d_import_result = Import result
@@ -182,8 +182,13 @@ d_import_field =
     { $field ->
         [name] Name
         [language] Language
+        [answer] Answer
+        [companions] Companions
+        [comment] Comment
        *[other] { $field }
     }
+# The column of a question, headed by its label.
+d_import_question = "{ $label }"
 d_import_not_added = Lines not added
 d_import_status_added = Added
 d_import_status_duplicate = Already invited

@@ -46,3 +46,4 @@ err_unknown_question = "{ $value }" is not a question of this event.
 err_not_an_option = "{ $value }" is not one of the choices offered.
 err_one_choice_only = Only one choice, please.
 err_yes_or_no = Answer yes or no.
+err_invalid_answer = "{ $value }" is not an answer: write yes, no or maybe.

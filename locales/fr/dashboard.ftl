@@ -165,7 +165,7 @@ d_add_guests = Ajouter des invités
 d_import_list_label = Coller une liste
 d_import_list_hint = Une personne par ligne : « Prénom Nom <adresse@exemple.fr> » ou simplement l'adresse.
 d_import_file_label = Ou importer un fichier CSV
-d_import_file_hint = Avec une ligne d'en-tête ; le séparateur et les colonnes (nom, e-mail, langue) sont détectés.
+d_import_file_hint = Avec une ligne d'en-tête ; le séparateur et les colonnes (nom, e-mail, langue) sont détectés. Une liste exportée d'un événement revient avec ses réponses.
 d_import_button = Ajouter à la liste
 d_import_published_note = L'événement est publié : les nouveaux invités reçoivent leur invitation aussitôt.
 d_import_result = Résultat de l'ajout
@@ -188,8 +188,13 @@ d_import_field =
     { $field ->
         [name] Nom
         [language] Langue
+        [answer] Réponse
+        [companions] Accompagnants
+        [comment] Commentaire
        *[other] { $field }
     }
+# The column of a question, headed by its label.
+d_import_question = « { $label } »
 d_import_not_added = Lignes non ajoutées
 d_import_status_added = Ajouté
 d_import_status_duplicate = Déjà invité

@@ -46,3 +46,4 @@ err_unknown_question = « { $value } » n'est pas une question de cet événem
 err_not_an_option = « { $value } » ne fait pas partie des choix proposés.
 err_one_choice_only = Un seul choix possible.
 err_yes_or_no = Répondez par oui ou par non.
+err_invalid_answer = « { $value } » n'est pas une réponse : écrivez oui, non ou peut-être.

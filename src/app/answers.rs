@@ -224,13 +224,47 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
         may_answer(channel, &event, now)?;
         guest = storage::guests::find_in_event(&*work, event.id, guest.id).await?;
     }
+    let outcome = seat_and_write(&mut work, answerer, channel, guest, event, reply, now).await?;
+    work.commit(app).await?;
+    Ok(outcome)
+}
+
+/// An answer the organiser's import gives one of the guests it just added,
+/// in the import's transaction, which holds `event`'s lock: recorded as
+/// any answer she sets by hand, in the history with her name.
+pub(crate) async fn record_imported(
+    work: &mut Work,
+    organiser_id: Uuid,
+    event: Event,
+    guest: Guest,
+    input: &AnswerInput,
+    now: DateTime<Utc>,
+) -> Result<AnswerOutcome> {
+    let answerer = Answerer::Organiser { organiser_id, event_id: event.id, guest_id: guest.id };
+    let reply = reply_of(input, Channel::Organiser, &guest, &event, MAX_COMPANIONS_BY_ORGANISER as u32)?;
+    may_answer(Channel::Organiser, &event, now)?;
+    seat_and_write(work, answerer, Channel::Organiser, guest, event, reply, now).await
+}
+
+/// Seats her (or puts her on the waiting list), writes her reply with its
+/// history, and seats whoever her change makes room for. Runs in a unit of
+/// work holding the event's lock, with `guest` and `event` read under it.
+async fn seat_and_write(
+    work: &mut Work,
+    answerer: Answerer<'_>,
+    channel: Channel,
+    guest: Guest,
+    mut event: Event,
+    reply: Reply,
+    now: DateTime<Utc>,
+) -> Result<AnswerOutcome> {
     let held_before = if guest.is_seated() { party_of(&guest) } else { 0 };
     // The counter is kept only while there is a capacity; without one it
     // may lag (and is not used). With one it should never be below her own
     // seats: should it be, count again rather than go wrong.
     if event.details.capacity.is_some() && event.seats_taken < held_before {
         tracing::warn!(event = %event.id, counter = event.seats_taken, "the seat counter lagged; counting again");
-        event.seats_taken = storage::guests::recount_seats(&*work, event.id).await?;
+        event.seats_taken = storage::guests::recount_seats(&**work, event.id).await?;
     }
 
     let placement = if reply.answer == Answer::Yes {
@@ -238,7 +272,7 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
             capacity: event.details.capacity,
             taken_by_others: event.seats_taken.saturating_sub(held_before),
             currently_seated: guest.is_seated(),
-            someone_waiting_ahead: storage::answers::someone_waiting_ahead(&*work, &guest).await?,
+            someone_waiting_ahead: storage::answers::someone_waiting_ahead(&**work, &guest).await?,
         };
         context.place(reply.party_size()).map_err(|short| AppError::NotEnoughSeats { seats_left: short.seats_left })?
     } else {
@@ -249,17 +283,17 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
         (Answer::Yes, Placement::Waitlisted) => Some(guest.waitlisted_at.unwrap_or(now)),
         _ => None,
     };
-    let updated = storage::answers::write_reply(&*work, guest.id, &reply, waitlisted_at, now).await?;
+    let updated = storage::answers::write_reply(&**work, guest.id, &reply, waitlisted_at, now).await?;
     let waitlisted = waitlisted_at.is_some();
-    let change = storage::answers::log_change(&*work, event.id, guest.id, &reply, waitlisted, channel, now).await?;
-    record_by_hand(&work, answerer, &guest, now).await?;
-    note_for_organiser(&mut work, &event, &guest, &reply, waitlisted, channel, change, now).await?;
+    let change = storage::answers::log_change(&**work, event.id, guest.id, &reply, waitlisted, channel, now).await?;
+    record_by_hand(work, answerer, &guest, now).await?;
+    note_for_organiser(work, &event, &guest, &reply, waitlisted, channel, change, now).await?;
     work.happened(answered(&event, &guest, &reply));
     if let Some(since) = waitlisted_at.filter(|_| !guest.is_waiting() && event.status == EventStatus::Published) {
         let slot = OutboxSlot::Moment(since);
         let only = Audience::Only(vec![guest.id]);
         let queued =
-            storage::outbox::enqueue_for_guests(&*work, &event, MailKind::Waitlisted, &slot, only, now, now).await?;
+            storage::outbox::enqueue_for_guests(&**work, &event, MailKind::Waitlisted, &slot, only, now, now).await?;
         work.queued(queued);
     }
 
@@ -271,16 +305,15 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
         // Only freed seats, or a place freed at the head of the queue, can
         // let someone in from the waiting list.
         if held_after < held_before || (guest.is_waiting() && !updated.is_waiting()) {
-            let settled = settle_seats(&mut work, &event, seats_taken, now).await?;
+            let settled = settle_seats(work, &event, seats_taken, now).await?;
             promoted = settled.promoted;
             event.seats_taken = settled.seats_taken;
         } else {
-            storage::answers::store_seats_taken(&*work, &event, seats_taken).await?;
+            storage::answers::store_seats_taken(&**work, &event, seats_taken).await?;
             event.seats_taken = seats_taken;
         }
     }
-    let waitlist_position = storage::guests::waitlist_position(&*work, &updated).await?;
-    work.commit(app).await?;
+    let waitlist_position = storage::guests::waitlist_position(&**work, &updated).await?;
     Ok(AnswerOutcome { event, guest: updated, waitlist_position, promoted })
 }
 

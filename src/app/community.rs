@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::guest_lists::{ListSource, read};
+use super::guest_lists::{ListSource, ReadList, read};
 use super::{App, AppError, Happening, Result, Work};
 use crate::domain::attendance::{AtDate, Tally};
 use crate::domain::community::{JoinedHow, Member, MemberStatus, NewMember, parse_consent};
@@ -124,7 +124,7 @@ pub async fn set_status(
 /// reported, not changed.
 pub async fn import(app: &App, organiser_id: Uuid, series_id: Uuid, source: ListSource<'_>) -> Result<ImportReport> {
     storage::series::find_owned(&*app.db, organiser_id, series_id).await?;
-    let (rows, mut report) = read(source)?;
+    let ReadList { rows, mut report, .. } = read(source)?;
     if rows.len() > MAX_IMPORT_ROWS {
         return Err(AppError::field("body", format!("must hold at most {MAX_IMPORT_ROWS} rows")));
     }

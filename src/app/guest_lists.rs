@@ -10,10 +10,12 @@ use uuid::Uuid;
 
 use chrono::{DateTime, Utc};
 
+use super::answers::{AnswerInput, QuestionAnswers};
 use super::{App, AppError, Result, Work};
+use crate::domain::FieldErrors;
 use crate::domain::event::{Event, EventStatus};
 use crate::domain::guest::{ListPosition, NewGuest};
-use crate::domain::guest_list::{self, ExportRow, ImportJob, ImportJobState, ImportReport, ListRow};
+use crate::domain::guest_list::{self, ExportRow, ImportJob, ImportJobState, ImportReport, ListRow, RowAnswer};
 use crate::domain::role::Action;
 use crate::storage;
 
@@ -35,24 +37,35 @@ pub enum ListSource<'a> {
     Pasted(&'a [u8]),
 }
 
+/// A list read, before it is written.
+#[derive(Debug)]
+pub struct ReadList {
+    pub rows: Vec<ListRow>,
+    /// Ready to take the rows' outcomes.
+    pub report: ImportReport,
+    /// A CSV file's header row, which may name the event's questions.
+    pub headings: Vec<String>,
+}
+
 /// The rows of a list, and a report ready to take their outcomes. A list
 /// with no rows at all is refused.
-pub fn read(source: ListSource<'_>) -> Result<(Vec<ListRow>, ImportReport)> {
-    let (rows, report) = match source {
+pub fn read(source: ListSource<'_>) -> Result<ReadList> {
+    let list = match source {
         ListSource::Csv(bytes) => {
             let parsed = guest_list::parse_csv(bytes).map_err(|err| AppError::field("body", err.to_string()))?;
             let report = ImportReport::for_csv(&parsed.layout);
-            (parsed.rows, report)
+            ReadList { rows: parsed.rows, report, headings: parsed.headings }
         }
         ListSource::Pasted(bytes) => {
             let (text, encoding) = guest_list::decode(bytes);
-            (guest_list::parse_pasted(&text), ImportReport::for_pasted(encoding))
+            let rows = guest_list::parse_pasted(&text);
+            ReadList { rows, report: ImportReport::for_pasted(encoding), headings: Vec::new() }
         }
     };
-    if rows.is_empty() {
+    if list.rows.is_empty() {
         return Err(AppError::field("body", "the list holds no guests"));
     }
-    Ok((rows, report))
+    Ok(list)
 }
 
 /// Reads the list and invites its valid rows into the organiser's event,
@@ -67,8 +80,8 @@ pub async fn import(
     on_chunk: impl FnMut(usize, usize),
 ) -> Result<ImportReport> {
     refuse_cancelled(&super::access::event(app, organiser_id, event_id, Action::Manage).await?.0)?;
-    let (rows, report) = read_within_bounds(source)?;
-    write_list(app, organiser_id, event_id, &rows, report, None, on_chunk).await
+    let list = read_within_bounds(source)?;
+    write_list(app, organiser_id, event_id, &list, None, on_chunk).await
 }
 
 /// A cancelled event's list is read-only: refused before the file is read
@@ -88,7 +101,7 @@ const IMPORT_JOB_LIFETIME_MINUTES: i64 = 15;
 /// A short list, imported at once; or a long one, started in the background.
 #[derive(Debug)]
 pub enum ImportStart {
-    Done(ImportReport),
+    Done(Box<ImportReport>),
     Started(Uuid),
 }
 
@@ -103,18 +116,18 @@ pub async fn start_import(
     source: ListSource<'_>,
 ) -> Result<ImportStart> {
     refuse_cancelled(&super::access::event(app, organiser_id, event_id, Action::Manage).await?.0)?;
-    let (rows, report) = read_within_bounds(source)?;
-    if rows.len() <= BACKGROUND_IMPORT_ROWS {
-        let report = write_list(app, organiser_id, event_id, &rows, report, None, |_, _| {}).await?;
-        return Ok(ImportStart::Done(report));
+    let list = read_within_bounds(source)?;
+    if list.rows.len() <= BACKGROUND_IMPORT_ROWS {
+        let report = write_list(app, organiser_id, event_id, &list, None, |_, _| {}).await?;
+        return Ok(ImportStart::Done(Box::new(report)));
     }
-    let job = storage::imports::start(&*app.db, organiser_id, event_id, rows.len(), app.now()).await?;
+    let job = storage::imports::start(&*app.db, organiser_id, event_id, list.rows.len(), app.now()).await?;
     app.imports.set(job, 0);
     let app = app.clone();
     tokio::spawn(async move {
         let progress = app.imports.clone();
         let written =
-            write_list(&app, organiser_id, event_id, &rows, report, Some(job), |done, _| progress.set(job, done)).await;
+            write_list(&app, organiser_id, event_id, &list, Some(job), |done, _| progress.set(job, done)).await;
         if let Err(err) = written {
             tracing::warn!(%job, error = %err, "a background import failed; none of its guests were added");
             if let Err(err) = storage::imports::fail(&*app.db, job, &err.to_string(), app.now()).await {
@@ -165,15 +178,15 @@ impl Progress {
 }
 
 /// [`read`], refusing a list longer than [`MAX_IMPORT_ROWS`].
-fn read_within_bounds(source: ListSource<'_>) -> Result<(Vec<ListRow>, ImportReport)> {
-    let (rows, report) = read(source)?;
-    if rows.len() > MAX_IMPORT_ROWS {
+fn read_within_bounds(source: ListSource<'_>) -> Result<ReadList> {
+    let list = read(source)?;
+    if list.rows.len() > MAX_IMPORT_ROWS {
         return Err(AppError::field(
             "body",
-            format!("the list holds {} guests; import at most {MAX_IMPORT_ROWS} at a time", rows.len()),
+            format!("the list holds {} guests; import at most {MAX_IMPORT_ROWS} at a time", list.rows.len()),
         ));
     }
-    Ok((rows, report))
+    Ok(list)
 }
 
 /// Writes the rows in one transaction, with the job's end if there is one.
@@ -181,8 +194,7 @@ async fn write_list(
     app: &App,
     organiser_id: Uuid,
     event_id: Uuid,
-    rows: &[ListRow],
-    mut report: ImportReport,
+    list: &ReadList,
     job: Option<Uuid>,
     on_chunk: impl FnMut(usize, usize),
 ) -> Result<ImportReport> {
@@ -191,7 +203,15 @@ async fn write_list(
     // Under the event's lock, as every writer of guests: a publish
     // committing meanwhile sees all of these guests, or none.
     let event = super::access::lock_event(&*work, now, organiser_id, event_id, Action::Manage).await?;
-    import_rows(&mut work, app, &event, rows, &mut report, now, on_chunk).await?;
+    let mut report = list.report.clone();
+    let questions = &event.details.questions;
+    let columns = report
+        .columns
+        .map(|columns| guest_list::question_columns(questions, &list.headings, &columns))
+        .unwrap_or_default();
+    report.questions = columns.iter().map(|(column, index)| (questions[*index].key.clone(), *column)).collect();
+    let context = RowContext { organiser_id, columns: &columns, now };
+    import_rows(&mut work, app, event, &list.rows, &mut report, &context, on_chunk).await?;
     if let Some(job) = job {
         storage::imports::finish(&*work, job, &report, app.now()).await?;
     }
@@ -199,27 +219,37 @@ async fn write_list(
     Ok(report)
 }
 
-/// Invites the valid `rows` and records what became of each in `report`.
+/// What each row of an import is read and answered with.
+struct RowContext<'a> {
+    organiser_id: Uuid,
+    /// The column of each question (by its index) the file has.
+    columns: &'a [(usize, usize)],
+    now: DateTime<Utc>,
+}
+
+/// Invites the valid `rows`, records the answers they give (see
+/// [`guest_list::row_answer`]), and records what became of each in `report`.
 /// `on_chunk` hears (rows done, rows in all) after each chunk.
 async fn import_rows(
     work: &mut Work,
     app: &App,
-    event: &Event,
+    mut event: Event,
     rows: &[ListRow],
     report: &mut ImportReport,
-    now: DateTime<Utc>,
+    context: &RowContext<'_>,
     mut on_chunk: impl FnMut(usize, usize),
 ) -> Result<()> {
     // Address -> the line that first listed it.
     let mut first_listed: HashMap<String, usize> = HashMap::new();
     let mut done = 0;
     for chunk in rows.chunks(IMPORT_CHUNK_ROWS) {
-        let parsed: Vec<Result<NewGuest, _>> = chunk.iter().map(ListRow::to_new_guest).collect();
+        let parsed: Vec<Result<(NewGuest, Option<RowAnswer>), FieldErrors>> =
+            chunk.iter().map(|row| read_row(row, &event, context.columns)).collect();
         let mut repeated_from: Vec<Option<usize>> = Vec::with_capacity(chunk.len());
         let mut to_add: Vec<NewGuest> = Vec::new();
         for (row, guest) in chunk.iter().zip(&parsed) {
             let earlier = match guest {
-                Ok(guest) => match first_listed.entry(guest.email.to_string()) {
+                Ok((guest, _)) => match first_listed.entry(guest.email.to_string()) {
                     Entry::Occupied(first) => Some(*first.get()),
                     Entry::Vacant(slot) => {
                         slot.insert(row.line);
@@ -231,13 +261,33 @@ async fn import_rows(
             };
             repeated_from.push(earlier);
         }
-        let mut added = super::guests::insert_guests(work, event, &to_add, app, now).await?.into_iter();
+        let mut added = super::guests::insert_guests(work, &event, &to_add, app, context.now).await?.into_iter();
         for ((row, guest), earlier) in chunk.iter().zip(parsed).zip(repeated_from) {
             match guest {
                 Err(reasons) => report.record_invalid(row, reasons),
-                Ok(guest) if earlier.is_some() => report.record_duplicate(row, &guest, earlier),
-                Ok(guest) => match added.next().flatten() {
-                    Some(_) => report.record_added(row, &guest),
+                Ok((guest, _)) if earlier.is_some() => report.record_duplicate(row, &guest, earlier),
+                Ok((guest, answer)) => match added.next().flatten() {
+                    Some((added, _)) => {
+                        if let Some(answer) = answer {
+                            let input = AnswerInput {
+                                answer: answer.answer,
+                                companions: answer.companions,
+                                comment: Some(answer.comment),
+                                questions: QuestionAnswers::Given(answer.questions),
+                            };
+                            let outcome = super::answers::record_imported(
+                                work,
+                                context.organiser_id,
+                                event,
+                                added,
+                                &input,
+                                context.now,
+                            )
+                            .await?;
+                            event = outcome.event;
+                        }
+                        report.record_added(row, &guest);
+                    }
                     None => report.record_duplicate(row, &guest, None),
                 },
             }
@@ -246,6 +296,22 @@ async fn import_rows(
         on_chunk(done, rows.len());
     }
     Ok(())
+}
+
+/// The guest a row invites and the answer it gives, or every problem of both.
+fn read_row(
+    row: &ListRow,
+    event: &Event,
+    columns: &[(usize, usize)],
+) -> std::result::Result<(NewGuest, Option<RowAnswer>), FieldErrors> {
+    match (row.to_new_guest(), guest_list::row_answer(row, &event.details.questions, columns)) {
+        (Ok(guest), Ok(answer)) => Ok((guest, answer)),
+        (Err(mut errors), Err(more)) => {
+            errors.extend(more);
+            Err(errors)
+        }
+        (Err(errors), _) | (_, Err(errors)) => Err(errors),
+    }
 }
 
 /// Guests read per query while an export is written: its memory stays the

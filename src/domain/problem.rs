@@ -79,6 +79,8 @@ pub mod code {
     pub const NOT_AN_OPTION: &str = "not_an_option";
     pub const ONE_CHOICE_ONLY: &str = "one_choice_only";
     pub const YES_OR_NO: &str = "yes_or_no";
+    /// `value`: an imported answer other than yes, no or maybe.
+    pub const INVALID_ANSWER: &str = "invalid_answer";
 
     /// Every code but [`INVALID`], for the test that the catalogue words each.
     pub const ALL: &[&str] = &[
@@ -120,6 +122,7 @@ pub mod code {
         NOT_AN_OPTION,
         ONE_CHOICE_ONLY,
         YES_OR_NO,
+        INVALID_ANSWER,
     ];
 }
 

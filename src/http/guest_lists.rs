@@ -48,9 +48,17 @@ pub(super) fn list_source<'a>(headers: &HeaderMap, body: &'a [u8]) -> Result<Lis
 /// Invite the guests of a spreadsheet or a pasted list. A CSV file may use
 /// `,`, `;` or tabs, UTF-8 or Windows-1252 (as Excel writes), with or
 /// without a header row; headings in English or French name the email,
-/// name (or first and last names) and language columns. A pasted list has
-/// one guest per line: `Name <email>`, `email`, `Name, email`… Valid rows
-/// are added even when others are not; each row gets its own result.
+/// name (or first and last names) and language columns. A file exported
+/// from an event imports back with its answers: a row whose answer column
+/// (`Réponse` / `Answer`: yes, no or maybe, in either language) is filled
+/// gets that answer, its companions, its comment and its answers to the
+/// event's questions (a column each, headed by the question's label in
+/// either language or its key; options by label or key, several joined
+/// with `;`), checked as a guest's own and recorded as set by you. A
+/// guest already invited keeps her answers. A pasted list has one guest
+/// per line: `Name <email>`, `email`, `Name, email`… Valid rows are added
+/// even when others are not; each row gets its own result, with the
+/// problems of each of its cells.
 #[utoipa::path(post, path = "/events/{event_id}/guests/import", tag = "guests", security(("api_key" = [])),
     params(("event_id" = Uuid, Path, description = "The event")),
     request_body(description = "Up to 8 MiB", content(

@@ -82,7 +82,7 @@ pub async fn find(conn: &impl ConnectionTrait, organiser_id: Uuid, event_id: Uui
         RUNNING => ImportJobState::Running { started_at: row.started_at },
         DONE => {
             let report = row.report.as_deref().context("a finished import has its report")?;
-            ImportJobState::Done(serde_json::from_str(report).context("a stored import report")?)
+            ImportJobState::Done(Box::new(serde_json::from_str(report).context("a stored import report")?))
         }
         FAILED => ImportJobState::Failed(row.error.unwrap_or_default()),
         other => return Err(anyhow::anyhow!("stored import status {other:?} is unknown").into()),

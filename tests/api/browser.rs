@@ -368,7 +368,16 @@ async fn a_door_helper_accepts_her_invitation_and_checks_guests_in_from_her_phon
     let year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 1;
     let morning = chrono::Utc.with_ymd_and_hms(year, 12, 3, 6, 0, 0).unwrap();
     let app = spawn_app_with(convive::clock::Clock::fixed(morning), reachable_at_its_links).await;
-    let event_id = app.create_published_event(json!({ "capacity": 60 })).await;
+    // With the questions a caterer and a door helper read: a dietary need
+    // (a column of its own), a company and whether she speaks (under her name).
+    let questions = json!([
+        { "key": "diet", "kind": "one_choice", "label_fr": "Régime alimentaire", "label_en": "Dietary needs",
+          "options": [ { "key": "none", "label_fr": "Aucun" }, { "key": "veg", "label_fr": "Végétarien" },
+                       { "key": "gf", "label_fr": "Sans gluten" }, { "key": "halal", "label_fr": "Halal" } ] },
+        { "key": "company", "kind": "short_text", "label_fr": "Société" },
+        { "key": "speak", "kind": "yes_no", "label_fr": "Prend la parole" }
+    ]);
+    let event_id = app.create_published_event(json!({ "capacity": 60, "questions": questions })).await;
     let mut names: Vec<String> = (1..=28).map(|i| format!("Invité Numéro {i:02}")).collect();
     names.extend(["Zélie Marchand".to_owned(), "Bruno Lefèvre".to_owned()]);
     let mut expected_people = 0;
@@ -383,9 +392,14 @@ async fn a_door_helper_accepts_her_invitation_and_checks_guests_in_from_her_phon
         let companions = u32::from(i % 4 == 0);
         expected_people += 1 + companions;
         let comment = if i == 3 { "Végétarienne, arrive vers 9 h" } else { "" };
+        let diet = ["none", "veg", "gf", "halal"][i % 4];
         app.put(
             &format!("/api/v1/events/{event_id}/guests/{}/answer", guest["id"].as_str().unwrap()),
-            json!({ "answer": "yes", "companions": companions, "comment": comment }),
+            json!({ "answer": "yes", "companions": companions, "comment": comment, "questions": {
+                "diet": diet,
+                "company": if i % 3 == 0 { "Boulangerie Dupont & Fils" } else { "" },
+                "speak": i % 7 == 0,
+            } }),
         )
         .await
         .expect(StatusCode::OK);
@@ -515,6 +529,27 @@ async fn a_guest_answers_the_questions_on_her_phone_and_on_a_desktop() {
             reply["questions"],
             json!({ "diet": "vegan", "company": "Dupont & fils", "topics": ["rust", "ops"], "speak": true, "note": "J'arrive\nun peu en retard" })
         );
+    }
+
+    // The organiser reads their answers under their names, on a phone and a desktop.
+    let owner = crate::dashboard::sign_in_with(&app, &app.login_link("anne@example.org").await).await;
+    let (name, value) = owner.cookie().split_once('=').unwrap();
+    for (width, height, mobile) in [(360, 740, true), (1280, 900, false)] {
+        let seen = browser(
+            "visit",
+            &json!({
+                "url": format!("{}/dashboard/events/{event_id}#guests-section", app.address), "audit": true,
+                "cookies": [{ "name": name, "value": value, "url": app.address }],
+                "width": width, "height": height, "mobile": mobile, "locale": "fr-FR",
+                "screenshot": screenshot(&format!("questions-guest-list-{width}")),
+            }),
+        )
+        .await;
+        assert_eq!(seen["status"], 200, "{seen}");
+        assert_eq!(seen["axe"], json!([]), "{seen}");
+        assert_eq!(seen["horizontal_overflow"], false, "{seen}");
+        let text = seen["text"].as_str().unwrap();
+        assert!(text.contains("Régime alimentaire\u{a0}: Végétalien"), "{text}");
     }
 }
 

@@ -83,3 +83,50 @@ async fn the_guest_list_filters_by_answer_with_the_search_and_gives_each_guest_h
     let script = reqwest::get(format!("{}/static/dashboard.js", app.address)).await.unwrap();
     assert_eq!(script.status(), StatusCode::OK);
 }
+
+/// The guest list and the door list show each guest's answers to the
+/// questions under her name, in the organiser's language, escaped; the door
+/// list gives the first one-choice question a column (a dietary need, read
+/// down at a glance) and leaves long texts for the results page.
+#[tokio::test]
+async fn the_guest_list_and_the_door_list_show_each_guests_answers_escaped() {
+    let app = spawn_app().await;
+    let questions = json!([
+        { "key": "diet", "kind": "one_choice", "label_fr": "Régime", "label_en": "Diet",
+          "options": [ { "key": "veg", "label_fr": "Végétarien", "label_en": "Vegetarian" },
+                       { "key": "none", "label_fr": "Aucun", "label_en": "None" } ] },
+        { "key": "company", "kind": "short_text", "label_fr": "Société", "label_en": "Company" },
+        { "key": "speak", "kind": "yes_no", "label_fr": "Intervenir", "label_en": "Speak" },
+        { "key": "note", "kind": "long_text", "label_fr": "Remarque", "label_en": "Note" }
+    ]);
+    let event_id = app.create_published_event(json!({ "questions": questions })).await;
+    let (_, token) = app.invite(&event_id, "anne@example.org").await;
+    let answers = json!({ "diet": "veg", "company": "<script>alert(1)</script> & Cie", "speak": true,
+                          "note": "Une longue remarque" });
+    app.answer(&token, json!({ "answer": "yes", "questions": answers })).await.expect(StatusCode::OK);
+    let owner = sign_in_with(&app, &terminal_login_link(&app, "anne@example.org").await).await;
+
+    let english = owner.get(&format!("/dashboard/events/{event_id}")).await;
+    assert_eq!(english.status, StatusCode::OK);
+    let escaped = "&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; Cie";
+    assert!(!english.html.contains("<script>alert(1)"), "escaped: {}", english.html);
+    let line = format!(
+        "<ul class=\"qa\"><li><span class=\"qa-label\" dir=\"auto\">Diet</span>: <span dir=\"auto\">Vegetarian</span></li>\
+         <li><span class=\"qa-label\" dir=\"auto\">Company</span>: <span dir=\"auto\">{escaped}</span></li>\
+         <li><span class=\"qa-label\" dir=\"auto\">Speak</span>: <span dir=\"auto\">Yes</span></li>\
+         <li><span class=\"qa-label\" dir=\"auto\">Note</span>: <span dir=\"auto\">Une longue remarque</span></li></ul>"
+    );
+    assert!(english.html.contains(&line), "{line} in {}", english.html);
+
+    let door = owner.in_french().get(&format!("/dashboard/events/{event_id}/door-list")).await;
+    assert_eq!(door.status, StatusCode::OK);
+    assert!(door.html.contains("<th scope=\"col\" class=\"choice\" dir=\"auto\">Régime</th>"), "{}", door.html);
+    assert!(door.html.contains("<td class=\"choice\" dir=\"auto\">Végétarien</td>"), "{}", door.html);
+    let under_name = format!(
+        "<ul class=\"qa\"><li><span class=\"qa-label\" dir=\"auto\">Société</span>\u{a0}: <span dir=\"auto\">{escaped}</span></li>\
+         <li><span class=\"qa-label\" dir=\"auto\">Intervenir</span>\u{a0}: <span dir=\"auto\">Oui</span></li></ul>"
+    );
+    assert!(door.html.contains(&under_name), "{under_name} in {}", door.html);
+    assert!(!door.html.contains("Une longue remarque"), "long texts stay on the results page");
+    assert!(!door.html.contains("<script>alert(1)"));
+}

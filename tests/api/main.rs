@@ -1,6 +1,7 @@
 //! Black-box tests: each starts the real application on a random port with
 //! its own database (a fresh SQLite file, or a fresh PostgreSQL database when
 //! `CONVIVE_TEST_BACKEND=postgres`) and talks HTTP to it.
+mod answer_import;
 mod answers;
 mod browser;
 mod budgets;

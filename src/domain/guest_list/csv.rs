@@ -9,9 +9,9 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use utoipa::ToSchema;
 
-use super::ListRow;
 use super::export::unneutralise;
 use super::pasted::join_nonempty;
+use super::{ListRow, ReplyCells};
 use crate::domain::email_address::EmailAddress;
 
 /// How the bytes of a file were read as text.
@@ -68,6 +68,48 @@ pub struct Columns {
     pub tags: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consented: Option<usize>,
+    /// An answer (yes, no, maybe), its companions and its comment, as an
+    /// export writes them; absent when the file has no such column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub companions: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<usize>,
+}
+
+impl Columns {
+    fn only_email(email: usize) -> Self {
+        Self {
+            email,
+            name: None,
+            first_name: None,
+            last_name: None,
+            language: None,
+            tags: None,
+            consented: None,
+            answer: None,
+            companions: None,
+            comment: None,
+        }
+    }
+
+    /// Whether a column holds one of these fields (and so no question's answers).
+    pub fn claims(&self, column: usize) -> bool {
+        [
+            Some(self.email),
+            self.name,
+            self.first_name,
+            self.last_name,
+            self.language,
+            self.tags,
+            self.consented,
+            self.answer,
+            self.companions,
+            self.comment,
+        ]
+        .contains(&Some(column))
+    }
 }
 
 /// What was found out about a CSV file.
@@ -84,6 +126,8 @@ pub struct CsvLayout {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedCsv {
     pub layout: CsvLayout,
+    /// The header row's cells as written; empty when there is none.
+    pub headings: Vec<String>,
     pub rows: Vec<ListRow>,
 }
 
@@ -138,7 +182,9 @@ pub fn parse_csv(bytes: &[u8]) -> Result<ParsedCsv, CsvError> {
         row.line += lines_before;
         rows.push(row);
     }
-    Ok(ParsedCsv { layout: CsvLayout { encoding, separator: char::from(separator), header: is_header, columns }, rows })
+    let headings = if is_header { first.cells.clone() } else { Vec::new() };
+    let layout = CsvLayout { encoding, separator: char::from(separator), header: is_header, columns };
+    Ok(ParsedCsv { layout, headings, rows })
 }
 
 /// Excel honours (and some exports write) a first line `sep=;`. Returns the
@@ -213,6 +259,18 @@ fn row_of(record: &Record, columns: &Columns) -> ListRow {
     };
     let language = Some(cell(columns.language)).filter(|l| !l.is_empty()).map(str::to_owned);
     let first_name = cell(columns.first_name).trim().to_owned();
+    let reply = ReplyCells {
+        answer: cell(columns.answer).to_owned(),
+        companions: cell(columns.companions).to_owned(),
+        comment: cell(columns.comment).to_owned(),
+        others: record
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(column, cell)| !cell.is_empty() && !columns.claims(*column))
+            .map(|(column, cell)| (column, cell.clone()))
+            .collect(),
+    };
     ListRow {
         line: record.line,
         email: cell(Some(columns.email)).to_owned(),
@@ -221,6 +279,7 @@ fn row_of(record: &Record, columns: &Columns) -> ListRow {
         language,
         tags: cell(columns.tags).to_owned(),
         consented: cell(columns.consented).trim().to_owned(),
+        reply,
     }
 }
 
@@ -269,6 +328,9 @@ const FIRST_NAME_HEADINGS: &[&str] = &["firstname", "first", "givenname", "foren
 const LAST_NAME_HEADINGS: &[&str] = &["lastname", "last", "surname", "familyname", "nomdefamille", "nomfamille"];
 const LANGUAGE_HEADINGS: &[&str] = &["language", "langue", "lang", "locale", "langage", "preferredlanguage"];
 const TAGS_HEADINGS: &[&str] = &["tags", "tag", "etiquettes", "etiquette", "labels", "groupes", "groups"];
+const ANSWER_HEADINGS: &[&str] = &["reponse", "answer", "rsvp", "votrereponse"];
+const COMPANIONS_HEADINGS: &[&str] = &["accompagnants", "accompagnant", "companions", "companion", "plusones"];
+const COMMENT_HEADINGS: &[&str] = &["commentaire", "commentaires", "comment", "comments"];
 const CONSENT_HEADINGS: &[&str] =
     &["consented", "consent", "consentement", "consentedat", "dateduconsentement", "dateconsentement", "optin"];
 
@@ -286,6 +348,9 @@ fn header_columns(headings: &[String]) -> Option<Columns> {
         language: find(LANGUAGE_HEADINGS),
         tags: find(TAGS_HEADINGS),
         consented: find(CONSENT_HEADINGS),
+        answer: find(ANSWER_HEADINGS),
+        companions: find(COMPANIONS_HEADINGS),
+        comment: find(COMMENT_HEADINGS),
     };
     // Beside a first-name column, a plain "Nom" or "Name" is the last name.
     if columns.first_name.is_some()
@@ -322,7 +387,7 @@ fn columns_by_content(data: &[Record], headings: Option<&Vec<String>>) -> Option
     };
     let language = (0..width).find(|&column| column != email && is_language(column));
     let name = (0..width).find(|&column| column != email && Some(column) != language && cells(column).next().is_some());
-    let by_content = Columns { email, name, first_name: None, last_name: None, language, tags: None, consented: None };
+    let by_content = Columns { email, name, language, ..Columns::only_email(email) };
     let Some(headings) = headings else {
         return Some(by_content);
     };
@@ -414,15 +479,7 @@ mod tests {
         assert!(parsed.layout.header);
         assert_eq!(
             parsed.layout.columns,
-            Columns {
-                email: 2,
-                name: None,
-                first_name: Some(0),
-                last_name: Some(1),
-                language: Some(3),
-                tags: None,
-                consented: None
-            }
+            Columns { first_name: Some(0), last_name: Some(1), language: Some(3), ..Columns::only_email(2) }
         );
         assert_eq!(
             parsed.rows,
@@ -466,18 +523,7 @@ mod tests {
     fn without_a_header_the_addresses_tell_the_email_column() {
         let parsed = csv("fr,Anne Martin,anne@example.org\nen,,bob@example.org\n,Carla,carla@example.org\n");
         assert!(!parsed.layout.header);
-        assert_eq!(
-            parsed.layout.columns,
-            Columns {
-                email: 2,
-                name: Some(1),
-                first_name: None,
-                last_name: None,
-                language: Some(0),
-                tags: None,
-                consented: None
-            }
-        );
+        assert_eq!(parsed.layout.columns, Columns { name: Some(1), language: Some(0), ..Columns::only_email(2) });
         assert_eq!(parsed.rows[0], test_row(1, "anne@example.org", "Anne Martin", Some("fr")));
         assert_eq!(parsed.rows.len(), 3);
 

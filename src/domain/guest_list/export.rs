@@ -220,7 +220,7 @@ pub fn export_file_name(event_title: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::answer::{Answer, Reply};
     use crate::domain::email_address::EmailAddress;
@@ -228,7 +228,7 @@ mod tests {
     use crate::domain::guest_list::parse_csv;
     use proptest::prelude::*;
 
-    fn guest(name: &str, email: &str) -> Guest {
+    pub(in crate::domain::guest_list) fn guest(name: &str, email: &str) -> Guest {
         Guest {
             id: uuid::Uuid::nil(),
             event_id: uuid::Uuid::nil(),

@@ -11,7 +11,7 @@ pub enum ImportJobState {
     /// Writing; nothing is visible until it is done.
     Running { started_at: DateTime<Utc> },
     /// Every row written, with what became of each.
-    Done(ImportReport),
+    Done(Box<ImportReport>),
     /// Nothing was kept; why, in words for the organiser's log.
     Failed(String),
 }

@@ -6,6 +6,7 @@
 //! an import (and the [`job`] of one in the background), and the [`export`]
 //! back to a spreadsheet.
 
+mod answers;
 mod community_export;
 mod csv;
 mod export;
@@ -13,6 +14,7 @@ mod job;
 mod pasted;
 mod report;
 
+pub use self::answers::{RowAnswer, question_columns, row_answer};
 pub use self::community_export::community_file;
 pub use self::csv::{Columns, CsvError, CsvLayout, ParsedCsv, TextEncoding, decode, parse_csv};
 pub use self::export::{CsvStyle, ExportRow, export_file_name};
@@ -37,6 +39,22 @@ pub struct ListRow {
     /// comma-separated, and when she consented (empty when there are none).
     pub tags: String,
     pub consented: String,
+    /// Her answer as a CSV file gives it (an export read back): empty
+    /// from a pasted list, or a file without those columns.
+    pub reply: ReplyCells,
+}
+
+/// The cells of a row that say how a guest answered: the answer, the
+/// companions and the comment by their columns, and every cell of a column
+/// the reader does not know (the event's questions, told by their headings
+/// once the event is known), with its 0-based column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReplyCells {
+    pub answer: String,
+    pub companions: String,
+    pub comment: String,
+    /// Non-empty cells only.
+    pub others: Vec<(usize, String)>,
 }
 
 impl ListRow {
@@ -56,5 +74,6 @@ pub(crate) fn test_row(line: usize, email: &str, name: &str, language: Option<&s
         language: language.map(str::to_owned),
         tags: String::new(),
         consented: String::new(),
+        reply: ReplyCells::default(),
     }
 }

@@ -1,7 +1,7 @@
 //! Lists pasted from a mail client or a document: one guest per line, or
 //! a whole To: field.
 
-use super::ListRow;
+use super::{ListRow, ReplyCells};
 
 /// One guest per line: `Name <email>`, `"Name" <email>`, a bare `email`,
 /// `Name, email` or `email;Name`. A line holding several addresses (as copied
@@ -23,6 +23,7 @@ pub fn parse_pasted(text: &str) -> Vec<ListRow> {
                 language: None,
                 tags: String::new(),
                 consented: String::new(),
+                reply: ReplyCells::default(),
             });
         }
     }

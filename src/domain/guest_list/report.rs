@@ -70,6 +70,10 @@ pub struct ImportReport {
     pub header: Option<bool>,
     /// For a CSV file: where each field was found.
     pub columns: Option<Columns>,
+    /// For a CSV file: the column of each of the event's questions it
+    /// holds, by the question's key (0-based, as `columns`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub questions: BTreeMap<String, usize>,
     pub rows: Vec<ImportedRow>,
 }
 
@@ -92,6 +96,7 @@ impl ImportReport {
             separator: None,
             header: None,
             columns: None,
+            questions: BTreeMap::new(),
             rows: Vec::new(),
         }
     }

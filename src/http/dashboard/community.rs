@@ -56,7 +56,7 @@ async fn import(
     session.check_form(&headers, &upload.csrf)?;
     let source = if upload.file.is_empty() { ListSource::Pasted(&upload.list) } else { ListSource::Csv(&upload.file) };
     let answered = match app::community::import(&state, session.organiser.id, series_id, source).await {
-        Ok(report) => Answered { import_report: Some(report_view(report, language)), ..Answered::default() },
+        Ok(report) => Answered { import_report: Some(report_view(report, language, &[])), ..Answered::default() },
         Err(AppError::Invalid(errors)) => {
             let nothing = upload.file.is_empty() && upload.list.iter().all(u8::is_ascii_whitespace);
             let error = if nothing { word(language, "d_error_import_empty") } else { said(&errors, language) };

@@ -9,6 +9,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
+use super::answers_view::{AnswerLine, answer_lines};
 use super::confirm::{self, Confirmation, counted};
 use super::event_form::plan_sentence;
 use super::events::event_url;
@@ -18,8 +19,9 @@ use super::{ActionForm, OrganiserSession, id_of, see_other_saying};
 use crate::app::answers::{AnswerInput, Answerer, QuestionAnswers};
 use crate::app::{self, AppError};
 use crate::domain::answer::{Answer, MAX_COMPANIONS_BY_ORGANISER};
-use crate::domain::event::Event;
+use crate::domain::event::{Event, Language};
 use crate::domain::guest::{AnswerFilter, Guest};
+use crate::domain::question::Question;
 use crate::domain::role::Action;
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
@@ -68,6 +70,8 @@ struct GuestRow {
     answer: Option<Answer>,
     companions: u32,
     comment: String,
+    /// Her answers to the event's questions, short.
+    answers: Vec<AnswerLine>,
     waitlist_position: Option<u32>,
     checked_in: bool,
     walk_in: bool,
@@ -78,10 +82,12 @@ struct GuestRow {
 }
 
 impl GuestRow {
-    fn of(state: &AppState, record: app::guests::GuestRecord) -> Self {
+    fn of(state: &AppState, record: app::guests::GuestRecord, questions: &[Question], language: Language) -> Self {
         let link = app::guests::invitation_link(state, &record.guest);
         let view = GuestView::from(record);
+        let answers = view.reply.as_ref().map(|r| answer_lines(questions, &r.questions, language)).unwrap_or_default();
         Self {
+            answers,
             link,
             id: view.id,
             name: view.name,
@@ -272,7 +278,11 @@ async fn event_page_at(
         next: (shown.page < shown.pages).then(|| page_url(shown.page + 1)),
     };
     let failed_emails = shown.failed_emails;
-    let guests: Vec<GuestRow> = shown.records.into_iter().map(|record| GuestRow::of(state, record)).collect();
+    let guests: Vec<GuestRow> = shown
+        .records
+        .into_iter()
+        .map(|record| GuestRow::of(state, record, &event.details.questions, session.language))
+        .collect();
     let details = &event.details;
     let owner = app::access::may(state, session.organiser.id, event, Action::Own).await?;
     let page = EventPage {

@@ -19,6 +19,7 @@ use crate::app::guest_lists::{ImportStart, ListSource};
 use crate::app::{self, AppError};
 use crate::domain::event::Language;
 use crate::domain::guest_list::{ImportJobState, ImportReport, ImportStatus};
+use crate::domain::question::Question;
 use crate::http::AppState;
 use crate::http::pages::{PageError, word};
 use crate::i18n;
@@ -67,8 +68,15 @@ async fn import(
     let source = if upload.file.is_empty() { ListSource::Pasted(&upload.list) } else { ListSource::Csv(&upload.file) };
     match app::guest_lists::start_import(&state, session.organiser.id, event.id, source).await {
         Ok(ImportStart::Done(report)) => {
-            event_page(&state, &session, &event, StatusCode::OK, Some(report_view(report, session.language)), None)
-                .await
+            event_page(
+                &state,
+                &session,
+                &event,
+                StatusCode::OK,
+                Some(report_view(*report, session.language, &event.details.questions)),
+                None,
+            )
+            .await
         }
         Ok(ImportStart::Started(job)) => Ok(see_other(&job_url(event.id, job))),
         Err(AppError::Invalid(fields)) => {
@@ -124,8 +132,15 @@ async fn job_page(
             Ok(session.page("dashboard/import_progress.html", StatusCode::OK, &page))
         }
         ImportJobState::Done(report) => {
-            event_page(&state, &session, &event, StatusCode::OK, Some(report_view(report, session.language)), None)
-                .await
+            event_page(
+                &state,
+                &session,
+                &event,
+                StatusCode::OK,
+                Some(report_view(*report, session.language, &event.details.questions)),
+                None,
+            )
+            .await
         }
         ImportJobState::Failed(why) => {
             tracing::info!(job = %job.id, %why, "showing a failed import");
@@ -135,7 +150,7 @@ async fn job_page(
     }
 }
 
-pub(super) fn report_view(report: ImportReport, language: Language) -> ImportReportView {
+pub(super) fn report_view(report: ImportReport, language: Language, questions: &[Question]) -> ImportReportView {
     ImportReportView {
         added: report.added as u64,
         duplicates: report.duplicates as u64,
@@ -161,11 +176,19 @@ pub(super) fn report_view(report: ImportReport, language: Language) -> ImportRep
                     .map(|(field, problem)| {
                         let said = i18n::problem(language, problem);
                         if field == "email" {
-                            said
-                        } else {
-                            let label = i18n::text(language, "d_import_field", &[("field", field.as_str().into())]);
-                            format!("{label}{}{said}", i18n::word(language, "d_colon"))
+                            return said;
                         }
+                        // A question's column is headed by its label.
+                        let question = field
+                            .strip_prefix("questions.")
+                            .and_then(|key| questions.iter().find(|q| q.key == key))
+                            .map(|q| {
+                                i18n::text(language, "d_import_question", &[("label", q.label.get(language).into())])
+                            });
+                        let label = question.unwrap_or_else(|| {
+                            i18n::text(language, "d_import_field", &[("field", field.as_str().into())])
+                        });
+                        format!("{label}{}{said}", i18n::word(language, "d_colon"))
                     })
                     .collect::<Vec<_>>()
                     .join(" "),

@@ -4,6 +4,7 @@
 //! without JavaScript; the check-in page adds a little (filtering as you
 //! type, live counts) from `/static/check-in.js`.
 
+mod answers_view;
 pub mod check_in;
 pub mod community;
 pub mod confirm;
