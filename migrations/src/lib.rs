@@ -26,6 +26,7 @@ mod m20261207_000080_add_questions;
 mod m20261208_000010_registration_answers;
 mod m20261208_000020_venue_summary_slot;
 pub mod m20261208_000050_notify_changes;
+mod m20261209_000300_series_teams;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000010_registration_answers::Migration),
             Box::new(m20261208_000020_venue_summary_slot::Migration),
             Box::new(m20261208_000050_notify_changes::Migration),
+            Box::new(m20261209_000300_series_teams::Migration),
         ]
     }
 }

@@ -41,6 +41,7 @@ mod registration;
 mod render_cache;
 mod rules;
 mod series;
+mod series_team;
 mod setup;
 mod team;
 mod tenancy;
