@@ -42,6 +42,7 @@ mod render_cache;
 mod rules;
 mod series;
 mod series_team;
+mod series_tenancy;
 mod setup;
 mod team;
 mod tenancy;
