@@ -27,6 +27,7 @@ mod m20261208_000010_registration_answers;
 mod m20261208_000020_venue_summary_slot;
 pub mod m20261208_000050_notify_changes;
 mod m20261209_000300_series_teams;
+mod m20261209_000310_organiser_language;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000020_venue_summary_slot::Migration),
             Box::new(m20261208_000050_notify_changes::Migration),
             Box::new(m20261209_000300_series_teams::Migration),
+            Box::new(m20261209_000310_organiser_language::Migration),
         ]
     }
 }

@@ -61,6 +61,13 @@ async fn not_the_owner(work: &Work, owner_id: Uuid, email: &EmailAddress, what: 
     Ok(())
 }
 
+/// The language to write to `email` in: her own if she is an organiser
+/// who has one, else `fallback`.
+async fn her_language(work: &Work, email: &EmailAddress, fallback: Language) -> Result<Language> {
+    let organiser = storage::organisers::find_by_email(&**work, email).await?;
+    Ok(organiser.map_or(fallback, |o| o.writes_in(fallback)))
+}
+
 /// Invites `email` to run the event with `role` (the owner only). Someone
 /// not yet on the team gets an email with a link to accept; inviting an
 /// address again changes its role (and renews a pending invitation).
@@ -72,7 +79,7 @@ pub async fn invite(app: &App, organiser_id: Uuid, event_id: Uuid, email: &str, 
     not_the_owner(&work, event.organiser_id, &email, "event").await?;
     let member = storage::team::invite(&*work, TeamOf::Event(event.id), &email, role, organiser_id, now).await?;
     if member.accepted_at.is_none() {
-        let language = event.details.language;
+        let language = her_language(&work, &email, event.details.language).await?;
         let queued = storage::outbox::enqueue_team_invitation(&*work, Some(event.id), language, &member, now).await?;
         work.queued(queued);
     }
@@ -117,6 +124,7 @@ pub async fn invite_to_series(
     if member.accepted_at.is_none() {
         // In the language its dates are written in.
         let language = storage::series::defaults(&*work, series.id).await?.map_or(Language::Fr, |d| d.language);
+        let language = her_language(&work, &email, language).await?;
         let queued = storage::outbox::enqueue_team_invitation(&*work, None, language, &member, now).await?;
         work.queued(queued);
     }
@@ -194,7 +202,8 @@ pub async fn invitation(app: &App, token: &str) -> Result<Invitation> {
 /// Accepts the invitation, once, and signs her in: her address becomes an
 /// organiser account if it was none (named `name`, else by her address).
 /// Returns the session's token and her place on the team.
-pub async fn accept(app: &App, token: &str, name: &str) -> Result<(String, TeamMember)> {
+/// `language`, her browser's, becomes her emails' if she has none yet.
+pub async fn accept(app: &App, token: &str, name: &str, language: Option<Language>) -> Result<(String, TeamMember)> {
     let member_id = verify_team_token(&app.link_key, token).ok_or(AppError::NotFound(Missing::TeamMember))?;
     let now = app.now();
     let work = app.begin().await?;
@@ -209,6 +218,9 @@ pub async fn accept(app: &App, token: &str, name: &str) -> Result<(String, TeamM
     };
     if !storage::team::accept(&*work, member.id, organiser.id, now).await? {
         return Err(AppError::LinkSpent { link: OneTimeLink::Team, expired: member.accepted_at.is_none() });
+    }
+    if let Some(language) = language {
+        storage::organisers::adopt_language(&*work, organiser.id, language).await?;
     }
     let session = storage::sessions::create_session(&*work, organiser.id, now).await?;
     work.commit(app).await?;

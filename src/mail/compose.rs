@@ -225,7 +225,8 @@ impl Composer {
         guests: &[(Guest, Option<u32>)],
     ) -> anyhow::Result<Message> {
         let for_venue = matches!(to, SummaryFor::Venue(_));
-        let language = event.details.language;
+        // The venue reads the event's language; each organiser her own.
+        let language = if for_venue { event.details.language } else { organiser.writes_in(event.details.language) };
         let row = |guest: &Guest| {
             let reply = guest.reply.as_ref();
             let name = if guest.name.trim().is_empty() { guest.email.to_string() } else { guest.name.clone() };
@@ -397,7 +398,7 @@ impl Composer {
     }
 
     fn organiser_context(&self, event: &Event, organiser: &Organiser) -> OrganiserMail {
-        let language = event.details.language;
+        let language = organiser.writes_in(event.details.language);
         OrganiserMail {
             lang: language.as_str(),
             organiser: person(organiser),
@@ -417,7 +418,7 @@ impl Composer {
         organiser: &Organiser,
         context: &OrganiserMail,
     ) -> anyhow::Result<Message> {
-        let rendered = self.templates.render(kind, event.details.language, context)?;
+        let rendered = self.templates.render(kind, organiser.writes_in(event.details.language), context)?;
         let envelope = Envelope {
             from: self.sender.clone(),
             to: mailbox(&organiser.name, organiser.email.as_str())?,
@@ -571,6 +572,7 @@ mod tests {
             name: "Anne".into(),
             email: EmailAddress::from_stored("anne@example.org".into()),
             notifications: Notifications::Off,
+            language: None,
         };
         let (event, links) = (event(), Links::new(&settings.public_url));
         let guest = guest(&event);

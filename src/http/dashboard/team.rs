@@ -20,7 +20,7 @@ use crate::app::{self, AppError};
 use crate::domain::role::Role;
 use crate::domain::token::{form_token, verify_team_token};
 use crate::http::AppState;
-use crate::http::pages::{PageError, browser_language, check_same_site, render, word};
+use crate::http::pages::{PageError, browser_language, check_same_site, render, stated_language, word};
 use crate::i18n;
 use crate::links::path;
 use crate::storage::team::{TeamMember, TeamOf};
@@ -322,8 +322,9 @@ async fn accept(
     if !verify_open_form(&state, TEAM_PURPOSE, &id.to_string(), &form.csrf) {
         return Err(PageError::forbidden().in_language(language));
     }
-    let (session, member) =
-        app::team::accept(&state, &token, &form.name).await.map_err(|e| PageError::from(e).in_language(language))?;
+    let (session, member) = app::team::accept(&state, &token, &form.name, stated_language(&headers))
+        .await
+        .map_err(|e| PageError::from(e).in_language(language))?;
     // A series' door helper starts on her dashboard, which lists her doors.
     let to = match (member.team, member.role) {
         (TeamOf::Event(id), Role::DoorHelper) => path::dashboard_check_in(id),
