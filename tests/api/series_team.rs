@@ -262,3 +262,37 @@ async fn the_series_team_page_invites_and_removes_in_the_owners_words() {
     let team = app.get(&format!("/api/v1/series/{series_id}/team")).await.expect(StatusCode::OK);
     assert!(team["members"].as_array().unwrap().is_empty());
 }
+
+/// The series' « Équipe » page and the « Langue » page, on a phone and on a
+/// desktop, in French: axe-core finds nothing, nothing overflows.
+/// Screenshots in target/screenshots/series-team-* and language-*.
+#[tokio::test]
+async fn the_series_team_and_language_pages_read_well_on_a_phone_and_a_desktop() {
+    let app = crate::helpers::spawn_app_with(Clock::system(), crate::helpers::reachable_at_its_links).await;
+    let (series_id, _) = series_with_a_date(&app).await;
+    invite_to_series(&app, &series_id, "camille.roux@example.org", "co_organiser").await;
+    invite_to_series(&app, &series_id, "dora@example.org", "door_helper").await;
+    let owner = crate::dashboard::sign_in_with(&app, &app.login_link("anne@example.org").await).await;
+    let (name, value) = owner.cookie().split_once('=').unwrap();
+    for (page, path, expected) in [
+        ("series-team", format!("/dashboard/series/{series_id}/team"), "camille.roux@example.org"),
+        ("language", "/dashboard/language".to_owned(), "Langue de vos e-mails"),
+    ] {
+        for (width, height, mobile) in [(360, 740, true), (1280, 900, false)] {
+            let seen = crate::browser::browser(
+                "visit",
+                &json!({
+                    "url": format!("{}{path}", app.address), "audit": true,
+                    "cookies": [{ "name": name, "value": value, "url": app.address }],
+                    "width": width, "height": height, "mobile": mobile, "locale": "fr-FR",
+                    "screenshot": crate::browser::screenshot(&format!("{page}-{width}")),
+                }),
+            )
+            .await;
+            assert_eq!(seen["status"], 200, "{seen}");
+            assert_eq!(seen["axe"], json!([]), "{seen}");
+            assert_eq!(seen["horizontal_overflow"], false, "{seen}");
+            assert!(seen["text"].as_str().unwrap().contains(expected), "{seen}");
+        }
+    }
+}
