@@ -68,7 +68,7 @@ pub mod path {
         format!("/login/{token}")
     }
 
-    /// The link that accepts an invitation to an event's team.
+    /// The link that accepts an invitation to an event's or a series' team.
     pub fn team_invitation(token: &str) -> String {
         format!("/team/{token}")
     }
@@ -76,6 +76,11 @@ pub mod path {
     /// An event's team in the organiser's dashboard.
     pub fn dashboard_team(event_id: Uuid) -> String {
         format!("{}/team", dashboard_event(event_id))
+    }
+
+    /// A series' team in the organiser's dashboard.
+    pub fn dashboard_series_team(series_id: Uuid) -> String {
+        format!("/dashboard/series/{series_id}/team")
     }
 
     /// An event's door: the check-in page.

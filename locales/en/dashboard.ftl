@@ -337,6 +337,12 @@ d_confirm_erase_button = Erase the data of { $name }
 d_flash_erased = Her data is erased.
 
 ## Retention of guests' data
+d_language_title = The language of your emails
+d_language_link = Language
+d_language_intro = The emails Convive sends you (sign-in links, team invitations, venue summaries, notes and digests) are written in this language. Guests get theirs in the event's language.
+d_language_label = Language
+d_language_save = Save
+d_language_saved = Your emails will be written in this language.
 d_retention_title = Keeping guests' data
 d_retention_intro = You can have your guests' personal data erased automatically some time after each event, as the principle of limited retention asks.
 d_retention_on = Erase guests' data after each event
@@ -803,6 +809,13 @@ d_team_accept_intro = { $name } invites you to join this event's team. Your role
 d_team_accept_name = Your name
 d_team_accept_name_hint = As the team will see it. Your account will be { $email }'s.
 d_team_accept_button = Accept and sign in
+d_back_to_series = Back to the series
+d_series_team_link = Team
+d_series_team_intro = Invite others to run this series with you: their role holds on the series and on each of its dates, past and future. Each gets a link by email; an address without an account gets one by accepting.
+d_series_team_empty = Nobody else runs this series yet.
+d_series_role_co_organiser_hint = The series, its community, its defaults, the next dates and everything about their guests; not the team, not deleting.
+d_series_role_door_helper_hint = Only the check-in page of each date of the series, on the day; nothing else of the series.
+d_series_team_accept_intro = { $name } invites you to join the team of this series and all its dates. Your role: { $role }.
 d_shared_heading = Events shared with you
 d_shared_none = No event is shared with you.
 d_door_link = Check-in

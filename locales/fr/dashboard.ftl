@@ -350,6 +350,12 @@ d_confirm_erase_button = Effacer les données de { $name }
 d_flash_erased = Ses données sont effacées.
 
 ## Retention of guests' data
+d_language_title = Langue de vos e-mails
+d_language_link = Langue
+d_language_intro = Les e-mails que Convive vous adresse (liens de connexion, invitations à une équipe, récapitulatifs pour le lieu, notes et résumés) sont écrits dans cette langue. Les invités, eux, reçoivent les leurs dans la langue de l'événement.
+d_language_label = Langue
+d_language_save = Enregistrer
+d_language_saved = Vos e-mails seront écrits dans cette langue.
 d_retention_title = Conservation des données des invités
 d_retention_intro = Vous pouvez faire effacer automatiquement les données personnelles de vos invités quelque temps après chaque événement, comme le veut le principe de conservation limitée.
 d_retention_on = Effacer les données des invités après chaque événement
@@ -816,6 +822,13 @@ d_team_accept_intro = { $name } vous invite à rejoindre l'équipe de cet évén
 d_team_accept_name = Votre nom
 d_team_accept_name_hint = Tel que l'équipe le verra. Votre compte sera celui de { $email }.
 d_team_accept_button = Accepter et me connecter
+d_back_to_series = Retour à la série
+d_series_team_link = Équipe
+d_series_team_intro = Invitez d'autres personnes à organiser cette série avec vous : leur rôle vaut pour la série et pour chacune de ses dates, passées et à venir. Chacune reçoit un lien par e-mail ; une adresse sans compte en obtient un en acceptant.
+d_series_team_empty = Personne d'autre n'organise cette série pour l'instant.
+d_series_role_co_organiser_hint = La série, sa communauté, ses réglages par défaut, les prochaines dates et tout ce qui touche à leurs invités ; ni l'équipe ni la suppression.
+d_series_role_door_helper_hint = Seulement la page d'accueil de chaque date de la série, le jour même ; rien d'autre de la série.
+d_series_team_accept_intro = { $name } vous invite à rejoindre l'équipe de cette série et de toutes ses dates. Votre rôle : { $role }.
 d_shared_heading = Événements partagés avec vous
 d_shared_none = Aucun événement partagé avec vous.
 d_door_link = Accueil

@@ -26,6 +26,8 @@ mod m20261207_000080_add_questions;
 mod m20261208_000010_registration_answers;
 mod m20261208_000020_venue_summary_slot;
 pub mod m20261208_000050_notify_changes;
+mod m20261209_000300_series_teams;
+mod m20261209_000310_organiser_language;
 
 pub struct Migrator;
 
@@ -57,6 +59,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000010_registration_answers::Migration),
             Box::new(m20261208_000020_venue_summary_slot::Migration),
             Box::new(m20261208_000050_notify_changes::Migration),
+            Box::new(m20261209_000300_series_teams::Migration),
+            Box::new(m20261209_000310_organiser_language::Migration),
         ]
     }
 }

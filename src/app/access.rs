@@ -1,6 +1,6 @@
-//! The one door to an event for an organiser: finds it, asks her role on it
-//! (`storage::team`) and whether that role allows what she asks
-//! (`domain::role`). Refused is "not found", as for an id that is not one:
+//! The one door to an event or a series for an organiser: finds it, asks
+//! her role on it (`storage::team`, which counts a series' team on each of
+//! its dates) and whether that role allows what she asks (`domain::role`). Refused is "not found", as for an id that is not one:
 //! a door helper learns nothing of events or pages beyond her door.
 
 use chrono::{DateTime, Utc};
@@ -11,6 +11,7 @@ use super::{App, AppError, Result};
 use crate::domain::event::Event;
 use crate::domain::guest::Guest;
 pub use crate::domain::role::{Action, Role};
+use crate::domain::series::Series;
 use crate::storage::{self, Missing, StorageError};
 
 /// Her role on `event` if it allows `action` at `now`; else the event is not found.
@@ -70,10 +71,32 @@ pub(crate) async fn guest(
     Ok((guest, event))
 }
 
+/// Her series, or one shared with her, if her role on it allows `action`
+/// (a door helper's never does); else the series is not found.
+pub(crate) async fn series_in(
+    conn: &impl ConnectionTrait,
+    organiser_id: Uuid,
+    series_id: Uuid,
+    action: Action,
+) -> Result<(Series, Role)> {
+    let series = match storage::series::find(conn, series_id).await {
+        Err(StorageError::NotFound(_)) => return Err(AppError::NotFound(Missing::Series)),
+        found => found?,
+    };
+    match storage::team::series_role_of(conn, &series, organiser_id).await? {
+        Some(role) if role.may_on_series(action) => Ok((series, role)),
+        _ => Err(AppError::NotFound(Missing::Series)),
+    }
+}
+
+/// Like [`series_in`], outside a transaction.
+pub async fn series(app: &App, organiser_id: Uuid, series_id: Uuid, action: Action) -> Result<(Series, Role)> {
+    series_in(&*app.db, organiser_id, series_id, action).await
+}
+
 /// Whether she only keeps doors ([`crate::domain::role::door_only`]).
 pub async fn door_only(app: &App, organiser_id: Uuid) -> Result<bool> {
-    let shared: Vec<Role> =
-        storage::team::shared_with(&*app.db, organiser_id).await?.into_iter().map(|(_, role)| role).collect();
+    let shared: Vec<Role> = storage::team::roles(&*app.db, organiser_id).await?;
     if shared.is_empty() || shared.contains(&Role::CoOrganiser) {
         return Ok(false);
     }

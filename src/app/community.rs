@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::access::{self, Action};
 use super::guest_lists::{ListSource, ReadList, read};
 use super::{App, AppError, Happening, Result, Work};
 use crate::domain::attendance::{AtDate, Tally};
@@ -20,7 +21,7 @@ use crate::domain::series::Series;
 use crate::domain::token::{InvitationToken, new_salt};
 use crate::storage::community::Fresh;
 use crate::storage::outbox::Audience;
-use crate::storage::{self};
+use crate::storage::{self, Missing};
 
 /// Members added per statement by "invite the community": each binds four
 /// values, and SQLite takes at most 32,766 per statement (PostgreSQL
@@ -39,7 +40,7 @@ pub struct MemberWithHistory {
 
 /// Her community, with each member's history.
 pub async fn list(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<(Series, Vec<MemberWithHistory>)> {
-    let series = storage::series::find_owned(&*app.db, organiser_id, series_id).await?;
+    let (series, _) = access::series(app, organiser_id, series_id, Action::Manage).await?;
     let members = storage::community::list(&*app.db, series.id).await?;
     let mut facts = storage::attendance::facts(&*app.db, series.id).await?;
     let late = series.settings.late_cancellation_hours;
@@ -82,7 +83,7 @@ pub async fn member(
     series_id: Uuid,
     member_id: Uuid,
 ) -> Result<(Member, Tally, Vec<(Event, AtDate)>)> {
-    let series = storage::series::find_owned(&*app.db, organiser_id, series_id).await?;
+    let (series, _) = access::series(app, organiser_id, series_id, Action::Manage).await?;
     let member = storage::community::find(&*app.db, series.id, member_id).await?;
     let facts = storage::attendance::facts(&*app.db, series.id).await?.remove(&member.id).unwrap_or_default();
     let dates: HashMap<Uuid, Event> =
@@ -97,7 +98,7 @@ pub async fn member(
 /// Adds one member by hand.
 pub async fn add(app: &App, organiser_id: Uuid, series_id: Uuid, member: &NewMember) -> Result<Member> {
     let work = app.begin().await?;
-    let series = storage::series::find_owned(&*work, organiser_id, series_id).await?;
+    let (series, _) = access::series_in(&*work, organiser_id, series_id, Action::Manage).await?;
     let added = storage::community::insert_unless_member(&*work, series.id, member, app.now()).await?;
     let added = added.ok_or_else(|| AppError::AlreadyMember { email: member.person.email.to_string() })?;
     work.commit(app).await?;
@@ -113,7 +114,7 @@ pub async fn set_status(
     status: MemberStatus,
 ) -> Result<Member> {
     let work = app.begin().await?;
-    let series = storage::series::find_owned(&*work, organiser_id, series_id).await?;
+    let (series, _) = access::series_in(&*work, organiser_id, series_id, Action::Manage).await?;
     let member = storage::community::set_status(&*work, series.id, member_id, status, app.now()).await?;
     work.commit(app).await?;
     Ok(member)
@@ -123,7 +124,7 @@ pub async fn set_status(
 /// per row, all or nothing. Someone already a member (or who left) is
 /// reported, not changed.
 pub async fn import(app: &App, organiser_id: Uuid, series_id: Uuid, source: ListSource<'_>) -> Result<ImportReport> {
-    storage::series::find_owned(&*app.db, organiser_id, series_id).await?;
+    access::series(app, organiser_id, series_id, Action::Manage).await?;
     let ReadList { rows, mut report, .. } = read(source)?;
     if rows.len() > MAX_IMPORT_ROWS {
         return Err(AppError::field("body", format!("must hold at most {MAX_IMPORT_ROWS} rows")));
@@ -177,10 +178,14 @@ pub async fn import(app: &App, organiser_id: Uuid, series_id: Uuid, source: List
 pub async fn invite(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<u64> {
     let now = app.now();
     let mut work = app.begin().await?;
-    let event = storage::events::lock_owned(&*work, organiser_id, event_id).await?;
+    let event = access::lock_event(&*work, now, organiser_id, event_id, Action::Manage).await?;
     let Some(series_id) = event.series_id else {
         return Err(AppError::field("event", "is not a date of a series"));
     };
+    // The community is the series team's: running one date does not open it.
+    access::series_in(&*work, organiser_id, series_id, Action::Manage)
+        .await
+        .map_err(|_| AppError::NotFound(Missing::Event))?;
     if event.status == EventStatus::Cancelled {
         return Err(AppError::EventCancelled);
     }
@@ -223,11 +228,15 @@ async fn queue_invitations(work: &mut Work, event: &Event, ids: Vec<Uuid>, now: 
     Ok(())
 }
 
-/// How many "invite the community" would add to `event` now.
-pub async fn invite_reach(app: &App, event: &Event) -> Result<u64> {
+/// How many "invite the community" would add to `event` now (for those
+/// who run its series).
+pub async fn invite_reach(app: &App, organiser_id: Uuid, event: &Event) -> Result<u64> {
     let Some(series_id) = event.series_id else {
         return Err(AppError::field("event", "is not a date of a series"));
     };
+    access::series(app, organiser_id, series_id, Action::Manage)
+        .await
+        .map_err(|_| AppError::NotFound(Missing::Event))?;
     Ok(storage::community::to_invite(&*app.db, series_id, event).await?.len() as u64)
 }
 

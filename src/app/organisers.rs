@@ -49,6 +49,15 @@ pub async fn revoke_api_key(app: &App, organiser_id: Uuid, key_id: Uuid) -> Resu
     }
 }
 
+/// The language of her emails from now on: sign-in links, team
+/// invitations, venue summaries, notes and digests.
+pub async fn set_language(app: &App, organiser_id: Uuid, language: crate::domain::event::Language) -> Result<()> {
+    storage::organisers::set_language(&*app.db, organiser_id, language).await?;
+    // Her key's cached organiser carries her language: read it afresh.
+    app.keys.forget_organiser(organiser_id);
+    Ok(())
+}
+
 /// How she hears about answers from now on.
 pub async fn set_notifications(app: &App, organiser_id: Uuid, notifications: Notifications) -> Result<()> {
     storage::organisers::set_notifications(&app.db, organiser_id, notifications).await?;

@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::access::{self, Action, Role};
 use super::{App, AppError, Happening, Result};
 use crate::domain::community::JoinedHow;
 use crate::domain::event::{Event, EventDetails, EventFields, parse_instant};
@@ -52,21 +53,24 @@ pub async fn create(app: &App, organiser_id: Uuid, fields: SeriesFields, first_d
     Ok(series)
 }
 
+/// Her series, or one she co-organises.
 pub async fn get(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<Series> {
-    Ok(storage::series::find_owned(&*app.db, organiser_id, series_id).await?)
+    Ok(access::series(app, organiser_id, series_id, Action::Manage).await?.0)
 }
 
 /// A series as its page shows it: its dates, earliest first, each with its
 /// counts; its defaults; and when the next date would start.
 pub struct Overview {
     pub series: Series,
+    /// Hers on the series (what its page offers: the team to its owner only).
+    pub role: Role,
     pub dates: Vec<(Event, Counts)>,
     pub defaults: Option<EventDetails>,
     pub next_start: Option<DateTime<Utc>>,
 }
 
 pub async fn overview(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<Overview> {
-    let series = get(app, organiser_id, series_id).await?;
+    let (series, role) = access::series(app, organiser_id, series_id, Action::Manage).await?;
     let dates = storage::events::of_series(&*app.db, series.id).await?;
     let defaults = storage::series::defaults(&*app.db, series.id).await?;
     let ids: Vec<Uuid> = dates.iter().map(|e| e.id).collect();
@@ -82,7 +86,7 @@ pub async fn overview(app: &App, organiser_id: Uuid, series_id: Uuid) -> Result<
             (event, c)
         })
         .collect();
-    Ok(Overview { series, dates, defaults, next_start })
+    Ok(Overview { series, role, dates, defaults, next_start })
 }
 
 /// The defaults its new dates start from.
@@ -103,7 +107,7 @@ pub async fn change_defaults(
     fields: impl FnOnce(Option<&EventDetails>) -> EventFields,
 ) -> Result<EventDetails> {
     let work = app.begin().await?;
-    let series = storage::series::find_owned(&*work, organiser_id, series_id).await?;
+    let (series, _) = access::series_in(&*work, organiser_id, series_id, Action::Manage).await?;
     let current = storage::series::defaults(&*work, series.id).await?;
     let details = EventDetails::try_from(fields(current.as_ref())).map_err(AppError::Invalid)?;
     let details = storage::series::set_defaults(&*work, series.id, &details, app.now()).await?;
@@ -114,17 +118,26 @@ pub async fn change_defaults(
 /// "Use this date's settings for the next ones": one of the series' dates
 /// becomes the model of its defaults.
 pub async fn defaults_from_date(app: &App, organiser_id: Uuid, event_id: Uuid) -> Result<(Series, EventDetails)> {
+    let now = app.now();
     let work = app.begin().await?;
-    let event = storage::events::find_owned(&*work, organiser_id, event_id).await?;
+    let event = access::lock_event(&*work, now, organiser_id, event_id, Action::Manage).await?;
     let series_id = event.series_id.ok_or_else(|| AppError::field("event", "is not a date of a series"))?;
-    let series = storage::series::find_owned(&*work, organiser_id, series_id).await?;
+    let (series, _) = access::series_in(&*work, organiser_id, series_id, Action::Manage).await?;
     let defaults = storage::series::set_defaults(&*work, series.id, &event.details, app.now()).await?;
     work.commit(app).await?;
     Ok((series, defaults))
 }
 
+/// Her series and those she co-organises, by name (a door helper's are
+/// not hers to list: she keeps the doors of their dates only).
 pub async fn list(app: &App, organiser_id: Uuid) -> Result<Vec<Series>> {
-    Ok(storage::series::list(&*app.db, organiser_id).await?)
+    let shared: Vec<Uuid> = storage::team::series_shared_with(&*app.db, organiser_id)
+        .await?
+        .into_iter()
+        .filter(|(_, role)| *role == Role::CoOrganiser)
+        .map(|(id, _)| id)
+        .collect();
+    Ok(storage::series::list_with(&*app.db, organiser_id, &shared).await?)
 }
 
 /// Changes a series' settings (`fields` builds the new ones from the current).
@@ -135,7 +148,7 @@ pub async fn change(
     fields: impl FnOnce(&SeriesSettings) -> SeriesFields,
 ) -> Result<Series> {
     let work = app.begin().await?;
-    let current = storage::series::find_owned(&*work, organiser_id, series_id).await?;
+    let (current, _) = access::series_in(&*work, organiser_id, series_id, Action::Manage).await?;
     let settings = SeriesSettings::try_from(fields(&current.settings)).map_err(AppError::Invalid)?;
     let series = storage::series::update(&*work, current.id, &settings, app.now()).await?;
     work.commit(app).await?;
@@ -186,7 +199,8 @@ pub async fn next_date(app: &App, organiser_id: Uuid, series_id: Uuid, copy: Cop
         Some(latest) if copy.with_guests => storage::guests::list(&app.db, latest.id).await?,
         _ => Vec::new(),
     };
-    insert_copy(app, organiser_id, defaults, Some(series_id), start, guests).await
+    // The date is the series owner's, whoever of its team adds it.
+    insert_copy(app, overview.series.organiser_id, defaults, Some(series_id), start, guests).await
 }
 
 /// "The same, next month": a draft copy of one of her events with all its

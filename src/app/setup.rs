@@ -43,6 +43,8 @@ pub struct FirstOrganiser {
     pub code: String,
     pub name: String,
     pub email: String,
+    /// Her browser's language, kept as her emails' if it states one.
+    pub language: Option<crate::domain::event::Language>,
 }
 
 /// Creates the first organiser and opens her session (returns its token),
@@ -72,6 +74,9 @@ pub async fn create_first_organiser(app: &App, form: &FirstOrganiser) -> Result<
         other => other.into(),
     })?;
     instance::delete_setup_codes(&*work).await?;
+    if let Some(language) = form.language {
+        organisers::set_language(&*work, organiser.id, language).await?;
+    }
     let session = storage::sessions::create_session(&*work, organiser.id, now).await?;
     work.happened(Happening::FirstOrganiserCreated { organiser: organiser.id });
     work.happened(Happening::SignedIn { organiser: organiser.id });

@@ -26,6 +26,8 @@ pub async fn request_link(app: &App, email: &EmailAddress, language: Language) -
         return Ok(());
     }
     let id = storage::sessions::create_login_link(&*work, organiser.id, now).await?;
+    // Hers if she chose one; else the page's she asked from.
+    let language = organiser.writes_in(language);
     let queued = storage::outbox::enqueue_login_link(&*work, &organiser, id, language, now).await?;
     work.queued(queued);
     work.happened(Happening::SignInLinkSent { organiser: organiser.id });
@@ -50,12 +52,16 @@ pub async fn link_usable(app: &App, id: Uuid) -> Result<bool> {
 }
 
 /// Uses the link, once, and opens a session: returns the session's token.
-pub async fn sign_in(app: &App, link_id: Uuid) -> Result<String> {
+/// `language`, her browser's, becomes her emails' if she has none yet.
+pub async fn sign_in(app: &App, link_id: Uuid, language: Option<Language>) -> Result<String> {
     let now = app.now();
     let mut work = app.begin().await?;
     let organiser_id = storage::sessions::use_login_link(&*work, link_id, now)
         .await?
         .ok_or(AppError::LinkSpent { link: OneTimeLink::SignIn, expired: false })?;
+    if let Some(language) = language {
+        organisers::adopt_language(&*work, organiser_id, language).await?;
+    }
     let session = storage::sessions::create_session(&*work, organiser_id, now).await?;
     work.happened(Happening::SignedIn { organiser: organiser_id });
     work.commit(app).await?;

@@ -49,6 +49,28 @@ impl Role {
         [Self::Owner, Self::CoOrganiser, Self::DoorHelper].into_iter().find(|r| r.as_str() == raw)
     }
 
+    /// The stronger of two roles: an organiser on an event's team and on its
+    /// series' team has the larger of the two.
+    #[must_use]
+    pub fn stronger(self, other: Self) -> Self {
+        let rank = |role: Self| match role {
+            Self::Owner => 2,
+            Self::CoOrganiser => 1,
+            Self::DoorHelper => 0,
+        };
+        if rank(other) > rank(self) { other } else { self }
+    }
+
+    /// Whether this role allows `action` on a series itself (its page, its
+    /// community, its defaults, its next date): a door helper keeps the
+    /// doors of its dates, nothing of the series.
+    pub fn may_on_series(self, action: Action) -> bool {
+        match (self, action) {
+            (Self::Owner, _) | (Self::CoOrganiser, Action::Manage) => true,
+            (Self::CoOrganiser, Action::CheckIn | Action::Own) | (Self::DoorHelper, _) => false,
+        }
+    }
+
     /// Whether this role allows `action` on an event with this schedule, at `now`.
     pub fn may(self, action: Action, schedule: &Schedule, now: DateTime<Utc>) -> bool {
         match (self, action) {
@@ -136,6 +158,20 @@ mod tests {
         assert!(!door_only(true, &[Role::DoorHelper]), "her own events");
         assert!(!door_only(false, &[Role::DoorHelper, Role::CoOrganiser]), "she co-organises one");
         assert!(!door_only(false, &[]), "a new organiser starts with everything");
+    }
+
+    #[test]
+    fn the_stronger_role_wins_and_a_series_is_no_door() {
+        use Role::{CoOrganiser, DoorHelper, Owner};
+        assert_eq!(DoorHelper.stronger(CoOrganiser), CoOrganiser);
+        assert_eq!(CoOrganiser.stronger(DoorHelper), CoOrganiser);
+        assert_eq!(CoOrganiser.stronger(Owner), Owner);
+        assert_eq!(DoorHelper.stronger(DoorHelper), DoorHelper);
+        assert!(CoOrganiser.may_on_series(Action::Manage));
+        assert!(!CoOrganiser.may_on_series(Action::Own));
+        assert!(!DoorHelper.may_on_series(Action::Manage));
+        assert!(!DoorHelper.may_on_series(Action::CheckIn));
+        assert!(Owner.may_on_series(Action::Own));
     }
 
     #[test]

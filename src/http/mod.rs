@@ -20,6 +20,7 @@ pub mod rate_limit;
 pub mod render_cache;
 pub mod series;
 pub mod series_defaults;
+pub mod series_team;
 pub mod team;
 pub mod unsubscribe;
 pub mod views;
@@ -66,6 +67,7 @@ fn api_router(limit: &RateLimit, cached: &render_cache::Layer) -> OpenApiRouter<
         .merge(guest_lists::router())
         .merge(series::router())
         .merge(series_defaults::router())
+        .merge(series_team::router())
         .merge(check_in::router())
         .merge(team::router())
         .merge(limit.api(invitations::router()))

@@ -33,7 +33,7 @@ use crate::error::ErrorBody;
         (name = "answers", description = "Answers set by the organiser, and their history"),
         (name = "series", description = "Series of dates, their community, and who really comes"),
         (name = "check-in", description = "Checking guests in at the door, walk-ins included"),
-        (name = "team", description = "Running an event together: its owner, co-organisers and door helpers, and who did what"),
+        (name = "team", description = "Running an event or a series together: its owner, co-organisers and door helpers, and who did what"),
         (name = "invitations", description = "A guest's own invitation, reached with her token"),
         (name = "organiser", description = "Your account and preferences"),
         (name = "unsubscribe", description = "One-click unsubscribe links from emails"),

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::AppState;
 use super::extract::{AuthenticatedOrganiser, Json};
 use crate::app;
+use crate::domain::event::Language;
 use crate::error::Result;
 use crate::storage::organisers::{Notifications, Organiser};
 
@@ -26,11 +27,20 @@ pub struct OrganiserView {
     email: String,
     /// How she hears about answers: `each`, `digest` or `off`.
     notifications: Notifications,
+    /// The language of the emails she gets; null until known (her
+    /// browser's at her first sign-in, or her choice).
+    language: Option<Language>,
 }
 
 impl From<Organiser> for OrganiserView {
     fn from(o: Organiser) -> Self {
-        Self { id: o.id, name: o.name, email: o.email.to_string(), notifications: o.notifications }
+        Self {
+            id: o.id,
+            name: o.name,
+            email: o.email.to_string(),
+            notifications: o.notifications,
+            language: o.language,
+        }
     }
 }
 
@@ -47,9 +57,13 @@ pub struct PreferencesRequest {
     /// `each`: a note for each answer with a comment or a change of mind;
     /// `digest`: one email a day per event with news; `off`: nothing.
     notifications: Notifications,
+    /// The language of the emails you get (sign-in links, team
+    /// invitations, venue summaries, notes, digests); unchanged if absent.
+    #[serde(default)]
+    language: Option<Language>,
 }
 
-/// Choose how you hear about answers.
+/// Choose how you hear about answers, and in which language.
 #[utoipa::path(put, path = "/me/preferences", tag = "organiser", security(("api_key" = [])),
     request_body = PreferencesRequest,
     responses((status = 200, description = "You, with your new preferences", body = OrganiserView)))]
@@ -60,5 +74,9 @@ async fn set_preferences(
 ) -> Result<Json<OrganiserView>> {
     app::organisers::set_notifications(&state, organiser.id, request.notifications).await?;
     organiser.notifications = request.notifications;
+    if let Some(language) = request.language {
+        app::organisers::set_language(&state, organiser.id, language).await?;
+        organiser.language = Some(language);
+    }
     Ok(Json(organiser.into()))
 }

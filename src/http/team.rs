@@ -40,9 +40,9 @@ pub enum InvitableRole {
 #[serde(deny_unknown_fields)]
 pub struct TeamInvitationRequest {
     #[schema(value_type = EmailAddress)]
-    email: String,
+    pub(super) email: String,
     #[schema(value_type = InvitableRole)]
-    role: String,
+    pub(super) role: String,
 }
 
 /// Whether she accepted yet.
@@ -82,8 +82,8 @@ impl From<TeamMember> for TeamMemberView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TeamList {
-    /// The event's owner is not listed: she is the event's organiser.
-    members: Vec<TeamMemberView>,
+    /// The owner is not listed: she is the event's (or the series') organiser.
+    pub(super) members: Vec<TeamMemberView>,
 }
 
 /// The event's team (the owner only).

@@ -34,6 +34,13 @@ use crate::storage::registrations::Registration;
 use crate::storage::sessions::LOGIN_LINK_VALIDITY;
 use crate::storage::team::{INVITATION_VALIDITY, TeamMember};
 
+/// What a team invitation is to run.
+#[derive(Debug, Clone, Copy)]
+pub enum TeamFor<'a> {
+    Event(&'a Event),
+    Series(&'a crate::domain::series::Series),
+}
+
 /// What every email is written with: the templates, the links and the key
 /// their tokens derive from, and the sender.
 pub struct Composer {
@@ -165,20 +172,30 @@ impl Composer {
         message::build(&envelope, &rendered, None)
     }
 
-    /// Invites someone to run an event with its owner (`organiser`): the
-    /// link accepts, once, within the invitation's validity.
+    /// Invites someone to run an event, or a series and all its dates, with
+    /// its owner (`organiser`): the link accepts, once, within the
+    /// invitation's validity.
     pub fn team_invitation(
         &self,
         message_id: String,
-        event: &Event,
+        to: TeamFor<'_>,
         organiser: &Organiser,
         member: &TeamMember,
         language: Language,
     ) -> anyhow::Result<Message> {
+        let (event, series) = match to {
+            TeamFor::Event(event) => (serde_json::to_value(EventContext::new(event, language))?, None),
+            // The layout titles every email with `event.title`: the series' name here.
+            TeamFor::Series(series) => {
+                let name = &series.settings.name;
+                (serde_json::json!({ "title": name }), Some(serde_json::json!({ "name": name })))
+            }
+        };
         let context = serde_json::json!({
             "lang": language.as_str(),
             "organiser": person(organiser),
-            "event": EventContext::new(event, language),
+            "event": event,
+            "series": series,
             "door_helper": member.role == Role::DoorHelper,
             "links": { "accept": self.links.team_invitation(&team_token(&self.key, member.id)) },
             "days": INVITATION_VALIDITY.num_days(),
@@ -208,7 +225,8 @@ impl Composer {
         guests: &[(Guest, Option<u32>)],
     ) -> anyhow::Result<Message> {
         let for_venue = matches!(to, SummaryFor::Venue(_));
-        let language = event.details.language;
+        // The venue reads the event's language; each organiser her own.
+        let language = if for_venue { event.details.language } else { organiser.writes_in(event.details.language) };
         let row = |guest: &Guest| {
             let reply = guest.reply.as_ref();
             let name = if guest.name.trim().is_empty() { guest.email.to_string() } else { guest.name.clone() };
@@ -380,7 +398,7 @@ impl Composer {
     }
 
     fn organiser_context(&self, event: &Event, organiser: &Organiser) -> OrganiserMail {
-        let language = event.details.language;
+        let language = organiser.writes_in(event.details.language);
         OrganiserMail {
             lang: language.as_str(),
             organiser: person(organiser),
@@ -400,7 +418,7 @@ impl Composer {
         organiser: &Organiser,
         context: &OrganiserMail,
     ) -> anyhow::Result<Message> {
-        let rendered = self.templates.render(kind, event.details.language, context)?;
+        let rendered = self.templates.render(kind, organiser.writes_in(event.details.language), context)?;
         let envelope = Envelope {
             from: self.sender.clone(),
             to: mailbox(&organiser.name, organiser.email.as_str())?,
@@ -554,6 +572,7 @@ mod tests {
             name: "Anne".into(),
             email: EmailAddress::from_stored("anne@example.org".into()),
             notifications: Notifications::Off,
+            language: None,
         };
         let (event, links) = (event(), Links::new(&settings.public_url));
         let guest = guest(&event);

@@ -15,7 +15,7 @@ use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::compose::{Composer, GuestExtra, SeriesMention, SummaryFor};
+use super::compose::{Composer, GuestExtra, SeriesMention, SummaryFor, TeamFor};
 use super::context::NoteContext;
 use super::digest;
 use super::transport::{Mailer, SendError};
@@ -29,6 +29,7 @@ use crate::domain::token::SecretKey;
 use crate::metrics::{MailOutcome, Metrics};
 use crate::storage::entities::outbox::Model as OutboxRow;
 use crate::storage::organisers::Organiser;
+use crate::storage::team::TeamOf;
 use crate::storage::{self, Db};
 
 /// What one dispatch pass did.
@@ -445,6 +446,43 @@ impl Dispatcher {
         send(self.composer.venue_summary(message_id, event, organiser, to, &guests))
     }
 
+    /// An invitation to an event's or a series' team, unless she was
+    /// removed or accepted meanwhile (the link would lead nowhere).
+    async fn team_invitation(
+        &self,
+        row: &OutboxRow,
+        organiser: &Organiser,
+        message_id: String,
+        batch: &Batch,
+    ) -> anyhow::Result<Prepared> {
+        #[derive(serde::Deserialize)]
+        struct Payload {
+            lang: String,
+        }
+        let payload: Payload = serde_json::from_str(&row.payload).context("bad team payload")?;
+        let language = Language::parse(&payload.lang).unwrap_or(Language::En);
+        let member = match storage::team::find(&*self.db, row.subject_id).await {
+            Ok(member) if member.accepted_at.is_none() => member,
+            Ok(_) => return Ok(Prepared::Skip("already accepted")),
+            Err(storage::StorageError::NotFound(_)) => return Ok(Prepared::Skip("no longer on the team")),
+            Err(err) => return Err(anyhow::Error::new(err).context("cannot load the team member")),
+        };
+        match member.team {
+            TeamOf::Event(id) => {
+                let Some(event) = batch.events.get(&id) else { return Ok(Prepared::Skip("the event is gone")) };
+                send(self.composer.team_invitation(message_id, TeamFor::Event(event), organiser, &member, language))
+            }
+            TeamOf::Series(id) => {
+                let series = match storage::series::find(&*self.db, id).await {
+                    Ok(series) => series,
+                    Err(storage::StorageError::NotFound(_)) => return Ok(Prepared::Skip("the series is gone")),
+                    Err(err) => return Err(anyhow::Error::new(err).context("cannot load the series")),
+                };
+                send(self.composer.team_invitation(message_id, TeamFor::Series(&series), organiser, &member, language))
+            }
+        }
+    }
+
     async fn prepare(&self, row: &OutboxRow, batch: &Batch) -> anyhow::Result<Prepared> {
         let kind = MailKind::parse(&row.kind).with_context(|| format!("unknown email kind {:?}", row.kind))?;
         let organiser = batch.organisers.get(&row.organiser_id).context("the organiser is gone")?;
@@ -472,26 +510,13 @@ impl Dispatcher {
                 &payload.reason,
             ));
         }
+        if kind == MailKind::TeamInvitation {
+            return self.team_invitation(row, organiser, message_id, batch).await;
+        }
         let Some(event) = row.event_id.and_then(|id| batch.events.get(&id)) else {
             return Ok(Prepared::Skip("the event is gone"));
         };
         match kind {
-            MailKind::TeamInvitation => {
-                #[derive(serde::Deserialize)]
-                struct Payload {
-                    lang: String,
-                }
-                let payload: Payload = serde_json::from_str(&row.payload).context("bad team payload")?;
-                let language = Language::parse(&payload.lang).unwrap_or(Language::En);
-                // Removed, or accepted meanwhile: the link would lead nowhere.
-                let member = match storage::team::find(&*self.db, row.subject_id).await {
-                    Ok(member) if member.accepted_at.is_none() => member,
-                    Ok(_) => return Ok(Prepared::Skip("already accepted")),
-                    Err(storage::StorageError::NotFound(_)) => return Ok(Prepared::Skip("no longer on the team")),
-                    Err(err) => return Err(anyhow::Error::new(err).context("cannot load the team member")),
-                };
-                return send(self.composer.team_invitation(message_id, event, organiser, &member, language));
-            }
             MailKind::VenueSummary => return self.venue_summary(row, message_id, event, organiser).await,
             MailKind::OrganiserNote => {
                 let note = serde_json::from_str::<NoteContext>(&row.payload).context("bad note payload")?;

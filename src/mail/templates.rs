@@ -194,10 +194,17 @@ mod tests {
             let organiser = json!({ "name": "<b>Anne</b>", "email": "anne@example.org" });
             let invitation = json!({
                 "lang": language.as_str(), "organiser": organiser, "event": event(), "door_helper": true,
-                "links": { "accept": "https://x/team/t" }, "days": 7,
+                "links": { "accept": "https://x/team/t" }, "days": 7, "series": null,
             });
             let rendered = templates.render(MailKind::TeamInvitation, language, &invitation).unwrap();
             assert!(rendered.subject.contains("Café <des> Victoires"), "{}", rendered.subject);
+            // A series' team: its name, no date or venue.
+            let mut to_series = invitation.clone();
+            to_series["series"] = json!({ "name": "Les <petits> déjeuners" });
+            to_series["event"] = json!({ "title": "Les <petits> déjeuners" });
+            let series = templates.render(MailKind::TeamInvitation, language, &to_series).unwrap();
+            assert!(series.subject.contains("Les <petits> déjeuners"), "{}", series.subject);
+            assert!(!series.html.contains("<petits>") && series.text.contains("https://x/team/t"), "{}", series.html);
             assert!(rendered.text.contains("https://x/team/t") && rendered.text.contains('7'), "{}", rendered.text);
             assert!(!rendered.html.contains("<b>Anne") && !rendered.html.contains("<des>"), "{}", rendered.html);
             let mut summary = json!({

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::entities::{api_keys, organisers};
 use super::error::{Constraint, StorageError};
 use crate::domain::email_address::EmailAddress;
+use crate::domain::event::Language;
 use crate::domain::token::ApiKey;
 
 /// An authenticated organiser, as handlers see her.
@@ -20,6 +21,16 @@ pub struct Organiser {
     pub name: String,
     pub email: EmailAddress,
     pub notifications: Notifications,
+    /// The language of the emails she gets; none until known.
+    pub language: Option<Language>,
+}
+
+impl Organiser {
+    /// The language her emails are written in: hers, else `fallback`
+    /// (the event's, or the page's she asked from).
+    pub fn writes_in(&self, fallback: Language) -> Language {
+        self.language.unwrap_or(fallback)
+    }
 }
 
 /// How an organiser hears about answers. Stored by name; a stored value
@@ -63,6 +74,8 @@ fn to_domain(row: organisers::Model) -> Organiser {
         name: row.name,
         email: EmailAddress::from_stored(row.email),
         notifications: row.notifications,
+        // The column's CHECK admits only the languages there are.
+        language: row.language.as_deref().and_then(|raw| Language::parse(raw).ok()),
     }
 }
 
@@ -97,6 +110,7 @@ pub async fn insert(
         created_at: Set(now),
         notifications: Set(Notifications::Each),
         retention_days: Set(None),
+        language: Set(None),
     })
     .exec_without_returning(conn)
     .await;
@@ -107,7 +121,37 @@ pub async fn insert(
             anyhow::Error::new(err).context("cannot insert the organiser").into()
         });
     }
-    Ok(Organiser { id, name: name.to_owned(), email: email.clone(), notifications: Notifications::Each })
+    Ok(Organiser {
+        id,
+        name: name.to_owned(),
+        email: email.clone(),
+        notifications: Notifications::Each,
+        language: None,
+    })
+}
+
+/// Sets the language of her emails (her choice on the dashboard or the API).
+pub async fn set_language(conn: &impl sea_orm::ConnectionTrait, id: Uuid, language: Language) -> anyhow::Result<()> {
+    organisers::Entity::update_many()
+        .col_expr(organisers::Column::Language, sea_orm::sea_query::Expr::val(language.as_str()))
+        .filter(organisers::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .context("cannot set the organiser's language")?;
+    Ok(())
+}
+
+/// Keeps `language` as hers unless she already has one (what her browser
+/// says the first time she signs in or joins a team; her choice stays).
+pub async fn adopt_language(conn: &impl sea_orm::ConnectionTrait, id: Uuid, language: Language) -> anyhow::Result<()> {
+    organisers::Entity::update_many()
+        .col_expr(organisers::Column::Language, sea_orm::sea_query::Expr::val(language.as_str()))
+        .filter(organisers::Column::Id.eq(id))
+        .filter(organisers::Column::Language.is_null())
+        .exec(conn)
+        .await
+        .context("cannot keep the organiser's language")?;
+    Ok(())
 }
 
 /// Whether any organiser exists (the instance has been set up).

@@ -16,7 +16,7 @@ use super::entities::{guests, outbox, unsubscribes};
 use super::error::Result;
 use super::{Db, begin_write};
 use crate::domain::answer::Answer;
-use crate::domain::event::Event;
+use crate::domain::event::{Event, Language};
 use crate::domain::mail::{MailKind, OutboxSlot};
 
 /// Which guests of an event an email goes to.
@@ -599,24 +599,26 @@ pub async fn enqueue_venue_contact_summary(
     .await
 }
 
-/// Invites someone to an event's team, in the event's language: one email
-/// per invitation asked (the slot is the moment), from the owner who asked.
+/// Invites someone to an event's or a series' team (`event_id` none), in
+/// `language`: one email per invitation asked (the slot is the moment),
+/// from the owner who asked.
 pub async fn enqueue_team_invitation(
     conn: &impl ConnectionTrait,
-    event: &Event,
+    event_id: Option<Uuid>,
+    language: Language,
     member: &super::team::TeamMember,
     now: DateTime<Utc>,
 ) -> Result<u64> {
     queue_once(
         conn,
         Row {
-            event_id: Some(event.id),
+            event_id,
             organiser_id: member.invited_by,
             subject_id: member.id,
             kind: MailKind::TeamInvitation,
             slot: OutboxSlot::Moment(now).key(),
             recipient: &member.email.to_string(),
-            payload: serde_json::json!({ "lang": event.details.language.as_str() }).to_string(),
+            payload: serde_json::json!({ "lang": language.as_str() }).to_string(),
             due_at: now,
         },
         now,

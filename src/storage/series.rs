@@ -85,10 +85,14 @@ pub async fn find(conn: &impl ConnectionTrait, series_id: Uuid) -> Result<Series
     Ok(to_domain(row)?)
 }
 
-/// Her series, by name.
-pub async fn list(conn: &impl ConnectionTrait, organiser_id: Uuid) -> Result<Vec<Series>> {
+/// Her series and those named in `shared`, by name.
+pub async fn list_with(conn: &impl ConnectionTrait, organiser_id: Uuid, shared: &[Uuid]) -> Result<Vec<Series>> {
     series::Entity::find()
-        .filter(series::Column::OrganiserId.eq(organiser_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(series::Column::OrganiserId.eq(organiser_id))
+                .add(series::Column::Id.is_in(shared.iter().copied())),
+        )
         .order_by_asc(series::Column::Name)
         .order_by_asc(series::Column::Id)
         .all(conn)

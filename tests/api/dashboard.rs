@@ -42,6 +42,11 @@ impl Browser<'_> {
         Self { language: Some("fr-FR,fr;q=0.9"), ..self }
     }
 
+    /// The same browser, set to English.
+    pub fn in_english(self) -> Self {
+        Self { language: Some("en-GB,en;q=0.9"), ..self }
+    }
+
     fn with_language(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match self.language {
             Some(language) => request.header("accept-language", language),

@@ -165,4 +165,10 @@ async fn the_profile_and_the_preferences_each_answer_only_their_own_method() {
     app.put("/api/v1/me", json!({ "notifications": "off" })).await.expect_error(StatusCode::METHOD_NOT_ALLOWED);
     app.get("/api/v1/me/preferences").await.expect_error(StatusCode::METHOD_NOT_ALLOWED);
     app.put("/api/v1/me/preferences", json!({ "notifications": "off" })).await.expect(StatusCode::OK);
+    let me = app.put("/api/v1/me/preferences", json!({ "notifications": "off", "language": "en" })).await;
+    assert_eq!(me.expect(StatusCode::OK)["language"], "en");
+    assert_eq!(app.get("/api/v1/me").await.expect(StatusCode::OK)["language"], "en");
+    app.put("/api/v1/me/preferences", json!({ "notifications": "off", "language": "de" }))
+        .await
+        .expect_error(StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -43,6 +43,8 @@ mod registration;
 mod render_cache;
 mod rules;
 mod series;
+mod series_team;
+mod series_tenancy;
 mod setup;
 mod team;
 mod tenancy;

@@ -122,6 +122,10 @@ async fn the_setup_code_creates_the_first_organiser_signs_her_in_and_works_once(
     let dashboard = get_with(&app, "/dashboard", &[("cookie", &cookie)]).await;
     assert_eq!(dashboard.status, StatusCode::OK);
     assert!(dashboard.decoded().contains("Camille Rousseau"), "{}", dashboard.html);
+    // Her browser spoke French at sign-up: her emails will too.
+    let email = convive::domain::email_address::EmailAddress::parse("camille@example.org").unwrap();
+    let her = convive::storage::organisers::find_by_email(&*app.db, &email).await.unwrap().unwrap();
+    assert_eq!(her.language, Some(convive::domain::event::Language::Fr));
 
     // `/`: her dashboard when signed in, else the sign-in page.
     assert_eq!(location(&get_with(&app, "/", &[("cookie", &cookie)]).await), "/dashboard");

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::dashboard::Browser;
 use crate::helpers::spawn_app_with_mail_on_demand;
 use crate::mailbox::MailServer;
 use crate::team::{accept, invite_to_team};
@@ -190,4 +191,71 @@ async fn a_summary_turned_off_sends_nothing_and_a_wrong_venue_contact_is_refused
     app.run_due_work_at(starts - Duration::hours(1)).await;
     assert!(server.messages().iter().any(|m| m.kind() == "reminder"), "the reminder still goes");
     assert!(server.messages().iter().all(|m| m.kind() != "venue_summary"), "no summary");
+}
+
+#[tokio::test]
+async fn each_organiser_gets_the_summary_in_her_own_language_and_the_venue_in_the_events_once_each() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail_on_demand(&server).await;
+    let event_id = app
+        .create_published_event(json!({
+            "capacity": 5, "companions_allowed": 2, "questions": diet(),
+            "venue_contact": "accueil@cafe-victoires.fr",
+        }))
+        .await;
+    fill_the_cafe(&app, &event_id).await;
+    // Camille's browser speaks English when she joins the team: her emails will too.
+    let co = invite_to_team(&app, &event_id, "camille@example.org", "co_organiser").await;
+    let link = format!("/team/{}", app.team_token(&co));
+    let english = Browser::anonymous(&app).in_english();
+    let page = english.get(&link).await;
+    let joined = english.post(&link, &[("csrf", &page.csrf()), ("name", "Camille Roux")]).await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.html);
+    // Anne chooses French for hers on the dashboard.
+    let anne = crate::dashboard::sign_in_as_owner(&app).await;
+    let chosen = anne.submit("/dashboard/language", "/dashboard/language", &[("language", "fr")]).await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.html);
+    let page = anne.follow(&chosen).await.decoded();
+    assert!(page.contains("<option value=\"fr\" selected>"), "{page}");
+    // Dora keeps the door: no summary for her.
+    let door = invite_to_team(&app, &event_id, "dora@example.org", "door_helper").await;
+    accept(&app, &format!("/team/{}", app.team_token(&door)), "Dora").await;
+
+    let event = app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
+    let starts: DateTime<Utc> = event["starts_at"]["utc"].as_str().unwrap().parse().unwrap();
+    let summaries = || server.messages().into_iter().filter(|m| m.kind() == "venue_summary").collect::<Vec<_>>();
+    app.run_due_work_at(starts - Duration::days(1) - Duration::minutes(1)).await;
+    assert!(summaries().is_empty(), "not before its time");
+    let at = starts - Duration::days(1) + Duration::minutes(1);
+    let (first, second) = tokio::join!(app.run_due_work_at(at), app.run_due_work_at(at));
+    assert_eq!(
+        first.0.queued + second.0.queued,
+        2 + 3,
+        "two reminders (the seated), and one summary each: {first:?} {second:?}"
+    );
+    app.run_due_work_at(at + Duration::hours(1)).await;
+
+    let sent = summaries();
+    let mut to: Vec<&str> = sent.iter().map(crate::mailbox::Received::recipient).collect();
+    to.sort_unstable();
+    assert_eq!(to, ["accueil@cafe-victoires.fr", "anne@example.org", "camille@example.org"], "once each");
+    let to_whom = |address: &str| sent.iter().find(|m| m.recipient() == address).unwrap();
+    let camille = to_whom("camille@example.org");
+    assert!(camille.subject().starts_with("5 people expected on "), "{}", camille.subject());
+    assert!(camille.text().contains("People expected: 5 (of whom 3 companions), for 5 seats."), "{}", camille.text());
+    assert!(camille.text().contains("- Anne Martin (+2) — Sans gluten, merci"), "{}", camille.text());
+    assert!(camille.text().contains("- Diet — Vegetarian: 1, Vegan: 1"), "{}", camille.text());
+    let anne = to_whom("anne@example.org");
+    assert!(anne.subject().starts_with("5\u{a0}personnes attendues le "), "{}", anne.subject());
+    let venue = to_whom("accueil@cafe-victoires.fr");
+    assert!(venue.subject().starts_with("5\u{a0}personnes attendues le "), "the event's language: {}", venue.subject());
+    assert!(venue.text().contains("Personnes attendues\u{a0}: 5"), "{}", venue.text());
+
+    // Her sign-in link, asked from a French page, is written in English too.
+    let french = Browser::anonymous(&app).in_french();
+    let asked = french.submit("/login", "/login", &[("email", "camille@example.org")]).await;
+    assert!(asked.status.is_success() || asked.status == StatusCode::SEE_OTHER, "{}", asked.html);
+    app.dispatch_all_pending_emails().await;
+    let login = server.messages().into_iter().find(|m| m.kind() == "login_link").expect("a sign-in link");
+    assert_eq!(login.subject(), "Your Convive sign-in link");
 }

@@ -16,7 +16,7 @@ use crate::app;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::token::{form_token, verify_login_token};
 use crate::http::AppState;
-use crate::http::pages::{PageError, browser_language, check_same_site, render, word};
+use crate::http::pages::{PageError, browser_language, check_same_site, render, stated_language, word};
 use crate::links::path;
 
 pub fn router() -> Router<AppState> {
@@ -119,7 +119,9 @@ async fn sign_in(
     if !verify_open_form(&state, LOGIN_PURPOSE, &id.to_string(), &form.csrf) {
         return Err(PageError::forbidden().in_language(language));
     }
-    let session = app::sign_in::sign_in(&state, id).await.map_err(|e| PageError::from(e).in_language(language))?;
+    let session = app::sign_in::sign_in(&state, id, stated_language(&headers))
+        .await
+        .map_err(|e| PageError::from(e).in_language(language))?;
     let mut response = see_other("/dashboard");
     response.headers_mut().insert(header::SET_COOKIE, set_session_cookie(&state, &session));
     Ok(response)

@@ -16,6 +16,7 @@ pub mod extract;
 pub mod guest_data;
 pub mod import;
 pub mod keys;
+pub mod language;
 pub mod login;
 pub mod mail_health;
 pub mod preview;
@@ -61,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(webhooks::router())
         .merge(guest_data::router())
         .merge(retention::router())
+        .merge(language::router())
         .merge(team::router())
         .merge(door_list::router())
         .merge(replies::router())

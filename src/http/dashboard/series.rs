@@ -16,6 +16,7 @@ use super::event_page::ImportReportView;
 use super::events::event_url;
 use super::extract::{CheckedForm, OwnedEvent};
 use super::{ActionForm, OrganiserSession, see_other_saying};
+use crate::app::access::Action;
 use crate::app::community::MemberWithHistory;
 use crate::app::{self, AppError};
 use crate::domain::community::MemberStatus;
@@ -170,6 +171,8 @@ struct SeriesPage {
     name: String,
     rule: String,
     settings_url: String,
+    /// Its team's page, for its owner only.
+    team_url: Option<String>,
     dates: Vec<DateRow>,
     next_url: String,
     next_suggested: Option<String>,
@@ -214,7 +217,7 @@ pub async fn series_page(
 ) -> Result<Response, PageError> {
     let language = session.language;
     let refused = |e: AppError| PageError::from(e).in_language(language);
-    let app::series::Overview { series, dates, defaults, next_start } =
+    let app::series::Overview { series, role, dates, defaults, next_start } =
         app::series::overview(state, session.organiser.id, series_id).await.map_err(refused)?;
     let (_, mut members) = app::community::list(state, session.organiser.id, series_id).await.map_err(refused)?;
     let most = dates.iter().map(|(_, c)| c.invited + c.walk_ins).max().unwrap_or(0).max(1);
@@ -263,6 +266,7 @@ pub async fn series_page(
         name: series.settings.name.clone(),
         rule: super::series_settings::rule_sentence(series.settings.recurrence, weekday, language),
         settings_url: format!("{base}/settings"),
+        team_url: role.may_on_series(Action::Own).then(|| crate::links::path::dashboard_series_team(series.id)),
         dates: rows,
         next_url: format!("{base}/dates"),
         next_suggested,
@@ -325,8 +329,9 @@ async fn confirm_invite(
     OwnedEvent { session, event }: OwnedEvent,
 ) -> Result<Response, PageError> {
     let language = session.language;
-    let reach =
-        app::community::invite_reach(&state, &event).await.map_err(|e| PageError::from(e).in_language(language))?;
+    let reach = app::community::invite_reach(&state, session.organiser.id, &event)
+        .await
+        .map_err(|e| PageError::from(e).in_language(language))?;
     let key = if event.status == crate::domain::event::EventStatus::Published {
         "d_confirm_invite_reach_published"
     } else {

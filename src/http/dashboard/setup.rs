@@ -16,7 +16,7 @@ use crate::app::{self, AppError};
 use crate::domain::event::Language;
 use crate::domain::token::form_token;
 use crate::http::AppState;
-use crate::http::pages::{PageError, browser_language, check_same_site, render, word};
+use crate::http::pages::{PageError, browser_language, check_same_site, render, stated_language, word};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home)).route("/setup", get(setup_page).post(set_up))
@@ -99,7 +99,8 @@ async fn set_up(
     if !verify_open_form(&state, SETUP_PURPOSE, "", &form.csrf) {
         return Err(PageError::forbidden().in_language(language));
     }
-    let first = FirstOrganiser { code: form.code, name: form.name, email: form.email };
+    let first =
+        FirstOrganiser { code: form.code, name: form.name, email: form.email, language: stated_language(&headers) };
     match app::setup::create_first_organiser(&state, &first).await {
         Ok((_, session)) => {
             let mut response = see_other("/dashboard");

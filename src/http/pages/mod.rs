@@ -112,6 +112,20 @@ pub fn browser_language(headers: &HeaderMap) -> Language {
     if first.starts_with("fr") { Language::Fr } else { Language::En }
 }
 
+/// The language her browser states, if it states one we write in (a
+/// request without `Accept-Language` states none: nothing to keep).
+pub fn stated_language(headers: &HeaderMap) -> Option<Language> {
+    let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())?;
+    let first = accept.split(',').next().unwrap_or("").trim().to_ascii_lowercase();
+    if first.starts_with("fr") {
+        Some(Language::Fr)
+    } else if first.starts_with("en") {
+        Some(Language::En)
+    } else {
+        None
+    }
+}
+
 /// Refuses a form that a browser says was sent from another site. Browsers
 /// send `Sec-Fetch-Site` on every request; tools that do not are judged by
 /// the form token alone.

@@ -12,6 +12,8 @@ pub struct Model {
     pub notifications: crate::storage::organisers::Notifications,
     /// Erase guests' personal data this many days after each event ends.
     pub retention_days: Option<i32>,
+    /// The language of the emails she gets (`fr`, `en`); none until known.
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

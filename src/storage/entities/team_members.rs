@@ -5,7 +5,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    pub event_id: Uuid,
+    pub event_id: Option<Uuid>,
+    pub series_id: Option<Uuid>,
     pub email: String,
     pub role: String,
     pub organiser_id: Option<Uuid>,
