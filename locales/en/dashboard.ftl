@@ -337,12 +337,12 @@ d_confirm_erase_button = Erase the data of { $name }
 d_flash_erased = Her data is erased.
 
 ## Retention of guests' data
-d_language_title = The language of your emails
+d_language_title = Your language
 d_language_link = Language
-d_language_intro = The emails Convive sends you (sign-in links, team invitations, venue summaries, notes and digests) are written in this language. Guests get theirs in the event's language.
+d_language_intro = Your dashboard, and the emails Convive sends you (sign-in links, team invitations, venue summaries, notes and digests), are in this language. Guests get theirs in the event's language.
 d_language_label = Language
 d_language_save = Save
-d_language_saved = Your emails will be written in this language.
+d_language_saved = Your dashboard and your emails are now in this language.
 d_retention_title = Keeping guests' data
 d_retention_intro = You can have your guests' personal data erased automatically some time after each event, as the principle of limited retention asks.
 d_retention_on = Erase guests' data after each event

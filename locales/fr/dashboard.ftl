@@ -350,12 +350,12 @@ d_confirm_erase_button = Effacer les données de { $name }
 d_flash_erased = Ses données sont effacées.
 
 ## Retention of guests' data
-d_language_title = Langue de vos e-mails
+d_language_title = Votre langue
 d_language_link = Langue
-d_language_intro = Les e-mails que Convive vous adresse (liens de connexion, invitations à une équipe, récapitulatifs pour le lieu, notes et résumés) sont écrits dans cette langue. Les invités, eux, reçoivent les leurs dans la langue de l'événement.
+d_language_intro = Votre tableau de bord, et les e-mails que Convive vous adresse (liens de connexion, invitations à une équipe, récapitulatifs pour le lieu, notes et résumés), sont dans cette langue. Les invités, eux, reçoivent les leurs dans la langue de l'événement.
 d_language_label = Langue
 d_language_save = Enregistrer
-d_language_saved = Vos e-mails seront écrits dans cette langue.
+d_language_saved = Votre tableau de bord et vos e-mails sont désormais dans cette langue.
 d_retention_title = Conservation des données des invités
 d_retention_intro = Vous pouvez faire effacer automatiquement les données personnelles de vos invités quelque temps après chaque événement, comme le veut le principe de conservation limitée.
 d_retention_on = Effacer les données des invités après chaque événement

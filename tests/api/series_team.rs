@@ -276,7 +276,7 @@ async fn the_series_team_and_language_pages_read_well_on_a_phone_and_a_desktop()
     let (name, value) = owner.cookie().split_once('=').unwrap();
     for (page, path, expected) in [
         ("series-team", format!("/dashboard/series/{series_id}/team"), "camille.roux@example.org"),
-        ("language", "/dashboard/language".to_owned(), "Langue de vos e-mails"),
+        ("language", "/dashboard/language".to_owned(), "Votre langue"),
     ] {
         for (width, height, mobile) in [(360, 740, true), (1280, 900, false)] {
             let seen = crate::browser::browser(

@@ -211,8 +211,13 @@ async fn each_organiser_gets_the_summary_in_her_own_language_and_the_venue_in_th
     let page = english.get(&link).await;
     let joined = english.post(&link, &[("csrf", &page.csrf()), ("name", "Camille Roux")]).await;
     assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.html);
-    // Anne chooses French for hers on the dashboard.
     let anne = crate::dashboard::sign_in_as_owner(&app).await;
+    // Her choice is her dashboard's language too, whatever her browser asks.
+    let chosen = anne.submit("/dashboard/language", "/dashboard/language", &[("language", "en")]).await;
+    let page = anne.follow(&chosen).await;
+    assert!(page.html.contains("<html lang=\"en\""), "{}", page.html);
+    assert!(page.decoded().contains("Your dashboard and your emails are now in this language."), "{}", page.html);
+    // Anne chooses French for hers on the dashboard.
     let chosen = anne.submit("/dashboard/language", "/dashboard/language", &[("language", "fr")]).await;
     assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.html);
     let page = anne.follow(&chosen).await.decoded();

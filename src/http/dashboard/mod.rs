@@ -228,6 +228,8 @@ impl FromRequestParts<AppState> for OrganiserSession {
         let Some(token) = session_cookie(&parts.headers) else { return Err(see_other("/login")) };
         match app::sign_in::session(state, &token).await {
             Ok(Some((session_id, organiser))) => {
+                // Her own choice (the « Langue » page) wins over her browser's.
+                let language = organiser.language.unwrap_or(language);
                 let csrf = form_token(&state.link_key, "session", &session_id.to_string());
                 let door_only = match app::access::door_only(state, organiser.id).await {
                     Ok(door_only) => door_only,
