@@ -277,3 +277,76 @@ async fn claims_of_a_live_process_are_left_alone_and_on_sqlite_a_dead_ones_come_
     }
     restarted.stop().await;
 }
+
+/// The venue's summary, with two real processes ticking every second on one
+/// PostgreSQL: the owner and the venue's contact each get it once.
+#[tokio::test]
+async fn two_processes_send_the_venue_summary_once_to_each_recipient() {
+    if !backend_is_postgres() {
+        return;
+    }
+    let database = test_database().await;
+    let server = MailServer::start().await;
+    let key = convive::domain::token::SecretKey::generate().to_base64();
+    let mut first = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
+    let mut second = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
+    let created = Command::new(env!("CARGO_BIN_EXE_convive"))
+        .args(["organiser", "create", "--name", "Anne", "--email", "anne@example.org"])
+        .env("CONVIVE_DATABASE_URL", &database.url)
+        .env("CONVIVE_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let api_key = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+
+    // It starts in three hours; its summary is due ten seconds from now:
+    // time enough to publish first (a slot that comes due on a draft is
+    // spent with nothing sent, as it should be).
+    let starts = (chrono::Utc::now() + chrono::Duration::hours(3)).format("%Y-%m-%dT%H:%M").to_string();
+    let starts_utc: chrono::DateTime<chrono::Utc> = format!("{starts}:00Z").parse().unwrap();
+    let lead = (starts_utc - chrono::Utc::now() - chrono::Duration::seconds(10)).num_seconds();
+    let mut event = crate::helpers::cafe_des_victoires();
+    crate::helpers::merge(
+        &mut event,
+        json!({
+            "starts_at": starts, "ends_at": (starts_utc + chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M").to_string(),
+            "time_zone": "UTC", "venue_contact": "accueil@cafe-victoires.fr",
+            "plan": { "nudges": [], "reminder": null, "venue_summary": format!("PT{lead}S") },
+        }),
+    );
+    let client = reqwest::Client::new();
+    let base = &first.base;
+    let created: serde_json::Value = client
+        .post(format!("{base}/api/v1/events"))
+        .bearer_auth(&api_key)
+        .json(&event)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let event_id = created["id"].as_str().unwrap_or_else(|| panic!("{created}"));
+    let guests = json!({ "guests": [{ "email": "zoe@example.org" }, { "email": "bruno@example.org" }] });
+    let added = client
+        .post(format!("{base}/api/v1/events/{event_id}/guests/bulk"))
+        .bearer_auth(&api_key)
+        .json(&guests)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status(), StatusCode::OK);
+    let published =
+        client.post(format!("{base}/api/v1/events/{event_id}/publish")).bearer_auth(&api_key).send().await.unwrap();
+    assert_eq!(published.status(), StatusCode::OK);
+
+    // Two invitations, then the two summaries.
+    server.wait_for(4, Duration::from_mins(1)).await;
+    wait_until_the_outbox_is_settled(&database.url, Duration::from_mins(1)).await;
+    first.stop().await;
+    second.stop().await;
+    let mut summaries: Vec<String> =
+        server.messages().iter().filter(|m| m.kind() == "venue_summary").map(|m| m.recipient().to_owned()).collect();
+    summaries.sort_unstable();
+    assert_eq!(summaries, ["accueil@cafe-victoires.fr", "anne@example.org"], "once each");
+}
