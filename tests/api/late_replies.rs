@@ -64,7 +64,7 @@ async fn a_calendar_reply_after_the_deadline_is_answered_by_email_once_and_left_
     assert!(text.contains("votre réponse «\u{a0}non\u{a0}» à l'invitation «\u{a0}Petit-déjeuner\u{a0}»"), "{text}");
     assert!(
         text.contains("Les réponses sont closes depuis le ")
-            && text.contains(&format!(" 1 décembre {year} à 18\u{a0}h\u{a0}00\u{a0}:")),
+            && text.contains(&format!(" 1er décembre {year} à 18\u{a0}h\u{a0}00\u{a0}:")),
         "{text}"
     );
     assert!(text.contains("Votre réponse reste «\u{a0}oui\u{a0}»."), "{text}");
