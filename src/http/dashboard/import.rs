@@ -67,17 +67,7 @@ async fn import(
     session.check_form(&headers, &upload.csrf)?;
     let source = if upload.file.is_empty() { ListSource::Pasted(&upload.list) } else { ListSource::Csv(&upload.file) };
     match app::guest_lists::start_import(&state, session.organiser.id, event.id, source).await {
-        Ok(ImportStart::Done(report)) => {
-            event_page(
-                &state,
-                &session,
-                &event,
-                StatusCode::OK,
-                Some(report_view(*report, session.language, &event.details.questions)),
-                None,
-            )
-            .await
-        }
+        Ok(ImportStart::Done(report)) => show_report(&state, &session, &event, *report).await,
         Ok(ImportStart::Started(job)) => Ok(see_other(&job_url(event.id, job))),
         Err(AppError::Invalid(fields)) => {
             // A list with no guests, or a file that is no spreadsheet.
@@ -92,6 +82,17 @@ async fn import(
         }
         Err(err) => Err(PageError::from(err).in_language(session.language)),
     }
+}
+
+/// The event's page with the report of an import done, at once or by its job.
+async fn show_report(
+    state: &AppState,
+    session: &super::OrganiserSession,
+    event: &crate::domain::event::Event,
+    report: ImportReport,
+) -> Result<Response, PageError> {
+    let view = report_view(report, session.language, &event.details.questions);
+    event_page(state, session, event, StatusCode::OK, Some(view), None).await
 }
 
 fn job_url(event_id: Uuid, job: Uuid) -> String {
@@ -131,17 +132,7 @@ async fn job_page(
             };
             Ok(session.page("dashboard/import_progress.html", StatusCode::OK, &page))
         }
-        ImportJobState::Done(report) => {
-            event_page(
-                &state,
-                &session,
-                &event,
-                StatusCode::OK,
-                Some(report_view(*report, session.language, &event.details.questions)),
-                None,
-            )
-            .await
-        }
+        ImportJobState::Done(report) => show_report(&state, &session, &event, *report).await,
         ImportJobState::Failed(why) => {
             tracing::info!(job = %job.id, %why, "showing a failed import");
             let message = word(session.language, "d_import_failed");
