@@ -92,9 +92,8 @@ impl Drop for Process {
     }
 }
 
-/// An organiser, a published event and `guests` invitations, through the API
-/// of the first process. Returns nothing: the mail tells the rest.
-async fn publish_event_with_guests(base: &str, database_url: &str, guests: usize) {
+/// Anne, an organiser, made with the CLI as an operator would: her API key.
+fn create_anne(database_url: &str) -> String {
     let created = Command::new(env!("CARGO_BIN_EXE_convive"))
         .args(["organiser", "create", "--name", "Anne", "--email", "anne@example.org"])
         .env("CONVIVE_DATABASE_URL", database_url)
@@ -102,7 +101,13 @@ async fn publish_event_with_guests(base: &str, database_url: &str, guests: usize
         .output()
         .unwrap();
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
-    let key = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    String::from_utf8(created.stdout).unwrap().trim().to_owned()
+}
+
+/// An organiser, a published event and `guests` invitations, through the API
+/// of the first process. Returns nothing: the mail tells the rest.
+async fn publish_event_with_guests(base: &str, database_url: &str, guests: usize) {
+    let key = create_anne(database_url);
     let client = reqwest::Client::new();
     let mut event = crate::helpers::cafe_des_victoires();
     crate::helpers::merge(&mut event, json!({ "capacity": null }));
@@ -290,14 +295,7 @@ async fn two_processes_send_the_venue_summary_once_to_each_recipient() {
     let key = convive::domain::token::SecretKey::generate().to_base64();
     let mut first = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
     let mut second = Process::start(&database.url, server.port, &key, database.scratch.path()).await;
-    let created = Command::new(env!("CARGO_BIN_EXE_convive"))
-        .args(["organiser", "create", "--name", "Anne", "--email", "anne@example.org"])
-        .env("CONVIVE_DATABASE_URL", &database.url)
-        .env("CONVIVE_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
-    let api_key = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    let api_key = create_anne(&database.url);
 
     // It starts in three hours; its summary is due ten seconds from now:
     // time enough to publish first (a slot that comes due on a draft is
