@@ -12,6 +12,7 @@ use crate::dashboard::Browser;
 use crate::helpers::{TestApp, spawn_app_with_clock};
 use crate::series_team::{first_morning, invite_to_series, series_with_a_date};
 use crate::team::accept;
+use crate::tenancy::answered_as_its_rights_say;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Who {
@@ -124,22 +125,7 @@ async fn every_series_endpoint_answers_each_role_as_its_rights_say() {
         }
         for (method, path, body, allowed) in attempts {
             let reply = app.request(method.clone(), &path, Some(key.as_str()), body).await;
-            if allowed.contains(who) {
-                assert!(
-                    reply.status.is_success(),
-                    "{who:?} {method} {path} must be allowed: {} {:#}",
-                    reply.status,
-                    reply.body
-                );
-            } else {
-                assert_eq!(
-                    reply.status,
-                    StatusCode::NOT_FOUND,
-                    "{who:?} {method} {path} must be 404: {:#}",
-                    reply.body
-                );
-                assert_eq!(reply.body["error"], "not_found");
-            }
+            answered_as_its_rights_say(&format!("{who:?} {method} {path}"), &reply, allowed.contains(who));
         }
         // Her list holds the series if she runs it.
         let listed = app.request(Method::GET, "/api/v1/series", Some(key.as_str()), None).await.expect(StatusCode::OK);

@@ -377,22 +377,18 @@ async fn every_organiser_endpoint_answers_each_role_as_its_rights_say() {
         }
         for (method, path, body, allowed) in attempts {
             let reply = app.request(method.clone(), &path, Some(key.as_str()), body).await;
-            if allowed.contains(who) {
-                assert!(
-                    reply.status.is_success(),
-                    "{who:?} {method} {path} must be allowed: {} {:#}",
-                    reply.status,
-                    reply.body
-                );
-            } else {
-                assert_eq!(
-                    reply.status,
-                    StatusCode::NOT_FOUND,
-                    "{who:?} {method} {path} must be 404: {:#}",
-                    reply.body
-                );
-                assert_eq!(reply.body["error"], "not_found");
-            }
+            answered_as_its_rights_say(&format!("{who:?} {method} {path}"), &reply, allowed.contains(who));
         }
+    }
+}
+
+/// A reply is a success where her role allows it, else the same 404 as for
+/// something that does not exist.
+pub fn answered_as_its_rights_say(attempt: &str, reply: &crate::helpers::Reply, allowed: bool) {
+    if allowed {
+        assert!(reply.status.is_success(), "{attempt} must be allowed: {} {:#}", reply.status, reply.body);
+    } else {
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{attempt} must be 404: {:#}", reply.body);
+        assert_eq!(reply.body["error"], "not_found");
     }
 }
