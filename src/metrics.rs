@@ -17,20 +17,35 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
+/// A method as a label: the standard ones by name, any other as "OTHER"
+/// (a client must not be able to grow the label set).
+fn method_label(method: &axum::http::Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "OTHER",
+    }
+}
+
 /// One HTTP request's labels: the route pattern (never the path, which may
 /// carry an invitation token), the method and the status code.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
-    pub route: String,
-    pub method: String,
+    pub route: &'static str,
+    pub method: &'static str,
     pub status: u16,
 }
 
 /// A route pattern and method, for the latency histogram.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RouteLabels {
-    pub route: String,
-    pub method: String,
+    pub route: &'static str,
+    pub method: &'static str,
 }
 
 /// An email kind (`invitation`, `nudge`…) and what happened to it.
@@ -112,6 +127,10 @@ pub struct Metrics {
     outbox_rows: Family<OutboxLabels, Gauge>,
     pool_connections: Family<PoolLabels, Gauge>,
     scrape: std::sync::Mutex<()>,
+    /// Every route pattern seen, kept for the life of the process, so a
+    /// request's labels borrow them instead of allocating (the router's
+    /// patterns are a fixed, small set).
+    routes: std::sync::RwLock<std::collections::HashSet<&'static str>>,
 }
 
 impl Default for Metrics {
@@ -193,16 +212,31 @@ impl Metrics {
             outbox_rows,
             pool_connections,
             scrape: std::sync::Mutex::new(()),
+            routes: std::sync::RwLock::default(),
         }
     }
 
     /// One HTTP request answered.
-    pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
-        let (route, method) = (route.to_owned(), method.to_owned());
-        self.request_duration
-            .get_or_create(&RouteLabels { route: route.clone(), method: method.clone() })
-            .observe(took.as_secs_f64());
+    pub fn request(&self, route: &str, method: &axum::http::Method, status: u16, took: Duration) {
+        let (route, method) = (self.route(route), method_label(method));
+        self.request_duration.get_or_create(&RouteLabels { route, method }).observe(took.as_secs_f64());
         self.requests.get_or_create(&RequestLabels { route, method, status }).inc();
+    }
+
+    /// The route pattern, as kept in `routes`.
+    fn route(&self, route: &str) -> &'static str {
+        let known = self.routes.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(route).copied();
+        known.unwrap_or_else(|| {
+            let mut routes = self.routes.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match routes.get(route) {
+                Some(kept) => kept,
+                None => {
+                    let kept: &'static str = Box::leak(route.to_owned().into_boxed_str());
+                    routes.insert(kept);
+                    kept
+                }
+            }
+        })
     }
 
     /// One email handled by the dispatcher.

@@ -76,10 +76,12 @@ pub async fn invitation(app: &App, token: &str) -> Result<(Guest, Event)> {
     Ok(storage::guests::find_by_token(&*app.db, &hash).await?)
 }
 
-/// The name of the organiser who invites to `event`, as her guests see it.
-pub async fn host_name(app: &App, event: &Event) -> Result<String> {
-    let organiser = storage::organisers::find_many(&*app.db, [event.organiser_id]).await?.pop();
-    Ok(organiser.map(|o| o.name).unwrap_or_default())
+/// A guest's invitation, by the token she presented, with the name of the
+/// organiser who invites her, as her pages show it: one statement.
+pub async fn invitation_with_host(app: &App, token: &str) -> Result<(Guest, Event, String)> {
+    let hash = InvitationToken::hash_of_presented(token).ok_or(AppError::NotFound(Missing::Invitation))?;
+    let found = storage::invitations::by_token(&*app.db, &hash).await?;
+    Ok((found.guest, found.event, found.host_name))
 }
 
 /// Her 1-based place on the waiting list, if she is on it.
@@ -87,22 +89,34 @@ pub async fn waitlist_position(app: &App, guest: &Guest) -> Result<Option<u32>> 
     Ok(storage::guests::waitlist_position(&*app.db, guest).await?)
 }
 
-async fn find(work: &Work, answerer: Answerer<'_>, now: DateTime<Utc>) -> Result<(Channel, Guest, Event)> {
+/// What the first read of an answer learnt besides her and her event,
+/// so that it need not be read again; `None` where that read did not look.
+#[derive(Debug, Clone, Default)]
+struct Known {
+    /// Where a note about her answer goes (`Some(None)`: nowhere).
+    note_to: Option<Option<String>>,
+    /// Whether anyone else of the event is on the waiting list.
+    others_waiting: Option<bool>,
+}
+
+async fn find(work: &Work, answerer: Answerer<'_>, now: DateTime<Utc>) -> Result<(Channel, Guest, Event, Known)> {
     match answerer {
         Answerer::Guest { token } => {
+            // The hot path: one statement reads all an answer needs.
             let hash = InvitationToken::hash_of_presented(token).ok_or(AppError::NotFound(Missing::Invitation))?;
-            let (guest, event) = storage::guests::find_by_token(&**work, &hash).await?;
-            Ok((Channel::Guest, guest, event))
+            let found = storage::invitations::by_token(&**work, &hash).await?;
+            let known = Known { note_to: Some(found.note_to), others_waiting: Some(found.others_waiting) };
+            Ok((Channel::Guest, found.guest, found.event, known))
         }
         Answerer::Organiser { organiser_id, event_id, guest_id } => {
             let (guest, event) =
                 super::access::guest(&**work, now, organiser_id, (event_id, guest_id), Action::Manage).await?;
-            Ok((Channel::Organiser, guest, event))
+            Ok((Channel::Organiser, guest, event, Known::default()))
         }
         Answerer::Calendar { event_id, guest_id } => {
             let event = storage::events::find_by_id(&**work, event_id).await?;
             let guest = storage::guests::find_in_event(&**work, event_id, guest_id).await?;
-            Ok((Channel::Calendar, guest, event))
+            Ok((Channel::Calendar, guest, event, Known::default()))
         }
     }
 }
@@ -166,7 +180,7 @@ fn reply_of(
 pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
     let now = app.now();
     let mut work = app.begin().await?;
-    let (channel, mut guest, mut event) = find(&work, answerer, now).await?;
+    let (channel, mut guest, mut event, mut known) = find(&work, answerer, now).await?;
     let companion_limit =
         if channel.is_the_guest() { event.details.companions_allowed } else { MAX_COMPANIONS_BY_ORGANISER as u32 };
     let mut reply = reply_of(input, channel, &guest, &event, companion_limit)?;
@@ -201,7 +215,8 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
         if storage::answers::write_reply_if_seatless(&*work, guest.id, &reply, now).await? {
             let change = storage::answers::log_change(&*work, event.id, guest.id, &reply, false, channel, now).await?;
             record_by_hand(&work, answerer, &guest, now).await?;
-            note_for_organiser(&mut work, &event, &guest, &reply, false, channel, change, now).await?;
+            let note = Note { waitlisted: false, channel, change, to: known.note_to };
+            note_for_organiser(&mut work, &event, &guest, &reply, note, now).await?;
             work.happened(answered(&event, &guest, &reply));
             work.commit(app).await?;
             let guest = Guest { reply: Some(reply), answered_at: Some(now), waitlisted_at: None, ..guest };
@@ -223,8 +238,10 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
         // Read again under the lock: the event may have closed or been cancelled since.
         may_answer(channel, &event, now)?;
         guest = storage::guests::find_in_event(&*work, event.id, guest.id).await?;
+        // The waiting list may have changed before the lock was taken.
+        known.others_waiting = None;
     }
-    let outcome = seat_and_write(&mut work, answerer, channel, guest, event, reply, now).await?;
+    let outcome = seat_and_write(&mut work, answerer, channel, guest, event, reply, &known, now).await?;
     work.commit(app).await?;
     Ok(outcome)
 }
@@ -243,12 +260,14 @@ pub(crate) async fn record_imported(
     let answerer = Answerer::Organiser { organiser_id, event_id: event.id, guest_id: guest.id };
     let reply = reply_of(input, Channel::Organiser, &guest, &event, MAX_COMPANIONS_BY_ORGANISER as u32)?;
     may_answer(Channel::Organiser, &event, now)?;
-    seat_and_write(work, answerer, Channel::Organiser, guest, event, reply, now).await
+    seat_and_write(work, answerer, Channel::Organiser, guest, event, reply, &Known::default(), now).await
 }
 
 /// Seats her (or puts her on the waiting list), writes her reply with its
 /// history, and seats whoever her change makes room for. Runs in a unit of
-/// work holding the event's lock, with `guest` and `event` read under it.
+/// work holding the event's lock, with `guest`, `event` and `known` read
+/// under it.
+#[allow(clippy::too_many_arguments)]
 async fn seat_and_write(
     work: &mut Work,
     answerer: Answerer<'_>,
@@ -256,8 +275,11 @@ async fn seat_and_write(
     guest: Guest,
     mut event: Event,
     reply: Reply,
+    known: &Known,
     now: DateTime<Utc>,
 ) -> Result<AnswerOutcome> {
+    // Nobody else waits: no one can be ahead of her, nor be promoted.
+    let nobody_else_waits = known.others_waiting == Some(false);
     let held_before = if guest.is_seated() { party_of(&guest) } else { 0 };
     // The counter is kept only while there is a capacity; without one it
     // may lag (and is not used). With one it should never be below her own
@@ -272,7 +294,8 @@ async fn seat_and_write(
             capacity: event.details.capacity,
             taken_by_others: event.seats_taken.saturating_sub(held_before),
             currently_seated: guest.is_seated(),
-            someone_waiting_ahead: storage::answers::someone_waiting_ahead(&**work, &guest).await?,
+            someone_waiting_ahead: !nobody_else_waits
+                && storage::answers::someone_waiting_ahead(&**work, &guest).await?,
         };
         context.place(reply.party_size()).map_err(|short| AppError::NotEnoughSeats { seats_left: short.seats_left })?
     } else {
@@ -287,7 +310,8 @@ async fn seat_and_write(
     let waitlisted = waitlisted_at.is_some();
     let change = storage::answers::log_change(&**work, event.id, guest.id, &reply, waitlisted, channel, now).await?;
     record_by_hand(work, answerer, &guest, now).await?;
-    note_for_organiser(work, &event, &guest, &reply, waitlisted, channel, change, now).await?;
+    let note = Note { waitlisted, channel, change, to: known.note_to.clone() };
+    note_for_organiser(work, &event, &guest, &reply, note, now).await?;
     work.happened(answered(&event, &guest, &reply));
     if let Some(since) = waitlisted_at.filter(|_| !guest.is_waiting() && event.status == EventStatus::Published) {
         let slot = OutboxSlot::Moment(since);
@@ -304,7 +328,8 @@ async fn seat_and_write(
         let seats_taken = event.seats_taken.saturating_sub(held_before) + held_after;
         // Only freed seats, or a place freed at the head of the queue, can
         // let someone in from the waiting list.
-        if held_after < held_before || (guest.is_waiting() && !updated.is_waiting()) {
+        let room_made = held_after < held_before || (guest.is_waiting() && !updated.is_waiting());
+        if room_made && !nobody_else_waits {
             let settled = settle_seats(work, &event, seats_taken, now).await?;
             promoted = settled.promoted;
             event.seats_taken = settled.seats_taken;
@@ -378,7 +403,7 @@ pub(crate) async fn settle_seats(
                     promoted: true,
                     from_calendar: false,
                 };
-                queue_note(work, event, &note, change, now).await?;
+                queue_note(work, event, &note, change, None, now).await?;
             }
         }
     }
@@ -396,18 +421,25 @@ pub(crate) async fn settle_seats(
     Ok(Settled { promoted, seats_taken })
 }
 
+/// What a note to the organiser about one answer needs besides the answer.
+struct Note {
+    waitlisted: bool,
+    channel: Channel,
+    /// The answer history's entry the note is about.
+    change: Uuid,
+    /// Where it goes, if already known (see [`Known::note_to`]).
+    to: Option<Option<String>>,
+}
+
 /// Tells the organiser about a guest's own answer that carries a comment or
 /// changes her mind, if she wants a note for each (a digest collects the
 /// rest later from the history).
-#[allow(clippy::too_many_arguments)]
 async fn note_for_organiser(
     work: &mut Work,
     event: &Event,
     before: &Guest,
     reply: &Reply,
-    waitlisted: bool,
-    channel: Channel,
-    change: Uuid,
+    Note { waitlisted, channel, change, to }: Note,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let previous = before.reply.as_ref().map(|r| r.answer);
@@ -427,25 +459,37 @@ async fn note_for_organiser(
         promoted: false,
         from_calendar: channel == Channel::Calendar,
     };
-    queue_note(work, event, &note, change, now).await
+    queue_note(work, event, &note, change, to, now).await
 }
 
 /// Queues a note to the organiser about one change, if she wants a note
-/// for each.
-async fn queue_note(work: &mut Work, event: &Event, note: &AnswerNote, change: Uuid, now: DateTime<Utc>) -> Result<()> {
-    let Some(organiser) = storage::organisers::find_many(&**work, [event.organiser_id]).await?.pop() else {
+/// for each: to `to` when that is already known, else read.
+async fn queue_note(
+    work: &mut Work,
+    event: &Event,
+    note: &AnswerNote,
+    change: Uuid,
+    to: Option<Option<String>>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let to = match to {
+        Some(known) => known,
+        None => storage::organisers::find_many(&**work, [event.organiser_id])
+            .await?
+            .pop()
+            .filter(|organiser| organiser.notifications == Notifications::Each)
+            .map(|organiser| organiser.email.to_string()),
+    };
+    let Some(recipient) = to else {
         return Ok(());
     };
-    if organiser.notifications != Notifications::Each {
-        return Ok(());
-    }
     let payload = serde_json::to_value(note).map_err(anyhow::Error::from)?;
     let queued = storage::outbox::enqueue_for_organiser(
         &**work,
         event,
         MailKind::OrganiserNote,
         &OutboxSlot::AnswerChange(change),
-        organiser.email.as_str(),
+        &recipient,
         &payload,
         now,
         now,

@@ -45,9 +45,11 @@ fn bearer_is(headers: &HeaderMap, expected: &str) -> bool {
 /// invitation tokens must not become label values).
 pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = request.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str).to_owned();
+    // Cloning the pattern is a reference count, not a copy.
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let method = request.method().clone();
     let response = next.run(request).await;
-    state.metrics.request(&route, method.as_str(), response.status().as_u16(), started.elapsed());
+    let route = route.as_ref().map_or("(unmatched)", MatchedPath::as_str);
+    state.metrics.request(route, &method, response.status().as_u16(), started.elapsed());
     response
 }

@@ -14,6 +14,7 @@ pub mod guests;
 pub mod imports;
 pub mod inbound;
 pub mod instance;
+pub mod invitations;
 pub mod organisers;
 pub mod outbox;
 pub mod plan_slots;

@@ -192,8 +192,7 @@ async fn find(state: &AppState, token: &str, headers: &HeaderMap) -> Result<(Str
     // The hash signs the form; the token itself never goes into a page.
     let hash = InvitationToken::hash_of_presented(token).ok_or_else(not_found)?;
     let failed = |err| PageError::from(err).in_language(super::browser_language(headers));
-    let (guest, event) = app::answers::invitation(state, token).await.map_err(failed)?;
-    let host = app::answers::host_name(state, &event).await.map_err(failed)?;
+    let (guest, event, host) = app::answers::invitation_with_host(state, token).await.map_err(failed)?;
     Ok((hash, guest, event, host))
 }
 

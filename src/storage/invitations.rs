@@ -1,0 +1,52 @@
+//! A guest's invitation by her token, read in one statement with what the
+//! doors that serve her would otherwise read in statements of their own:
+//! her page and her answers are the hot paths.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait};
+
+use super::entities::{events, guests};
+use super::error::{Missing, Result, StorageError};
+use crate::domain::event::Event;
+use crate::domain::guest::Guest;
+
+/// Her invitation: her row, her event's, and three facts about them.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub guest: Guest,
+    pub event: Event,
+    /// The name of the organiser who invites her.
+    pub host_name: String,
+    /// Where a note about her answer goes: the organiser's address if she
+    /// wants a note for each answer, else none.
+    pub note_to: Option<String>,
+    /// Whether anyone of the event other than her is on the waiting list.
+    pub others_waiting: bool,
+}
+
+const HOST_NAME: &str = r#"(SELECT "o"."name" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id")"#;
+const NOTE_TO: &str = r#"(SELECT "o"."email" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id" AND "o"."notifications" = 'each')"#;
+/// An index seek (idx_guests_event_waitlisted_at).
+const OTHERS_WAITING: &str = r#"EXISTS (SELECT 1 FROM "guests" AS "w" WHERE "w"."event_id" = "guests"."event_id" AND "w"."waitlisted_at" IS NOT NULL AND "w"."id" <> "guests"."id")"#;
+
+/// The invitation whose token has this hash.
+pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<Invitation> {
+    let statement = guests::Entity::find()
+        .filter(guests::Column::TokenHash.eq(token_hash))
+        .find_also_related(events::Entity)
+        .expr_as(Expr::cust(HOST_NAME), "host_name")
+        .expr_as(Expr::cust(NOTE_TO), "note_to")
+        .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
+        .build(conn.get_database_backend());
+    let row = conn.query_one_raw(statement).await?.ok_or(StorageError::NotFound(Missing::Invitation))?;
+    // The prefixes `find_also_related` gives each table's columns.
+    let guest = guests::Model::from_query_result(&row, "A_")?;
+    let event = events::Model::from_query_result(&row, "B_")?;
+    Ok(Invitation {
+        guest: super::guests::to_domain(guest)?,
+        event: super::events::to_domain(event)?,
+        host_name: row.try_get::<Option<String>>("", "host_name")?.unwrap_or_default(),
+        note_to: row.try_get("", "note_to")?,
+        others_waiting: row.try_get("", "others_waiting")?,
+    })
+}
