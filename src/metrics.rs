@@ -228,14 +228,12 @@ impl Metrics {
         let known = self.routes.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(route).copied();
         known.unwrap_or_else(|| {
             let mut routes = self.routes.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-            match routes.get(route) {
-                Some(kept) => kept,
-                None => {
-                    let kept: &'static str = Box::leak(route.to_owned().into_boxed_str());
-                    routes.insert(kept);
-                    kept
-                }
+            if let Some(kept) = routes.get(route) {
+                return *kept;
             }
+            let kept: &'static str = Box::leak(route.to_owned().into_boxed_str());
+            routes.insert(kept);
+            kept
         })
     }
 

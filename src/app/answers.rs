@@ -93,10 +93,22 @@ pub async fn waitlist_position(app: &App, guest: &Guest) -> Result<Option<u32>> 
 /// so that it need not be read again; `None` where that read did not look.
 #[derive(Debug, Clone, Default)]
 struct Known {
-    /// Where a note about her answer goes (`Some(None)`: nowhere).
-    note_to: Option<Option<String>>,
+    note_to: NoteTo,
     /// Whether anyone else of the event is on the waiting list.
     others_waiting: Option<bool>,
+    /// Whether a webhook endpoint listens to answers.
+    answers_heard: Option<bool>,
+}
+
+/// Where a note to the organiser about an answer goes.
+#[derive(Debug, Clone, Default)]
+enum NoteTo {
+    /// Not read yet: read it from her settings.
+    #[default]
+    Unknown,
+    /// Nowhere: she wants no note for each answer.
+    Nobody,
+    Address(String),
 }
 
 async fn find(work: &Work, answerer: Answerer<'_>, now: DateTime<Utc>) -> Result<(Channel, Guest, Event, Known)> {
@@ -105,7 +117,11 @@ async fn find(work: &Work, answerer: Answerer<'_>, now: DateTime<Utc>) -> Result
             // The hot path: one statement reads all an answer needs.
             let hash = InvitationToken::hash_of_presented(token).ok_or(AppError::NotFound(Missing::Invitation))?;
             let found = storage::invitations::by_token(&**work, &hash).await?;
-            let known = Known { note_to: Some(found.note_to), others_waiting: Some(found.others_waiting) };
+            let known = Known {
+                note_to: found.note_to.map_or(NoteTo::Nobody, NoteTo::Address),
+                others_waiting: Some(found.others_waiting),
+                answers_heard: Some(found.answers_heard),
+            };
             Ok((Channel::Guest, found.guest, found.event, known))
         }
         Answerer::Organiser { organiser_id, event_id, guest_id } => {
@@ -215,9 +231,9 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
         if storage::answers::write_reply_if_seatless(&*work, guest.id, &reply, now).await? {
             let change = storage::answers::log_change(&*work, event.id, guest.id, &reply, false, channel, now).await?;
             record_by_hand(&work, answerer, &guest, now).await?;
+            record_answered(&mut work, &known, &event, &guest, &reply);
             let note = Note { waitlisted: false, channel, change, to: known.note_to };
             note_for_organiser(&mut work, &event, &guest, &reply, note, now).await?;
-            work.happened(answered(&event, &guest, &reply));
             work.commit(app).await?;
             let guest = Guest { reply: Some(reply), answered_at: Some(now), waitlisted_at: None, ..guest };
             return Ok(AnswerOutcome { event, guest, waitlist_position: None, promoted: Vec::new() });
@@ -312,7 +328,7 @@ async fn seat_and_write(
     record_by_hand(work, answerer, &guest, now).await?;
     let note = Note { waitlisted, channel, change, to: known.note_to.clone() };
     note_for_organiser(work, &event, &guest, &reply, note, now).await?;
-    work.happened(answered(&event, &guest, &reply));
+    record_answered(work, known, &event, &guest, &reply);
     if let Some(since) = waitlisted_at.filter(|_| !guest.is_waiting() && event.status == EventStatus::Published) {
         let slot = OutboxSlot::Moment(since);
         let only = Audience::Only(vec![guest.id]);
@@ -342,12 +358,19 @@ async fn seat_and_write(
     Ok(AnswerOutcome { event, guest: updated, waitlist_position, promoted })
 }
 
-fn answered(event: &Event, before: &Guest, reply: &Reply) -> Happening {
-    Happening::Answered {
+/// Records that she answered; as unheard when her first read found no
+/// webhook endpoint listening, so that nothing is queued for nobody.
+fn record_answered(work: &mut Work, known: &Known, event: &Event, before: &Guest, reply: &Reply) {
+    let answered = Happening::Answered {
         event: event.id,
         guest: before.id,
         before: before.reply.as_ref().map(|r| r.answer),
         after: reply.answer,
+    };
+    if known.answers_heard == Some(false) {
+        work.happened_unheard(answered);
+    } else {
+        work.happened(answered);
     }
 }
 
@@ -403,7 +426,7 @@ pub(crate) async fn settle_seats(
                     promoted: true,
                     from_calendar: false,
                 };
-                queue_note(work, event, &note, change, None, now).await?;
+                queue_note(work, event, &note, change, NoteTo::Unknown, now).await?;
             }
         }
     }
@@ -427,8 +450,7 @@ struct Note {
     channel: Channel,
     /// The answer history's entry the note is about.
     change: Uuid,
-    /// Where it goes, if already known (see [`Known::note_to`]).
-    to: Option<Option<String>>,
+    to: NoteTo,
 }
 
 /// Tells the organiser about a guest's own answer that carries a comment or
@@ -469,12 +491,13 @@ async fn queue_note(
     event: &Event,
     note: &AnswerNote,
     change: Uuid,
-    to: Option<Option<String>>,
+    to: NoteTo,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let to = match to {
-        Some(known) => known,
-        None => storage::organisers::find_many(&**work, [event.organiser_id])
+        NoteTo::Address(address) => Some(address),
+        NoteTo::Nobody => None,
+        NoteTo::Unknown => storage::organisers::find_many(&**work, [event.organiser_id])
             .await?
             .pop()
             .filter(|organiser| organiser.notifications == Notifications::Each)

@@ -120,7 +120,12 @@ impl App {
 
     /// Starts a unit of work that writes.
     pub(crate) async fn begin(&self) -> Result<Work> {
-        Ok(Work { tx: storage::begin_write(&self.db).await?, mail_queued: 0, happened: Vec::new() })
+        Ok(Work {
+            tx: storage::begin_write(&self.db).await?,
+            mail_queued: 0,
+            happened: Vec::new(),
+            unheard: Vec::new(),
+        })
     }
 }
 
@@ -153,6 +158,9 @@ pub(crate) struct Work {
     tx: WriteTransaction,
     mail_queued: u64,
     happened: Vec<Happening>,
+    /// What happened that no webhook endpoint listens to, as read in this
+    /// transaction: recorded, with no statement to queue nothing.
+    unheard: Vec<Happening>,
 }
 
 impl Deref for Work {
@@ -173,6 +181,12 @@ impl Work {
         self.happened.push(happening);
     }
 
+    /// Like [`happened`](Self::happened), for something the caller read,
+    /// in this transaction, that no webhook endpoint listens to.
+    pub fn happened_unheard(&mut self, happening: Happening) {
+        self.unheard.push(happening);
+    }
+
     /// Queues the webhooks of what happened in the same transaction, then
     /// commits, then rings the dispatchers of what was queued (so it leaves
     /// within seconds, not at the next tick) and records what happened.
@@ -185,7 +199,7 @@ impl Work {
         if hooks > 0 {
             app.hook_waker.notify_one();
         }
-        for happening in self.happened {
+        for happening in self.happened.iter().chain(&self.unheard) {
             tracing::debug!(?happening, "happened");
         }
         Ok(())

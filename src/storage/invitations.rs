@@ -9,8 +9,9 @@ use super::entities::{events, guests};
 use super::error::{Missing, Result, StorageError};
 use crate::domain::event::Event;
 use crate::domain::guest::Guest;
+use crate::domain::webhook::WebhookType;
 
-/// Her invitation: her row, her event's, and three facts about them.
+/// Her invitation: her row, her event's, and four facts about them.
 #[derive(Debug, Clone)]
 pub struct Invitation {
     pub guest: Guest,
@@ -22,11 +23,13 @@ pub struct Invitation {
     pub note_to: Option<String>,
     /// Whether anyone of the event other than her is on the waiting list.
     pub others_waiting: bool,
+    /// Whether a webhook endpoint of the organiser listens to answers.
+    pub answers_heard: bool,
 }
 
 const HOST_NAME: &str = r#"(SELECT "o"."name" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id")"#;
 const NOTE_TO: &str = r#"(SELECT "o"."email" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id" AND "o"."notifications" = 'each')"#;
-/// An index seek (idx_guests_event_waitlisted_at).
+/// An index seek (`idx_guests_event_waitlisted_at`).
 const OTHERS_WAITING: &str = r#"EXISTS (SELECT 1 FROM "guests" AS "w" WHERE "w"."event_id" = "guests"."event_id" AND "w"."waitlisted_at" IS NOT NULL AND "w"."id" <> "guests"."id")"#;
 
 /// The invitation whose token has this hash.
@@ -37,6 +40,7 @@ pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<I
         .expr_as(Expr::cust(HOST_NAME), "host_name")
         .expr_as(Expr::cust(NOTE_TO), "note_to")
         .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
+        .expr_as(super::webhooks::heard_by_events_organiser(WebhookType::GuestAnswered), "answers_heard")
         .build(conn.get_database_backend());
     let row = conn.query_one_raw(statement).await?.ok_or(StorageError::NotFound(Missing::Invitation))?;
     // The prefixes `find_also_related` gives each table's columns.
@@ -48,5 +52,6 @@ pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<I
         host_name: row.try_get::<Option<String>>("", "host_name")?.unwrap_or_default(),
         note_to: row.try_get("", "note_to")?,
         others_waiting: row.try_get("", "others_waiting")?,
+        answers_heard: row.try_get("", "answers_heard")?,
     })
 }
