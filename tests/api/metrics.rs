@@ -50,12 +50,18 @@ async fn the_metrics_follow_requests_emails_and_the_scheduler() {
         .expect(StatusCode::OK);
     let secret_path = format!("/api/v1/events/{event_id}");
     app.get(&secret_path).await.expect(StatusCode::OK);
+    // A method of the client's own making is counted, under a fixed label.
+    let made_up = reqwest::Method::from_bytes(b"BREW").unwrap();
+    let brewed = app.client.request(made_up, format!("{}{secret_path}", app.address)).send().await.unwrap();
+    assert_eq!(brewed.status(), StatusCode::METHOD_NOT_ALLOWED);
 
     let before = scrape(&app).await;
     let invitation_pending = [("kind", "invitation"), ("status", "pending")];
     assert_eq!(value(&before, "convive_outbox_rows", &invitation_pending), Some(3.0), "three invitations wait");
     let reads = [("route", "/api/v1/events/{event_id}"), ("method", "GET"), ("status", "200")];
     assert_eq!(value(&before, "convive_http_requests_total", &reads), Some(1.0));
+    let brews = [("route", "/api/v1/events/{event_id}"), ("method", "OTHER"), ("status", "405")];
+    assert_eq!(value(&before, "convive_http_requests_total", &brews), Some(1.0));
     let read_time = [("route", "/api/v1/events/{event_id}"), ("method", "GET")];
     assert_eq!(value(&before, "convive_http_request_duration_seconds_count", &read_time), Some(1.0));
     assert!(value(&before, "convive_database_connections", &[("state", "idle")]).is_some());
