@@ -28,6 +28,7 @@ mod m20261208_000020_venue_summary_slot;
 pub mod m20261208_000050_notify_changes;
 mod m20261209_000300_series_teams;
 mod m20261209_000310_organiser_language;
+mod m20261210_000010_waiting_list_index;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000050_notify_changes::Migration),
             Box::new(m20261209_000300_series_teams::Migration),
             Box::new(m20261209_000310_organiser_language::Migration),
+            Box::new(m20261210_000010_waiting_list_index::Migration),
         ]
     }
 }

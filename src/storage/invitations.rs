@@ -11,13 +11,20 @@ use crate::domain::event::Event;
 use crate::domain::guest::Guest;
 use crate::domain::webhook::WebhookType;
 
+/// The organiser who invites her.
+#[derive(Debug, Clone, Default)]
+pub struct Host {
+    pub name: String,
+    pub email: String,
+}
+
 /// Her invitation: her row, her event's, and four facts about them.
 #[derive(Debug, Clone)]
 pub struct Invitation {
     pub guest: Guest,
     pub event: Event,
-    /// The name of the organiser who invites her.
-    pub host_name: String,
+    /// The organiser who invites her, as her page and calendar name her.
+    pub host: Host,
     /// Where a note about her answer goes: the organiser's address if she
     /// wants a note for each answer, else none.
     pub note_to: Option<String>,
@@ -28,8 +35,9 @@ pub struct Invitation {
 }
 
 const HOST_NAME: &str = r#"(SELECT "o"."name" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id")"#;
+const HOST_EMAIL: &str = r#"(SELECT "o"."email" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id")"#;
 const NOTE_TO: &str = r#"(SELECT "o"."email" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id" AND "o"."notifications" = 'each')"#;
-/// An index seek (`idx_guests_event_waitlisted_at`).
+/// An index seek (`idx_guests_waiting`, of the waiting alone).
 const OTHERS_WAITING: &str = r#"EXISTS (SELECT 1 FROM "guests" AS "w" WHERE "w"."event_id" = "guests"."event_id" AND "w"."waitlisted_at" IS NOT NULL AND "w"."id" <> "guests"."id")"#;
 
 /// The invitation whose token has this hash.
@@ -38,6 +46,7 @@ pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<I
         .filter(guests::Column::TokenHash.eq(token_hash))
         .find_also_related(events::Entity)
         .expr_as(Expr::cust(HOST_NAME), "host_name")
+        .expr_as(Expr::cust(HOST_EMAIL), "host_email")
         .expr_as(Expr::cust(NOTE_TO), "note_to")
         .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
         .expr_as(super::webhooks::heard_by_events_organiser(WebhookType::GuestAnswered), "answers_heard")
@@ -49,7 +58,10 @@ pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<I
     Ok(Invitation {
         guest: super::guests::to_domain(guest)?,
         event: super::events::to_domain(event)?,
-        host_name: row.try_get::<Option<String>>("", "host_name")?.unwrap_or_default(),
+        host: Host {
+            name: row.try_get::<Option<String>>("", "host_name")?.unwrap_or_default(),
+            email: row.try_get::<Option<String>>("", "host_email")?.unwrap_or_default(),
+        },
         note_to: row.try_get("", "note_to")?,
         others_waiting: row.try_get("", "others_waiting")?,
         answers_heard: row.try_get("", "answers_heard")?,
