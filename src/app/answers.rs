@@ -18,6 +18,7 @@ use crate::domain::role::Action;
 use crate::domain::seating::{self, Placement, SeatContext};
 use crate::domain::token::InvitationToken;
 use crate::storage::activity::Deed;
+pub use crate::storage::invitations::Host;
 use crate::storage::organisers::Notifications;
 use crate::storage::outbox::Audience;
 use crate::storage::{self, Missing};
@@ -76,12 +77,13 @@ pub async fn invitation(app: &App, token: &str) -> Result<(Guest, Event)> {
     Ok(storage::guests::find_by_token(&*app.db, &hash).await?)
 }
 
-/// A guest's invitation, by the token she presented, with the name of the
-/// organiser who invites her, as her pages show it: one statement.
-pub async fn invitation_with_host(app: &App, token: &str) -> Result<(Guest, Event, String)> {
+/// A guest's invitation, by the token she presented, with the organiser
+/// who invites her, as her pages and her calendar copy name her: one
+/// statement.
+pub async fn invitation_with_host(app: &App, token: &str) -> Result<(Guest, Event, Host)> {
     let hash = InvitationToken::hash_of_presented(token).ok_or(AppError::NotFound(Missing::Invitation))?;
     let found = storage::invitations::by_token(&*app.db, &hash).await?;
-    Ok((found.guest, found.event, found.host_name))
+    Ok((found.guest, found.event, found.host))
 }
 
 /// Her 1-based place on the waiting list, if she is on it.
@@ -359,7 +361,9 @@ async fn seat_and_write(
 }
 
 /// Records that she answered; as unheard when her first read found no
-/// webhook endpoint listening, so that nothing is queued for nobody.
+/// webhook endpoint listening, so that nothing is queued for nobody. (On
+/// PostgreSQL an endpoint added while this transaction runs misses this
+/// answer, as it would had she answered a moment earlier.)
 fn record_answered(work: &mut Work, known: &Known, event: &Event, before: &Guest, reply: &Reply) {
     let answered = Happening::Answered {
         event: event.id,

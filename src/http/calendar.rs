@@ -21,6 +21,7 @@ use super::extract::{AuthenticatedOrganiser, Json, Path};
 use super::pages::{PageError, browser_language, open_event};
 use super::render_cache::Cacheable;
 use crate::app;
+use crate::app::answers::Host;
 use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::inbound;
@@ -68,9 +69,9 @@ async fn my_feed(
 /// Where calendar replies go: the configured reply address, else hers.
 /// Where replies to this copy go: her own reply address on a copy with her
 /// ATTENDEE line, else the organiser's own (see `organizer_address`).
-fn reply_address(state: &AppState, organiser: &Organiser, guest: Option<&Guest>) -> String {
+fn reply_address(state: &AppState, organiser_email: &str, guest: Option<&Guest>) -> String {
     let reply = state.settings.reply_address.as_deref();
-    inbound::organizer_address(reply, &state.link_key, guest.map(|g| g.id), organiser.email.as_str())
+    inbound::organizer_address(reply, &state.link_key, guest.map(|g| g.id), organiser_email)
 }
 
 /// A calendar body with its validators; `304 Not Modified` when the client
@@ -114,17 +115,16 @@ async fn organiser_of(state: &AppState, event: &Event) -> Result<Organiser> {
 }
 
 /// A guest's own copy of the event, with her answer as PARTSTAT.
-pub async fn guest_calendar(state: &AppState, guest: &Guest, event: &Event, headers: &HeaderMap) -> Result<Response> {
-    let organiser = organiser_of(state, event).await?;
-    let reply_to = reply_address(state, &organiser, Some(guest));
+pub fn guest_calendar(state: &AppState, guest: &Guest, event: &Event, host: &Host, headers: &HeaderMap) -> Response {
+    let reply_to = reply_address(state, &host.email, Some(guest));
     let text = ics::render(
         event,
         Method::Publish,
-        &Organizer { name: &organiser.name, address: &reply_to },
+        &Organizer { name: &host.name, address: &reply_to },
         Some(&Attendee::of(guest)),
         event.updated_at,
     );
-    Ok(calendar_response(headers, text, event.updated_at, Some("invite.ics")))
+    calendar_response(headers, text, event.updated_at, Some("invite.ics"))
 }
 
 async fn guest_copy(
@@ -132,10 +132,10 @@ async fn guest_copy(
     axum::extract::Path(token): axum::extract::Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let (guest, event) = app::answers::invitation(&state, &token)
+    let (guest, event, host) = app::answers::invitation_with_host(&state, &token)
         .await
         .map_err(|err| PageError::from(err).in_language(browser_language(&headers)))?;
-    Ok(guest_calendar(&state, &guest, &event, &headers).await?)
+    Ok(guest_calendar(&state, &guest, &event, &host, &headers))
 }
 
 /// An open event's file, for anyone with its public link.
@@ -146,7 +146,7 @@ async fn public_event(
 ) -> Result<Response, PageError> {
     let event = open_event::find_public(&state, &event_id, &headers).await?;
     let organiser = organiser_of(&state, &event).await?;
-    let reply_to = reply_address(&state, &organiser, None);
+    let reply_to = reply_address(&state, organiser.email.as_str(), None);
     let text = ics::render(
         &event,
         Method::Publish,
@@ -175,7 +175,7 @@ async fn organiser_feed(
 ) -> Result<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let (organiser, events) = app::feeds::organiser_feed(&state, token).await?;
-    let reply_to = reply_address(&state, &organiser, None);
+    let reply_to = reply_address(&state, organiser.email.as_str(), None);
     let entries: Vec<FeedEntry<'_>> = events
         .iter()
         .map(|event| FeedEntry {
@@ -205,7 +205,8 @@ async fn organiser_feed(
 async fn guest_feed(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let feed = app::feeds::guest_feed(&state, token).await?;
-    let reply_to: Vec<String> = feed.accepted.iter().map(|(g, _, o)| reply_address(&state, o, Some(g))).collect();
+    let reply_to: Vec<String> =
+        feed.accepted.iter().map(|(g, _, o)| reply_address(&state, o.email.as_str(), Some(g))).collect();
     let entries: Vec<FeedEntry<'_>> = feed
         .accepted
         .iter()
@@ -242,8 +243,11 @@ async fn guest_feed(State(state): State<AppState>, Path(file): Path<String>, hea
 async fn series_feed(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let feed = app::feeds::series_feed(&state, token).await?;
-    let reply_to: Vec<String> =
-        feed.dates.iter().map(|(_, guest)| reply_address(&state, &feed.organiser, guest.as_ref())).collect();
+    let reply_to: Vec<String> = feed
+        .dates
+        .iter()
+        .map(|(_, guest)| reply_address(&state, feed.organiser.email.as_str(), guest.as_ref()))
+        .collect();
     let entries: Vec<FeedEntry<'_>> = feed
         .dates
         .iter()

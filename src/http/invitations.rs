@@ -161,6 +161,6 @@ async fn invitation_calendar(
     Path(token): Path<String>,
     headers: axum::http::HeaderMap,
 ) -> Result<axum::response::Response> {
-    let (guest, event) = app::answers::invitation(&state, &token).await?;
-    super::calendar::guest_calendar(&state, &guest, &event, &headers).await
+    let (guest, event, host) = app::answers::invitation_with_host(&state, &token).await?;
+    Ok(super::calendar::guest_calendar(&state, &guest, &event, &host, &headers))
 }

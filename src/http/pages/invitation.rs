@@ -193,6 +193,7 @@ async fn find(state: &AppState, token: &str, headers: &HeaderMap) -> Result<(Str
     let hash = InvitationToken::hash_of_presented(token).ok_or_else(not_found)?;
     let failed = |err| PageError::from(err).in_language(super::browser_language(headers));
     let (guest, event, host) = app::answers::invitation_with_host(state, token).await.map_err(failed)?;
+    let host = host.name;
     Ok((hash, guest, event, host))
 }
 

@@ -49,6 +49,7 @@ async fn find(
     let hash = InvitationToken::hash_of_presented(token).ok_or_else(not_found)?;
     let failed = |err| PageError::from(err).in_language(super::browser_language(headers));
     let (guest, event, host) = app::answers::invitation_with_host(state, token).await.map_err(failed)?;
+    let host = host.name;
     let language = guest.language.unwrap_or(event.details.language);
     let subject = Subject { organiser_id: event.organiser_id, email: guest.email.to_string() };
     Ok((subject, hash, language, host))
