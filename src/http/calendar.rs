@@ -66,9 +66,8 @@ async fn my_feed(
     Json(FeedLinks { webcal: webcal(&https), https })
 }
 
-/// Where calendar replies go: the configured reply address, else hers.
-/// Where replies to this copy go: her own reply address on a copy with her
-/// ATTENDEE line, else the organiser's own (see `organizer_address`).
+/// Where calendar replies to a copy go: her own reply address on a copy
+/// with her ATTENDEE line, else the organiser's (see `organizer_address`).
 fn reply_address(state: &AppState, organiser_email: &str, guest: Option<&Guest>) -> String {
     let reply = state.settings.reply_address.as_deref();
     inbound::organizer_address(reply, &state.link_key, guest.map(|g| g.id), organiser_email)
