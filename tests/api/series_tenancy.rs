@@ -12,7 +12,7 @@ use crate::dashboard::Browser;
 use crate::helpers::{TestApp, spawn_app_with_clock};
 use crate::series_team::{first_morning, invite_to_series, series_with_a_date};
 use crate::team::accept;
-use crate::tenancy::answered_as_its_rights_say;
+use crate::tenancy::{answered_as_its_rights_say, pasted_import_answered_as_its_rights_say};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Who {
@@ -108,21 +108,17 @@ async fn every_series_endpoint_answers_each_role_as_its_rights_say() {
             (Method::DELETE, format!("{s}/team/{pending}"), None, OWNER),
         ];
         // The community import reads its body first: a pasted list.
-        let import = app
-            .client
-            .post(format!("{}{s}/members/import", app.address))
-            .bearer_auth(key)
-            .header("content-type", "text/plain")
-            .body(format!("{name}.3@example.org\n"))
-            .send()
-            .await
-            .unwrap()
-            .status();
-        if RUNS.contains(who) {
-            assert!(import.is_success(), "{who:?} import: {import}");
-        } else {
-            assert_eq!(import, StatusCode::NOT_FOUND, "{who:?} import");
-        }
+        let list = format!("{name}.3@example.org\n");
+        let who_imports = format!("{who:?} import");
+        pasted_import_answered_as_its_rights_say(
+            app,
+            &who_imports,
+            &format!("{s}/members/import"),
+            key,
+            list,
+            RUNS.contains(who),
+        )
+        .await;
         for (method, path, body, allowed) in attempts {
             let reply = app.request(method.clone(), &path, Some(key.as_str()), body).await;
             answered_as_its_rights_say(&format!("{who:?} {method} {path}"), &reply, allowed.contains(who));

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::dashboard::Browser;
 use crate::helpers::{TestApp, spawn_app, spawn_app_with_mail_on_demand};
-use crate::mailbox::MailServer;
+use crate::mailbox::{MailServer, Received};
 
 /// Invites `email` with `role` as the owner; returns the member's id.
 pub(crate) async fn invite_to_team(app: &TestApp, event_id: &str, email: &str, role: &str) -> String {
@@ -25,6 +25,18 @@ pub(crate) async fn invite_to_team(app: &TestApp, event_id: &str, email: &str, r
 /// Opens the invitation's page, presses its button (with a name, for an
 /// address without an account), and returns the signed-in browser and
 /// where the app sent her.
+/// The one email sent since `before`: Camille's invitation to a team, with
+/// the path of its acceptance link.
+pub(crate) fn camilles_invitation(server: &MailServer, before: usize) -> (Received, String) {
+    let mut messages = server.messages();
+    assert_eq!(messages.len(), before + 1, "one email: the invitation to the team");
+    let invitation = messages.remove(before);
+    assert_eq!(invitation.recipient(), "camille@example.org");
+    assert_eq!(invitation.kind(), "team_invitation");
+    let link = invitation.link("http://127.0.0.1:8080/team/").trim_start_matches("http://127.0.0.1:8080").to_owned();
+    (invitation, link)
+}
+
 pub(crate) async fn accept<'a>(app: &'a TestApp, link: &str, name: &str) -> (Browser<'a>, String) {
     let anonymous = Browser::anonymous(app);
     let page = anonymous.get(link).await;
@@ -46,15 +58,10 @@ async fn a_co_organiser_invited_by_email_accepts_edits_and_sets_answers_until_th
 
     let member = invite_to_team(&app, &event_id, "Camille@Example.org", "co_organiser").await;
     app.dispatch_all_pending_emails().await;
-    let messages = server.messages();
-    assert_eq!(messages.len(), before + 1, "one email: the invitation to the team");
-    let invitation = &messages[before];
-    assert_eq!(invitation.recipient(), "camille@example.org");
-    assert_eq!(invitation.kind(), "team_invitation");
+    let (invitation, link) = camilles_invitation(&server, before);
     assert!(invitation.subject().contains("Café des Victoires"), "{}", invitation.subject());
     // The event speaks French: so does its invitation.
     assert!(invitation.text().contains("vous invite à organiser"), "{}", invitation.text());
-    let link = invitation.link("http://127.0.0.1:8080/team/").trim_start_matches("http://127.0.0.1:8080").to_owned();
 
     // An address without an account becomes one on accepting, and is signed in.
     let (camille, landed) = accept(&app, &link, "Camille Roux").await;

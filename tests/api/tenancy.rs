@@ -360,21 +360,17 @@ async fn every_organiser_endpoint_answers_each_role_as_its_rights_say() {
             (Method::POST, format!("{e}/cancel"), Some(json!({})), OWNER),
         ];
         // The guest list import reads its body first: a pasted list.
-        let import = app
-            .client
-            .post(format!("{}{e}/guests/import", app.address))
-            .bearer_auth(key)
-            .header("content-type", "text/plain")
-            .body(format!("{name}.4@example.org\n"))
-            .send()
-            .await
-            .unwrap()
-            .status();
-        if RUNS.contains(who) {
-            assert!(import.is_success(), "{who:?} import: {import}");
-        } else {
-            assert_eq!(import, StatusCode::NOT_FOUND, "{who:?} import");
-        }
+        let list = format!("{name}.4@example.org\n");
+        let who_imports = format!("{who:?} import");
+        pasted_import_answered_as_its_rights_say(
+            app,
+            &who_imports,
+            &format!("{e}/guests/import"),
+            key,
+            list,
+            RUNS.contains(who),
+        )
+        .await;
         for (method, path, body, allowed) in attempts {
             let reply = app.request(method.clone(), &path, Some(key.as_str()), body).await;
             answered_as_its_rights_say(&format!("{who:?} {method} {path}"), &reply, allowed.contains(who));
@@ -384,6 +380,33 @@ async fn every_organiser_endpoint_answers_each_role_as_its_rights_say() {
 
 /// A reply is a success where her role allows it, else the same 404 as for
 /// something that does not exist.
+/// A pasted list posted to an import by `key`: imported if `allowed`,
+/// else 404, as if the event or series did not exist.
+pub async fn pasted_import_answered_as_its_rights_say(
+    app: &TestApp,
+    attempt: &str,
+    path: &str,
+    key: &str,
+    list: String,
+    allowed: bool,
+) {
+    let import = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .bearer_auth(key)
+        .header("content-type", "text/plain")
+        .body(list)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    if allowed {
+        assert!(import.is_success(), "{attempt}: {import}");
+    } else {
+        assert_eq!(import, StatusCode::NOT_FOUND, "{attempt}");
+    }
+}
+
 pub fn answered_as_its_rights_say(attempt: &str, reply: &crate::helpers::Reply, allowed: bool) {
     if allowed {
         assert!(reply.status.is_success(), "{attempt} must be allowed: {} {:#}", reply.status, reply.body);
