@@ -3,10 +3,13 @@
 //! her page and her answers are the hot paths.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, QueryTrait,
+};
 
-use super::entities::{events, guests};
+use super::entities::{events, guests, organisers};
 use super::error::{Missing, Result, StorageError};
+use super::organisers::Notifications;
 use crate::domain::event::Event;
 use crate::domain::guest::Guest;
 use crate::domain::webhook::WebhookType;
@@ -34,9 +37,6 @@ pub struct Invitation {
     pub answers_heard: bool,
 }
 
-const HOST_NAME: &str = r#"(SELECT "o"."name" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id")"#;
-const HOST_EMAIL: &str = r#"(SELECT "o"."email" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id")"#;
-const NOTE_TO: &str = r#"(SELECT "o"."email" FROM "organisers" AS "o" WHERE "o"."id" = "events"."organiser_id" AND "o"."notifications" = 'each')"#;
 /// An index seek (`idx_guests_waiting`, of the waiting alone).
 const OTHERS_WAITING: &str = r#"EXISTS (SELECT 1 FROM "guests" AS "w" WHERE "w"."event_id" = "guests"."event_id" AND "w"."waitlisted_at" IS NOT NULL AND "w"."id" <> "guests"."id")"#;
 
@@ -45,9 +45,16 @@ pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<I
     let statement = guests::Entity::find()
         .filter(guests::Column::TokenHash.eq(token_hash))
         .find_also_related(events::Entity)
-        .expr_as(Expr::cust(HOST_NAME), "host_name")
-        .expr_as(Expr::cust(HOST_EMAIL), "host_email")
-        .expr_as(Expr::cust(NOTE_TO), "note_to")
+        .join(
+            JoinType::InnerJoin,
+            events::Entity::belongs_to(organisers::Entity)
+                .from(events::Column::OrganiserId)
+                .to(organisers::Column::Id)
+                .into(),
+        )
+        .expr_as(Expr::col((organisers::Entity, organisers::Column::Name)), "host_name")
+        .expr_as(Expr::col((organisers::Entity, organisers::Column::Email)), "host_email")
+        .expr_as(Expr::col((organisers::Entity, organisers::Column::Notifications)), "notifications")
         .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
         .expr_as(super::webhooks::heard_by_events_organiser(WebhookType::GuestAnswered), "answers_heard")
         .build(conn.get_database_backend());
@@ -55,14 +62,13 @@ pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<I
     // The prefixes `find_also_related` gives each table's columns.
     let guest = guests::Model::from_query_result(&row, "A_")?;
     let event = events::Model::from_query_result(&row, "B_")?;
+    let host = Host { name: row.try_get("", "host_name")?, email: row.try_get("", "host_email")? };
+    let wants_each = row.try_get::<Notifications>("", "notifications")? == Notifications::Each;
     Ok(Invitation {
         guest: super::guests::to_domain(guest)?,
         event: super::events::to_domain(event)?,
-        host: Host {
-            name: row.try_get::<Option<String>>("", "host_name")?.unwrap_or_default(),
-            email: row.try_get::<Option<String>>("", "host_email")?.unwrap_or_default(),
-        },
-        note_to: row.try_get("", "note_to")?,
+        note_to: wants_each.then(|| host.email.clone()),
+        host,
         others_waiting: row.try_get("", "others_waiting")?,
         answers_heard: row.try_get("", "answers_heard")?,
     })
