@@ -1,19 +1,24 @@
 //! `/metrics` for Prometheus, and the layer that counts and times every
 //! request by its route pattern.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use pin_project_lite::pin_project;
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
 use crate::app::monitoring;
 use crate::error::ApiError;
+use crate::metrics::{Metrics, method_label};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", axum::routing::get(metrics))
@@ -41,15 +46,89 @@ fn bearer_is(headers: &HeaderMap, expected: &str) -> bool {
     Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
 }
 
-/// Counts and times the request under its route pattern (never its path:
-/// invitation tokens must not become label values).
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    // Cloning the pattern is a reference count, not a copy.
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let method = request.method().clone();
-    let response = next.run(request).await;
-    let route = route.as_ref().map_or("(unmatched)", MatchedPath::as_str);
-    state.metrics.request(route, &method, response.status().as_u16(), started.elapsed());
-    response
+/// The layer that counts and times every request under its route pattern
+/// (never its path: invitation tokens must not become label values).
+///
+/// A plain tower layer rather than `axum::middleware::from_fn`, which boxes
+/// and clones the route on every request.
+#[derive(Clone)]
+pub struct RecordLayer {
+    metrics: Arc<Metrics>,
+}
+
+impl RecordLayer {
+    pub fn new(metrics: Arc<Metrics>) -> Self {
+        Self { metrics }
+    }
+}
+
+impl<S> tower::Layer<S> for RecordLayer {
+    type Service = Record<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Record { inner, metrics: Arc::clone(&self.metrics) }
+    }
+}
+
+#[derive(Clone)]
+pub struct Record<S> {
+    inner: S,
+    metrics: Arc<Metrics>,
+}
+
+impl<S> tower::Service<Request> for Record<S>
+where
+    S: tower::Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = RecordFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let started = Instant::now();
+        // Cloning the pattern is a reference count, not a copy.
+        let route = request.extensions().get::<MatchedPath>().cloned();
+        let method = method_label(request.method());
+        RecordFuture {
+            inner: self.inner.call(request),
+            seen: Some(Seen { metrics: Arc::clone(&self.metrics), route, method, started }),
+        }
+    }
+}
+
+/// What the future keeps to record the request once it is answered.
+struct Seen {
+    metrics: Arc<Metrics>,
+    route: Option<MatchedPath>,
+    method: &'static str,
+    started: Instant,
+}
+
+pin_project! {
+    pub struct RecordFuture<F> {
+        #[pin]
+        inner: F,
+        seen: Option<Seen>,
+    }
+}
+
+impl<F, E> Future for RecordFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let response = ready!(this.inner.poll(cx))?;
+        if let Some(seen) = this.seen.take() {
+            let route = seen.route.as_ref().map_or("(unmatched)", MatchedPath::as_str);
+            seen.metrics.request(route, seen.method, response.status().as_u16(), seen.started.elapsed());
+        }
+        Poll::Ready(Ok(response))
+    }
 }

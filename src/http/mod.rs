@@ -130,13 +130,13 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound("route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         // Around each route (and the fallback), where the matched route pattern is known.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(metrics::RecordLayer::new(Arc::clone(&state.metrics)))
         .with_state(state)
         // Enforced by the extractors, so an oversized body gets the JSON error shape.
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         // Browsers get error pages, API clients the JSON shape.
-        .layer(axum::middleware::from_fn(pages::html_errors))
+        .layer(pages::ErrorPagesLayer)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -8,10 +8,13 @@
 //! come from the message catalogue (`locales/`, see [`crate::i18n`]), so a
 //! template is written once.
 
+mod error_pages;
 pub mod invitation;
 pub mod my_data;
 pub mod open_event;
 pub mod questions;
+
+pub use error_pages::ErrorPagesLayer;
 
 use std::sync::LazyLock;
 
@@ -168,35 +171,6 @@ pub fn prefers_html(headers: &HeaderMap) -> bool {
     html > 0.0 && html >= quality(&["application/json"])
 }
 
-/// Middleware: an error answered in the API's JSON shape (or with no body,
-/// as a timeout) becomes an error page, in her language, when a browser
-/// asked. Headers that tell what to do next (`Allow`, `Retry-After`,
-/// `WWW-Authenticate`) are kept.
-pub async fn html_errors(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let wants_html = prefers_html(request.headers());
-    let language = browser_language(request.headers());
-    let response = next.run(request).await;
-    let status = response.status();
-    if !wants_html || !(status.is_client_error() || status.is_server_error()) {
-        return response;
-    }
-    let json_or_empty = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|content_type| content_type.starts_with("application/json"));
-    if !json_or_empty {
-        return response;
-    }
-    let mut page = PageError::for_status(status).in_language(language).into_response();
-    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
-        if let Some(value) = response.headers().get(&name) {
-            page.headers_mut().insert(name, value.clone());
-        }
-    }
-    page
-}
-
 /// What a page shows of an event.
 #[derive(Debug, Serialize)]
 pub struct PageEvent {
@@ -242,7 +216,7 @@ impl PageError {
     }
 
     /// The page a browser gets for a response of the API's with this status
-    /// (see [`html_errors`]): the status is kept, the words are the page's.
+    /// (see [`ErrorPagesLayer`]): the status is kept, the words are the page's.
     pub fn for_status(status: StatusCode) -> Self {
         let kind = match status {
             StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => "not_found",
