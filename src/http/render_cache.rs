@@ -11,15 +11,18 @@
 //! bearer key, the cookies). Nothing else is read by the handlers that opt in.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::{Ready, ready};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
+use std::task::{Context, Poll};
 
 use axum::body::{Body, Bytes, HttpBody};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
+use futures::future::{BoxFuture, Either};
 use sha2::{Digest, Sha256};
 
 use super::AppState;
@@ -123,7 +126,7 @@ impl Layer {
     /// Put around a router whose handlers may opt in: inside its rate
     /// limit, so that an answer from memory still counts.
     pub fn around<S: Clone + Send + Sync + 'static>(&self, router: axum::Router<S>) -> axum::Router<S> {
-        router.layer(axum::middleware::from_fn_with_state(self.clone(), serve))
+        router.layer(self.clone())
     }
 
     /// The same, for a documented router.
@@ -131,29 +134,75 @@ impl Layer {
         &self,
         router: utoipa_axum::router::OpenApiRouter<S>,
     ) -> utoipa_axum::router::OpenApiRouter<S> {
-        router.layer(axum::middleware::from_fn_with_state(self.clone(), serve))
+        router.layer(self.clone())
     }
 }
 
-/// The middleware: answers from the cache, or keeps what the handler
-/// rendered if it opted in.
-async fn serve(State(Layer(shared)): State<Layer>, request: Request, next: Next) -> Response {
-    let Some((app, cache)) = shared.as_deref().filter(|(_, cache)| cache.budget > 0) else {
-        return next.run(request).await;
-    };
-    if request.method() != Method::GET {
-        return next.run(request).await;
+impl<S> tower::Layer<S> for Layer {
+    type Service = Cached<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Cached { inner, shared: self.0.clone() }
     }
-    let key = key_of(&request);
-    // Taken before anything is read: a write committed while the handler
-    // reads leaves what it rendered already stale.
-    let generation = app.db.generation();
-    let now = app.now();
-    if let Some(kept) = cache.get(&key, generation, now) {
-        return answer(&kept, request.headers());
+}
+
+/// A route behind the cache. A plain tower service rather than
+/// `axum::middleware::from_fn`, which boxes and clones the route on every
+/// request: an answer from memory is ready at once, with no future boxed.
+#[derive(Clone)]
+pub struct Cached<S> {
+    inner: S,
+    shared: Option<Arc<(AppState, RenderCache)>>,
+}
+
+type Answered = Result<Response, Infallible>;
+
+impl<S> tower::Service<Request> for Cached<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<Ready<Answered>, Either<S::Future, BoxFuture<'static, Answered>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
     }
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    let response = next.run(request).await;
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let shared = match &self.shared {
+            Some(shared) if shared.1.budget > 0 && request.method() == Method::GET => Arc::clone(shared),
+            _ => return Either::Right(Either::Left(self.inner.call(request))),
+        };
+        let key = key_of(&request);
+        // Taken before anything is read: a write committed while the handler
+        // reads leaves what it rendered already stale.
+        let (app, cache) = &*shared;
+        let generation = app.db.generation();
+        let now = app.now();
+        if let Some(kept) = cache.get(&key, generation, now) {
+            return Either::Left(ready(Ok(answer(&kept, request.headers()))));
+        }
+        let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+        let rendering = self.inner.call(request);
+        Either::Right(Either::Right(Box::pin(async move {
+            let response = rendering.await?;
+            Ok(keep(&shared.1, Seen { key, generation, now, if_none_match }, response).await)
+        })))
+    }
+}
+
+/// What was seen of a request the cache could not answer.
+struct Seen {
+    key: Key,
+    generation: u64,
+    now: DateTime<Utc>,
+    if_none_match: Option<HeaderValue>,
+}
+
+/// Keeps what the handler rendered if it opted in, and answers with it.
+async fn keep(cache: &RenderCache, seen: Seen, response: Response) -> Response {
     let Some(cacheable) = response.extensions().get::<Cacheable>().copied() else {
         return response;
     };
@@ -170,6 +219,7 @@ async fn serve(State(Layer(shared)): State<Layer>, request: Request, next: Next)
     };
     let etag = parts.headers.get(header::ETAG).cloned().unwrap_or_else(|| etag_of(&body));
     parts.headers.insert(header::ETAG, etag.clone());
+    let Seen { key, generation, now, if_none_match } = seen;
     let until = cacheable.until.map_or(now + LONGEST, |until| until.min(now + LONGEST));
     let kept = Kept { generation, until, etag, headers: parts.headers.clone(), body: body.clone() };
     cache.keep(key, kept, generation, now);
