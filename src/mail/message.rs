@@ -11,8 +11,8 @@ use anyhow::Context;
 use email_encoding::headers::writer::EmailWriter;
 use email_encoding::headers::{quoted_string, rfc2047};
 use lettre::Message;
-use lettre::message::header::{ContentDisposition, ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentDisposition, ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 
 use super::templates::Rendered;
 use crate::ics::Method;
@@ -48,9 +48,14 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
             .raw_header(HeaderValue::new(header("List-Unsubscribe")?, format!("<{https}>, <{mailto}>")))
             .raw_header(HeaderValue::new(header("List-Unsubscribe-Post")?, "List-Unsubscribe=One-Click".to_owned()));
     }
+    // The HTML part is base64, encoded here: given the text, lettre would
+    // weigh each encoding and most often write quoted-printable, byte by
+    // byte, for a part no one reads raw. The text part keeps lettre's
+    // choice, so that it stays readable in the raw message.
+    let html = SinglePart::builder().header(ContentType::TEXT_HTML).body(base64_body(&rendered.html)?);
     let mut alternative = MultiPart::alternative()
         .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text.clone()))
-        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered.html.clone()));
+        .singlepart(html);
     let message = match calendar {
         None => builder.multipart(alternative),
         Some((method, ics)) => {
@@ -66,6 +71,20 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
         }
     };
     message.context("cannot assemble the message")
+}
+
+/// `text` with CRLF line breaks (MIME's canonical form of text), as base64.
+fn base64_body(text: &str) -> anyhow::Result<Body> {
+    let mut canonical = String::with_capacity(text.len() + text.len() / 32);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            canonical.push_str("\r\n");
+        }
+        canonical.push_str(line.strip_suffix('\r').unwrap_or(line));
+    }
+    let mut encoded = String::with_capacity(email_encoding::body::base64::encoded_len(canonical.len()));
+    email_encoding::body::base64::encode(canonical.as_bytes(), &mut encoded)?;
+    Ok(Body::dangerous_pre_encoded(encoded.into_bytes(), ContentTransferEncoding::Base64))
 }
 
 fn header(name: &'static str) -> anyhow::Result<HeaderName> {
@@ -243,5 +262,29 @@ mod tests {
                 To::from(lettre::message::Mailboxes::from(mailbox)).display()
             );
         }
+    }
+
+    #[test]
+    fn the_html_part_is_base64_of_the_page_with_crlf_line_breaks() {
+        let mailbox = |address: &str| Mailbox::new(None, address.parse().unwrap());
+        let envelope = Envelope {
+            from: mailbox("convive@example.org"),
+            to: mailbox("jane@example.org"),
+            reply_to: None,
+            message_id: "<1@example.org>".to_owned(),
+            kind: "invitation",
+            unsubscribe: None,
+        };
+        let html = format!("<p>Café « des Victoires »</p>\n{}\r\n<p>fin</p>\n", "x".repeat(2000));
+        let rendered = Rendered { subject: "Invitation".to_owned(), text: "Bonjour".to_owned(), html: html.clone() };
+        let raw = build(&envelope, &rendered, None).unwrap().formatted();
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        assert_eq!(parsed.body_html(0).unwrap(), html.replace("\r\n", "\n").replace('\n', "\r\n"));
+        let raw = String::from_utf8(raw).unwrap();
+        let (_, part) = raw
+            .split_once("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+            .unwrap();
+        let encoded = part.split("\r\n--").next().unwrap();
+        assert!(encoded.lines().count() > 20 && encoded.lines().all(|line| line.len() <= 76), "{raw}");
     }
 }
