@@ -1,21 +1,19 @@
 //! `/metrics` for Prometheus, and the layer that counts and times every
 //! request by its route pattern.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use pin_project_lite::pin_project;
 use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::on_response::{OnResponse, OnResponseFuture};
 use crate::app::monitoring;
 use crate::error::ApiError;
 use crate::metrics::{Metrics, method_label};
@@ -82,7 +80,7 @@ where
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = RecordFuture<S::Future>;
+    type Future = OnResponseFuture<S::Future, Seen>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -93,42 +91,23 @@ where
         // Cloning the pattern is a reference count, not a copy.
         let route = request.extensions().get::<MatchedPath>().cloned();
         let method = method_label(request.method());
-        RecordFuture {
-            inner: self.inner.call(request),
-            seen: Some(Seen { metrics: Arc::clone(&self.metrics), route, method, started }),
-        }
+        let seen = Seen { metrics: Arc::clone(&self.metrics), route, method, started };
+        OnResponseFuture::new(self.inner.call(request), Some(seen))
     }
 }
 
 /// What the future keeps to record the request once it is answered.
-struct Seen {
+pub struct Seen {
     metrics: Arc<Metrics>,
     route: Option<MatchedPath>,
     method: &'static str,
     started: Instant,
 }
 
-pin_project! {
-    pub struct RecordFuture<F> {
-        #[pin]
-        inner: F,
-        seen: Option<Seen>,
-    }
-}
-
-impl<F, E> Future for RecordFuture<F>
-where
-    F: Future<Output = Result<Response, E>>,
-{
-    type Output = Result<Response, E>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let response = ready!(this.inner.poll(cx))?;
-        if let Some(seen) = this.seen.take() {
-            let route = seen.route.as_ref().map_or("(unmatched)", MatchedPath::as_str);
-            seen.metrics.request(route, seen.method, response.status().as_u16(), seen.started.elapsed());
-        }
-        Poll::Ready(Ok(response))
+impl OnResponse for Seen {
+    fn on_response(self, response: Response) -> Response {
+        let route = self.route.as_ref().map_or("(unmatched)", MatchedPath::as_str);
+        self.metrics.request(route, self.method, response.status().as_u16(), self.started.elapsed());
+        response
     }
 }

@@ -13,6 +13,7 @@ pub mod health;
 pub mod inbound;
 pub mod invitations;
 pub mod metrics;
+pub mod on_response;
 pub mod openapi;
 pub mod organiser;
 pub mod pages;

@@ -8,16 +8,14 @@
 //! route, and a request that succeeds should cost it nothing but a look at
 //! whether it sent `Accept`.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, ready};
+use std::task::{Context, Poll};
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use pin_project_lite::pin_project;
 
 use super::{PageError, browser_language, prefers_html};
+use crate::http::on_response::{OnResponse, OnResponseFuture};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ErrorPagesLayer;
@@ -41,7 +39,7 @@ where
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = ErrorPagesFuture<S::Future>;
+    type Future = OnResponseFuture<S::Future, Asked>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -58,33 +56,18 @@ where
                     asked.append(name.clone(), value.clone());
                 }
             }
-            asked
+            Asked(asked)
         });
-        ErrorPagesFuture { inner: self.inner.call(request), asked }
+        OnResponseFuture::new(self.inner.call(request), asked)
     }
 }
 
-pin_project! {
-    pub struct ErrorPagesFuture<F> {
-        #[pin]
-        inner: F,
-        asked: Option<HeaderMap>,
-    }
-}
+/// The two headers that choose an error page, kept from the request.
+pub struct Asked(HeaderMap);
 
-impl<F, E> Future for ErrorPagesFuture<F>
-where
-    F: Future<Output = Result<Response, E>>,
-{
-    type Output = Result<Response, E>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let response = ready!(this.inner.poll(cx))?;
-        Poll::Ready(Ok(match this.asked.take() {
-            Some(asked) => page_for(response, &asked),
-            None => response,
-        }))
+impl OnResponse for Asked {
+    fn on_response(self, response: Response) -> Response {
+        page_for(response, &self.0)
     }
 }
 
