@@ -33,5 +33,7 @@ pub mod startup;
 pub mod storage;
 /// Structured logging.
 pub mod telemetry;
+/// The email and page templates compiled into the binary.
+pub mod template_files;
 /// Webhook delivery: the dispatcher that signs and sends, and which addresses it may reach.
 pub mod webhooks;

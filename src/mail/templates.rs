@@ -4,8 +4,8 @@
 //!
 //! minijinja rather than Tera or Handlebars: it is maintained by the author of
 //! Jinja2, has strict undefined handling and per-extension autoescaping built
-//! in, compiles templates into the binary with `minijinja-embed`, and has no
-//! heavy dependencies.
+//! in, loads templates from anywhere (here the binary: `template_files`), and
+//! has no heavy dependencies.
 
 use anyhow::Context;
 use minijinja::{Environment, UndefinedBehavior};
@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::domain::event::Language;
 use crate::domain::mail::MailKind;
+use crate::template_files;
 
 /// A rendered email: one-line subject, plain text and HTML bodies.
 #[derive(Debug, Clone)]
@@ -27,12 +28,11 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// # Panics
-    /// Never at run time: the templates were parsed when the binary was built.
+    /// The templates compiled into the binary (parsed when it was built).
     pub fn embedded() -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        minijinja_embed::load_templates!(&mut env);
+        template_files::load(&mut env, template_files::EMAILS);
         env.add_filter("elided", |name: String, word: String| crate::domain::text::elided(&word, &name));
         Self { env }
     }

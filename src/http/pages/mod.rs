@@ -48,7 +48,7 @@ impl Pages {
     fn embedded() -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        minijinja_embed::load_templates!(&mut env, "pages");
+        crate::template_files::load(&mut env, crate::template_files::PAGES);
         i18n::add_to(&mut env);
         env.add_global("assets", super::assets::urls());
         let words = |language| Value::from(Serde(i18n::words(language)));
