@@ -33,6 +33,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{Request, StatusCode};
+use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -108,15 +109,21 @@ fn pages_router(limit: &RateLimit, cached: &render_cache::Layer) -> Router<AppSt
 /// Largest request body: a bulk guest list of 1000 rows fits with room to spare.
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
+/// # Panics
+/// Never: the OpenAPI document is made of strings, numbers and maps with
+/// string keys, which always serialise.
 pub fn router(state: AppState) -> Router {
     let limit = RateLimit::new(&state.settings);
     limit.spawn_cleanup();
     let cached = render_cache::Layer::new(&state);
     let (router, openapi) = documented_api(&limit, &cached);
-    let openapi = Arc::new(openapi);
-    let document = {
-        let openapi = Arc::clone(&openapi);
-        move || async move { axum::Json(openapi.as_ref().clone()) }
+    // Written once: the JSON is a few hundred kilobytes, the structure behind
+    // it several megabytes that nothing reads after this.
+    let document = axum::body::Bytes::from(serde_json::to_vec(&openapi).expect("the OpenAPI document is JSON"));
+    drop(openapi);
+    let document = move || {
+        let document = document.clone();
+        async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], document) }
     };
     router
         .route("/api/openapi.json", axum::routing::get(document))
@@ -130,20 +137,25 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::router())
         .fallback(|| async { ApiError::NotFound("route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        // Around each route (and the fallback), where the matched route pattern is known.
-        .layer(metrics::RecordLayer::new(Arc::clone(&state.metrics)))
+        // One stack around each route (and the fallback), where the matched
+        // route pattern is known: each `Router::layer` call wraps every route
+        // in a boxed service of its own, cloned for every request.
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    // The route pattern, not the path: invitation tokens must not reach the logs.
+                    let route = request.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
+                    tracing::info_span!("request", method = %request.method(), route, request_id)
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                // Browsers get error pages, API clients the JSON shape.
+                .layer(pages::ErrorPagesLayer)
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+                // Enforced by the extractors, so an oversized body gets the JSON error shape.
+                .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+                .layer(metrics::RecordLayer::new(Arc::clone(&state.metrics))),
+        )
         .with_state(state)
-        // Enforced by the extractors, so an oversized body gets the JSON error shape.
-        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        // Browsers get error pages, API clients the JSON shape.
-        .layer(pages::ErrorPagesLayer)
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-            // The route pattern, not the path: invitation tokens must not reach the logs.
-            let route = request.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
-            tracing::info_span!("request", method = %request.method(), route, request_id)
-        }))
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
