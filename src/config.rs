@@ -123,7 +123,9 @@ pub struct Settings {
     /// `CONVIVE_SCHEDULER_INTERVAL_SECONDS`: how often the scheduler wakes to
     /// queue due reminders, return expired leases and drain the outbox.
     pub scheduler_interval_seconds: u64,
-    /// `CONVIVE_DISPATCH_BATCH_SIZE`: emails claimed at once.
+    /// `CONVIVE_DISPATCH_BATCH_SIZE`: emails claimed at once. A batch is
+    /// claimed, loaded and recorded as a whole, and must be sent within the
+    /// lease.
     pub dispatch_batch_size: u64,
     /// `CONVIVE_DISPATCH_LEASE_SECONDS`: how long a claimed email is held
     /// before another process may take it over. On SQLite, a process started
@@ -246,7 +248,7 @@ const DEFAULTS: Defaults = Defaults {
     smtp_pool_size: 16,
     mail_dir: "mail",
     scheduler_interval_seconds: 10,
-    dispatch_batch_size: 100,
+    dispatch_batch_size: 500,
     dispatch_lease_seconds: 120,
     // postfix keeps a message five days.
     dispatch_max_age_hours: 120,

@@ -48,9 +48,9 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
             .raw_header(HeaderValue::new(header("List-Unsubscribe")?, format!("<{https}>, <{mailto}>")))
             .raw_header(HeaderValue::new(header("List-Unsubscribe-Post")?, "List-Unsubscribe=One-Click".to_owned()));
     }
-    // The HTML part is base64, encoded here: given the text, lettre would
-    // weigh each encoding and most often write quoted-printable, byte by
-    // byte, for a part no one reads raw. The text part keeps lettre's
+    // The HTML and calendar parts are base64, encoded here: given the text,
+    // lettre would weigh each encoding and most often write quoted-printable,
+    // byte by byte, for parts no one reads raw. The text part keeps lettre's
     // choice, so that it stays readable in the raw message.
     let html = SinglePart::builder().header(ContentType::TEXT_HTML).body(base64_body(&rendered.html)?);
     let mut alternative = MultiPart::alternative()
@@ -62,11 +62,14 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
             let calendar_type = |extra: &str| {
                 ContentType::parse(&format!("text/calendar; method={}; charset=UTF-8{extra}", method.as_str()))
             };
-            alternative = alternative.singlepart(SinglePart::builder().header(calendar_type("")?).body(ics.to_owned()));
+            // Encoded once for both parts, in base64 as Outlook writes its own.
+            let calendar = base64_body(ics)?;
+            alternative =
+                alternative.singlepart(SinglePart::builder().header(calendar_type("")?).body(calendar.clone()));
             let attachment = SinglePart::builder()
                 .header(calendar_type("; name=\"invite.ics\"")?)
                 .header(ContentDisposition::attachment("invite.ics"))
-                .body(ics.to_owned());
+                .body(calendar);
             builder.multipart(MultiPart::mixed().multipart(alternative).singlepart(attachment))
         }
     };
