@@ -6,12 +6,13 @@
 //! pauses the whole queue, probed by one email at a time, and costs no
 //! email an attempt; a permanent refusal stops at once.
 
+mod pipeline;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -26,7 +27,7 @@ use crate::domain::event::{Event, Language};
 use crate::domain::guest::Guest;
 use crate::domain::mail::{MailKind, UpdatePayload};
 use crate::domain::token::SecretKey;
-use crate::metrics::{MailOutcome, Metrics};
+use crate::metrics::Metrics;
 use crate::storage::entities::outbox::Model as OutboxRow;
 use crate::storage::organisers::Organiser;
 use crate::storage::team::TeamOf;
@@ -142,76 +143,6 @@ impl Dispatcher {
         })
     }
 
-    /// Sends everything due now, batch after batch, until nothing is left or
-    /// `keep_going` says to stop (shutdown): a batch once claimed is finished.
-    pub async fn dispatch_due(&self, keep_going: &(dyn Fn() -> bool + Sync)) -> anyhow::Result<DispatchReport> {
-        let mut report = DispatchReport::default();
-        let lease = Duration::seconds(self.settings.dispatch_lease_seconds as i64);
-        while keep_going() {
-            // While the relay is away, one email at a time probes it.
-            let limit = match self.relay_away() {
-                Some(away) if self.clock.now() < away.probe_at => break,
-                Some(_) => 1,
-                None => self.settings.dispatch_batch_size,
-            };
-            let claiming = std::time::Instant::now();
-            let rows = storage::outbox::claim_due(&self.db, self.clock.now(), lease, limit)
-                .await
-                .context("cannot claim due emails")?;
-            self.metrics.claim(claiming.elapsed());
-            if rows.is_empty() {
-                break;
-            }
-            let claimed_lease = rows[0].lease_until;
-            let batch = self.load(&rows).await.context("cannot load what the emails refer to")?;
-            let batch = &batch;
-            let deliveries = rows.into_iter().map(|row| async move { (self.deliver(&row, batch).await, row.kind) });
-            let outcomes: Vec<(Outcome, String)> = futures::stream::iter(deliveries)
-                .buffer_unordered(self.settings.smtp_pool_size as usize)
-                .collect()
-                .await;
-            // One statement records every message the server accepted in this
-            // batch (they share the claim's lease): a crash before it can send
-            // at most this batch again, never lose it.
-            let sent: Vec<i64> =
-                outcomes.iter().filter_map(|(o, _)| if let Outcome::Sent(id) = o { Some(*id) } else { None }).collect();
-            if let Some(lease) = claimed_lease {
-                let marked = storage::outbox::mark_sent_many(&self.db, &sent, lease, self.clock.now())
-                    .await
-                    .context("cannot record sent emails")?;
-                if marked != sent.len() as u64 {
-                    tracing::warn!(
-                        marked,
-                        sent = sent.len(),
-                        "some sent emails had lost their lease; they may go again"
-                    );
-                }
-            }
-            for (outcome, kind) in outcomes {
-                let counted = match outcome {
-                    Outcome::Sent(_) => {
-                        report.sent += 1;
-                        MailOutcome::sent
-                    }
-                    Outcome::Skipped => {
-                        report.skipped += 1;
-                        MailOutcome::skipped
-                    }
-                    Outcome::Retried | Outcome::Waiting => {
-                        report.retried += 1;
-                        MailOutcome::retried
-                    }
-                    Outcome::Failed => {
-                        report.failed += 1;
-                        MailOutcome::failed
-                    }
-                };
-                self.metrics.email(&kind, counted);
-            }
-        }
-        Ok(report)
-    }
-
     async fn load(&self, rows: &[OutboxRow]) -> anyhow::Result<Batch> {
         let event_ids: HashSet<Uuid> = rows.iter().filter_map(|r| r.event_id).collect();
         let organiser_ids: HashSet<Uuid> = rows.iter().map(|r| r.organiser_id).collect();
@@ -274,8 +205,10 @@ impl Dispatcher {
         if row.lease_until.is_none_or(|until| until - self.clock.now() < margin) {
             return Outcome::Retried;
         }
-        // A sibling of this batch found the relay away: do not knock again.
-        if let Some(away) = self.relay_away() {
+        // A sibling found the relay away: do not knock again before the probe.
+        if let Some(away) = self.relay_away()
+            && self.clock.now() < away.probe_at
+        {
             return self.wait_for_relay(row, away, "the SMTP relay is unreachable").await;
         }
         match self.prepare(row, batch).await {

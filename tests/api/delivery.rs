@@ -4,6 +4,7 @@
 //! lifetime, as an MTA does.
 
 use chrono::{Duration, Utc};
+use convive::mail::dispatch::DispatchReport;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -83,6 +84,34 @@ async fn a_relay_away_for_hours_loses_nothing_and_costs_no_attempt() {
         assert_eq!(guest["emails"][0]["status"], "sent", "{guest}");
         assert_eq!(guest["emails"][0]["attempts"], 1, "{guest}");
     }
+}
+
+/// The dispatcher of a running process remembers that the relay is away:
+/// once the probe is due, it knocks with one email (each pass returns, it
+/// does not spin on the queue), and when the relay answers, the rest leaves.
+#[tokio::test]
+async fn a_running_dispatcher_probes_an_away_relay_then_drains_the_queue() {
+    let mut server = MailServer::start().await;
+    server.stop();
+    let app = spawn_app_with_mail_on_demand(&server).await;
+    invitations_queued(&app, 5).await;
+    let start = Utc::now();
+    let now = std::sync::Arc::new(std::sync::Mutex::new(start));
+    let read = std::sync::Arc::clone(&now);
+    let dispatcher = app.dispatcher(convive::clock::Clock::from_fn(move || *read.lock().unwrap())).await;
+    let pass =
+        async || tokio::time::timeout(WAIT, dispatcher.dispatch_due(&|| true)).await.expect("a pass ends").unwrap();
+
+    assert_eq!(pass().await.retried, 5, "the first finds the relay away, the others wait without knocking");
+    assert_eq!(pass().await, DispatchReport::default(), "nothing knocks before the probe is due");
+    *now.lock().unwrap() = start + Duration::seconds(6);
+    assert_eq!(pass().await.retried, 1, "one probe, still refused");
+
+    server.resume().await;
+    *now.lock().unwrap() = start + Duration::seconds(6 + 11);
+    let drained = pass().await;
+    assert_eq!((drained.sent, drained.retried), (5, 0), "the probe goes, then everything else: {drained:?}");
+    assert_eq!(server.messages().len(), 5);
 }
 
 #[tokio::test]

@@ -328,19 +328,24 @@ impl TestApp {
     /// The dispatcher the app would run, on a clock stopped at `now`.
     /// `dispatch_due` claims batch after batch until none is due at `now`.
     async fn dispatch_emails_due_at(&self, now: DateTime<Utc>) -> DispatchReport {
+        self.dispatcher(Clock::fixed(now)).await.dispatch_due(&|| true).await.expect("the outbox drains")
+    }
+
+    /// A dispatcher reading `clock`, as a long-running process keeps one
+    /// (with what it learnt of the relay) from pass to pass.
+    pub async fn dispatcher(&self, clock: Clock) -> Dispatcher {
         let mailer = Mailer::from_settings(&self.settings).expect("the mail transport builds");
         let (claimant, _) = convive::storage::outbox::become_claimant(&self.db).await.expect("a dispatcher may claim");
-        let dispatcher = Dispatcher::new(
+        Dispatcher::new(
             self.db.clone(),
             claimant,
             mailer,
             Arc::clone(&self.settings),
             self.link_key.clone(),
-            Clock::fixed(now),
+            clock,
             Arc::clone(&self.metrics),
         )
-        .expect("the dispatcher builds");
-        dispatcher.dispatch_due(&|| true).await.expect("the outbox drains")
+        .expect("the dispatcher builds")
     }
 
     /// What the webhook dispatcher would do at `now`: sends every delivery

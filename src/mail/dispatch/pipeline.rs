@@ -1,0 +1,227 @@
+//! The dispatcher's pass over the queue, as a pipeline: the next batch is
+//! claimed and loaded while the current one is being sent, so the relay
+//! does not wait on the database between batches.
+//!
+//! The next claim is made once the current batch is half started, so a
+//! batch waits at most half a batch for its turn: its lease must cover one
+//! and a half batches. While the relay is away, a probe (a batch of one) is
+//! answered before anything else is claimed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+use chrono::Duration;
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use tokio::sync::{mpsc, watch};
+
+use super::{Batch, DispatchReport, Dispatcher, Outcome};
+use crate::metrics::MailOutcome;
+use crate::storage;
+use crate::storage::entities::outbox::Model as OutboxRow;
+
+/// A claimed batch: its number in this pass, its rows, what they refer to.
+struct Claimed {
+    number: u64,
+    rows: Vec<OutboxRow>,
+    batch: Batch,
+}
+
+/// How far sending has got, which says when the next claim may be made.
+#[derive(Debug, Clone, Copy, Default)]
+struct Progress {
+    /// The last batch at least half of whose deliveries have started.
+    half_started: u64,
+    /// The last batch wholly delivered and recorded.
+    finished: u64,
+}
+
+/// What is known of a batch whose deliveries are not all over.
+struct Tally {
+    left: usize,
+    sent: Vec<i64>,
+}
+
+impl Dispatcher {
+    /// Sends everything due now, batch after batch, until nothing is left or
+    /// `keep_going` says to stop (shutdown): a batch once claimed is sent.
+    ///
+    /// # Errors
+    /// When a claim, a batch's loading or the record of what was sent fails;
+    /// the batches already claimed are finished first (the ones not yet
+    /// started once a record failed go back to the queue with their lease).
+    pub async fn dispatch_due(&self, keep_going: &(dyn Fn() -> bool + Sync)) -> anyhow::Result<DispatchReport> {
+        let (claimed_tx, claimed_rx) = mpsc::channel(1);
+        let (progress_tx, progress_rx) = watch::channel(Progress::default());
+        let record_failed = AtomicBool::new(false);
+        let go_on = || keep_going() && !record_failed.load(Ordering::Relaxed);
+        let (claiming, (report, recording)) = tokio::join!(
+            self.claim_batches(claimed_tx, progress_rx, &go_on),
+            self.send_batches(claimed_rx, &progress_tx, &record_failed),
+        );
+        claiming?;
+        recording?;
+        Ok(report)
+    }
+
+    /// Claims and loads batches for `send_batches`, each once the previous
+    /// one is half started (or, for a probe, answered).
+    async fn claim_batches(
+        &self,
+        ready: mpsc::Sender<Claimed>,
+        mut progress: watch::Receiver<Progress>,
+        go_on: &(dyn Fn() -> bool + Sync),
+    ) -> anyhow::Result<()> {
+        let lease = Duration::seconds(self.settings.dispatch_lease_seconds as i64);
+        let mut number = 0;
+        while go_on() {
+            // While the relay is away, one email at a time probes it.
+            let probing = match self.relay_away() {
+                Some(away) if self.clock.now() < away.probe_at => break,
+                Some(_) => true,
+                None => false,
+            };
+            let limit = if probing { 1 } else { self.settings.dispatch_batch_size };
+            let claiming = std::time::Instant::now();
+            let rows = storage::outbox::claim_due(&self.db, self.clock.now(), lease, limit)
+                .await
+                .context("cannot claim due emails")?;
+            self.metrics.claim(claiming.elapsed());
+            if rows.is_empty() {
+                break;
+            }
+            let batch = self.load(&rows).await.context("cannot load what the emails refer to")?;
+            number += 1;
+            if ready.send(Claimed { number, rows, batch }).await.is_err() {
+                break;
+            }
+            let turn = progress
+                .wait_for(
+                    |progress| if probing { progress.finished >= number } else { progress.half_started >= number },
+                )
+                .await;
+            if turn.is_err() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Delivers the claimed batches, at most `smtp_pool_size` emails at a
+    /// time, and records each batch's accepted messages once it is over.
+    async fn send_batches(
+        &self,
+        mut claimed: mpsc::Receiver<Claimed>,
+        progress: &watch::Sender<Progress>,
+        record_failed: &AtomicBool,
+    ) -> (DispatchReport, anyhow::Result<()>) {
+        let pool = self.settings.smtp_pool_size as usize;
+        let mut in_flight = FuturesUnordered::new();
+        // The batch whose deliveries are being started, and its next row.
+        let mut starting: Option<(Arc<Claimed>, usize)> = None;
+        let mut more_to_come = true;
+        let mut open: HashMap<u64, Tally> = HashMap::new();
+        let mut report = DispatchReport::default();
+        let mut recording = Ok(());
+        loop {
+            while in_flight.len() < pool
+                && let Some((batch, next)) = starting.as_mut().filter(|(batch, next)| *next < batch.rows.len())
+            {
+                if *next == batch.rows.len() / 2 {
+                    progress.send_modify(|progress| progress.half_started = batch.number);
+                }
+                in_flight.push(self.deliver_nth(Arc::clone(batch), *next, record_failed));
+                *next += 1;
+            }
+            let all_started = starting.as_ref().is_none_or(|(batch, next)| *next == batch.rows.len());
+            tokio::select! {
+                batch = claimed.recv(), if more_to_come && all_started && in_flight.len() < pool => match batch {
+                    Some(batch) => {
+                        open.insert(batch.number, Tally { left: batch.rows.len(), sent: Vec::new() });
+                        starting = Some((Arc::new(batch), 0));
+                    }
+                    None => more_to_come = false,
+                },
+                Some((batch, index, outcome)) = in_flight.next(), if !in_flight.is_empty() => {
+                    self.metrics.email(&batch.rows[index].kind, report.count(&outcome));
+                    let Some(tally) = open.get_mut(&batch.number) else { continue };
+                    if let Outcome::Sent(id) = outcome {
+                        tally.sent.push(id);
+                    }
+                    tally.left -= 1;
+                    if tally.left > 0 {
+                        continue;
+                    }
+                    let sent = open.remove(&batch.number).map(|tally| tally.sent).unwrap_or_default();
+                    if let Err(err) = self.record_sent(&batch.rows, &sent).await {
+                        record_failed.store(true, Ordering::Relaxed);
+                        if recording.is_ok() {
+                            recording = Err(err);
+                        }
+                    }
+                    progress.send_modify(|progress| progress.finished = progress.finished.max(batch.number));
+                }
+                else => break,
+            }
+        }
+        (report, recording)
+    }
+
+    /// The delivery of a batch's `index`th row, unless a record failed.
+    async fn deliver_nth(
+        &self,
+        batch: Arc<Claimed>,
+        index: usize,
+        record_failed: &AtomicBool,
+    ) -> (Arc<Claimed>, usize, Outcome) {
+        let outcome = if record_failed.load(Ordering::Relaxed) {
+            // Sent now, it could not be recorded: its lease returns it.
+            Outcome::Retried
+        } else {
+            self.deliver(&batch.rows[index], &batch.batch).await
+        };
+        (batch, index, outcome)
+    }
+
+    /// One statement records every message the server accepted in a batch
+    /// (they share the claim's lease): a crash before it can send at most
+    /// this batch again, never lose it.
+    async fn record_sent(&self, rows: &[OutboxRow], sent: &[i64]) -> anyhow::Result<()> {
+        let Some(lease) = rows.first().and_then(|row| row.lease_until) else {
+            return Ok(());
+        };
+        let marked = storage::outbox::mark_sent_many(&self.db, sent, lease, self.clock.now())
+            .await
+            .context("cannot record sent emails")?;
+        if marked != sent.len() as u64 {
+            tracing::warn!(marked, sent = sent.len(), "some sent emails had lost their lease; they may go again");
+        }
+        Ok(())
+    }
+}
+
+impl DispatchReport {
+    /// Counts one email's outcome, as its metric's label.
+    fn count(&mut self, outcome: &Outcome) -> MailOutcome {
+        match outcome {
+            Outcome::Sent(_) => {
+                self.sent += 1;
+                MailOutcome::sent
+            }
+            Outcome::Skipped => {
+                self.skipped += 1;
+                MailOutcome::skipped
+            }
+            Outcome::Retried | Outcome::Waiting => {
+                self.retried += 1;
+                MailOutcome::retried
+            }
+            Outcome::Failed => {
+                self.failed += 1;
+                MailOutcome::failed
+            }
+        }
+    }
+}
