@@ -19,6 +19,7 @@ pub mod organiser;
 pub mod pages;
 pub mod rate_limit;
 pub mod render_cache;
+pub mod request_scope;
 pub mod series;
 pub mod series_defaults;
 pub mod series_team;
@@ -31,12 +32,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath};
-use axum::http::{Request, StatusCode};
+use axum::extract::DefaultBodyLimit;
 use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -109,6 +106,9 @@ fn pages_router(limit: &RateLimit, cached: &render_cache::Layer) -> Router<AppSt
 /// Largest request body: a bulk guest list of 1000 rows fits with room to spare.
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
+/// How long a request may take, body read and answer included.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// # Panics
 /// Never: the OpenAPI document is made of strings, numbers and maps with
 /// string keys, which always serialise.
@@ -142,20 +142,12 @@ pub fn router(state: AppState) -> Router {
         // in a boxed service of its own, cloned for every request.
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                    // The route pattern, not the path: invitation tokens must not reach the logs.
-                    let route = request.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
-                    tracing::info_span!("request", method = %request.method(), route, request_id)
-                }))
-                .layer(PropagateRequestIdLayer::x_request_id())
-                // Browsers get error pages, API clients the JSON shape.
+                // Browsers get error pages, API clients the JSON shape
+                // (a timeout's too: it is answered by the scope inside).
                 .layer(pages::ErrorPagesLayer)
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+                .layer(request_scope::RequestScopeLayer::new(Arc::clone(&state.metrics), REQUEST_TIMEOUT))
                 // Enforced by the extractors, so an oversized body gets the JSON error shape.
-                .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-                .layer(metrics::RecordLayer::new(Arc::clone(&state.metrics))),
+                .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES)),
         )
         .with_state(state)
 }

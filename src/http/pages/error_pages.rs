@@ -1,7 +1,8 @@
 //! The layer that answers a browser's error with a page: an error in the
 //! API's JSON shape (or with no body, as a timeout) becomes an error page in
 //! her language when a browser asked. Headers that tell what to do next
-//! (`Allow`, `Retry-After`, `WWW-Authenticate`) are kept.
+//! (`Allow`, `Retry-After`, `WWW-Authenticate`) are kept, and so is the
+//! request id.
 //!
 //! Written as a plain tower layer rather than `axum::middleware::from_fn`,
 //! which boxes and clones the route on every request: this runs around every
@@ -16,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{PageError, browser_language, prefers_html};
 use crate::http::on_response::{OnResponse, OnResponseFuture};
+use crate::http::request_scope::X_REQUEST_ID;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ErrorPagesLayer;
@@ -86,7 +88,7 @@ fn page_for(response: Response, asked: &HeaderMap) -> Response {
         return response;
     }
     let mut page = PageError::for_status(status).in_language(browser_language(asked)).into_response();
-    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE, X_REQUEST_ID.clone()] {
         if let Some(value) = response.headers().get(&name) {
             page.headers_mut().insert(name, value.clone());
         }
