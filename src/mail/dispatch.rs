@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::compose::{Composer, GuestExtra, SeriesMention, SummaryFor, TeamFor};
 use super::context::NoteContext;
 use super::digest;
-use super::transport::{Mailer, SendError};
+use super::transport::{Mailer, Sealed, SendError};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::community::MemberStatus;
@@ -57,15 +57,27 @@ enum Prepared {
     Skip(&'static str),
 }
 
+/// A row's email as the sender takes it: sealed, or why it does not go.
+enum Ready {
+    Send(Sealed),
+    Skip(&'static str),
+    /// It could not be written (usually the database): worth retrying.
+    Unprepared(anyhow::Error),
+    /// It could not be signed: not worth retrying.
+    Unsealable(String),
+}
+
+/// Cloned (a few reference counts) to prepare a batch on another task.
+#[derive(Clone)]
 pub struct Dispatcher {
     db: Db,
     /// Held while this dispatcher may claim rows.
-    _claimant: storage::outbox::Claimant,
-    mailer: Mailer,
-    composer: Composer,
+    _claimant: Arc<storage::outbox::Claimant>,
+    mailer: Arc<Mailer>,
+    composer: Arc<Composer>,
     settings: Arc<Settings>,
     clock: Clock,
-    relay: std::sync::Mutex<Relay>,
+    relay: Arc<std::sync::Mutex<Relay>>,
     metrics: Arc<Metrics>,
 }
 
@@ -133,12 +145,12 @@ impl Dispatcher {
         let composer = Composer::new(Arc::clone(&settings), key, clock.clone())?;
         Ok(Self {
             db,
-            _claimant: claimant,
-            mailer,
-            composer,
+            _claimant: Arc::new(claimant),
+            mailer: Arc::new(mailer),
+            composer: Arc::new(composer),
             settings,
             clock,
-            relay: std::sync::Mutex::new(Relay::default()),
+            relay: Arc::default(),
             metrics,
         })
     }
@@ -198,7 +210,21 @@ impl Dispatcher {
         Ok(Batch { events, organisers, guests, unsubscribed, left_series, members, series_names, checked_in })
     }
 
-    async fn deliver(&self, row: &OutboxRow, batch: &Batch) -> Outcome {
+    /// The row's email written and sealed, ready to go, or why not.
+    async fn ready(&self, row: &OutboxRow, batch: &Batch) -> Ready {
+        match self.prepare(row, batch).await {
+            Err(err) => Ready::Unprepared(err),
+            Ok(Prepared::Skip(why)) => Ready::Skip(why),
+            Ok(Prepared::Send(message)) => match self.mailer.seal(&message) {
+                Ok(sealed) => Ready::Send(sealed),
+                Err(SendError::Permanent(error) | SendError::Temporary(error) | SendError::RelayUnavailable(error)) => {
+                    Ready::Unsealable(error)
+                }
+            },
+        }
+    }
+
+    async fn deliver(&self, row: &OutboxRow, ready: &Ready) -> Outcome {
         // A claim about to expire is left alone: another process may take the
         // row over any moment, and sending now could send it twice.
         let margin = Duration::seconds(self.settings.dispatch_lease_seconds as i64 / 10).min(Duration::seconds(5));
@@ -211,17 +237,19 @@ impl Dispatcher {
         {
             return self.wait_for_relay(row, away, "the SMTP relay is unreachable").await;
         }
-        match self.prepare(row, batch).await {
-            Err(err) => {
+        match ready {
+            Ready::Unprepared(err) => {
                 // Usually the database: worth retrying. A rendering bug ends
                 // up failed once the email is too old, with its cause shown.
                 tracing::error!(outbox_id = row.id, kind = %row.kind, error = format!("{err:#}"), "cannot prepare email");
                 self.retry_or_give_up(row, &format!("{err:#}")).await
             }
-            Ok(Prepared::Skip(why)) => {
-                Self::record(storage::outbox::mark_skipped(&self.db, row, why).await, Outcome::Skipped)
+            Ready::Skip(why) => Self::record(storage::outbox::mark_skipped(&self.db, row, why).await, Outcome::Skipped),
+            Ready::Unsealable(error) => {
+                tracing::error!(outbox_id = row.id, %error, "email cannot be signed");
+                Self::record(storage::outbox::mark_failed(&self.db, row, error).await, Outcome::Failed)
             }
-            Ok(Prepared::Send(message)) => match self.mailer.send(*message).await {
+            Ready::Send(sealed) => match self.mailer.send_sealed(sealed).await {
                 Ok(()) => {
                     self.relay_reached();
                     Outcome::Sent(row.id)

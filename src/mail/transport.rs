@@ -54,15 +54,30 @@ impl Mailer {
         Ok(Self { transport: Transport::from_settings(settings)?, dkim })
     }
 
-    /// Hands the message over, signed; `Ok` means the server (or the disk)
-    /// accepted it.
-    pub async fn send(&self, message: Message) -> Result<(), SendError> {
+    /// The message as it leaves: formatted and signed. Work for the CPU
+    /// alone, so it can be done ahead, away from the connections.
+    ///
+    /// # Errors
+    /// A message the key cannot sign (permanent).
+    pub fn seal(&self, message: &Message) -> Result<Sealed, SendError> {
         let mut bytes = message.formatted();
         if let Some(dkim) = &self.dkim {
             bytes = dkim.sign(&bytes).map_err(|e| SendError::Permanent(format!("{e:#}")))?;
         }
-        self.transport.send(message.envelope(), &bytes).await
+        Ok(Sealed { envelope: message.envelope().clone(), bytes })
     }
+
+    /// Hands a sealed message over; `Ok` means the server (or the disk)
+    /// accepted it.
+    pub async fn send_sealed(&self, sealed: &Sealed) -> Result<(), SendError> {
+        self.transport.send(&sealed.envelope, &sealed.bytes).await
+    }
+}
+
+/// A message formatted and signed, with the envelope it goes in.
+pub struct Sealed {
+    envelope: lettre::address::Envelope,
+    bytes: Vec<u8>,
 }
 
 impl Transport {

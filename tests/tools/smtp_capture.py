@@ -37,7 +37,9 @@ class Capture:
             "rcpt_tos": envelope.rcpt_tos,
             "data": envelope.original_content.decode("utf-8", errors="replace"),
         }
-        path = os.path.join(self.directory, f"{os.getpid()}-{number:07d}.json")
+        # Named in the order received, across restarts of the server too
+        # (a new process's pid may sort before the old one's).
+        path = os.path.join(self.directory, f"{time.time_ns()}-{os.getpid()}-{number:07d}.json")
         with open(path + ".tmp", "w", encoding="utf-8") as handle:
             json.dump(record, handle)
         os.replace(path + ".tmp", path)
