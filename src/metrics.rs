@@ -112,6 +112,29 @@ fn tick_histogram() -> Histogram {
     Histogram::new([0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0])
 }
 
+/// The histogram and counter of one route, method and status: handles on
+/// the registry's own series (a clone shares the values).
+#[derive(Clone, Debug)]
+pub struct RequestSeries {
+    route: &'static str,
+    method: &'static str,
+    status: u16,
+    duration: Histogram,
+    count: Counter,
+}
+
+impl RequestSeries {
+    pub fn is_for(&self, route: &str, method: &str, status: u16) -> bool {
+        self.status == status && self.method == method && self.route == route
+    }
+
+    /// One request answered, after `took`.
+    pub fn observe(&self, took: Duration) {
+        self.duration.observe(took.as_secs_f64());
+        self.count.inc();
+    }
+}
+
 /// Every metric Convive exports. Cheap to record into from any task.
 pub struct Metrics {
     registry: Registry,
@@ -218,9 +241,20 @@ impl Metrics {
 
     /// One HTTP request answered.
     pub fn request(&self, route: &str, method: &'static str, status: u16, took: Duration) {
+        self.request_series(route, method, status).observe(took);
+    }
+
+    /// The series one kind of request is counted and timed in, taken out of
+    /// their families (a lock and a hash each) once, to be kept and reused.
+    pub fn request_series(&self, route: &str, method: &'static str, status: u16) -> RequestSeries {
         let route = self.route(route);
-        self.request_duration.get_or_create(&RouteLabels { route, method }).observe(took.as_secs_f64());
-        self.requests.get_or_create(&RequestLabels { route, method, status }).inc();
+        RequestSeries {
+            route,
+            method,
+            status,
+            duration: self.request_duration.get_or_create(&RouteLabels { route, method }).clone(),
+            count: self.requests.get_or_create(&RequestLabels { route, method, status }).clone(),
+        }
     }
 
     /// The route pattern, as kept in `routes`.

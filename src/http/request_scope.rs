@@ -5,12 +5,13 @@
 //! beside a metrics layer: each of those is cloned for every request, wraps
 //! the route's future in one more of its own, and the timeout arms a timer
 //! with a clock read of its own. Here the clock is read once on the way in
-//! and once on the way out, and the timer is armed only for a route that
-//! does not answer at its first poll (most answer at once).
+//! and once on the way out, the timer is armed only for a route that does
+//! not answer at its first poll (most answer at once), and each route keeps
+//! the metric series of its usual answer rather than looking them up.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
@@ -22,7 +23,7 @@ use pin_project_lite::pin_project;
 use tokio::time::{Instant, Sleep};
 use uuid::Uuid;
 
-use crate::metrics::{Metrics, method_label};
+use crate::metrics::{Metrics, RequestSeries, method_label};
 
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -43,16 +44,26 @@ impl RequestScopeLayer {
 impl<S> tower::Layer<S> for RequestScopeLayer {
     type Service = RequestScope<S>;
 
+    /// Called once for each route (the router layers each on its own).
     fn layer(&self, inner: S) -> Self::Service {
-        RequestScope { inner, metrics: Arc::clone(&self.metrics), timeout: self.timeout }
+        let route = Route { metrics: Arc::clone(&self.metrics), usual: OnceLock::new() };
+        RequestScope { inner, route: Arc::new(route), timeout: self.timeout }
     }
 }
 
 #[derive(Clone)]
 pub struct RequestScope<S> {
     inner: S,
-    metrics: Arc<Metrics>,
+    route: Arc<Route>,
     timeout: Duration,
+}
+
+/// What one route's requests share.
+struct Route {
+    metrics: Arc<Metrics>,
+    /// The series of the route's first answer (its method and status),
+    /// which is nearly always its usual one.
+    usual: OnceLock<RequestSeries>,
 }
 
 impl<S, E> tower::Service<Request> for RequestScope<S>
@@ -87,7 +98,7 @@ where
             route = route.as_ref().map_or("(unmatched)", MatchedPath::as_str),
             request_id = request_id.to_str().unwrap_or(""),
         );
-        let seen = Seen { metrics: Arc::clone(&self.metrics), route, method: method_label(request.method()), started };
+        let seen = Seen { shared: Arc::clone(&self.route), route, method: method_label(request.method()), started };
         let inner = span.in_scope(|| self.inner.call(request));
         ScopeFuture { inner, timer: None, deadline: started + self.timeout, span, request_id, seen: Some(seen) }
     }
@@ -149,7 +160,7 @@ where
 
 /// What is kept of the request to count and log it once it is answered.
 struct Seen {
-    metrics: Arc<Metrics>,
+    shared: Arc<Route>,
     route: Option<MatchedPath>,
     method: &'static str,
     started: Instant,
@@ -160,7 +171,14 @@ impl Seen {
         let took = self.started.elapsed();
         let status = response.status();
         let route = self.route.as_ref().map_or("(unmatched)", MatchedPath::as_str);
-        self.metrics.request(route, self.method, status.as_u16(), took);
+        match self.shared.usual.get() {
+            Some(usual) if usual.is_for(route, self.method, status.as_u16()) => usual.observe(took),
+            _ => {
+                let series = self.shared.metrics.request_series(route, self.method, status.as_u16());
+                series.observe(took);
+                let _ = self.shared.usual.set(series);
+            }
+        }
         let latency_ms = took.as_millis();
         if status.is_server_error() {
             tracing::error!(status = status.as_u16(), latency_ms, "request failed");

@@ -50,6 +50,9 @@ async fn the_metrics_follow_requests_emails_and_the_scheduler() {
         .expect(StatusCode::OK);
     let secret_path = format!("/api/v1/events/{event_id}");
     app.get(&secret_path).await.expect(StatusCode::OK);
+    // Counted again, and under another status on the same route.
+    app.get(&secret_path).await.expect(StatusCode::OK);
+    app.get(&format!("/api/v1/events/{}", uuid::Uuid::new_v4())).await.expect(StatusCode::NOT_FOUND);
     // A method of the client's own making is counted, under a fixed label.
     let made_up = reqwest::Method::from_bytes(b"BREW").unwrap();
     let brewed = app.client.request(made_up, format!("{}{secret_path}", app.address)).send().await.unwrap();
@@ -59,11 +62,13 @@ async fn the_metrics_follow_requests_emails_and_the_scheduler() {
     let invitation_pending = [("kind", "invitation"), ("status", "pending")];
     assert_eq!(value(&before, "convive_outbox_rows", &invitation_pending), Some(3.0), "three invitations wait");
     let reads = [("route", "/api/v1/events/{event_id}"), ("method", "GET"), ("status", "200")];
-    assert_eq!(value(&before, "convive_http_requests_total", &reads), Some(1.0));
+    assert_eq!(value(&before, "convive_http_requests_total", &reads), Some(2.0));
+    let missing = [("route", "/api/v1/events/{event_id}"), ("method", "GET"), ("status", "404")];
+    assert_eq!(value(&before, "convive_http_requests_total", &missing), Some(1.0));
     let brews = [("route", "/api/v1/events/{event_id}"), ("method", "OTHER"), ("status", "405")];
     assert_eq!(value(&before, "convive_http_requests_total", &brews), Some(1.0));
     let read_time = [("route", "/api/v1/events/{event_id}"), ("method", "GET")];
-    assert_eq!(value(&before, "convive_http_request_duration_seconds_count", &read_time), Some(1.0));
+    assert_eq!(value(&before, "convive_http_request_duration_seconds_count", &read_time), Some(3.0));
     assert!(value(&before, "convive_database_connections", &[("state", "idle")]).is_some());
     assert!(
         before.iter().all(|s| !s["labels"].to_string().contains(&event_id)),
