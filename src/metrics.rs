@@ -239,11 +239,6 @@ impl Metrics {
         }
     }
 
-    /// One HTTP request answered.
-    pub fn request(&self, route: &str, method: &'static str, status: u16, took: Duration) {
-        self.request_series(route, method, status).observe(took);
-    }
-
     /// The series one kind of request is counted and timed in, taken out of
     /// their families (a lock and a hash each) once, to be kept and reused.
     pub fn request_series(&self, route: &str, method: &'static str, status: u16) -> RequestSeries {

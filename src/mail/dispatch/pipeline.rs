@@ -161,10 +161,10 @@ impl Dispatcher {
             {
                 in_flight.push(self.deliver_nth(Arc::clone(batch), index, email, record_failed));
             }
-            let all_started = starting.as_ref().is_none_or(|(_, emails)| emails.len() == 0);
             tokio::select! {
-                // Once the batch before is over and recorded.
-                batch = claimed.recv(), if more_to_come && all_started && in_flight.is_empty() => match batch {
+                // Once the batch before is over and recorded (with nothing in
+                // flight, every email of it has started).
+                batch = claimed.recv(), if more_to_come && in_flight.is_empty() => match batch {
                     Some(Claimed { rows, emails }) => {
                         left = rows.rows.len();
                         starting = Some((rows, emails.into_iter().enumerate()));
