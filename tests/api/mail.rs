@@ -396,6 +396,24 @@ async fn the_organisers_own_words_open_the_email_they_were_written_for() {
     assert!(error["fields"]["words.reminder"].is_string(), "{error}");
 }
 
+/// SMTP ends a message at a line holding a lone dot, and drops the first
+/// dot of a line unless the sender doubled it: her words survive both.
+#[tokio::test]
+async fn lines_of_hers_that_start_with_a_dot_arrive_as_she_typed_them() {
+    let server = MailServer::start().await;
+    let app = spawn_app_with_mail(&server).await;
+    let words = ".\n.Ordre du jour : le café\n..puis la suite\n.";
+    let event = app.create_event(json!({ "words": { "invitation": words } })).await;
+    let event_id = event["id"].as_str().unwrap().to_owned();
+    app.invite(&event_id, "jane@example.org").await;
+    app.post(&format!("/api/v1/events/{event_id}/publish"), json!({})).await.expect(StatusCode::OK);
+
+    let messages = server.wait_for(1, WAIT).await;
+    let text = messages[0].text().replace("\r\n", "\n");
+    assert!(text.starts_with(words), "her words, dots and all:\n{text}");
+    assert!(messages[0].html().contains("..puis la suite"), "and the rest after them");
+}
+
 #[tokio::test]
 async fn text_that_looks_like_an_encoded_word_reaches_the_headers_as_text() {
     // Each decodes, if taken for header syntax, to "Bcc: evil@example.org".
