@@ -229,16 +229,24 @@ pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> R
     if !moves_seats {
         // Her answer held no seat when we read it. Write the new one only if
         // that is still so: a concurrent "yes" may have seated her since, and
-        // then this change moves seats after all.
-        if storage::answers::write_reply_if_seatless(&*work, guest.id, &reply, now).await? {
-            let change = storage::answers::log_change(&*work, event.id, guest.id, &reply, false, channel, now).await?;
+        // then this change moves seats after all. (Read under the write
+        // lock, it is still so.)
+        let updated =
+            Guest { reply: Some(reply.clone()), answered_at: Some(now), waitlisted_at: None, ..guest.clone() };
+        let change = if read_under_lock {
+            Some(storage::answers::write_answer(&*work, &updated, channel, None, now).await?)
+        } else if storage::answers::write_reply_if_seatless(&*work, guest.id, &reply, now).await? {
+            Some(storage::answers::log_change(&*work, event.id, guest.id, &reply, false, channel, now).await?)
+        } else {
+            None
+        };
+        if let Some(change) = change {
             record_by_hand(&work, answerer, &guest, now).await?;
             record_answered(&mut work, &known, &event, &guest, &reply);
             let note = Note { waitlisted: false, channel, change, to: known.note_to };
             note_for_organiser(&mut work, &event, &guest, &reply, note, now).await?;
             work.commit(app).await?;
-            let guest = Guest { reply: Some(reply), answered_at: Some(now), waitlisted_at: None, ..guest };
-            return Ok(AnswerOutcome { event, guest, waitlist_position: None, promoted: Vec::new() });
+            return Ok(AnswerOutcome { event, guest: updated, waitlist_position: None, promoted: Vec::new() });
         }
         // Start over in a new transaction: on PostgreSQL, an UPDATE whose
         // row changed under it keeps that row locked even when it no longer
@@ -324,9 +332,26 @@ async fn seat_and_write(
         (Answer::Yes, Placement::Waitlisted) => Some(guest.waitlisted_at.unwrap_or(now)),
         _ => None,
     };
-    let updated = storage::answers::write_reply(&**work, guest.id, &reply, waitlisted_at, now).await?;
     let waitlisted = waitlisted_at.is_some();
-    let change = storage::answers::log_change(&**work, event.id, guest.id, &reply, waitlisted, channel, now).await?;
+    let updated = Guest { reply: Some(reply.clone()), answered_at: Some(now), waitlisted_at, ..guest.clone() };
+
+    // The counter is kept while there is a capacity (and recounted when one is set).
+    let mut settle = None;
+    let mut new_count = None;
+    if event.details.capacity.is_some() {
+        let held_after = if updated.is_seated() { reply.party_size() } else { 0 };
+        let seats_taken = event.seats_taken.saturating_sub(held_before) + held_after;
+        // Only freed seats, or a place freed at the head of the queue, can
+        // let someone in from the waiting list.
+        let room_made = held_after < held_before || (guest.is_waiting() && !updated.is_waiting());
+        if room_made && !nobody_else_waits {
+            settle = Some(seats_taken);
+        } else if seats_taken != event.seats_taken {
+            new_count = Some(seats_taken);
+        }
+    }
+    let change = storage::answers::write_answer(&**work, &updated, channel, new_count, now).await?;
+    event.seats_taken = new_count.unwrap_or(event.seats_taken);
     record_by_hand(work, answerer, &guest, now).await?;
     let note = Note { waitlisted, channel, change, to: known.note_to.clone() };
     note_for_organiser(work, &event, &guest, &reply, note, now).await?;
@@ -340,21 +365,10 @@ async fn seat_and_write(
     }
 
     let mut promoted = Vec::new();
-    // The counter is kept while there is a capacity (and recounted when one is set).
-    if event.details.capacity.is_some() {
-        let held_after = if updated.is_seated() { reply.party_size() } else { 0 };
-        let seats_taken = event.seats_taken.saturating_sub(held_before) + held_after;
-        // Only freed seats, or a place freed at the head of the queue, can
-        // let someone in from the waiting list.
-        let room_made = held_after < held_before || (guest.is_waiting() && !updated.is_waiting());
-        if room_made && !nobody_else_waits {
-            let settled = settle_seats(work, &event, seats_taken, now).await?;
-            promoted = settled.promoted;
-            event.seats_taken = settled.seats_taken;
-        } else {
-            storage::answers::store_seats_taken(&**work, &event, seats_taken).await?;
-            event.seats_taken = seats_taken;
-        }
+    if let Some(seats_taken) = settle {
+        let settled = settle_seats(work, &event, seats_taken, now).await?;
+        promoted = settled.promoted;
+        event.seats_taken = settled.seats_taken;
     }
     let waitlist_position = storage::guests::waitlist_position(&**work, &updated).await?;
     Ok(AnswerOutcome { event, guest: updated, waitlist_position, promoted })

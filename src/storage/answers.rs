@@ -3,10 +3,10 @@
 //! what to write are the application layer's (`app::answers`).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{CommonTableExpression, Expr, SqliteQueryBuilder, SubQueryStatement, WithClause};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -71,17 +71,67 @@ pub async fn write_reply_if_seatless(
     Ok(written.rows_affected == 1)
 }
 
-/// Writes her reply, waiting for a seat since `waitlisted_at` if set.
-pub async fn write_reply(
+/// Writes her answer as `answered` holds it (her reply, and since when she
+/// waits for a seat, if she does), its line in the event's answer history,
+/// and the event's new seat count if given; returns the line's id.
+///
+/// One round trip, inside the write lock that answers queue for: on
+/// SQLite the statements go to the connection's thread as one list, which
+/// SQLite runs in order with their parameters; PostgreSQL runs the first
+/// ones as data-modifying parts (`WITH`) of the last.
+pub async fn write_answer(
     conn: &impl ConnectionTrait,
-    guest_id: Uuid,
-    reply: &Reply,
-    waitlisted_at: Option<DateTime<Utc>>,
+    answered: &Guest,
+    channel: Channel,
+    seats_taken: Option<u32>,
     now: DateTime<Utc>,
-) -> Result<Guest> {
-    let mut row = reply_columns(reply, waitlisted_at, now);
-    row.id = Set(guest_id);
-    Ok(super::guests::to_domain(row.update(conn).await?)?)
+) -> Result<Uuid> {
+    let reply = answered.reply.as_ref().ok_or_else(|| StorageError::Database(anyhow::anyhow!("no reply to write")))?;
+    let (change, history) = history_line(answered.event_id, answered.id, reply, answered.is_waiting(), channel, now);
+    let reply_update = guests::Entity::update_many()
+        .set(reply_columns(reply, answered.waitlisted_at, now))
+        .filter(guests::Column::Id.eq(answered.id))
+        .into_query();
+    let history_insert = answer_changes::Entity::insert(history).into_query();
+    // The statements before the last, and the last.
+    let (before, last): (Vec<SubQueryStatement>, SubQueryStatement) = match seats_taken {
+        Some(seats_taken) => (
+            vec![reply_update.into(), history_insert.into()],
+            seat_count(answered.event_id, seats_taken).into_query().into(),
+        ),
+        None => (vec![reply_update.into()], history_insert.into()),
+    };
+    if conn.get_database_backend() == DbBackend::Sqlite {
+        conn.execute_raw(joined(before.iter().chain([&last]))).await?;
+    } else {
+        let mut parts = WithClause::new();
+        for (number, statement) in before.into_iter().enumerate() {
+            parts.cte(CommonTableExpression::new().query(statement).table_name(format!("part_{number}")).to_owned());
+        }
+        conn.execute(&parts.query(last)).await?;
+    }
+    Ok(change)
+}
+
+/// SQLite statements with positional parameters, as one list.
+fn joined<'a>(statements: impl Iterator<Item = &'a SubQueryStatement>) -> Statement {
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    for statement in statements {
+        let (text, parameters) = match statement {
+            SubQueryStatement::UpdateStatement(update) => update.build(SqliteQueryBuilder),
+            SubQueryStatement::InsertStatement(insert) => insert.build(SqliteQueryBuilder),
+            SubQueryStatement::SelectStatement(select) => select.build(SqliteQueryBuilder),
+            SubQueryStatement::DeleteStatement(delete) => delete.build(SqliteQueryBuilder),
+            SubQueryStatement::WithStatement(with) => with.build(SqliteQueryBuilder),
+        };
+        if !sql.is_empty() {
+            sql.push_str("; ");
+        }
+        sql.push_str(&text);
+        values.extend(parameters.0);
+    }
+    Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)
 }
 
 /// Whether anyone of the event waits ahead of `guest` (anyone at all when
@@ -133,13 +183,15 @@ pub async fn seat(conn: &impl ConnectionTrait, guest_id: Uuid, now: DateTime<Utc
 /// Stores the event's seat counter, if it changed.
 pub async fn store_seats_taken(conn: &impl ConnectionTrait, event: &Event, seats_taken: u32) -> Result<()> {
     if seats_taken != event.seats_taken {
-        events::Entity::update_many()
-            .col_expr(events::Column::SeatsTaken, Expr::value(seats_taken as i32))
-            .filter(events::Column::Id.eq(event.id))
-            .exec(conn)
-            .await?;
+        seat_count(event.id, seats_taken).exec(conn).await?;
     }
     Ok(())
+}
+
+fn seat_count(event_id: Uuid, seats_taken: u32) -> sea_orm::UpdateMany<events::Entity> {
+    events::Entity::update_many()
+        .col_expr(events::Column::SeatsTaken, Expr::value(seats_taken as i32))
+        .filter(events::Column::Id.eq(event_id))
 }
 
 /// Appends to the event's answer history; returns the entry's id.
@@ -152,8 +204,22 @@ pub async fn log_change(
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
+    let (id, line) = history_line(event_id, guest_id, reply, waitlisted, channel, now);
+    answer_changes::Entity::insert(line).exec_without_returning(conn).await?;
+    Ok(id)
+}
+
+/// A new line of the answer history, with its id.
+fn history_line(
+    event_id: Uuid,
+    guest_id: Uuid,
+    reply: &Reply,
+    waitlisted: bool,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> (Uuid, answer_changes::ActiveModel) {
     let id = Uuid::now_v7();
-    answer_changes::Entity::insert(answer_changes::ActiveModel {
+    let line = answer_changes::ActiveModel {
         id: Set(id),
         event_id: Set(event_id),
         guest_id: Set(guest_id),
@@ -164,10 +230,8 @@ pub async fn log_change(
         waitlisted: Set(waitlisted),
         channel: Set(channel.as_str().to_owned()),
         changed_at: Set(now),
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(id)
+    };
+    (id, line)
 }
 
 /// One entry of an event's answer history.
