@@ -402,7 +402,7 @@ async fn the_organisers_own_words_open_the_email_they_were_written_for() {
 async fn lines_of_hers_that_start_with_a_dot_arrive_as_she_typed_them() {
     let server = MailServer::start().await;
     let app = spawn_app_with_mail(&server).await;
-    let words = ".\n.Ordre du jour : le café\n..puis la suite\n.";
+    let words = ".\n.Ordre du jour, le café\n..puis la suite\n.";
     let event = app.create_event(json!({ "words": { "invitation": words } })).await;
     let event_id = event["id"].as_str().unwrap().to_owned();
     app.invite(&event_id, "jane@example.org").await;
