@@ -14,7 +14,7 @@ use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
-use self::plain::{Body, DataPayload, MAX_IDLE, PlainSmtp};
+use self::plain::{DataPayload, MAX_IDLE, PlainSmtp};
 use super::dkim::Dkim;
 use crate::config::{Settings, SmtpSecurity};
 
@@ -131,8 +131,7 @@ impl Transport {
     async fn send(&self, sealed: &Sealed) -> Result<(), SendError> {
         let envelope = &sealed.envelope;
         match (self, &sealed.form) {
-            (Self::Plain(plain), Form::Payload(payload)) => plain.send(envelope, Body::Payload(payload)).await,
-            (Self::Plain(plain), Form::Formatted(bytes)) => plain.send(envelope, Body::Formatted(bytes)).await,
+            (Self::Plain(plain), form) => plain.send(envelope, form).await,
             (Self::Smtp(smtp), Form::Formatted(bytes)) => {
                 smtp.send_raw(envelope, bytes).await.map(|_| ()).map_err(|e| classify(&e))
             }

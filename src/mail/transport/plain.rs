@@ -12,7 +12,7 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use secrecy::ExposeSecret;
 
-use super::{SendError, classify};
+use super::{Form, SendError, classify};
 use crate::config::Settings;
 
 /// How long a pooled connection may sit idle before it is closed rather than
@@ -67,14 +67,6 @@ fn dot_stuffed(message: &str) -> String {
     out.push_str(&message[copied..]);
     out.push_str("\r\n.\r\n");
     out
-}
-
-/// What a message is sent as.
-pub enum Body<'a> {
-    /// Ready for DATA.
-    Payload(&'a DataPayload),
-    /// As formatted: lettre stuffs it while sending.
-    Formatted(&'a [u8]),
 }
 
 /// A small pool of plain SMTP connections with `TCP_NODELAY`: lettre writes
@@ -139,7 +131,7 @@ impl PlainSmtp {
         Ok(None)
     }
 
-    pub async fn send(&self, envelope: &Envelope, body: Body<'_>) -> Result<(), SendError> {
+    pub async fn send(&self, envelope: &Envelope, form: &Form) -> Result<(), SendError> {
         let _slot = self.slots.acquire().await.map_err(|e| SendError::Temporary(e.to_string()))?;
         let reused = self.reuse()?;
         let was_pooled = reused.is_some();
@@ -147,7 +139,7 @@ impl PlainSmtp {
             Some(connection) => connection,
             None => self.connect().await?,
         };
-        let mut result = tokio::time::timeout(self.timeout * 4, transmit(&mut connection, envelope, &body)).await;
+        let mut result = tokio::time::timeout(self.timeout * 4, transmit(&mut connection, envelope, form)).await;
         // A pooled connection the server has closed meanwhile fails on first
         // use, often as an "incomplete response" (a response-kind error):
         // whatever the temporary failure, send again at once on a new
@@ -156,7 +148,7 @@ impl PlainSmtp {
             tracing::debug!("a pooled SMTP connection had gone stale; sending again on a new one");
             connection.abort().await;
             connection = self.connect().await?;
-            result = tokio::time::timeout(self.timeout * 4, transmit(&mut connection, envelope, &body)).await;
+            result = tokio::time::timeout(self.timeout * 4, transmit(&mut connection, envelope, form)).await;
         }
         match result {
             Ok(Ok(())) => {
@@ -203,10 +195,11 @@ impl From<lettre::transport::smtp::Error> for Refusal {
 
 /// One message's transaction, as lettre's own `send` runs it, but with the
 /// payload stuffed ahead.
-async fn transmit(connection: &mut AsyncSmtpConnection, envelope: &Envelope, body: &Body<'_>) -> Result<(), Refusal> {
-    let payload = match body {
-        Body::Payload(payload) => payload,
-        Body::Formatted(bytes) => return Ok(connection.send(envelope, bytes).await.map(|_| ())?),
+async fn transmit(connection: &mut AsyncSmtpConnection, envelope: &Envelope, form: &Form) -> Result<(), Refusal> {
+    let payload = match form {
+        Form::Payload(payload) => payload,
+        // Not UTF-8: lettre stuffs it while sending.
+        Form::Formatted(bytes) => return Ok(connection.send(envelope, bytes).await.map(|_| ())?),
     };
     let mut parameters = Vec::new();
     let server = connection.server_info();
