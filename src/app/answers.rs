@@ -195,9 +195,19 @@ fn reply_of(
 
 /// Records an answer in one transaction, with what follows from it: seats,
 /// the waiting list, the emails it causes and the organiser's note.
+///
+/// Answers arriving together commit together (group commit, on SQLite):
+/// should another answer of the group fail after writing, the group is
+/// undone and this one runs again alone.
 pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
+    match answer_in(app, app.begin_grouped().await?, answerer, input).await {
+        Err(err) if err.is_group_undone() => answer_in(app, app.begin().await?, answerer, input).await,
+        outcome => outcome,
+    }
+}
+
+async fn answer_in(app: &App, mut work: Work, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
     let now = app.now();
-    let mut work = app.begin().await?;
     let (channel, mut guest, mut event, mut known) = find(&work, answerer, now).await?;
     let companion_limit =
         if channel.is_the_guest() { event.details.companions_allowed } else { MAX_COMPANIONS_BY_ORGANISER as u32 };

@@ -67,6 +67,12 @@ impl AppError {
         Self::Invalid(FieldErrors::from([(name.to_owned(), problem.into())]))
     }
 
+    /// Whether this failed only because its group commit was undone by
+    /// another member's failure: running it again alone may well succeed.
+    pub fn is_group_undone(&self) -> bool {
+        matches!(self, Self::Internal(err) if err.is::<crate::storage::GroupUndone>())
+    }
+
     /// When answers closed, if that is why.
     pub fn closed_at(&self) -> Option<DateTime<Utc>> {
         match self {

@@ -120,12 +120,15 @@ impl App {
 
     /// Starts a unit of work that writes.
     pub(crate) async fn begin(&self) -> Result<Work> {
-        Ok(Work {
-            tx: storage::begin_write(&self.db).await?,
-            mail_queued: 0,
-            happened: Vec::new(),
-            unheard: Vec::new(),
-        })
+        Ok(Work::new(storage::begin_write(&self.db).await?))
+    }
+
+    /// Starts a unit of work that writes, committed on SQLite together with
+    /// those begun around it ([`storage::begin_grouped_write`]). Its commit
+    /// fails with [`AppError::is_group_undone`] if another member of the
+    /// group failed after writing: the caller runs it again with [`begin`](Self::begin).
+    pub(crate) async fn begin_grouped(&self) -> Result<Work> {
+        Ok(Work::new(storage::begin_grouped_write(&self.db).await?))
     }
 }
 
@@ -172,6 +175,10 @@ impl Deref for Work {
 }
 
 impl Work {
+    fn new(tx: WriteTransaction) -> Self {
+        Self { tx, mail_queued: 0, happened: Vec::new(), unheard: Vec::new() }
+    }
+
     /// Notes emails queued in this transaction (the count storage returned).
     pub fn queued(&mut self, emails: u64) {
         self.mail_queued += emails;

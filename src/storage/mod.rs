@@ -25,6 +25,7 @@ pub mod sessions;
 pub mod team;
 pub mod unsubscribes;
 pub mod webhooks;
+mod writer;
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -34,28 +35,23 @@ use std::time::Duration;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{
-    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
-};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DbErr};
 
 pub use changes::Generation;
 pub use error::{Constraint, Missing, Result, StorageError};
+pub use writer::{GroupUndone, WriteTransaction, begin_grouped_write, begin_write};
 
 /// The connection pool, plus, on SQLite, the one connection that writes and
-/// the turn every writer of this process waits for. SQLite has one writer
-/// at a time anyway; queueing them here, in order, beats letting them
-/// collide inside SQLite, whose busy handler backs off with sleeps of up to
-/// 100 ms. Reads go straight to the pool (through `Deref`), which on SQLite
-/// stays small: sqlx runs each SQLite connection on its own thread, and
-/// more threads than cores spend the CPU handing work between them.
+/// the turn every writer of this process waits for ([`writer`]). Reads go
+/// straight to the pool (through `Deref`), which on SQLite stays small:
+/// sqlx runs each SQLite connection on its own thread, and more threads
+/// than cores spend the CPU handing work between them.
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
     /// SQLite's writing connection; PostgreSQL writes through the pool.
     writer: Option<DatabaseConnection>,
-    writer_turn: Option<Arc<Mutex<()>>>,
+    writer_turn: Option<Arc<writer::WriterTurn>>,
     statements: Arc<AtomicU64>,
     generation: Generation,
 }
@@ -65,21 +61,6 @@ impl Deref for Db {
 
     fn deref(&self) -> &DatabaseConnection {
         &self.conn
-    }
-}
-
-/// A transaction that writes; derefs to the sea-orm transaction.
-pub struct WriteTransaction {
-    tx: DatabaseTransaction,
-    _turn: Option<OwnedMutexGuard<()>>,
-    generation: Generation,
-}
-
-impl Deref for WriteTransaction {
-    type Target = DatabaseTransaction;
-
-    fn deref(&self) -> &DatabaseTransaction {
-        &self.tx
     }
 }
 
@@ -122,25 +103,17 @@ impl Db {
         (size.saturating_sub(idle), idle)
     }
 
+    /// The connection writes go through.
+    fn writer(&self) -> &DatabaseConnection {
+        self.writer.as_ref().unwrap_or(&self.conn)
+    }
+
     /// Closes the pool, waiting for connections in use to come back.
     pub async fn close(self) -> Result<(), DbErr> {
         if let Some(writer) = self.writer {
             writer.close().await?;
         }
         self.conn.close().await
-    }
-}
-
-impl WriteTransaction {
-    pub async fn commit(self) -> Result<(), DbErr> {
-        self.tx.commit().await?;
-        self.generation.bump();
-        Ok(())
-    }
-
-    /// Undoes the transaction and gives back the writer's turn.
-    pub async fn rollback(self) -> Result<(), DbErr> {
-        self.tx.rollback().await
     }
 }
 
@@ -151,22 +124,25 @@ impl WriteTransaction {
 pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
     let statements = Arc::new(AtomicU64::new(0));
     let generation = Generation::default();
-    let conn = open(url, pool_size, &statements, &generation).await?;
+    let conn = open(url, pool_size, &statements, &generation, None).await?;
     let (writer, writer_turn) = if conn.get_database_backend() == DatabaseBackend::Sqlite {
-        (Some(open(url, 1, &statements, &generation).await?), Some(Arc::new(Mutex::new(()))))
+        let turn = writer::WriterTurn::default();
+        let writer = open(url, 1, &statements, &generation, Some(turn.write_counter())).await?;
+        (Some(writer), Some(Arc::new(turn)))
     } else {
         (None, None)
     };
     Ok(Db { conn, writer, writer_turn, statements, generation })
 }
 
-/// One pool of up to `size` connections, counting its statements and
-/// moving the generation after each write.
+/// One pool of up to `size` connections, counting its statements (and its
+/// writes, in `writes`) and moving the generation after each write.
 async fn open(
     url: &str,
     size: u32,
     statements: &Arc<AtomicU64>,
     generation: &Generation,
+    writes: Option<Arc<AtomicU64>>,
 ) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -204,6 +180,9 @@ async fn open(
         // bumped again at its commit.
         if changes::may_write(&info.statement.sql) {
             generation.bump();
+            if let Some(writes) = &writes {
+                writes.fetch_add(1, Ordering::Relaxed);
+            }
         }
     });
     Ok(conn)
@@ -212,28 +191,6 @@ async fn open(
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("database migration failed")
-}
-
-/// Starts a transaction that will write. On SQLite it waits for this
-/// process's writer turn, then runs `BEGIN IMMEDIATE`, so the write lock is
-/// taken up front: another process's writer waits out the busy timeout
-/// instead of failing with `SQLITE_BUSY` when a read upgrades to a write.
-/// PostgreSQL ignores the mode and relies on row locks.
-pub async fn begin_write(db: &Db) -> Result<WriteTransaction, DbErr> {
-    let turn = match &db.writer_turn {
-        Some(turn) => Some(Arc::clone(turn).lock_owned().await),
-        None => None,
-    };
-    let tx = db
-        .writer
-        .as_ref()
-        .unwrap_or(&db.conn)
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        })
-        .await?;
-    Ok(WriteTransaction { tx, _turn: turn, generation: db.generation.clone() })
 }
 
 /// The URL without its password, for logs and error messages.

@@ -22,6 +22,7 @@ mod dns;
 mod doctor;
 mod errors;
 mod events;
+mod group_commit;
 mod guest_data;
 mod guest_lists;
 mod guests;
