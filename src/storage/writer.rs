@@ -79,7 +79,6 @@ struct Member {
     outcome: watch::Sender<Option<bool>>,
     writes: Arc<AtomicU64>,
     writes_before: u64,
-    open: Arc<Mutex<Option<OpenGroup>>>,
 }
 
 /// A member's writes were undone with its group, by another member that
@@ -156,7 +155,6 @@ pub async fn begin_grouped_write(db: &Db) -> Result<WriteTransaction, DbErr> {
         outcome: group.outcome,
         writes: Arc::clone(&turn.writes),
         writes_before: turn.writes.load(Ordering::Relaxed),
-        open: Arc::clone(&turn.open),
     };
     Ok(WriteTransaction { tx: Some(group.tx), turn: None, member: Some(member), generation: db.generation.clone() })
 }
@@ -244,6 +242,7 @@ impl WriteTransaction {
             return Ok(());
         };
         let mut guard = member.turn;
+        let open = Arc::clone(OwnedMutexGuard::mutex(&guard));
         let outcome = member.outcome.subscribe();
         let group = OpenGroup { id: member.group, tx, done: member.done_before + 1, outcome: member.outcome };
         if group.done >= MOST_MEMBERS {
@@ -257,8 +256,7 @@ impl WriteTransaction {
         // client gone), the group must still be committed, not left open
         // with SQLite's write lock.
         let generation = self.generation.clone();
-        let committed =
-            tokio::spawn(wait_for_commit(outcome, member.open, member.group, generation)).await.unwrap_or(None);
+        let committed = tokio::spawn(wait_for_commit(outcome, open, member.group, generation)).await.unwrap_or(None);
         if committed == Some(true) { Ok(()) } else { Err(GroupUndone.into_error()) }
     }
 
