@@ -148,8 +148,11 @@ pub async fn import_job(
     job_id: Uuid,
 ) -> Result<(ImportJob, Option<usize>)> {
     super::access::event(app, organiser_id, event_id, Action::Manage).await?;
+    // Progress before the job: the task forgets its progress only after the
+    // job is marked done, so a job still running here has its progress, if
+    // this process runs it.
+    let done = app.imports.get(job_id);
     let mut job = storage::imports::find(&*app.db, organiser_id, event_id, job_id).await?;
-    let done = app.imports.get(job.id);
     if let ImportJobState::Running { started_at } = job.state
         && done.is_none()
         && app.now() - started_at > chrono::Duration::minutes(IMPORT_JOB_LIFETIME_MINUTES)
