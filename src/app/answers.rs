@@ -273,9 +273,12 @@ async fn answer_in(app: &App, mut work: Work, answerer: Answerer<'_>, input: &An
         event = storage::events::lock(&*work, event.id).await?;
         // Read again under the lock: the event may have closed or been cancelled since.
         may_answer(channel, &event, now)?;
-        guest = storage::guests::find_in_event(&*work, event.id, guest.id).await?;
-        // The waiting list may have changed before the lock was taken.
-        known.others_waiting = None;
+        // With whether anyone else waits: the waiting list may have changed
+        // before the lock was taken, and only changes under it.
+        let (current, others_waiting) =
+            storage::guests::find_in_event_with_others_waiting(&*work, event.id, guest.id).await?;
+        guest = current;
+        known.others_waiting = Some(others_waiting);
     }
     let outcome = seat_and_write(&mut work, answerer, channel, guest, event, reply, &known, now).await?;
     work.commit(app).await?;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -149,6 +149,23 @@ pub async fn find_in_event(conn: &impl ConnectionTrait, event_id: Uuid, guest_id
         .await?
         .ok_or(StorageError::NotFound(Missing::Guest))?;
     Ok(to_domain(row)?)
+}
+
+/// The guest of the event with this id, and whether anyone else of the
+/// event is on the waiting list: one statement, read again under the
+/// event's lock by an answer that may move seats.
+pub async fn find_in_event_with_others_waiting(
+    conn: &impl ConnectionTrait,
+    event_id: Uuid,
+    guest_id: Uuid,
+) -> Result<(Guest, bool)> {
+    let statement = guests::Entity::find_by_id(guest_id)
+        .filter(guests::Column::EventId.eq(event_id))
+        .expr_as(Expr::cust(super::invitations::OTHERS_WAITING), "others_waiting")
+        .build(conn.get_database_backend());
+    let row = conn.query_one_raw(statement).await?.ok_or(StorageError::NotFound(Missing::Guest))?;
+    let others_waiting = row.try_get("", "others_waiting")?;
+    Ok((to_domain(guests::Model::from_query_result(&row, "")?)?, others_waiting))
 }
 
 /// The guest of the event with this address.

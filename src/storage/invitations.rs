@@ -38,7 +38,7 @@ pub struct Invitation {
 }
 
 /// An index seek (`idx_guests_waiting`, of the waiting alone).
-const OTHERS_WAITING: &str = r#"EXISTS (SELECT 1 FROM "guests" AS "w" WHERE "w"."event_id" = "guests"."event_id" AND "w"."waitlisted_at" IS NOT NULL AND "w"."id" <> "guests"."id")"#;
+pub(super) const OTHERS_WAITING: &str = r#"EXISTS (SELECT 1 FROM "guests" AS "w" WHERE "w"."event_id" = "guests"."event_id" AND "w"."waitlisted_at" IS NOT NULL AND "w"."id" <> "guests"."id")"#;
 
 /// The invitation whose token has this hash.
 pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<Invitation> {
