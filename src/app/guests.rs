@@ -105,10 +105,8 @@ pub(crate) async fn insert_guests(
     if event.status == EventStatus::Cancelled {
         return Err(AppError::EventCancelled);
     }
-    let mut results = Vec::with_capacity(new_guests.len());
-    for guest in new_guests {
-        results.push(storage::guests::insert_unless_invited(&**work, event.id, guest, &app.link_key, now).await?);
-    }
+    let results =
+        storage::guests::insert_many_unless_invited(&**work, event.id, new_guests, &app.link_key, now).await?;
     let ids: Vec<Uuid> = results.iter().flatten().map(|(g, _)| g.id).collect();
     if !ids.is_empty() {
         work.happened(Happening::GuestsInvited { event: event.id, count: ids.len() });
