@@ -765,6 +765,20 @@ async function press(page, selector) {
  * with the editor, the error summary and the event page's list alone
  * (`-card`, `-mistake-card`, `-mistake-summary`, `-saved-list`).
  */
+/**
+ * Waits for `id` to hold the focus. `autofocus` is applied at the page's next
+ * rendering update, which may come after its load event on a busy machine:
+ * a look right after the load could find the body focused.
+ */
+async function expectFocusOn(page, id, after) {
+  const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+  try {
+    await page.waitForFunction((want) => document.activeElement && document.activeElement.id === want, id);
+  } catch {
+    throw new ScenarioError(`${after}, focus on ${await focused()} rather than ${id}`);
+  }
+}
+
 async function question_editor(page, args) {
   requireString(args, "url");
   requireString(args, "screenshots");
@@ -783,8 +797,7 @@ async function question_editor(page, args) {
   };
   for (const [i, question] of args.questions.entries()) {
     await press(page, "#add-question");
-    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
-    if (focused !== `question_${i}_label_fr`) throw new ScenarioError(`question ${i + 1} added, focus on ${focused}`);
+    await expectFocusOn(page, `question_${i}_label_fr`, `question ${i + 1} added`);
     await page.locator(`#question_${i}_kind`).selectOption(question.kind);
     await fill(page, `#question_${i}_label_fr`, question.label_fr || "");
     await fill(page, `#question_${i}_label_en`, question.label_en || "");
