@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
@@ -228,7 +228,9 @@ async fn a_failing_receiver_gets_the_same_message_again_on_the_schedule_until_it
     let endpoint = register(&app, &receiver, &[]).await;
     receiver.answer(500);
     app.post(&format!("/api/v1/webhooks/{endpoint}/test"), json!({})).await.expect(StatusCode::ACCEPTED);
-    let t0 = Utc::now();
+    // In whole microseconds, as PostgreSQL keeps the due time: a time it
+    // rounded down would otherwise fall short of 5 s by a fraction of one.
+    let t0 = Utc::now().trunc_subsecs(6);
 
     // Immediately, then 5 s later, then 5 minutes later (each up to a tenth more).
     let mut now = t0;
