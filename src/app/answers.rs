@@ -199,10 +199,47 @@ fn reply_of(
 /// Answers arriving together commit together (group commit, on SQLite):
 /// should another answer of the group fail after writing, the group is
 /// undone and this one runs again alone.
+///
+/// Runs to its end on a task of its own, whatever becomes of the request:
+/// a member of a group dropped in the middle of a statement (its client
+/// gone) could not tell whether it wrote, and half an answer could be
+/// committed with the others'.
 pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
-    match answer_in(app, app.begin_grouped().await?, answerer, input).await {
-        Err(err) if err.is_group_undone() => answer_in(app, app.begin().await?, answerer, input).await,
-        outcome => outcome,
+    let (app, input, owned) = (app.clone(), input.clone(), OwnedAnswerer::from(answerer));
+    let answering = tokio::spawn(async move {
+        let answerer = owned.as_answerer();
+        match answer_in(&app, app.begin_grouped().await?, answerer, &input).await {
+            Err(err) if err.is_group_undone() => answer_in(&app, app.begin().await?, answerer, &input).await,
+            outcome => outcome,
+        }
+    });
+    answering.await.map_err(|failed| AppError::Internal(anyhow::anyhow!("an answer's task failed: {failed}")))?
+}
+
+/// An [`Answerer`] that owns its token, to cross into a task.
+enum OwnedAnswerer {
+    Guest(String),
+    Other(Answerer<'static>),
+}
+
+impl From<Answerer<'_>> for OwnedAnswerer {
+    fn from(answerer: Answerer<'_>) -> Self {
+        match answerer {
+            Answerer::Guest { token } => Self::Guest(token.to_owned()),
+            Answerer::Organiser { organiser_id, event_id, guest_id } => {
+                Self::Other(Answerer::Organiser { organiser_id, event_id, guest_id })
+            }
+            Answerer::Calendar { event_id, guest_id } => Self::Other(Answerer::Calendar { event_id, guest_id }),
+        }
+    }
+}
+
+impl OwnedAnswerer {
+    fn as_answerer(&self) -> Answerer<'_> {
+        match self {
+            Self::Guest(token) => Answerer::Guest { token },
+            Self::Other(answerer) => *answerer,
+        }
     }
 }
 

@@ -132,6 +132,10 @@ pub async fn begin_write(db: &Db) -> Result<WriteTransaction, DbErr> {
 /// Starts a transaction that will write, as a member of a group commit on
 /// SQLite (joining the group left open, if any); as [`begin_write`]
 /// elsewhere. Its `commit` returns once the whole group is committed.
+///
+/// Run it to its end on a task nobody cancels (`tokio::spawn`): a member
+/// dropped while one of its statements runs could not tell whether that
+/// statement wrote, and its partial writes could go in with the group.
 pub async fn begin_grouped_write(db: &Db) -> Result<WriteTransaction, DbErr> {
     let Some(turn) = &db.writer_turn else {
         return begin_write(db).await;
@@ -204,19 +208,19 @@ async fn wait_for_commit(
         _ = outcome.wait_for(Option::is_some) => None,
         guard = open.lock_owned() => Some(guard),
     };
-    match turn {
-        Some(mut guard) => match guard.take_if(|open| open.id == group) {
-            Some(group) => Some(finish(group, &generation).await),
-            // Ended while this waited: told before the turn came back.
-            None => ended(&outcome),
-        },
-        None => ended(&outcome),
+    if let Some(mut guard) = turn
+        && let Some(group) = guard.take_if(|open| open.id == group)
+    {
+        return Some(finish(group, &generation).await);
     }
-}
-
-/// How the group ended, if it has: `Some(true)` committed.
-fn ended(outcome: &watch::Receiver<Option<bool>>) -> Option<bool> {
-    *outcome.borrow()
+    // Taken by another writer, who ends it: most often already told, but a
+    // writer dropped while its `finish` commits gives the turn back before
+    // the commit's task says how it went.
+    match outcome.wait_for(Option::is_some).await {
+        Ok(ended) => *ended,
+        // Never told (the process is stopping): not known to be in.
+        Err(_) => None,
+    }
 }
 
 impl WriteTransaction {

@@ -119,3 +119,35 @@ async fn a_member_failing_after_writing_undoes_its_group_and_the_others_are_told
     assert!(undone(&first), "{first:?}");
     assert_eq!(title, "Café des Victoires");
 }
+
+/// A writer that takes an open group to commit it, then is dropped (its
+/// client gone) while the commit runs: the group's member, waiting for the
+/// turn, is told its writes went in, not that they were undone (it would
+/// run its answer a second time).
+#[tokio::test]
+async fn a_writer_dropped_while_it_commits_a_group_leaves_its_members_told_the_truth() {
+    if backend_is_postgres() {
+        return;
+    }
+    let app = spawn_app().await;
+    let event_id = app.create_event(json!({})).await["id"].as_str().unwrap().to_owned();
+    let member = storage::begin_grouped_write(&app.db).await.unwrap();
+    member
+        .execute_raw(Statement::from_string(DatabaseBackend::Sqlite, "UPDATE events SET title = 'Kept'"))
+        .await
+        .unwrap();
+    let committed = tokio::spawn(member.commit());
+    // The writer queues for the turn the member holds.
+    let mut writer = Box::pin(storage::begin_write(&app.db));
+    assert!(futures::poll!(writer.as_mut()).is_pending());
+    // The test's runtime has one thread: the member leaves its group open,
+    // hands the turn to the writer and queues behind it for the commit.
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
+    // The writer takes the group and starts its commit, then is dropped.
+    assert!(futures::poll!(writer.as_mut()).is_pending());
+    drop(writer);
+    let committed = committed.await.unwrap();
+    assert!(committed.is_ok(), "the group was committed, but its member heard {committed:?}");
+    assert_eq!(title_of(&app, &event_id).await, "Kept");
+}
