@@ -199,53 +199,22 @@ fn reply_of(
 /// Answers arriving together commit together (group commit, on SQLite):
 /// should another answer of the group fail after writing, the group is
 /// undone and this one runs again alone.
-///
-/// Runs to its end on a task of its own, whatever becomes of the request:
-/// a member of a group dropped in the middle of a statement (its client
-/// gone) could not tell whether it wrote, and half an answer could be
-/// committed with the others'.
 pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
-    let (app, input, owned) = (app.clone(), input.clone(), OwnedAnswerer::from(answerer));
-    let answering = tokio::spawn(async move {
-        let answerer = owned.as_answerer();
-        match answer_in(&app, app.begin_grouped().await?, answerer, &input).await {
-            Err(err) if err.is_group_undone() => answer_in(&app, app.begin().await?, answerer, &input).await,
-            outcome => outcome,
-        }
-    });
-    answering.await.map_err(|failed| AppError::Internal(anyhow::anyhow!("an answer's task failed: {failed}")))?
-}
-
-/// An [`Answerer`] that owns its token, to cross into a task.
-enum OwnedAnswerer {
-    Guest(String),
-    Other(Answerer<'static>),
-}
-
-impl From<Answerer<'_>> for OwnedAnswerer {
-    fn from(answerer: Answerer<'_>) -> Self {
-        match answerer {
-            Answerer::Guest { token } => Self::Guest(token.to_owned()),
-            Answerer::Organiser { organiser_id, event_id, guest_id } => {
-                Self::Other(Answerer::Organiser { organiser_id, event_id, guest_id })
-            }
-            Answerer::Calendar { event_id, guest_id } => Self::Other(Answerer::Calendar { event_id, guest_id }),
-        }
+    match answer_in(app, app.begin_grouped().await?, answerer, input).await {
+        Err(err) if err.is_group_undone() => answer_in(app, app.begin().await?, answerer, input).await,
+        outcome => outcome,
     }
 }
 
-impl OwnedAnswerer {
-    fn as_answerer(&self) -> Answerer<'_> {
-        match self {
-            Self::Guest(token) => Answerer::Guest { token },
-            Self::Other(answerer) => *answerer,
-        }
-    }
-}
-
-async fn answer_in(app: &App, mut work: Work, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
-    let now = app.now();
-    let (channel, mut guest, mut event, mut known) = find(&work, answerer, now).await?;
+/// Finds her and her event, and checks her reply against them: whatever
+/// refuses an answer before anything is written.
+async fn checked(
+    work: &Work,
+    answerer: Answerer<'_>,
+    input: &AnswerInput,
+    now: DateTime<Utc>,
+) -> Result<(Channel, Guest, Event, Known, Reply)> {
+    let (channel, guest, event, known) = find(work, answerer, now).await?;
     let companion_limit =
         if channel.is_the_guest() { event.details.companions_allowed } else { MAX_COMPANIONS_BY_ORGANISER as u32 };
     let mut reply = reply_of(input, channel, &guest, &event, companion_limit)?;
@@ -260,6 +229,19 @@ async fn answer_in(app: &App, mut work: Work, answerer: Answerer<'_>, input: &An
         reply.comment.clear();
     }
     may_answer(channel, &event, now)?;
+    Ok((channel, guest, event, known, reply))
+}
+
+async fn answer_in(app: &App, mut work: Work, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
+    let now = app.now();
+    let (channel, mut guest, mut event, mut known, reply) = match checked(&work, answerer, input, now).await {
+        Ok(checked) => checked,
+        // Refused before writing anything: her group commits without her.
+        Err(refused) => {
+            work.rollback().await?;
+            return Err(refused);
+        }
+    };
 
     let mut moves_seats =
         event.details.capacity.is_some() && (reply.answer == Answer::Yes || guest.is_seated() || guest.is_waiting());

@@ -12,9 +12,11 @@
 //! follows with a round trip to the connection's thread) serve the whole
 //! group, where every answer paid for all three while the others waited.
 //!
-//! A member that fails before writing anything leaves the group as it found
-//! it. One that fails after writing undoes the whole group (a savepoint per
-//! member would cost two more round trips each): the others are told with
+//! A member that gives up with `rollback` before writing anything leaves
+//! the group as it found it. One that fails after writing, or is dropped
+//! (its request gone, perhaps in the middle of a statement, which then
+//! runs all the same), undoes the whole group (a savepoint per member would
+//! cost two more round trips each): the others are told with
 //! [`GroupUndone`], and run again alone.
 //!
 //! PostgreSQL locks rows instead: its transactions neither queue nor group.
@@ -133,9 +135,8 @@ pub async fn begin_write(db: &Db) -> Result<WriteTransaction, DbErr> {
 /// SQLite (joining the group left open, if any); as [`begin_write`]
 /// elsewhere. Its `commit` returns once the whole group is committed.
 ///
-/// Run it to its end on a task nobody cancels (`tokio::spawn`): a member
-/// dropped while one of its statements runs could not tell whether that
-/// statement wrote, and its partial writes could go in with the group.
+/// A member refused before writing should end with `rollback`, which
+/// passes the group on; dropped, it undoes the group.
 pub async fn begin_grouped_write(db: &Db) -> Result<WriteTransaction, DbErr> {
     let Some(turn) = &db.writer_turn else {
         return begin_write(db).await;
@@ -264,35 +265,46 @@ impl WriteTransaction {
         if committed == Some(true) { Ok(()) } else { Err(GroupUndone.into_error()) }
     }
 
-    /// Undoes the transaction (a group's member undoes its group if it
-    /// wrote) and gives back the writer's turn.
+    /// Undoes the transaction and gives back the writer's turn. A group's
+    /// member passes its group on if it wrote nothing and others wait for
+    /// it (none of its statements runs any more: they were all awaited);
+    /// otherwise the group is undone.
     pub async fn rollback(mut self) -> Result<(), DbErr> {
-        match self.tx.take() {
-            Some(tx) if self.member.is_none() => tx.rollback().await,
-            // Put back for `Drop`, which knows what a member leaves.
-            tx => {
-                self.tx = tx;
-                Ok(())
-            }
+        let Some(tx) = self.tx.take() else {
+            return Ok(());
+        };
+        let Some(member) = self.member.take() else {
+            return tx.rollback().await;
+        };
+        let wrote = member.writes.load(Ordering::Relaxed) != member.writes_before;
+        if wrote || member.done_before == 0 {
+            member.undo(tx);
+        } else {
+            let Member { mut turn, group, done_before, outcome, .. } = member;
+            *turn = Some(OpenGroup { id: group, tx, done: done_before, outcome });
         }
+        Ok(())
+    }
+}
+
+impl Member {
+    /// Ends the group undone: a dropped sea-orm transaction rolls back,
+    /// before the turn (given back last) lets anyone begin.
+    fn undo(self, tx: DatabaseTransaction) {
+        self.outcome.send_replace(Some(false));
+        drop(tx);
+        drop(self.turn);
     }
 }
 
 impl Drop for WriteTransaction {
-    /// A member ending without its commit passes the group on if it wrote
-    /// nothing and others wait for it; otherwise the group is undone (a
-    /// dropped sea-orm transaction rolls back).
+    /// A member dropped without its commit or rollback undoes its group: it
+    /// may have been dropped while a statement of its was running, which
+    /// SQLite's thread carries out all the same, and which the count of
+    /// writes does not show yet.
     fn drop(&mut self) {
-        let (Some(member), Some(tx)) = (self.member.take(), self.tx.take()) else {
-            return;
-        };
-        let mut guard = member.turn;
-        let wrote = member.writes.load(Ordering::Relaxed) != member.writes_before;
-        if wrote || member.done_before == 0 {
-            member.outcome.send_replace(Some(false));
-            drop(tx);
-        } else {
-            *guard = Some(OpenGroup { id: member.group, tx, done: member.done_before, outcome: member.outcome });
+        if let (Some(member), Some(tx)) = (self.member.take(), self.tx.take()) {
+            member.undo(tx);
         }
     }
 }

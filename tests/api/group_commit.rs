@@ -46,7 +46,11 @@ async fn answers_arriving_together_are_each_kept_and_one_refused_costs_the_other
 /// How the second member of a group ends, after the first has written.
 enum Second {
     Commits,
+    /// Refused before writing: ends with `rollback`.
     FailsBeforeWriting,
+    /// Dropped before writing, as a request whose client left: a statement
+    /// of its might have been running.
+    DroppedBeforeWriting,
     FailsAfterWriting,
 }
 
@@ -61,11 +65,13 @@ async fn group_of_two(second: Second) -> (Result<(), StorageError>, Result<(), S
         |title: &str| Statement::from_string(DatabaseBackend::Sqlite, format!("UPDATE events SET title = '{title}'"));
     let first = storage::begin_grouped_write(&app.db).await.unwrap();
     let db = app.db.clone();
-    let (second_sql, second_fails_early) = (set_title("Second"), matches!(second, Second::FailsBeforeWriting));
+    let second_sql = set_title("Second");
     let second = tokio::spawn(async move {
         let tx = storage::begin_grouped_write(&db).await.unwrap();
-        if second_fails_early {
-            return Ok(());
+        match second {
+            Second::FailsBeforeWriting => return tx.rollback().await.map_err(StorageError::from),
+            Second::DroppedBeforeWriting => return Ok(()),
+            _ => {}
         }
         tx.execute_raw(second_sql).await.unwrap();
         match second {
@@ -108,6 +114,16 @@ async fn a_member_failing_before_writing_leaves_its_group_as_it_was() {
     let (first, _, title) = group_of_two(Second::FailsBeforeWriting).await;
     assert!(first.is_ok(), "{first:?}");
     assert_eq!(title, "First");
+}
+
+#[tokio::test]
+async fn a_member_dropped_before_writing_undoes_its_group_as_it_may_have_written() {
+    if backend_is_postgres() {
+        return;
+    }
+    let (first, _, title) = group_of_two(Second::DroppedBeforeWriting).await;
+    assert!(undone(&first), "{first:?}");
+    assert_eq!(title, "Café des Victoires");
 }
 
 #[tokio::test]
