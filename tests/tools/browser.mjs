@@ -753,19 +753,6 @@ async function press(page, selector) {
 }
 
 /**
- * An organiser opens her event's form (`url`): looks at the venue's fields
- * (screenshots of their cards, `event-form-venue-<width>.png` and
- * `event-form-venue-summary-<width>.png`), adds the `questions`
- * ([{kind, label_fr, label_en, options_fr, options_en, required}]) with the
- * "add" button, then a third one left blank as a mistake, saves (refused:
- * the errors and what stayed typed), removes the blank one and saves.
- * Audits each screen with axe-core at the page's width; screenshots
- * `question-editor-<width>.png` (two questions typed),
- * `question-editor-mistake-<width>.png` and `question-editor-saved-<width>.png`,
- * with the editor, the error summary and the event page's list alone
- * (`-card`, `-mistake-card`, `-mistake-summary`, `-saved-list`).
- */
-/**
  * Waits for `id` to hold the focus. `autofocus` is applied at the page's next
  * rendering update, which may come after its load event on a busy machine:
  * a look right after the load could find the body focused.
@@ -779,6 +766,19 @@ async function expectFocusOn(page, id, after) {
   }
 }
 
+/**
+ * An organiser opens her event's form (`url`): looks at the venue's fields
+ * (screenshots of their cards, `event-form-venue-<width>.png` and
+ * `event-form-venue-summary-<width>.png`), adds the `questions`
+ * ([{kind, label_fr, label_en, options_fr, options_en, required}]) with the
+ * "add" button, then a third one left blank as a mistake, saves (refused:
+ * the errors and what stayed typed), removes the blank one and saves.
+ * Audits each screen with axe-core at the page's width; screenshots
+ * `question-editor-<width>.png` (two questions typed),
+ * `question-editor-mistake-<width>.png` and `question-editor-saved-<width>.png`,
+ * with the editor, the error summary and the event page's list alone
+ * (`-card`, `-mistake-card`, `-mistake-summary`, `-saved-list`).
+ */
 async function question_editor(page, args) {
   requireString(args, "url");
   requireString(args, "screenshots");
