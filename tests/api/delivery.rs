@@ -1,7 +1,7 @@
 //! Delivery against a real relay's habits: connections it closes while they
 //! sit in the pool, and hours when it cannot be reached at all, cost no
 //! email an attempt and lose none; the queue gives up only after its
-//! lifetime, as an MTA does.
+//! lifetime, as an MTA does; commands are pipelined where it offers it.
 
 use chrono::{Duration, Utc};
 use convive::mail::dispatch::DispatchReport;
@@ -44,6 +44,35 @@ async fn a_pooled_connection_the_server_closed_is_replaced_without_costing_an_at
     assert_eq!(email["status"], "sent", "{guest}");
     assert_eq!(email["attempts"], 1, "the stale connection cost no attempt: {guest}");
     app.get(&format!("/api/v1/events/{event_id}")).await.expect(StatusCode::OK);
+}
+
+/// A relay that offers PIPELINING (postfix does) gets each message's MAIL,
+/// RCPT and DATA in one write, and answers them together: a round trip or
+/// two fewer per email. One that does not gets them one at a time. Either
+/// way, a recipient the relay refuses fails for good, and the others go.
+#[tokio::test]
+async fn a_message_s_commands_go_in_one_write_where_the_relay_offers_pipelining() {
+    for pipelining in [true, false] {
+        let server = if pipelining { MailServer::start().await } else { MailServer::start_without_pipelining().await };
+        server.refuse("g1@example.org");
+        let app = spawn_app_with_mail_on_demand(&server).await;
+        let event_id = invitations_queued(&app, 3).await;
+        app.run_due_work_at(Utc::now()).await;
+
+        let messages = server.messages();
+        let mut received: Vec<_> = messages.iter().map(|m| (m.recipient(), m.pipelined)).collect();
+        received.sort_unstable();
+        assert_eq!(received, [("g0@example.org", pipelining), ("g2@example.org", pipelining)]);
+        for guest in app.guests(&event_id).await {
+            let email = &guest["emails"][0];
+            if guest["email"] == "g1@example.org" {
+                assert_eq!(email["status"], "failed", "{guest}");
+                assert!(email["error"].as_str().unwrap_or_default().contains("No such user"), "{guest}");
+            } else {
+                assert_eq!(email["status"], "sent", "{guest}");
+            }
+        }
+    }
 }
 
 /// A published event with `count` guests, whose invitations are queued.

@@ -20,11 +20,22 @@ pub struct MailServer {
     pub port: u16,
     dir: tempfile::TempDir,
     child: Option<Child>,
+    /// Whether it offers PIPELINING, as postfix does.
+    pipelining: bool,
 }
 
 impl MailServer {
     pub async fn start() -> Self {
-        let mut server = Self { port: free_port(), dir: tempfile::tempdir().unwrap(), child: None };
+        Self::start_offering(true).await
+    }
+
+    /// A server that takes one command at a time, as some relays do.
+    pub async fn start_without_pipelining() -> Self {
+        Self::start_offering(false).await
+    }
+
+    async fn start_offering(pipelining: bool) -> Self {
+        let mut server = Self { port: free_port(), dir: tempfile::tempdir().unwrap(), child: None, pipelining };
         server.resume().await;
         server
     }
@@ -35,6 +46,7 @@ impl MailServer {
             .arg(tool("smtp_capture.py"))
             .args(["--port", &self.port.to_string(), "--dir"])
             .arg(self.dir.path())
+            .args((!self.pipelining).then_some("--no-pipelining"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -60,6 +72,11 @@ impl MailServer {
         std::fs::write(self.dir.path().join("REJECT"), "").unwrap();
     }
 
+    /// From now on, RCPT for this address gets a 550 ("no such user").
+    pub fn refuse(&self, address: &str) {
+        std::fs::write(self.dir.path().join("REFUSED"), address).unwrap();
+    }
+
     pub fn messages(&self) -> Vec<Received> {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
             .unwrap()
@@ -79,6 +96,7 @@ impl MailServer {
                         .map(|r| r.as_str().unwrap().to_owned())
                         .collect(),
                     raw: record["data"].as_str().unwrap().to_owned(),
+                    pipelined: record["pipelined"].as_bool().unwrap(),
                 }
             })
             .collect()
@@ -109,6 +127,8 @@ impl Drop for MailServer {
 pub struct Received {
     pub rcpt_tos: Vec<String>,
     pub raw: String,
+    /// Whether RCPT and DATA came with MAIL, before its answer (RFC 2920).
+    pub pipelined: bool,
 }
 
 impl Received {
