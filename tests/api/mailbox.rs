@@ -72,7 +72,8 @@ impl MailServer {
         std::fs::write(self.dir.path().join("REJECT"), "").unwrap();
     }
 
-    /// From now on, RCPT for this address gets a 550 ("no such user").
+    /// From now on, RCPT for this address (in place of any refused before)
+    /// gets a 550 ("no such user").
     pub fn refuse(&self, address: &str) {
         std::fs::write(self.dir.path().join("REFUSED"), address).unwrap();
     }
