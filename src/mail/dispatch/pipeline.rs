@@ -71,9 +71,10 @@ impl Dispatcher {
     /// `keep_going` says to stop (shutdown): a batch once claimed is sent.
     ///
     /// # Errors
-    /// When a claim, a batch's loading or the record of what was sent fails;
-    /// the batches already claimed are finished first (the ones not yet
-    /// started once a record failed go back to the queue with their lease).
+    /// When a claim, a batch's loading, the task writing a batch or the
+    /// record of what was sent fails; the batches already claimed are
+    /// finished first (the ones not yet started once a record or a writing
+    /// task failed go back to the queue with their lease).
     pub async fn dispatch_due(&self, keep_going: &(dyn Fn() -> bool + Sync)) -> anyhow::Result<DispatchReport> {
         let (claimed_tx, claimed_rx) = mpsc::channel(1);
         let (progress_tx, progress_rx) = watch::channel(Progress::default());
@@ -188,6 +189,8 @@ impl Dispatcher {
                             left = rows.rows.len();
                             starting = Some((rows, emails.into_iter().enumerate()));
                         }
+                        // Its rows go back to the queue with their lease;
+                        // the pass stops as after a failed record.
                         Err(err) => {
                             record_failed.store(true, Ordering::Relaxed);
                             if recording.is_ok() {
