@@ -264,10 +264,8 @@ async fn answer_in(app: &App, mut work: Work, answerer: Answerer<'_>, input: &An
             Guest { reply: Some(reply.clone()), answered_at: Some(now), waitlisted_at: None, ..guest.clone() };
         let change = if read_under_lock {
             Some(storage::answers::write_answer(&*work, &updated, channel, None, now).await?)
-        } else if storage::answers::write_reply_if_seatless(&*work, guest.id, &reply, now).await? {
-            Some(storage::answers::log_change(&*work, event.id, guest.id, &reply, false, channel, now).await?)
         } else {
-            None
+            storage::answers::write_reply_and_log_if_seatless(&*work, event.id, guest.id, &reply, channel, now).await?
         };
         if let Some(change) = change {
             record_by_hand(&work, answerer, &guest, now).await?;

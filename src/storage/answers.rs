@@ -3,10 +3,12 @@
 //! what to write are the application layer's (`app::answers`).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{CommonTableExpression, Expr, SqliteQueryBuilder, SubQueryStatement, WithClause};
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, Expr, Query, SqliteQueryBuilder, SubQueryStatement, WithClause,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
+    EntityTrait, ExprTrait, Iterable, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -54,21 +56,41 @@ fn reply_columns(reply: &Reply, waitlisted_at: Option<DateTime<Utc>>, now: DateT
     }
 }
 
-/// Writes her reply only if her stored answer holds no seat (is not "yes"):
-/// false when a concurrent "yes" seated her since it was read.
-pub async fn write_reply_if_seatless(
+/// Writes her reply and its line in the answer history only if her stored
+/// answer holds no seat (is not "yes"); returns the line's id, or `None`
+/// when a concurrent "yes" seated her since it was read. One statement:
+/// the history is inserted from what the conditional `UPDATE` returns.
+///
+/// PostgreSQL only (an `UPDATE` inside `WITH`): SQLite reads her under its
+/// write lock, so her answer cannot have changed since (`write_answer`).
+pub async fn write_reply_and_log_if_seatless(
     conn: &impl ConnectionTrait,
+    event_id: Uuid,
     guest_id: Uuid,
     reply: &Reply,
+    channel: Channel,
     now: DateTime<Utc>,
-) -> Result<bool> {
-    let written = guests::Entity::update_many()
+) -> Result<Option<Uuid>> {
+    let (change, line) = history_line(event_id, guest_id, reply, false, channel, now);
+    let mut written = guests::Entity::update_many()
         .set(reply_columns(reply, None, now))
         .filter(guests::Column::Id.eq(guest_id))
         .filter(Condition::any().add(guests::Column::Answer.is_null()).add(guests::Column::Answer.ne("yes")))
-        .exec(conn)
-        .await?;
-    Ok(written.rows_affected == 1)
+        .into_query();
+    written.returning_col(guests::Column::Id);
+    let (columns, values): (Vec<_>, Vec<_>) = answer_changes::Column::iter()
+        .filter_map(|column| line.get(column).into_value().map(|value| (column, Expr::val(value))))
+        .unzip();
+    let mut history = Query::insert();
+    history
+        .into_table(answer_changes::Entity)
+        .columns(columns)
+        .select_from(Query::select().exprs(values).from(Alias::new("written")).to_owned())
+        .map_err(|err| StorageError::Database(anyhow::Error::new(err).context("cannot write the answer history")))?;
+    let mut with = WithClause::new();
+    with.cte(CommonTableExpression::new().query(written).table_name(Alias::new("written")).to_owned());
+    let inserted = conn.execute(&with.query(history)).await?;
+    Ok((inserted.rows_affected() == 1).then_some(change))
 }
 
 /// Writes her answer as `answered` holds it (her reply, and since when she
