@@ -149,6 +149,8 @@ pub struct Metrics {
     /// Refreshed at scrape time.
     outbox_rows: Family<OutboxLabels, Gauge>,
     pool_connections: Family<PoolLabels, Gauge>,
+    answers_waiting: Gauge,
+    answer_batch_size: Histogram,
     scrape: std::sync::Mutex<()>,
     /// Every route pattern seen, kept for the life of the process, so a
     /// request's labels borrow them instead of allocating (the router's
@@ -222,6 +224,18 @@ impl Metrics {
             "Database connections of the reading pool, by state (in_use, idle)",
             pool_connections.clone(),
         );
+        let answers_waiting = Gauge::default();
+        registry.register(
+            "answers_waiting",
+            "Guests' answers waiting for a batch to be written in",
+            answers_waiting.clone(),
+        );
+        let answer_batch_size = Histogram::new([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0]);
+        registry.register(
+            "answer_batch_size",
+            "Guests' answers written together in one transaction",
+            answer_batch_size.clone(),
+        );
         Self {
             registry,
             requests,
@@ -234,6 +248,8 @@ impl Metrics {
             leases_returned,
             outbox_rows,
             pool_connections,
+            answers_waiting,
+            answer_batch_size,
             scrape: std::sync::Mutex::new(()),
             routes: std::sync::RwLock::default(),
         }
@@ -286,6 +302,21 @@ impl Metrics {
     /// One claim of due emails by the dispatcher.
     pub fn claim(&self, took: Duration) {
         self.claim_duration.observe(took.as_secs_f64());
+    }
+
+    /// How many guests' answers wait for a batch.
+    pub fn set_answers_waiting(&self, answers: usize) {
+        self.answers_waiting.set(i64::try_from(answers).unwrap_or(i64::MAX));
+    }
+
+    /// How many guests' answers wait for a batch now.
+    pub fn answers_waiting(&self) -> i64 {
+        self.answers_waiting.get()
+    }
+
+    /// One batch of guests' answers, written together.
+    pub fn answer_batch(&self, answers: usize) {
+        self.answer_batch_size.observe(u32::try_from(answers).map_or(f64::MAX, f64::from));
     }
 
     /// The registry in the OpenMetrics text format, with the gauges read

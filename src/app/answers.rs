@@ -94,17 +94,28 @@ pub async fn waitlist_position(app: &App, guest: &Guest) -> Result<Option<u32>> 
 /// What the first read of an answer learnt besides her and her event,
 /// so that it need not be read again; `None` where that read did not look.
 #[derive(Debug, Clone, Default)]
-struct Known {
-    note_to: NoteTo,
+pub(super) struct Known {
+    pub note_to: NoteTo,
     /// Whether anyone else of the event is on the waiting list.
-    others_waiting: Option<bool>,
+    pub others_waiting: Option<bool>,
     /// Whether a webhook endpoint listens to answers.
-    answers_heard: Option<bool>,
+    pub answers_heard: Option<bool>,
+}
+
+impl Known {
+    /// What her invitation's read learnt besides her and her event.
+    pub(super) fn of(found: &storage::invitations::Invitation) -> Self {
+        Self {
+            note_to: found.note_to.clone().map_or(NoteTo::Nobody, NoteTo::Address),
+            others_waiting: Some(found.others_waiting),
+            answers_heard: Some(found.answers_heard),
+        }
+    }
 }
 
 /// Where a note to the organiser about an answer goes.
 #[derive(Debug, Clone, Default)]
-enum NoteTo {
+pub(super) enum NoteTo {
     /// Not read yet: read it from her settings.
     #[default]
     Unknown,
@@ -119,11 +130,7 @@ async fn find(work: &Work, answerer: Answerer<'_>, now: DateTime<Utc>) -> Result
             // The hot path: one statement reads all an answer needs.
             let hash = InvitationToken::hash_of_presented(token).ok_or(AppError::NotFound(Missing::Invitation))?;
             let found = storage::invitations::by_token(&**work, &hash).await?;
-            let known = Known {
-                note_to: found.note_to.map_or(NoteTo::Nobody, NoteTo::Address),
-                others_waiting: Some(found.others_waiting),
-                answers_heard: Some(found.answers_heard),
-            };
+            let known = Known::of(&found);
             Ok((Channel::Guest, found.guest, found.event, known))
         }
         Answerer::Organiser { organiser_id, event_id, guest_id } => {
@@ -196,10 +203,16 @@ fn reply_of(
 /// Records an answer in one transaction, with what follows from it: seats,
 /// the waiting list, the emails it causes and the organiser's note.
 ///
-/// Answers arriving together commit together (group commit, on SQLite):
-/// should another answer of the group fail after writing, the group is
-/// undone and this one runs again alone.
+/// A guest's own answers arriving together are written together
+/// (`answer_batch`); on SQLite the others commit together (group commit): should
+/// another answer of the group fail after writing, the group is undone and
+/// this one runs again alone.
 pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
+    if let Answerer::Guest { token } = answerer
+        && let Some(outcome) = super::answer_batch::answer(app, token, input).await
+    {
+        return outcome;
+    }
     match answer_in(app, app.begin_grouped().await?, answerer, input).await {
         Err(err) if err.is_group_undone() => answer_in(app, app.begin().await?, answerer, input).await,
         outcome => outcome,
@@ -215,9 +228,22 @@ async fn checked(
     now: DateTime<Utc>,
 ) -> Result<(Channel, Guest, Event, Known, Reply)> {
     let (channel, guest, event, known) = find(work, answerer, now).await?;
+    let reply = check(input, channel, &guest, &event, now)?;
+    Ok((channel, guest, event, known, reply))
+}
+
+/// Her reply, checked against her and her event as read: the companion
+/// limit, the questions, the deadline and the event's status.
+pub(super) fn check(
+    input: &AnswerInput,
+    channel: Channel,
+    guest: &Guest,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<Reply> {
     let companion_limit =
         if channel.is_the_guest() { event.details.companions_allowed } else { MAX_COMPANIONS_BY_ORGANISER as u32 };
-    let mut reply = reply_of(input, channel, &guest, &event, companion_limit)?;
+    let mut reply = reply_of(input, channel, guest, event, companion_limit)?;
     // Her page keeps her comment in the box: sent back unchanged with
     // another answer, it was written for the old one ("Avec plaisir, je
     // viens" on a decline), so the change starts without it.
@@ -228,8 +254,8 @@ async fn checked(
     {
         reply.comment.clear();
     }
-    may_answer(channel, &event, now)?;
-    Ok((channel, guest, event, known, reply))
+    may_answer(channel, event, now)?;
+    Ok(reply)
 }
 
 async fn answer_in(app: &App, mut work: Work, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
@@ -336,7 +362,7 @@ async fn seat_and_write(
 ) -> Result<AnswerOutcome> {
     // Nobody else waits: no one can be ahead of her, nor be promoted.
     let nobody_else_waits = known.others_waiting == Some(false);
-    let held_before = if guest.is_seated() { party_of(&guest) } else { 0 };
+    let held_before = held_by(&guest);
     // The counter is kept only while there is a capacity; without one it
     // may lag (and is not used). With one it should never be below her own
     // seats: should it be, count again rather than go wrong.
@@ -345,41 +371,12 @@ async fn seat_and_write(
         event.seats_taken = storage::guests::recount_seats(&**work, event.id).await?;
     }
 
-    let placement = if reply.answer == Answer::Yes {
-        let context = SeatContext {
-            capacity: event.details.capacity,
-            taken_by_others: event.seats_taken.saturating_sub(held_before),
-            currently_seated: guest.is_seated(),
-            someone_waiting_ahead: !nobody_else_waits
-                && storage::answers::someone_waiting_ahead(&**work, &guest).await?,
-        };
-        context.place(reply.party_size()).map_err(|short| AppError::NotEnoughSeats { seats_left: short.seats_left })?
-    } else {
-        Placement::Seated
-    };
-    let waitlisted_at = match (reply.answer, placement) {
-        // A guest already waiting keeps her place in the queue.
-        (Answer::Yes, Placement::Waitlisted) => Some(guest.waitlisted_at.unwrap_or(now)),
-        _ => None,
-    };
+    let someone_waiting_ahead = reply.answer == Answer::Yes
+        && !nobody_else_waits
+        && storage::answers::someone_waiting_ahead(&**work, &guest).await?;
+    let Seating { updated, waitlisted_at, new_count, settle } =
+        seating(&guest, &event, &reply, someone_waiting_ahead, nobody_else_waits, now)?;
     let waitlisted = waitlisted_at.is_some();
-    let updated = Guest { reply: Some(reply.clone()), answered_at: Some(now), waitlisted_at, ..guest.clone() };
-
-    // The counter is kept while there is a capacity (and recounted when one is set).
-    let mut settle = None;
-    let mut new_count = None;
-    if event.details.capacity.is_some() {
-        let held_after = if updated.is_seated() { reply.party_size() } else { 0 };
-        let seats_taken = event.seats_taken.saturating_sub(held_before) + held_after;
-        // Only freed seats, or a place freed at the head of the queue, can
-        // let someone in from the waiting list.
-        let room_made = held_after < held_before || (guest.is_waiting() && !updated.is_waiting());
-        if room_made && !nobody_else_waits {
-            settle = Some(seats_taken);
-        } else if seats_taken != event.seats_taken {
-            new_count = Some(seats_taken);
-        }
-    }
     let change = storage::answers::write_answer(&**work, &updated, channel, new_count, now).await?;
     event.seats_taken = new_count.unwrap_or(event.seats_taken);
     record_by_hand(work, answerer, &guest, now).await?;
@@ -404,11 +401,78 @@ async fn seat_and_write(
     Ok(AnswerOutcome { event, guest: updated, waitlist_position, promoted })
 }
 
+/// Where her reply puts her, and what it does to her event's seats.
+pub(super) struct Seating {
+    /// She, with her reply written in.
+    pub updated: Guest,
+    /// Since when her "yes" waits for a seat, if it does.
+    pub waitlisted_at: Option<DateTime<Utc>>,
+    /// The event's seat count to store with her reply, when it changes and
+    /// nobody is to be let in from the waiting list.
+    pub new_count: Option<u32>,
+    /// The seat count before promotions, when her change may let someone
+    /// in from the waiting list (the seats are then settled).
+    pub settle: Option<u32>,
+}
+
+/// Decides where her reply puts her, from her and her event as read under
+/// the event's lock (SQLite's write lock), with her seats counted in the
+/// event's counter: seated, waiting, or refused for want of seats.
+pub(super) fn seating(
+    guest: &Guest,
+    event: &Event,
+    reply: &Reply,
+    someone_waiting_ahead: bool,
+    nobody_else_waits: bool,
+    now: DateTime<Utc>,
+) -> Result<Seating> {
+    let held_before = held_by(guest);
+    let placement = if reply.answer == Answer::Yes {
+        let context = SeatContext {
+            capacity: event.details.capacity,
+            taken_by_others: event.seats_taken.saturating_sub(held_before),
+            currently_seated: guest.is_seated(),
+            someone_waiting_ahead,
+        };
+        context.place(reply.party_size()).map_err(|short| AppError::NotEnoughSeats { seats_left: short.seats_left })?
+    } else {
+        Placement::Seated
+    };
+    let waitlisted_at = match (reply.answer, placement) {
+        // A guest already waiting keeps her place in the queue.
+        (Answer::Yes, Placement::Waitlisted) => Some(guest.waitlisted_at.unwrap_or(now)),
+        _ => None,
+    };
+    let updated = Guest { reply: Some(reply.clone()), answered_at: Some(now), waitlisted_at, ..guest.clone() };
+
+    // The counter is kept while there is a capacity (and recounted when one is set).
+    let mut settle = None;
+    let mut new_count = None;
+    if event.details.capacity.is_some() {
+        let held_after = if updated.is_seated() { reply.party_size() } else { 0 };
+        let seats_taken = event.seats_taken.saturating_sub(held_before) + held_after;
+        // Only freed seats, or a place freed at the head of the queue, can
+        // let someone in from the waiting list.
+        let room_made = held_after < held_before || (guest.is_waiting() && !updated.is_waiting());
+        if room_made && !nobody_else_waits {
+            settle = Some(seats_taken);
+        } else if seats_taken != event.seats_taken {
+            new_count = Some(seats_taken);
+        }
+    }
+    Ok(Seating { updated, waitlisted_at, new_count, settle })
+}
+
+/// The seats her stored answer holds.
+pub(super) fn held_by(guest: &Guest) -> u32 {
+    if guest.is_seated() { party_of(guest) } else { 0 }
+}
+
 /// Records that she answered; as unheard when her first read found no
 /// webhook endpoint listening, so that nothing is queued for nobody. (On
 /// PostgreSQL an endpoint added while this transaction runs misses this
 /// answer, as it would had she answered a moment earlier.)
-fn record_answered(work: &mut Work, known: &Known, event: &Event, before: &Guest, reply: &Reply) {
+pub(super) fn record_answered(work: &mut Work, known: &Known, event: &Event, before: &Guest, reply: &Reply) {
     let answered = Happening::Answered {
         event: event.id,
         guest: before.id,
@@ -493,18 +557,18 @@ pub(crate) async fn settle_seats(
 }
 
 /// What a note to the organiser about one answer needs besides the answer.
-struct Note {
-    waitlisted: bool,
-    channel: Channel,
+pub(super) struct Note {
+    pub waitlisted: bool,
+    pub channel: Channel,
     /// The answer history's entry the note is about.
-    change: Uuid,
-    to: NoteTo,
+    pub change: Uuid,
+    pub to: NoteTo,
 }
 
 /// Tells the organiser about a guest's own answer that carries a comment or
 /// changes her mind, if she wants a note for each (a digest collects the
 /// rest later from the history).
-async fn note_for_organiser(
+pub(super) async fn note_for_organiser(
     work: &mut Work,
     event: &Event,
     before: &Guest,

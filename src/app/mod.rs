@@ -4,6 +4,7 @@
 //! an [`AppError`]. Committing, waking the mail dispatcher and recording what
 //! happened live in [`Work::commit`], so no door does them by hand.
 pub mod access;
+mod answer_batch;
 pub mod answers;
 pub mod check_in;
 pub mod community;
@@ -73,6 +74,8 @@ pub struct AppParts {
     pub metrics: Arc<Metrics>,
     /// The DNS resolver of mail authentication, built on first use.
     pub(crate) resolver: mail_trust::Resolver,
+    /// Guests' answers waiting to be written together, on SQLite.
+    answer_batches: answer_batch::AnswerBatches,
 }
 
 impl Deref for App {
@@ -96,6 +99,7 @@ impl App {
             keys: Arc::default(),
             metrics: Arc::default(),
             resolver: mail_trust::Resolver::default(),
+            answer_batches: answer_batch::AnswerBatches::default(),
         }))
     }
 

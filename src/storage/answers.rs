@@ -96,11 +96,6 @@ pub async fn write_reply_and_log_if_seatless(
 /// Writes her answer as `answered` holds it (her reply, and since when she
 /// waits for a seat, if she does), its line in the event's answer history,
 /// and the event's new seat count if given; returns the line's id.
-///
-/// One round trip, inside the write lock that answers queue for: on
-/// SQLite the statements go to the connection's thread as one list, which
-/// SQLite runs in order with their parameters; PostgreSQL runs the first
-/// ones as data-modifying parts (`WITH`) of the last.
 pub async fn write_answer(
     conn: &impl ConnectionTrait,
     answered: &Guest,
@@ -108,31 +103,57 @@ pub async fn write_answer(
     seats_taken: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
-    let reply = answered.reply.as_ref().ok_or_else(|| StorageError::Database(anyhow::anyhow!("no reply to write")))?;
-    let (change, history) = history_line(answered.event_id, answered.id, reply, answered.is_waiting(), channel, now);
-    let reply_update = guests::Entity::update_many()
-        .set(reply_columns(reply, answered.waitlisted_at, now))
-        .filter(guests::Column::Id.eq(answered.id))
-        .into_query();
-    let history_insert = answer_changes::Entity::insert(history).into_query();
-    // The statements before the last, and the last.
-    let (before, last): (Vec<SubQueryStatement>, SubQueryStatement) = match seats_taken {
-        Some(seats_taken) => (
-            vec![reply_update.into(), history_insert.into()],
-            seat_count(answered.event_id, seats_taken).into_query().into(),
-        ),
-        None => (vec![reply_update.into()], history_insert.into()),
+    let counts: Vec<_> = seats_taken.map(|seats| (answered.event_id, seats)).into_iter().collect();
+    let changes = write_answers(conn, &[(answered, channel)], &counts, now).await?;
+    changes.into_iter().next().ok_or_else(|| StorageError::Database(anyhow::anyhow!("no answer written")))
+}
+
+/// Writes the answers of several guests (each once), their lines in the
+/// answer history and their events' new seat counts; returns the lines'
+/// ids, in the order of `answered`.
+///
+/// One round trip, inside the write lock that answers queue for: on
+/// SQLite the statements go to the connection's thread as one list, which
+/// SQLite runs in order with their parameters; PostgreSQL runs the first
+/// ones as data-modifying parts (`WITH`) of the last.
+pub async fn write_answers(
+    conn: &impl ConnectionTrait,
+    answered: &[(&Guest, Channel)],
+    seats_taken: &[(Uuid, u32)],
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>> {
+    let mut changes = Vec::with_capacity(answered.len());
+    let mut lines = Vec::with_capacity(answered.len());
+    let mut statements: Vec<SubQueryStatement> = Vec::with_capacity(answered.len() + seats_taken.len() + 1);
+    for (guest, channel) in answered {
+        let reply = guest.reply.as_ref().ok_or_else(|| StorageError::Database(anyhow::anyhow!("no reply to write")))?;
+        let (change, line) = history_line(guest.event_id, guest.id, reply, guest.is_waiting(), *channel, now);
+        changes.push(change);
+        lines.push(line);
+        let update = guests::Entity::update_many()
+            .set(reply_columns(reply, guest.waitlisted_at, now))
+            .filter(guests::Column::Id.eq(guest.id))
+            .into_query();
+        statements.push(update.into());
+    }
+    if lines.is_empty() {
+        return Ok(changes);
+    }
+    statements.push(answer_changes::Entity::insert_many(lines).into_query().into());
+    statements.extend(seats_taken.iter().map(|&(event, seats)| seat_count(event, seats).into_query().into()));
+    let Some(last) = statements.pop() else {
+        return Ok(changes);
     };
     if conn.get_database_backend() == DbBackend::Sqlite {
-        conn.execute_raw(joined(before.iter().chain([&last]))).await?;
+        conn.execute_raw(joined(statements.iter().chain([&last]))).await?;
     } else {
         let mut parts = WithClause::new();
-        for (number, statement) in before.into_iter().enumerate() {
+        for (number, statement) in statements.into_iter().enumerate() {
             parts.cte(CommonTableExpression::new().query(statement).table_name(format!("part_{number}")).to_owned());
         }
         conn.execute(&parts.query(last)).await?;
     }
-    Ok(change)
+    Ok(changes)
 }
 
 /// SQLite statements with positional parameters, as one list.

@@ -2,9 +2,10 @@
 //! doors that serve her would otherwise read in statements of their own:
 //! her page and her answers are the hot paths.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, LockType, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, QueryTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect, QueryTrait,
 };
 
 use super::entities::{events, guests, organisers};
@@ -42,9 +43,64 @@ pub(super) const OTHERS_WAITING: &str = r#"EXISTS (SELECT 1 FROM "guests" AS "w"
 
 /// The invitation whose token has this hash.
 pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<Invitation> {
-    let statement = guests::Entity::find()
-        .filter(guests::Column::TokenHash.eq(token_hash))
-        .find_also_related(events::Entity)
+    let row = conn
+        .query_one_raw(read(conn, guests::Column::TokenHash.eq(token_hash)))
+        .await?
+        .ok_or(StorageError::NotFound(Missing::Invitation))?;
+    invitation(&row).map(|(_, found)| found)
+}
+
+/// The invitations whose tokens have these hashes, each with its hash; a
+/// hash no invitation has is left out. Their events are read first, each
+/// once however many of its guests there are, and on PostgreSQL locked as
+/// [`super::events::lock`] does, in the order of their ids: the guests,
+/// read next, are as current as a seat change needs them.
+pub async fn by_tokens(conn: &impl ConnectionTrait, token_hashes: &[String]) -> Result<Vec<(String, Invitation)>> {
+    let backend = conn.get_database_backend();
+    let their_events = Query::select()
+        .column(guests::Column::EventId)
+        .from(guests::Entity)
+        .and_where(guests::Column::TokenHash.is_in(token_hashes))
+        .to_owned();
+    let mut events_read = with_host(events::Entity::find().filter(events::Column::Id.in_subquery(their_events)))
+        .order_by_asc(events::Column::Id);
+    if backend != DbBackend::Sqlite {
+        // The events alone: not their organisers, whom other answers read.
+        QueryTrait::query(&mut events_read).lock_with_tables(LockType::NoKeyUpdate, [events::Entity]);
+    }
+    let mut events = std::collections::HashMap::new();
+    for row in conn.query_all_raw(events_read.build(backend)).await? {
+        let event = super::events::to_domain(events::Model::from_query_result(&row, "")?)?;
+        events.insert(event.id, (event, HostRead::of(&row)?));
+    }
+    let guests_read = guests::Entity::find()
+        .filter(guests::Column::TokenHash.is_in(token_hashes))
+        .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
+        .build(backend);
+    let mut found = Vec::with_capacity(token_hashes.len());
+    for row in conn.query_all_raw(guests_read).await? {
+        let others_waiting: bool = row.try_get("", "others_waiting")?;
+        let guest = guests::Model::from_query_result(&row, "")?;
+        let Some((event, host)) = events.get(&guest.event_id) else {
+            continue;
+        };
+        let token_hash = guest.token_hash.clone();
+        let invitation = Invitation {
+            guest: super::guests::to_domain(guest)?,
+            event: event.clone(),
+            host: host.host.clone(),
+            note_to: host.note_to.clone(),
+            others_waiting,
+            answers_heard: host.answers_heard,
+        };
+        found.push((token_hash, invitation));
+    }
+    Ok(found)
+}
+
+/// The event's organiser, as an invitation names her, with what she wants.
+fn with_host<Q: QuerySelect>(events: Q) -> Q {
+    events
         .join(
             JoinType::InnerJoin,
             events::Entity::belongs_to(organisers::Entity)
@@ -55,21 +111,49 @@ pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<I
         .expr_as(Expr::col((organisers::Entity, organisers::Column::Name)), "host_name")
         .expr_as(Expr::col((organisers::Entity, organisers::Column::Email)), "host_email")
         .expr_as(Expr::col((organisers::Entity, organisers::Column::Notifications)), "notifications")
-        .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
         .expr_as(super::webhooks::heard_by_events_organiser(WebhookType::GuestAnswered), "answers_heard")
-        .build(conn.get_database_backend());
-    let row = conn.query_one_raw(statement).await?.ok_or(StorageError::NotFound(Missing::Invitation))?;
+}
+
+/// What [`with_host`] read of an event's organiser.
+struct HostRead {
+    host: Host,
+    note_to: Option<String>,
+    answers_heard: bool,
+}
+
+impl HostRead {
+    fn of(row: &QueryResult) -> Result<Self> {
+        let host = Host { name: row.try_get("", "host_name")?, email: row.try_get("", "host_email")? };
+        let wants_each = row.try_get::<Notifications>("", "notifications")? == Notifications::Each;
+        Ok(Self {
+            note_to: wants_each.then(|| host.email.clone()),
+            host,
+            answers_heard: row.try_get("", "answers_heard")?,
+        })
+    }
+}
+
+/// The read of invitations `which` picks out.
+fn read(conn: &impl ConnectionTrait, which: impl sea_orm::sea_query::IntoCondition) -> sea_orm::Statement {
+    with_host(guests::Entity::find().filter(which).find_also_related(events::Entity))
+        .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
+        .build(conn.get_database_backend())
+}
+
+/// One row of that read, with her token's hash.
+fn invitation(row: &QueryResult) -> Result<(String, Invitation)> {
     // The prefixes `find_also_related` gives each table's columns.
-    let guest = guests::Model::from_query_result(&row, "A_")?;
-    let event = events::Model::from_query_result(&row, "B_")?;
-    let host = Host { name: row.try_get("", "host_name")?, email: row.try_get("", "host_email")? };
-    let wants_each = row.try_get::<Notifications>("", "notifications")? == Notifications::Each;
-    Ok(Invitation {
+    let guest = guests::Model::from_query_result(row, "A_")?;
+    let event = events::Model::from_query_result(row, "B_")?;
+    let HostRead { host, note_to, answers_heard } = HostRead::of(row)?;
+    let token_hash = guest.token_hash.clone();
+    let found = Invitation {
         guest: super::guests::to_domain(guest)?,
         event: super::events::to_domain(event)?,
-        note_to: wants_each.then(|| host.email.clone()),
         host,
+        note_to,
         others_waiting: row.try_get("", "others_waiting")?,
-        answers_heard: row.try_get("", "answers_heard")?,
-    })
+        answers_heard,
+    };
+    Ok((token_hash, found))
 }

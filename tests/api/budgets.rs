@@ -72,6 +72,50 @@ async fn the_hot_paths_keep_to_their_statement_budgets() {
     assert!(over.is_empty(), "over budget (path, statements, budget): {over:?}; all: {spent:?}");
 }
 
+/// On SQLite, guests' answers that arrive while the writer is busy wait
+/// together and are written together: their invitations read once, and one
+/// list of statements, whatever their number.
+#[tokio::test]
+async fn guests_answers_arriving_together_are_written_together_on_sqlite() {
+    if backend_is_postgres() {
+        // PostgreSQL locks rows and writes answers side by side instead.
+        return;
+    }
+    let app = spawn_app_with_parts(Clock::system(), ON_DEMAND, |_| {}).await;
+    let event_id = app.create_published_event(json!({ "capacity": 30 })).await;
+    let mut tokens = Vec::new();
+    for i in 0..12 {
+        tokens.push(app.invite(&event_id, &format!("guest{i}@example.org")).await.1);
+    }
+    // The writer is busy: the first answer takes its turn and waits in a
+    // batch of its own, and the eleven after it queue behind.
+    let busy = convive::storage::begin_write(&app.db).await.unwrap();
+    let before = app.db.statements_run();
+    let answers = tokens.iter().map(|token| app.answer(token, json!({ "answer": "yes", "companions": 1 })));
+    let free_the_writer = async {
+        let queued = async {
+            while app.answers_waiting() < 11 {
+                tokio::task::yield_now().await;
+            }
+        };
+        // A deadline, not a wait: answers that never queue fail here.
+        let queued = tokio::time::timeout(std::time::Duration::from_secs(30), queued).await;
+        busy.rollback().await.unwrap();
+        queued.expect("eleven answers queue behind the first");
+    };
+    let (replies, ()) = tokio::join!(futures::future::join_all(answers), free_the_writer);
+    let spent = app.db.statements_run() - before;
+    for reply in replies {
+        assert_eq!(reply.expect(StatusCode::OK)["reply"]["answer"], "yes");
+    }
+    // Two batches: the first answer's (her invitation, her write), then
+    // the eleven others' (their rows, their event's, all their writes).
+    assert_eq!(spent, 5);
+    assert_eq!(app.summary(&event_id).await["seats_taken"], 24);
+    let history = app.get(&format!("/api/v1/events/{event_id}/answers/history")).await.expect(StatusCode::OK);
+    assert_eq!(history["changes"].as_array().map(Vec::len), Some(12), "{history}");
+}
+
 /// Invite-the-community is one set-based insert, whatever the community's
 /// size: the statements it runs for 30 members are those it runs for 3.
 #[tokio::test]

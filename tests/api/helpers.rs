@@ -492,6 +492,11 @@ impl TestApp {
     }
 
     /// A guest answers with her token alone.
+    /// Guests' answers waiting for a batch to be written in (SQLite).
+    pub fn answers_waiting(&self) -> i64 {
+        self.metrics.answers_waiting()
+    }
+
     pub async fn answer(&self, token: &str, body: Value) -> Reply {
         self.request(Method::PUT, &format!("/api/v1/invitations/{token}/answer"), None, Some(body)).await
     }
