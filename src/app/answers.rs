@@ -4,6 +4,8 @@
 //! Only answers that can move seats (a "yes", or leaving a seat or the
 //! waiting list, on an event with a capacity) lock the event row; the others
 //! touch only the guest's own row, so they never queue behind each other.
+//! A batch of guests' answers (`answer_batch`) locks the events of all its
+//! answers, whatever they are, before reading their guests.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -204,9 +206,9 @@ fn reply_of(
 /// the waiting list, the emails it causes and the organiser's note.
 ///
 /// A guest's own answers arriving together are written together
-/// (`answer_batch`); on SQLite the others commit together (group commit): should
-/// another answer of the group fail after writing, the group is undone and
-/// this one runs again alone.
+/// (`answer_batch`). On SQLite the others commit together (group commit):
+/// should another answer of the group fail after writing, the group is
+/// undone and this one runs again alone.
 pub async fn answer(app: &App, answerer: Answerer<'_>, input: &AnswerInput) -> Result<AnswerOutcome> {
     if let Answerer::Guest { token } = answerer
         && let Some(outcome) = super::answer_batch::answer(app, token, input).await
