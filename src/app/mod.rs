@@ -74,7 +74,7 @@ pub struct AppParts {
     pub metrics: Arc<Metrics>,
     /// The DNS resolver of mail authentication, built on first use.
     pub(crate) resolver: mail_trust::Resolver,
-    /// Guests' answers waiting to be written together, on SQLite.
+    /// Guests' answers waiting to be written together.
     answer_batches: answer_batch::AnswerBatches,
 }
 

@@ -43,11 +43,24 @@ pub(super) const OTHERS_WAITING: &str = r#"EXISTS (SELECT 1 FROM "guests" AS "w"
 
 /// The invitation whose token has this hash.
 pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<Invitation> {
-    let row = conn
-        .query_one_raw(read(conn, guests::Column::TokenHash.eq(token_hash)))
-        .await?
-        .ok_or(StorageError::NotFound(Missing::Invitation))?;
-    invitation(&row).map(|(_, found)| found)
+    let read = with_host(
+        guests::Entity::find().filter(guests::Column::TokenHash.eq(token_hash)).find_also_related(events::Entity),
+    )
+    .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
+    .build(conn.get_database_backend());
+    let row = conn.query_one_raw(read).await?.ok_or(StorageError::NotFound(Missing::Invitation))?;
+    // The prefixes `find_also_related` gives each table's columns.
+    let guest = guests::Model::from_query_result(&row, "A_")?;
+    let event = events::Model::from_query_result(&row, "B_")?;
+    let HostRead { host, note_to, answers_heard } = HostRead::of(&row)?;
+    Ok(Invitation {
+        guest: super::guests::to_domain(guest)?,
+        event: super::events::to_domain(event)?,
+        host,
+        note_to,
+        others_waiting: row.try_get("", "others_waiting")?,
+        answers_heard,
+    })
 }
 
 /// The invitations whose tokens have these hashes, each with its hash; a
@@ -131,29 +144,4 @@ impl HostRead {
             answers_heard: row.try_get("", "answers_heard")?,
         })
     }
-}
-
-/// The read of invitations `which` picks out.
-fn read(conn: &impl ConnectionTrait, which: impl sea_orm::sea_query::IntoCondition) -> sea_orm::Statement {
-    with_host(guests::Entity::find().filter(which).find_also_related(events::Entity))
-        .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
-        .build(conn.get_database_backend())
-}
-
-/// One row of that read, with her token's hash.
-fn invitation(row: &QueryResult) -> Result<(String, Invitation)> {
-    // The prefixes `find_also_related` gives each table's columns.
-    let guest = guests::Model::from_query_result(row, "A_")?;
-    let event = events::Model::from_query_result(row, "B_")?;
-    let HostRead { host, note_to, answers_heard } = HostRead::of(row)?;
-    let token_hash = guest.token_hash.clone();
-    let found = Invitation {
-        guest: super::guests::to_domain(guest)?,
-        event: super::events::to_domain(event)?,
-        host,
-        note_to,
-        others_waiting: row.try_get("", "others_waiting")?,
-        answers_heard,
-    };
-    Ok((token_hash, found))
 }
