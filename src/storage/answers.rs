@@ -2,7 +2,7 @@
 //! event's seat counter and the history of changes. The rules that decide
 //! what to write are the application layer's (`app::answers`).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::sea_query::{
     Alias, CommonTableExpression, Expr, Query, SqliteQueryBuilder, SubQueryStatement, WithClause,
 };
@@ -122,39 +122,109 @@ pub async fn write_answers(
     seats_taken: &[(Uuid, u32)],
     now: DateTime<Utc>,
 ) -> Result<Vec<Uuid>> {
-    let mut changes = Vec::with_capacity(answered.len());
-    let mut lines = Vec::with_capacity(answered.len());
-    let mut statements: Vec<SubQueryStatement> = Vec::with_capacity(answered.len() + seats_taken.len() + 1);
-    for (guest, channel) in answered {
-        let reply = guest.reply.as_ref().ok_or_else(|| StorageError::Database(anyhow::anyhow!("no reply to write")))?;
-        let (change, line) = history_line(guest.event_id, guest.id, reply, guest.is_waiting(), *channel, now);
-        changes.push(change);
-        lines.push(line);
-        let update = guests::Entity::update_many()
-            .set(reply_columns(reply, guest.waitlisted_at, now))
-            .filter(guests::Column::Id.eq(guest.id))
-            .into_query();
-        statements.push(update.into());
+    let written = answered
+        .iter()
+        .map(|&(guest, channel)| {
+            let reply =
+                guest.reply.as_ref().ok_or_else(|| StorageError::Database(anyhow::anyhow!("no reply to write")))?;
+            Ok(Written { guest, reply, channel })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if written.is_empty() {
+        return Ok(Vec::new());
     }
-    if lines.is_empty() {
-        return Ok(changes);
-    }
-    statements.push(answer_changes::Entity::insert_many(lines).into_query().into());
-    statements.extend(seats_taken.iter().map(|&(event, seats)| seat_count(event, seats).into_query().into()));
-    let Some(last) = statements.pop() else {
-        return Ok(changes);
-    };
-    if conn.get_database_backend() == DbBackend::Sqlite {
-        conn.execute_raw(joined(statements.iter().chain([&last]))).await?;
+    let (changes, statement) = if conn.get_database_backend() == DbBackend::Sqlite {
+        written_on_sqlite(&written, seats_taken, now)
     } else {
-        let mut parts = WithClause::new();
-        for (number, statement) in statements.into_iter().enumerate() {
-            parts.cte(CommonTableExpression::new().query(statement).table_name(format!("part_{number}")).to_owned());
-        }
-        conn.execute(&parts.query(last)).await?;
-    }
+        written_on_postgres(&written, seats_taken, now)
+    };
+    conn.execute_raw(statement).await?;
     Ok(changes)
 }
+
+/// An answer to write.
+struct Written<'a> {
+    guest: &'a Guest,
+    reply: &'a Reply,
+    channel: Channel,
+}
+
+/// [`write_answers`] on SQLite: its statements as one list, and the ids of
+/// the history's new lines.
+fn written_on_sqlite(written: &[Written], seats_taken: &[(Uuid, u32)], now: DateTime<Utc>) -> (Vec<Uuid>, Statement) {
+    let mut statements: Vec<SubQueryStatement> = written
+        .iter()
+        .map(|w| {
+            let columns = reply_columns(w.reply, w.guest.waitlisted_at, now);
+            guests::Entity::update_many().set(columns).filter(guests::Column::Id.eq(w.guest.id)).into_query().into()
+        })
+        .collect();
+    let (changes, lines): (Vec<_>, Vec<_>) = written
+        .iter()
+        .map(|w| history_line(w.guest.event_id, w.guest.id, w.reply, w.guest.is_waiting(), w.channel, now))
+        .unzip();
+    statements.push(answer_changes::Entity::insert_many(lines).into_query().into());
+    statements.extend(seats_taken.iter().map(|&(event, seats)| seat_count(event, seats).into_query().into()));
+    (changes, joined(statements.iter()))
+}
+
+/// [`write_answers`] on PostgreSQL: one statement whose text is the same
+/// however many answers it writes, their rows sent as JSON. A text for each
+/// size of batch was prepared, and planned, again for nearly every batch.
+fn written_on_postgres(written: &[Written], seats_taken: &[(Uuid, u32)], now: DateTime<Utc>) -> (Vec<Uuid>, Statement) {
+    let changes: Vec<Uuid> = written.iter().map(|_| Uuid::now_v7()).collect();
+    let rows: Vec<serde_json::Value> = written
+        .iter()
+        .zip(&changes)
+        .map(|(Written { guest, reply, channel }, change)| {
+            serde_json::json!({
+                "guest_id": guest.id,
+                "event_id": guest.event_id,
+                "change_id": change,
+                "answer": reply.answer.as_str(),
+                "companions": reply.companions,
+                "comment": reply.comment,
+                "question_answers": answers_json(&reply.questions),
+                // Microseconds, as PostgreSQL keeps them and as a bound time is sent.
+                "waitlisted_at": guest.waitlisted_at.map(|at| at.to_rfc3339_opts(SecondsFormat::Micros, true)),
+                "channel": channel.as_str(),
+            })
+        })
+        .collect();
+    let counts: Vec<serde_json::Value> = seats_taken
+        .iter()
+        .map(|(event, seats)| serde_json::json!({ "event_id": event, "seats_taken": seats }))
+        .collect();
+    let values = [serde_json::Value::from(rows).into(), now.into(), serde_json::Value::from(counts).into()];
+    (changes, Statement::from_sql_and_values(DbBackend::Postgres, POSTGRES_WRITE_ANSWERS, values))
+}
+
+/// The text of [`written_on_postgres`]: the answers (`$1`, at `$2`) set on
+/// their guests and added to the history, then the seat counts (`$3`). The
+/// rows are found by `= ANY(ARRAY(…))`, which reads them by their index:
+/// joined to the JSON's rows alone, the plan kept for every batch reads the
+/// whole table.
+const POSTGRES_WRITE_ANSWERS: &str = r#"WITH "answered" AS (
+    SELECT * FROM jsonb_to_recordset($1) AS "a" ("guest_id" uuid, "event_id" uuid, "change_id" uuid,
+        "answer" text, "companions" integer, "comment" text, "question_answers" text,
+        "waitlisted_at" timestamptz, "channel" text)
+), "counts" AS (
+    SELECT * FROM jsonb_to_recordset($3) AS "c" ("event_id" uuid, "seats_taken" integer)
+), "replies" AS (
+    UPDATE "guests" SET "answer" = "a"."answer", "companions" = "a"."companions", "comment" = "a"."comment",
+        "question_answers" = "a"."question_answers", "answered_at" = $2, "waitlisted_at" = "a"."waitlisted_at",
+        "updated_at" = $2
+    FROM "answered" AS "a"
+    WHERE "guests"."id" = ANY(ARRAY(SELECT "guest_id" FROM "answered")) AND "guests"."id" = "a"."guest_id"
+), "lines" AS (
+    INSERT INTO "answer_changes" ("id", "event_id", "guest_id", "answer", "companions", "comment",
+        "waitlisted", "channel", "changed_at", "question_answers")
+    SELECT "change_id", "event_id", "guest_id", "answer", "companions", "comment",
+        "waitlisted_at" IS NOT NULL, "channel", $2, "question_answers" FROM "answered"
+)
+UPDATE "events" SET "seats_taken" = "c"."seats_taken"
+FROM "counts" AS "c"
+WHERE "events"."id" = ANY(ARRAY(SELECT "event_id" FROM "counts")) AND "events"."id" = "c"."event_id""#;
 
 /// SQLite statements with positional parameters, as one list.
 fn joined<'a>(statements: impl Iterator<Item = &'a SubQueryStatement>) -> Statement {

@@ -4,8 +4,8 @@
 
 use sea_orm::sea_query::{Expr, LockType, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
-    QueryResult, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryOrder, QueryResult, QuerySelect, QueryTrait,
 };
 
 use super::entities::{events, guests, organisers};
@@ -70,11 +70,9 @@ pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<I
 /// read next, are as current as a seat change needs them.
 pub async fn by_tokens(conn: &impl ConnectionTrait, token_hashes: &[String]) -> Result<Vec<(String, Invitation)>> {
     let backend = conn.get_database_backend();
-    let their_events = Query::select()
-        .column(guests::Column::EventId)
-        .from(guests::Entity)
-        .and_where(guests::Column::TokenHash.is_in(token_hashes))
-        .to_owned();
+    let theirs = || tokens_among(backend, token_hashes);
+    let their_events =
+        Query::select().column(guests::Column::EventId).from(guests::Entity).cond_where(theirs()).to_owned();
     let mut events_read = with_host(events::Entity::find().filter(events::Column::Id.in_subquery(their_events)))
         .order_by_asc(events::Column::Id);
     if backend != DbBackend::Sqlite {
@@ -86,10 +84,8 @@ pub async fn by_tokens(conn: &impl ConnectionTrait, token_hashes: &[String]) -> 
         let event = super::events::to_domain(events::Model::from_query_result(&row, "")?)?;
         events.insert(event.id, (event, HostRead::of(&row)?));
     }
-    let guests_read = guests::Entity::find()
-        .filter(guests::Column::TokenHash.is_in(token_hashes))
-        .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
-        .build(backend);
+    let guests_read =
+        guests::Entity::find().filter(theirs()).expr_as(Expr::cust(OTHERS_WAITING), "others_waiting").build(backend);
     let mut found = Vec::with_capacity(token_hashes.len());
     for row in conn.query_all_raw(guests_read).await? {
         let others_waiting: bool = row.try_get("", "others_waiting")?;
@@ -109,6 +105,21 @@ pub async fn by_tokens(conn: &impl ConnectionTrait, token_hashes: &[String]) -> 
         found.push((token_hash, invitation));
     }
     Ok(found)
+}
+
+/// Guests whose token has one of these hashes. On PostgreSQL the hashes
+/// travel as one JSON array, so that the statement's text is the same
+/// however many there are: prepared and planned once on each connection
+/// rather than for each size of batch. `= ANY(ARRAY(…))` reads them by the
+/// tokens' index, where `IN (SELECT …)` read the whole table.
+fn tokens_among(backend: DbBackend, token_hashes: &[String]) -> Condition {
+    if backend == DbBackend::Postgres {
+        let hashes = serde_json::Value::from(token_hashes.to_vec());
+        let listed = r#""guests"."token_hash" = ANY(ARRAY(SELECT jsonb_array_elements_text($1)))"#;
+        Condition::all().add(Expr::cust_with_values(listed, [hashes]))
+    } else {
+        Condition::all().add(guests::Column::TokenHash.is_in(token_hashes))
+    }
 }
 
 /// The event's organiser, as an invitation names her, with what she wants.
