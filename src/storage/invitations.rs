@@ -156,3 +156,19 @@ impl HostRead {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_postgresql_the_read_of_a_batchs_guests_has_one_text_whatever_their_number() {
+        let text = |count: usize| {
+            let hashes: Vec<String> = (0..count).map(|i| format!("{i:064x}")).collect();
+            let read = guests::Entity::find().filter(tokens_among(DbBackend::Postgres, &hashes));
+            read.build(DbBackend::Postgres).sql
+        };
+        assert_eq!(text(2), text(17));
+        assert!(text(2).contains("= ANY(ARRAY("), "{}", text(2));
+    }
+}
