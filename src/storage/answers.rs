@@ -114,8 +114,8 @@ pub async fn write_answer(
 ///
 /// One round trip, inside the write lock that answers queue for: on
 /// SQLite the statements go to the connection's thread as one list, which
-/// SQLite runs in order with their parameters; PostgreSQL runs the first
-/// ones as data-modifying parts (`WITH`) of the last.
+/// SQLite runs in order with their parameters; PostgreSQL runs one
+/// statement of data-modifying parts (`WITH`), the rows sent as JSON.
 pub async fn write_answers(
     conn: &impl ConnectionTrait,
     answered: &[(&Guest, Channel)],
