@@ -183,8 +183,9 @@ async fn record(app: &App, tokens: &[&str], inputs: &[&AnswerInput]) -> Result<V
     let hashes: Vec<Option<String>> = tokens.iter().map(|token| InvitationToken::hash_of_presented(token)).collect();
     let presented: Vec<String> = hashes.iter().flatten().cloned().collect();
     let mut found: HashMap<String, storage::invitations::Invitation> = match presented.as_slice() {
-        // One invitation alone is one statement.
-        [hash] => match storage::invitations::by_token(&*work, hash).await {
+        // One invitation alone is one statement where the writer's turn
+        // keeps her event's seats still; on PostgreSQL by_tokens locks them.
+        [hash] if app.db.writes_are_serialised() => match storage::invitations::by_token(&*work, hash).await {
             Ok(invitation) => HashMap::from([(hash.clone(), invitation)]),
             Err(storage::StorageError::NotFound(_)) => HashMap::new(),
             Err(other) => return Err(other.into()),
