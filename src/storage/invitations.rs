@@ -8,6 +8,7 @@ use sea_orm::{
     QueryOrder, QueryResult, QuerySelect, QueryTrait,
 };
 
+use super::built_once::BuiltOnce;
 use super::entities::{events, guests, organisers};
 use super::error::{Missing, Result, StorageError};
 use super::organisers::Notifications;
@@ -41,13 +42,16 @@ pub struct Invitation {
 /// An index seek (`idx_guests_waiting`, of the waiting alone).
 pub(super) const OTHERS_WAITING: &str = r#"EXISTS (SELECT 1 FROM "guests" AS "w" WHERE "w"."event_id" = "guests"."event_id" AND "w"."waitlisted_at" IS NOT NULL AND "w"."id" <> "guests"."id")"#;
 
+/// The read of [`by_token`], its text built once per backend.
+static BY_TOKEN: BuiltOnce = BuiltOnce::new(|backend, token_hash| {
+    with_host(guests::Entity::find().filter(guests::Column::TokenHash.eq(token_hash)).find_also_related(events::Entity))
+        .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
+        .build(backend)
+});
+
 /// The invitation whose token has this hash.
 pub async fn by_token(conn: &impl ConnectionTrait, token_hash: &str) -> Result<Invitation> {
-    let read = with_host(
-        guests::Entity::find().filter(guests::Column::TokenHash.eq(token_hash)).find_also_related(events::Entity),
-    )
-    .expr_as(Expr::cust(OTHERS_WAITING), "others_waiting")
-    .build(conn.get_database_backend());
+    let read = BY_TOKEN.with_key(conn.get_database_backend(), token_hash);
     let row = conn.query_one_raw(read).await?.ok_or(StorageError::NotFound(Missing::Invitation))?;
     // The prefixes `find_also_related` gives each table's columns.
     let guest = guests::Model::from_query_result(&row, "A_")?;
@@ -170,5 +174,11 @@ mod tests {
         };
         assert_eq!(text(2), text(17));
         assert!(text(2).contains("= ANY(ARRAY("), "{}", text(2));
+    }
+
+    #[test]
+    fn the_read_of_an_invitation_is_built_once_on_each_backend() {
+        assert!(BY_TOKEN.is_kept(DbBackend::Sqlite));
+        assert!(BY_TOKEN.is_kept(DbBackend::Postgres));
     }
 }

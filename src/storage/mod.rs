@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod answers;
 pub mod attendance;
+mod built_once;
 pub mod changes;
 pub mod check_in;
 pub mod community;
