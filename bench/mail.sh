@@ -36,7 +36,7 @@ fi
 # dev-dependencies' features) in the build, cargo reuses run.sh's binary
 # instead of building another for 6 minutes.
 cargo build --release --locked -q --bin convive --example bare_axum
-BIN="target/release/convive"
+BIN="${CARGO_TARGET_DIR:-target}/release/convive"
 BASE="http://127.0.0.1:$PORT"
 
 smtp-sink -u nobody -c "127.0.0.1:$SINK_PORT" 1000 > "$WORK/sink.log" 2>&1 &
