@@ -39,6 +39,8 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
         .raw_header(mailbox_header("To", &envelope.to)?)
         .raw_header(text_header("Subject", &rendered.subject)?)
         .message_id(Some(envelope.message_id.clone()))
+        // Given, or lettre would parse it back out of the headers.
+        .envelope(lettre::address::Envelope::new(Some(envelope.from.email.clone()), vec![envelope.to.email.clone()])?)
         .raw_header(HeaderValue::new(header("X-Convive-Kind")?, envelope.kind.to_owned()));
     if let Some(reply_to) = &envelope.reply_to {
         builder = builder.raw_header(mailbox_header("Reply-To", reply_to)?);
@@ -85,9 +87,27 @@ fn base64_body(text: &str) -> anyhow::Result<Body> {
         }
         canonical.push_str(line.strip_suffix('\r').unwrap_or(line));
     }
-    let mut encoded = String::with_capacity(email_encoding::body::base64::encoded_len(canonical.len()));
-    email_encoding::body::base64::encode(canonical.as_bytes(), &mut encoded)?;
-    Ok(Body::dangerous_pre_encoded(encoded.into_bytes(), ContentTransferEncoding::Base64))
+    Ok(Body::dangerous_pre_encoded(base64_lines(canonical.as_bytes()), ContentTransferEncoding::Base64))
+}
+
+/// The longest line of a base64 body (RFC 2045).
+const BASE64_LINE: usize = 76;
+
+/// `bytes` in base64, in lines of 76 characters joined by CRLF, as
+/// `email_encoding` writes them, but encoded in one pass and cut
+/// afterwards: line by line, each line's 57 bytes mostly took the engine's
+/// path for a block's tail, and each line went through `fmt::Write`.
+fn base64_lines(bytes: &[u8]) -> Vec<u8> {
+    use base64::Engine as _;
+    let flat = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut lines = Vec::with_capacity(flat.len() + flat.len() / BASE64_LINE * 2);
+    for (i, line) in flat.as_bytes().chunks(BASE64_LINE).enumerate() {
+        if i > 0 {
+            lines.extend_from_slice(b"\r\n");
+        }
+        lines.extend_from_slice(line);
+    }
+    lines
 }
 
 fn header(name: &'static str) -> anyhow::Result<HeaderName> {
@@ -264,6 +284,16 @@ mod tests {
                 mailbox_header("To", &mailbox).unwrap(),
                 To::from(lettre::message::Mailboxes::from(mailbox)).display()
             );
+        }
+    }
+
+    #[test]
+    fn base64_lines_are_the_lines_email_encoding_writes() {
+        let bytes: Vec<u8> = (0..400_u32).map(|i| (i * 37 % 256) as u8).collect();
+        for len in 0..bytes.len() {
+            let mut expected = String::new();
+            email_encoding::body::base64::encode(&bytes[..len], &mut expected).unwrap();
+            assert_eq!(String::from_utf8(base64_lines(&bytes[..len])).unwrap(), expected, "{len} bytes");
         }
     }
 
