@@ -54,7 +54,7 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
     // lettre would weigh each encoding and most often write quoted-printable,
     // byte by byte, for parts no one reads raw. The text part keeps lettre's
     // choice, so that it stays readable in the raw message.
-    let html = SinglePart::builder().header(ContentType::TEXT_HTML).body(base64_body(&rendered.html)?);
+    let html = SinglePart::builder().header(ContentType::TEXT_HTML).body(base64_body(&rendered.html));
     let mut alternative = MultiPart::alternative()
         .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text.clone()))
         .singlepart(html);
@@ -65,7 +65,7 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
                 ContentType::parse(&format!("text/calendar; method={}; charset=UTF-8{extra}", method.as_str()))
             };
             // Encoded once for both parts, in base64 as Outlook writes its own.
-            let calendar = base64_body(ics)?;
+            let calendar = base64_body(ics);
             alternative =
                 alternative.singlepart(SinglePart::builder().header(calendar_type("")?).body(calendar.clone()));
             let attachment = SinglePart::builder()
@@ -79,7 +79,7 @@ pub fn build(envelope: &Envelope, rendered: &Rendered, calendar: Option<(Method,
 }
 
 /// `text` with CRLF line breaks (MIME's canonical form of text), as base64.
-fn base64_body(text: &str) -> anyhow::Result<Body> {
+fn base64_body(text: &str) -> Body {
     let mut canonical = String::with_capacity(text.len() + text.len() / 32);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
@@ -87,7 +87,7 @@ fn base64_body(text: &str) -> anyhow::Result<Body> {
         }
         canonical.push_str(line.strip_suffix('\r').unwrap_or(line));
     }
-    Ok(Body::dangerous_pre_encoded(base64_lines(canonical.as_bytes()), ContentTransferEncoding::Base64))
+    Body::dangerous_pre_encoded(base64_lines(canonical.as_bytes()), ContentTransferEncoding::Base64)
 }
 
 /// The longest line of a base64 body (RFC 2045).
