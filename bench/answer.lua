@@ -7,18 +7,8 @@ end
 local answers = { "yes", "no", "maybe" }
 local counter = 0
 
--- Each wrk thread has its own Lua state, whose random numbers start from
--- the same seed: without this, the threads would send the same guests'
--- answers in the same order, two at once for each guest, not the many
--- distinct guests this run is meant to be.
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("seed", threads)
-end
-function init(args)
-  math.randomseed(seed or 0)
-end
+-- Run from the repository's root, as bench/run.sh does.
+dofile("bench/per_thread_seed.lua")
 
 wrk.method = "PUT"
 wrk.headers["Content-Type"] = "application/json"

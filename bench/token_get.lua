@@ -11,14 +11,5 @@ request = function()
   return wrk.format("GET", string.format(template, tokens[math.random(#tokens)]))
 end
 
--- Each wrk thread has its own Lua state, whose random numbers start from
--- the same seed: without this, the threads would ask for the same tokens in
--- the same order, two requests at once for each page not yet seen.
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("seed", threads)
-end
-function init(args)
-  math.randomseed(seed or 0)
-end
+-- Run from the repository's root, as bench/run.sh does.
+dofile("bench/per_thread_seed.lua")
