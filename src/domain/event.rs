@@ -32,8 +32,12 @@ impl Language {
         }
     }
 
+    /// Takes either code in any case, with ASCII spaces around it (as a
+    /// list pasted from a spreadsheet has them); only ASCII, so that the
+    /// API's schema ([`crate::domain::guest::GuestLanguage`]) can say
+    /// exactly what is taken.
     pub fn parse(raw: &str) -> Result<Self, Problem> {
-        match raw.trim().to_ascii_lowercase().as_str() {
+        match raw.trim_ascii().to_ascii_lowercase().as_str() {
             "fr" => Ok(Self::Fr),
             "en" => Ok(Self::En),
             _ => Err(Problem::new(

@@ -63,20 +63,26 @@ async fn a_bulk_invitation_reports_each_row() {
                 { "email": "two@example.org", "language": "de" },
                 { "email": "ONE@example.org" },
                 { "email": "three@example.org", "language": "en" },
+                { "email": "four@example.org", "language": " FR\t" },
+                // A Unicode space is not "no language": the OpenAPI document's
+                // pattern says only ASCII spaces are trimmed.
+                { "email": "five@example.org", "language": "\u{2029}" },
             ] }),
         )
         .await
         .expect(StatusCode::OK);
-    assert_eq!(report["added"], 2);
+    assert_eq!(report["added"], 3);
     assert_eq!(report["duplicates"], 2);
-    assert_eq!(report["invalid"], 2);
+    assert_eq!(report["invalid"], 3);
     let statuses: Vec<&str> =
         report["rows"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
-    assert_eq!(statuses, ["added", "invalid", "duplicate", "invalid", "duplicate", "added"]);
+    assert_eq!(statuses, ["added", "invalid", "duplicate", "invalid", "duplicate", "added", "added", "invalid"]);
+    assert_eq!(report["rows"][6]["guest"]["language"], "fr");
+    assert!(report["rows"][7]["errors"]["language"].is_string());
     assert!(report["rows"][1]["errors"]["email"].is_string());
     assert!(report["rows"][3]["errors"]["language"].is_string());
     assert!(report["rows"][0]["guest"]["invitation_token"].is_string());
-    assert_eq!(app.guests(event_id).await.len(), 3);
+    assert_eq!(app.guests(event_id).await.len(), 4);
 }
 
 #[tokio::test]
