@@ -155,13 +155,21 @@ impl MailKind {
         }
     }
 
+    /// Whether [`Self::still_relevant`] goes by who came, and so needs to
+    /// know whether anyone was checked in at the event: only the
+    /// follow-ups. The dispatcher asks the database only for those.
+    pub fn goes_by_who_came(self) -> bool {
+        matches!(self, Self::ThankYou | Self::MissedYou)
+    }
+
     /// Whether this email, queued earlier, still makes sense for this guest
     /// of this event when its time comes: answers change between the queueing
     /// of a nudge and its sending, and nobody is nudged for an event she
     /// already answered.
     ///
     /// `check_in_used` says whether anyone was checked in at the event, which
-    /// decides who came (see [`attended`]).
+    /// decides who came (see [`attended`]); only read for the kinds that
+    /// [`Self::goes_by_who_came`].
     pub fn still_relevant(self, event: &Event, guest: &Guest, check_in_used: bool) -> bool {
         let answer = guest.reply.as_ref().map(|r| r.answer);
         if event.status == EventStatus::Cancelled {

@@ -150,3 +150,29 @@ async fn inviting_the_community_costs_the_same_statements_for_3_members_as_for_3
     assert_eq!(spent[0], spent[1], "statements for 3 and for 300 members: {spent:?}");
     assert!(spent[1] <= 5, "{spent:?}");
 }
+
+/// The dispatcher's pass over a batch of invitations is set-based too: one
+/// claim, one read of each kind of thing the emails refer to, one record of
+/// what was sent, whatever the batch's size. Who came is not asked: only
+/// the follow-ups go by it.
+#[tokio::test]
+async fn sending_invitations_costs_the_same_statements_for_3_guests_as_for_30() {
+    let app = spawn_app_with_parts(Clock::system(), ON_DEMAND, |_| {}).await;
+    let mut spent = Vec::new();
+    for size in [3_usize, 30] {
+        let event_id = app.create_published_event(json!({})).await;
+        let guests: Vec<_> = (0..size).map(|i| json!({ "email": format!("guest{i}@example.org") })).collect();
+        let added = app.post(&format!("/api/v1/events/{event_id}/guests/bulk"), json!({ "guests": guests })).await;
+        assert_eq!(added.expect(StatusCode::OK)["added"], size);
+        let dispatcher = app.dispatcher(Clock::system()).await;
+        let used = statements_of(&app, async {
+            assert_eq!(dispatcher.dispatch_due(&|| true).await.unwrap().sent, size);
+        })
+        .await;
+        spent.push(used);
+    }
+    assert_eq!(spent[0], spent[1], "statements for 3 and for 30 invitations: {spent:?}");
+    // The claim, the event, its organiser, the guests, the unsubscribed,
+    // the record of what was sent, and the claim that finds nothing left.
+    assert!(spent[1] <= 7, "{spent:?}");
+}
