@@ -117,9 +117,55 @@ pub fn render(
     attendee: Option<&Attendee<'_>>,
     dtstamp: DateTime<Utc>,
 ) -> String {
-    let mut calendar = calendar_shell(method);
-    calendar.push(vevent(event, method, organizer, attendee, dtstamp));
-    calendar.to_string()
+    GuestCalendars::new(event, method, dtstamp).render(organizer, attendee)
+}
+
+/// What closes a calendar object of one event: its people's lines go
+/// before it.
+const CLOSING: &str = "END:VEVENT\r\nEND:VCALENDAR\r\n";
+
+/// One event's calendar object for one method and DTSTAMP, written once,
+/// and finished for each guest with her ORGANIZER and ATTENDEE lines (the
+/// only ones that differ from guest to guest): a batch of invitations to
+/// one event writes the event once.
+#[derive(Debug, Clone)]
+pub struct GuestCalendars {
+    method: Method,
+    /// The whole object up to `CLOSING`.
+    opening: String,
+}
+
+impl GuestCalendars {
+    pub fn new(event: &Event, method: Method, dtstamp: DateTime<Utc>) -> Self {
+        let mut calendar = calendar_shell(method);
+        calendar.push(event_itself(event, method, dtstamp).done());
+        let mut opening = calendar.to_string();
+        // The crate writes a component's properties, then its subcomponents
+        // (an event has none here), then its end.
+        debug_assert!(opening.ends_with(CLOSING), "{opening}");
+        opening.truncate(opening.len() - CLOSING.len());
+        Self { method, opening }
+    }
+
+    /// The object for one guest (or none, for a file anyone may download).
+    pub fn render(&self, organizer: &Organizer<'_>, attendee: Option<&Attendee<'_>>) -> String {
+        // Her lines as the crate writes a calendar's own properties (escaped,
+        // folded at 75 octets), taken out of the calendar around them.
+        let mut lines = Calendar::empty();
+        for property in people(self.method, organizer, attendee) {
+            lines.append_property(property);
+        }
+        let lines = lines.to_string();
+        let lines = lines
+            .strip_prefix("BEGIN:VCALENDAR\r\n")
+            .and_then(|l| l.strip_suffix("END:VCALENDAR\r\n"))
+            .unwrap_or_default();
+        let mut text = String::with_capacity(self.opening.len() + lines.len() + CLOSING.len());
+        text.push_str(&self.opening);
+        text.push_str(lines);
+        text.push_str(CLOSING);
+        text
+    }
 }
 
 /// One event of a feed, with who organises it and, in a guest's own feed,
@@ -162,6 +208,15 @@ fn vevent(
     attendee: Option<&Attendee<'_>>,
     dtstamp: DateTime<Utc>,
 ) -> icalendar::Event {
+    let mut vevent = event_itself(event, method, dtstamp);
+    for property in people(method, organizer, attendee) {
+        vevent.append_property(property);
+    }
+    vevent.done()
+}
+
+/// The event without its people: the same for every guest.
+fn event_itself(event: &Event, method: Method, dtstamp: DateTime<Utc>) -> icalendar::Event {
     let details = &event.details;
     let cancelled = method == Method::Cancel || event.status == EventStatus::Cancelled;
     let mut vevent = icalendar::Event::new();
@@ -179,11 +234,16 @@ fn vevent(
     if let Some(map) = &details.venue.map_url {
         vevent.url(map);
     }
-    vevent.append_property(
+    vevent
+}
+
+/// Who organises and, in a guest's own calendar, her ATTENDEE line.
+fn people(method: Method, organizer: &Organizer<'_>, attendee: Option<&Attendee<'_>>) -> Vec<Property> {
+    let mut people = vec![
         Property::new("ORGANIZER", format!("mailto:{}", organizer.address))
             .add_parameter("CN", &quoted(organizer.name))
             .done(),
-    );
+    ];
     if let Some(attendee) = attendee {
         let mut property = Property::new("ATTENDEE", format!("mailto:{}", attendee.email));
         if !attendee.name.trim().is_empty() {
@@ -193,9 +253,9 @@ fn vevent(
         if method == Method::Request {
             property.add_parameter("RSVP", "TRUE");
         }
-        vevent.append_property(property.done());
+        people.push(property.done());
     }
-    vevent.done()
+    people
 }
 
 fn location(event: &Event) -> String {
@@ -346,5 +406,31 @@ mod tests {
             render(&event("x"), Method::Cancel, &Organizer { name: "A", address: "a@example.org" }, None, Utc::now());
         assert!(ics.contains("METHOD:CANCEL\r\n"));
         assert!(ics.contains("STATUS:CANCELLED\r\n"));
+    }
+
+    /// A guest's object, finished from the event's written once, holds the
+    /// same lines as the crate writes for the whole event with her in it,
+    /// long folded names included; and one guest's lines never reach
+    /// another's object.
+    #[test]
+    fn a_guests_object_finished_from_the_events_is_the_whole_object() {
+        let event = event("Café des Victoires");
+        let dtstamp: DateTime<Utc> = "2030-11-01T10:00:00Z".parse().unwrap();
+        let organizer = Organizer { name: "Anne \"the boss\" Martin", address: "anne@example.org" };
+        let calendars = GuestCalendars::new(&event, Method::Request, dtstamp);
+        let unfolded_lines = |text: &str| {
+            let mut lines: Vec<String> = text.replace("\r\n ", "").split("\r\n").map(str::to_owned).collect();
+            lines.sort();
+            lines
+        };
+        for name in ["Jane", &"Marie-Françoise de la Tour d'Auvergne 🎉 ".repeat(4)] {
+            let attendee = Attendee { name, email: "jane@example.org", partstat: PartStat::Accepted };
+            let mut whole = calendar_shell(Method::Request);
+            whole.push(vevent(&event, Method::Request, &organizer, Some(&attendee), dtstamp));
+            let finished = calendars.render(&organizer, Some(&attendee));
+            assert_eq!(unfolded_lines(&finished), unfolded_lines(&whole.to_string()));
+            assert_eq!(finished.matches("ATTENDEE").count(), 1, "{finished}");
+            assert!(finished.ends_with("END:VEVENT\r\nEND:VCALENDAR\r\n"));
+        }
     }
 }

@@ -3,9 +3,10 @@
 //! Nothing here reads the database or decides whether an email should still
 //! go: the dispatcher does that, and hands over what it loaded.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use lettre::Message;
 use lettre::message::Mailbox;
 use uuid::Uuid;
@@ -51,6 +52,19 @@ pub struct Composer {
     clock: Clock,
     /// `mail_from`, parsed once.
     sender: Mailbox,
+    /// The last calendar object written, with the event and moment it was
+    /// written for: the dispatcher writes a batch's emails one after the
+    /// other, most of them about one event.
+    calendars: Mutex<Option<LastCalendars>>,
+}
+
+/// [`ics::GuestCalendars`] and what they were written from.
+struct LastCalendars {
+    event: Event,
+    method: ics::Method,
+    /// DTSTAMP is written to the second: within one, the object is the same.
+    second: i64,
+    calendars: Arc<ics::GuestCalendars>,
 }
 
 impl Composer {
@@ -65,7 +79,30 @@ impl Composer {
             settings,
             clock,
             sender,
+            calendars: Mutex::default(),
         })
+    }
+
+    /// The event's calendar object for `method` at `now`, written once for
+    /// as long as the emails that carry it are about the same event, as it
+    /// stands (every field compared), within the same second.
+    fn calendars_for(&self, event: &Event, method: ics::Method, now: DateTime<Utc>) -> Arc<ics::GuestCalendars> {
+        let mut last = self.calendars.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(last) = last.as_ref()
+            && last.method == method
+            && last.second == now.timestamp()
+            && last.event == *event
+        {
+            return Arc::clone(&last.calendars);
+        }
+        let calendars = Arc::new(ics::GuestCalendars::new(event, method, now));
+        *last = Some(LastCalendars {
+            event: event.clone(),
+            method,
+            second: now.timestamp(),
+            calendars: Arc::clone(&calendars),
+        });
+        calendars
     }
 
     pub fn sender(&self) -> &Mailbox {
@@ -117,13 +154,9 @@ impl Composer {
                 Some(guest.id),
                 organiser.email.as_str(),
             );
-            let text = ics::render(
-                event,
-                method,
-                &Organizer { name: &organiser.name, address: &reply_to },
-                Some(&Attendee::of(guest)),
-                self.clock.now(),
-            );
+            let text = self
+                .calendars_for(event, method, self.clock.now())
+                .render(&Organizer { name: &organiser.name, address: &reply_to }, Some(&Attendee::of(guest)));
             (method, text)
         });
         let envelope = Envelope {
@@ -589,5 +622,27 @@ mod tests {
         );
         assert!(headers.contains(&expected), "{expected}\nnot in:\n{headers}");
         assert!(headers.contains("X-Convive-Kind: invitation"), "{headers}");
+    }
+
+    /// The event's calendar object is written once for the emails that
+    /// follow about the same event in the same second, and written again
+    /// when anything of the event changed, or the second did.
+    #[test]
+    fn the_calendar_object_is_kept_only_while_the_event_and_second_are_the_same() {
+        let settings = Arc::new(Settings::defaults().unwrap());
+        let composer = Composer::new(settings, SecretKey::generate(), Clock::system()).unwrap();
+        let now: DateTime<Utc> = "2030-03-01T09:00:00.100Z".parse().unwrap();
+        let event = event();
+        let first = composer.calendars_for(&event, ics::Method::Request, now);
+        let later_that_second = now + chrono::Duration::milliseconds(800);
+        assert!(Arc::ptr_eq(&first, &composer.calendars_for(&event, ics::Method::Request, later_that_second)));
+        assert!(!Arc::ptr_eq(&first, &composer.calendars_for(&event, ics::Method::Cancel, now)));
+        let mut renamed = event.clone();
+        renamed.details.title = "Café du Palais".into();
+        let changed = composer.calendars_for(&renamed, ics::Method::Request, now);
+        let organizer = Organizer { name: "Anne", address: "anne@example.org" };
+        assert!(changed.render(&organizer, None).contains("SUMMARY:Café du Palais\r\n"));
+        let next_second = now + chrono::Duration::seconds(1);
+        assert!(!Arc::ptr_eq(&changed, &composer.calendars_for(&renamed, ics::Method::Request, next_second)));
     }
 }
