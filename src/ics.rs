@@ -120,10 +120,6 @@ pub fn render(
     GuestCalendars::new(event, method, dtstamp).render(organizer, attendee)
 }
 
-/// What closes a calendar object of one event: its people's lines go
-/// before it.
-const CLOSING: &str = "END:VEVENT\r\nEND:VCALENDAR\r\n";
-
 /// One event's calendar object for one method and DTSTAMP, written once,
 /// and finished for each guest with her ORGANIZER and ATTENDEE lines (the
 /// only ones that differ from guest to guest): a batch of invitations to
@@ -131,8 +127,10 @@ const CLOSING: &str = "END:VEVENT\r\nEND:VCALENDAR\r\n";
 #[derive(Debug, Clone)]
 pub struct GuestCalendars {
     method: Method,
-    /// The whole object up to `CLOSING`.
+    /// The object up to the event's end, where her lines go.
     opening: String,
+    /// The event's end and the calendar's.
+    closing: String,
 }
 
 impl GuestCalendars {
@@ -142,9 +140,9 @@ impl GuestCalendars {
         let mut opening = calendar.to_string();
         // The crate writes a component's properties, then its subcomponents
         // (an event has none here), then its end.
-        debug_assert!(opening.ends_with(CLOSING), "{opening}");
-        opening.truncate(opening.len() - CLOSING.len());
-        Self { method, opening }
+        let end = opening.rfind("END:VEVENT\r\n").unwrap_or(opening.len());
+        let closing = opening.split_off(end);
+        Self { method, opening, closing }
     }
 
     /// The object for one guest (or none, for a file anyone may download).
@@ -160,10 +158,10 @@ impl GuestCalendars {
             .strip_prefix("BEGIN:VCALENDAR\r\n")
             .and_then(|l| l.strip_suffix("END:VCALENDAR\r\n"))
             .unwrap_or_default();
-        let mut text = String::with_capacity(self.opening.len() + lines.len() + CLOSING.len());
+        let mut text = String::with_capacity(self.opening.len() + lines.len() + self.closing.len());
         text.push_str(&self.opening);
         text.push_str(lines);
-        text.push_str(CLOSING);
+        text.push_str(&self.closing);
         text
     }
 }
